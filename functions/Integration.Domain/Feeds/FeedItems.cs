@@ -1,0 +1,65 @@
+namespace Integration.Domain.Feeds;
+
+/// <summary>The partner feeds of <c>api.md</c>, by their route names.</summary>
+public enum FeedKind { DemandReports, Orders, Deliveries, Receipts, Payments }
+
+/// <summary>
+/// An item of a feed, about one hospital. <see cref="Key"/> identifies it within that hospital: re-sending an item with
+/// the same key replaces it (the latest version wins) and is never counted twice.
+/// </summary>
+public interface IFeedItem
+{
+    string Hospital { get; }
+    string Key { get; }
+}
+
+/// <summary>A demand report line (报量, R1): reported quantity against last year's actual purchases.</summary>
+public sealed record DemandReport(
+    string Hospital, string ReportId, string Product, string Batch, decimal ReportedQuantity, decimal LastYearQuantity,
+    string? Explanation) : IFeedItem
+{
+    public string Key => $"demand|{ReportId}|{Product}";
+}
+
+/// <summary>A purchase order line (订单), quantity in the product's base unit.</summary>
+public sealed record OrderLine(
+    string Hospital, string OrderId, int LineNo, string Product, decimal Quantity, decimal UnitPrice, string Channel,
+    string Distributor, DateTimeOffset OrderedAt) : IFeedItem
+{
+    public string Key => FeedKeys.OrderLine(OrderId, LineNo);
+}
+
+/// <summary>
+/// A delivery (配送) of one order line, with its drug traceability codes (追溯码, R23). A delivery is of one line, so
+/// that a receipt's quantity, which names only the delivery, is a quantity of one product.
+/// </summary>
+public sealed record Delivery(
+    string Hospital, string DeliveryId, string OrderId, int LineNo, string Product, decimal Quantity, string Lot,
+    DateOnly Expiry, IReadOnlyList<string> TraceCodes, DateTimeOffset DeliveredAt) : IFeedItem
+{
+    public string Key => FeedKeys.Delivery(DeliveryId);
+}
+
+/// <summary>A receipt confirmation (确认收货) of a delivery.</summary>
+public sealed record Receipt(string Hospital, string ReceiptId, string DeliveryId, decimal Quantity, DateTimeOffset ConfirmedAt) : IFeedItem
+{
+    public string Key => $"receipt|{ReceiptId}";
+}
+
+/// <summary>A payment (回款) for an order, with the contract's payment deadline (R18).</summary>
+public sealed record Payment(
+    string Hospital, string PaymentId, string OrderId, string Distributor, decimal Amount, DateTimeOffset DueAt,
+    DateTimeOffset PaidAt) : IFeedItem
+{
+    public string Key => $"payment|{PaymentId}";
+}
+
+public static class FeedKeys
+{
+    /// <summary>The row of an order as a whole, kept beside its lines so that payments can find it with one read.</summary>
+    public static string OrderHeader(string orderId) => $"orderhdr|{orderId}";
+
+    public static string OrderLine(string orderId, int lineNo) => $"order|{orderId}|{lineNo}";
+
+    public static string Delivery(string deliveryId) => $"delivery|{deliveryId}";
+}

@@ -1,0 +1,224 @@
+using System.Text.RegularExpressions;
+using Integration.Domain.Master;
+
+namespace Integration.Domain.Feeds;
+
+/// <summary>What reading a feed item needs to know: the master data, who is calling, the limits and the time.</summary>
+/// <param name="Validate">
+/// False when an accepted request is read again for processing: the checks were made when it was accepted and must not
+/// be made again against a later clock or later master data; only the conversions are applied.
+/// </param>
+public sealed record FeedContext(MasterData Master, Partner Caller, FeedLimits Limits, DateTimeOffset Now, bool Validate = true);
+
+/// <summary>
+/// Reads the items of each feed (api.md "Feeds") and makes every check that needs no storage: types, limits, dates,
+/// master-data references and the caller's scope. Checks against earlier feeds (does the order exist?) follow in
+/// <see cref="FeedReferenceCheck"/>.
+/// </summary>
+public static class FeedReader
+{
+    public static readonly IReadOnlyDictionary<string, FeedKind> Routes = new Dictionary<string, FeedKind>
+    {
+        ["demand-reports"] = FeedKind.DemandReports,
+        ["orders"] = FeedKind.Orders,
+        ["deliveries"] = FeedKind.Deliveries,
+        ["receipts"] = FeedKind.Receipts,
+        ["payments"] = FeedKind.Payments,
+    };
+
+    public static string Route(FeedKind kind) => Routes.First(r => r.Value == kind).Key;
+
+    /// <summary>The roles that may send each feed.</summary>
+    public static bool MaySend(PartnerRole role, FeedKind kind) => kind == FeedKind.Deliveries
+        ? role is PartnerRole.Supplier or PartnerRole.Distributor
+        : role == PartnerRole.Hospital;
+
+    /// <summary>The field names of each feed, in CSV header order.</summary>
+    public static readonly IReadOnlyDictionary<FeedKind, string[]> Fields = new Dictionary<FeedKind, string[]>
+    {
+        [FeedKind.DemandReports] = ["reportId", "product", "batch", "reportedQuantity", "lastYearQuantity", "explanation", "unit", "hospital"],
+        [FeedKind.Orders] = ["orderId", "lineNo", "product", "quantity", "unitPrice", "channel", "distributor", "orderedAt", "unit", "hospital"],
+        [FeedKind.Deliveries] = ["deliveryId", "orderId", "lineNo", "hospital", "product", "quantity", "lot", "expiry", "traceCodes", "deliveredAt", "unit"],
+        [FeedKind.Receipts] = ["receiptId", "deliveryId", "quantity", "confirmedAt", "hospital"],
+        [FeedKind.Payments] = ["paymentId", "orderId", "distributor", "amount", "dueAt", "paidAt", "hospital"],
+    };
+
+    private static readonly string[] Channels = ["online", "offline"];
+    private static readonly string[] Units = ["base", "pack"];
+
+    /// <summary>Reads one item; null when it had problems (they are in the list).</summary>
+    public static IFeedItem? Read(FeedKind kind, ItemReader r, FeedContext ctx) => kind switch
+    {
+        FeedKind.DemandReports => ReadDemandReport(r, ctx),
+        FeedKind.Orders => ReadOrderLine(r, ctx),
+        FeedKind.Deliveries => ReadDelivery(r, ctx),
+        FeedKind.Receipts => ReadReceipt(r, ctx),
+        FeedKind.Payments => ReadPayment(r, ctx),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static DemandReport? ReadDemandReport(ItemReader r, FeedContext ctx)
+    {
+        var hospital = OwnHospital(r, ctx);
+        var reportId = r.Id("reportId");
+        var product = KnownProduct(r, ctx);
+        var batch = r.Id("batch");
+        var reported = r.Number("reportedQuantity", 0, ctx.Limits.MaxQuantity);
+        var lastYear = r.Number("lastYearQuantity", 0, ctx.Limits.MaxQuantity);
+        var explanation = r.Text("explanation", required: false, maxLength: 2000);
+        var factor = PackFactor(r, product);
+        if (ctx.Validate && batch is not null)
+        {
+            if (!ctx.Master.Batches.ContainsKey(batch))
+                r.Problem("batch", "unknown-batch", $"Batch '{batch}' is not known.");
+            else if (product is not null && product.Batch != batch)
+                r.Problem("batch", "batch-mismatch", $"Product '{product.Code}' belongs to batch '{product.Batch}'.");
+        }
+        return r.Ok ? new DemandReport(hospital!, reportId!, product!.Code, batch!, reported!.Value * factor, lastYear!.Value * factor, explanation) : null;
+    }
+
+    private static OrderLine? ReadOrderLine(ItemReader r, FeedContext ctx)
+    {
+        var hospital = OwnHospital(r, ctx);
+        var orderId = r.Id("orderId");
+        var lineNo = r.Integer("lineNo", 1, 100_000);
+        var product = KnownProduct(r, ctx);
+        var quantity = r.Number("quantity", 0, ctx.Limits.MaxQuantity, positive: true);
+        var unitPrice = r.Number("unitPrice", 0, ctx.Limits.MaxUnitPrice);
+        var channel = r.OneOf("channel", Channels);
+        var distributor = KnownCompany(r, ctx, "distributor");
+        var orderedAt = Recent(r, ctx, "orderedAt");
+        var factor = PackFactor(r, product);
+        return r.Ok
+            ? new OrderLine(hospital!, orderId!, lineNo!.Value, product!.Code, quantity!.Value * factor, unitPrice!.Value / factor, channel!, distributor!, orderedAt!.Value)
+            : null;
+    }
+
+    private static Delivery? ReadDelivery(ItemReader r, FeedContext ctx)
+    {
+        var deliveryId = r.Id("deliveryId");
+        var orderId = r.Id("orderId");
+        var lineNo = r.Integer("lineNo", 1, 100_000);
+        var hospital = r.Id("hospital");
+        if (ctx.Validate && hospital is not null && !ctx.Master.Institutions.ContainsKey(hospital))
+            r.Problem("hospital", "unknown-institution", $"Institution '{hospital}' is not known.");
+        var product = KnownProduct(r, ctx);
+        if (ctx.Validate && product is not null && ctx.Caller.Role == PartnerRole.Supplier && product.Manufacturer != ctx.Caller.EntityCode)
+            r.Problem("product", "not-your-product", $"Product '{product.Code}' is made by '{product.Manufacturer}', not by '{ctx.Caller.EntityCode}'.", outOfScope: true);
+        var quantity = r.Number("quantity", 0, ctx.Limits.MaxQuantity, positive: true);
+        var lot = r.Text("lot", maxLength: 64);
+        var expiry = r.Date("expiry");
+        var traceCodes = r.TextList("traceCodes", ctx.Limits.MaxTraceCodes, 120, required: false) ?? [];
+        var deliveredAt = Recent(r, ctx, "deliveredAt");
+        var factor = PackFactor(r, product);
+        if (ctx.Validate)
+        {
+            if (expiry is not null && deliveredAt is not null)
+            {
+                var deliveredOn = ChinaTime.DateOf(deliveredAt.Value);
+                if (expiry < deliveredOn)
+                    r.Problem("expiry", "expired", $"'expiry' {expiry:yyyy-MM-dd} is before the delivery date {deliveredOn:yyyy-MM-dd}.");
+                else if (expiry > deliveredOn.AddYears(ctx.Limits.MaxShelfLifeYears))
+                    r.Problem("expiry", "out-of-range", $"'expiry' is more than {ctx.Limits.MaxShelfLifeYears} years after delivery.");
+            }
+            if (product is not null)
+                CheckTraceCodes(r, ctx, product, traceCodes);
+        }
+        return r.Ok
+            ? new Delivery(hospital!, deliveryId!, orderId!, lineNo!.Value, product!.Code, quantity!.Value * factor, lot!, expiry!.Value, traceCodes, deliveredAt!.Value)
+            : null;
+    }
+
+    private static Receipt? ReadReceipt(ItemReader r, FeedContext ctx)
+    {
+        var hospital = OwnHospital(r, ctx);
+        var receiptId = r.Id("receiptId");
+        var deliveryId = r.Id("deliveryId");
+        var quantity = r.Number("quantity", 0, ctx.Limits.MaxQuantity);
+        var confirmedAt = Recent(r, ctx, "confirmedAt");
+        return r.Ok ? new Receipt(hospital!, receiptId!, deliveryId!, quantity!.Value, confirmedAt!.Value) : null;
+    }
+
+    private static Payment? ReadPayment(ItemReader r, FeedContext ctx)
+    {
+        var hospital = OwnHospital(r, ctx);
+        var paymentId = r.Id("paymentId");
+        var orderId = r.Id("orderId");
+        var distributor = KnownCompany(r, ctx, "distributor");
+        var amount = r.Number("amount", 0, ctx.Limits.MaxAmount, positive: true);
+        var dueAt = r.InstantOrDate("dueAt");
+        var paidAt = Recent(r, ctx, "paidAt");
+        if (ctx.Validate && dueAt is not null && (dueAt < ctx.Now - ctx.Limits.MaxAge - ctx.Limits.MaxDueAhead || dueAt > ctx.Now + ctx.Limits.MaxDueAhead))
+            r.Problem("dueAt", "out-of-range", "'dueAt' is too far from today.");
+        return r.Ok ? new Payment(hospital!, paymentId!, orderId!, distributor!, amount!.Value, dueAt!.Value, paidAt!.Value) : null;
+    }
+
+    /// <summary>
+    /// The institution a hospital's item is about: the caller itself unless the item names one of the members of the
+    /// county medical alliance the caller stands for; naming any other institution is out of scope (403).
+    /// </summary>
+    private static string? OwnHospital(ItemReader r, FeedContext ctx)
+    {
+        var named = r.Id("hospital", required: false);
+        if (named is null) return ctx.Caller.EntityCode;
+        if (ctx.Validate && !ctx.Master.MaySubmitFor(ctx.Caller.EntityCode, named))
+        {
+            r.Problem("hospital", "not-your-institution", $"'{ctx.Caller.PartnerId}' may not submit data for institution '{named}'.", outOfScope: true);
+            return null;
+        }
+        return named;
+    }
+
+    private static Product? KnownProduct(ItemReader r, FeedContext ctx)
+    {
+        var code = r.Id("product");
+        if (code is null) return null;
+        if (ctx.Master.Products.TryGetValue(code, out var product)) return product;
+        r.Problem("product", "unknown-product", $"Product '{code}' is not known.");
+        return null;
+    }
+
+    private static string? KnownCompany(ItemReader r, FeedContext ctx, string field)
+    {
+        var code = r.Id(field);
+        if (ctx.Validate && code is not null && !ctx.Master.Companies.ContainsKey(code))
+        {
+            r.Problem(field, "unknown-company", $"Company '{code}' is not known.");
+            return null;
+        }
+        return code;
+    }
+
+    /// <summary>An event's instant, which must lie between <see cref="FeedLimits.MaxAge"/> ago and a little ahead of now.</summary>
+    private static DateTimeOffset? Recent(ItemReader r, FeedContext ctx, string field)
+    {
+        var instant = r.Instant(field);
+        if (!ctx.Validate || instant is null) return instant;
+        if (instant > ctx.Now + ctx.Limits.MaxFutureSkew)
+            r.Problem(field, "in-future", $"'{field}' lies in the future.");
+        else if (instant < ctx.Now - ctx.Limits.MaxAge)
+            r.Problem(field, "too-old", $"'{field}' is more than {ctx.Limits.MaxAge.TotalDays:0} days ago.");
+        return instant;
+    }
+
+    /// <summary>Quantities are in base units (最小制剂单位) unless <c>unit</c> is "pack": then the product's pack size converts.</summary>
+    private static decimal PackFactor(ItemReader r, Product? product)
+    {
+        var unit = r.OneOf("unit", Units, required: false);
+        return unit == "pack" && product is not null ? product.PackSize : 1m;
+    }
+
+    private static void CheckTraceCodes(ItemReader r, FeedContext ctx, Product product, IReadOnlyList<string> codes)
+    {
+        var kind = ctx.Master.Batches.TryGetValue(product.Batch, out var batch) ? batch.Kind : ProductKind.Drug;
+        var pattern = kind == ProductKind.Drug ? ctx.Limits.DrugTraceCodePattern : ctx.Limits.ConsumableTraceCodePattern;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (!Regex.IsMatch(codes[i], pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))
+                r.Problem($"traceCodes/{i}", "malformed-trace-code", $"'{codes[i]}' is not a well-formed {(kind == ProductKind.Drug ? "drug traceability code" : "UDI")} ({pattern}).");
+            else if (!seen.Add(codes[i]))
+                r.Problem($"traceCodes/{i}", "duplicate-trace-code", $"'{codes[i]}' appears twice in this item.");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+namespace Integration.Domain.Master;
+
+public enum JurisdictionLevel { Province, City, County }
+
+public enum InstitutionLevel { Tertiary, Secondary, Primary }
+
+public enum CompanyKind { Manufacturer, Distributor }
+
+public enum ProductKind { Drug, Consumable }
+
+public enum Substitutability { Full, Mostly }
+
+public enum PartnerRole { Province, City, County, Hospital, Supplier, Distributor }
+
+/// <summary>A node of the jurisdiction tree: province → city → county.</summary>
+public sealed record Jurisdiction(string Code, string Name, JurisdictionLevel Level, string? Parent);
+
+/// <summary>
+/// A medical institution in a county. <see cref="Alliance"/> names the county medical alliance (医共体) it belongs to:
+/// an institution whose code is that alliance code reports, buys and is assessed for its members as one unit.
+/// </summary>
+public sealed record Institution(string Code, string Name, InstitutionLevel Level, string Jurisdiction, string? Alliance);
+
+public sealed record Company(string Code, string Name, CompanyKind Kind);
+
+/// <summary>A procurement batch (批次) with its cycle; <see cref="NonSelectedShareLimit"/> is R10's per-batch limit.</summary>
+public sealed record Batch(string Code, string Name, ProductKind Kind, DateOnly CycleStart, DateOnly CycleEnd, decimal? NonSelectedShareLimit);
+
+/// <summary>A product by its national healthcare-security code (医保编码), selected (中选) or not, in a batch.</summary>
+public sealed record Product(
+    string Code, string Name, string GenericGroup, string Batch, bool Selected, string Manufacturer,
+    string Unit, int PackSize, decimal Price, Substitutability? Substitutable);
+
+/// <summary>A purchase agreement (购销协议): a hospital's agreed quantity of a selected product for a batch's cycle.</summary>
+public sealed record Agreement(string Hospital, string Product, string Batch, decimal AgreedQuantity, DateOnly SignedAt);
+
+/// <summary>A caller of the API: its role and the entity (jurisdiction, institution or company) it acts for.</summary>
+public sealed record Partner(string PartnerId, PartnerRole Role, string EntityCode, string Name);

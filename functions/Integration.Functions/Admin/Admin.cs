@@ -1,0 +1,55 @@
+using Integration.Domain.Master;
+using Integration.Functions.Api;
+using Integration.Functions.Hosting;
+using Integration.Functions.Ingestion;
+using Integration.Functions.Telemetry;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions;
+
+/// <summary>
+/// The provincial centre's routes: master data (<c>PUT /api/v1/admin/{kind}</c>), the state of the queues, and the
+/// replay of a poison queue once the cause of its failures is fixed.
+/// </summary>
+[HttpTrigger("v1/admin/{*path}", "get", "put", "post")]
+public static class Admin
+{
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/v1/admin").WithTags("Admin");
+        foreach (var (route, kind) in MasterItems.Routes)
+        {
+            admin.MapPut($"/{route}", (HttpContext context, MasterIntake intake) => intake.UpsertAsync(context, kind))
+                .WithName($"Put{kind}")
+                .WithSummary($"Upsert {route} (role province)")
+                .Accepts(Contracts.RequestType(kind), "application/json")
+                .Produces<Contracts.UpsertedResponse>()
+                .WithProblems();
+        }
+
+        admin.MapGet("/operations", async (HttpContext context, QueueInspector inspector, MasterDataCache master, IOptions<ProcessingOptions> processing) =>
+            {
+                if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre sees the hub's operations.");
+                var depths = await inspector.DepthsAsync(context.RequestAborted);
+                return TypedResults.Ok(new Contracts.OperationsResponse(processing.Value.InstanceId, master.IsLoaded,
+                    [.. depths.Select(d => new Contracts.QueueStatus(d.Queue, d.Messages, d.Poison))], Contracts.MemoryStatus.Now()));
+            })
+            .WithName("GetOperations")
+            .WithSummary("Queue depths and poison counts (role province)")
+            .Produces<Contracts.OperationsResponse>()
+            .WithProblems();
+
+        admin.MapPost("/poison/replay", async (HttpContext context, string queue, QueueInspector inspector, PoisonReplay replay) =>
+            {
+                if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre replays poison queues.");
+                if (!inspector.Queues.Contains(queue))
+                    return ProblemResponses.Of(StatusCodes.Status400BadRequest, "Unknown queue", $"The hub's queues are: {string.Join(", ", inspector.Queues)}.");
+                return TypedResults.Ok(new Contracts.ReplayResponse(queue, await replay.ReplayAsync(queue, context.RequestAborted)));
+            })
+            .WithName("ReplayPoison")
+            .WithSummary("Move a poison queue's messages back to their queue (role province)")
+            .Produces<Contracts.ReplayResponse>()
+            .WithProblems();
+        return app;
+    }
+}

@@ -1,0 +1,91 @@
+using Integration.Domain.Feeds;
+using Integration.Domain.Master;
+
+namespace Integration.Functions.Api;
+
+/// <summary>
+/// The wire shapes of api.md, for the OpenAPI document. The hub reads requests field by field (to report every
+/// problem), so these types describe the contract; a test keeps them equal to the fields the readers take.
+/// </summary>
+public static class Contracts
+{
+    public sealed record ItemsRequest<T>(IReadOnlyList<T> Items);
+
+    public sealed record AcceptedResponse(string RequestId, int Accepted);
+
+    public sealed record UpsertedResponse(int Upserted);
+
+    /// <summary>A demand report line (R1). <c>hospital</c> is for an alliance reporting for a member; <c>unit</c> "pack" converts by pack size.</summary>
+    public sealed record DemandReportItem(string ReportId, string Product, string Batch, decimal ReportedQuantity, decimal LastYearQuantity, string? Explanation, string? Unit, string? Hospital);
+
+    /// <summary>An order line; <c>channel</c> is online or offline (R15).</summary>
+    public sealed record OrderLineItem(string OrderId, int LineNo, string Product, decimal Quantity, decimal UnitPrice, string Channel, string Distributor, DateTimeOffset OrderedAt, string? Unit, string? Hospital);
+
+    /// <summary>A delivery of an order line with its traceability codes (R23).</summary>
+    public sealed record DeliveryItem(string DeliveryId, string OrderId, int LineNo, string Hospital, string Product, decimal Quantity, string Lot, DateOnly Expiry, IReadOnlyList<string>? TraceCodes, DateTimeOffset DeliveredAt, string? Unit);
+
+    /// <summary>A receipt confirmation of a delivery (R17).</summary>
+    public sealed record ReceiptItem(string ReceiptId, string DeliveryId, decimal Quantity, DateTimeOffset ConfirmedAt, string? Hospital);
+
+    /// <summary>A payment for an order; <c>dueAt</c> is the contract's payment deadline (R18), a date or an instant.</summary>
+    public sealed record PaymentItem(string PaymentId, string OrderId, string Distributor, decimal Amount, string DueAt, DateTimeOffset PaidAt, string? Hospital);
+
+    /// <summary>A partner; <c>secrets</c> (up to 3) instead of <c>secret</c> while rotating.</summary>
+    public sealed record PartnerItem(string PartnerId, string Role, string EntityCode, string Name, string? Secret, IReadOnlyList<string>? Secrets);
+
+    public sealed record RequestStatusResponse(string RequestId, string Route, string Status, int Items, DateTimeOffset AcceptedAt, DateTimeOffset? ProcessedAt);
+
+    public sealed record QueueStatus(string Queue, long Messages, long Poison);
+
+    public sealed record OperationsResponse(string Instance, bool MasterDataLoaded, IReadOnlyList<QueueStatus> Queues, MemoryStatus Memory);
+
+    /// <summary>This instance's memory: working set now and at its peak (VmHWM on Linux), and the managed heap.</summary>
+    public sealed record MemoryStatus(long WorkingSetBytes, long PeakWorkingSetBytes, long ManagedHeapBytes)
+    {
+        public static MemoryStatus Now()
+        {
+            using var process = System.Diagnostics.Process.GetCurrentProcess();
+            return new MemoryStatus(process.WorkingSet64, process.PeakWorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+        }
+    }
+
+    public sealed record ReplayResponse(string Queue, int Replayed);
+
+    public static Type ItemType(FeedKind feed) => feed switch
+    {
+        FeedKind.DemandReports => typeof(DemandReportItem),
+        FeedKind.Orders => typeof(OrderLineItem),
+        FeedKind.Deliveries => typeof(DeliveryItem),
+        FeedKind.Receipts => typeof(ReceiptItem),
+        FeedKind.Payments => typeof(PaymentItem),
+        _ => throw new ArgumentOutOfRangeException(nameof(feed)),
+    };
+
+    public static Type ItemType(MasterKind kind) => kind switch
+    {
+        MasterKind.Partners => typeof(PartnerItem),
+        MasterKind.Jurisdictions => typeof(Jurisdiction),
+        MasterKind.Institutions => typeof(Institution),
+        MasterKind.Companies => typeof(Company),
+        MasterKind.Batches => typeof(Batch),
+        MasterKind.Products => typeof(Product),
+        MasterKind.Agreements => typeof(Agreement),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    public static Type RequestType(FeedKind feed) => typeof(ItemsRequest<>).MakeGenericType(ItemType(feed));
+
+    public static Type RequestType(MasterKind kind) => typeof(ItemsRequest<>).MakeGenericType(ItemType(kind));
+
+    public static string Name(FeedKind feed) => feed.ToString();
+
+    /// <summary>The problem answers every signed route may give.</summary>
+    public static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder) => builder
+        .ProducesProblem(StatusCodes.Status400BadRequest)
+        .ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden)
+        .ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests);
+}

@@ -1,0 +1,112 @@
+using Integration.Domain.Security;
+using Integration.Functions.Ingestion;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions.Api;
+
+/// <summary>
+/// Authenticates every request under <c>/api/v1/</c>, GET included (api.md "Authentication"): the partner by
+/// <c>x-partner-id</c>, the Standard Webhooks signature over id, timestamp and raw body with any of the partner's
+/// keys, the timestamp within the tolerance. The raw body is read here, within the size limit, and kept for the
+/// handler. Anything wrong is a 401 that does not say whether the partner exists.
+/// </summary>
+public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache master, IOptions<SecurityOptions> options, TimeProvider time, ILogger<PartnerAuthentication> logger)
+{
+    public const string PartnerHeader = "x-partner-id";
+    public const string IdHeader = "webhook-id";
+    public const string TimestampHeader = "webhook-timestamp";
+    public const string SignatureHeader = "webhook-signature";
+
+    public static bool Protects(PathString path) => path.StartsWithSegments("/api/v1", StringComparison.Ordinal);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!Protects(context.Request.Path))
+        {
+            await next(context);
+            return;
+        }
+        var result = await AuthenticateAsync(context);
+        if (result is not null)
+        {
+            await result.ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    }
+
+    private async Task<IResult?> AuthenticateAsync(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        string? Header(string name) => headers.TryGetValue(name, out var v) && v.Count == 1 ? v[0] : null;
+        var partnerId = Header(PartnerHeader);
+        var webhookId = Header(IdHeader);
+        var timestamp = Header(TimestampHeader);
+        var signature = Header(SignatureHeader);
+        var missing = new[] { (PartnerHeader, partnerId), (IdHeader, webhookId), (TimestampHeader, timestamp), (SignatureHeader, signature) }
+            .Where(h => string.IsNullOrEmpty(h.Item2)).Select(h => h.Item1).ToList();
+        if (missing.Count > 0)
+            return ProblemResponses.Unauthorized($"Missing header{(missing.Count > 1 ? "s" : "")}: {string.Join(", ", missing)}. Every request is signed (api.md, Authentication).");
+        if (webhookId!.Length > 128 || webhookId.Any(c => c < 0x21 || c > 0x7E))
+            return ProblemResponses.Unauthorized("'webhook-id' is 1 to 128 printable ASCII characters.");
+        if (!master.IsLoaded)
+            return ProblemResponses.Of(StatusCodes.Status503ServiceUnavailable, "Starting", "The hub is loading its master data; retry shortly.");
+
+        if (context.Request.ContentLength > options.Value.MaxBodyBytes)
+            return TooLarge();
+        byte[] body;
+        try
+        {
+            body = await ReadBodyAsync(context.Request, options.Value.MaxBodyBytes, context.RequestAborted);
+        }
+        catch (BodyTooLargeException)
+        {
+            return TooLarge();
+        }
+
+        var partner = master.FindPartner(partnerId!);
+        var check = partner is null
+            ? SignatureCheck.Mismatch
+            : WebhookSignature.Verify(partner.Keys, webhookId, timestamp!, body, signature, time.GetUtcNow(), options.Value.SignatureTolerance);
+        if (check != SignatureCheck.Valid)
+        {
+            logger.LogWarning("Rejected a request claiming partner {PartnerId}: {Check}", partnerId, check);
+            return ProblemResponses.Unauthorized(check switch
+            {
+                SignatureCheck.BadTimestamp => "'webhook-timestamp' must be Unix seconds.",
+                SignatureCheck.StaleTimestamp => $"'webhook-timestamp' is more than {options.Value.SignatureTolerance.TotalMinutes:0} minutes from the hub's clock; sign the request anew.",
+                _ => "Unknown partner or bad signature.",
+            });
+        }
+        context.Features.Set(new Caller(partner!.Partner, webhookId, body));
+        return null;
+    }
+
+    private IResult TooLarge() => ProblemResponses.Of(StatusCodes.Status413PayloadTooLarge, "Request too large",
+        $"A request body holds at most {options.Value.MaxBodyBytes} bytes; split the data over several requests.");
+
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit + 1;
+        using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 4096, limit));
+        var chunk = new byte[81920];
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit) throw new BodyTooLargeException();
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            throw new BodyTooLargeException();
+        }
+        return buffer.ToArray();
+    }
+
+    private sealed class BodyTooLargeException : Exception;
+}

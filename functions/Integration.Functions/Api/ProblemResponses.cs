@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using Integration.Domain;
+
+namespace Integration.Functions.Api;
+
+/// <summary>RFC 9457 problem details with an <c>errors</c> array: the hub's one way to say no.</summary>
+public static class ProblemResponses
+{
+    public const string ContentType = "application/problem+json";
+
+    public static IResult Of(int status, string title, string detail, IEnumerable<Problem>? problems = null, bool truncated = false)
+    {
+        var body = new JsonObject
+        {
+            ["type"] = $"urn:hub:problem:{Slug(status)}",
+            ["title"] = title,
+            ["status"] = status,
+            ["detail"] = detail,
+        };
+        if (problems is not null)
+        {
+            body["errors"] = new JsonArray([.. problems.Select(p => (JsonNode)new JsonObject
+            {
+                ["item"] = p.Item,
+                ["field"] = p.Field,
+                ["code"] = p.Code,
+                ["detail"] = p.Detail,
+                ["line"] = p.Line,
+            })]);
+            if (truncated) body["truncated"] = true;
+        }
+        return Results.Text(body.ToJsonString(HubJson.Options), ContentType, System.Text.Encoding.UTF8, status);
+    }
+
+    /// <summary>403 when any problem is out of the caller's scope, else 400; every problem is listed either way.</summary>
+    public static IResult Rejected(ProblemList problems)
+    {
+        var status = problems.AnyOutOfScope ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest;
+        var title = status == 403 ? "Outside the caller's scope" : "The request is invalid";
+        var detail = $"{problems.Count} problem{(problems.Count == 1 ? "" : "s")}; nothing of the request was applied.";
+        return Of(status, title, detail, problems.Items.OrderBy(p => p.Item ?? -1), problems.Truncated);
+    }
+
+    public static IResult Unauthorized(string detail) => Of(StatusCodes.Status401Unauthorized, "Not authenticated", detail);
+
+    public static IResult Forbidden(string detail) => Of(StatusCodes.Status403Forbidden, "Outside the caller's scope", detail);
+
+    private static string Slug(int status) => status switch
+    {
+        400 => "validation",
+        401 => "authentication",
+        403 => "scope",
+        404 => "not-found",
+        409 => "conflict",
+        413 => "too-large",
+        415 => "unsupported-media-type",
+        429 => "rate-limited",
+        503 => "unavailable",
+        _ => "error",
+    };
+}

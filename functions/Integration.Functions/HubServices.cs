@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.RateLimiting;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Integration.Domain;
+using Integration.Domain.Feeds;
+using Integration.Functions.Api;
+using Integration.Functions.Hosting;
+using Integration.Functions.Ingestion;
+using Integration.Functions.Telemetry;
+using Integration.Storage;
+using Microsoft.Extensions.Options;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Integration.Functions;
+
+/// <summary>How the hub is put together: its options, stores, functions, telemetry and HTTP pipeline.</summary>
+public static class HubServices
+{
+    /// <summary>Set by the Functions host: the port the custom handler must listen on (127.0.0.1).</summary>
+    public const string CustomHandlerPortVariable = "FUNCTIONS_CUSTOMHANDLER_PORT";
+
+    public static bool UnderFunctionsHost => Environment.GetEnvironmentVariable(CustomHandlerPortVariable) is { Length: > 0 };
+
+    public static WebApplicationBuilder AddHub(this WebApplicationBuilder builder)
+    {
+        if (Environment.GetEnvironmentVariable(CustomHandlerPortVariable) is { Length: > 0 } port)
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            builder.Configuration["Hub:Processing:RunTriggers"] = "false";
+        }
+        var services = builder.Services;
+        var config = builder.Configuration;
+        services.AddOptions<StorageOptions>().BindConfiguration("Hub:Storage");
+        services.AddOptions<QueueOptions>().BindConfiguration("Hub:Queues");
+        services.AddOptions<FeedLimits>().BindConfiguration("Hub:Feeds");
+        services.AddOptions<SecurityOptions>().BindConfiguration("Hub:Security");
+        services.AddOptions<AdminOptions>().BindConfiguration("Hub:Admin")
+            .Validate(o => o.Secret is null || Domain.Security.WebhookSignature.IsWellFormedSecret(o.Secret), "Hub:Admin:Secret is 'whsec_' followed by base64 of 24 to 64 bytes.")
+            .ValidateOnStart();
+        services.AddOptions<MasterDataOptions>().BindConfiguration("Hub:MasterData");
+        services.AddOptions<ProcessingOptions>().BindConfiguration("Hub:Processing");
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ProcessingOptions>>().Value);
+
+        services.AddSingleton(sp => new HubStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton(sp => new SecretProtector(SecretKey(config, builder.Environment)));
+        services.AddSingleton<MasterStore>();
+        services.AddSingleton<RequestLog>();
+        services.AddSingleton<RawArchive>();
+        services.AddSingleton<RecordStore>();
+        services.AddSingleton<AlertStore>();
+        services.AddSingleton<Idempotency>();
+        services.AddSingleton<FeedReferences>();
+        services.AddSingleton<FeedIntake>();
+        services.AddSingleton<MasterIntake>();
+        services.AddSingleton<PoisonReplay>();
+        services.AddSingleton<FaultInjection>();
+        services.AddSingleton<MasterDataCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<MasterDataCache>());
+
+        services.AddSingleton(sp => FunctionCatalog.Load(AppContext.BaseDirectory, name => sp.GetRequiredService<IConfiguration>()[name]));
+        services.AddSingleton<FunctionInvoker>();
+        foreach (var type in FunctionInvoker.FunctionTypes.Values) services.AddScoped(type);
+        services.AddSingleton<QueueInspector>();
+        if (config.GetValue("Hub:Processing:RunTriggers", true))
+            services.AddHostedService<StandaloneHost>();
+
+        services.AddSingleton<HubMetrics>();
+        services.AddHostedService<QueueDepthSampler>();
+        services.AddHubTelemetry(config);
+
+        services.ConfigureHttpJsonOptions(o => HubJson.Configure(o.SerializerOptions));
+        services.AddPartnerApiDescription();
+        services.AddRateLimiter(options =>
+        {
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (context.Features.Get<Caller>() is not { } caller) return RateLimitPartition.GetNoLimiter("anonymous");
+                var security = context.RequestServices.GetRequiredService<IOptions<SecurityOptions>>().Value;
+                return RateLimitPartition.GetTokenBucketLimiter(caller.Partner.PartnerId, _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = security.Burst,
+                    TokensPerPeriod = security.RequestsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                });
+            });
+            options.OnRejected = async (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                await ProblemResponses.Of(StatusCodes.Status429TooManyRequests, "Too many requests",
+                    "This partner sends faster than its limit; slow down and retry after the time in Retry-After.").ExecuteAsync(context.HttpContext);
+            };
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = config.GetValue("Hub:Security:MaxBodyBytes", new SecurityOptions().MaxBodyBytes) + 1);
+        return builder;
+    }
+
+    public static WebApplication MapHub(this WebApplication app)
+    {
+        app.UseMiddleware<PartnerAuthentication>();
+        app.UseRateLimiter();
+        app.MapFeeds();
+        app.MapFeedFiles();
+        app.MapAdmin();
+        app.MapRequests();
+        app.MapAlerts();
+        app.MapHealth();
+        app.MapPartnerApiDescription();
+        if (UnderFunctionsHost) app.MapFunctionInvocations();
+        return app;
+    }
+
+    /// <summary>The custom handler protocol: the Functions host posts each non-HTTP invocation to <c>/{FunctionName}</c>.</summary>
+    public static IEndpointRouteBuilder MapFunctionInvocations(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/{function}", async (string function, HttpContext context, FunctionInvoker invoker) =>
+            {
+                if (!invoker.IsInvocable(function)) return Results.NotFound();
+                using var payload = await System.Text.Json.JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                var result = await invoker.InvokeAsync(function, payload.RootElement, context.RequestAborted);
+                return Results.Json(result.ToResponse(), statusCode: result.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError);
+            })
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>Logs, metrics and traces through OpenTelemetry: to the console when asked, to Azure Monitor when configured.</summary>
+    private static void AddHubTelemetry(this IServiceCollection services, IConfiguration config)
+    {
+        var console = config.GetValue("Hub:Telemetry:Console", false);
+        var azureMonitor = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 };
+        var telemetry = services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("integration-hub"))
+            .WithMetrics(m =>
+            {
+                m.AddMeter(HubMetrics.MeterName).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+                if (console) m.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000);
+                if (azureMonitor) m.AddAzureMonitorMetricExporter();
+            })
+            .WithTracing(t =>
+            {
+                t.AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/api/health", StringComparison.Ordinal));
+                if (azureMonitor) t.AddAzureMonitorTraceExporter();
+            });
+        if (azureMonitor)
+            telemetry.WithLogging(l => l.AddAzureMonitorLogExporter());
+    }
+
+    /// <summary>The key for partner secrets at rest; Development falls back to a fixed key so that a fresh clone runs.</summary>
+    private static byte[] SecretKey(IConfiguration config, IHostEnvironment environment)
+    {
+        var configured = config["Hub:Secrets:Key"];
+        if (!string.IsNullOrWhiteSpace(configured)) return Convert.FromBase64String(configured);
+        if (environment.IsDevelopment()) return SHA256.HashData(Encoding.UTF8.GetBytes("integration-hub development key, never for real secrets"));
+        throw new InvalidOperationException("Hub:Secrets:Key (base64 of 32 bytes) is required outside Development.");
+    }
+}

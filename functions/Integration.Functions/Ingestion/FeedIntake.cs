@@ -1,0 +1,107 @@
+using Azure.Storage.Queues;
+using Integration.Domain;
+using Integration.Domain.Feeds;
+using Integration.Functions.Api;
+using Integration.Functions.Hosting;
+using Integration.Functions.Telemetry;
+using Integration.Storage;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Integration.Functions.Ingestion;
+
+/// <summary>
+/// Takes a feed request in, whole or not at all. Checked first: the caller's role, the idempotency key, the media
+/// type, then every item (types, limits, master data, scope, earlier feeds). Then, in this order: the body is stored
+/// as received in the raw archive, a message naming it is queued, the answer is recorded, and only then does 202 go
+/// out. A crash before the answer leaves nothing the retry cannot finish; the processing is idempotent.
+/// </summary>
+public sealed class FeedIntake(
+    MasterDataCache master, FeedReferences references, Idempotency idempotency, RequestLog requests, RawArchive raw,
+    HubStorage storage, IOptions<QueueOptions> queues, IOptions<FeedLimits> limits, HubMetrics metrics,
+    FaultInjection faults, TimeProvider time, ILogger<FeedIntake> logger)
+{
+    private QueueClient Queue => storage.Queue(queues.Value.Ingest);
+
+    public async Task<IResult> AcceptAsync(HttpContext context, FeedKind feed, bool file)
+    {
+        var caller = Caller.Of(context);
+        var partner = caller.Partner;
+        var route = FeedReader.Route(feed);
+        var ct = context.RequestAborted;
+        if (!FeedReader.MaySend(partner.Role, feed))
+        {
+            metrics.Request(partner.PartnerId, route, "forbidden", 0);
+            return ProblemResponses.Forbidden($"A {partner.Role.ToString().ToLowerInvariant()} partner may not send {route}.");
+        }
+
+        var requestId = RequestIds.From(partner.PartnerId, caller.WebhookId);
+        var bodyHash = RequestIds.BodyHash(caller.Body);
+        if (await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, ct) is { } earlier)
+        {
+            metrics.Request(partner.PartnerId, route, "replayed", 0);
+            return earlier;
+        }
+
+        if (!TryFormat(context.Request.ContentType, file, out var format, out var charset))
+        {
+            metrics.Request(partner.PartnerId, route, "unsupported-media-type", 0);
+            return ProblemResponses.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                file ? "Send application/json or text/csv (UTF-8 or GB18030)." : "Send application/json; files go to /api/v1/files/{feed}.");
+        }
+
+        var problems = new ProblemList();
+        var context0 = new FeedContext(master.Master, partner, limits.Value, time.GetUtcNow());
+        var items = FeedDocument.Read(feed, format, caller.Body, charset, context0, problems, out var tooMany);
+        if (tooMany)
+        {
+            metrics.Request(partner.PartnerId, route, "too-large", 0);
+            return ProblemResponses.Of(StatusCodes.Status413PayloadTooLarge, "Too many items", problems.Items[0].Detail);
+        }
+        await FeedReferenceCheck.CheckAsync(items, partner, references, problems, ct);
+        if (problems.Any)
+        {
+            metrics.Request(partner.PartnerId, route, problems.AnyOutOfScope ? "forbidden" : "rejected", items.Count);
+            return ProblemResponses.Rejected(problems);
+        }
+
+        var blob = RawArchive.BlobName(route, partner.PartnerId, requestId);
+        var stored = await raw.StoreOnceAsync(blob, new BinaryData(caller.Body),
+            new RawMetadata(partner.PartnerId, partner.Role, partner.EntityCode, route, requestId, caller.WebhookId, bodyHash, time.GetUtcNow(), context.Request.ContentType!), ct);
+        if (stored.BodyHash != bodyHash)
+            return Idempotency.Conflict(caller.WebhookId);
+        faults.At("intake.stored");
+
+        await Queue.SendMessageAsync(HubJson.Serialize(new IngestMessage(partner.PartnerId, requestId, blob)), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: ct);
+        faults.At("intake.queued");
+
+        var record = RequestRecord.Accepted(stored, blob, items.Count);
+        if (!await requests.TryAddAsync(record, ct))
+        {
+            // Another attempt with this id answered in the meantime: give the answer it recorded.
+            return await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, ct) ?? Idempotency.Conflict(caller.WebhookId);
+        }
+        faults.At("intake.recorded");
+        metrics.Request(partner.PartnerId, route, "accepted", items.Count);
+        logger.LogInformation("Accepted {Count} {Feed} from {PartnerId} as {RequestId}", items.Count, route, partner.PartnerId, requestId);
+        return Results.Text(record.Response, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>JSON always; CSV only as a file. The charset parameter, when given, decides how CSV is decoded.</summary>
+    public static bool TryFormat(string? contentType, bool file, out FeedFormat format, out string? charset)
+    {
+        format = FeedFormat.Json;
+        charset = null;
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var media)) return false;
+        charset = media.Charset.HasValue ? media.Charset.Value : null;
+        var type = media.MediaType.Value?.ToLowerInvariant();
+        if (type == "application/json" || (type?.StartsWith("application/", StringComparison.Ordinal) == true && type.EndsWith("+json", StringComparison.Ordinal)))
+            return true;
+        if (file && type is "text/csv")
+        {
+            format = FeedFormat.Csv;
+            return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,53 @@
+using Integration.Functions.Hosting;
+using Microsoft.OpenApi;
+
+namespace Integration.Functions;
+
+/// <summary>
+/// The partner API described for machines: <c>GET /api/openapi/v1.json</c>. The same document is kept in the repo
+/// (openapi.v1.json) and a test holds the two equal.
+/// </summary>
+[HttpTrigger("openapi/{document}", "get")]
+public static class OpenApi
+{
+    public static IServiceCollection AddPartnerApiDescription(this IServiceCollection services) => services.AddOpenApi("v1", options =>
+    {
+        options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info = new OpenApiInfo
+            {
+                Title = "VBP integration hub: partner API",
+                Version = "v1",
+                Description = "Feeds, files, master data, request status and alerts of the integration hub that monitors " +
+                              "volume-based procurement (集采). Every request under /api/v1 is signed (Standard Webhooks): headers " +
+                              "x-partner-id, webhook-id (also the idempotency key), webhook-timestamp (Unix seconds, 5 minutes tolerance) " +
+                              "and webhook-signature (v1,<base64 HMAC-SHA256 of \"{webhook-id}.{webhook-timestamp}.{raw body}\">). " +
+                              "Errors are RFC 9457 problem details with an 'errors' array naming item, field and problem.",
+            };
+            document.Servers = [];
+            document.Components ??= new OpenApiComponents();
+            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            foreach (var (name, description) in new[]
+            {
+                ("x-partner-id", "The caller's partner id."),
+                ("webhook-id", "A unique id of this request (at most 128 printable ASCII); the idempotency key."),
+                ("webhook-timestamp", "Unix seconds; within 5 minutes of the hub's clock."),
+                ("webhook-signature", "v1,<base64 HMAC-SHA256(key, \"{webhook-id}.{webhook-timestamp}.{raw body}\")>, key = base64-decoded part of the whsec_ secret; several space-separated during rotation."),
+            })
+            {
+                document.Components.SecuritySchemes[name] = new OpenApiSecurityScheme { Type = SecuritySchemeType.ApiKey, In = ParameterLocation.Header, Name = name, Description = description };
+            }
+            var requirement = new OpenApiSecurityRequirement();
+            foreach (var name in document.Components.SecuritySchemes.Keys)
+                requirement[new OpenApiSecuritySchemeReference(name, document)] = [];
+            document.Security = [requirement];
+            return Task.CompletedTask;
+        });
+    });
+
+    public static IEndpointRouteBuilder MapPartnerApiDescription(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenApi("/api/openapi/{documentName}.json");
+        return app;
+    }
+}

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Integration.Functions.Telemetry;
+
+/// <summary>
+/// The hub's own metrics (meter <c>Integration.Hub</c>), exported through OpenTelemetry: requests and items accepted
+/// or rejected per partner and feed, items written, processing lag, queue depth and poison count.
+/// </summary>
+public sealed class HubMetrics : IDisposable
+{
+    public const string MeterName = "Integration.Hub";
+
+    private readonly Meter meter = new(MeterName);
+    private readonly Counter<long> requests;
+    private readonly Counter<long> items;
+    private readonly Counter<long> processed;
+    private readonly Histogram<double> lag;
+    private volatile IReadOnlyList<QueueDepth> depths = [];
+
+    public HubMetrics()
+    {
+        requests = meter.CreateCounter<long>("hub.requests", "{request}", "Write requests by partner, feed and outcome.");
+        items = meter.CreateCounter<long>("hub.items", "{item}", "Feed items by partner, feed and outcome (accepted, rejected).");
+        processed = meter.CreateCounter<long>("hub.items.processed", "{item}", "Feed items written to tables, or skipped as already there.");
+        lag = meter.CreateHistogram<double>("hub.processing.lag", "s", "From a request's acceptance to the end of its processing.");
+        meter.CreateObservableGauge("hub.queue.depth", () => depths.Select(d => new Measurement<long>(d.Messages, new KeyValuePair<string, object?>("queue", d.Queue))), "{message}", "Messages waiting in each queue.");
+        meter.CreateObservableGauge("hub.queue.poison", () => depths.Select(d => new Measurement<long>(d.Poison, new KeyValuePair<string, object?>("queue", d.Queue))), "{message}", "Messages in each poison queue.");
+    }
+
+    public void Request(string partner, string feed, string outcome, int itemCount)
+    {
+        var tags = new TagList { { "partner", partner }, { "feed", feed }, { "outcome", outcome } };
+        requests.Add(1, tags);
+        if (itemCount > 0) items.Add(itemCount, tags);
+    }
+
+    public void Processed(string feed, int written, int skipped, TimeSpan sinceAccepted)
+    {
+        processed.Add(written, new TagList { { "feed", feed }, { "outcome", "written" } });
+        if (skipped > 0) processed.Add(skipped, new TagList { { "feed", feed }, { "outcome", "skipped" } });
+        lag.Record(sinceAccepted.TotalSeconds, new TagList { { "feed", feed } });
+    }
+
+    public void QueueDepths(IReadOnlyList<QueueDepth> latest) => depths = latest;
+
+    public void Dispose() => meter.Dispose();
+}
+
+public sealed record QueueDepth(string Queue, long Messages, long Poison);

@@ -1,0 +1,114 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Integration.Domain.Feeds;
+
+namespace Integration.Storage;
+
+/// <summary>
+/// The hub's storage account: its table, queue and blob clients and the names of what the hub keeps there.
+/// Everything else in the hub reaches storage through the stores built on this class.
+/// </summary>
+public sealed class HubStorage
+{
+    public HubStorage(StorageOptions options, TokenCredential? credential = null)
+    {
+        Options = options;
+        if (!string.IsNullOrWhiteSpace(options.ConnectionString))
+        {
+            Tables = new TableServiceClient(options.ConnectionString);
+            Queues = new QueueServiceClient(options.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+            Blobs = new BlobServiceClient(options.ConnectionString);
+        }
+        else if (!string.IsNullOrWhiteSpace(options.AccountName))
+        {
+            credential ??= new DefaultAzureCredential();
+            Tables = new TableServiceClient(new Uri($"https://{options.AccountName}.table.core.windows.net"), credential);
+            Queues = new QueueServiceClient(new Uri($"https://{options.AccountName}.queue.core.windows.net"), credential, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+            Blobs = new BlobServiceClient(new Uri($"https://{options.AccountName}.blob.core.windows.net"), credential);
+        }
+        else
+        {
+            throw new InvalidOperationException("Set Hub:Storage:ConnectionString, or Hub:Storage:AccountName to use a managed identity.");
+        }
+        if (options.Prefix.Any(c => !char.IsAsciiLetterLower(c) && !char.IsAsciiDigit(c)) || (options.Prefix.Length > 0 && !char.IsAsciiLetterLower(options.Prefix[0])))
+            throw new InvalidOperationException("Hub:Storage:Prefix holds lower-case letters and digits and starts with a letter.");
+
+        Partners = Table("partners");
+        Master = Table("master");
+        Agreements = Table("agreements");
+        Requests = Table("requests");
+        Feeds = new Dictionary<FeedKind, TableClient>
+        {
+            [FeedKind.DemandReports] = Table("demandreports"),
+            [FeedKind.Orders] = Table("orders"),
+            [FeedKind.Deliveries] = Table("deliveries"),
+            [FeedKind.Receipts] = Table("receipts"),
+            [FeedKind.Payments] = Table("payments"),
+        };
+        Alerts = Table("alerts");
+        Raw = Blobs.GetBlobContainerClient(options.Prefix + "raw");
+        State = Blobs.GetBlobContainerClient(options.Prefix + "state");
+    }
+
+    public StorageOptions Options { get; }
+    public TableServiceClient Tables { get; }
+    public QueueServiceClient Queues { get; }
+    public BlobServiceClient Blobs { get; }
+
+    public TableClient Partners { get; }
+    public TableClient Master { get; }
+    public TableClient Agreements { get; }
+
+    /// <summary>Every write request taken, by partner and request id: idempotency and processing status.</summary>
+    public TableClient Requests { get; }
+
+    /// <summary>Feed items, a table per feed, one partition per institution.</summary>
+    public IReadOnlyDictionary<FeedKind, TableClient> Feeds { get; }
+    public TableClient Alerts { get; }
+
+    /// <summary>Every inbound payload as received.</summary>
+    public BlobContainerClient Raw { get; }
+
+    /// <summary>Timer schedule status and the leases that make one instance fire a timer.</summary>
+    public BlobContainerClient State { get; }
+
+    public QueueClient Queue(string name) => Queues.GetQueueClient(name);
+
+    public static string PoisonQueueName(string queue) => queue + "-poison";
+
+    private TableClient Table(string name) => Tables.GetTableClient(Options.Prefix + name);
+
+    /// <summary>Creates what does not exist yet (tables, containers, the given queues and their poison queues).</summary>
+    public async Task EnsureCreatedAsync(IEnumerable<string> queues, CancellationToken cancellationToken)
+    {
+        var work = new List<Task>();
+        foreach (var table in new[] { Partners, Master, Agreements, Requests, Alerts }.Concat(Feeds.Values))
+            work.Add(table.CreateIfNotExistsAsync(cancellationToken));
+        work.Add(Raw.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        work.Add(State.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        foreach (var queue in queues)
+        {
+            work.Add(Queue(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+            work.Add(Queue(PoisonQueueName(queue)).CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        }
+        await Task.WhenAll(work);
+    }
+
+    /// <summary>True when the account answers (readiness).</summary>
+    public async Task<bool> IsReachableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Requests.GetEntityIfExistsAsync<TableEntity>("ready", "probe", cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace Integration.Storage;
+
+/// <summary>Where the hub keeps its state. Bound from <c>Hub:Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    /// <summary>
+    /// A storage connection string. Default <c>UseDevelopmentStorage=true</c> (Azurite on its standard ports).
+    /// Leave empty in Azure and set <see cref="AccountName"/>: the hub then signs in with its managed identity.
+    /// </summary>
+    public string? ConnectionString { get; set; } = "UseDevelopmentStorage=true";
+
+    /// <summary>The storage account to reach with a managed identity (no keys) when there is no connection string.</summary>
+    public string? AccountName { get; set; }
+
+    /// <summary>
+    /// Put before every table and container name, so that several hubs (or test runs) can share one account.
+    /// Lower-case letters and digits. Default empty.
+    /// </summary>
+    public string Prefix { get; set; } = "";
+}
+
+/// <summary>Names of the queues the functions listen on. Bound from <c>Hub:Queues</c>; function.json refers to them as %Hub:Queues:...%.</summary>
+public sealed class QueueOptions
+{
+    /// <summary>Accepted requests waiting to be written into tables. Default <c>ingest</c>.</summary>
+    public string Ingest { get; set; } = "ingest";
+}

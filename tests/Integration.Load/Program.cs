@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Integration.Domain.Text;
+using Integration.Load;
+
+// The hub's load tool. `demo` loads a small synthetic province and replays a few days of its feeds; `bench` pushes a
+// full province's working day through the front door and reports records/second end to end. Both speak only the
+// signed partner API, like any partner would.
+var options = Args.Parse(args);
+var url = options.Get("url", Environment.GetEnvironmentVariable("HUB_URL") ?? "http://127.0.0.1:7071");
+var adminId = options.Get("admin-id", Environment.GetEnvironmentVariable("Hub__Admin__PartnerId") ?? "province-admin");
+var adminSecret = options.Get("admin-secret", Environment.GetEnvironmentVariable("Hub__Admin__Secret") ?? "");
+if (adminSecret.Length == 0)
+{
+    Console.Error.WriteLine("Give the provincial centre's secret: --admin-secret whsec_... (or Hub__Admin__Secret).");
+    return 2;
+}
+using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+{
+    BaseAddress = new Uri(url),
+    Timeout = TimeSpan.FromMinutes(5),
+};
+var admin = new PartnerClient(http, adminId, adminSecret);
+var seed = int.Parse(options.Get("seed", "1"), CultureInfo.InvariantCulture);
+
+switch (options.Command)
+{
+    case "demo":
+        return await Demo();
+    case "bench":
+        return await Bench();
+    default:
+        Console.Error.WriteLine("usage: Integration.Load demo|bench [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N]");
+        return 2;
+}
+
+async Task<int> Demo()
+{
+    var province = new SyntheticProvince(ProvinceShape.Demo, seed);
+    var feeds = new ProvinceFeeds(http, province, admin, Console.Out);
+    Console.WriteLine($"Loading a synthetic province into {url} ...");
+    await feeds.LoadMasterDataAsync(CancellationToken.None);
+    var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
+    var totals = new Dictionary<string, int>();
+    void Count(string feed, int n) => totals[feed] = totals.GetValueOrDefault(feed) + n;
+
+    var demandReports = province.OrderingInstitutions.Select(i => new ProvinceFeeds.Prepared(i.Code, "/api/v1/demand-reports",
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            items = province.Agreements.Where(a => a.Hospital == i.Code).Select(a => new
+            {
+                reportId = $"DR2026-{i.Code}", product = a.Product, batch = a.Batch, reportedQuantity = a.AgreedQuantity,
+                lastYearQuantity = Math.Round(a.AgreedQuantity * 1.1m), explanation = "按临床需求填报",
+            }),
+        }, Integration.Domain.HubJson.Options), "application/json", province.Agreements.Count(a => a.Hospital == i.Code))).ToList();
+    await feeds.SendAllAsync(demandReports, 8, CancellationToken.None);
+    Count("demand-reports", demandReports.Sum(r => r.Items));
+
+    for (var day = today.AddDays(-3); day < today; day = day.AddDays(1))
+    {
+        Console.WriteLine($"Day {day:yyyy-MM-dd}:");
+        var orders = province.OrderLines(day).ToList();
+        var orderRequests = ProvinceFeeds.OrderRequests(orders).ToList();
+        await feeds.SendAllAsync(orderRequests, 8, CancellationToken.None);
+        await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+        Console.WriteLine($"  orders: {orders.Count} lines from {orderRequests.Count} hospitals (signed JSON webhooks)");
+        Count("orders", orders.Count);
+
+        var deliveries = province.Deliveries(day, orders).Where(d => d.DeliveredAt < DateTimeOffset.UtcNow).ToList();
+        var first = province.Distributors.First().Code;
+        // One distributor's ERP uploads a GB18030 CSV file; the others push JSON webhooks.
+        var csv = ProvinceFeeds.Csv(["deliveryId", "orderId", "lineNo", "hospital", "product", "quantity", "lot", "expiry", "traceCodes", "deliveredAt"],
+            deliveries.Where(d => d.Distributor == first).Select(d => new[]
+            {
+                d.DeliveryId, d.OrderId, d.LineNo.ToString(CultureInfo.InvariantCulture), d.Hospital, d.Product, d.Quantity.ToString(CultureInfo.InvariantCulture),
+                d.Lot, d.Expiry.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), string.Join(';', d.TraceCodes), d.DeliveredAt.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
+            }), TextDecoding.Gb18030);
+        var deliveryRequests = ProvinceFeeds.DeliveryRequests(deliveries.Where(d => d.Distributor != first)).ToList();
+        deliveryRequests.Add(new ProvinceFeeds.Prepared(first, "/api/v1/files/deliveries", csv, "text/csv", deliveries.Count(d => d.Distributor == first)));
+        await feeds.SendAllAsync(deliveryRequests, 8, CancellationToken.None);
+        await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+        Console.WriteLine($"  deliveries: {deliveries.Count} lines from {deliveryRequests.Count} distributor pushes (one a GB18030 CSV file)");
+        Count("deliveries", deliveries.Count);
+
+        var receipts = deliveries.Where((_, i) => i % 10 != 0).GroupBy(d => d.Hospital).Select(g => new ProvinceFeeds.Prepared(g.Key, "/api/v1/receipts",
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                items = g.DistinctBy(d => d.DeliveryId).Select(d => new { receiptId = "R" + d.DeliveryId, deliveryId = d.DeliveryId, quantity = d.Quantity, confirmedAt = d.DeliveredAt.AddHours(3) < DateTimeOffset.UtcNow ? d.DeliveredAt.AddHours(3) : DateTimeOffset.UtcNow }),
+            }, Integration.Domain.HubJson.Options), "application/json", g.DistinctBy(d => d.DeliveryId).Count())).ToList();
+        await feeds.SendAllAsync(receipts, 8, CancellationToken.None);
+        Console.WriteLine($"  receipts: {receipts.Sum(r => r.Items)} confirmations");
+        Count("receipts", receipts.Sum(r => r.Items));
+
+        var payments = orders.Where((_, i) => i % 4 == 0).GroupBy(o => o.Institution.Code).Select(g => new ProvinceFeeds.Prepared(g.Key, "/api/v1/payments",
+            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                items = g.DistinctBy(o => o.Line.OrderId).Select(o => new
+                {
+                    paymentId = "PAY" + o.Line.OrderId, orderId = o.Line.OrderId, distributor = o.Line.Distributor, amount = Math.Round(o.Line.Quantity * o.Line.UnitPrice, 2),
+                    dueAt = day.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), paidAt = o.Line.OrderedAt.AddHours(4) < DateTimeOffset.UtcNow ? o.Line.OrderedAt.AddHours(4) : DateTimeOffset.UtcNow,
+                }),
+            }, Integration.Domain.HubJson.Options), "application/json", g.DistinctBy(o => o.Line.OrderId).Count())).ToList();
+        await feeds.SendAllAsync(payments, 8, CancellationToken.None);
+        Console.WriteLine($"  payments: {payments.Sum(r => r.Items)}");
+        Count("payments", payments.Sum(r => r.Items));
+        await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+    }
+    Console.WriteLine("Accepted and processed: " + string.Join(", ", totals.Select(t => $"{t.Key} {t.Value}")));
+    Console.WriteLine($"Partners of the demo province sign with secrets derived from seed {seed} (see tests/Integration.Load/SyntheticProvince.cs).");
+    return 0;
+}
+
+async Task<int> Bench()
+{
+    var scale = options.Get("scale", "province");
+    var parallel = int.Parse(options.Get("parallel", "16"), CultureInfo.InvariantCulture);
+    var province = new SyntheticProvince(scale == "demo" ? ProvinceShape.Demo : ProvinceShape.Province, seed);
+    var feeds = new ProvinceFeeds(http, province, admin, Console.Out);
+    var watch = Stopwatch.StartNew();
+    if (!options.Has("skip-master"))
+    {
+        Console.WriteLine($"Loading master data ({province.Institutions.Count} institutions, {province.Products.Count} products, {province.Agreements.Count} agreements, {province.Partners.Count} partners) ...");
+        await feeds.LoadMasterDataAsync(CancellationToken.None);
+        Console.WriteLine($"  master data loaded in {watch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    var day = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
+    var orders = province.OrderLines(day).ToList();
+    var orderRequests = ProvinceFeeds.OrderRequests(orders).ToList();
+    var deliveries = province.Deliveries(day, orders).ToList();
+    var deliveryRequests = ProvinceFeeds.DeliveryRequests(deliveries).ToList();
+    Console.WriteLine($"Working day {day:yyyy-MM-dd}: {orders.Count} order lines in {orderRequests.Count} requests, {deliveries.Count} delivery lines in {deliveryRequests.Count} requests");
+
+    watch.Restart();
+    await feeds.SendAllAsync(orderRequests, parallel, CancellationToken.None);
+    var ordersAccepted = watch.Elapsed;
+    await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
+    var ordersDone = watch.Elapsed;
+    await feeds.SendAllAsync(deliveryRequests, parallel, CancellationToken.None);
+    var deliveriesAccepted = watch.Elapsed;
+    var operations = await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
+    var total = watch.Elapsed;
+
+    var records = orders.Count + deliveries.Count;
+    string Rate(int n, TimeSpan t) => $"{n / t.TotalSeconds:N0} records/s";
+    Console.WriteLine($"orders:     {orders.Count,8:N0} accepted in {ordersAccepted.TotalSeconds,6:F1} s ({Rate(orders.Count, ordersAccepted)}), in tables after {ordersDone.TotalSeconds,6:F1} s ({Rate(orders.Count, ordersDone)})");
+    Console.WriteLine($"deliveries: {deliveries.Count,8:N0} accepted in {(deliveriesAccepted - ordersDone).TotalSeconds,6:F1} s ({Rate(deliveries.Count, deliveriesAccepted - ordersDone)}), in tables after {(total - ordersDone).TotalSeconds,6:F1} s ({Rate(deliveries.Count, total - ordersDone)})");
+    Console.WriteLine($"end to end: {records,8:N0} records in {total.TotalSeconds:F1} s = {Rate(records, total)}");
+    var memory = operations["memory"];
+    Console.WriteLine($"hub memory: peak working set {memory?["peakWorkingSetBytes"]?.GetValue<long>() / 1048576.0:F0} MiB, managed heap {memory?["managedHeapBytes"]?.GetValue<long>() / 1048576.0:F0} MiB");
+    Console.WriteLine($"load tool:  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
+    return 0;
+}
+
+/// <summary>Command-line arguments: a command, then --name value pairs and --flags.</summary>
+internal sealed class Args
+{
+    private readonly Dictionary<string, string> values = [];
+
+    public string Command { get; private init; } = "";
+
+    public static Args Parse(string[] args)
+    {
+        var parsed = new Args { Command = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "" };
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) continue;
+            var name = args[i][2..];
+            parsed.values[name] = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? args[++i] : "true";
+        }
+        return parsed;
+    }
+
+    public string Get(string name, string fallback) => values.GetValueOrDefault(name, fallback);
+
+    public bool Has(string name) => values.ContainsKey(name);
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Integration.Domain.Feeds;
+using Integration.Storage;
+
+namespace Integration.Tests.EndToEnd;
+
+/// <summary>Bad input gets a precise answer (problem details listing every problem) and changes nothing.</summary>
+public sealed class ValidationTests(HubFixture fixture)
+{
+    private World World => fixture.World;
+    private Samples Samples => new(World);
+
+    [Fact]
+    public async Task Orders_ManyProblems_400ListsEveryOneAndStoresNothing()
+    {
+        var orderId = Samples.Unique("PO");
+        var good = Samples.OrderLine(orderId, 1);
+        var wrongType = Samples.OrderLine(orderId, 2);
+        wrongType["quantity"] = "fifty";
+        var negative = Samples.OrderLine(orderId, 3, quantity: -1);
+        var unknown = Samples.OrderLine(orderId, 4, product: "YB99NOPE");
+        var absurd = Samples.OrderLine(orderId, 5, quantity: 5_000_000_000m);
+        var future = Samples.OrderLine(orderId, 6);
+        future["orderedAt"] = Samples.Instant(DateTimeOffset.UtcNow.AddDays(3));
+        var noOffset = Samples.OrderLine(orderId, 7);
+        noOffset["orderedAt"] = "2026-11-20T09:30:00";
+        var duplicate = Samples.OrderLine(orderId, 1);
+        var unknownDistributor = Samples.OrderLine(orderId, 8, distributor: "D999");
+
+        var client = World.Client(Samples.Hospital.Code);
+        using var response = await client.PostJsonAsync("/api/v1/orders", Samples.Items(good, wrongType, negative, unknown, absurd, future, noOffset, duplicate, unknownDistributor));
+        var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(400, problem["status"]!.GetValue<int>());
+        Assert.Equal(
+        [
+            (1, "/items/1/quantity", "type"),
+            (2, "/items/2/quantity", "not-positive"),
+            (3, "/items/3/product", "unknown-product"),
+            (4, "/items/4/quantity", "out-of-range"),
+            (5, "/items/5/orderedAt", "in-future"),
+            (6, "/items/6/orderedAt", "format"),
+            (7, "/items/7", "duplicate"),
+            (8, "/items/8/distributor", "unknown-company"),
+        ], Samples.Errors(problem));
+        Assert.Null(await new RecordStore(World.Storage).GetAsync(FeedKind.Orders, Samples.Hospital.Code, $"order|{orderId}|1", default));
+    }
+
+    [Fact]
+    public async Task Deliveries_UnknownOrderMismatchedProductMalformedTraceCodeBadDates_AreListed()
+    {
+        var orderId = Samples.Unique("PO");
+        await Samples.OrderAsync(Samples.OrderLine(orderId, 1));
+        var otherProduct = World.Province.Products.First(p => p.Code != Samples.Product.Code && p.Manufacturer != "x").Code;
+        var unknownOrder = Samples.Delivery(Samples.Unique("DN"), Samples.Unique("PO"));
+        var mismatch = Samples.Delivery(Samples.Unique("DN"), orderId, product: otherProduct);
+        var badCode = Samples.Delivery(Samples.Unique("DN"), orderId);
+        badCode["traceCodes"] = new JsonArray("8123", "ABC");
+        var expired = Samples.Delivery(Samples.Unique("DN"), orderId);
+        expired["expiry"] = "2020-01-01";
+        var unknownHospital = Samples.Delivery(Samples.Unique("DN"), orderId, hospital: "H000000000");
+
+        using var response = await World.Client(Samples.Distributor).PostJsonAsync("/api/v1/deliveries", Samples.Items(unknownOrder, mismatch, badCode, expired, unknownHospital));
+        var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
+        var errors = Samples.Errors(problem);
+        Assert.Contains((0, "/items/0/orderId", "unknown-order"), errors);
+        Assert.Contains((1, "/items/1/product", "product-mismatch"), errors);
+        Assert.Contains((2, "/items/2/traceCodes/0", "malformed-trace-code"), errors);
+        Assert.Contains((2, "/items/2/traceCodes/1", "malformed-trace-code"), errors);
+        Assert.Contains((3, "/items/3/expiry", "expired"), errors);
+        Assert.Contains((4, "/items/4/hospital", "unknown-institution"), errors);
+    }
+
+    [Fact]
+    public async Task ReceiptsAndPayments_OfUnknownDeliveryOrOrder_Are400()
+    {
+        var client = World.Client(Samples.Hospital.Code);
+        using var receipt = await client.PostJsonAsync("/api/v1/receipts", Samples.Items(Samples.Receipt(Samples.Unique("R"), Samples.Unique("DN"))));
+        Assert.Equal([(0, "/items/0/deliveryId", "unknown-delivery")], Samples.Errors(await Samples.Expect(receipt, HttpStatusCode.BadRequest)));
+        using var payment = await client.PostJsonAsync("/api/v1/payments", Samples.Items(Samples.Payment(Samples.Unique("P"), Samples.Unique("PO"))));
+        Assert.Equal([(0, "/items/0/orderId", "unknown-order")], Samples.Errors(await Samples.Expect(payment, HttpStatusCode.BadRequest)));
+    }
+
+    [Fact]
+    public async Task Csv_ProblemsNameTheLine()
+    {
+        var csv = "orderId,lineNo,product,quantity,unitPrice,channel,distributor,orderedAt\n" +
+                  $"PO-X,1,{Samples.Product.Code},10,1,online,{Samples.Distributor},{Samples.Instant(Samples.Recently)}\n" +
+                  $"PO-X,2,{Samples.Product.Code},10,1,by-phone,{Samples.Distributor},{Samples.Instant(Samples.Recently)}\n";
+        using var response = await World.Client(Samples.Hospital.Code).SendAsync(HttpMethod.Post, "/api/v1/files/orders", System.Text.Encoding.UTF8.GetBytes(csv), "text/csv");
+        var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
+        var error = Assert.Single(problem["errors"]!.AsArray())!;
+        Assert.Equal(3, error["line"]!.GetValue<int>());
+        Assert.Equal("/items/1/channel", error["field"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task MalformedJson_Is400()
+    {
+        using var response = await World.Client(Samples.Hospital.Code).SendAsync(HttpMethod.Post, "/api/v1/orders", "{\"items\": [ {"u8.ToArray(), "application/json");
+        Assert.Equal("malformed-json", Samples.Errors(await Samples.Expect(response, HttpStatusCode.BadRequest)).Single().Code);
+    }
+
+    [Fact]
+    public async Task MasterData_BadItems_400ListsThem()
+    {
+        using var response = await World.Admin().PutJsonAsync("/api/v1/admin/institutions", new
+        {
+            items = new object[]
+            {
+                new { code = "H-NEW-1", name = "新医院", level = "tertiary", jurisdiction = "999999" },
+                new { code = "H-NEW-2", name = "新医院二", level = "clinic", jurisdiction = World.Province.Institutions[0].Jurisdiction },
+            },
+        });
+        Assert.Equal([(0, "/items/0/jurisdiction", "unknown-jurisdiction"), (1, "/items/1/level", "not-allowed")], Samples.Errors(await Samples.Expect(response, HttpStatusCode.BadRequest)));
+    }
+}

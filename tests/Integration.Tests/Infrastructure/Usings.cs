@@ -1,0 +1,2 @@
+global using Integration.Tests.Infrastructure;
+global using Xunit;

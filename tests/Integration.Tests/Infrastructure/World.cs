@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Integration.Domain.Security;
+using Integration.Load;
+using Integration.Storage;
+
+namespace Integration.Tests.Infrastructure;
+
+/// <summary>
+/// A hub's world for tests: unique table, queue and container names on the tests' Azurite, the provincial centre's
+/// credentials, the demo province's master data, and the hub instances running on it.
+/// </summary>
+public sealed class World : IAsyncDisposable
+{
+    private static int counter;
+    private readonly List<HubProcess> hubs = [];
+
+    private World(Azurite azurite, IReadOnlyDictionary<string, string?> settings)
+    {
+        Azurite = azurite;
+        Prefix = $"t{System.Environment.ProcessId % 100000}x{Interlocked.Increment(ref counter)}";
+        Queue = Prefix + "-ingest";
+        AdminSecret = WebhookSignature.NewSecret();
+        Environment = new Dictionary<string, string?>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["Hub__Storage__ConnectionString"] = azurite.ConnectionString,
+            ["Hub__Storage__Prefix"] = Prefix,
+            ["Hub__Queues__Ingest"] = Queue,
+            ["Hub__Admin__PartnerId"] = AdminId,
+            ["Hub__Admin__Secret"] = AdminSecret,
+            ["Hub__Processing__MessageLease"] = "00:00:06",
+            ["Hub__MasterData__RefreshInterval"] = "00:00:00.300",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Integration"] = "Information",
+        };
+        foreach (var (k, v) in settings) Environment[k] = v;
+        Storage = new HubStorage(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = Prefix });
+    }
+
+    public const string AdminId = "test-province";
+
+    public Azurite Azurite { get; }
+    public string Prefix { get; }
+    public string Queue { get; }
+    public string AdminSecret { get; }
+    public Dictionary<string, string?> Environment { get; }
+
+    /// <summary>The same storage the hubs use, for tests that look at what was written or put things in place.</summary>
+    public HubStorage Storage { get; }
+
+    public SyntheticProvince Province { get; } = new(ProvinceShape.Demo, seed: 7);
+
+    public IReadOnlyList<HubProcess> Hubs => hubs;
+    public HubProcess Hub => hubs[0];
+
+    /// <summary>A world with one hub running and the demo province loaded.</summary>
+    public static async Task<World> CreateAsync(Azurite azurite, IReadOnlyDictionary<string, string?>? settings = null, bool loadProvince = true)
+    {
+        var world = new World(azurite, settings ?? new Dictionary<string, string?>());
+        await world.StartHubAsync();
+        if (loadProvince) await world.LoadProvinceAsync(world.Hub);
+        return world;
+    }
+
+    public async Task<HubProcess> StartHubAsync(IReadOnlyDictionary<string, string?>? overrides = null, bool customHandler = false, bool waitReady = true)
+    {
+        var env = new Dictionary<string, string?>(Environment);
+        foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) env[k] = v;
+        var hub = await HubProcess.StartAsync(env, $"{Prefix}-hub{hubs.Count + 1}", customHandler, waitReady);
+        hubs.Add(hub);
+        return hub;
+    }
+
+    public async Task LoadProvinceAsync(HubProcess hub)
+    {
+        var feeds = new ProvinceFeeds(hub.Http, Province, Admin(hub), TextWriter.Null);
+        await feeds.LoadMasterDataAsync(CancellationToken.None);
+    }
+
+    public PartnerClient Admin(HubProcess? hub = null) => new((hub ?? Hub).Http, AdminId, AdminSecret);
+
+    /// <summary>The client of the partner that acts for an entity of the demo province (institution, company, jurisdiction).</summary>
+    public PartnerClient Client(string entityCode, HubProcess? hub = null)
+    {
+        var partner = Province.PartnerFor(entityCode);
+        return new PartnerClient((hub ?? Hub).Http, partner.PartnerId, partner.Secret);
+    }
+
+    /// <summary>Waits until the request is processed (written to tables) and returns its status.</summary>
+    public async Task<JsonNode> WaitProcessedAsync(PartnerClient client, string requestId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        while (true)
+        {
+            using var response = await client.GetAsync($"/api/v1/requests/{requestId}");
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                if (status["status"]!.GetValue<string>() == "processed") return status;
+            }
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"Request {requestId} not processed in time. Hub output:\n{string.Join("\n----\n", hubs.Select(h => h.Output))}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var hub in hubs) await hub.DisposeAsync();
+    }
+}

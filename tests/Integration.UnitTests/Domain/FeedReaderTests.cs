@@ -1,0 +1,188 @@
+using System.Text;
+using System.Text.Json;
+using Integration.Domain;
+using Integration.Domain.Feeds;
+using Integration.Domain.Master;
+using Integration.Load;
+
+namespace Integration.UnitTests.Domain;
+
+/// <summary>Reading and checking feed items without storage: every problem listed with its item and field.</summary>
+public sealed class FeedReaderTests
+{
+    private static readonly SyntheticProvince Province = new(ProvinceShape.Demo, seed: 3);
+    private static readonly MasterData Master = new(Province.Jurisdictions, Province.Institutions, Province.Companies, Province.Batches, Province.Products);
+    private static readonly DateTimeOffset Now = new(2026, 11, 20, 10, 0, 0, TimeSpan.FromHours(8));
+    private static readonly Institution Hospital = Province.Institutions.First(i => i.Level == InstitutionLevel.Tertiary);
+    private static readonly Product Product = Province.Products.First(p => p.Selected);
+
+    private static Partner HospitalPartner(string code) => new("hospital-" + code, PartnerRole.Hospital, code, code);
+
+    private static (List<(int Index, int? Line, IFeedItem Item)> Items, ProblemList Problems) Read(FeedKind feed, object body, Partner caller)
+    {
+        var problems = new ProblemList();
+        var items = FeedDocument.Read(feed, FeedFormat.Json, JsonSerializer.SerializeToUtf8Bytes(body), null,
+            new FeedContext(Master, caller, new FeedLimits(), Now), problems, out _);
+        return (items, problems);
+    }
+
+    private static object Order(object? quantity = null, string? product = null, string orderedAt = "2026-11-20T09:00:00+08:00", string? hospital = null, string? unit = null) => new
+    {
+        orderId = "PO-1", lineNo = 1, product = product ?? Product.Code, quantity = quantity ?? 10, unitPrice = 1.5, channel = "online",
+        distributor = "D001", orderedAt, hospital, unit,
+    };
+
+    [Fact]
+    public void Orders_SeveralBadItems_EveryProblemIsListedWithItemAndField()
+    {
+        var (items, problems) = Read(FeedKind.Orders, new
+        {
+            items = new[]
+            {
+                Order(),
+                Order(quantity: "ten"),
+                Order(quantity: -5),
+                Order(product: "NO-SUCH"),
+                Order(orderedAt: "2026-11-20 09:00"),
+                Order(orderedAt: "2026-11-21T09:00:00+08:00"),
+                Order(orderedAt: "2024-01-01T09:00:00+08:00"),
+                Order(quantity: 1e12),
+            },
+        }, HospitalPartner(Hospital.Code));
+
+        Assert.Single(items);
+        var found = problems.Items.Select(p => (p.Item, p.Field, p.Code)).ToList();
+        Assert.Equal(
+        [
+            (1, "/items/1/quantity", "type"),
+            (2, "/items/2/quantity", "not-positive"),
+            (3, "/items/3/product", "unknown-product"),
+            (4, "/items/4/orderedAt", "format"),
+            (5, "/items/5/orderedAt", "in-future"),
+            (6, "/items/6/orderedAt", "too-old"),
+            (7, "/items/7/quantity", "out-of-range"),
+        ], found);
+        Assert.False(problems.AnyOutOfScope);
+    }
+
+    [Fact]
+    public void Orders_MissingFieldsAndWrongEnum_AreEachNamed()
+    {
+        var (_, problems) = Read(FeedKind.Orders, new { items = new object[] { new { orderId = "PO-9", channel = "phone" } } }, HospitalPartner(Hospital.Code));
+        var fields = problems.Items.Select(p => p.Field).ToHashSet();
+        Assert.Superset(new HashSet<string> { "/items/0/lineNo", "/items/0/product", "/items/0/quantity", "/items/0/unitPrice", "/items/0/channel", "/items/0/distributor", "/items/0/orderedAt" }, fields);
+        Assert.Contains(problems.Items, p => p.Field == "/items/0/channel" && p.Code == "not-allowed");
+    }
+
+    [Fact]
+    public void Orders_UnitPack_ConvertsByPackSizeIntoBaseUnits()
+    {
+        var (items, problems) = Read(FeedKind.Orders, new { items = new[] { Order(quantity: 3, unit: "pack") } }, HospitalPartner(Hospital.Code));
+        Assert.False(problems.Any);
+        var line = Assert.IsType<OrderLine>(items.Single().Item);
+        Assert.Equal(3m * Product.PackSize, line.Quantity);
+        Assert.Equal(1.5m / Product.PackSize, line.UnitPrice);
+    }
+
+    [Fact]
+    public void Orders_HospitalNamesAnotherInstitution_IsOutOfScope()
+    {
+        var other = Province.Institutions.First(i => i.Code != Hospital.Code && i.Alliance is null && !i.Code.StartsWith('A'));
+        var (_, problems) = Read(FeedKind.Orders, new { items = new[] { Order(hospital: other.Code) } }, HospitalPartner(Hospital.Code));
+        var problem = Assert.Single(problems.Items);
+        Assert.True(problem.OutOfScope);
+        Assert.Equal("/items/0/hospital", problem.Field);
+    }
+
+    [Fact]
+    public void Orders_AllianceNamesItsMember_IsAccepted()
+    {
+        var member = Province.Institutions.First(i => i.Alliance is not null);
+        var (items, problems) = Read(FeedKind.Orders, new { items = new[] { Order(hospital: member.Code) } }, HospitalPartner(member.Alliance!));
+        Assert.False(problems.Any);
+        Assert.Equal(member.Code, items.Single().Item.Hospital);
+    }
+
+    [Fact]
+    public void Deliveries_MalformedAndRepeatedTraceCodesAndEarlyExpiry_AreListed()
+    {
+        var supplier = new Partner("s", PartnerRole.Supplier, Product.Manufacturer, "s");
+        var (_, problems) = Read(FeedKind.Deliveries, new
+        {
+            items = new[]
+            {
+                new
+                {
+                    deliveryId = "DN-1", orderId = "PO-1", lineNo = 1, hospital = Hospital.Code, product = Product.Code, quantity = 28, lot = "L1",
+                    expiry = "2026-11-01", traceCodes = new[] { "81234567890123456789", "8123", "81234567890123456789" }, deliveredAt = "2026-11-20T09:00:00+08:00",
+                },
+            },
+        }, supplier);
+        Assert.Equal(
+        [
+            ("/items/0/expiry", "expired"),
+            ("/items/0/traceCodes/1", "malformed-trace-code"),
+            ("/items/0/traceCodes/2", "duplicate-trace-code"),
+        ], problems.Items.Select(p => (p.Field, p.Code)).ToList());
+    }
+
+    [Fact]
+    public void Deliveries_SupplierDeliversAnotherManufacturersProduct_IsOutOfScope()
+    {
+        var other = Province.Products.First(p => p.Manufacturer != Product.Manufacturer);
+        var supplier = new Partner("s", PartnerRole.Supplier, Product.Manufacturer, "s");
+        var (_, problems) = Read(FeedKind.Deliveries, new
+        {
+            items = new[]
+            {
+                new
+                {
+                    deliveryId = "DN-1", orderId = "PO-1", lineNo = 1, hospital = Hospital.Code, product = other.Code, quantity = 28, lot = "L1",
+                    expiry = "2028-01-01", traceCodes = Array.Empty<string>(), deliveredAt = "2026-11-20T09:00:00+08:00",
+                },
+            },
+        }, supplier);
+        var problem = Assert.Single(problems.Items);
+        Assert.True(problem.OutOfScope);
+        Assert.Equal("not-your-product", problem.Code);
+    }
+
+    [Fact]
+    public void Csv_UnknownColumnAndRowsWithProblems_NameLineAndField()
+    {
+        var csv = "orderId,lineNo,product,quantity,unitPrice,channel,distributor,orderedAt,colour\r\n" +
+                  $"PO-1,1,{Product.Code},10,1.5,online,D001,2026-11-20T09:00:00+08:00,red\r\n" +
+                  $"PO-1,2,{Product.Code},abc,1.5,online,D001,2026-11-20T09:00:00+08:00,blue\r\n";
+        var problems = new ProblemList();
+        var items = FeedDocument.Read(FeedKind.Orders, FeedFormat.Csv, Encoding.UTF8.GetBytes(csv), null,
+            new FeedContext(Master, HospitalPartner(Hospital.Code), new FeedLimits(), Now), problems, out _);
+        Assert.Contains(problems.Items, p => p.Field == "/header/8" && p.Code == "unknown-column" && p.Line == 1);
+        Assert.Contains(problems.Items, p => p.Field == "/items/1/quantity" && p.Line == 3);
+        Assert.Single(items);
+    }
+
+    [Fact]
+    public void Json_NotAnObjectWithItems_IsOneProblem()
+    {
+        var problems = new ProblemList();
+        FeedDocument.Read(FeedKind.Orders, FeedFormat.Json, "[1,2]"u8.ToArray(), null, new FeedContext(Master, HospitalPartner(Hospital.Code), new FeedLimits(), Now), problems, out _);
+        Assert.Equal("/items", Assert.Single(problems.Items).Field);
+    }
+
+    [Fact]
+    public void Json_Malformed_SaysWhere()
+    {
+        var problems = new ProblemList();
+        FeedDocument.Read(FeedKind.Orders, FeedFormat.Json, "{\"items\": [ {\"a\": }"u8.ToArray(), null, new FeedContext(Master, HospitalPartner(Hospital.Code), new FeedLimits(), Now), problems, out _);
+        Assert.Equal("malformed-json", Assert.Single(problems.Items).Code);
+    }
+
+    [Fact]
+    public void Json_MoreItemsThanAllowed_IsTooMany()
+    {
+        var problems = new ProblemList();
+        FeedDocument.Read(FeedKind.Orders, FeedFormat.Json, JsonSerializer.SerializeToUtf8Bytes(new { items = Enumerable.Range(0, 11).Select(_ => Order()) }), null,
+            new FeedContext(Master, HospitalPartner(Hospital.Code), new FeedLimits { MaxItems = 10 }, Now), problems, out var tooMany);
+        Assert.True(tooMany);
+    }
+}
