@@ -96,12 +96,15 @@ public static class HubServices
                     "This partner sends faster than its limit; slow down and retry after the time in Retry-After.").ExecuteAsync(context.HttpContext);
             };
         });
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = config.GetValue("Hub:Security:MaxBodyBytes", new SecurityOptions().MaxBodyBytes) + 1);
+        // The body limit is enforced where the body is read (PartnerAuthentication), with a problem answer.
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = null);
         return builder;
     }
 
     public static WebApplication MapHub(this WebApplication app)
     {
+        // Answers the framework gives without a body (no such route, method, media type) become problem details too.
+        app.UseStatusCodePages(context => ProblemResponses.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         app.UseMiddleware<PartnerAuthentication>();
         app.UseRateLimiter();
         app.MapFeeds();

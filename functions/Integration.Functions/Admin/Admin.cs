@@ -22,7 +22,7 @@ public static class Admin
             admin.MapPut($"/{route}", (HttpContext context, MasterIntake intake) => intake.UpsertAsync(context, kind))
                 .WithName($"Put{kind}")
                 .WithSummary($"Upsert {route} (role province)")
-                .Accepts(Contracts.RequestType(kind), "application/json")
+                .Takes(Contracts.RequestType(kind), "application/json")
                 .Produces<Contracts.UpsertedResponse>()
                 .WithProblems();
         }

@@ -79,6 +79,15 @@ public static class Contracts
 
     public static string Name(FeedKind feed) => feed.ToString();
 
+    /// <summary>
+    /// Describes a route's request body for the OpenAPI document only. (The framework's Accepts metadata would also make
+    /// routing answer 415 by itself, without the hub's problem details.)
+    /// </summary>
+    public sealed record RequestBody(Type Type, IReadOnlyList<string> ContentTypes);
+
+    public static RouteHandlerBuilder Takes(this RouteHandlerBuilder builder, Type type, params string[] contentTypes) =>
+        builder.WithMetadata(new RequestBody(type, contentTypes));
+
     /// <summary>The problem answers every signed route may give.</summary>
     public static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder) => builder
         .ProducesProblem(StatusCodes.Status400BadRequest)

@@ -1,6 +1,5 @@
 using Integration.Domain.Security;
 using Integration.Functions.Ingestion;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Api;
@@ -54,7 +53,11 @@ public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache 
             return ProblemResponses.Of(StatusCodes.Status503ServiceUnavailable, "Starting", "The hub is loading its master data; retry shortly.");
 
         if (context.Request.ContentLength > options.Value.MaxBodyBytes)
+        {
+            // The body is not read: the connection is closed after the answer rather than drained.
+            context.Response.Headers.Connection = "close";
             return TooLarge();
+        }
         byte[] body;
         try
         {
@@ -62,6 +65,7 @@ public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache 
         }
         catch (BodyTooLargeException)
         {
+            context.Response.Headers.Connection = "close";
             return TooLarge();
         }
 
@@ -88,22 +92,13 @@ public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache 
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
     {
-        var sizeFeature = request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false }) sizeFeature.MaxRequestBodySize = limit + 1;
         using var buffer = new MemoryStream((int)Math.Min(request.ContentLength ?? 4096, limit));
         var chunk = new byte[81920];
-        try
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            int read;
-            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-            {
-                if (buffer.Length + read > limit) throw new BodyTooLargeException();
-                buffer.Write(chunk, 0, read);
-            }
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            throw new BodyTooLargeException();
+            if (buffer.Length + read > limit) throw new BodyTooLargeException();
+            buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();
     }

@@ -41,6 +41,15 @@ public static class ProblemResponses
         return Of(status, title, detail, problems.Items.OrderBy(p => p.Item ?? -1), problems.Truncated);
     }
 
+    /// <summary>A problem answer for a status the framework set without saying why.</summary>
+    public static IResult ForStatus(int status) => status switch
+    {
+        404 => Of(status, "Not found", "No such route; see /api/openapi/v1.json."),
+        405 => Of(status, "Method not allowed", "This route does not take this method; see /api/openapi/v1.json."),
+        415 => Of(status, "Unsupported media type", "Send application/json (files: application/json or text/csv)."),
+        _ => Of(status, "Request failed", $"The request failed with status {status}."),
+    };
+
     public static IResult Unauthorized(string detail) => Of(StatusCodes.Status401Unauthorized, "Not authenticated", detail);
 
     public static IResult Forbidden(string detail) => Of(StatusCodes.Status403Forbidden, "Outside the caller's scope", detail);

@@ -22,7 +22,7 @@ public static class FeedFiles
                 .WithSummary($"Upload a file of {route} (CSV or JSON)")
                 .WithDescription($"CSV columns: {string.Join(", ", FeedReader.Fields[feed])}. Lists (traceCodes) are separated by ';'. " +
                                  "UTF-8 (with or without BOM) or GB18030; a charset parameter in Content-Type decides when present.")
-                .Accepts(Contracts.RequestType(feed), "application/json", "text/csv")
+                .Takes(Contracts.RequestType(feed), "application/json", "text/csv")
                 .Produces<Contracts.AcceptedResponse>(StatusCodes.Status202Accepted)
                 .WithProblems();
         }

@@ -17,7 +17,7 @@ public static class Feeds
                 .WithName($"Post{Contracts.Name(feed)}")
                 .WithTags("Feeds")
                 .WithSummary($"Send {route} (signed JSON webhook)")
-                .Accepts(Contracts.RequestType(feed), "application/json")
+                .Takes(Contracts.RequestType(feed), "application/json")
                 .Produces<Contracts.AcceptedResponse>(StatusCodes.Status202Accepted)
                 .WithProblems();
         }

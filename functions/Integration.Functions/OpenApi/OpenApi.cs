@@ -1,3 +1,4 @@
+using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Microsoft.OpenApi;
 
@@ -12,6 +13,19 @@ public static class OpenApi
 {
     public static IServiceCollection AddPartnerApiDescription(this IServiceCollection services) => services.AddOpenApi("v1", options =>
     {
+        options.AddOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            if (context.Description.ActionDescriptor.EndpointMetadata.OfType<Contracts.RequestBody>().FirstOrDefault() is not { } body) return;
+            var schema = await context.GetOrCreateSchemaAsync(body.Type, null, cancellationToken);
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = body.ContentTypes.ToDictionary(t => t, t => new OpenApiMediaType
+                {
+                    Schema = t == "text/csv" ? new OpenApiSchema { Type = JsonSchemaType.String, Description = "CSV, header row = the item fields" } : schema,
+                }),
+            };
+        });
         options.AddDocumentTransformer((document, _, _) =>
         {
             document.Info = new OpenApiInfo

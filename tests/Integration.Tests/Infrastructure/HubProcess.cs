@@ -20,12 +20,12 @@ public sealed class HubProcess : IAsyncDisposable
     public bool HasExited => process.HasExited;
 
     /// <summary>Starts an instance standalone, or as a custom handler when <paramref name="customHandler"/> (then only the invocation routes and HTTP answer; no loops run).</summary>
-    public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, string instanceId, bool customHandler = false, bool waitReady = true)
+    public static async Task<HubProcess> StartAsync(IReadOnlyDictionary<string, string?> environment, string instanceId, bool customHandler = false, bool waitReady = true, int? port = null)
     {
-        var port = Repo.FreePort();
+        port ??= Repo.FreePort();
         var env = new Dictionary<string, string?>(environment) { ["Hub__Processing__InstanceId"] = instanceId };
         string[] args = [Repo.HubDll];
-        if (customHandler) env["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (customHandler) env["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
         else args = [.. args, "--urls", $"http://127.0.0.1:{port}"];
         var hub = new HubProcess(new ChildProcess("dotnet", args, env, Repo.HubDirectory), $"http://127.0.0.1:{port}", instanceId);
         if (waitReady) await hub.WaitReadyAsync();

@@ -52,7 +52,8 @@ public sealed class World : IAsyncDisposable
     public SyntheticProvince Province { get; } = new(ProvinceShape.Demo, seed: 7);
 
     public IReadOnlyList<HubProcess> Hubs => hubs;
-    public HubProcess Hub => hubs[0];
+    /// <summary>The first hub still running.</summary>
+    public HubProcess Hub => hubs.First(h => !h.HasExited);
 
     /// <summary>A world with one hub running and the demo province loaded.</summary>
     public static async Task<World> CreateAsync(Azurite azurite, IReadOnlyDictionary<string, string?>? settings = null, bool loadProvince = true)
@@ -63,11 +64,11 @@ public sealed class World : IAsyncDisposable
         return world;
     }
 
-    public async Task<HubProcess> StartHubAsync(IReadOnlyDictionary<string, string?>? overrides = null, bool customHandler = false, bool waitReady = true)
+    public async Task<HubProcess> StartHubAsync(IReadOnlyDictionary<string, string?>? overrides = null, bool customHandler = false, bool waitReady = true, int? port = null)
     {
         var env = new Dictionary<string, string?>(Environment);
         foreach (var (k, v) in overrides ?? new Dictionary<string, string?>()) env[k] = v;
-        var hub = await HubProcess.StartAsync(env, $"{Prefix}-hub{hubs.Count + 1}", customHandler, waitReady);
+        var hub = await HubProcess.StartAsync(env, $"{Prefix}-hub{hubs.Count + 1}", customHandler, waitReady, port);
         hubs.Add(hub);
         return hub;
     }
@@ -85,6 +86,22 @@ public sealed class World : IAsyncDisposable
     {
         var partner = Province.PartnerFor(entityCode);
         return new PartnerClient((hub ?? Hub).Http, partner.PartnerId, partner.Secret);
+    }
+
+    /// <summary>Runs the hub executable as an operator command (e.g. <c>replay-poison</c>) against this world's storage.</summary>
+    public async Task<(int ExitCode, string Output)> RunCommandAsync(params string[] arguments)
+    {
+        await using var command = new ChildProcess("dotnet", [Repo.HubDll, .. arguments], Environment, Repo.HubDirectory);
+        await command.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+        return (command.ExitCode, command.Output);
+    }
+
+    /// <summary>Messages waiting in the world's queue, and in its poison queue.</summary>
+    public async Task<(int Waiting, int Poison)> QueueDepthsAsync()
+    {
+        var waiting = (await Storage.Queue(Queue).GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        var poison = (await Storage.Queue(HubStorage.PoisonQueueName(Queue)).GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        return (waiting, poison);
     }
 
     /// <summary>Waits until the request is processed (written to tables) and returns its status.</summary>
