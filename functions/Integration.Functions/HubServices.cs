@@ -135,14 +135,16 @@ public static class HubServices
     /// <summary>Logs, metrics and traces through OpenTelemetry: to the console when asked, to Azure Monitor when configured.</summary>
     private static void AddHubTelemetry(this IServiceCollection services, IConfiguration config)
     {
+        // Hub:Telemetry:Console (default false) exports to the console every Hub:Telemetry:ExportInterval (default 60 s).
         var console = config.GetValue("Hub:Telemetry:Console", false);
+        var interval = config.GetValue("Hub:Telemetry:ExportInterval", TimeSpan.FromSeconds(60));
         var azureMonitor = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 };
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("integration-hub"))
             .WithMetrics(m =>
             {
                 m.AddMeter(HubMetrics.MeterName).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
-                if (console) m.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = 60_000);
+                if (console) m.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)interval.TotalMilliseconds);
                 if (azureMonitor) m.AddAzureMonitorMetricExporter();
             })
             .WithTracing(t =>
@@ -150,8 +152,11 @@ public static class HubServices
                 t.AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/api/health", StringComparison.Ordinal));
                 if (azureMonitor) t.AddAzureMonitorTraceExporter();
             });
-        if (azureMonitor)
-            telemetry.WithLogging(l => l.AddAzureMonitorLogExporter());
+        telemetry.WithLogging(l =>
+        {
+            if (console) l.AddConsoleExporter();
+            if (azureMonitor) l.AddAzureMonitorLogExporter();
+        });
     }
 
     /// <summary>The key for partner secrets at rest; Development falls back to a fixed key so that a fresh clone runs.</summary>

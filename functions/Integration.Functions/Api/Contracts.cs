@@ -16,22 +16,28 @@ public static class Contracts
     public sealed record UpsertedResponse(int Upserted);
 
     /// <summary>A demand report line (R1). <c>hospital</c> is for an alliance reporting for a member; <c>unit</c> "pack" converts by pack size.</summary>
-    public sealed record DemandReportItem(string ReportId, string Product, string Batch, decimal ReportedQuantity, decimal LastYearQuantity, string? Explanation, string? Unit, string? Hospital);
+    public sealed record DemandReportItem(string ReportId, string Product, string Batch, decimal ReportedQuantity, decimal LastYearQuantity, string? Explanation = null, string? Unit = null, string? Hospital = null);
 
     /// <summary>An order line; <c>channel</c> is online or offline (R15).</summary>
-    public sealed record OrderLineItem(string OrderId, int LineNo, string Product, decimal Quantity, decimal UnitPrice, string Channel, string Distributor, DateTimeOffset OrderedAt, string? Unit, string? Hospital);
+    public sealed record OrderLineItem(string OrderId, int LineNo, string Product, decimal Quantity, decimal UnitPrice, string Channel, string Distributor, DateTimeOffset OrderedAt, string? Unit = null, string? Hospital = null);
 
     /// <summary>A delivery of an order line with its traceability codes (R23).</summary>
-    public sealed record DeliveryItem(string DeliveryId, string OrderId, int LineNo, string Hospital, string Product, decimal Quantity, string Lot, DateOnly Expiry, IReadOnlyList<string>? TraceCodes, DateTimeOffset DeliveredAt, string? Unit);
+    public sealed record DeliveryItem(string DeliveryId, string OrderId, int LineNo, string Hospital, string Product, decimal Quantity, string Lot, DateOnly Expiry, DateTimeOffset DeliveredAt, IReadOnlyList<string>? TraceCodes = null, string? Unit = null);
 
     /// <summary>A receipt confirmation of a delivery (R17).</summary>
-    public sealed record ReceiptItem(string ReceiptId, string DeliveryId, decimal Quantity, DateTimeOffset ConfirmedAt, string? Hospital);
+    public sealed record ReceiptItem(string ReceiptId, string DeliveryId, decimal Quantity, DateTimeOffset ConfirmedAt, string? Hospital = null);
 
     /// <summary>A payment for an order; <c>dueAt</c> is the contract's payment deadline (R18), a date or an instant.</summary>
-    public sealed record PaymentItem(string PaymentId, string OrderId, string Distributor, decimal Amount, string DueAt, DateTimeOffset PaidAt, string? Hospital);
+    public sealed record PaymentItem(string PaymentId, string OrderId, string Distributor, decimal Amount, string DueAt, DateTimeOffset PaidAt, string? Hospital = null);
 
     /// <summary>A partner; <c>secrets</c> (up to 3) instead of <c>secret</c> while rotating.</summary>
-    public sealed record PartnerItem(string PartnerId, string Role, string EntityCode, string Name, string? Secret, IReadOnlyList<string>? Secrets);
+    public sealed record PartnerItem(string PartnerId, string Role, string EntityCode, string Name, string? Secret = null, IReadOnlyList<string>? Secrets = null);
+
+    /// <summary>An RFC 9457 problem answer with every problem of the request in <c>errors</c>.</summary>
+    public sealed record ProblemBody(string Type, string Title, int Status, string Detail, IReadOnlyList<ProblemEntry>? Errors = null, bool? Truncated = null);
+
+    /// <summary>One problem: the item's index, the field as a JSON pointer, a stable code, a sentence, and the CSV line for files.</summary>
+    public sealed record ProblemEntry(int? Item, string Field, string Code, string Detail, int? Line = null);
 
     public sealed record RequestStatusResponse(string RequestId, string Route, string Status, int Items, DateTimeOffset AcceptedAt, DateTimeOffset? ProcessedAt);
 
@@ -90,11 +96,14 @@ public static class Contracts
 
     /// <summary>The problem answers every signed route may give.</summary>
     public static RouteHandlerBuilder WithProblems(this RouteHandlerBuilder builder) => builder
-        .ProducesProblem(StatusCodes.Status400BadRequest)
-        .ProducesProblem(StatusCodes.Status401Unauthorized)
-        .ProducesProblem(StatusCodes.Status403Forbidden)
-        .ProducesProblem(StatusCodes.Status409Conflict)
-        .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-        .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-        .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        .Problem(StatusCodes.Status400BadRequest)
+        .Problem(StatusCodes.Status401Unauthorized)
+        .Problem(StatusCodes.Status403Forbidden)
+        .Problem(StatusCodes.Status409Conflict)
+        .Problem(StatusCodes.Status413PayloadTooLarge)
+        .Problem(StatusCodes.Status415UnsupportedMediaType)
+        .Problem(StatusCodes.Status429TooManyRequests);
+
+    public static RouteHandlerBuilder Problem(this RouteHandlerBuilder builder, int status) =>
+        builder.Produces<ProblemBody>(status, ProblemResponses.ContentType);
 }

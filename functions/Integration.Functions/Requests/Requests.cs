@@ -24,7 +24,7 @@ public static class Requests
             .WithTags("Requests")
             .WithSummary("The status of one of the caller's write requests (accepted, processed)")
             .Produces<Contracts.RequestStatusResponse>()
-            .ProducesProblem(StatusCodes.Status404NotFound)
+            .Problem(StatusCodes.Status404NotFound)
             .WithProblems();
         return app;
     }

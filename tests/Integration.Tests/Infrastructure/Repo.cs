@@ -9,8 +9,13 @@ public static class Repo
     public static string Root { get; } = FindRoot();
 
     /// <summary>The hub as built alongside these tests (same configuration), with its host.json and function.json files.</summary>
-    public static string HubDirectory { get; } = Path.Combine(Root, "functions", "Integration.Functions", "bin",
-        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name, "net10.0");
+    public static string HubDirectory { get; } = Path.Combine(Root, "functions", "Integration.Functions", "bin", Configuration, "net10.0");
+
+    /// <summary>The load tool (demo and benchmark) as built alongside these tests.</summary>
+    public static string LoadToolDll => Path.Combine(Root, "tests", "Integration.Load", "bin", Configuration, "net10.0", "Integration.Load.dll");
+
+    /// <summary>Debug or Release: the configuration these tests were built in.</summary>
+    public static string Configuration => new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
 
     public static string HubDll => Path.Combine(HubDirectory, "Integration.Functions.dll");
 

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The ingestion benchmark: a synthetic province's working day (~115,000 order lines, ~100,000 delivery lines) pushed
+# through the signed HTTP front door into tables; prints records/second end to end and the hub's peak memory.
+#   scripts/bench.sh                 full province (Release build)
+#   scripts/bench.sh --scale demo    a few hundred records (what the test suite runs as a smoke test)
+# Azurite runs as three in-memory processes (blob, queue, table), so that the table service has a core of its own and
+# does not spend its time re-serialising its database to disk (see README "Performance").
+# Ports: BENCH_BLOB_PORT/QUEUE_PORT/TABLE_PORT (default 10100-10102), BENCH_HUB_PORT (default 7171).
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+scripts/setup.sh
+dotnet build Integration.sln -c Release --nologo -v quiet > /dev/null
+blob=${BENCH_BLOB_PORT:-10100}; queue=${BENCH_QUEUE_PORT:-10101}; table=${BENCH_TABLE_PORT:-10102}; hub=${BENCH_HUB_PORT:-7171}
+common=(--silent --skipApiVersionCheck --disableTelemetry --inMemoryPersistence)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT INT TERM
+node node_modules/azurite/dist/src/blob/main.js "${common[@]}" --blobHost 127.0.0.1 --blobPort "$blob" > /dev/null 2>&1 & pids+=($!)
+node node_modules/azurite/dist/src/queue/main.js "${common[@]}" --queueHost 127.0.0.1 --queuePort "$queue" > /dev/null 2>&1 & pids+=($!)
+node node_modules/azurite/dist/src/table/main.js "${common[@]}" --tableHost 127.0.0.1 --tablePort "$table" > /dev/null 2>&1 & pids+=($!)
+key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+export ASPNETCORE_ENVIRONMENT=Development
+export Hub__Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
+export Hub__Admin__PartnerId=bench-admin
+export Hub__Admin__Secret=whsec_YmVuY2htYXJrLW9ubHktcHJvdmluY2UtYWRtaW4tc2VjcmV0
+export Logging__LogLevel__Default=Warning
+sleep 1
+dotnet functions/Integration.Functions/bin/Release/net10.0/Integration.Functions.dll --urls "http://127.0.0.1:$hub" > "${BENCH_HUB_LOG:-/dev/null}" 2>&1 & pids+=($!)
+for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$hub/api/health/ready" > /dev/null && break; sleep 0.2; done
+dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll bench --url "http://127.0.0.1:$hub" \
+  --admin-id "$Hub__Admin__PartnerId" --admin-secret "$Hub__Admin__Secret" "$@"
