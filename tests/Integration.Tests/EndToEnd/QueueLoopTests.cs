@@ -15,7 +15,11 @@ public sealed class QueueLoopTests(HubFixture fixture)
         var samples = new Samples(world);
         var hospitals = world.Province.OrderingInstitutions.Take(8).ToList();
         var sent = new List<(string Hospital, string PartnerId, string RequestId, string OrderId)>();
-        await Parallel.ForEachAsync(Enumerable.Range(0, 48), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        // In waves further apart than the longest polling interval (2 s), so that both instances are polling when work comes.
+        for (var wave = 0; wave < 4; wave++)
+        {
+            if (wave > 0) await Task.Delay(2500, TestContext.Current.CancellationToken);
+            await Parallel.ForEachAsync(Enumerable.Range(wave * 12, 12), new ParallelOptions { MaxDegreeOfParallelism = 12 }, async (i, ct) =>
         {
             var hospital = hospitals[i % hospitals.Count];
             var hub = i % 2 == 0 ? world.Hubs[0] : second;
@@ -28,6 +32,7 @@ public sealed class QueueLoopTests(HubFixture fixture)
             var body = await Samples.Expect(response, HttpStatusCode.Accepted);
             lock (sent) sent.Add((hospital.Code, client.PartnerId, body["requestId"]!.GetValue<string>(), orderId));
         });
+        }
 
         var processedBy = new HashSet<string>();
         foreach (var (hospital, partnerId, requestId, _) in sent)
