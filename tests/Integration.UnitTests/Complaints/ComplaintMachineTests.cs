@@ -1,0 +1,190 @@
+using Integration.Domain.Calendar;
+using Integration.Orchestrations.Complaints;
+
+namespace Integration.UnitTests.Complaints;
+
+/// <summary>The complaint desk's rules (R5 deadlines and reminders, R6 escalation, R7 in-time flags) on the real calendar.</summary>
+public sealed class ComplaintMachineTests
+{
+    private static readonly TimeSpan Cst = TimeSpan.FromHours(8);
+    private static readonly ComplaintMachine Machine = new(WorkingDayCalendar.China, new ComplaintOptions());
+
+    private static DateTimeOffset At(string local) => new(DateTime.Parse(local, System.Globalization.CultureInfo.InvariantCulture), Cst);
+
+    private static ComplaintTransition Raise(string at) => Assert.IsType<ComplaintTransition>(Machine.Decide(null,
+        new ComplaintRaised(At(at), "hospital-H1", "C-1", "H1", "M0001", "YB010001", "late-delivery", "三天未到货。", ["360000", "360100", "360101"])));
+
+    private static ComplaintTransition Apply(ComplaintState state, ComplaintEvent e) => Assert.IsType<ComplaintTransition>(Machine.Decide(state, e));
+
+    private static ComplaintTransition FireTimer(ComplaintState state) => Apply(state, new ComplaintTimerFired(state.Timer!.DueAt, state.Timer.Id));
+
+    [Fact]
+    public void Raise_OnAnOrdinaryTuesday_ReplyDueEndOfThursday_ReminderWednesdayMorning()
+    {
+        var t = Raise("2026-11-24 10:00");
+        Assert.Equal(At("2026-11-26 23:59:59"), t.State.ReplyDueAt);
+        Assert.Equal(ComplaintStatus.AwaitingReply, t.State.Status);
+        Assert.Equal(new ComplaintTimer("C-1:1:reminder", At("2026-11-25 09:00"), TimerPurpose.Reminder), t.State.Timer);
+        var notice = Assert.Single(t.Notices);
+        Assert.Equal((Audience.Supplier, "R5"), (notice.Audience, notice.Rule));
+    }
+
+    [Fact]
+    public void Raise_LateOnTheEveOfNationalDay_ReplyDueAfterTheHoliday() =>
+        Assert.Equal(At("2025-10-10 23:59:59"), Raise("2025-09-30 23:50").State.ReplyDueAt);
+
+    [Fact]
+    public void Raise_DuringSpringFestival_CountingStartsAfterTheHoliday() =>
+        Assert.Equal(At("2026-02-25 23:59:59"), Raise("2026-02-18 11:00").State.ReplyDueAt);
+
+    [Fact]
+    public void Raise_OnTheFridayBeforeSpringFestival_TheMakeupSaturdayCounts() =>
+        Assert.Equal(At("2026-02-24 23:59:59"), Raise("2026-02-13 16:00").State.ReplyDueAt);
+
+    [Fact]
+    public void NoReply_RemindersThenEscalationCountyCityProvince_EachWithANewDeadline()
+    {
+        var s = Raise("2026-11-24 10:00").State;
+        var half = FireTimer(s);
+        Assert.Equal("reminded", Assert.Single(half.Steps).Step);
+        var last = FireTimer(half.State);
+        Assert.Equal(TimerPurpose.Reminder, half.State.Timer!.Purpose);
+        Assert.Equal(At("2026-11-26 09:00"), half.State.Timer.DueAt);
+        Assert.Equal(TimerPurpose.Deadline, last.State.Timer!.Purpose);
+        Assert.Equal(At("2026-11-26 23:59:59"), last.State.Timer.DueAt);
+
+        var county = FireTimer(last.State);
+        Assert.Equal(EscalationLevel.County, county.State.Escalation);
+        Assert.False(county.State.RepliedInTime);
+        Assert.Contains(county.Notices, n => n.Audience == Audience.County && n.Rule == "R6");
+        Assert.Equal(new DateOnly(2026, 11, 30), county.State.Phase!.DueDate);  // Thursday + 2 working days (weekend skipped)
+
+        var s2 = county.State;
+        while (s2.Timer!.Purpose == TimerPurpose.Reminder) s2 = FireTimer(s2).State;
+        var city = FireTimer(s2);
+        Assert.Equal(EscalationLevel.City, city.State.Escalation);
+        Assert.Contains(city.Notices, n => n.Audience == Audience.City && n.Severity == "high");
+        var s3 = city.State;
+        while (s3.Timer!.Purpose == TimerPurpose.Reminder) s3 = FireTimer(s3).State;
+        var province = FireTimer(s3);
+        Assert.Equal(EscalationLevel.Province, province.State.Escalation);
+        Assert.Contains(province.Notices, n => n.Audience == Audience.Province && n.Severity == "critical");
+    }
+
+    [Fact]
+    public void Reply_InTime_CommitsWithinFiveWorkingDays_LaterIsRefused()
+    {
+        var s = Raise("2026-11-24 10:00").State;
+        var tooLate = Assert.IsType<ComplaintRefused>(Machine.Decide(s, new ComplaintReplied(At("2026-11-25 10:00"), "supplier-M0001", "补货中", new DateOnly(2026, 12, 3))));
+        Assert.Equal((400, "commit-too-late"), (tooLate.Status, tooLate.Code));
+        var t = Apply(s, new ComplaintReplied(At("2026-11-25 10:00"), "supplier-M0001", "补货中", new DateOnly(2026, 12, 2)));
+        Assert.True(t.State.RepliedInTime);
+        Assert.Equal(ComplaintStatus.AwaitingResolution, t.State.Status);
+        Assert.Equal(At("2026-12-02 23:59:59"), t.State.ResolveDueAt);
+        Assert.Equal(Audience.Hospital, Assert.Single(t.Notices).Audience);
+    }
+
+    [Fact]
+    public void TimerAndReplyRace_TheTimerThatLost_ChangesNothing()
+    {
+        var s = Raise("2026-11-24 10:00").State;
+        var staleTimer = s.Timer!;
+        var replied = Apply(s, new ComplaintReplied(At("2026-11-25 08:59"), "supplier-M0001", "已发货", new DateOnly(2026, 11, 27))).State;
+        Assert.IsType<ComplaintUnchanged>(Machine.Decide(replied, new ComplaintTimerFired(staleTimer.DueAt, staleTimer.Id)));
+        var duplicate = Assert.IsType<ComplaintRefused>(Machine.Decide(replied, new ComplaintReplied(At("2026-11-25 09:00"), "supplier-M0001", "已发货", new DateOnly(2026, 11, 27))));
+        Assert.Equal(409, duplicate.Status);
+    }
+
+    [Fact]
+    public void ReplyAfterEscalation_IsLate_AndTheLevelStays()
+    {
+        var s = Raise("2026-11-24 10:00").State;
+        while (s.Escalation == EscalationLevel.None) s = FireTimer(s).State;
+        var t = Apply(s, new ComplaintReplied(At("2026-11-27 10:00"), "supplier-M0001", "迟复", new DateOnly(2026, 11, 30)));
+        Assert.False(t.State.RepliedInTime);
+        Assert.Equal(EscalationLevel.County, t.State.Escalation);
+        Assert.Contains("(late)", t.Steps[0].Detail);
+    }
+
+    [Fact]
+    public void ResolveByTheCommittedDate_ThenConfirm_ClosesInTime()
+    {
+        var s = Raise("2026-11-24 10:00").State;
+        s = Apply(s, new ComplaintReplied(At("2026-11-24 15:00"), "supplier-M0001", "补货", new DateOnly(2026, 11, 27))).State;
+        s = Apply(s, new ComplaintResolved(At("2026-11-27 18:00"), "supplier-M0001", "已送达")).State;
+        Assert.True(s.ResolvedInTime);
+        Assert.Equal(TimerPurpose.ConfirmTimeout, s.Timer!.Purpose);
+        var closed = Apply(s, new ComplaintConfirmed(At("2026-11-30 09:00"), "hospital-H1"));
+        Assert.Equal(ComplaintStatus.Closed, closed.State.Status);
+        Assert.Null(closed.State.Timer);
+    }
+
+    [Fact]
+    public void ResolutionMissesTheCommitment_EscalatesAndIsNotInTime()
+    {
+        var s = Raise("2026-11-24 10:00").State;
+        s = Apply(s, new ComplaintReplied(At("2026-11-24 15:00"), "supplier-M0001", "补货", new DateOnly(2026, 11, 25))).State;
+        while (s.Timer!.Purpose == TimerPurpose.Reminder) s = FireTimer(s).State;
+        var breach = FireTimer(s);
+        Assert.Equal(EscalationLevel.County, breach.State.Escalation);
+        Assert.False(breach.State.ResolvedInTime);
+        Assert.True(breach.State.RepliedInTime);
+    }
+
+    [Fact]
+    public void Reopen_SendsItBackForAReply_AndTheResolutionDidNotHold()
+    {
+        var s = Raise("2026-11-24 10:00").State;
+        s = Apply(s, new ComplaintReplied(At("2026-11-24 15:00"), "supplier-M0001", "补货", new DateOnly(2026, 11, 27))).State;
+        s = Apply(s, new ComplaintResolved(At("2026-11-25 18:00"), "supplier-M0001", "已送达")).State;
+        var reopened = Apply(s, new ComplaintReopened(At("2026-11-26 09:00"), "hospital-H1", "数量不足"));
+        Assert.Equal(ComplaintStatus.AwaitingReply, reopened.State.Status);
+        Assert.False(reopened.State.ResolvedInTime);
+        Assert.Equal(At("2026-11-30 23:59:59"), reopened.State.ReplyDueAt);
+        Assert.Equal(1, reopened.State.Reopened);
+    }
+
+    [Fact]
+    public void HospitalDoesNotConfirm_ClosesByItselfAfterFiveWorkingDays()
+    {
+        var s = Raise("2026-11-24 10:00").State;
+        s = Apply(s, new ComplaintReplied(At("2026-11-24 15:00"), "supplier-M0001", "补货", new DateOnly(2026, 11, 27))).State;
+        s = Apply(s, new ComplaintResolved(At("2026-11-25 18:00"), "supplier-M0001", "已送达")).State;
+        Assert.Equal(At("2026-12-02 23:59:59"), s.Timer!.DueAt);
+        Assert.Equal(ComplaintStatus.Closed, FireTimer(s).State.Status);
+    }
+
+    [Fact]
+    public void DeadlineInAYearWithoutCalendar_OperatorsAlerted_ComputedOnceTheYearIsAdded()
+    {
+        var raised = Raise("2026-12-24 10:00");
+        Assert.Null(raised.State.ReplyDueAt);
+        Assert.NotNull(raised.State.CalendarProblem);
+        Assert.Contains(raised.Notices, n => n.Audience == Audience.Operators && n.Id == "operator:calendar-missing:2027");
+        Assert.Equal(TimerPurpose.CalendarRecheck, raised.State.Timer!.Purpose);
+
+        var still = Apply(raised.State, new ComplaintTimerFired(raised.State.Timer.DueAt, raised.State.Timer.Id));
+        Assert.Equal(TimerPurpose.CalendarRecheck, still.State.Timer!.Purpose);
+
+        // The 2027 notice arrives (here: an ordinary year with New Year's Day off).
+        var with2027 = new WorkingDayCalendar([2026, 2027], [new DateOnly(2026, 12, 25), new DateOnly(2027, 1, 1)], []);
+        var machine = new ComplaintMachine(with2027, new ComplaintOptions());
+        var computed = Assert.IsType<ComplaintTransition>(machine.Decide(still.State, new ComplaintTimerFired(still.State.Timer.DueAt, still.State.Timer.Id)));
+        Assert.Null(computed.State.CalendarProblem);
+        Assert.Equal(At("2026-12-29 23:59:59"), computed.State.ReplyDueAt);
+        Assert.Equal("deadline-set", Assert.Single(computed.Steps).Step);
+    }
+
+    [Fact]
+    public void RaiseTwice_IsAConflict() =>
+        Assert.Equal(409, Assert.IsType<ComplaintRefused>(Machine.Decide(Raise("2026-11-24 10:00").State,
+            new ComplaintRaised(At("2026-11-24 11:00"), "hospital-H1", "C-1", "H1", "M0001", "YB010001", "quality", "x", ["360000"]))).Status);
+
+    [Fact]
+    public void ReplyWorkingDaysConfigured_SevenAsOnTheNationalPlatform()
+    {
+        var machine = new ComplaintMachine(WorkingDayCalendar.China, new ComplaintOptions { ReplyWorkingDays = 7 });
+        var t = Assert.IsType<ComplaintTransition>(machine.Decide(null, new ComplaintRaised(At("2026-11-24 10:00"), "h", "C-2", "H1", "M1", "P1", "other", "x", ["360000"])));
+        Assert.Equal(At("2026-12-03 23:59:59"), t.State.ReplyDueAt);
+    }
+}
