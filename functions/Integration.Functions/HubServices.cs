@@ -4,10 +4,12 @@ using System.Threading.RateLimiting;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Integration.Domain;
 using Integration.Domain.Feeds;
+using Integration.Domain.Calendar;
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
 using Integration.Functions.Telemetry;
+using Integration.Orchestrations.Complaints;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Logs;
@@ -43,7 +45,20 @@ public static class HubServices
             .ValidateOnStart();
         services.AddOptions<MasterDataOptions>().BindConfiguration("Hub:MasterData");
         services.AddOptions<ProcessingOptions>().BindConfiguration("Hub:Processing");
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<TimeProvider>(sp => HubClock.Create(config, builder.Environment));
+        services.AddOptions<ComplaintOptions>().BindConfiguration("Hub:Complaints")
+            .Validate(o => o.ReplyWorkingDays >= 0 && o.ResolveWorkingDays >= 0 && o.EscalationWorkingDays >= 1 && o.ConfirmWorkingDays >= 1, "Complaint limits are working-day counts (escalation and confirmation at least 1).")
+            .ValidateOnStart();
+        services.AddSingleton(WorkingDayCalendar.China);
+        services.AddSingleton(sp => new ComplaintMachine(sp.GetRequiredService<WorkingDayCalendar>(), sp.GetRequiredService<IOptions<ComplaintOptions>>().Value));
+        services.AddSingleton(sp => new TimerQueue(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<IOptions<QueueOptions>>().Value.Timers,
+            config.GetValue<TimeSpan?>("Hub:Orchestrations:MaxTimerDelay")));
+        services.AddSingleton<ComplaintFactStore>();
+        services.AddSingleton(sp => new ComplaintDesk(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<AlertStore>(),
+            sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<TimerQueue>(), sp.GetRequiredService<ComplaintMachine>(),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintDesk>>(),
+            config.GetValue("Hub:Orchestrations:SweepGrace", ComplaintDesk.DefaultSweepGrace), sp.GetRequiredService<FaultInjection>().At));
+        services.AddSingleton<ComplaintApi>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ProcessingOptions>>().Value);
 
         services.AddSingleton(sp => new HubStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
@@ -112,6 +127,7 @@ public static class HubServices
         app.MapAdmin();
         app.MapRequests();
         app.MapAlerts();
+        app.MapComplaints();
         app.MapHealth();
         app.MapPartnerApiDescription();
         if (UnderFunctionsHost) app.MapFunctionInvocations();

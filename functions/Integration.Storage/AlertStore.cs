@@ -11,14 +11,22 @@ namespace Integration.Storage;
 public sealed record Alert(string Id, string Kind, string Severity, string Title, string Detail, DateTimeOffset RaisedAt)
 {
     public string? Rule { get; init; }
+
+    /// <summary>The jurisdiction the alert is about (the office it is for, or the county of the party).</summary>
     public string? Jurisdiction { get; init; }
+
+    /// <summary>The institution or company the alert is about or for.</summary>
+    public string? Party { get; init; }
     public IReadOnlyDictionary<string, string>? Facts { get; init; }
 }
 
 public static class AlertKinds
 {
-    /// <summary>For the engineers who run the hub (poison messages, dead letters): seen by the provincial centre.</summary>
+    /// <summary>For the engineers who run the hub (poison messages, dead letters, a missing calendar year): seen by the provincial centre.</summary>
     public const string Operator = "operator";
+
+    /// <summary>The complaint desk's notices: to suppliers and hospitals, and to the offices complaints are escalated to (R5, R6).</summary>
+    public const string Complaint = "complaint";
 }
 
 /// <summary>Alerts by kind, one row per alert id (insert-if-absent).</summary>
@@ -42,14 +50,18 @@ public sealed class AlertStore(HubStorage storage)
         }
     }
 
-    /// <summary>The alerts of a kind, newest first.</summary>
-    public async Task<IReadOnlyList<Alert>> ListAsync(string kind, DateTimeOffset? since, CancellationToken cancellationToken)
+    /// <summary>The alerts of a kind (every kind when null), newest first.</summary>
+    public async Task<IReadOnlyList<Alert>> ListAsync(string? kind, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var list = new List<Alert>();
-        var filter = since is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {kind}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {kind} and RaisedAt ge {since.Value}");
-        await foreach (var e in storage.Alerts.QueryAsync<TableEntity>(filter, select: ["Data"], cancellationToken: cancellationToken))
+        var filter = (kind, since) switch
+        {
+            (null, null) => "",
+            (null, { } s) => TableClient.CreateQueryFilter($"RaisedAt ge {s}"),
+            ({ } k, null) => TableClient.CreateQueryFilter($"PartitionKey eq {k}"),
+            ({ } k, { } s) => TableClient.CreateQueryFilter($"PartitionKey eq {k} and RaisedAt ge {s}"),
+        };
+        await foreach (var e in storage.Alerts.QueryAsync<TableEntity>(filter.Length == 0 ? null : filter, select: ["Data"], cancellationToken: cancellationToken))
             list.Add(HubJson.Deserialize<Alert>(e.GetString("Data")));
         return [.. list.OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id, StringComparer.Ordinal)];
     }

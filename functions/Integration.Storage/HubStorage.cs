@@ -50,6 +50,9 @@ public sealed class HubStorage
             [FeedKind.Payments] = Table("payments"),
         };
         Alerts = Table("alerts");
+        Complaints = Table("complaints");
+        ComplaintFacts = Table("complaintfacts");
+        Orchestrations = Table("orchestrations");
         Raw = Blobs.GetBlobContainerClient(options.Prefix + "raw");
         State = Blobs.GetBlobContainerClient(options.Prefix + "state");
     }
@@ -70,6 +73,15 @@ public sealed class HubStorage
     public IReadOnlyDictionary<FeedKind, TableClient> Feeds { get; }
     public TableClient Alerts { get; }
 
+    /// <summary>Complaint instances: a partition per complaint (state, event markers, outbox).</summary>
+    public TableClient Complaints { get; }
+
+    /// <summary>Per supplier and quarter, each complaint's in-time flags (R7 figures).</summary>
+    public TableClient ComplaintFacts { get; }
+
+    /// <summary>The index of open orchestration instances and when each needs looking at.</summary>
+    public TableClient Orchestrations { get; }
+
     /// <summary>Every inbound payload as received.</summary>
     public BlobContainerClient Raw { get; }
 
@@ -86,7 +98,7 @@ public sealed class HubStorage
     public async Task EnsureCreatedAsync(IEnumerable<string> queues, CancellationToken cancellationToken)
     {
         var work = new List<Task>();
-        foreach (var table in new[] { Partners, Master, Agreements, Requests, Alerts }.Concat(Feeds.Values))
+        foreach (var table in new[] { Partners, Master, Agreements, Requests, Alerts, Complaints, ComplaintFacts, Orchestrations }.Concat(Feeds.Values))
             work.Add(table.CreateIfNotExistsAsync(cancellationToken));
         work.Add(Raw.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
         work.Add(State.CreateIfNotExistsAsync(cancellationToken: cancellationToken));

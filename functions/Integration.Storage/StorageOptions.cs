@@ -24,4 +24,7 @@ public sealed class QueueOptions
 {
     /// <summary>Accepted requests waiting to be written into tables. Default <c>ingest</c>.</summary>
     public string Ingest { get; set; } = "ingest";
+
+    /// <summary>Orchestration timers (delayed messages). Default <c>timers</c>.</summary>
+    public string Timers { get; set; } = "timers";
 }

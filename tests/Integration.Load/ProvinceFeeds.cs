@@ -81,7 +81,7 @@ public sealed class ProvinceFeeds(HttpClient http, SyntheticProvince province, P
         return ids;
     }
 
-    /// <summary>Waits until the hub's ingest queue is empty: every accepted request has been written to tables.</summary>
+    /// <summary>Waits until the hub's ingest queue (of function ProcessIngest) is empty: every accepted request has been written to tables.</summary>
     public async Task<JsonNode> WaitUntilProcessedAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -90,7 +90,7 @@ public sealed class ProvinceFeeds(HttpClient http, SyntheticProvince province, P
         {
             using var response = await admin.GetAsync("/api/v1/admin/operations", cancellationToken);
             var operations = JsonNode.Parse(await EnsureAsync(response, HttpStatusCode.OK, "operations"))!;
-            var waiting = operations["queues"]!.AsArray().Sum(q => q!["messages"]!.GetValue<long>());
+            var waiting = operations["queues"]!.AsArray().Where(q => q!["function"]!.GetValue<string>() == "ProcessIngest").Sum(q => q!["messages"]!.GetValue<long>());
             var poison = operations["queues"]!.AsArray().Sum(q => q!["poison"]!.GetValue<long>());
             if (poison > 0) throw new InvalidOperationException($"{poison} message(s) went to a poison queue; see the hub's log.");
             empty = waiting == 0 ? empty + 1 : 0;

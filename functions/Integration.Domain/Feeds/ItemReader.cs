@@ -8,17 +8,19 @@ namespace Integration.Domain.Feeds;
 /// Reads one item's fields with their types and limits, recording a <see cref="Problem"/> for each field that is
 /// missing or wrong instead of stopping at the first, so that the answer lists every problem of the request.
 /// </summary>
-public sealed partial class ItemReader(int index, FieldSource source, ProblemList problems, string pointerPrefix = "/items")
+public sealed partial class ItemReader(int? index, FieldSource source, ProblemList problems)
 {
-    private int before = problems.Count;
+    private readonly int before = problems.Count;
 
-    public int Index => index;
+    /// <summary>A reader of a request body that is one object, not a list of items: fields are <c>/name</c>.</summary>
+    public static ItemReader ForObject(System.Text.Json.JsonElement body, ProblemList problems) => new(null, FieldSource.FromJson(body), problems);
+
     public int? Line => source.Line;
 
     /// <summary>True when no problem was recorded for this item since it was started.</summary>
     public bool Ok => problems.Count == before;
 
-    public string Pointer(string field) => $"{pointerPrefix}/{index}/{field}";
+    public string Pointer(string field) => index is null ? $"/{field}" : $"/items/{index}/{field}";
 
     public void Problem(string field, string code, string detail, bool outOfScope = false) =>
         problems.Add(new Problem(index, Pointer(field), code, detail) { Line = source.Line, OutOfScope = outOfScope });

@@ -41,9 +41,12 @@ public static class Contracts
 
     public sealed record RequestStatusResponse(string RequestId, string Route, string Status, int Items, DateTimeOffset AcceptedAt, DateTimeOffset? ProcessedAt);
 
-    public sealed record QueueStatus(string Queue, long Messages, long Poison);
+    public sealed record QueueStatus(string Queue, string Function, long Messages, long Poison);
 
-    public sealed record OperationsResponse(string Instance, bool MasterDataLoaded, IReadOnlyList<QueueStatus> Queues, MemoryStatus Memory);
+    public sealed record OperationsResponse(string Instance, bool MasterDataLoaded, IReadOnlyList<QueueStatus> Queues, MemoryStatus Memory, TimerStatus Timers);
+
+    /// <summary>Orchestration timers fired by this instance and how late (seconds after due): the last 100,000 at most.</summary>
+    public sealed record TimerStatus(int Fired, double LatenessP50Seconds, double LatenessP99Seconds, double LatenessMaxSeconds);
 
     /// <summary>This instance's memory: working set now and at its peak (VmHWM on Linux), and the managed heap.</summary>
     public sealed record MemoryStatus(long WorkingSetBytes, long PeakWorkingSetBytes, long ManagedHeapBytes)

@@ -10,11 +10,11 @@ public sealed class QueueInspector(FunctionCatalog catalog, HubStorage storage)
 
     public async Task<IReadOnlyList<QueueDepth>> DepthsAsync(CancellationToken cancellationToken)
     {
-        var depths = await Task.WhenAll(Queues.Select(async queue =>
+        var depths = await Task.WhenAll(catalog.Functions.Where(f => f.QueueName is not null).Select(async function =>
         {
-            var waiting = storage.Queue(queue).GetPropertiesAsync(cancellationToken);
-            var poison = storage.Queue(HubStorage.PoisonQueueName(queue)).GetPropertiesAsync(cancellationToken);
-            return new QueueDepth(queue, (await waiting).Value.ApproximateMessagesCount, (await poison).Value.ApproximateMessagesCount);
+            var waiting = storage.Queue(function.QueueName!).GetPropertiesAsync(cancellationToken);
+            var poison = storage.Queue(HubStorage.PoisonQueueName(function.QueueName!)).GetPropertiesAsync(cancellationToken);
+            return new QueueDepth(function.QueueName!, function.Name, (await waiting).Value.ApproximateMessagesCount, (await poison).Value.ApproximateMessagesCount);
         }));
         return depths;
     }

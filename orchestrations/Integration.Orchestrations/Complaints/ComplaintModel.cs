@@ -61,6 +61,9 @@ public sealed record ComplaintState
     /// <summary>Why a deadline could not be computed (a year the calendar does not know), until it can.</summary>
     public string? CalendarProblem { get; init; }
 
+    /// <summary>Every step so far, as the parties and offices see it.</summary>
+    public IReadOnlyList<ComplaintStep> History { get; init; } = [];
+
     /// <summary>Transitions so far; ids of timers and effects derive from it, so a replay makes the same ones.</summary>
     public int Version { get; init; }
 

@@ -59,7 +59,7 @@ public sealed class ChildProcess : IAsyncDisposable
         if (line is null) return;
         lock (output)
         {
-            if (output.Length < 2_000_000) output.AppendLine(line);
+            if (output.Length < 50_000_000) output.AppendLine(line);
         }
     }
 }

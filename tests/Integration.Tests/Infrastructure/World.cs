@@ -27,6 +27,7 @@ public sealed class World : IAsyncDisposable
             ["Hub__Storage__ConnectionString"] = azurite.ConnectionString,
             ["Hub__Storage__Prefix"] = Prefix,
             ["Hub__Queues__Ingest"] = Queue,
+            ["Hub__Queues__Timers"] = Prefix + "-timers",
             ["Hub__Admin__PartnerId"] = AdminId,
             ["Hub__Admin__Secret"] = AdminSecret,
             ["Hub__Processing__MessageLease"] = "00:00:06",
@@ -35,10 +36,21 @@ public sealed class World : IAsyncDisposable
             ["Logging__LogLevel__Integration"] = "Information",
         };
         foreach (var (k, v) in settings) Environment[k] = v;
+        Clock = Environment.GetValueOrDefault("Hub__Clock__Offset") is { Length: > 0 } offset
+            ? new ShiftedClock(TimeSpan.Parse(offset, System.Globalization.CultureInfo.InvariantCulture))
+            : TimeProvider.System;
         Storage = new HubStorage(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = Prefix });
     }
 
     public const string AdminId = "test-province";
+
+    /// <summary>The partners' clock: the hubs' when their clock is shifted (Hub:Clock:Offset), so that signatures are current.</summary>
+    public TimeProvider Clock { get; }
+
+    private sealed class ShiftedClock(TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
+    }
 
     public Azurite Azurite { get; }
     public string Prefix { get; }
@@ -79,13 +91,13 @@ public sealed class World : IAsyncDisposable
         await feeds.LoadMasterDataAsync(CancellationToken.None);
     }
 
-    public PartnerClient Admin(HubProcess? hub = null) => new((hub ?? Hub).Http, AdminId, AdminSecret);
+    public PartnerClient Admin(HubProcess? hub = null) => new((hub ?? Hub).Http, AdminId, AdminSecret, Clock);
 
     /// <summary>The client of the partner that acts for an entity of the demo province (institution, company, jurisdiction).</summary>
     public PartnerClient Client(string entityCode, HubProcess? hub = null)
     {
         var partner = Province.PartnerFor(entityCode);
-        return new PartnerClient((hub ?? Hub).Http, partner.PartnerId, partner.Secret);
+        return new PartnerClient((hub ?? Hub).Http, partner.PartnerId, partner.Secret, Clock);
     }
 
     /// <summary>Runs the hub executable as an operator command (e.g. <c>replay-poison</c>) against this world's storage.</summary>

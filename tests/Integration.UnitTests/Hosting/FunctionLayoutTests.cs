@@ -9,7 +9,19 @@ namespace Integration.UnitTests.Hosting;
 /// </summary>
 public sealed class FunctionLayoutTests
 {
-    private static readonly FunctionCatalog Catalog = FunctionCatalog.Load(Repo.HubDirectory, name => $"<{name}>");
+    /// <summary>The hub's settings as it ships them (appsettings.json): what %setting% expressions resolve to.</summary>
+    private static readonly Func<string, string?> Settings = Setting;
+
+    private static readonly FunctionCatalog Catalog = FunctionCatalog.Load(Repo.HubDirectory, Settings);
+
+    private static string? Setting(string name)
+    {
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.HubDirectory, "appsettings.json")));
+        var element = json.RootElement;
+        foreach (var part in name.Split(':'))
+            if (!element.TryGetProperty(part, out element)) return null;
+        return element.GetString();
+    }
 
     private static readonly Dictionary<string, Type> CodeFunctions = typeof(FunctionInvoker).Assembly.GetTypes()
         .Where(t => t.GetCustomAttribute<QueueTriggerAttribute>() is not null || t.GetCustomAttribute<TimerTriggerAttribute>() is not null || t.GetCustomAttribute<HttpTriggerAttribute>() is not null)
@@ -31,11 +43,11 @@ public sealed class FunctionLayoutTests
             {
                 case "queueTrigger":
                     var queue = type.GetCustomAttribute<QueueTriggerAttribute>()!;
-                    Assert.Equal(FunctionCatalog.Resolve(queue.QueueName, name => $"<{name}>"), function.QueueName);
+                    Assert.Equal(FunctionCatalog.Resolve(queue.QueueName, Settings), function.QueueName);
                     Assert.True(typeof(IQueueFunction).IsAssignableFrom(type));
                     break;
                 case "timerTrigger":
-                    Assert.Equal(type.GetCustomAttribute<TimerTriggerAttribute>()!.Schedule, function.Schedule);
+                    Assert.Equal(FunctionCatalog.Resolve(type.GetCustomAttribute<TimerTriggerAttribute>()!.Schedule, Settings), function.Schedule);
                     Assert.True(typeof(ITimerFunction).IsAssignableFrom(type));
                     Cronos.CronExpression.Parse(function.Schedule!, Cronos.CronFormat.IncludeSeconds);
                     break;

@@ -1,0 +1,195 @@
+using System.Text.Json;
+using Integration.Domain;
+using Integration.Domain.Feeds;
+using Integration.Domain.Master;
+using Integration.Functions.Api;
+using Integration.Functions.Ingestion;
+using Integration.Orchestrations.Complaints;
+using Integration.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions.Api;
+
+/// <summary>A complaint as its parties and the offices above see it (api.md "Complaints").</summary>
+public sealed record ComplaintView(
+    string ComplaintId, string Hospital, string Supplier, string Product, string Kind, string Description, DateTimeOffset RaisedAt,
+    string Status, DateTimeOffset? ReplyDueAt, DateTimeOffset? RepliedAt, DateOnly? CommitResolveBy, DateTimeOffset? ResolveDueAt,
+    DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, string EscalationLevel, DateTimeOffset? CurrentDeadline, bool? RepliedInTime,
+    bool? ResolvedInTime, int Reopened, string? CalendarProblem, IReadOnlyList<ComplaintStep> History)
+{
+    public static ComplaintView Of(ComplaintState s) => new(
+        s.ComplaintId, s.Hospital, s.Supplier, s.Product, s.Kind, s.Description, s.RaisedAt, ComplaintMachine.Name(s.Status), s.ReplyDueAt, s.RepliedAt,
+        s.CommitResolveBy, s.ResolveDueAt, s.ResolvedAt, s.ClosedAt, ComplaintMachine.Name(s.Escalation),
+        s.Phase?.DueDate is { } due ? ChinaTime.DeadlineOf(due) : null, s.RepliedInTime, s.ResolvedInTime, s.Reopened, s.CalendarProblem, s.History);
+}
+
+/// <summary>
+/// The complaint routes: who may do what (a hospital raises, confirms and reopens its complaints; the supplier named
+/// replies and resolves; offices above the hospital and the province read), the body checks, idempotency by
+/// webhook-id, the payload archived as received, then the desk applies the event exactly once.
+/// </summary>
+public sealed class ComplaintApi(
+    ComplaintDesk desk, MasterDataCache master, Idempotency idempotency, RequestLog requests, RawArchive raw, ComplaintFactStore facts,
+    IOptions<ComplaintOptions> options, TimeProvider time)
+{
+    private static readonly string[] Kinds = ["late-delivery", "short-delivery", "quality", "other"];
+
+    public Task<IResult> RaiseAsync(HttpContext context) => WriteAsync(context, "complaints", requireBody: true, (caller, r, requestId) =>
+    {
+        if (caller.Partner.Role != PartnerRole.Hospital)
+            return () => Task.FromResult(new DeskOutcome(403, null, "forbidden", "Only a hospital raises complaints."));
+        var complaintId = r.Id("complaintId");
+        var productCode = r.Id("product");
+        var supplier = r.Id("supplier");
+        var kind = r.OneOf("kind", Kinds);
+        var description = r.Text("description", maxLength: 2000);
+        var hospital = r.Id("hospital", required: false) ?? caller.Partner.EntityCode;
+        var data = master.Master;
+        if (!data.MaySubmitFor(caller.Partner.EntityCode, hospital))
+            r.Problem("hospital", "not-your-institution", $"'{caller.Partner.PartnerId}' may not raise complaints for '{hospital}'.", outOfScope: true);
+        else if (!data.Institutions.TryGetValue(hospital, out _))
+            r.Problem("hospital", "unknown-institution", $"Institution '{hospital}' is not known.");
+        if (productCode is not null && !data.Products.TryGetValue(productCode, out _))
+            r.Problem("product", "unknown-product", $"Product '{productCode}' is not known.");
+        if (supplier is not null && (!data.Companies.TryGetValue(supplier, out var company) || company.Kind != CompanyKind.Manufacturer))
+            r.Problem("supplier", "unknown-company", $"'{supplier}' is not a known manufacturer.");
+        else if (productCode is not null && data.Products.TryGetValue(productCode, out var product) && product.Manufacturer != supplier)
+            r.Problem("supplier", "supplier-mismatch", $"Product '{productCode}' is supplied by '{product.Manufacturer}'.");
+        if (!r.Ok) return null;
+
+        var path = data.JurisdictionPath(data.Institutions[hospital].Jurisdiction);
+        return () => desk.ApplyAsync(complaintId!, new ComplaintRaised(time.GetUtcNow(), caller.Partner.PartnerId, complaintId!, hospital, supplier!, productCode!, kind!, description!, path),
+            requestId, context.RequestAborted);
+    });
+
+    public Task<IResult> ReplyAsync(HttpContext context, string id) => ActAsync(context, id, "reply", PartnerRole.Supplier, r =>
+    {
+        var message = r.Text("message", maxLength: 2000);
+        var by = r.Date("commitResolveBy");
+        return r.Ok ? new ComplaintReplied(time.GetUtcNow(), Caller.Of(context).Partner.PartnerId, message!, by!.Value) : null;
+    });
+
+    public Task<IResult> ResolveAsync(HttpContext context, string id) => ActAsync(context, id, "resolve", PartnerRole.Supplier, r =>
+    {
+        var message = r.Text("message", maxLength: 2000);
+        return r.Ok ? new ComplaintResolved(time.GetUtcNow(), Caller.Of(context).Partner.PartnerId, message!) : null;
+    });
+
+    public Task<IResult> ConfirmAsync(HttpContext context, string id) => ActAsync(context, id, "confirm", PartnerRole.Hospital, r =>
+        r.Ok ? new ComplaintConfirmed(time.GetUtcNow(), Caller.Of(context).Partner.PartnerId) : null);
+
+    public Task<IResult> ReopenAsync(HttpContext context, string id) => ActAsync(context, id, "reopen", PartnerRole.Hospital, r =>
+    {
+        var reason = r.Text("reason", required: false, maxLength: 2000);
+        return r.Ok ? new ComplaintReopened(time.GetUtcNow(), Caller.Of(context).Partner.PartnerId, reason) : null;
+    });
+
+    public async Task<IResult> GetAsync(HttpContext context, string id)
+    {
+        var state = await desk.GetAsync(id, context.RequestAborted);
+        if (state is null) return NotFound(id);
+        return MaySee(Caller.Of(context).Partner, state)
+            ? TypedResults.Ok(ComplaintView.Of(state))
+            : Forbidden("Only the complaint's parties and the offices above the hospital see it.");
+    }
+
+    /// <summary>R7 figures of a supplier for a quarter (default: the current one).</summary>
+    public async Task<IResult> FiguresAsync(HttpContext context, string supplier, string? period)
+    {
+        var partner = Caller.Of(context).Partner;
+        if (partner.Role is PartnerRole.Hospital or PartnerRole.Distributor || (partner.Role == PartnerRole.Supplier && partner.EntityCode != supplier))
+            return Forbidden("A supplier sees its own figures; offices and the province see every supplier's.");
+        var quarter = Quarter.Of(time.GetUtcNow());
+        if (period is not null && !Quarter.TryParse(period, out quarter))
+            return ProblemResponses.Of(400, "The request is invalid", "'period' is a quarter such as 2026Q3.", [new Problem(null, "/period", "format", "'period' is a quarter such as 2026Q3.")]);
+        var list = await facts.ListAsync(supplier, quarter.ToString(), context.RequestAborted);
+        return TypedResults.Ok(ComplaintFigures.Of(supplier, quarter.ToString(), list, options.Value.TimelyResolutionTiers));
+    }
+
+    private Task<IResult> ActAsync(HttpContext context, string id, string action, PartnerRole role, Func<ItemReader, ComplaintEvent?> read) =>
+        WriteAsync(context, $"complaints-{action}", requireBody: action is "reply" or "resolve", (caller, r, requestId) =>
+        {
+            var e = read(r);
+            return e is null ? null : async () =>
+        {
+            var state = await desk.GetAsync(id, context.RequestAborted);
+            if (state is null) return new DeskOutcome(404, null, "unknown-complaint", $"No complaint '{id}'.");
+            var party = role == PartnerRole.Supplier ? state.Supplier : state.Hospital;
+            var allowed = caller.Partner.Role == role && (role == PartnerRole.Supplier
+                ? caller.Partner.EntityCode == party
+                : master.Master.MaySubmitFor(caller.Partner.EntityCode, party));
+            if (!allowed)
+                return new DeskOutcome(403, null, "not-your-complaint", role == PartnerRole.Supplier
+                    ? $"Only the supplier named in the complaint ({state.Supplier}) may {action} it."
+                    : $"Only the hospital that raised the complaint ({state.Hospital}) may {action} it.");
+            return await desk.ApplyAsync(id, e, requestId, context.RequestAborted);
+        };
+        });
+
+    /// <summary>
+    /// The common shape of a complaint write: idempotency by webhook-id, JSON body checks listing every problem (the
+    /// reader returns what to do only when there are none), the payload archived as received, the desk's answer recorded
+    /// for replays.
+    /// </summary>
+    private async Task<IResult> WriteAsync(HttpContext context, string route, bool requireBody, Func<Caller, ItemReader, string, Func<Task<DeskOutcome>>?> read)
+    {
+        var caller = Caller.Of(context);
+        var partner = caller.Partner;
+        var ct = context.RequestAborted;
+        var requestId = RequestIds.From(partner.PartnerId, caller.WebhookId);
+        var bodyHash = RequestIds.BodyHash(caller.Body);
+        if (await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, ct) is { } earlier) return earlier;
+        if (caller.Body.Length > 0 || requireBody)
+        {
+            if (!FeedIntake.TryFormat(context.Request.ContentType, file: false, out _, out _))
+                return ProblemResponses.Of(415, "Unsupported media type", "Send application/json.");
+        }
+        var problems = new ProblemList();
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(caller.Body.Length == 0 ? "{}"u8.ToArray() : caller.Body);
+        }
+        catch (JsonException)
+        {
+            problems.Add(new Problem(null, "", "malformed-json", "The body is not valid JSON."));
+            return ProblemResponses.Rejected(problems);
+        }
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                problems.Add(new Problem(null, "", "type", "The body must be a JSON object."));
+                return ProblemResponses.Rejected(problems);
+            }
+            var apply = read(caller, ItemReader.ForObject(document.RootElement, problems), requestId);
+            if (problems.Any || apply is null) return ProblemResponses.Rejected(problems);
+            await raw.StoreOnceAsync(RawArchive.BlobName(route, partner.PartnerId, requestId), new BinaryData(caller.Body),
+                new RawMetadata(partner.PartnerId, partner.Role, partner.EntityCode, route, requestId, caller.WebhookId, bodyHash, time.GetUtcNow(), context.Request.ContentType ?? "application/json"), ct);
+            var outcome = await apply();
+            if (!outcome.Succeeded)
+                return ProblemResponses.Of(outcome.Status, outcome.Status == 404 ? "Not found" : "Not possible now", outcome.Detail ?? "", [new Problem(null, "", outcome.Code ?? "refused", outcome.Detail ?? "")]);
+            var body = JsonSerializer.Serialize(ComplaintView.Of(outcome.State!), HubJson.Options);
+            await requests.TryAddAsync(new RequestRecord(partner.PartnerId, requestId, caller.WebhookId, bodyHash, route, outcome.Status, body, time.GetUtcNow())
+            {
+                Status = RequestStatus.Applied,
+                Items = 1,
+            }, ct);
+            if (outcome.Status == 201) context.Response.Headers.Location = $"/api/v1/complaints/{outcome.State!.ComplaintId}";
+            return Results.Text(body, "application/json", System.Text.Encoding.UTF8, outcome.Status);
+        }
+    }
+
+    private bool MaySee(Partner partner, ComplaintState state) => partner.Role switch
+    {
+        PartnerRole.Province => true,
+        PartnerRole.City or PartnerRole.County => state.JurisdictionPath.Contains(partner.EntityCode),
+        PartnerRole.Hospital => master.Master.MaySubmitFor(partner.EntityCode, state.Hospital),
+        PartnerRole.Supplier => partner.EntityCode == state.Supplier,
+        _ => false,
+    };
+
+    private static IResult Forbidden(string detail) => ProblemResponses.Forbidden(detail);
+
+    private static IResult NotFound(string id) => ProblemResponses.Of(404, "Not found", $"No complaint '{id}'.");
+}

@@ -1,0 +1,45 @@
+using Integration.Functions.Api;
+using Integration.Functions.Hosting;
+using Integration.Orchestrations.Complaints;
+
+namespace Integration.Functions;
+
+/// <summary>The complaint desk (诉求, R5-R7): <c>/api/v1/complaints</c> (api.md "Complaints").</summary>
+[HttpTrigger("v1/complaints/{*path}", "get", "post")]
+public static class Complaints
+{
+    public static IEndpointRouteBuilder MapComplaints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/complaints").WithTags("Complaints");
+        group.MapPost("", (HttpContext c, ComplaintApi api) => api.RaiseAsync(c))
+            .WithName("RaiseComplaint").WithSummary("Raise a supply complaint (role hospital) → 201 with replyDueAt")
+            .Takes(typeof(RaiseRequest), "application/json").Produces<ComplaintView>(StatusCodes.Status201Created).WithProblems();
+        group.MapPost("/{id}/reply", (HttpContext c, string id, ComplaintApi api) => api.ReplyAsync(c, id))
+            .WithName("ReplyToComplaint").WithSummary("Reply with a committed resolution date (the supplier named)")
+            .Takes(typeof(ReplyRequest), "application/json").Produces<ComplaintView>().WithProblems().Problem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/resolve", (HttpContext c, string id, ComplaintApi api) => api.ResolveAsync(c, id))
+            .WithName("ResolveComplaint").WithSummary("Report the problem resolved (the supplier named)")
+            .Takes(typeof(ResolveRequest), "application/json").Produces<ComplaintView>().WithProblems().Problem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/confirm", (HttpContext c, string id, ComplaintApi api) => api.ConfirmAsync(c, id))
+            .WithName("ConfirmComplaint").WithSummary("Confirm the resolution and close (the hospital)")
+            .Produces<ComplaintView>().WithProblems().Problem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/reopen", (HttpContext c, string id, ComplaintApi api) => api.ReopenAsync(c, id))
+            .WithName("ReopenComplaint").WithSummary("Send it back: not resolved (the hospital)")
+            .Takes(typeof(ReopenRequest), "application/json").Produces<ComplaintView>().WithProblems().Problem(StatusCodes.Status404NotFound);
+        group.MapGet("/{id}", (HttpContext c, string id, ComplaintApi api) => api.GetAsync(c, id))
+            .WithName("GetComplaint").WithSummary("Status, deadlines, escalation level and history (parties, offices above)")
+            .Produces<ComplaintView>().WithProblems().Problem(StatusCodes.Status404NotFound);
+        group.MapGet("/figures/{supplier}", (HttpContext c, string supplier, string? period, ComplaintApi api) => api.FiguresAsync(c, supplier, period))
+            .WithName("GetComplaintFigures").WithSummary("R7: a supplier's complaints, replies and resolutions in time, timely-resolution ratio and tier")
+            .Produces<ComplaintFigures>().WithProblems();
+        return app;
+    }
+
+    public sealed record RaiseRequest(string ComplaintId, string Product, string Supplier, string Kind, string Description, string? Hospital = null);
+
+    public sealed record ReplyRequest(string Message, DateOnly CommitResolveBy);
+
+    public sealed record ResolveRequest(string Message);
+
+    public sealed record ReopenRequest(string? Reason = null);
+}

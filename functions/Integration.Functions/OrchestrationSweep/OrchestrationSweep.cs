@@ -1,0 +1,19 @@
+using Integration.Functions.Hosting;
+using Integration.Orchestrations.Complaints;
+
+namespace Integration.Functions;
+
+/// <summary>
+/// The orchestrations' safety net (every minute by default, <c>Hub:Orchestrations:SweepSchedule</c>): effects a crash
+/// left undone are done, timers that are overdue (their message lost or late) are fired.
+/// </summary>
+[TimerTrigger("%Hub:Orchestrations:SweepSchedule%")]
+public sealed class OrchestrationSweep(ComplaintDesk complaints, ILogger<OrchestrationSweep> logger) : ITimerFunction
+{
+    public async Task RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
+    {
+        var result = await complaints.SweepAsync(cancellationToken);
+        if (result.Checked > 0)
+            logger.LogInformation("Sweep checked {Checked} complaints: {Effects} effects done, {Fired} overdue timers fired", result.Checked, result.EffectsDone, result.TimersFired);
+    }
+}

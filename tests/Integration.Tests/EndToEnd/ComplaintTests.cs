@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Integration.Domain;
+using Integration.Domain.Calendar;
+
+namespace Integration.Tests.EndToEnd;
+
+/// <summary>The complaint desk through its routes: lifecycle, who may do what, bad input, idempotency, figures (R5-R7).</summary>
+public sealed class ComplaintTests(HubFixture fixture)
+{
+    private World World => fixture.World;
+    private ComplaintSamples C => new(World);
+
+    [Fact]
+    public async Task Lifecycle_RaiseReplyResolveConfirm_ClosedInTimeWithItsHistory()
+    {
+        var id = Samples.Unique("CMP");
+        var raised = await C.RaiseAsync(id);
+        var today = ChinaTime.DateOf(DateTimeOffset.UtcNow);
+        Assert.Equal("awaiting-reply", raised["status"]!.GetValue<string>());
+        Assert.Equal(ChinaTime.DeadlineOf(WorkingDayCalendar.China.AddWorkingDays(today, 2)), raised["replyDueAt"]!.GetValue<DateTimeOffset>());
+        Assert.Equal("none", raised["escalationLevel"]!.GetValue<string>());
+
+        var commit = WorkingDayCalendar.China.AddWorkingDays(today, 3);
+        using (var reply = await C.SupplierClient().PostJsonAsync($"/api/v1/complaints/{id}/reply", ComplaintSamples.Reply(commit)))
+        {
+            var view = await Samples.Expect(reply, HttpStatusCode.OK);
+            Assert.Equal("awaiting-resolution", view["status"]!.GetValue<string>());
+            Assert.Equal(ChinaTime.DeadlineOf(commit), view["resolveDueAt"]!.GetValue<DateTimeOffset>());
+            Assert.True(view["repliedInTime"]!.GetValue<bool>());
+        }
+        using (var resolve = await C.SupplierClient().PostJsonAsync($"/api/v1/complaints/{id}/resolve", new { message = "已送达并签收。" }))
+            Assert.Equal("resolved", (await Samples.Expect(resolve, HttpStatusCode.OK))["status"]!.GetValue<string>());
+        using (var confirm = await C.HospitalClient().SendAsync(HttpMethod.Post, $"/api/v1/complaints/{id}/confirm", [], null))
+        {
+            var view = await Samples.Expect(confirm, HttpStatusCode.OK);
+            Assert.Equal("closed", view["status"]!.GetValue<string>());
+            Assert.Equal(["raised", "replied", "resolved", "confirmed"], ComplaintSamples.Steps(view));
+        }
+
+        using var figures = await C.SupplierClient().GetAsync($"/api/v1/complaints/figures/{C.Supplier}");
+        var f = await Samples.Expect(figures, HttpStatusCode.OK);
+        Assert.True(f["resolvedInTime"]!.GetValue<int>() >= 1);
+        Assert.Equal(Quarter.Of(DateTimeOffset.UtcNow).ToString(), f["period"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Raise_BadInput_400ListsEveryProblem()
+    {
+        var body = C.Raise(Samples.Unique("CMP"));
+        body["product"] = "YB-NOPE";
+        body["kind"] = "angry";
+        body.Remove("description");
+        using var response = await C.HospitalClient().PostJsonAsync("/api/v1/complaints", body);
+        var errors = Samples.Errors(await Samples.Expect(response, HttpStatusCode.BadRequest));
+        Assert.Equal([(null, "/kind", "not-allowed"), (null, "/description", "required"), (null, "/product", "unknown-product")], errors);
+    }
+
+    [Fact]
+    public async Task Raise_SupplierNotTheProductsManufacturer_Is400()
+    {
+        var body = C.Raise(Samples.Unique("CMP"));
+        body["supplier"] = World.Province.Companies.First(c => c.Kind == Domain.Master.CompanyKind.Manufacturer && c.Code != C.Supplier).Code;
+        using var response = await C.HospitalClient().PostJsonAsync("/api/v1/complaints", body);
+        Assert.Equal([(null, "/supplier", "supplier-mismatch")], Samples.Errors(await Samples.Expect(response, HttpStatusCode.BadRequest)));
+    }
+
+    [Fact]
+    public async Task Reply_CommitLaterThanFiveWorkingDays_Is400_AndNothingChanges()
+    {
+        var id = Samples.Unique("CMP");
+        await C.RaiseAsync(id);
+        var tooLate = WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(DateTimeOffset.UtcNow), 6);
+        using var response = await C.SupplierClient().PostJsonAsync($"/api/v1/complaints/{id}/reply", ComplaintSamples.Reply(tooLate));
+        var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
+        Assert.Contains("R5", problem["detail"]!.GetValue<string>());
+        using var get = await C.HospitalClient().GetAsync($"/api/v1/complaints/{id}");
+        Assert.Equal("awaiting-reply", (await Samples.Expect(get, HttpStatusCode.OK))["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task WhoMayDoWhat_OtherSupplierOtherHospitalOtherCounty_Are403_OfficesAboveSeeIt()
+    {
+        var id = Samples.Unique("CMP");
+        await C.RaiseAsync(id);
+        var otherSupplier = World.Province.Companies.First(c => c.Kind == Domain.Master.CompanyKind.Manufacturer && c.Code != C.Supplier).Code;
+        var commit = WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(DateTimeOffset.UtcNow), 2);
+        using (var r = await World.Client(otherSupplier).PostJsonAsync($"/api/v1/complaints/{id}/reply", ComplaintSamples.Reply(commit)))
+            await Samples.Expect(r, HttpStatusCode.Forbidden);
+        using (var r = await World.Client(C.Hospital.Code).PostJsonAsync($"/api/v1/complaints/{id}/reply", ComplaintSamples.Reply(commit)))
+            await Samples.Expect(r, HttpStatusCode.Forbidden);
+        using (var r = await World.Client(new Samples(World).OtherHospital.Code).GetAsync($"/api/v1/complaints/{id}"))
+            await Samples.Expect(r, HttpStatusCode.Forbidden);
+        using (var r = await World.Client(C.OtherCounty).GetAsync($"/api/v1/complaints/{id}"))
+            await Samples.Expect(r, HttpStatusCode.Forbidden);
+        using (var r = await World.Client(C.County).GetAsync($"/api/v1/complaints/{id}"))
+            await Samples.Expect(r, HttpStatusCode.OK);
+        using (var r = await World.Client(C.City).GetAsync($"/api/v1/complaints/{id}"))
+            await Samples.Expect(r, HttpStatusCode.OK);
+        using (var r = await World.Client(C.Supplier).SendAsync(HttpMethod.Post, $"/api/v1/complaints/{id}/confirm", [], null))
+            await Samples.Expect(r, HttpStatusCode.Forbidden);
+        using (var r = await C.HospitalClient().GetAsync("/api/v1/complaints/NO-SUCH-COMPLAINT"))
+            await Samples.Expect(r, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ConfirmBeforeResolution_Is409()
+    {
+        var id = Samples.Unique("CMP");
+        await C.RaiseAsync(id);
+        using var r = await C.HospitalClient().SendAsync(HttpMethod.Post, $"/api/v1/complaints/{id}/confirm", [], null);
+        Assert.Equal("not-resolved", Samples.Errors(await Samples.Expect(r, HttpStatusCode.Conflict)).Single().Code);
+    }
+
+    [Fact]
+    public async Task SameReplyTwice_SameWebhookId_AnsweredTheSame_AppliedOnce()
+    {
+        var id = Samples.Unique("CMP");
+        await C.RaiseAsync(id);
+        var body = Samples.Json(ComplaintSamples.Reply(WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(DateTimeOffset.UtcNow), 1)));
+        var webhookId = Samples.Unique("msg");
+        using var first = await C.SupplierClient().SendAsync(HttpMethod.Post, $"/api/v1/complaints/{id}/reply", body, "application/json", webhookId);
+        var a = await Samples.Expect(first, HttpStatusCode.OK);
+        using var second = await C.SupplierClient().SendAsync(HttpMethod.Post, $"/api/v1/complaints/{id}/reply", body, "application/json", webhookId);
+        Assert.Equal(a.ToJsonString(), (await Samples.Expect(second, HttpStatusCode.OK)).ToJsonString());
+        Assert.Single(ComplaintSamples.Steps(a), s => s == "replied");
+    }
+
+    [Fact]
+    public async Task SameComplaintIdFromAnotherHospital_Is409()
+    {
+        var id = Samples.Unique("CMP");
+        await C.RaiseAsync(id);
+        var other = new Samples(World).OtherHospital;
+        var body = C.Raise(id);
+        body["product"] = World.Province.Agreements.First(a => a.Hospital == other.Code).Product;
+        body["supplier"] = World.Province.ProductByCode(body["product"]!.GetValue<string>()).Manufacturer;
+        using var r = await World.Client(other.Code).PostJsonAsync("/api/v1/complaints", body);
+        await Samples.Expect(r, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Reopen_SendsItBackToTheSupplier_ResolutionNotInTime()
+    {
+        var id = Samples.Unique("CMP");
+        await C.RaiseAsync(id);
+        var commit = WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(DateTimeOffset.UtcNow), 2);
+        (await C.SupplierClient().PostJsonAsync($"/api/v1/complaints/{id}/reply", ComplaintSamples.Reply(commit))).Dispose();
+        (await C.SupplierClient().PostJsonAsync($"/api/v1/complaints/{id}/resolve", new { message = "已送达" })).Dispose();
+        using var r = await C.HospitalClient().PostJsonAsync($"/api/v1/complaints/{id}/reopen", new { reason = "数量不足" });
+        var view = await Samples.Expect(r, HttpStatusCode.OK);
+        Assert.Equal("awaiting-reply", view["status"]!.GetValue<string>());
+        Assert.False(view["resolvedInTime"]!.GetValue<bool>());
+        Assert.Equal(1, view["reopened"]!.GetValue<int>());
+        using var alerts = await C.SupplierClient().GetAsync("/api/v1/alerts");
+        Assert.Contains((await Samples.Expect(alerts, HttpStatusCode.OK))["items"]!.AsArray(),
+            a => a!["facts"]!["complaintId"]!.GetValue<string>() == id && a["title"]!.GetValue<string>().Contains("sent back", StringComparison.Ordinal));
+    }
+}
