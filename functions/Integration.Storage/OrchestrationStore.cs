@@ -3,19 +3,22 @@ using Azure.Data.Tables;
 
 namespace Integration.Storage;
 
-/// <summary>An effect a transition owes the world (a notification, a timer, a figure), kept until it is done.</summary>
+/// <summary>An effect a transition owes the world (a notification, a timer, a figure). Its id is stable, and doing it twice is harmless.</summary>
 public sealed record OutboxItem(string Id, string Kind, string Payload);
 
-/// <summary>An instance's state as stored, with the ETag that guards the next transition.</summary>
-public sealed record StoredInstance(string Json, ETag ETag);
+/// <summary>An instance's state as stored, the effects of its last transition, and the ETag that guards the next transition.</summary>
+public sealed record StoredInstance(string Json, IReadOnlyList<OutboxItem> Effects, ETag ETag);
 
 public enum CommitOutcome { Committed, Conflict }
 
 /// <summary>
-/// The instances of one kind of orchestration (a table per kind, a partition per instance): the state row, a marker per
-/// event applied (<c>evt|id</c>) and the effects not yet done (<c>outbox|id</c>). A transition writes all three in one
-/// ETag-guarded transaction, so it happens once or not at all. Beside it, an index partition lists the open instances
-/// and when each needs looking at, for the sweep.
+/// The instances of one kind of orchestration (a table per kind, a partition per instance). The state row holds the
+/// state and the effects of the transition that made it (the outbox); an event that must not apply twice leaves a
+/// marker row (<c>evt|id</c>) written in the same transaction. Every write is guarded by the ETag it read, so a
+/// transition happens once or not at all. Beside it, an index partition lists the open instances and when each needs
+/// looking at: before a transition "now", after its effects are done the next timer's due time. The sweep looks at
+/// the instances whose time has come and does their effects again (idempotent), which is how a crash between a
+/// transition and its effects is repaired.
 /// </summary>
 public sealed class OrchestrationStore(TableClient instances, TableClient index, string kind)
 {
@@ -26,7 +29,9 @@ public sealed class OrchestrationStore(TableClient instances, TableClient index,
     public async Task<StoredInstance?> GetAsync(string id, CancellationToken cancellationToken)
     {
         var row = await instances.GetEntityIfExistsAsync<TableEntity>(id, StateRow, cancellationToken: cancellationToken);
-        return row.HasValue ? new StoredInstance(row.Value!.GetString("Data"), row.Value.ETag) : null;
+        if (!row.HasValue) return null;
+        var effects = row.Value!.GetString("Effects") is { Length: > 0 } json ? Integration.Domain.HubJson.Deserialize<OutboxItem[]>(json) : [];
+        return new StoredInstance(row.Value.GetString("Data"), effects, row.Value.ETag);
     }
 
     /// <summary>True when the event was applied to the instance already.</summary>
@@ -37,51 +42,35 @@ public sealed class OrchestrationStore(TableClient instances, TableClient index,
     }
 
     /// <summary>
-    /// Writes a transition: the new state (created when <paramref name="expected"/> is null, else only over that ETag),
-    /// the event's marker and the pending effects, in one transaction. Conflict when another writer got there first.
+    /// Writes a transition: the new state with its effects (created when <paramref name="expected"/> is null, else only
+    /// over that ETag), and, when <paramref name="eventId"/> is given, the event's marker in the same transaction.
+    /// Conflict when another writer got there first.
     /// </summary>
-    public async Task<CommitOutcome> CommitAsync(string id, ETag? expected, string stateJson, string eventId, IReadOnlyList<OutboxItem> outbox, CancellationToken cancellationToken)
+    public async Task<CommitOutcome> CommitAsync(string id, ETag? expected, string stateJson, IReadOnlyList<OutboxItem> effects, string? eventId, CancellationToken cancellationToken)
     {
-        var state = new TableEntity(id, StateRow) { ["Data"] = stateJson };
-        List<TableTransactionAction> actions =
-        [
-            expected is { } etag
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, etag)
-                : new TableTransactionAction(TableTransactionActionType.Add, state),
-            new(TableTransactionActionType.Add, new TableEntity(id, Key("evt", eventId))),
-            .. outbox.Select(o => new TableTransactionAction(TableTransactionActionType.Add,
-                new TableEntity(id, Key("outbox", o.Id)) { ["Kind"] = o.Kind, ["Payload"] = o.Payload })),
-        ];
+        var state = new TableEntity(id, StateRow) { ["Data"] = stateJson, ["Effects"] = Integration.Domain.HubJson.Serialize(effects) };
         try
         {
-            await TableBatch.SubmitAsync(instances, actions, cancellationToken);
+            if (eventId is null)
+            {
+                if (expected is { } etag) await instances.UpdateEntityAsync(state, etag, TableUpdateMode.Replace, cancellationToken);
+                else await instances.AddEntityAsync(state, cancellationToken);
+            }
+            else
+            {
+                await TableBatch.SubmitAsync(instances,
+                [
+                    expected is { } etag
+                        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, state, etag)
+                        : new TableTransactionAction(TableTransactionActionType.Add, state),
+                    new(TableTransactionActionType.Add, new TableEntity(id, Key("evt", eventId))),
+                ], cancellationToken);
+            }
             return CommitOutcome.Committed;
         }
-        catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
             return CommitOutcome.Conflict;
-        }
-    }
-
-    /// <summary>The effects still owed (a range of the instance's partition; only the sweep needs it).</summary>
-    public async Task<IReadOnlyList<OutboxItem>> PendingAsync(string id, CancellationToken cancellationToken)
-    {
-        var list = new List<OutboxItem>();
-        await foreach (var row in instances.QueryAsync<TableEntity>(
-            e => e.PartitionKey == id && e.RowKey.CompareTo("outbox|") >= 0 && e.RowKey.CompareTo("outbox}") < 0, cancellationToken: cancellationToken))
-            list.Add(new OutboxItem(row.RowKey["outbox|".Length..], row.GetString("Kind"), row.GetString("Payload")));
-        return list;
-    }
-
-    /// <summary>Marks an effect done. Doing it twice is harmless.</summary>
-    public async Task CompleteAsync(string id, string outboxId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await instances.DeleteEntityAsync(id, Key("outbox", outboxId), ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
         }
     }
 

@@ -48,13 +48,13 @@ public static class Contracts
     /// <summary>Orchestration timers fired by this instance and how late (seconds after due): the last 100,000 at most.</summary>
     public sealed record TimerStatus(int Fired, double LatenessP50Seconds, double LatenessP99Seconds, double LatenessMaxSeconds);
 
-    /// <summary>This instance's memory: working set now and at its peak (VmHWM on Linux), and the managed heap.</summary>
-    public sealed record MemoryStatus(long WorkingSetBytes, long PeakWorkingSetBytes, long ManagedHeapBytes)
+    /// <summary>This instance's memory (working set now and at its peak, VmHWM on Linux; managed heap) and CPU time used.</summary>
+    public sealed record MemoryStatus(long WorkingSetBytes, long PeakWorkingSetBytes, long ManagedHeapBytes, double CpuSeconds)
     {
         public static MemoryStatus Now()
         {
             using var process = System.Diagnostics.Process.GetCurrentProcess();
-            return new MemoryStatus(process.WorkingSet64, process.PeakWorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+            return new MemoryStatus(process.WorkingSet64, process.PeakWorkingSet64, GC.GetTotalMemory(forceFullCollection: false), process.TotalProcessorTime.TotalSeconds);
         }
     }
 

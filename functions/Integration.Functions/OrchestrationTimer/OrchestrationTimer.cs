@@ -1,6 +1,5 @@
 using Integration.Domain;
 using Integration.Functions.Hosting;
-using Integration.Functions.Telemetry;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
 
@@ -12,7 +11,7 @@ namespace Integration.Functions;
 /// moved on (a reply that beat the deadline cancels it that way).
 /// </summary>
 [QueueTrigger("%Hub:Queues:Timers%")]
-public sealed class OrchestrationTimer(TimerQueue timers, ComplaintDesk complaints, HubMetrics metrics, TimeProvider time, ILogger<OrchestrationTimer> logger) : IQueueFunction
+public sealed class OrchestrationTimer(TimerQueue timers, ComplaintDesk complaints, TimeProvider time) : IQueueFunction
 {
     /// <summary>A message this close to its due time fires rather than waiting again.</summary>
     private static readonly TimeSpan Early = TimeSpan.FromSeconds(1);
@@ -34,7 +33,5 @@ public sealed class OrchestrationTimer(TimerQueue timers, ComplaintDesk complain
             default:
                 throw new InvalidOperationException($"Unknown orchestration '{timer.Orchestration}'.");
         }
-        metrics.TimerFired(timer.Orchestration, time.GetUtcNow() - timer.DueAt);
-        logger.LogInformation("Timer {TimerId} of {Orchestration} {Instance} fired {Lateness} ms after due", timer.TimerId, timer.Orchestration, timer.Instance, (time.GetUtcNow() - timer.DueAt).TotalMilliseconds);
     }
 }

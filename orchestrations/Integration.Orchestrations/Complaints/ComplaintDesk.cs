@@ -12,18 +12,19 @@ public sealed record DeskOutcome(int Status, ComplaintState? State, string? Code
 
 /// <summary>
 /// Runs complaints as state machines over Azure Tables, exactly once whatever fails. Each event: look up the complaint
-/// (a partition of its own); an event already applied (its marker is there) answers as before; otherwise the machine
-/// decides, and the new state, the event's marker and the effects it owes are written in one ETag-guarded transaction
-/// (a writer that lost the race decides again on the new state). The effects, each with a stable id, are then done:
-/// alerts stored once, timers sent as delayed queue messages, R7 facts updated by version. Before a transition the
-/// complaint is marked in the index for the sweep, which finishes effects a crash left behind and fires timers that
-/// never arrived.
+/// (a partition of its own); a partner's event already applied (its marker is there) answers as before; otherwise the
+/// machine decides, and the new state with the effects it owes (and the event's marker) is written in one ETag-guarded
+/// write (a writer that lost the race decides again on the new state). The effects, each with a stable id, are then
+/// done: alerts stored once, timers sent as delayed queue messages, R7 facts updated by version. Before a partner's
+/// event the complaint is marked in the index for the sweep, which redoes the effects a crash may have left undone and
+/// fires timers that never arrived.
 /// </summary>
 /// <param name="sweepGrace">How long after its due time the sweep takes over a timer that did not fire.</param>
 /// <param name="fault">Called at named points (<c>desk.committed</c>) so that tests can make the process die there.</param>
+/// <param name="timerFired">Told how late each timer fired (by its message or by the sweep), for the metrics.</param>
 public sealed class ComplaintDesk(
     HubStorage storage, AlertStore alerts, ComplaintFactStore facts, TimerQueue timers, ComplaintMachine machine,
-    TimeProvider time, ILogger<ComplaintDesk> logger, TimeSpan sweepGrace, Action<string>? fault = null)
+    TimeProvider time, ILogger<ComplaintDesk> logger, TimeSpan sweepGrace, Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
 {
     public const string Orchestration = "complaints";
 
@@ -44,7 +45,10 @@ public sealed class ComplaintDesk(
         {
             var stored = await store.GetAsync(complaintId, cancellationToken);
             var state = stored is null ? null : HubJson.Deserialize<ComplaintState>(stored.Json);
-            if (stored is not null && await store.HasSeenAsync(complaintId, eventId, cancellationToken))
+            // A timer applies only while it is the complaint's active one, which makes it idempotent by itself; other
+            // events are looked up by their marker, so that a retry gets the answer of the first attempt.
+            var isTimer = e is ComplaintTimerFired;
+            if (stored is not null && !isTimer && await store.HasSeenAsync(complaintId, eventId, cancellationToken))
                 return new DeskOutcome(200, state);
 
             switch (machine.Decide(state, e))
@@ -56,16 +60,19 @@ public sealed class ComplaintDesk(
                 case ComplaintTransition t:
                     var next = t.State with { History = [.. state?.History ?? [], .. t.Steps] };
                     var outbox = Effects(state, next, t.Notices, e.At);
-                    await store.CheckAtAsync(complaintId, time.GetUtcNow(), cancellationToken);
-                    var outcome = await store.CommitAsync(complaintId, stored?.ETag, HubJson.Serialize(next), eventId, outbox, cancellationToken);
+                    // Should the process die before the effects are done, the sweep must come by soon. A timer's own
+                    // check time (its due time plus the grace) is soon already.
+                    if (!isTimer) await store.CheckAtAsync(complaintId, time.GetUtcNow(), cancellationToken);
+                    var outcome = await store.CommitAsync(complaintId, stored?.ETag, HubJson.Serialize(next), outbox, isTimer ? null : eventId, cancellationToken);
                     if (outcome == CommitOutcome.Conflict)
                     {
                         if (attempt >= 10) throw new InvalidOperationException($"Complaint {complaintId}: too many concurrent changes.");
                         continue;
                     }
                     fault?.Invoke("desk.committed");
-                    await DispatchAsync(complaintId, outbox, cancellationToken);
+                    await DispatchAsync(outbox, cancellationToken);
                     await ScheduleCheckAsync(complaintId, next, cancellationToken);
+                    if (isTimer) timerFired?.Invoke(e.At - state!.Timer!.DueAt);
                     return new DeskOutcome(state is null ? 201 : 200, next);
             }
         }
@@ -84,10 +91,10 @@ public sealed class ComplaintDesk(
         var effects = 0;
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
         {
-            var pending = await store.PendingAsync(id, ct);
-            await DispatchAsync(id, pending, ct);
-            Interlocked.Add(ref effects, pending.Count);
-            var state = await GetAsync(id, ct);
+            if (await store.GetAsync(id, ct) is not { } stored) return;
+            await DispatchAsync(stored.Effects, ct);
+            Interlocked.Add(ref effects, stored.Effects.Count);
+            var state = HubJson.Deserialize<ComplaintState>(stored.Json);
             if (state?.Timer is { } timer && timer.DueAt <= now)
             {
                 logger.LogWarning("Timer {TimerId} of complaint {ComplaintId} was due at {DueAt} and had not fired; the sweep fires it", timer.Id, id, timer.DueAt);
@@ -108,38 +115,28 @@ public sealed class ComplaintDesk(
         else if (!state.IsOpen) await store.ForgetAsync(complaintId, cancellationToken);
     }
 
-    /// <summary>The effects of a transition, each with an id stable under replay: its notices, its new timer, its R7 fact.</summary>
-    private List<OutboxItem> Effects(ComplaintState? before, ComplaintState after, IReadOnlyList<Notice> notices, DateTimeOffset at)
+    /// <summary>The effects of a transition, each with an id stable under replay: its notices, its new timer, its R7 fact (when it changed).</summary>
+    private static List<OutboxItem> Effects(ComplaintState? before, ComplaintState after, IReadOnlyList<Notice> notices, DateTimeOffset at)
     {
         var list = notices.Select(n => new OutboxItem(n.Id, "alert", HubJson.Serialize(ToAlert(after, n, at)))).ToList();
         if (after.Timer is { } timer && timer != before?.Timer)
             list.Add(new OutboxItem($"timer:{timer.Id}", "timer", HubJson.Serialize(new TimerMessage(Orchestration, after.ComplaintId, timer.Id, timer.DueAt))));
+        if (before is not null && (before.RepliedInTime, before.ResolvedInTime, before.IsOpen) == (after.RepliedInTime, after.ResolvedInTime, after.IsOpen))
+            return list;
         list.Add(new OutboxItem($"fact:{after.Version}", "fact", HubJson.Serialize(new ComplaintFact(after.Supplier, Quarter.Of(after.RaisedAt).ToString(),
             after.ComplaintId, after.Hospital, after.Version, after.RepliedInTime, after.ResolvedInTime, after.IsOpen))));
         return list;
     }
 
-    private async Task DispatchAsync(string complaintId, IReadOnlyList<OutboxItem> outbox, CancellationToken cancellationToken)
-    {
-        foreach (var item in outbox)
+    /// <summary>Does the effects, side by side: each is idempotent, so doing one again (after a crash) is harmless.</summary>
+    private Task DispatchAsync(IReadOnlyList<OutboxItem> outbox, CancellationToken cancellationToken) =>
+        Task.WhenAll(outbox.Select(item => item.Kind switch
         {
-            switch (item.Kind)
-            {
-                case "alert":
-                    await alerts.RaiseAsync(HubJson.Deserialize<Alert>(item.Payload), cancellationToken);
-                    break;
-                case "timer":
-                    await timers.ArmAsync(HubJson.Deserialize<TimerMessage>(item.Payload), time.GetUtcNow(), cancellationToken);
-                    break;
-                case "fact":
-                    await facts.UpsertAsync(HubJson.Deserialize<ComplaintFact>(item.Payload), cancellationToken);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Unknown effect kind '{item.Kind}'.");
-            }
-            await store.CompleteAsync(complaintId, item.Id, cancellationToken);
-        }
-    }
+            "alert" => alerts.RaiseAsync(HubJson.Deserialize<Alert>(item.Payload), cancellationToken),
+            "timer" => timers.ArmAsync(HubJson.Deserialize<TimerMessage>(item.Payload), time.GetUtcNow(), cancellationToken),
+            "fact" => facts.UpsertAsync(HubJson.Deserialize<ComplaintFact>(item.Payload), cancellationToken),
+            _ => throw new InvalidOperationException($"Unknown effect kind '{item.Kind}'."),
+        }));
 
     private static Alert ToAlert(ComplaintState state, Notice notice, DateTimeOffset at)
     {
