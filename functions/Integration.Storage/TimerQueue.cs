@@ -22,6 +22,8 @@ public sealed class TimerQueue(HubStorage storage, string queue, TimeSpan? maxDe
         var delay = timer.DueAt - now;
         if (delay < TimeSpan.Zero) delay = TimeSpan.Zero;
         if (delay > MaxDelay) delay = MaxDelay;
+        // The queue counts visibility in whole seconds and would drop the fraction: round up, never surface early.
+        delay = TimeSpan.FromSeconds(Math.Ceiling(delay.TotalSeconds));
         await storage.Queue(queue).SendMessageAsync(HubJson.Serialize(timer), visibilityTimeout: delay, timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: cancellationToken);
     }
 }

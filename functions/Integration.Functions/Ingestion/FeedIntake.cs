@@ -76,12 +76,13 @@ public sealed class FeedIntake(
         faults.At("intake.queued");
 
         var record = RequestRecord.Accepted(stored, blob, items.Count);
-        if (!await requests.TryAddAsync(record, ct))
+        var added = await requests.TryAddAsync(record, ct);
+        faults.At("intake.recorded");
+        if (!added)
         {
-            // Another attempt with this id answered in the meantime: give the answer it recorded.
+            // Another attempt with this id (or the processor, quicker than this intake) recorded it: give that answer.
             return await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, ct) ?? Idempotency.Conflict(caller.WebhookId);
         }
-        faults.At("intake.recorded");
         metrics.Request(partner.PartnerId, route, "accepted", items.Count);
         logger.LogInformation("Accepted {Count} {Feed} from {PartnerId} as {RequestId}", items.Count, route, partner.PartnerId, requestId);
         return Results.Text(record.Response, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status202Accepted);

@@ -85,6 +85,16 @@ public sealed class ComplaintMachineTests
     }
 
     [Fact]
+    public void TimerArrivingBeforeItsDueTime_ChangesNothing_NoBreachBeforeTheDeadline()
+    {
+        var s = Raise("2026-11-24 10:00").State;
+        var timer = s.Timer!;
+        var early = Assert.IsType<ComplaintUnchanged>(Machine.Decide(s, new ComplaintTimerFired(timer.DueAt.AddMilliseconds(-300), timer.Id)));
+        Assert.Contains("not due", early.Why);
+        Assert.IsType<ComplaintTransition>(Machine.Decide(s, new ComplaintTimerFired(timer.DueAt, timer.Id)));
+    }
+
+    [Fact]
     public void TimerAndReplyRace_TheTimerThatLost_ChangesNothing()
     {
         var s = Raise("2026-11-24 10:00").State;
