@@ -19,7 +19,15 @@ dotnet build Integration.sln -c Release --nologo -v quiet > /dev/null
 blob=${BENCH_BLOB_PORT:-10100}; queue=${BENCH_QUEUE_PORT:-10101}; table=${BENCH_TABLE_PORT:-10102}; hub=${BENCH_HUB_PORT:-7171}
 common=(--silent --skipApiVersionCheck --disableTelemetry --inMemoryPersistence)
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# Stops the processes in reverse order (the hub while storage still answers), each given 30 s before it is killed.
+cleanup() {
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    p=${pids[i]}; kill "$p" 2>/dev/null || continue
+    for _ in $(seq 1 60); do kill -0 "$p" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$p" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+}
 trap cleanup EXIT INT TERM
 node node_modules/azurite/dist/src/blob/main.js "${common[@]}" --blobHost 127.0.0.1 --blobPort "$blob" > /dev/null 2>&1 & pids+=($!)
 node node_modules/azurite/dist/src/queue/main.js "${common[@]}" --queueHost 127.0.0.1 --queuePort "$queue" > /dev/null 2>&1 & pids+=($!)

@@ -57,7 +57,8 @@ public static class HubServices
         services.AddSingleton(sp => new ComplaintDesk(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<AlertStore>(),
             sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<TimerQueue>(), sp.GetRequiredService<ComplaintMachine>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintDesk>>(),
-            config.GetValue("Hub:Orchestrations:SweepGrace", ComplaintDesk.DefaultSweepGrace), sp.GetRequiredService<FaultInjection>().At,
+            config.GetValue("Hub:Orchestrations:SweepGrace", ComplaintDesk.DefaultSweepGrace),
+            config.GetValue("Hub:Orchestrations:TimerHorizon", ComplaintDesk.DefaultTimerHorizon), sp.GetRequiredService<FaultInjection>().At,
             lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
         services.AddSingleton<ComplaintApi>();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ProcessingOptions>>().Value);

@@ -11,6 +11,9 @@ public sealed record StoredInstance(string Json, IReadOnlyList<OutboxItem> Effec
 
 public enum CommitOutcome { Committed, Conflict }
 
+/// <summary>An instance whose check time has come; <paramref name="DoneFor"/> names the state whose effects are done.</summary>
+public sealed record DueInstance(string Id, string? DoneFor);
+
 /// <summary>
 /// The instances of one kind of orchestration (a table per kind, a partition per instance). The state row holds the
 /// state and the effects of the transition that made it (the outbox); an event that must not apply twice leaves a
@@ -22,13 +25,17 @@ public enum CommitOutcome { Committed, Conflict }
 /// </summary>
 public sealed class OrchestrationStore(TableClient instances, TableClient index, string kind)
 {
-    private const string StateRow = "state";
+    /// <summary>
+    /// The state row's key: <c>state|{id}</c> rather than a constant, because Azurite looks an entity up through its
+    /// RowKey index first, and a RowKey shared by every instance made each point read a scan of the whole table.
+    /// </summary>
+    private static string StateRow(string id) => Key("state", id);
 
     public string Kind => kind;
 
     public async Task<StoredInstance?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var row = await instances.GetEntityIfExistsAsync<TableEntity>(id, StateRow, cancellationToken: cancellationToken);
+        var row = await instances.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), cancellationToken: cancellationToken);
         if (!row.HasValue) return null;
         var effects = row.Value!.GetString("Effects") is { Length: > 0 } json ? Integration.Domain.HubJson.Deserialize<OutboxItem[]>(json) : [];
         return new StoredInstance(row.Value.GetString("Data"), effects, row.Value.ETag);
@@ -48,7 +55,7 @@ public sealed class OrchestrationStore(TableClient instances, TableClient index,
     /// </summary>
     public async Task<CommitOutcome> CommitAsync(string id, ETag? expected, string stateJson, IReadOnlyList<OutboxItem> effects, string? eventId, CancellationToken cancellationToken)
     {
-        var state = new TableEntity(id, StateRow) { ["Data"] = stateJson, ["Effects"] = Integration.Domain.HubJson.Serialize(effects) };
+        var state = new TableEntity(id, StateRow(id)) { ["Data"] = stateJson, ["Effects"] = Integration.Domain.HubJson.Serialize(effects) };
         try
         {
             if (eventId is null)
@@ -74,9 +81,13 @@ public sealed class OrchestrationStore(TableClient instances, TableClient index,
         }
     }
 
-    /// <summary>Notes when the sweep should look at the instance next (now, before a transition; its timer's due time after).</summary>
-    public Task CheckAtAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
-        index.UpsertEntityAsync(new TableEntity(kind, id) { ["NextCheckAt"] = at }, TableUpdateMode.Replace, cancellationToken);
+    /// <summary>
+    /// Notes when the sweep should look at the instance next: "now" before a transition (<paramref name="doneFor"/>
+    /// null), and after a transition's effects are done its timer's time, with a token naming the state whose effects
+    /// are done, so that the sweep does not do them again.
+    /// </summary>
+    public Task CheckAtAsync(string id, DateTimeOffset at, string? doneFor, CancellationToken cancellationToken) =>
+        index.UpsertEntityAsync(new TableEntity(kind, id) { ["NextCheckAt"] = at, ["DoneFor"] = doneFor }, TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>The instance needs no more looking at (it is closed and owes nothing).</summary>
     public async Task ForgetAsync(string id, CancellationToken cancellationToken)
@@ -90,14 +101,14 @@ public sealed class OrchestrationStore(TableClient instances, TableClient index,
         }
     }
 
-    /// <summary>The instances whose check time has come.</summary>
-    public async Task<IReadOnlyList<string>> DueForCheckAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
+    /// <summary>The instances whose check time has come, with the token of the state whose effects are done.</summary>
+    public async Task<IReadOnlyList<DueInstance>> DueForCheckAsync(DateTimeOffset now, int max, CancellationToken cancellationToken)
     {
-        var list = new List<string>();
+        var list = new List<DueInstance>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {kind} and NextCheckAt le {now}");
-        await foreach (var row in index.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: cancellationToken))
+        await foreach (var row in index.QueryAsync<TableEntity>(filter, select: ["RowKey", "DoneFor"], cancellationToken: cancellationToken))
         {
-            list.Add(row.RowKey);
+            list.Add(new DueInstance(row.RowKey, row.GetString("DoneFor")));
             if (list.Count >= max) break;
         }
         return list;

@@ -4,15 +4,16 @@ using Integration.Orchestrations.Complaints;
 namespace Integration.Functions;
 
 /// <summary>
-/// The orchestrations' safety net (every minute by default, <c>Hub:Orchestrations:SweepSchedule</c>): effects a crash
-/// left undone are done, timers that are overdue (their message lost or late) are fired.
+/// The orchestrations' safety net (every 10 seconds by default, <c>Hub:Orchestrations:SweepSchedule</c>): effects a
+/// crash left undone are done, timers that are overdue (their message lost or late) are fired. One run goes on while
+/// there is work, up to <c>Hub:Orchestrations:SweepBudget</c> (default 4 minutes).
 /// </summary>
 [TimerTrigger("%Hub:Orchestrations:SweepSchedule%")]
-public sealed class OrchestrationSweep(ComplaintDesk complaints, ILogger<OrchestrationSweep> logger) : ITimerFunction
+public sealed class OrchestrationSweep(ComplaintDesk complaints, IConfiguration configuration, ILogger<OrchestrationSweep> logger) : ITimerFunction
 {
     public async Task RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
     {
-        var result = await complaints.SweepAsync(cancellationToken);
+        var result = await complaints.SweepAsync(configuration.GetValue("Hub:Orchestrations:SweepBudget", TimeSpan.FromMinutes(4)), cancellationToken);
         if (result.Checked > 0)
             logger.LogInformation("Sweep checked {Checked} complaints: {Effects} effects done, {Fired} overdue timers fired", result.Checked, result.EffectsDone, result.TimersFired);
     }

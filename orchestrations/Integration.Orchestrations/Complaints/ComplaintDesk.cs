@@ -20,16 +20,24 @@ public sealed record DeskOutcome(int Status, ComplaintState? State, string? Code
 /// fires timers that never arrived.
 /// </summary>
 /// <param name="sweepGrace">How long after its due time the sweep takes over a timer that did not fire.</param>
+/// <param name="timerHorizon">
+/// A timer's message is sent once the timer is due within this horizon; the sweep sends the others when their time
+/// comes closer. The queue then holds the next hour's timers, not every complaint's (a reply usually cancels its
+/// deadline before its message exists, and a burst of breaches does not also queue the next level's deadlines).
+/// </param>
 /// <param name="fault">Called at named points (<c>desk.committed</c>) so that tests can make the process die there.</param>
 /// <param name="timerFired">Told how late each timer fired (by its message or by the sweep), for the metrics.</param>
 public sealed class ComplaintDesk(
     HubStorage storage, AlertStore alerts, ComplaintFactStore facts, TimerQueue timers, ComplaintMachine machine,
-    TimeProvider time, ILogger<ComplaintDesk> logger, TimeSpan sweepGrace, Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
+    TimeProvider time, ILogger<ComplaintDesk> logger, TimeSpan sweepGrace, TimeSpan timerHorizon, Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
 {
     public const string Orchestration = "complaints";
 
     /// <summary>Default of <c>Hub:Orchestrations:SweepGrace</c>.</summary>
-    public static readonly TimeSpan DefaultSweepGrace = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan DefaultSweepGrace = TimeSpan.FromSeconds(10);
+
+    /// <summary>Default of <c>Hub:Orchestrations:TimerHorizon</c>.</summary>
+    public static readonly TimeSpan DefaultTimerHorizon = TimeSpan.FromHours(1);
 
     private readonly OrchestrationStore store = new(storage.Complaints, storage.Orchestrations, Orchestration);
 
@@ -38,12 +46,15 @@ public sealed class ComplaintDesk(
     public async Task<ComplaintState?> GetAsync(string complaintId, CancellationToken cancellationToken) =>
         await store.GetAsync(complaintId, cancellationToken) is { } stored ? HubJson.Deserialize<ComplaintState>(stored.Json) : null;
 
-    /// <summary>Applies an event with a stable id (a request id, or <c>timer|id</c>): at most once, whatever is retried or races.</summary>
-    public async Task<DeskOutcome> ApplyAsync(string complaintId, ComplaintEvent e, string eventId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies an event with a stable id (a request id, or <c>timer|id</c>): at most once, whatever is retried or races.
+    /// <paramref name="known"/>, the instance as the caller just read it, saves the first read.
+    /// </summary>
+    public async Task<DeskOutcome> ApplyAsync(string complaintId, ComplaintEvent e, string eventId, CancellationToken cancellationToken, StoredInstance? known = null)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await store.GetAsync(complaintId, cancellationToken);
+            var stored = attempt == 1 && known is not null ? known : await store.GetAsync(complaintId, cancellationToken);
             var state = stored is null ? null : HubJson.Deserialize<ComplaintState>(stored.Json);
             // A timer applies only while it is the complaint's active one, which makes it idempotent by itself; other
             // events are looked up by their marker, so that a retry gets the answer of the first attempt.
@@ -62,7 +73,7 @@ public sealed class ComplaintDesk(
                     var outbox = Effects(state, next, t.Notices, e.At);
                     // Should the process die before the effects are done, the sweep must come by soon. A timer's own
                     // check time (its due time plus the grace) is soon already.
-                    if (!isTimer) await store.CheckAtAsync(complaintId, time.GetUtcNow(), cancellationToken);
+                    if (!isTimer) await store.CheckAtAsync(complaintId, time.GetUtcNow(), doneFor: null, cancellationToken);
                     var outcome = await store.CommitAsync(complaintId, stored?.ETag, HubJson.Serialize(next), outbox, isTimer ? null : eventId, cancellationToken);
                     if (outcome == CommitOutcome.Conflict)
                     {
@@ -70,7 +81,7 @@ public sealed class ComplaintDesk(
                         continue;
                     }
                     fault?.Invoke("desk.committed");
-                    await DispatchAsync(outbox, cancellationToken);
+                    await DispatchAsync(Owed(next, outbox, time.GetUtcNow(), firing: false), cancellationToken);
                     await ScheduleCheckAsync(complaintId, next, cancellationToken);
                     if (isTimer) timerFired?.Invoke(e.At - state!.Timer!.DueAt);
                     return new DeskOutcome(state is null ? 201 : 200, next);
@@ -79,39 +90,58 @@ public sealed class ComplaintDesk(
     }
 
     /// <summary>A timer message arrived: fire it if it is still the complaint's timer (otherwise nothing happens).</summary>
-    public Task<DeskOutcome> FireAsync(string complaintId, string timerId, CancellationToken cancellationToken) =>
-        ApplyAsync(complaintId, new ComplaintTimerFired(time.GetUtcNow(), timerId), $"timer|{timerId}", cancellationToken);
+    public Task<DeskOutcome> FireAsync(string complaintId, string timerId, CancellationToken cancellationToken, StoredInstance? known = null) =>
+        ApplyAsync(complaintId, new ComplaintTimerFired(time.GetUtcNow(), timerId), $"timer|{timerId}", cancellationToken, known);
 
-    /// <summary>The sweep: every complaint whose check time has come gets its owed effects done and its overdue timer fired.</summary>
-    public async Task<SweepResult> SweepAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The sweep: every complaint whose check time has come gets its owed effects done and its overdue timer fired,
+    /// a thousand at a time until none is left or <paramref name="budget"/> is spent (the next sweep goes on).
+    /// When timer messages fall behind (a burst of deadlines in the same second), this is what keeps them on time.
+    /// </summary>
+    public async Task<SweepResult> SweepAsync(TimeSpan budget, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var due = await store.DueForCheckAsync(now, 1000, cancellationToken);
+        var started = time.GetTimestamp();
+        var seen = new HashSet<string>();
         var fired = 0;
         var effects = 0;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (id, ct) =>
+        while (time.GetElapsedTime(started) < budget)
         {
-            if (await store.GetAsync(id, ct) is not { } stored) return;
-            await DispatchAsync(stored.Effects, ct);
-            Interlocked.Add(ref effects, stored.Effects.Count);
-            var state = HubJson.Deserialize<ComplaintState>(stored.Json);
-            if (state?.Timer is { } timer && timer.DueAt <= now)
+            var now = time.GetUtcNow();
+            // An instance the sweep could not move on (its deadline waits for calendar data) stays due; once is enough.
+            var due = (await store.DueForCheckAsync(now, 1000 + seen.Count, cancellationToken)).Where(d => seen.Add(d.Id)).Take(1000).ToList();
+            if (due.Count == 0) break;
+            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (instance, ct) =>
             {
-                logger.LogWarning("Timer {TimerId} of complaint {ComplaintId} was due at {DueAt} and had not fired; the sweep fires it", timer.Id, id, timer.DueAt);
-                await FireAsync(id, timer.Id, ct);
-                Interlocked.Increment(ref fired);
-            }
-            else if (state is not null)
-            {
-                await ScheduleCheckAsync(id, state, ct);
-            }
-        });
-        return new SweepResult(due.Count, effects, fired);
+                var id = instance.Id;
+                if (await store.GetAsync(id, ct) is not { } stored) return;
+                var state = HubJson.Deserialize<ComplaintState>(stored.Json);
+                var overdue = state?.Timer is { } t && t.DueAt <= now ? t : null;
+                // Effects known to be done are not done again; a timer's message may still be owed (it was beyond the horizon).
+                var done = state is not null && instance.DoneFor == DoneToken(state);
+                var owed = Owed(state, done ? [.. stored.Effects.Where(e => e.Kind == "timer")] : stored.Effects, now, firing: overdue is not null);
+                await DispatchAsync(owed, ct);
+                Interlocked.Add(ref effects, owed.Count);
+                if (overdue is { } timer)
+                {
+                    logger.LogWarning("Timer {TimerId} of complaint {ComplaintId} was due at {DueAt} and had not fired; the sweep fires it", timer.Id, id, timer.DueAt);
+                    await FireAsync(id, timer.Id, ct, stored);
+                    Interlocked.Increment(ref fired);
+                }
+                else if (state is not null)
+                {
+                    await ScheduleCheckAsync(id, state, ct);
+                }
+            });
+        }
+        return new SweepResult(seen.Count, effects, fired);
     }
 
     private async Task ScheduleCheckAsync(string complaintId, ComplaintState state, CancellationToken cancellationToken)
     {
-        if (state.Timer is { } timer) await store.CheckAtAsync(complaintId, timer.DueAt + sweepGrace, cancellationToken);
+        // A timer beyond the horizon has no message yet: the sweep comes by to send it when it enters the horizon.
+        if (state.Timer is { } timer)
+            await store.CheckAtAsync(complaintId, timer.DueAt - time.GetUtcNow() > timerHorizon ? timer.DueAt - timerHorizon : timer.DueAt + sweepGrace,
+                DoneToken(state), cancellationToken);
         else if (!state.IsOpen) await store.ForgetAsync(complaintId, cancellationToken);
     }
 
@@ -127,6 +157,16 @@ public sealed class ComplaintDesk(
             after.ComplaintId, after.Hospital, after.Version, after.RepliedInTime, after.ResolvedInTime, after.IsOpen))));
         return list;
     }
+
+    /// <summary>Names the state whose effects are done (each transition makes a new version).</summary>
+    private static string DoneToken(ComplaintState state) => state.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The effects to do now: all but the timer's message when the timer is beyond the horizon (the sweep sends it
+    /// later) or about to be fired by the sweep (its message would only be a stale one).
+    /// </summary>
+    private List<OutboxItem> Owed(ComplaintState? state, IReadOnlyList<OutboxItem> effects, DateTimeOffset now, bool firing) =>
+        [.. effects.Where(e => e.Kind != "timer" || (!firing && state?.Timer is { } t && e.Id == $"timer:{t.Id}" && t.DueAt - now <= timerHorizon))];
 
     /// <summary>Does the effects, side by side: each is idempotent, so doing one again (after a crash) is harmless.</summary>
     private Task DispatchAsync(IReadOnlyList<OutboxItem> outbox, CancellationToken cancellationToken) =>

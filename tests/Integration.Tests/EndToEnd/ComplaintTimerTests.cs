@@ -99,6 +99,31 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task TimerBeyondTheHorizon_HasNoMessage_UntilTheSweepSendsIt_ThenItsMessageFiresItOnTime()
+    {
+        // Horizon 12 s, deadline in 25 s; the sweep's grace is long, so only the message can fire the deadline on time.
+        await using var world = await fixture.NewWorldAsync(ComplaintSamples.DeadlineSoon(25,
+            ("Hub__Orchestrations__TimerHorizon", "00:00:12"), ("Hub__Orchestrations__SweepGrace", "00:01:00")));
+        var c = new ComplaintSamples(world);
+        var id = Samples.Unique("CMP");
+        var due = (await c.RaiseAsync(id))["replyDueAt"]!.GetValue<DateTimeOffset>();
+        var timers = world.Storage.Queue(world.Prefix + "-timers");
+        async Task<int> Messages() => (await timers.GetPropertiesAsync()).Value.ApproximateMessagesCount;
+        Assert.Equal(0, await Messages());
+
+        var sent = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (await Messages() == 0)
+        {
+            Assert.True(DateTime.UtcNow < sent, "The sweep never sent the timer's message.");
+            await Task.Delay(250);
+        }
+        var view = await c.WaitAsync(id, Escalated, TimeSpan.FromSeconds(40));
+        var at = view["history"]!.AsArray().Single(h => h!["step"]!.GetValue<string>() == "escalated")!["at"]!.GetValue<DateTimeOffset>();
+        Assert.InRange(at - due, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain("the sweep fires it", world.Hub.Output);
+    }
+
+    [Fact]
     public async Task TimerMessageLost_TheSweepFiresItAfterTheGrace()
     {
         await using var world = await fixture.NewWorldAsync(ComplaintSamples.DeadlineSoon(10));
