@@ -157,23 +157,27 @@ public static class HubServices
         var console = config.GetValue("Hub:Telemetry:Console", false);
         var interval = config.GetValue("Hub:Telemetry:ExportInterval", TimeSpan.FromSeconds(60));
         var azureMonitor = config["APPLICATIONINSIGHTS_CONNECTION_STRING"] is { Length: > 0 };
+        // In Azure, Application Insights takes no keys (infra: DisableLocalAuth): the exporters sign in with the app's
+        // managed identity when APPLICATIONINSIGHTS_AUTHENTICATION_STRING says Authorization=AAD.
+        var entraId = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true
+            ? new Azure.Identity.DefaultAzureCredential() : null;
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("integration-hub"))
             .WithMetrics(m =>
             {
                 m.AddMeter(HubMetrics.MeterName).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
                 if (console) m.AddConsoleExporter((_, reader) => reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)interval.TotalMilliseconds);
-                if (azureMonitor) m.AddAzureMonitorMetricExporter();
+                if (azureMonitor) m.AddAzureMonitorMetricExporter(o => o.Credential = entraId);
             })
             .WithTracing(t =>
             {
                 t.AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/api/health", StringComparison.Ordinal));
-                if (azureMonitor) t.AddAzureMonitorTraceExporter();
+                if (azureMonitor) t.AddAzureMonitorTraceExporter(o => o.Credential = entraId);
             });
         telemetry.WithLogging(l =>
         {
             if (console) l.AddConsoleExporter();
-            if (azureMonitor) l.AddAzureMonitorLogExporter();
+            if (azureMonitor) l.AddAzureMonitorLogExporter(o => o.Credential = entraId);
         });
     }
 

@@ -26,9 +26,9 @@ public sealed class HubStorage
         else if (!string.IsNullOrWhiteSpace(options.AccountName))
         {
             credential ??= new DefaultAzureCredential();
-            Tables = new TableServiceClient(new Uri($"https://{options.AccountName}.table.core.windows.net"), credential);
-            Queues = new QueueServiceClient(new Uri($"https://{options.AccountName}.queue.core.windows.net"), credential, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
-            Blobs = new BlobServiceClient(new Uri($"https://{options.AccountName}.blob.core.windows.net"), credential);
+            Tables = new TableServiceClient(new Uri($"https://{options.AccountName}.table.{options.EndpointSuffix}"), credential);
+            Queues = new QueueServiceClient(new Uri($"https://{options.AccountName}.queue.{options.EndpointSuffix}"), credential, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
+            Blobs = new BlobServiceClient(new Uri($"https://{options.AccountName}.blob.{options.EndpointSuffix}"), credential);
         }
         else
         {
@@ -88,6 +88,12 @@ public sealed class HubStorage
     /// <summary>Timer schedule status and the leases that make one instance fire a timer.</summary>
     public BlobContainerClient State { get; }
 
+    /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Complaints, ComplaintFacts, Orchestrations }.Concat(Feeds.Values);
+
+    /// <summary>Every blob container the hub keeps.</summary>
+    public IEnumerable<BlobContainerClient> AllContainers => [Raw, State];
+
     public QueueClient Queue(string name) => Queues.GetQueueClient(name);
 
     public static string PoisonQueueName(string queue) => queue + "-poison";
@@ -98,10 +104,10 @@ public sealed class HubStorage
     public async Task EnsureCreatedAsync(IEnumerable<string> queues, CancellationToken cancellationToken)
     {
         var work = new List<Task>();
-        foreach (var table in new[] { Partners, Master, Agreements, Requests, Alerts, Complaints, ComplaintFacts, Orchestrations }.Concat(Feeds.Values))
+        foreach (var table in AllTables)
             work.Add(table.CreateIfNotExistsAsync(cancellationToken));
-        work.Add(Raw.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
-        work.Add(State.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+        foreach (var container in AllContainers)
+            work.Add(container.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
         foreach (var queue in queues)
         {
             work.Add(Queue(queue).CreateIfNotExistsAsync(cancellationToken: cancellationToken));

@@ -13,6 +13,12 @@ public sealed class StorageOptions
     public string? AccountName { get; set; }
 
     /// <summary>
+    /// The cloud's storage DNS suffix, with <see cref="AccountName"/>. Default <c>core.windows.net</c>; Azure operated by
+    /// 21Vianet (China) uses <c>core.chinacloudapi.cn</c> (infra sets it from the cloud it deploys to).
+    /// </summary>
+    public string EndpointSuffix { get; set; } = "core.windows.net";
+
+    /// <summary>
     /// Put before every table and container name, so that several hubs (or test runs) can share one account.
     /// Lower-case letters and digits. Default empty.
     /// </summary>

@@ -74,4 +74,33 @@ public sealed class FunctionLayoutTests
         Assert.Equal(16, Catalog.Queues.BatchSize);
         Assert.Equal("none", host.RootElement.GetProperty("extensions").GetProperty("queues").GetProperty("messageEncoding").GetString());
     }
+
+    /// <summary>What is deployed (infra/deploy.sh zips the publish output): host.json, every function.json, the executable.</summary>
+    [Fact]
+    public async Task PublishedApp_HasTheFunctionsLayout()
+    {
+        var output = Directory.CreateTempSubdirectory("hub-publish-").FullName;
+        try
+        {
+            var configuration = new DirectoryInfo(Path.GetDirectoryName(Repo.HubDirectory)!).Name;
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var arg in new[] { "publish", Path.Combine(Repo.Root, "functions", "Integration.Functions", "Integration.Functions.csproj"), "--no-build", "--nologo", "-c", configuration, "-o", output })
+                start.ArgumentList.Add(arg);
+            using var publish = System.Diagnostics.Process.Start(start)!;
+            var log = publish.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+            var errors = await publish.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+            await publish.WaitForExitAsync(TestContext.Current.CancellationToken);
+            Assert.True(publish.ExitCode == 0, await log + errors);
+
+            var published = FunctionCatalog.Load(output, Settings);
+            Assert.Equal(Catalog.Functions.Select(f => f.Name).Order(), published.Functions.Select(f => f.Name).Order());
+            Assert.Equal(File.ReadAllText(Path.Combine(Repo.Root, "host.json")), File.ReadAllText(Path.Combine(output, "host.json")));
+            Assert.True(File.Exists(Path.Combine(output, "Integration.Functions")), "The custom handler's executable (host.json defaultExecutablePath) is missing.");
+            Assert.True(File.Exists(Path.Combine(output, "appsettings.json")));
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
 }
