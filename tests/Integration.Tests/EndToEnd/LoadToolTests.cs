@@ -34,4 +34,16 @@ public sealed class LoadToolTests(HubFixture fixture)
         Assert.Matches(@"end to end: +[\d,]+ records in [\d.]+ s = [\d,]+ records/s", output);
         Assert.Matches(@"hub memory: peak working set \d+ MiB", output);
     }
+
+    [Fact]
+    public async Task ComplaintBenchmark_AtSmallScale_ReportsTimerLatenessAndCost()
+    {
+        var settings = ComplaintSamples.DeadlineSoon(25);
+        await using var world = await fixture.NewWorldAsync(settings, loadProvince: false);
+        var (exitCode, output) = await RunAsync(world, "complaints", "--count", "30", "--clock-offset", settings["Hub__Clock__Offset"]!);
+        Assert.True(exitCode == 0, output);
+        Assert.Matches(@"raised: +30 complaints in [\d.]+ s", output);
+        Assert.Matches(@"timers: +30 deadlines fired; lateness p50 [\d.]+ s, p99 [\d.]+ s, max [\d.]+ s", output);
+        Assert.Matches(@"cost: +hub CPU [\d.]+ ms per complaint", output);
+    }
 }
