@@ -10,18 +10,9 @@ namespace Integration.UnitTests.Hosting;
 public sealed class FunctionLayoutTests
 {
     /// <summary>The hub's settings as it ships them (appsettings.json): what %setting% expressions resolve to.</summary>
-    private static readonly Func<string, string?> Settings = Setting;
+    private static readonly Func<string, string?> Settings = Repo.HubSetting;
 
     private static readonly FunctionCatalog Catalog = FunctionCatalog.Load(Repo.HubDirectory, Settings);
-
-    private static string? Setting(string name)
-    {
-        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Repo.HubDirectory, "appsettings.json")));
-        var element = json.RootElement;
-        foreach (var part in name.Split(':'))
-            if (!element.TryGetProperty(part, out element)) return null;
-        return element.GetString();
-    }
 
     private static readonly Dictionary<string, Type> CodeFunctions = typeof(FunctionInvoker).Assembly.GetTypes()
         .Where(t => t.GetCustomAttribute<QueueTriggerAttribute>() is not null || t.GetCustomAttribute<TimerTriggerAttribute>() is not null || t.GetCustomAttribute<HttpTriggerAttribute>() is not null)
@@ -77,20 +68,15 @@ public sealed class FunctionLayoutTests
 
     /// <summary>What is deployed (infra/deploy.sh zips the publish output): host.json, every function.json, the executable.</summary>
     [Fact]
-    public async Task PublishedApp_HasTheFunctionsLayout()
+    public void PublishedApp_HasTheFunctionsLayout()
     {
         var output = Directory.CreateTempSubdirectory("hub-publish-").FullName;
         try
         {
             var configuration = new DirectoryInfo(Path.GetDirectoryName(Repo.HubDirectory)!).Name;
-            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { "publish", Path.Combine(Repo.Root, "functions", "Integration.Functions", "Integration.Functions.csproj"), "--no-build", "--nologo", "-c", configuration, "-o", output })
-                start.ArgumentList.Add(arg);
-            using var publish = System.Diagnostics.Process.Start(start)!;
-            var log = publish.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-            var errors = await publish.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-            await publish.WaitForExitAsync(TestContext.Current.CancellationToken);
-            Assert.True(publish.ExitCode == 0, await log + errors);
+            var publish = Repo.RunTool("dotnet", Repo.Root, new Dictionary<string, string?>(), "publish",
+                Path.Combine(Repo.Root, "functions", "Integration.Functions", "Integration.Functions.csproj"), "--no-build", "--nologo", "-c", configuration, "-o", output);
+            Assert.True(publish.ExitCode == 0, publish.Output + publish.Diagnostics);
 
             var published = FunctionCatalog.Load(output, Settings);
             Assert.Equal(Catalog.Functions.Select(f => f.Name).Order(), published.Functions.Select(f => f.Name).Order());

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Reflection;
 
 namespace Integration.UnitTests.Infra;
@@ -8,20 +7,10 @@ public static class Bicep
 {
     public static string Executable { get; } = Find();
 
-    public sealed record Result(int ExitCode, string Output, string Diagnostics);
-
-    public static Result Run(params string[] args)
-    {
-        var start = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.Combine(Repo.Root, "infra") };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment.Remove("HUB_OPERATOR_PRINCIPAL_ID");
-        start.Environment.Remove("HUB_OPERATOR_PRINCIPAL_TYPE");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var diagnostics = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(2))) { process.Kill(entireProcessTree: true); throw new TimeoutException($"bicep {string.Join(' ', args)} did not finish."); }
-        return new Result(process.ExitCode, output.Result, diagnostics.Result.Trim());
-    }
+    /// <summary>Runs bicep in infra/, without the deployer's environment (the parameter files read it).</summary>
+    public static Repo.ToolResult Run(params string[] args) =>
+        Repo.RunTool(Executable, Path.Combine(Repo.Root, "infra"),
+            new Dictionary<string, string?> { ["HUB_OPERATOR_PRINCIPAL_ID"] = null, ["HUB_OPERATOR_PRINCIPAL_TYPE"] = null }, args);
 
     private static string Find()
     {
