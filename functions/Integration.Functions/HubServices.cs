@@ -8,6 +8,8 @@ using Integration.Domain.Calendar;
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
+using Integration.Functions.Monitoring;
+using Integration.Domain.Monitoring;
 using Integration.Functions.Telemetry;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
@@ -54,6 +56,11 @@ public static class HubServices
         services.AddSingleton(sp => new TimerQueue(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<IOptions<QueueOptions>>().Value.Timers,
             config.GetValue<TimeSpan?>("Hub:Orchestrations:MaxTimerDelay")));
         services.AddSingleton<ComplaintFactStore>();
+        services.AddOptions<MonitoringOptions>().BindConfiguration("Hub:Monitoring")
+            .Validate(o => !o.Problems().Any(), "Hub:Monitoring has invalid thresholds (see MonitoringOptions.Problems).")
+            .ValidateOnStart();
+        services.AddSingleton<MonitoringMarks>();
+        services.AddSingleton<MonitoringEngine>();
         services.AddSingleton(sp => new ComplaintDesk(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<AlertStore>(),
             sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<TimerQueue>(), sp.GetRequiredService<ComplaintMachine>(),
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintDesk>>(),
@@ -130,6 +137,7 @@ public static class HubServices
         app.MapRequests();
         app.MapAlerts();
         app.MapComplaints();
+        app.MapIndicators();
         app.MapHealth();
         app.MapPartnerApiDescription();
         if (UnderFunctionsHost) app.MapFunctionInvocations();

@@ -53,6 +53,7 @@ public sealed class HubStorage
         Complaints = Table("complaints");
         ComplaintFacts = Table("complaintfacts");
         Orchestrations = Table("orchestrations");
+        Monitoring = Table("monitoring");
         Raw = Blobs.GetBlobContainerClient(options.Prefix + "raw");
         State = Blobs.GetBlobContainerClient(options.Prefix + "state");
     }
@@ -82,6 +83,9 @@ public sealed class HubStorage
     /// <summary>The index of open orchestration instances and when each needs looking at.</summary>
     public TableClient Orchestrations { get; }
 
+    /// <summary>Institutions whose aggregates changed since their alerts were last evaluated, by quarter.</summary>
+    public TableClient Monitoring { get; }
+
     /// <summary>Every inbound payload as received.</summary>
     public BlobContainerClient Raw { get; }
 
@@ -89,7 +93,7 @@ public sealed class HubStorage
     public BlobContainerClient State { get; }
 
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Complaints, ComplaintFacts, Orchestrations }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Complaints, ComplaintFacts, Orchestrations, Monitoring }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
     public IEnumerable<BlobContainerClient> AllContainers => [Raw, State];

@@ -66,4 +66,11 @@ public sealed class RawArchive(HubStorage storage)
         var result = await storage.Raw.GetBlobClient(name).DownloadContentAsync(cancellationToken);
         return (result.Value.Content, RawMetadata.From(result.Value.Details.Metadata));
     }
+
+    /// <summary>The names of the payloads stored under a route (<c>orders</c>, <c>deliveries</c>...).</summary>
+    public async IAsyncEnumerable<string> ListAsync(string route, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var blob in storage.Raw.GetBlobsAsync(new GetBlobsOptions { Prefix = route + "/" }, cancellationToken))
+            yield return blob.Name;
+    }
 }

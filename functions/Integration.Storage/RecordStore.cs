@@ -1,93 +1,173 @@
+using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Integration.Domain;
 using Integration.Domain.Feeds;
+using Integration.Domain.Monitoring;
 
 namespace Integration.Storage;
 
-/// <summary>What applying a request's items did: the items written (new, or newer than what was there) and skipped.</summary>
-public sealed record ApplyResult(IReadOnlyList<IFeedItem> Written, int Skipped);
+/// <summary>What applying a request's items did: the items written (new, or newer than what was there), skipped, and the aggregate cells changed (hospital, cell).</summary>
+public sealed record ApplyResult(IReadOnlyList<IFeedItem> Written, int Skipped, IReadOnlyCollection<(string Hospital, string Cell)> Touched);
+
+/// <summary>What a record adds to the aggregate cells, given what it refers to (see <see cref="Contributions.Of"/>).</summary>
+public delegate IEnumerable<Contribution> Contribute(IFeedItem item, RecordBasis? basis);
 
 /// <summary>
 /// Feed items, a table per feed: one partition per institution, one row per item (<see cref="IFeedItem.Key"/>), plus a
 /// header row per order. Each row carries the version of the request that wrote it (acceptance time, then request id):
 /// a row is only ever replaced by a newer version, so processing a request twice, or an old request after a new one,
 /// changes nothing.
+/// <para>
+/// The same partition holds the institution's running aggregates (rows <c>agg|{month}|{product}</c>, see
+/// <see cref="Cells"/>). They are changed in the same entity-group transaction as the records, by the difference between
+/// what the new version and the version it replaces contribute: an aggregate counts each record exactly once, whatever
+/// is retried or crashes, without a ledger of its own.
+/// </para>
 /// </summary>
 public sealed class RecordStore(HubStorage storage)
 {
     /// <summary>String properties hold at most 32K characters; longer JSON is split over Data, Data1, Data2...</summary>
     private const int PropertyChars = 30_000;
 
+    public const string AggregatePrefix = "agg|";
+
     /// <summary>The version of a request: sortable by acceptance time, then by request id.</summary>
     public static string Version(DateTimeOffset acceptedAt, string requestId) => $"{acceptedAt.UtcTicks:D19}|{requestId}";
 
-    public async Task<ApplyResult> ApplyAsync(FeedKind feed, IReadOnlyList<IFeedItem> items, string version, CancellationToken cancellationToken)
+    public async Task<ApplyResult> ApplyAsync(FeedKind feed, IReadOnlyList<IFeedItem> items, string version, Contribute contribute, CancellationToken cancellationToken)
     {
         var table = storage.Feeds[feed];
         var written = new List<IFeedItem>();
+        var touched = new HashSet<(string, string)>();
         var skipped = 0;
-        var chunks = items
-            .GroupBy(i => i.Hospital, StringComparer.Ordinal)
-            .SelectMany(g => Chunk(g.Select(i => (Item: i, Entity: ToEntity(i, version)))))
-            .ToList();
-        await Parallel.ForEachAsync(chunks, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (chunk, ct) =>
+        // A hospital's chunks one after the other (they change the same aggregate rows), hospitals side by side.
+        var hospitals = items.GroupBy(i => i.Hospital, StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(hospitals, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (group, ct) =>
         {
-            var (w, s) = await ApplyChunkAsync(table, chunk, version, ct);
-            lock (written)
+            var bases = await BasesAsync([.. group], ct);
+            var all = group.Select(i => new Pending(i, ToEntity(i, version, bases.GetValueOrDefault(i.Key)), bases.GetValueOrDefault(i.Key))).ToList();
+            foreach (var chunk in Chunk(all, contribute))
             {
-                written.AddRange(w);
-                skipped += s;
+                var (w, s, cells) = await ApplyChunkAsync(table, feed, chunk, version, contribute, ct);
+                lock (written)
+                {
+                    written.AddRange(w);
+                    skipped += s;
+                    touched.UnionWith(cells.Select(c => (group.Key, c)));
+                }
             }
         });
-        return new ApplyResult(written, skipped);
+        return new ApplyResult(written, skipped, touched);
     }
 
+    private sealed record Pending(IFeedItem Item, TableEntity Entity, RecordBasis? Basis);
+
     /// <summary>
-    /// The common case first: every item is new, one transaction adds them all. When some are there already, they are
-    /// read and replaced only when older (guarded by their ETags), and the transaction is retried if another writer
-    /// got there in between.
+    /// The common case first: every item is new, one transaction adds them all with their aggregates. When some are
+    /// there already, they are read and replaced only when older (guarded by their ETags), with the difference of the
+    /// two versions' contributions; the transaction is retried if another writer got there in between.
     /// </summary>
-    private static async Task<(List<IFeedItem> Written, int Skipped)> ApplyChunkAsync(TableClient table, List<(IFeedItem Item, TableEntity Entity)> chunk, string version, CancellationToken ct)
+    private static async Task<(List<IFeedItem> Written, int Skipped, List<string> Cells)> ApplyChunkAsync(
+        TableClient table, FeedKind feed, List<Pending> chunk, string version, Contribute contribute, CancellationToken ct)
     {
         var headers = chunk.Select(x => Header(x.Item)).OfType<TableEntity>().DistinctBy(h => h.RowKey).ToList();
-        try
-        {
-            await TableBatch.SubmitAsync(table,
-                [.. chunk.Select(x => new TableTransactionAction(TableTransactionActionType.Add, x.Entity)), .. HeaderActions(headers)], ct);
-            return ([.. chunk.Select(x => x.Item)], 0);
-        }
-        catch (TableTransactionFailedException e) when (e.Status == 409)
-        {
-        }
-
+        var partition = chunk[0].Item.Hospital;
+        var fast = true;
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await Task.WhenAll(chunk.Select(x => table.GetEntityIfExistsAsync<TableEntity>(
-                x.Entity.PartitionKey, x.Entity.RowKey, ["Ver"], ct)));
+            var existing = fast
+                ? new Response<TableEntity>?[chunk.Count]
+                : (await Task.WhenAll(chunk.Select(x => table.GetEntityIfExistsAsync<TableEntity>(partition, x.Entity.RowKey, cancellationToken: ct))))
+                    .Select(r => r.HasValue ? Response.FromValue(r.Value!, r.GetRawResponse()) : null).ToArray();
             var actions = new List<TableTransactionAction>();
             var written = new List<IFeedItem>();
+            var delta = new List<Contribution>();
             for (var i = 0; i < chunk.Count; i++)
             {
-                var current = existing[i].HasValue ? existing[i].Value : null;
+                var current = existing[i]?.Value;
                 if (current is null)
+                {
                     actions.Add(new TableTransactionAction(TableTransactionActionType.Add, chunk[i].Entity));
+                    delta.AddRange(contribute(chunk[i].Item, chunk[i].Basis));
+                }
                 else if (string.CompareOrdinal(current.GetString("Ver"), version) < 0)
+                {
                     actions.Add(new TableTransactionAction(TableTransactionActionType.UpdateReplace, chunk[i].Entity, current.ETag));
+                    delta.AddRange(Contributions.Delta(contribute(ReadItem(feed, current), BasisOf(current)), contribute(chunk[i].Item, chunk[i].Basis)));
+                }
                 else
                     continue;
                 written.Add(chunk[i].Item);
             }
-            if (actions.Count == 0) return ([], chunk.Count);
+            if (actions.Count == 0) return ([], chunk.Count, []);
+
+            var aggregates = await AggregateActionsAsync(table, partition, delta, ct);
+            if (actions.Count + headers.Count + aggregates.Count > TableBatch.MaxOperations && chunk.Count > 1)
+            {
+                // The versions replaced touch cells the new ones do not: do the chunk in halves.
+                var half = chunk.Count / 2;
+                var (w1, s1, c1) = await ApplyChunkAsync(table, feed, chunk[..half], version, contribute, ct);
+                var (w2, s2, c2) = await ApplyChunkAsync(table, feed, chunk[half..], version, contribute, ct);
+                return ([.. w1, .. w2], s1 + s2, [.. c1, .. c2]);
+            }
             try
             {
-                await TableBatch.SubmitAsync(table, [.. actions, .. HeaderActions(headers)], ct);
-                return (written, chunk.Count - written.Count);
+                await TableBatch.SubmitAsync(table, [.. actions, .. HeaderActions(headers), .. aggregates], ct);
+                return (written, chunk.Count - written.Count, [.. delta.Select(c => c.Cell).Distinct(StringComparer.Ordinal)]);
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
             {
+                // 409 on the fast path: some items exist, read them. Otherwise another writer changed a row in between.
+                fast = false;
+                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);
             }
         }
+    }
+
+    /// <summary>The aggregate rows a delta changes: added when new, else merged with the new sums, guarded by their ETags.</summary>
+    private static async Task<List<TableTransactionAction>> AggregateActionsAsync(TableClient table, string partition, List<Contribution> delta, CancellationToken ct)
+    {
+        var byCell = Contributions.Delta([], delta).GroupBy(c => c.Cell, StringComparer.Ordinal).ToList();
+        var rows = await Task.WhenAll(byCell.Select(g => table.GetEntityIfExistsAsync<TableEntity>(partition, AggregatePrefix + g.Key, cancellationToken: ct)));
+        var actions = new List<TableTransactionAction>();
+        for (var i = 0; i < byCell.Count; i++)
+        {
+            var entity = new TableEntity(partition, AggregatePrefix + byCell[i].Key);
+            var current = rows[i].HasValue ? rows[i].Value : null;
+            foreach (var c in byCell[i])
+                entity[c.Field] = (current?.GetInt64(c.Field) ?? 0) + c.Amount;
+            actions.Add(current is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+                : new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, current.ETag));
+        }
+        return actions;
+    }
+
+    /// <summary>What deliveries and receipts refer to, read from the records as they are now (see <see cref="RecordBasis"/>).</summary>
+    private async Task<Dictionary<string, RecordBasis>> BasesAsync(IReadOnlyList<IFeedItem> items, CancellationToken ct)
+    {
+        var found = await Task.WhenAll(items.Select(async item => (item.Key, Basis: item switch
+        {
+            Delivery d => await OrderLineBasisAsync(d.Hospital, d.OrderId, d.LineNo, ct),
+            Receipt r => await DeliveryBasisAsync(r.Hospital, r.DeliveryId, ct),
+            _ => null,
+        })));
+        return found.Where(f => f.Basis is not null).ToDictionary(f => f.Key, f => f.Basis!, StringComparer.Ordinal);
+    }
+
+    private async Task<RecordBasis?> OrderLineBasisAsync(string hospital, string orderId, int lineNo, CancellationToken ct)
+    {
+        var row = await storage.Feeds[FeedKind.Orders].GetEntityIfExistsAsync<TableEntity>(hospital, FeedKeys.OrderLine(orderId, lineNo), ["OrderedAt"], ct);
+        return row.HasValue ? new RecordBasis(row.Value!.GetDateTimeOffset("OrderedAt"), null, null) : null;
+    }
+
+    private async Task<RecordBasis?> DeliveryBasisAsync(string hospital, string deliveryId, CancellationToken ct)
+    {
+        var row = await storage.Feeds[FeedKind.Deliveries].GetEntityIfExistsAsync<TableEntity>(hospital, FeedKeys.Delivery(deliveryId), ["Product", "Qty", "DeliveredAt"], ct);
+        return row.HasValue
+            ? new RecordBasis(row.Value!.GetDateTimeOffset("DeliveredAt"), row.Value.GetString("Product"), decimal.Parse(row.Value.GetString("Qty"), CultureInfo.InvariantCulture))
+            : null;
     }
 
     public async Task<OrderLineRef?> FindOrderLineAsync(string hospital, string orderId, int lineNo, CancellationToken cancellationToken)
@@ -110,24 +190,116 @@ public sealed class RecordStore(HubStorage storage)
         return row.HasValue ? new StoredRecord(row.Value!.GetString("Ver"), JoinData(row.Value)) : null;
     }
 
+    /// <summary>An institution's aggregate cells, from every feed table (a range read of its partition in each).</summary>
+    public async Task<CellSet> ReadCellsAsync(string hospital, CancellationToken cancellationToken)
+    {
+        var cells = new CellSet();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {hospital} and RowKey ge {AggregatePrefix} and RowKey lt {"agg}"}");
+        var rows = await Task.WhenAll(storage.Feeds.Values.Select(async table =>
+        {
+            var list = new List<TableEntity>();
+            await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken)) list.Add(e);
+            return list;
+        }));
+        foreach (var e in rows.SelectMany(r => r))
+        {
+            var cell = e.RowKey[AggregatePrefix.Length..];
+            foreach (var (field, value) in e)
+                if (value is long amount) cells.Add(cell, field, amount);
+        }
+        return cells;
+    }
+
+    /// <summary>
+    /// Rewrites an institution's aggregate rows of the periods <paramref name="inPeriod"/> selects to
+    /// <paramref name="cells"/> (a full recomputation); returns how many rows changed. Meant for when ingestion is
+    /// quiet: a record written meanwhile would be counted by neither.
+    /// </summary>
+    public async Task<int> ReplaceCellsAsync(string hospital, CellSet cells, Func<string, bool> inPeriod, CancellationToken cancellationToken)
+    {
+        var stored = await ReadCellsAsync(hospital, cancellationToken);
+        var changed = 0;
+        foreach (var (feed, table) in storage.Feeds)
+        {
+            var own = FeedFields(feed);
+            var actions = new List<TableTransactionAction>();
+            foreach (var cell in stored.Keys.Concat(cells.Keys).Distinct(StringComparer.Ordinal).Where(c => inPeriod(Cells.Split(c).Period)))
+            {
+                var before = stored[cell].Where(f => own(f.Key)).ToDictionary();
+                var after = cells[cell].Where(f => own(f.Key)).ToDictionary();
+                if (before.Count == after.Count && before.All(f => after.GetValueOrDefault(f.Key) == f.Value)) continue;
+                var entity = new TableEntity(hospital, AggregatePrefix + cell);
+                foreach (var (field, amount) in after) entity[field] = amount;
+                actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
+            }
+            foreach (var chunk in TableBatch.Chunk(actions, _ => 2000))
+                await TableBatch.SubmitAsync(table, chunk, cancellationToken);
+            changed += actions.Count;
+        }
+        return changed;
+    }
+
+    /// <summary>Which aggregate fields a feed's table holds.</summary>
+    private static Func<string, bool> FeedFields(FeedKind feed) => feed switch
+    {
+        FeedKind.Orders => f => f is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty || f.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal),
+        FeedKind.Deliveries => f => f is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries,
+        FeedKind.Receipts => f => f is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts,
+        FeedKind.Payments => f => f is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
+        _ => f => f is Cells.ReportedQty or Cells.LastYearQty or Cells.ReportLines or Cells.ExplainedLines,
+    };
+
     private async Task<bool> ExistsAsync(FeedKind feed, string hospital, string rowKey, CancellationToken cancellationToken)
     {
         var row = await storage.Feeds[feed].GetEntityIfExistsAsync<TableEntity>(hospital, rowKey, ["RowKey"], cancellationToken);
         return row.HasValue;
     }
 
-    private static TableEntity ToEntity(IFeedItem item, string version)
+    private static TableEntity ToEntity(IFeedItem item, string version, RecordBasis? basis)
     {
         var entity = new TableEntity(item.Hospital, item.Key) { ["Ver"] = version };
         var json = HubJson.Serialize<object>(item);
         for (int part = 0, at = 0; at < json.Length; part++, at += PropertyChars)
             entity[part == 0 ? "Data" : $"Data{part}"] = json.Substring(at, Math.Min(PropertyChars, json.Length - at));
-        if (item is OrderLine line)
+        switch (item)
         {
-            entity["Product"] = line.Product;
-            entity["Distributor"] = line.Distributor;
+            case OrderLine line:
+                entity["Product"] = line.Product;
+                entity["Distributor"] = line.Distributor;
+                entity["OrderedAt"] = line.OrderedAt;
+                break;
+            case Delivery d:
+                entity["Product"] = d.Product;
+                entity["Qty"] = d.Quantity.ToString(CultureInfo.InvariantCulture);
+                entity["DeliveredAt"] = d.DeliveredAt;
+                break;
+        }
+        if (basis is not null)
+        {
+            entity["BasisAt"] = basis.At;
+            entity["BasisProduct"] = basis.Product;
+            entity["BasisQty"] = basis.Quantity?.ToString(CultureInfo.InvariantCulture);
         }
         return entity;
+    }
+
+    private static RecordBasis? BasisOf(TableEntity row) =>
+        row.ContainsKey("BasisAt") || row.ContainsKey("BasisProduct")
+            ? new RecordBasis(row.GetDateTimeOffset("BasisAt"), row.GetString("BasisProduct"),
+                row.GetString("BasisQty") is { } q ? decimal.Parse(q, CultureInfo.InvariantCulture) : null)
+            : null;
+
+    private static IFeedItem ReadItem(FeedKind feed, TableEntity row)
+    {
+        var json = JoinData(row);
+        return feed switch
+        {
+            FeedKind.DemandReports => HubJson.Deserialize<DemandReport>(json),
+            FeedKind.Orders => HubJson.Deserialize<OrderLine>(json),
+            FeedKind.Deliveries => HubJson.Deserialize<Delivery>(json),
+            FeedKind.Receipts => HubJson.Deserialize<Receipt>(json),
+            _ => HubJson.Deserialize<Payment>(json),
+        };
     }
 
     private static string JoinData(TableEntity entity)
@@ -137,26 +309,33 @@ public sealed class RecordStore(HubStorage storage)
         return json;
     }
 
-    /// <summary>One partition's items in transactions of at most 100 operations (items and their header rows) and within the size budget.</summary>
-    private static IEnumerable<List<(IFeedItem Item, TableEntity Entity)>> Chunk(IEnumerable<(IFeedItem Item, TableEntity Entity)> items)
+    /// <summary>
+    /// One partition's items in transactions of at most 100 operations (items, their header rows and the aggregate
+    /// rows they change) and within the size budget.
+    /// </summary>
+    private static IEnumerable<List<Pending>> Chunk(IEnumerable<Pending> items, Contribute contribute)
     {
-        var chunk = new List<(IFeedItem, TableEntity)>();
+        var chunk = new List<Pending>();
         var headers = new HashSet<string>(StringComparer.Ordinal);
+        var cells = new HashSet<string>(StringComparer.Ordinal);
         var chars = 0;
         foreach (var x in items)
         {
             var header = Header(x.Item)?.RowKey;
-            var size = ((IDictionary<string, object>)x.Entity).Values.Sum(v => v is string s ? s.Length : 16) + 300;
-            var operations = chunk.Count + headers.Count + 1 + (header is null || headers.Contains(header) ? 0 : 1);
+            var own = contribute(x.Item, x.Basis).Select(c => c.Cell).Distinct(StringComparer.Ordinal).ToList();
+            var size = ((IDictionary<string, object>)x.Entity).Values.Sum(v => v is string s ? s.Length : 16) + 300 + own.Count * 400;
+            var operations = chunk.Count + headers.Count + cells.Count + 1 + (header is null || headers.Contains(header) ? 0 : 1) + own.Count(c => !cells.Contains(c));
             if (chunk.Count > 0 && (operations > TableBatch.MaxOperations || chars + size > TableBatch.MaxPayloadChars))
             {
                 yield return chunk;
                 chunk = [];
                 headers.Clear();
+                cells.Clear();
                 chars = 0;
             }
             chunk.Add(x);
             if (header is not null) headers.Add(header);
+            cells.UnionWith(own);
             chars += size;
         }
         if (chunk.Count > 0) yield return chunk;

@@ -1,4 +1,6 @@
+using Integration.Domain;
 using Integration.Domain.Master;
+using Integration.Functions.Monitoring;
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
@@ -51,6 +53,36 @@ public static class Admin
             .WithName("ReplayPoison")
             .WithSummary("Move a poison queue's messages back to their queue (role province)")
             .Produces<Contracts.ReplayResponse>()
+            .WithProblems();
+
+        admin.MapPost("/monitoring/recompute", async (HttpContext context, string? period, bool? apply, MonitoringEngine engine) =>
+            {
+                if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre recomputes the aggregates.");
+                Quarter? quarter = null;
+                if (period is not null)
+                {
+                    if (!Quarter.TryParse(period, out var q))
+                        return ProblemResponses.Of(400, "The request is invalid", "'period' is a quarter such as 2026Q3.", [new Problem(null, "/period", "format", "'period' is a quarter such as 2026Q3.")]);
+                    quarter = q;
+                }
+                return TypedResults.Ok(await engine.RecomputeAsync(quarter, apply ?? false, context.RequestAborted));
+            })
+            .WithName("RecomputeAggregates")
+            .WithSummary("Rebuild the aggregates of a quarter (or all) from the raw archive and compare with the stored ones; apply=true rewrites what differs (role province)")
+            .Produces<RecomputeReport>()
+            .WithProblems();
+
+        admin.MapPost("/monitoring/evaluate", async (HttpContext context, string? period, MonitoringEngine engine, TimeProvider time) =>
+            {
+                if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre starts an evaluation.");
+                var quarter = Quarter.Of(time.GetUtcNow());
+                if (period is not null && !Quarter.TryParse(period, out quarter))
+                    return ProblemResponses.Of(400, "The request is invalid", "'period' is a quarter such as 2026Q3.", [new Problem(null, "/period", "format", "'period' is a quarter such as 2026Q3.")]);
+                await engine.MarkAllAsync(quarter, context.RequestAborted);
+                return Results.Accepted(value: new { period = quarter.ToString() });
+            })
+            .WithName("EvaluateMonitoring")
+            .WithSummary("Evaluate every unit's, supplier's and jurisdiction's alerts for a quarter again, in the background (role province)")
             .WithProblems();
         return app;
     }

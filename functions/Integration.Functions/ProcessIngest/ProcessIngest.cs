@@ -3,6 +3,7 @@ using Integration.Domain.Feeds;
 using Integration.Domain.Master;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
+using Integration.Functions.Monitoring;
 using Integration.Functions.Telemetry;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ namespace Integration.Functions;
 [QueueTrigger("%Hub:Queues:Ingest%")]
 public sealed class ProcessIngest(
     RawArchive raw, MasterDataCache master, RecordStore records, RequestLog requests, FeedReferences references, HubMetrics metrics,
-    IOptions<FeedLimits> limits, IOptions<ProcessingOptions> processing, FaultInjection faults, TimeProvider time,
+    IOptions<FeedLimits> limits, IOptions<ProcessingOptions> processing, MonitoringEngine monitoring, FaultInjection faults, TimeProvider time,
     ILogger<ProcessIngest> logger) : IQueueFunction
 {
     public async Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
@@ -25,20 +26,13 @@ public sealed class ProcessIngest(
         var message = HubJson.Deserialize<IngestMessage>(invocation.Message);
         var (body, meta) = await raw.ReadAsync(message.Blob, cancellationToken);
         faults.At("process.read");
-        if (!FeedReader.Routes.TryGetValue(meta.Route, out var feed))
-            throw new InvalidOperationException($"Blob {message.Blob} is of unknown feed '{meta.Route}'.");
-        if (!FeedIntake.TryFormat(meta.ContentType, file: true, out var format, out var charset))
-            throw new InvalidOperationException($"Blob {message.Blob} has content type '{meta.ContentType}'.");
+        var (feed, items) = StoredRequest.Parse(message.Blob, body, meta, master.Master, limits.Value);
 
-        var problems = new ProblemList();
-        var caller = new Partner(meta.PartnerId, meta.Role, meta.EntityCode, meta.PartnerId);
-        var context = new FeedContext(master.Master, caller, limits.Value, meta.AcceptedAt, Validate: false);
-        var items = FeedDocument.Read(feed, format, body.ToMemory(), charset, context, problems, out _);
-        if (problems.Any)
-            throw new InvalidOperationException($"Blob {message.Blob} no longer reads cleanly: {problems.Items[0].Field} {problems.Items[0].Detail}");
-
-        var result = await records.ApplyAsync(feed, [.. items.Select(i => i.Item)], RecordStore.Version(meta.AcceptedAt, message.RequestId), cancellationToken);
+        // The monitoring marks go before and after the records: a crash in between loses no re-evaluation.
+        await monitoring.MarkAsync(items, cancellationToken);
+        var result = await records.ApplyAsync(feed, items, RecordStore.Version(meta.AcceptedAt, message.RequestId), monitoring.Contribute, cancellationToken);
         references.Remember(result.Written);
+        await monitoring.MarkAsync(result.Touched, cancellationToken);
         faults.At("process.applied");
         await requests.MarkProcessedAsync(RequestRecord.Accepted(meta, message.Blob, items.Count), time.GetUtcNow(), processing.Value.InstanceId, cancellationToken);
         metrics.Processed(meta.Route, result.Written.Count, result.Skipped, time.GetUtcNow() - meta.AcceptedAt);

@@ -1,0 +1,188 @@
+using System.Globalization;
+using Integration.Domain.Feeds;
+using Integration.Domain.Master;
+
+namespace Integration.Domain.Monitoring;
+
+/// <summary>
+/// Exact fixed-point numbers for the running aggregates: quantities and amounts in ten-thousandths, so that sums are the
+/// same whatever order the records are added and removed in (incremental update and full recomputation agree exactly).
+/// </summary>
+public static class Fixed
+{
+    public const long Scale = 10_000;
+
+    public static long Of(decimal value) => (long)Math.Round(value * Scale, MidpointRounding.AwayFromZero);
+
+    public static decimal Value(long units) => (decimal)units / Scale;
+}
+
+/// <summary>One record's share of one aggregate cell's field.</summary>
+public readonly record struct Contribution(string Cell, string Field, long Amount);
+
+/// <summary>
+/// What a record needs from the record it refers to: a delivery, its order line's ordering time (R3's deadline); a
+/// receipt, its delivery's product, quantity and delivery time (R17, R19). Kept with the record, so that replacing
+/// it takes out exactly what it put in.
+/// </summary>
+public sealed record RecordBasis(DateTimeOffset? At, string? Product, decimal? Quantity);
+
+/// <summary>
+/// The aggregate cells: per institution, per month (China time, <c>yyyy-MM</c>) or per batch cycle (demand reports),
+/// per product. Each feed adds its own fields; a quarter's indicators are sums over its three months.
+/// </summary>
+public static class Cells
+{
+    /// <summary>The cell of demand reports, which are for a batch's whole cycle rather than a month.</summary>
+    public const string Cycle = "cycle";
+
+    /// <summary>The product of cells not about one product (payments name an order, not a product).</summary>
+    public const string AnyProduct = "*";
+
+    public static string Key(string period, string product) => $"{period}|{product}";
+
+    public static string Month(DateTimeOffset instant) => ChinaTime.DateOf(instant).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    public static (string Period, string Product) Split(string key)
+    {
+        var bar = key.IndexOf('|', StringComparison.Ordinal);
+        return (key[..bar], key[(bar + 1)..]);
+    }
+
+    /// <summary>The months of a quarter, as period keys.</summary>
+    public static IEnumerable<string> Months(Quarter quarter) =>
+        Enumerable.Range(0, 3).Select(i => quarter.FirstDay.AddMonths(i).ToString("yyyy-MM", CultureInfo.InvariantCulture));
+
+    // Orders (by month of ordering, except DueQty: by month of the delivery deadline)
+    public const string OrderedQty = "OrdQty", OrderedAmount = "OrdAmt", OrderLines = "OrdLines";
+    public const string OfflineQty = "OffQty", OfflineAmount = "OffAmt", OfflineLines = "OffLines";
+    public const string DueQty = "DueQty";
+
+    /// <summary>R16: order lines by size, <c>H00</c>..<c>H99</c>, quarter-octave bins of the quantity (see <see cref="SizeBin"/>).</summary>
+    public const string HistogramPrefix = "H";
+
+    // Deliveries (by month of delivery, except OnTimeQty: by month of the order line's deadline)
+    public const string DeliveredQty = "DelQty", OnTimeQty = "OnTimeQty", Deliveries = "Dlv", TracedDeliveries = "DlvTraced";
+
+    // Receipts (by month of confirmation)
+    public const string ReceivedQty = "RcvQty", Receipts = "Rcpt", LateReceipts = "RcptLate", OverReceipts = "RcptOver";
+
+    // Payments (by month of the payment deadline)
+    public const string PaidAmount = "PaidAmt", LateAmount = "LateAmt", Payments = "Pay", LatePayments = "PayLate";
+
+    // Demand reports (per cycle)
+    public const string ReportedQty = "RepQty", LastYearQty = "LastQty", ReportLines = "RepLines", ExplainedLines = "ExplLines";
+
+    public const int Bins = 100;
+
+    /// <summary>R16: the size bin of an order line, <c>floor(4·log2(quantity))</c> in 0..99: bins a quarter octave (×1.19) wide.</summary>
+    public static int SizeBin(decimal quantity) =>
+        quantity <= 1 ? 0 : Math.Min(Bins - 1, (int)Math.Floor(4 * Math.Log2((double)quantity)));
+
+    public static string BinField(int bin) => HistogramPrefix + bin.ToString("D2", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// What each record adds to the aggregate cells: a pure function of the record, what it refers to
+/// (<see cref="RecordBasis"/>), master data and the thresholds fixed at write time (R3's delivery window, R17's
+/// receipt days). Replacing a record applies <see cref="Delta"/> of its old and new contributions.
+/// </summary>
+public static class Contributions
+{
+    public static IEnumerable<Contribution> Of(IFeedItem item, RecordBasis? basis, MasterData master, MonitoringOptions options)
+    {
+        switch (item)
+        {
+            case OrderLine o:
+            {
+                var cell = Cells.Key(Cells.Month(o.OrderedAt), o.Product);
+                var qty = Fixed.Of(o.Quantity);
+                var amount = Fixed.Of(o.Quantity * o.UnitPrice);
+                yield return new(cell, Cells.OrderedQty, qty);
+                yield return new(cell, Cells.OrderedAmount, amount);
+                yield return new(cell, Cells.OrderLines, 1);
+                if (o.Channel == "offline")
+                {
+                    yield return new(cell, Cells.OfflineQty, qty);
+                    yield return new(cell, Cells.OfflineAmount, amount);
+                    yield return new(cell, Cells.OfflineLines, 1);
+                }
+                yield return new(cell, Cells.BinField(Cells.SizeBin(o.Quantity)), 1);
+                yield return new(Cells.Key(Cells.Month(Deadline(o.OrderedAt, o.Product, master, options)), o.Product), Cells.DueQty, qty);
+                break;
+            }
+            case Delivery d:
+            {
+                var cell = Cells.Key(Cells.Month(d.DeliveredAt), d.Product);
+                yield return new(cell, Cells.DeliveredQty, Fixed.Of(d.Quantity));
+                yield return new(cell, Cells.Deliveries, 1);
+                if (Traced(d, master)) yield return new(cell, Cells.TracedDeliveries, 1);
+                if (basis?.At is { } orderedAt)
+                {
+                    var deadline = Deadline(orderedAt, d.Product, master, options);
+                    if (d.DeliveredAt <= deadline)
+                        yield return new(Cells.Key(Cells.Month(deadline), d.Product), Cells.OnTimeQty, Fixed.Of(d.Quantity));
+                }
+                break;
+            }
+            case Receipt r:
+            {
+                var product = basis?.Product ?? Cells.AnyProduct;
+                var cell = Cells.Key(Cells.Month(r.ConfirmedAt), product);
+                yield return new(cell, Cells.ReceivedQty, Fixed.Of(r.Quantity));
+                yield return new(cell, Cells.Receipts, 1);
+                var days = options.For(BatchOf(product, master)).ReceiptDays;
+                if (basis?.At is { } deliveredAt && r.ConfirmedAt > deliveredAt.AddDays(days))
+                    yield return new(cell, Cells.LateReceipts, 1);
+                if (basis?.Quantity is { } delivered && r.Quantity > delivered)
+                    yield return new(cell, Cells.OverReceipts, 1);
+                break;
+            }
+            case Payment p:
+            {
+                var cell = Cells.Key(Cells.Month(p.DueAt), Cells.AnyProduct);
+                yield return new(cell, Cells.PaidAmount, Fixed.Of(p.Amount));
+                yield return new(cell, Cells.Payments, 1);
+                if (p.PaidAt > p.DueAt)
+                {
+                    yield return new(cell, Cells.LateAmount, Fixed.Of(p.Amount));
+                    yield return new(cell, Cells.LatePayments, 1);
+                }
+                break;
+            }
+            case DemandReport d:
+            {
+                var cell = Cells.Key(Cells.Cycle, d.Product);
+                yield return new(cell, Cells.ReportedQty, Fixed.Of(d.ReportedQuantity));
+                yield return new(cell, Cells.LastYearQty, Fixed.Of(d.LastYearQuantity));
+                yield return new(cell, Cells.ReportLines, 1);
+                if (!string.IsNullOrWhiteSpace(d.Explanation)) yield return new(cell, Cells.ExplainedLines, 1);
+                break;
+            }
+        }
+    }
+
+    /// <summary>What replacing <paramref name="before"/> by <paramref name="after"/> changes, per cell and field (zeros left out).</summary>
+    public static IEnumerable<Contribution> Delta(IEnumerable<Contribution> before, IEnumerable<Contribution> after)
+    {
+        var sums = new Dictionary<(string, string), long>();
+        foreach (var c in after) sums[(c.Cell, c.Field)] = sums.GetValueOrDefault((c.Cell, c.Field)) + c.Amount;
+        foreach (var c in before) sums[(c.Cell, c.Field)] = sums.GetValueOrDefault((c.Cell, c.Field)) - c.Amount;
+        return sums.Where(s => s.Value != 0).Select(s => new Contribution(s.Key.Item1, s.Key.Item2, s.Value));
+    }
+
+    /// <summary>R3: an order line is to be delivered within the batch's window (72 hours by default).</summary>
+    public static DateTimeOffset Deadline(DateTimeOffset orderedAt, string product, MasterData master, MonitoringOptions options) =>
+        orderedAt.AddHours(options.For(BatchOf(product, master)).DeliveryWindowHours);
+
+    /// <summary>R23: a delivery whose distinct traceability codes cover every pack it delivered.</summary>
+    public static bool Traced(Delivery d, MasterData master)
+    {
+        var codes = d.TraceCodes.Distinct(StringComparer.Ordinal).Count();
+        var packSize = master.Products.TryGetValue(d.Product, out var p) && p.PackSize > 0 ? p.PackSize : 1;
+        return codes > 0 && codes >= Math.Ceiling(d.Quantity / packSize);
+    }
+
+    private static Batch? BatchOf(string product, MasterData master) =>
+        master.Products.TryGetValue(product, out var p) && master.Batches.TryGetValue(p.Batch, out var b) ? b : null;
+}

@@ -1,0 +1,323 @@
+using System.Globalization;
+using Integration.Domain.Master;
+
+namespace Integration.Domain.Monitoring;
+
+/// <summary>An indicator of a scope for a period: the rule it implements, its figures, threshold and whether it is breached.</summary>
+public sealed record Indicator(string Id, string Rule, string? Batch, decimal? Value, decimal? Threshold, bool Breached, decimal Numerator, decimal Denominator)
+{
+    /// <summary>When breached: <c>warning</c>, <c>high</c> or <c>critical</c> (a supplier's R4 tiers 80/60/30).</summary>
+    public string? Severity { get; init; }
+
+    /// <summary>What the figures mean and, when breached, what broke the rule (products, statistics).</summary>
+    public string? Detail { get; init; }
+}
+
+/// <summary>
+/// A unit of assessment: an institution, or a county medical alliance (医共体) with its members as one unit (001): its
+/// aggregate cells summed and its agreements.
+/// </summary>
+public sealed record AssessedUnit(string Code, InstitutionLevel Level, CellSet Cells, IReadOnlyList<Agreement> Agreements);
+
+/// <summary>
+/// Computes the indicators of R1, R3, R8-R20 and R23 from aggregate cells (no record is read): for one unit (a
+/// hospital or an alliance), a jurisdiction (its units summed, with R20 between levels) or a supplier (its products at
+/// every unit, with the R4 tiers as severity). Rates of a scope are sums over sums, not averages of rates.
+/// </summary>
+public sealed class IndicatorCalculator(MasterData master, MonitoringOptions options)
+{
+    public const string Warning = "warning", High = "high", Critical = "critical";
+
+    public IReadOnlyList<Indicator> ForUnits(IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf, bool jurisdiction = false) =>
+        Compute(units, quarter, asOf, supplier: null, jurisdiction);
+
+    public IReadOnlyList<Indicator> ForSupplier(string supplier, IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf) =>
+        Compute(units, quarter, asOf, supplier, jurisdiction: false);
+
+    private sealed class BatchSums
+    {
+        public decimal OnTime, Due, Purchased, Agreed, Selected, NonSelected, Substitutable, SubstitutableBase, Unreported, Total, MaxRatio;
+        public int Agreements, OverAgreed, ReportedProducts, Drops;
+        public readonly SortedSet<string> DropProducts = new(StringComparer.Ordinal), OverProducts = new(StringComparer.Ordinal);
+    }
+
+    private IReadOnlyList<Indicator> Compute(IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf, string? supplier, bool jurisdiction)
+    {
+        var months = Cells.Months(quarter).ToHashSet(StringComparer.Ordinal);
+        var lastMonth = Cells.Months(quarter).Last();
+        var province = options.For(null);
+        var batches = new SortedDictionary<string, BatchSums>(StringComparer.Ordinal);
+        BatchSums Of(string batch) => batches.TryGetValue(batch, out var b) ? b : batches[batch] = new BatchSums();
+        decimal selectedAmount = 0, totalAmount = 0, offlineQty = 0, orderedQty = 0, paid = 0, latePaid = 0;
+        long lines = 0, abnormal = 0, receipts = 0, lateReceipts = 0, overReceipts = 0, payments = 0, latePayments = 0, deliveries = 0, traced = 0;
+        decimal primaryOnTime = 0, primaryDue = 0, otherOnTime = 0, otherDue = 0;
+        var abnormalDetail = new List<string>();
+        var unagreed = new SortedSet<string>(StringComparer.Ordinal);
+
+        foreach (var unit in units)
+        {
+            var cells = unit.Cells;
+            var reported = new HashSet<string>(StringComparer.Ordinal);
+            var purchased = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            var history = new Dictionary<string, long[]>(StringComparer.Ordinal);
+            var current = new Dictionary<string, long[]>(StringComparer.Ordinal);
+            var orderedInQuarter = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var key in cells.Keys)
+            {
+                var (period, code) = Cells.Split(key);
+                if (period == Cells.Cycle && cells.Get(key, Cells.ReportLines) > 0) reported.Add(code);
+            }
+
+            foreach (var key in cells.Keys.Order(StringComparer.Ordinal))
+            {
+                var (period, code) = Cells.Split(key);
+                var f = cells[key];
+                long F(string field) => f.GetValueOrDefault(field);
+                master.Products.TryGetValue(code, out var product);
+                if (supplier is not null && product?.Manufacturer != supplier) continue;
+                var batch = product is not null && master.Batches.TryGetValue(product.Batch, out var bt) ? bt : null;
+                var t = options.For(batch);
+
+                if (period == Cells.Cycle)
+                {
+                    if (product is null || F(Cells.ReportLines) == 0) continue;
+                    var b = Of(product.Batch);
+                    b.ReportedProducts++;
+                    var reportedQty = Fixed.Value(F(Cells.ReportedQty));
+                    var lastYear = Fixed.Value(F(Cells.LastYearQty));
+                    if (reportedQty < lastYear * (1 - t.DemandDropLimit) && F(Cells.ExplainedLines) == 0)
+                    {
+                        b.Drops++;
+                        b.DropProducts.Add(code);
+                    }
+                    if (product.Substitutable is not null) b.SubstitutableBase += lastYear / 4;
+                    continue;
+                }
+                if (string.CompareOrdinal(period, lastMonth) > 0) continue;
+                var inQuarter = months.Contains(period);
+                var qty = Fixed.Value(F(Cells.OrderedQty));
+
+                if (product is not null)
+                {
+                    var b = Of(product.Batch);
+                    if (batch is not null && product.Selected && string.CompareOrdinal(period, Month(batch.CycleStart)) >= 0 && string.CompareOrdinal(period, Month(batch.CycleEnd)) <= 0)
+                    {
+                        purchased[code] = purchased.GetValueOrDefault(code) + qty;
+                        b.Purchased += qty;
+                    }
+                    var bins = history.TryGetValue(code, out var h) ? h : history[code] = new long[Cells.Bins];
+                    foreach (var (field, count) in f)
+                        if (field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal) && int.TryParse(field.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var bin))
+                        {
+                            bins[bin] += count;
+                            if (inQuarter) (current.TryGetValue(code, out var c) ? c : current[code] = new long[Cells.Bins])[bin] += count;
+                        }
+                    if (inQuarter)
+                    {
+                        if (product.Selected)
+                        {
+                            b.Selected += qty;
+                            selectedAmount += Fixed.Value(F(Cells.OrderedAmount));
+                            var onTime = Fixed.Value(F(Cells.OnTimeQty));
+                            var due = Fixed.Value(F(Cells.DueQty));
+                            b.OnTime += onTime;
+                            b.Due += due;
+                            if (unit.Level == InstitutionLevel.Primary) { primaryOnTime += onTime; primaryDue += due; }
+                            else { otherOnTime += onTime; otherDue += due; }
+                            if (qty > 0) orderedInQuarter.Add(code);
+                        }
+                        // Substitutable drugs (可替代药品) are other generics: R12 watches them, not R9/R10.
+                        else if (product.Substitutable is null) b.NonSelected += qty;
+                        if (product.Substitutable is not null) b.Substitutable += qty;
+                        b.Total += qty;
+                        if (!reported.Contains(code)) b.Unreported += qty;
+                    }
+                }
+                if (!inQuarter) continue;
+                totalAmount += Fixed.Value(F(Cells.OrderedAmount));
+                orderedQty += qty;
+                offlineQty += Fixed.Value(F(Cells.OfflineQty));
+                lines += F(Cells.OrderLines);
+                receipts += F(Cells.Receipts);
+                lateReceipts += F(Cells.LateReceipts);
+                overReceipts += F(Cells.OverReceipts);
+                paid += Fixed.Value(F(Cells.PaidAmount));
+                latePaid += Fixed.Value(F(Cells.LateAmount));
+                payments += F(Cells.Payments);
+                latePayments += F(Cells.LatePayments);
+                deliveries += F(Cells.Deliveries);
+                traced += F(Cells.TracedDeliveries);
+            }
+
+            foreach (var a in unit.Agreements)
+            {
+                if (supplier is not null && (!master.Products.TryGetValue(a.Product, out var ap) || ap.Manufacturer != supplier)) continue;
+                var b = Of(a.Batch);
+                b.Agreements++;
+                b.Agreed += a.AgreedQuantity;
+                var t = options.For(master.Batches.GetValueOrDefault(a.Batch));
+                if (a.AgreedQuantity <= 0) continue;
+                var ratio = purchased.GetValueOrDefault(a.Product) / a.AgreedQuantity;
+                b.MaxRatio = Math.Max(b.MaxRatio, ratio);
+                if (ratio > t.OverAgreedFactor)
+                {
+                    b.OverAgreed++;
+                    b.OverProducts.Add($"{unit.Code}/{a.Product}");
+                }
+            }
+            var agreed = unit.Agreements.Select(a => a.Product).ToHashSet(StringComparer.Ordinal);
+            foreach (var code in orderedInQuarter.Where(c => !agreed.Contains(c))) unagreed.Add($"{unit.Code}/{code}");
+
+            foreach (var (code, now) in current)
+            {
+                var t = options.For(master.Products.TryGetValue(code, out var p) ? master.Batches.GetValueOrDefault(p.Batch) : null);
+                var flagged = AbnormalLines(history[code], now, t, out var median);
+                if (flagged == 0) continue;
+                abnormal += flagged;
+                abnormalDetail.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"{unit.Code}/{code}: {flagged} line(s) above robust z {t.AbnormalZ} (median line ≈ {Math.Pow(2, median / 4.0):0.#}, history {history[code].Sum()} lines)"));
+            }
+        }
+
+        var list = new List<Indicator>();
+        foreach (var (code, b) in batches)
+        {
+            var batch = master.Batches.GetValueOrDefault(code);
+            var t = options.For(batch);
+            if (supplier is not null)
+            {
+                if (b.Due > 0) list.Add(SupplierRate(code, b.OnTime, b.Due));
+                continue;
+            }
+            list.Add(Below("deliveryRate", "R3", code, b.OnTime, b.Due, t.DeliveryRate,
+                $"Quantity delivered within {t.DeliveryWindowHours} h of ordering ÷ quantity ordered, lines whose deadline fell in {quarter}."));
+            if (batch is not null && b.Agreements > 0)
+            {
+                var elapsed = ElapsedShare(batch, quarter, asOf);
+                list.Add(Below("agreedVolumeProgress", "R8", code, b.Purchased, b.Agreed, Math.Round(elapsed * t.ProgressFactor, 4),
+                    $"Selected quantity bought since the cycle start ({batch.CycleStart:yyyy-MM-dd}) ÷ agreed quantity; threshold: elapsed share of the cycle (序时进度) × {t.ProgressFactor}."));
+            }
+            if (b.Selected + b.NonSelected > 0)
+            {
+                list.Add(Below("selectedQuantityShare", "R9", code, b.Selected, b.Selected + b.NonSelected, t.SelectedShareMinimum,
+                    "Selected quantity ÷ quantity of the batch's generic groups (selected and non-selected)."));
+                list.Add(Above("nonSelectedShare", "R10", code, b.NonSelected, b.Selected + b.NonSelected, t.NonSelectedShareLimit,
+                    t.NonSelectedShareLimit is null ? "Non-selected share; the batch sets no limit (monitored)." : "Non-selected quantity ÷ quantity of the batch's generic groups."));
+            }
+            if (b.Substitutable > 0 || b.SubstitutableBase > 0)
+                list.Add(Above("substitutableGrowth", "R12", code, b.Substitutable, b.SubstitutableBase, t.SubstitutableGrowthFactor,
+                    "Substitutable quantity bought in the quarter ÷ a quarter of last year's (demand reports); above the factor is growth.") with
+                    { Value = b.SubstitutableBase == 0 ? null : Ratio(b.Substitutable, b.SubstitutableBase), Breached = b.SubstitutableBase > 0 ? b.Substitutable > b.SubstitutableBase * t.SubstitutableGrowthFactor : b.Substitutable > 0 });
+            if (b.Total > 0)
+                list.Add(Above("unreportedPurchases", "R13", code, b.Unreported, b.Total, t.UnreportedShareLimit,
+                    "Quantity of products bought without a demand report ÷ quantity bought in the batch."));
+            if (b.Agreements > 0)
+                list.Add(new Indicator("overAgreedVolume", "R14", code, Math.Round(b.MaxRatio, 4), t.OverAgreedFactor, b.OverAgreed > 0, b.OverAgreed, b.Agreements)
+                {
+                    Severity = b.OverAgreed > 0 ? Warning : null,
+                    Detail = b.OverAgreed > 0 ? $"Bought more than {t.OverAgreedFactor}× the agreed quantity: {string.Join(", ", b.OverProducts.Take(20))}." : "Agreements bought above the factor ÷ agreements; value: the highest purchased ÷ agreed.",
+                });
+            if (b.ReportedProducts > 0)
+                list.Add(new Indicator("demandReportDrop", "R1", code, Ratio(b.Drops, b.ReportedProducts), t.DemandDropLimit, b.Drops > 0, b.Drops, b.ReportedProducts)
+                {
+                    Severity = b.Drops > 0 ? Warning : null,
+                    Detail = b.Drops > 0 ? $"Reported more than {t.DemandDropLimit:P0} below last year without an explanation: {string.Join(", ", b.DropProducts.Take(20))}." : "Products reported more than the limit below last year without explanation ÷ products reported.",
+                });
+        }
+
+        if (supplier is not null)
+        {
+            var onTime = batches.Values.Sum(b => b.OnTime);
+            var due = batches.Values.Sum(b => b.Due);
+            if (due > 0) list.Add(SupplierRate(null, onTime, due));
+            list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
+            return list;
+        }
+
+        list.Add(Below("vbpAmountShare", "R11", null, selectedAmount, totalAmount, province.VbpAmountShareMinimum, "Selected (VBP) purchase amount ÷ total purchase amount."));
+        list.Add(Above("offlinePurchases", "R15", null, offlineQty, orderedQty, province.OfflineShareLimit, "Quantity bought offline ÷ quantity bought.") with { Severity = offlineQty > orderedQty * province.OfflineShareLimit && offlineQty > 0 ? High : null });
+        list.Add(Count("abnormalOrders", "R16", abnormal, lines, abnormalDetail.Count > 0 ? string.Join("; ", abnormalDetail.Take(20)) :
+            $"Order lines whose size is more than robust z {province.AbnormalZ} above the unit's own history of the product (median and MAD of log-size bins)."));
+        list.Add(Count("lateReceipts", "R17", lateReceipts, receipts, $"Receipts confirmed more than {province.ReceiptDays} days after delivery ÷ receipts."));
+        list.Add(Above("latePayments", "R18", null, latePaid, paid, 0m, "Amount paid after the contract's payment deadline ÷ amount paid (by month of the deadline)."));
+        list.Add(Count("receiptsAboveDeliveries", "R19", overReceipts, receipts, "Receipts of more than was delivered ÷ receipts.") with { Severity = overReceipts > 0 ? High : null });
+        list.Add(Count("purchasesWithoutAgreement", "R19", unagreed.Count, unagreed.Count + units.Sum(u => u.Agreements.Count), unagreed.Count > 0
+            ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with { Severity = unagreed.Count > 0 ? High : null });
+        list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
+        if (jurisdiction && primaryDue > 0 && otherDue > 0)
+        {
+            var others = Ratio(otherOnTime, otherDue)!.Value;
+            list.Add(Below("primaryCareDeliveryGap", "R20", null, primaryOnTime, primaryDue, Math.Max(0, others - province.LevelGap),
+                $"Delivery rate of primary-care institutions; threshold: the other institutions' rate ({others:P1}) less {province.LevelGap:P0}."));
+        }
+        return list;
+    }
+
+    /// <summary>R16: lines of the quarter whose size bin lies more than the threshold above the history's median, in robust z (0.6745·(x − median) / MAD).</summary>
+    public static long AbnormalLines(long[] history, long[] current, Thresholds t, out int median)
+    {
+        median = 0;
+        var n = history.Sum();
+        if (n < t.AbnormalMinHistory) return 0;
+        median = MedianBin(history, n);
+        var m = median;
+        var deviations = new long[Cells.Bins];
+        for (var bin = 0; bin < Cells.Bins; bin++) deviations[Math.Abs(bin - m)] += history[bin];
+        var mad = Math.Max(1, MedianBin(deviations, n));
+        long flagged = 0;
+        for (var bin = m + 1; bin < Cells.Bins; bin++)
+            if (0.6745m * (bin - m) / mad > t.AbnormalZ) flagged += current[bin];
+        return flagged;
+    }
+
+    private static int MedianBin(long[] counts, long n)
+    {
+        long seen = 0;
+        for (var bin = 0; bin < counts.Length; bin++)
+            if ((seen += counts[bin]) * 2 >= n) return bin;
+        return counts.Length - 1;
+    }
+
+    /// <summary>R8's 序时进度: the share of the batch's cycle elapsed at the end of the quarter, or now if the quarter is not over.</summary>
+    public static decimal ElapsedShare(Batch batch, Quarter quarter, DateTimeOffset asOf)
+    {
+        var end = ChinaTime.DateOf(asOf) < quarter.LastDay ? ChinaTime.DateOf(asOf) : quarter.LastDay;
+        var total = batch.CycleEnd.DayNumber - batch.CycleStart.DayNumber + 1;
+        var elapsed = Math.Clamp(end.DayNumber - batch.CycleStart.DayNumber + 1, 0, total);
+        return Math.Round((decimal)elapsed / total, 4);
+    }
+
+    private Indicator SupplierRate(string? batch, decimal onTime, decimal due)
+    {
+        var rate = Ratio(onTime, due);
+        var tiers = options.Tiers.OrderDescending().ToList();
+        var tier = rate is { } r ? tiers.FindLastIndex(t => r < t) : -1;
+        return new Indicator("deliveryRate", "R4", batch, rate, tiers[0], tier >= 0, onTime, due)
+        {
+            Severity = tier switch { < 0 => null, 0 => Warning, 1 => High, _ => Critical },
+            Detail = "Quantity of the supplier's products delivered on time ÷ quantity ordered; tiers " + string.Join("/", tiers.Select(t => t.ToString("P0", CultureInfo.InvariantCulture))) + ".",
+        };
+    }
+
+    private static Indicator Below(string id, string rule, string? batch, decimal numerator, decimal denominator, decimal? threshold, string detail)
+    {
+        var value = Ratio(numerator, denominator);
+        var breached = value is { } v && threshold is { } t && v < t;
+        return new Indicator(id, rule, batch, value, threshold, breached, numerator, denominator) { Severity = breached ? Warning : null, Detail = detail };
+    }
+
+    private static Indicator Above(string id, string rule, string? batch, decimal numerator, decimal denominator, decimal? threshold, string detail)
+    {
+        var value = Ratio(numerator, denominator);
+        var breached = value is { } v && threshold is { } t && v > t;
+        return new Indicator(id, rule, batch, value, threshold, breached, numerator, denominator) { Severity = breached ? Warning : null, Detail = detail };
+    }
+
+    /// <summary>A count of problems: breached when there is any.</summary>
+    private static Indicator Count(string id, string rule, long numerator, long denominator, string detail) =>
+        new(id, rule, null, Ratio(numerator, denominator), 0m, numerator > 0, numerator, denominator) { Severity = numerator > 0 ? Warning : null, Detail = detail };
+
+    private static decimal? Ratio(decimal numerator, decimal denominator) => denominator == 0 ? null : Math.Round(numerator / denominator, 4);
+
+    private static string Month(DateOnly date) => date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+}

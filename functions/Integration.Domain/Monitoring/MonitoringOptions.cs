@@ -1,0 +1,141 @@
+using Integration.Domain.Master;
+
+namespace Integration.Domain.Monitoring;
+
+/// <summary>
+/// The monitoring rules' thresholds, bound from <c>Hub:Monitoring</c>: province defaults in <see cref="Defaults"/>
+/// (every unset value is the notices' default, <see cref="RuleSettings.Notices"/>), and per procurement batch in
+/// <see cref="Batches"/> (only what the batch's execution notice changes). A batch's R10 limit may also come with its
+/// master data (<c>nonSelectedShareLimit</c>); configuration for the batch wins over it.
+/// </summary>
+public sealed class MonitoringOptions
+{
+    public RuleSettings Defaults { get; set; } = new();
+
+    public Dictionary<string, RuleSettings> Batches { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>R4 (and R7): supplier penalty tiers by delivery rate, below 80%, 60%, 30% (003 二(七)).</summary>
+    public List<decimal> SupplierTiers { get; set; } = [];
+
+    public IReadOnlyList<decimal> Tiers => SupplierTiers is { Count: > 0 } t ? t : [0.8m, 0.6m, 0.3m];
+
+    /// <summary>The thresholds in force for a batch (the province's when <paramref name="batch"/> is null).</summary>
+    public Thresholds For(Batch? batch)
+    {
+        var s = RuleSettings.Notices.With(Defaults);
+        if (batch is not null)
+        {
+            if (batch.NonSelectedShareLimit is { } limit) s = s.With(new RuleSettings { NonSelectedShareLimit = limit });
+            if (Batches.TryGetValue(batch.Code, out var own)) s = s.With(own);
+        }
+        return new Thresholds(
+            s.DeliveryWindowHours!.Value, s.DeliveryRate!.Value, s.ProgressFactor!.Value, s.DemandDropLimit!.Value,
+            s.SelectedShareMinimum!.Value, s.NonSelectedShareLimit, s.VbpAmountShareMinimum, s.SubstitutableGrowthFactor!.Value,
+            s.UnreportedShareLimit!.Value, s.OverAgreedFactor!.Value, s.OfflineShareLimit!.Value, s.AbnormalZ!.Value,
+            s.AbnormalMinHistory!.Value, s.ReceiptDays!.Value, s.LevelGap!.Value, s.TraceCoverage!.Value);
+    }
+
+    /// <summary>Problems with the configuration (empty when it is usable); checked when the hub starts.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var (name, s) in Batches.Prepend(new("(defaults)", Defaults)))
+        {
+            if (s.DeliveryWindowHours is <= 0) yield return $"{name}: DeliveryWindowHours must be positive.";
+            if (s.ReceiptDays is < 0) yield return $"{name}: ReceiptDays may not be negative.";
+            if (s.AbnormalMinHistory is < 2) yield return $"{name}: AbnormalMinHistory is at least 2.";
+            foreach (var (field, v) in new[] { ("DeliveryRate", s.DeliveryRate), ("SelectedShareMinimum", s.SelectedShareMinimum), ("NonSelectedShareLimit", s.NonSelectedShareLimit),
+                         ("DemandDropLimit", s.DemandDropLimit), ("UnreportedShareLimit", s.UnreportedShareLimit), ("OfflineShareLimit", s.OfflineShareLimit),
+                         ("LevelGap", s.LevelGap), ("TraceCoverage", s.TraceCoverage), ("VbpAmountShareMinimum", s.VbpAmountShareMinimum) })
+                if (v is < 0 or > 1) yield return $"{name}: {field} is a share between 0 and 1.";
+        }
+        if (Tiers.Any(t => t is <= 0 or > 1)) yield return "SupplierTiers are shares between 0 and 1.";
+    }
+}
+
+/// <summary>The settings of the rules, each optional so that a batch sets only what differs (see <see cref="Notices"/> for the defaults).</summary>
+public sealed record RuleSettings
+{
+    /// <summary>The notices' values, and the hub's where the notices leave the number to configuration.</summary>
+    public static readonly RuleSettings Notices = new()
+    {
+        DeliveryWindowHours = 72, DeliveryRate = 0.8m, ProgressFactor = 1m, DemandDropLimit = 0.2m, SelectedShareMinimum = 0.5m,
+        SubstitutableGrowthFactor = 1m, UnreportedShareLimit = 0.1m, OverAgreedFactor = 4m, OfflineShareLimit = 0m, AbnormalZ = 3.5m,
+        AbnormalMinHistory = 8, ReceiptDays = 7, LevelGap = 0.1m, TraceCoverage = 1m,
+    };
+
+    /// <summary>R3: hours after ordering by which a line must be delivered (api.md: 72).</summary>
+    public int? DeliveryWindowHours { get; init; }
+
+    /// <summary>R3: the least delivery rate (003 二(三): 80%).</summary>
+    public decimal? DeliveryRate { get; init; }
+
+    /// <summary>R8: progress is flagged below this factor times the elapsed share of the cycle (序时进度; 1).</summary>
+    public decimal? ProgressFactor { get; init; }
+
+    /// <summary>R1: a reported quantity this share below last year's needs an explanation (000 一: 20%).</summary>
+    public decimal? DemandDropLimit { get; init; }
+
+    /// <summary>R9: the least selected share of a generic group's quantity; 0.5 flags non-selected above selected (000 四).</summary>
+    public decimal? SelectedShareMinimum { get; init; }
+
+    /// <summary>R10: the non-selected share limit set by the batch's execution notice; none by default (001 考核).</summary>
+    public decimal? NonSelectedShareLimit { get; init; }
+
+    /// <summary>R11: VBP amount share below which a hospital is flagged; monitored only by default (001 三).</summary>
+    public decimal? VbpAmountShareMinimum { get; init; }
+
+    /// <summary>R12: substitutable purchases in a quarter above this factor times a quarter of last year's are flagged.</summary>
+    public decimal? SubstitutableGrowthFactor { get; init; }
+
+    /// <summary>R13: share of a batch's quantity bought without a demand report above which it is flagged (hub's choice: 10%).</summary>
+    public decimal? UnreportedShareLimit { get; init; }
+
+    /// <summary>R14: purchases above this multiple of the agreed quantity need an explanation (003 二(七): 4).</summary>
+    public decimal? OverAgreedFactor { get; init; }
+
+    /// <summary>R15: share of offline purchases tolerated (none: 0).</summary>
+    public decimal? OfflineShareLimit { get; init; }
+
+    /// <summary>R16: robust z-score above which an order line is abnormal (3.5, Iglewicz and Hoaglin).</summary>
+    public decimal? AbnormalZ { get; init; }
+
+    /// <summary>R16: order lines of a product a hospital must have before its lines are judged (8).</summary>
+    public int? AbnormalMinHistory { get; init; }
+
+    /// <summary>R17: days after delivery by which receipt is to be confirmed (hub's choice: 7; the notices leave it to configuration).</summary>
+    public int? ReceiptDays { get; init; }
+
+    /// <summary>R20: primary-care institutions' delivery rate this far below the others' is an imbalance (hub's choice: 10 points).</summary>
+    public decimal? LevelGap { get; init; }
+
+    /// <summary>R23: share of deliveries whose traceability codes cover every pack (all: 1).</summary>
+    public decimal? TraceCoverage { get; init; }
+
+    /// <summary>These settings with every value <paramref name="other"/> sets taken from it.</summary>
+    public RuleSettings With(RuleSettings other) => new()
+    {
+        DeliveryWindowHours = other.DeliveryWindowHours ?? DeliveryWindowHours,
+        DeliveryRate = other.DeliveryRate ?? DeliveryRate,
+        ProgressFactor = other.ProgressFactor ?? ProgressFactor,
+        DemandDropLimit = other.DemandDropLimit ?? DemandDropLimit,
+        SelectedShareMinimum = other.SelectedShareMinimum ?? SelectedShareMinimum,
+        NonSelectedShareLimit = other.NonSelectedShareLimit ?? NonSelectedShareLimit,
+        VbpAmountShareMinimum = other.VbpAmountShareMinimum ?? VbpAmountShareMinimum,
+        SubstitutableGrowthFactor = other.SubstitutableGrowthFactor ?? SubstitutableGrowthFactor,
+        UnreportedShareLimit = other.UnreportedShareLimit ?? UnreportedShareLimit,
+        OverAgreedFactor = other.OverAgreedFactor ?? OverAgreedFactor,
+        OfflineShareLimit = other.OfflineShareLimit ?? OfflineShareLimit,
+        AbnormalZ = other.AbnormalZ ?? AbnormalZ,
+        AbnormalMinHistory = other.AbnormalMinHistory ?? AbnormalMinHistory,
+        ReceiptDays = other.ReceiptDays ?? ReceiptDays,
+        LevelGap = other.LevelGap ?? LevelGap,
+        TraceCoverage = other.TraceCoverage ?? TraceCoverage,
+    };
+}
+
+/// <summary>The thresholds in force for one batch (or the province): <see cref="RuleSettings"/> with every default filled in.</summary>
+public sealed record Thresholds(
+    int DeliveryWindowHours, decimal DeliveryRate, decimal ProgressFactor, decimal DemandDropLimit, decimal SelectedShareMinimum,
+    decimal? NonSelectedShareLimit, decimal? VbpAmountShareMinimum, decimal SubstitutableGrowthFactor, decimal UnreportedShareLimit,
+    decimal OverAgreedFactor, decimal OfflineShareLimit, decimal AbnormalZ, int AbnormalMinHistory, int ReceiptDays, decimal LevelGap,
+    decimal TraceCoverage);

@@ -1,0 +1,315 @@
+using System.Globalization;
+using Integration.Domain;
+using Integration.Domain.Feeds;
+using Integration.Domain.Master;
+using Integration.Domain.Monitoring;
+using Integration.Functions.Ingestion;
+using Integration.Orchestrations.Complaints;
+using Integration.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions.Monitoring;
+
+/// <summary>A scope's indicators for a quarter (api.md "Reading").</summary>
+public sealed record IndicatorReport(IndicatorScope Scope, string Period, DateTimeOffset AsOf, IReadOnlyList<Indicator> Indicators);
+
+/// <summary>What a full recomputation found: the stored aggregates against those rebuilt from the raw archive.</summary>
+public sealed record RecomputeReport(
+    string? Period, int Requests, int Items, int Institutions, int CellsCompared, int Differences, IReadOnlyList<CellDifference> FirstDifferences,
+    int RowsRewritten, double Seconds);
+
+public sealed record CellDifference(string Hospital, string Cell, string Field, long Stored, long Recomputed);
+
+public sealed record IndicatorScope(string Kind, string Code, string? Name, IReadOnlyList<string>? Members = null);
+
+/// <summary>
+/// The monitoring engine: indicators of a hospital (or alliance), a jurisdiction or a supplier for a quarter, from the
+/// running aggregates (<see cref="RecordStore.ReadCellsAsync"/>), and the alerts of their breaches, kept in step with
+/// them (raised once per party, rule, batch and quarter; cleared when the breach no longer holds).
+/// </summary>
+public sealed class MonitoringEngine(
+    RecordStore records, RawArchive raw, RequestLog requests, IOptions<FeedLimits> limits, MasterStore masterStore, MasterDataCache master, AlertStore alerts, ComplaintFactStore complaintFacts,
+    MonitoringMarks marks, IOptions<MonitoringOptions> options, IOptions<ComplaintOptions> complaintOptions, TimeProvider time,
+    ILogger<MonitoringEngine> logger)
+{
+    /// <summary>The unit an institution is assessed in: its county medical alliance when it belongs to one (001).</summary>
+    public static string UnitOf(MasterData data, string institution) =>
+        data.Institutions.TryGetValue(institution, out var i) && i.Alliance is { } alliance ? alliance : institution;
+
+    public Contribute Contribute
+    {
+        get
+        {
+            var data = master.Master;
+            var o = options.Value;
+            return (item, basis) => Contributions.Of(item, basis, data, o);
+        }
+    }
+
+    /// <summary>Marks the units and quarters whose aggregates these items change, or may (demand reports: the current quarter).</summary>
+    public Task MarkAsync(IEnumerable<(string Hospital, string Cell)> cells, CancellationToken cancellationToken)
+    {
+        var data = master.Master;
+        var now = time.GetUtcNow();
+        return marks.MarkAsync(cells.Select(c => (UnitOf(data, c.Hospital), QuarterOf(Cells.Split(c.Cell).Period, now))), now, cancellationToken);
+    }
+
+    public Task MarkAsync(IEnumerable<IFeedItem> items, CancellationToken cancellationToken) =>
+        MarkAsync(items.SelectMany(i => Contribute(i, null).Select(c => (i.Hospital, c.Cell))), cancellationToken);
+
+    private static string QuarterOf(string period, DateTimeOffset now) =>
+        (period == Cells.Cycle ? Quarter.Of(now) : Quarter.Of(DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture))).ToString();
+
+    /// <summary>One institution, or an alliance with its members as one unit, with its cells and agreements.</summary>
+    public async Task<AssessedUnit> UnitAsync(string code, CancellationToken cancellationToken)
+    {
+        var data = master.Master;
+        var members = data.Institutions.Values.Where(i => i.Code == code || i.Alliance == code).Select(i => i.Code).Append(code).Distinct().ToList();
+        var cells = new CellSet();
+        var agreements = new List<Agreement>();
+        foreach (var (c, a) in await Task.WhenAll(members.Select(async m => (await records.ReadCellsAsync(m, cancellationToken), await masterStore.AgreementsOfAsync(m, cancellationToken)))))
+        {
+            cells.AddAll(c);
+            agreements.AddRange(a);
+        }
+        var level = data.Institutions.TryGetValue(code, out var own) ? own.Level : InstitutionLevel.Primary;
+        return new AssessedUnit(code, level, cells, agreements);
+    }
+
+    /// <summary>Every unit with an institution in the jurisdiction (every unit when null).</summary>
+    public async Task<IReadOnlyList<AssessedUnit>> UnitsWithinAsync(string? jurisdiction, CancellationToken cancellationToken)
+    {
+        var data = master.Master;
+        var codes = data.Institutions.Values
+            .Where(i => jurisdiction is null || data.IsWithin(i.Jurisdiction, jurisdiction))
+            .Select(i => UnitOf(data, i.Code)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var units = new AssessedUnit[codes.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, codes.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+            async (i, ct) => units[i] = await UnitAsync(codes[i], ct));
+        return units;
+    }
+
+    private IndicatorCalculator Calculator => new(master.Master, options.Value);
+
+    public async Task<IndicatorReport> ForHospitalAsync(string code, Quarter quarter, CancellationToken cancellationToken)
+    {
+        var unit = await UnitAsync(code, cancellationToken);
+        var data = master.Master;
+        var members = data.Institutions.Values.Where(i => i.Alliance == code && i.Code != code).Select(i => i.Code).Order(StringComparer.Ordinal).ToList();
+        return new IndicatorReport(new IndicatorScope("hospital", code, data.Institutions.GetValueOrDefault(code)?.Name, members.Count > 0 ? members : null),
+            quarter.ToString(), time.GetUtcNow(), Calculator.ForUnits([unit], quarter, time.GetUtcNow()));
+    }
+
+    public async Task<IndicatorReport> ForJurisdictionAsync(string code, Quarter quarter, CancellationToken cancellationToken)
+    {
+        var units = await UnitsWithinAsync(code, cancellationToken);
+        return new IndicatorReport(new IndicatorScope("jurisdiction", code, master.Master.Jurisdictions.GetValueOrDefault(code)?.Name),
+            quarter.ToString(), time.GetUtcNow(), Calculator.ForUnits(units, quarter, time.GetUtcNow(), jurisdiction: true));
+    }
+
+    /// <summary>A supplier's figures at every unit (or those within <paramref name="within"/>), with R7 from the complaint desk.</summary>
+    public async Task<IndicatorReport> ForSupplierAsync(string code, Quarter quarter, string? within, CancellationToken cancellationToken)
+    {
+        var units = await UnitsWithinAsync(within, cancellationToken);
+        return new IndicatorReport(new IndicatorScope("supplier", code, master.Master.Companies.GetValueOrDefault(code)?.Name),
+            quarter.ToString(), time.GetUtcNow(), [.. SupplierIndicators(code, units, quarter), await ComplaintRatioAsync(code, quarter, cancellationToken)]);
+    }
+
+    private IReadOnlyList<Indicator> SupplierIndicators(string code, IReadOnlyList<AssessedUnit> units, Quarter quarter) =>
+        Calculator.ForSupplier(code, units, quarter, time.GetUtcNow());
+
+    /// <summary>R7: the supplier's timely-resolution ratio of complaints raised in the quarter, with its tier as severity.</summary>
+    private async Task<Indicator> ComplaintRatioAsync(string supplier, Quarter quarter, CancellationToken cancellationToken)
+    {
+        var tiers = complaintOptions.Value.TimelyResolutionTiers;
+        var figures = ComplaintFigures.Of(supplier, quarter.ToString(), await complaintFacts.ListAsync(supplier, quarter.ToString(), cancellationToken), tiers);
+        var ordered = tiers.OrderDescending().ToList();
+        var tier = figures.TierBelow is { } below ? ordered.IndexOf(below) : -1;
+        return new Indicator("timelyResolutionRatio", "R7", null, figures.TimelyResolutionRatio, ordered.FirstOrDefault(), tier >= 0, figures.ResolvedInTime, figures.ResolutionDecided)
+        {
+            Severity = tier switch { < 0 => null, 0 => IndicatorCalculator.Warning, 1 => IndicatorCalculator.High, _ => IndicatorCalculator.Critical },
+            Detail = "Complaints resolved by the committed date ÷ complaints whose resolution is decided (resolved, or overdue).",
+        };
+    }
+
+    /// <summary>Brings a unit's alerts for a quarter in step with its indicators; returns how many alerts changed.</summary>
+    public async Task<int> EvaluateUnitAsync(string code, Quarter quarter, CancellationToken cancellationToken)
+    {
+        var data = master.Master;
+        var unit = await UnitAsync(code, cancellationToken);
+        var jurisdiction = data.Institutions.GetValueOrDefault(code)?.Jurisdiction;
+        return await SyncAsync(Calculator.ForUnits([unit], quarter, time.GetUtcNow()), code, jurisdiction, quarter, cancellationToken);
+    }
+
+    /// <summary>
+    /// The province-wide rules: R4 (and R7) per supplier over every unit, R20 per city and county. One read of every
+    /// unit's aggregates.
+    /// </summary>
+    public async Task<int> EvaluateProvinceAsync(Quarter quarter, CancellationToken cancellationToken)
+    {
+        var data = master.Master;
+        var units = await UnitsWithinAsync(null, cancellationToken);
+        var changed = 0;
+        foreach (var supplier in data.Companies.Values.Where(c => c.Kind == CompanyKind.Manufacturer))
+        {
+            var indicators = SupplierIndicators(supplier.Code, units, quarter).Where(i => i.Batch is null && i.Rule == "R4").ToList();
+            indicators.Add(await ComplaintRatioAsync(supplier.Code, quarter, cancellationToken));
+            changed += await SyncAsync(indicators, supplier.Code, null, quarter, cancellationToken);
+        }
+        var byCode = units.ToDictionary(u => u.Code, StringComparer.Ordinal);
+        foreach (var j in data.Jurisdictions.Values.Where(j => j.Level != JurisdictionLevel.Province))
+        {
+            var within = byCode.Values.Where(u => data.Institutions.TryGetValue(u.Code, out var i) && data.IsWithin(i.Jurisdiction, j.Code)).ToList();
+            var gap = Calculator.ForUnits(within, quarter, time.GetUtcNow(), jurisdiction: true).Where(i => i.Rule == "R20").ToList();
+            changed += await SyncAsync(gap, j.Code, j.Code, quarter, cancellationToken, always: ["primaryCareDeliveryGap"]);
+        }
+        return changed;
+    }
+
+    private async Task<int> SyncAsync(IReadOnlyList<Indicator> indicators, string party, string? jurisdiction, Quarter quarter, CancellationToken cancellationToken, IReadOnlyList<string>? always = null)
+    {
+        var now = time.GetUtcNow();
+        var data = master.Master;
+        var path = jurisdiction is null ? "" : string.Join("/", data.JurisdictionPath(jurisdiction));
+        var changed = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var i in indicators)
+        {
+            var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter);
+            seen.Add(id);
+            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, i.Severity ?? IndicatorCalculator.Warning, Title(i, party, quarter), i.Detail ?? "", now)
+            {
+                Rule = i.Rule,
+                Jurisdiction = jurisdiction,
+                Party = party,
+                Period = quarter.ToString(),
+                Facts = new Dictionary<string, string>
+                {
+                    ["indicator"] = i.Id,
+                    ["batch"] = i.Batch ?? "",
+                    ["value"] = Format(i.Value),
+                    ["threshold"] = Format(i.Threshold),
+                    ["numerator"] = Format(i.Numerator),
+                    ["denominator"] = Format(i.Denominator),
+                    ["jurisdictionPath"] = path,
+                },
+            } : null;
+            if (await alerts.SyncAsync(AlertKinds.Monitoring, id, alert, now, cancellationToken) is { } change)
+            {
+                changed++;
+                logger.LogInformation("Monitoring alert {AlertId} {Change}", id, change);
+            }
+        }
+        // An indicator that is no longer computed at all (its data went away) clears its alert too.
+        foreach (var id in (always ?? []).Select(x => AlertId("R20", x, party, null, quarter)).Where(id => !seen.Contains(id)))
+            if (await alerts.SyncAsync(AlertKinds.Monitoring, id, null, now, cancellationToken) is not null) changed++;
+        return changed;
+    }
+
+    /// <summary>Stable: the same breach of the same party, batch and quarter is one alert.</summary>
+    public static string AlertId(string rule, string indicator, string party, string? batch, Quarter quarter) =>
+        $"monitoring:{rule}:{indicator}:{party}:{batch ?? "all"}:{quarter}";
+
+    private static string Title(Indicator i, string party, Quarter quarter) =>
+        string.Create(CultureInfo.InvariantCulture, $"{i.Rule} {i.Id} of {party}{(i.Batch is null ? "" : $" (batch {i.Batch})")}, {quarter}: {Format(i.Value)} against {Format(i.Threshold)}");
+
+    private static string Format(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>
+    /// Evaluates what is marked, oldest quarter first, until none is left or the budget is spent; once a day
+    /// (<c>Hub:Monitoring:FullEvaluationInterval</c>) it first marks every unit and the province for the current
+    /// quarter (R8's 序时进度 moves with time, not only with data).
+    /// </summary>
+    public async Task<(int Evaluated, int Changed)> SweepAsync(TimeSpan budget, TimeSpan fullEvery, CancellationToken cancellationToken)
+    {
+        var started = time.GetUtcNow();
+        if (await marks.LastFullAsync(cancellationToken) is not { } last || started - last >= fullEvery)
+        {
+            await MarkAllAsync(Quarter.Of(started), cancellationToken);
+            await marks.SetLastFullAsync(started, cancellationToken);
+        }
+        int evaluated = 0, changed = 0;
+        while (time.GetUtcNow() - started < budget)
+        {
+            var batch = await marks.ListAsync(64, cancellationToken);
+            if (batch.Count == 0) break;
+            await Parallel.ForEachAsync(batch, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (mark, ct) =>
+            {
+                if (!Quarter.TryParse(mark.Quarter, out var quarter)) { await marks.DoneAsync(mark, ct); return; }
+                var n = mark.Unit == ProvinceUnit ? await EvaluateProvinceAsync(quarter, ct) : await EvaluateUnitAsync(mark.Unit, quarter, ct);
+                await marks.DoneAsync(mark, ct);
+                Interlocked.Increment(ref evaluated);
+                Interlocked.Add(ref changed, n);
+            });
+        }
+        return (evaluated, changed);
+    }
+
+    /// <summary>
+    /// Rebuilds the aggregates from the raw archive (every accepted feed request, as received) and compares them with
+    /// the stored ones, for a quarter's months (and the cycle cells) or for everything; with <paramref name="apply"/>
+    /// the stored rows that differ are rewritten (after a change of a write-time threshold: R3's window, R17's days).
+    /// </summary>
+    public async Task<RecomputeReport> RecomputeAsync(Quarter? quarter, bool apply, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var data = master.Master;
+        var recomputation = new Recomputation();
+        var requestCount = 0;
+        foreach (var (route, feed) in FeedReader.Routes)
+        {
+            var names = new List<string>();
+            await foreach (var name in raw.ListAsync(route, cancellationToken)) names.Add(name);
+            await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (name, ct) =>
+            {
+                var (body, meta) = await raw.ReadAsync(name, ct);
+                // Only requests that were answered 202: a payload stored by an intake that crashed before recording it was never accepted.
+                if (await requests.GetAsync(meta.PartnerId, meta.RequestId, ct) is null) return;
+                var (_, items) = StoredRequest.Parse(name, body, meta, data, limits.Value);
+                lock (recomputation) recomputation.Add(feed, RecordStore.Version(meta.AcceptedAt, meta.RequestId), items);
+                Interlocked.Increment(ref requestCount);
+            });
+        }
+        var months = quarter is { } q ? Cells.Months(q).Append(Cells.Cycle).ToHashSet(StringComparer.Ordinal) : null;
+        Func<string, bool> inPeriod = months is null ? _ => true : months.Contains;
+        var rebuilt = recomputation.Build(data, options.Value, inPeriod);
+        var hospitals = rebuilt.Keys.Concat(data.Institutions.Keys).Distinct(StringComparer.Ordinal).ToList();
+        var differences = new List<CellDifference>();
+        int compared = 0, rewritten = 0;
+        await Parallel.ForEachAsync(hospitals, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (hospital, ct) =>
+        {
+            var stored = await records.ReadCellsAsync(hospital, ct);
+            var fresh = rebuilt.GetValueOrDefault(hospital) ?? new CellSet();
+            var found = new List<CellDifference>();
+            var cells = stored.Keys.Concat(fresh.Keys).Distinct(StringComparer.Ordinal).Where(c => inPeriod(Cells.Split(c).Period)).ToList();
+            foreach (var cell in cells)
+                foreach (var field in stored[cell].Keys.Concat(fresh[cell].Keys).Distinct(StringComparer.Ordinal))
+                    if (stored.Get(cell, field) != fresh.Get(cell, field))
+                        found.Add(new CellDifference(hospital, cell, field, stored.Get(cell, field), fresh.Get(cell, field)));
+            var n = apply && found.Count > 0 ? await records.ReplaceCellsAsync(hospital, fresh, inPeriod, ct) : 0;
+            lock (differences)
+            {
+                differences.AddRange(found);
+                compared += cells.Count;
+                rewritten += n;
+            }
+        });
+        if (apply && rewritten > 0)
+            await marks.MarkAsync(hospitals.Select(h => (UnitOf(data, h), (quarter ?? Quarter.Of(time.GetUtcNow())).ToString())), time.GetUtcNow(), cancellationToken);
+        logger.LogInformation("Recomputed {Period} from {Requests} requests: {Differences} differences in {Cells} cells, {Rewritten} rows rewritten",
+            quarter?.ToString() ?? "all periods", requestCount, differences.Count, compared, rewritten);
+        return new RecomputeReport(quarter?.ToString(), requestCount, recomputation.Items, hospitals.Count, compared, differences.Count,
+            [.. differences.OrderBy(d => d.Hospital, StringComparer.Ordinal).ThenBy(d => d.Cell, StringComparer.Ordinal).ThenBy(d => d.Field, StringComparer.Ordinal).Take(100)],
+            rewritten, Math.Round(clock.Elapsed.TotalSeconds, 3));
+    }
+
+    /// <summary>Marks every unit and the province-wide rules of a quarter for evaluation (the provincial centre's "evaluate now").</summary>
+    public Task MarkAllAsync(Quarter quarter, CancellationToken cancellationToken)
+    {
+        var data = master.Master;
+        return marks.MarkAsync(data.Institutions.Keys.Select(i => (UnitOf(data, i), quarter.ToString())).Append((ProvinceUnit, quarter.ToString())), time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>The mark of the province-wide rules (suppliers, jurisdictions).</summary>
+    public const string ProvinceUnit = "*province";
+}

@@ -1,0 +1,229 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace Integration.Tests.Monitoring;
+
+/// <summary>
+/// The monitoring engine through the public API on Azurite: the hand-computed 2026Q3 indicators of
+/// <see cref="MonitoringScenario"/> for a hospital, an alliance, a county and a supplier; scope; alerts raised once
+/// and cleared; the full recomputation from the raw archive agreeing with the running aggregates.
+/// </summary>
+public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.ScenarioWorld shared) : IClassFixture<MonitoringTests.ScenarioWorld>
+{
+    /// <summary>The scenario's world, shared by the tests that only read it.</summary>
+    public sealed class ScenarioWorld(HubFixture fixture) : IAsyncLifetime
+    {
+        public World World { get; private set; } = null!;
+        public MonitoringScenario Scenario { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync() => (World, Scenario) = await StartAsync(fixture);
+
+        public async ValueTask DisposeAsync() => await World.DisposeAsync();
+    }
+
+    private static async Task<(World, MonitoringScenario)> StartAsync(HubFixture fixture)
+    {
+        var world = await fixture.NewWorldAsync(MonitoringScenario.Settings, loadProvince: false);
+        var scenario = new MonitoringScenario(world);
+        await scenario.LoadMasterDataAsync();
+        await scenario.SendFeedsAsync();
+        return (world, scenario);
+    }
+
+    private World world => shared.World;
+    private MonitoringScenario scenario => shared.Scenario;
+
+    private static void Expect(JsonNode indicator, string rule, decimal? value, decimal? threshold, bool breached, decimal numerator, decimal denominator)
+    {
+        Assert.Equal(rule, indicator["rule"]!.GetValue<string>());
+        Assert.Equal(value, indicator["value"]?.GetValue<decimal>());
+        Assert.Equal(threshold, indicator["threshold"]?.GetValue<decimal>());
+        Assert.Equal(breached, indicator["breached"]!.GetValue<bool>());
+        Assert.Equal(numerator, indicator["numerator"]!.GetValue<decimal>());
+        Assert.Equal(denominator, indicator["denominator"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Hospital_EveryRule_AsComputedByHand()
+    {
+        var h1 = await scenario.IndicatorsAsync("H1", "hospitals/H1?period=2026Q3");
+        Assert.Equal("2026Q3", h1["period"]!.GetValue<string>());
+        var I = (string id, string? batch) => MonitoringScenario.Find(h1, id, batch);
+        // R3: lines due in Q3 are O1 (100) and O3 (50, ordered in Q2); on time D1 60 + D4 50. O2's deadline is in Q4.
+        Expect(I("deliveryRate", "B1"), "R3", 0.7333m, 0.8m, true, 110, 150);
+        // B2's own threshold (configuration) is 90%.
+        Expect(I("deliveryRate", "B2"), "R3", 0m, 0.9m, true, 0, 500);
+        // R8: bought since 2026-01-01 up to the quarter's end 50 + 100 + 100 of 1000; 273 of 365 days elapsed.
+        Expect(I("agreedVolumeProgress", "B1"), "R8", 0.25m, 0.7479m, true, 250, 1000);
+        Expect(I("agreedVolumeProgress", "B2"), "R8", 5m, 0.2521m, false, 500, 100);
+        // R14: 500 of 100 agreed is 5×.
+        Expect(I("overAgreedVolume", "B2"), "R14", 5m, 4m, true, 1, 1);
+        Expect(I("overAgreedVolume", "B1"), "R14", 0.25m, 4m, false, 0, 1);
+        // R9/R10: selected 200 (O1, O2) against non-selected 300 (O5); the substitutable P3 is not of the generic group.
+        Expect(I("selectedQuantityShare", "B1"), "R9", 0.4m, 0.5m, true, 200, 500);
+        Expect(I("nonSelectedShare", "B1"), "R10", 0.6m, null, false, 300, 500);
+        Expect(I("nonSelectedShare", "B2"), "R10", 0m, 0.3m, false, 0, 500);
+        // R12: 50 of P3 against a quarter of last year's 160.
+        Expect(I("substitutableGrowth", "B1"), "R12", 1.25m, 1m, true, 50, 40);
+        // R13: P2 (300) has no demand report, of 550 bought in B1; nothing of B2 was reported.
+        Expect(I("unreportedPurchases", "B1"), "R13", 0.5455m, 0.1m, true, 300, 550);
+        Expect(I("unreportedPurchases", "B2"), "R13", 1m, 0.1m, true, 500, 500);
+        // R1: P3 reported 100 against 160 last year (-37.5%, no explanation); P1 -10%.
+        Expect(I("demandReportDrop", "B1"), "R1", 0.5m, 0.2m, true, 1, 2);
+        // R11: selected amount 200 + 200 + 1500 of 3600.
+        Expect(I("vbpAmountShare", null), "R11", 0.5278m, null, false, 1900, 3600);
+        Expect(I("offlinePurchases", null), "R15", 0.2857m, 0m, true, 300, 1050);
+        // R17: R2 confirmed 15 days after D2; R19: R2 accepts 45 of 40 delivered.
+        Expect(I("lateReceipts", null), "R17", 0.5m, 0m, true, 1, 2);
+        Expect(I("receiptsAboveDeliveries", null), "R19", 0.5m, 0m, true, 1, 2);
+        Expect(I("latePayments", null), "R18", 0.8824m, 0m, true, 1500, 1700);
+        Expect(I("purchasesWithoutAgreement", null), "R19", 0m, 0m, false, 0, 2);
+        // R23: D2 has 2 codes for 4 packs.
+        Expect(I("traceCodeCoverage", null), "R23", 0.75m, 1m, true, 3, 4);
+        // R16: three lines of P1 are too short a history (five lines in the quarter).
+        Expect(I("abnormalOrders", null), "R16", 0m, 0m, false, 0, 5);
+    }
+
+    [Fact]
+    public async Task AbnormalOrder_AgainstTheHospitalsOwnHistory_IsFlaggedAndExplained()
+    {
+        var h2 = await scenario.IndicatorsAsync("H2", "hospitals/H2?period=2026Q3");
+        var abnormal = MonitoringScenario.Find(h2, "abnormalOrders");
+        // Eight lines of 10 in June, 20 and 200 in July: only the 200 is far above the median (robust z 11.5).
+        Expect(abnormal, "R16", 0.5m, 0m, true, 1, 2);
+        Assert.Contains("H2/P1: 1 line(s)", abnormal["detail"]!.GetValue<string>());
+        Assert.Contains("median line ≈ 9.5", abnormal["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Alliance_IsOneUnit_WithItsMembersPurchasesAndItsAgreements()
+    {
+        var a1 = await scenario.IndicatorsAsync("A1", "hospitals/A1?period=2026Q3");
+        Assert.Equal("A1M", a1["scope"]!["members"]![0]!.GetValue<string>());
+        Expect(MonitoringScenario.Find(a1, "agreedVolumeProgress", "B1"), "R8", 0.25m, 0.7479m, true, 10, 40);
+        Expect(MonitoringScenario.Find(a1, "purchasesWithoutAgreement"), "R19", 0m, 0m, false, 0, 1);
+        // The alliance's partner sees its member; a member is not the alliance.
+        await scenario.IndicatorsAsync("A1", "hospitals/A1M?period=2026Q3");
+    }
+
+    [Fact]
+    public async Task County_And_Supplier_AggregateTheirUnits()
+    {
+        var x1 = await scenario.IndicatorsAsync("X1", "jurisdictions/X1?period=2026Q3");
+        // R20: the primary H2 delivered 0 of 220 due; the others 110 of 650 (16.9%), less 10 points.
+        Expect(MonitoringScenario.Find(x1, "primaryCareDeliveryGap"), "R20", 0m, 0.0692m, true, 0, 220);
+        Expect(MonitoringScenario.Find(x1, "deliveryRate", "B1"), "R3", 0.2973m, 0.8m, true, 110, 370);
+
+        var m1 = await scenario.IndicatorsAsync("M1", "suppliers/M1?period=2026Q3");
+        // R4: M1's P1 and P4 at every unit: 110 on time of 150 + 500 (H1) + 220 (H2) + 10 (A1M); below 30% is the third tier.
+        var rate = MonitoringScenario.Find(m1, "deliveryRate");
+        Expect(rate, "R4", 0.125m, 0.8m, true, 110, 880);
+        Assert.Equal("critical", rate["severity"]!.GetValue<string>());
+        Assert.Equal("R7", MonitoringScenario.Find(m1, "timelyResolutionRatio")["rule"]!.GetValue<string>());
+
+        // A county office sees a supplier's figures in its county only.
+        var m1InX2 = await scenario.IndicatorsAsync("X2", "suppliers/M1?period=2026Q3");
+        Expect(MonitoringScenario.Find(m1InX2, "deliveryRate"), "R4", 0m, 0.8m, true, 0, 10);
+    }
+
+    [Theory]
+    [InlineData("X2", "hospitals/H1")]
+    [InlineData("H2", "hospitals/H1")]
+    [InlineData("A1", "hospitals/H2")]
+    [InlineData("X1", "jurisdictions/C1")]
+    [InlineData("H1", "jurisdictions/X1")]
+    [InlineData("M2", "suppliers/M1")]
+    [InlineData("D1", "suppliers/M1")]
+    public async Task OutsideItsScope_ThePartnerIsRefused(string entity, string path) =>
+        await scenario.IndicatorsAsync(entity, path + "?period=2026Q3", HttpStatusCode.Forbidden);
+
+    [Fact]
+    public async Task BadPeriodOrUnknownScope_AreProblems()
+    {
+        var problem = await scenario.IndicatorsAsync("admin", "hospitals/H1?period=2026-07", HttpStatusCode.BadRequest);
+        Assert.Equal("/period", problem["errors"]![0]!["field"]!.GetValue<string>());
+        await scenario.IndicatorsAsync("admin", "hospitals/NOPE", HttpStatusCode.NotFound);
+        await scenario.IndicatorsAsync("admin", "planets/H1", HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Configuration_ShowsEachBatchsThresholds()
+    {
+        var config = await scenario.IndicatorsAsync("X1", "configuration");
+        Assert.Equal(0.8m, config["province"]!["deliveryRate"]!.GetValue<decimal>());
+        Assert.Equal(0.9m, config["batches"]!["B2"]!["deliveryRate"]!.GetValue<decimal>());
+        Assert.Equal(0.3m, config["batches"]!["B2"]!["nonSelectedShareLimit"]!.GetValue<decimal>());
+        Assert.Equal(72, config["batches"]!["B1"]!["deliveryWindowHours"]!.GetValue<int>());
+        Assert.Equal(4m, config["province"]!["overAgreedFactor"]!.GetValue<decimal>());
+    }
+
+    private static async Task<JsonArray> AlertsAsync(World world, string query)
+    {
+        using var response = await world.Admin().GetAsync($"/api/v1/alerts?{query}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray();
+    }
+
+    private static async Task<JsonNode?> WaitAlertAsync(World world, string id, Func<JsonNode, bool> until)
+    {
+        var rule = id.Split(':')[1];
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await AlertsAsync(world, $"rule={rule}")).FirstOrDefault(a => a!["id"]!.GetValue<string>() == id) is { } alert && until(alert)) return alert;
+            await Task.Delay(300);
+        }
+        return null;
+    }
+
+    [Fact]
+    public async Task Breach_RaisesOneAlert_ClearedWhenTheFiguresNoLongerBreak()
+    {
+        // A world of its own: this test changes the scenario's data.
+        var (world, scenario) = await StartAsync(fixture);
+        await using var _ = world;
+        const string id = "monitoring:R3:deliveryRate:H1:B1:2026Q3";
+        // Raised when the orders came (nothing delivered yet), its figures updated as the deliveries came.
+        var alert = await WaitAlertAsync(world, id, a => a["status"]!.GetValue<string>() == "active" && a["facts"]!["value"]!.GetValue<string>() == "0.7333");
+        Assert.NotNull(alert);
+        Assert.Equal("H1", alert["party"]!.GetValue<string>());
+        Assert.Equal("X1", alert["jurisdiction"]!.GetValue<string>());
+        Assert.Equal("2026Q3", alert["period"]!.GetValue<string>());
+        Assert.Equal("0.7333", alert["facts"]!["value"]!.GetValue<string>());
+        Assert.Equal("0.8", alert["facts"]!["threshold"]!.GetValue<string>());
+        Assert.Equal("PV/C1/X1", alert["facts"]!["jurisdictionPath"]!.GetValue<string>());
+
+        // Evaluated again (the whole province, twice): still one alert.
+        using (var evaluate = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/evaluate?period=2026Q3", new { })) Assert.Equal(HttpStatusCode.Accepted, evaluate.StatusCode);
+        using (var evaluate = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/evaluate?period=2026Q3", new { })) Assert.Equal(HttpStatusCode.Accepted, evaluate.StatusCode);
+        var r4 = await WaitAlertAsync(world, "monitoring:R4:deliveryRate:M1:all:2026Q3", _ => true);
+        Assert.NotNull(r4);
+        Assert.Equal("critical", r4["severity"]!.GetValue<string>());
+        Assert.Single(await AlertsAsync(world, "rule=R3"), a => a!["id"]!.GetValue<string>() == id);
+
+        // The distributor corrects D2: delivered on 07-04, within the 72 hours. 150 of 150 on time: the breach is gone.
+        await scenario.SendAsync("D1", "deliveries", MonitoringScenario.Delivery("D2", "O1", "H1", 40, "2026-07-04T09:00:00", codes: 4));
+        Expect(MonitoringScenario.Find(await scenario.IndicatorsAsync("H1", "hospitals/H1?period=2026Q3"), "deliveryRate", "B1"), "R3", 1m, 0.8m, false, 150, 150);
+        var cleared = await WaitAlertAsync(world, id, a => a["status"]!.GetValue<string>() == "cleared");
+        Assert.NotNull(cleared);
+        Assert.NotNull(cleared["clearedAt"]);
+
+        // The county office sees the alerts of its county; the other county's office does not.
+        using var x1 = await scenario.Client("X1").GetAsync("/api/v1/alerts?rule=R14");
+        Assert.Contains("monitoring:R14:overAgreedVolume:H1:B2:2026Q3", await x1.Content.ReadAsStringAsync());
+        using var x2 = await scenario.Client("X2").GetAsync("/api/v1/alerts?rule=R14");
+        Assert.DoesNotContain("H1", await x2.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task FullRecomputation_FromTheRawArchive_AgreesWithTheRunningAggregates()
+    {
+        using var response = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/recompute", new { });
+        var report = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.True(response.StatusCode == HttpStatusCode.OK, report.ToJsonString());
+        Assert.Equal(0, report["differences"]!.GetValue<int>());
+        Assert.Equal(7, report["requests"]!.GetValue<int>());
+        // H1: June to October of P1, August of P2-P4, two months of payments, two cycle cells; H2: June, July; A1M: August.
+        Assert.Equal(14, report["cellsCompared"]!.GetValue<int>());
+    }
+}
