@@ -47,31 +47,49 @@ public sealed class RecordStore(HubStorage storage)
         {
             var bases = await BasesAsync([.. group], ct);
             var all = group.Select(i => new Pending(i, ToEntity(i, version, bases.GetValueOrDefault(i.Key)), bases.GetValueOrDefault(i.Key))).ToList();
+            var cells = new List<string>();
             foreach (var chunk in Chunk(all, contribute))
             {
-                var (w, s, cells) = await ApplyChunkAsync(table, feed, chunk, version, contribute, ct);
+                var result = await ApplyChunkAsync(table, feed, chunk, version, contribute, ct);
+                cells.AddRange(result.Cells);
                 lock (written)
                 {
-                    written.AddRange(w);
-                    skipped += s;
-                    touched.UnionWith(cells.Select(c => (group.Key, c)));
+                    written.AddRange(result.Written);
+                    skipped += result.Skipped;
+                }
+                // An item that was there already may have changed what records depending on it count (or a crash may
+                // have stopped that before): brought up to date here. A new item has no dependents yet (intake refuses them).
+                foreach (var item in result.Existing)
+                    cells.AddRange(await RebaseDependentsAsync(item, contribute, ct));
+                // What a record refers to may have changed while it was written (before its index row was there for
+                // the rebase above to find): read again, brought up to date if so.
+                var dependents = result.Written.Where(i => i is Delivery or Receipt).ToList();
+                if (dependents.Count > 0)
+                {
+                    var now = await BasesAsync(dependents, ct);
+                    foreach (var item in dependents.Where(i => now.GetValueOrDefault(i.Key) != bases.GetValueOrDefault(i.Key)))
+                        cells.AddRange(await RebaseAsync(table, feed, item.Hospital, item.Key, contribute, ct));
                 }
             }
+            lock (written) touched.UnionWith(cells.Select(c => (group.Key, c)));
         });
         return new ApplyResult(written, skipped, touched);
     }
 
     private sealed record Pending(IFeedItem Item, TableEntity Entity, RecordBasis? Basis);
 
+    /// <summary>What a chunk did; <see cref="Existing"/>: its items that were there already (replaced, or skipped as not newer).</summary>
+    private sealed record ChunkResult(List<IFeedItem> Written, int Skipped, List<string> Cells, List<IFeedItem> Existing);
+
     /// <summary>
     /// The common case first: every item is new, one transaction adds them all with their aggregates. When some are
     /// there already, they are read and replaced only when older (guarded by their ETags), with the difference of the
     /// two versions' contributions; the transaction is retried if another writer got there in between.
     /// </summary>
-    private static async Task<(List<IFeedItem> Written, int Skipped, List<string> Cells)> ApplyChunkAsync(
+    private static async Task<ChunkResult> ApplyChunkAsync(
         TableClient table, FeedKind feed, List<Pending> chunk, string version, Contribute contribute, CancellationToken ct)
     {
-        var headers = chunk.Select(x => Header(x.Item)).OfType<TableEntity>().DistinctBy(h => h.RowKey).ToList();
+        var headers = chunk.Select(x => Companion(x.Item)).OfType<TableEntity>().DistinctBy(h => h.RowKey).ToList();
         var partition = chunk[0].Item.Hospital;
         var fast = true;
         for (var attempt = 1; ; attempt++)
@@ -100,26 +118,78 @@ public sealed class RecordStore(HubStorage storage)
                     continue;
                 written.Add(chunk[i].Item);
             }
-            if (actions.Count == 0) return ([], chunk.Count, []);
+            var found = chunk.Where((_, i) => existing[i] is not null).Select(x => x.Item).ToList();
+            if (actions.Count == 0) return new([], chunk.Count, [], found);
 
             var aggregates = await AggregateActionsAsync(table, partition, delta, ct);
             if (actions.Count + headers.Count + aggregates.Count > TableBatch.MaxOperations && chunk.Count > 1)
             {
                 // The versions replaced touch cells the new ones do not: do the chunk in halves.
                 var half = chunk.Count / 2;
-                var (w1, s1, c1) = await ApplyChunkAsync(table, feed, chunk[..half], version, contribute, ct);
-                var (w2, s2, c2) = await ApplyChunkAsync(table, feed, chunk[half..], version, contribute, ct);
-                return ([.. w1, .. w2], s1 + s2, [.. c1, .. c2]);
+                var first = await ApplyChunkAsync(table, feed, chunk[..half], version, contribute, ct);
+                var second = await ApplyChunkAsync(table, feed, chunk[half..], version, contribute, ct);
+                return new([.. first.Written, .. second.Written], first.Skipped + second.Skipped, [.. first.Cells, .. second.Cells], [.. first.Existing, .. second.Existing]);
             }
             try
             {
                 await TableBatch.SubmitAsync(table, [.. actions, .. HeaderActions(headers), .. aggregates], ct);
-                return (written, chunk.Count - written.Count, [.. delta.Select(c => c.Cell).Distinct(StringComparer.Ordinal)]);
+                return new(written, chunk.Count - written.Count, [.. delta.Select(c => c.Cell).Distinct(StringComparer.Ordinal)], found);
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
             {
                 // 409 on the fast path: some items exist, read them. Otherwise another writer changed a row in between.
                 fast = false;
+                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Brings the records that depend on <paramref name="item"/> (the deliveries of an order line, the receipts of a
+    /// delivery) to its current state: each one whose basis differs from what it refers to now has its basis and its
+    /// contribution changed, in one transaction with the aggregates. Returns the cells changed.
+    /// </summary>
+    private async Task<List<string>> RebaseDependentsAsync(IFeedItem item, Contribute contribute, CancellationToken ct)
+    {
+        var (feed, prefix) = item switch
+        {
+            OrderLine o => (FeedKind.Deliveries, $"{RefPrefix}{o.OrderId}|{o.LineNo}|"),
+            Delivery d => (FeedKind.Receipts, $"{RefPrefix}{d.DeliveryId}|"),
+            _ => (default(FeedKind?), ""),
+        };
+        if (feed is not { } dependents) return [];
+        var table = storage.Feeds[dependents];
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {item.Hospital} and RowKey gt {prefix} and RowKey lt {prefix + "~"}");
+        var cells = new List<string>();
+        await foreach (var reference in table.QueryAsync<TableEntity>(filter, select: ["RowKey"], cancellationToken: ct))
+        {
+            var id = reference.RowKey[prefix.Length..];
+            var key = dependents == FeedKind.Deliveries ? FeedKeys.Delivery(id) : $"receipt|{id}";
+            cells.AddRange(await RebaseAsync(table, dependents, item.Hospital, key, contribute, ct));
+        }
+        return cells;
+    }
+
+    private async Task<List<string>> RebaseAsync(TableClient table, FeedKind feed, string hospital, string key, Contribute contribute, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(hospital, key, cancellationToken: ct);
+            if (!row.HasValue) return [];
+            var item = ReadItem(feed, row.Value!);
+            var before = BasisOf(row.Value!);
+            var after = (await BasesAsync([item], ct)).GetValueOrDefault(item.Key);
+            if (before == after) return [];
+            var delta = Contributions.Delta(contribute(item, before), contribute(item, after)).ToList();
+            var entity = new TableEntity(hospital, key) { ["BasisAt"] = after?.At, ["BasisProduct"] = after?.Product, ["BasisQty"] = after?.Quantity?.ToString(CultureInfo.InvariantCulture) };
+            try
+            {
+                await TableBatch.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, row.Value!.ETag),
+                    .. await AggregateActionsAsync(table, hospital, delta, ct)], ct);
+                return [.. delta.Select(c => c.Cell).Distinct(StringComparer.Ordinal)];
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
+            {
                 await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);
             }
         }
@@ -321,7 +391,7 @@ public sealed class RecordStore(HubStorage storage)
         var chars = 0;
         foreach (var x in items)
         {
-            var header = Header(x.Item)?.RowKey;
+            var header = Companion(x.Item)?.RowKey;
             var own = contribute(x.Item, x.Basis).Select(c => c.Cell).Distinct(StringComparer.Ordinal).ToList();
             var size = ((IDictionary<string, object>)x.Entity).Values.Sum(v => v is string s ? s.Length : 16) + 300 + own.Count * 400;
             var operations = chunk.Count + headers.Count + cells.Count + 1 + (header is null || headers.Contains(header) ? 0 : 1) + own.Count(c => !cells.Contains(c));
@@ -341,11 +411,20 @@ public sealed class RecordStore(HubStorage storage)
         if (chunk.Count > 0) yield return chunk;
     }
 
-    private static TableEntity? Header(IFeedItem item) => item switch
+    /// <summary>
+    /// The row written beside an item: an order's header (payments find it with one read); for a delivery and a
+    /// receipt, an index row under what it refers to, so that the records depending on an order line or a delivery
+    /// are found when it changes (<see cref="RebaseDependentsAsync"/>).
+    /// </summary>
+    private static TableEntity? Companion(IFeedItem item) => item switch
     {
         OrderLine o => new TableEntity(o.Hospital, FeedKeys.OrderHeader(o.OrderId)),
+        Delivery d => new TableEntity(d.Hospital, $"{RefPrefix}{d.OrderId}|{d.LineNo}|{d.DeliveryId}"),
+        Receipt r => new TableEntity(r.Hospital, $"{RefPrefix}{r.DeliveryId}|{r.ReceiptId}"),
         _ => null,
     };
+
+    private const string RefPrefix = "ref|";
 
     private static IEnumerable<TableTransactionAction> HeaderActions(List<TableEntity> headers) =>
         headers.Select(h => new TableTransactionAction(TableTransactionActionType.UpsertMerge, h));

@@ -1,0 +1,135 @@
+using Integration.Domain;
+using Integration.Domain.Feeds;
+using Integration.Domain.Master;
+using Integration.Domain.Monitoring;
+
+namespace Integration.UnitTests.Monitoring;
+
+/// <summary>The monitoring rules as plain code: thresholds per batch, contributions, and the edge cases of the indicators.</summary>
+public sealed class MonitoringRulesTests
+{
+    private static readonly Batch B1 = new("B1", "B1", ProductKind.Drug, new(2026, 1, 1), new(2026, 12, 31), null);
+    private static readonly Batch B2 = new("B2", "B2", ProductKind.Consumable, new(2026, 7, 1), new(2027, 6, 30), 0.3m);
+
+    private static readonly MasterData Master = new([], [new("H1", "H1", InstitutionLevel.Secondary, "X1", null)], [], [B1, B2],
+        [new("P1", "P1", "G1", "B1", true, "M1", "片", 10, 2m, null), new("P4", "P4", "G4", "B2", true, "M1", "个", 1, 5m, null)]);
+
+    private static readonly DateTimeOffset July1 = new(2026, 7, 1, 9, 0, 0, ChinaTime.Offset);
+
+    [Fact]
+    public void Thresholds_NoticesByDefault_BatchMasterData_ThenBatchConfigurationWins()
+    {
+        var options = new MonitoringOptions
+        {
+            Defaults = new RuleSettings { DeliveryRate = 0.85m },
+            Batches = { ["B2"] = new RuleSettings { DeliveryWindowHours = 48, NonSelectedShareLimit = 0.25m } },
+        };
+        var province = options.For(null);
+        Assert.Equal(0.85m, province.DeliveryRate);         // province setting over the notices' 80% (R3)
+        Assert.Equal(4m, province.OverAgreedFactor);        // R14's default
+        Assert.Equal(0.2m, province.DemandDropLimit);       // R1's default
+        Assert.Null(province.NonSelectedShareLimit);        // R10: per batch only
+        Assert.Equal(72, options.For(B1).DeliveryWindowHours);
+        Assert.Equal(48, options.For(B2).DeliveryWindowHours);
+        Assert.Equal(0.25m, options.For(B2).NonSelectedShareLimit); // configuration over the batch's master data (0.3)
+        Assert.Equal(0.3m, new MonitoringOptions().For(B2).NonSelectedShareLimit);
+        Assert.Equal([0.8m, 0.6m, 0.3m], new MonitoringOptions().Tiers);
+    }
+
+    [Fact]
+    public void Thresholds_OutOfRange_AreReported()
+    {
+        var options = new MonitoringOptions { Batches = { ["B9"] = new RuleSettings { DeliveryRate = 80m, DeliveryWindowHours = 0 } } };
+        var problems = options.Problems().ToList();
+        Assert.Contains(problems, p => p.Contains("B9: DeliveryRate", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("B9: DeliveryWindowHours", StringComparison.Ordinal));
+        Assert.Empty(new MonitoringOptions().Problems());
+    }
+
+    [Fact]
+    public void OrderLine_NearTheEndOfAMonth_IsDueInTheNext_AndABatchsOwnWindowMovesItsDeadline()
+    {
+        var line = new OrderLine("H1", "O1", 1, "P1", 12.5m, 2m, "offline", "D1", new DateTimeOffset(2026, 9, 29, 12, 0, 0, ChinaTime.Offset));
+        var c = Contributions.Of(line, null, Master, new MonitoringOptions()).ToList();
+        Assert.Contains(new Contribution("2026-09|P1", Cells.OrderedQty, 125_000), c);
+        Assert.Contains(new Contribution("2026-09|P1", Cells.OfflineAmount, 250_000), c);
+        Assert.Contains(new Contribution("2026-10|P1", Cells.DueQty, 125_000), c);   // R3: 72 h later is October 2
+        var longer = new MonitoringOptions { Batches = { ["B1"] = new RuleSettings { DeliveryWindowHours = 12 } } };
+        Assert.Contains(new Contribution("2026-09|P1", Cells.DueQty, 125_000), Contributions.Of(line, null, Master, longer));
+    }
+
+    [Fact]
+    public void ReplacingARecord_ChangesTheAggregatesByTheDifference()
+    {
+        var options = new MonitoringOptions();
+        var delivery = new Delivery("H1", "D1", "O1", 1, "P1", 40, "L", new(2028, 1, 1), ["a", "b", "c", "d"], July1.AddHours(80));
+        var basis = new RecordBasis(July1, null, null);
+        var late = Contributions.Of(delivery, basis, Master, options).ToList();
+        Assert.DoesNotContain(late, x => x.Field == Cells.OnTimeQty);
+        var onTime = delivery with { DeliveredAt = July1.AddHours(70), TraceCodes = ["a"] };
+        var delta = Contributions.Delta(late, Contributions.Of(onTime, basis, Master, options)).ToList();
+        Assert.Equal([new Contribution("2026-07|P1", Cells.TracedDeliveries, -1), new Contribution("2026-07|P1", Cells.OnTimeQty, 400_000)],
+            delta.OrderBy(x => x.Field, StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
+    public void Traced_WhenTheCodesCoverEveryPack()
+    {
+        var d = new Delivery("H1", "D1", "O1", 1, "P1", 35, "L", new(2028, 1, 1), ["1", "2", "3"], July1);
+        Assert.False(Contributions.Traced(d, Master));                         // 35 tablets are 4 packs of 10
+        Assert.True(Contributions.Traced(d with { TraceCodes = ["1", "2", "3", "4"] }, Master));
+        Assert.False(Contributions.Traced(d with { TraceCodes = ["1", "1", "1", "1"] }, Master)); // the same code four times is one pack
+    }
+
+    [Theory]
+    [InlineData("2026-10-15", "2026Q3", 0.7479)]   // the quarter is over: 273 of 365 days at its end
+    [InlineData("2026-08-15", "2026Q3", 0.6219)]   // the quarter is running: 227 days until today
+    [InlineData("2026-10-15", "2025Q4", 0)]        // before the cycle
+    [InlineData("2027-10-15", "2027Q3", 1)]        // after it
+    public void ElapsedShareOfTheCycle(string today, string quarter, decimal expected)
+    {
+        Assert.True(Quarter.TryParse(quarter, out var q));
+        Assert.Equal(expected, IndicatorCalculator.ElapsedShare(B1, q, ChinaTime.StartOfDay(DateOnly.Parse(today)).AddHours(12)));
+    }
+
+    [Fact]
+    public void ZeroAgreedVolume_HasNoProgressValue_AndBreachesNothing()
+    {
+        var cells = new CellSet();
+        foreach (var c in Contributions.Of(new OrderLine("H1", "O1", 1, "P1", 10, 2m, "online", "D1", July1), null, Master, new MonitoringOptions())) cells.Add(c);
+        var unit = new AssessedUnit("H1", InstitutionLevel.Secondary, cells, [new Agreement("H1", "P1", "B1", 0, new(2026, 1, 1))]);
+        Assert.True(Quarter.TryParse("2026Q3", out var q));
+        var indicators = new IndicatorCalculator(Master, new MonitoringOptions()).ForUnits([unit], q, July1.AddDays(100));
+        var progress = indicators.Single(i => i.Id == "agreedVolumeProgress");
+        Assert.Null(progress.Value);
+        Assert.False(progress.Breached);
+        Assert.Equal(0m, progress.Denominator);
+        var over = indicators.Single(i => i.Id == "overAgreedVolume");
+        Assert.False(over.Breached);
+    }
+
+    [Fact]
+    public void AbnormalOrders_RobustZOnTheOwnHistory_NeedsEnoughHistory()
+    {
+        var t = new MonitoringOptions().For(B1);
+        var history = new long[Cells.Bins];
+        var current = new long[Cells.Bins];
+        history[Cells.SizeBin(10)] = 8;                     // bin 13
+        history[Cells.SizeBin(20)] = current[Cells.SizeBin(20)] = 1;   // bin 17: z = 0.6745 · 4 / 1 = 2.7
+        history[Cells.SizeBin(200)] = current[Cells.SizeBin(200)] = 1; // bin 30: z = 11.5
+        Assert.Equal(1, IndicatorCalculator.AbnormalLines(history, current, t, out var median));
+        Assert.Equal(13, median);
+        history[Cells.SizeBin(10)] = 5;                     // 7 lines: too short a history (8 by default)
+        Assert.Equal(0, IndicatorCalculator.AbnormalLines(history, current, t, out _));
+    }
+
+    [Fact]
+    public void CellSet_DropsZeros_SoThatEqualSumsCompareEqual()
+    {
+        var a = new CellSet();
+        a.Add("2026-07|P1", Cells.OrderedQty, 5);
+        a.Add("2026-07|P1", Cells.OrderedQty, -5);
+        Assert.True(a.SameAs(new CellSet()));
+        Assert.Empty(a.Keys);
+    }
+}
