@@ -60,6 +60,7 @@ public static class HubServices
             .Validate(o => !o.Problems().Any(), "Hub:Monitoring has invalid thresholds (see MonitoringOptions.Problems).")
             .ValidateOnStart();
         services.AddSingleton<MonitoringMarks>();
+        services.AddSingleton<TraceCodeRegistry>();
         services.AddSingleton<MonitoringEngine>();
         services.AddSingleton(sp => new ComplaintDesk(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<AlertStore>(),
             sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<TimerQueue>(), sp.GetRequiredService<ComplaintMachine>(),

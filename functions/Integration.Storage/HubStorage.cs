@@ -54,6 +54,7 @@ public sealed class HubStorage
         ComplaintFacts = Table("complaintfacts");
         Orchestrations = Table("orchestrations");
         Monitoring = Table("monitoring");
+        TraceCodes = Table("tracecodes");
         Raw = Blobs.GetBlobContainerClient(options.Prefix + "raw");
         State = Blobs.GetBlobContainerClient(options.Prefix + "state");
     }
@@ -86,6 +87,9 @@ public sealed class HubStorage
     /// <summary>Institutions whose aggregates changed since their alerts were last evaluated, by quarter.</summary>
     public TableClient Monitoring { get; }
 
+    /// <summary>Every traceability code delivered, with the delivery that brought it first (R19, R23).</summary>
+    public TableClient TraceCodes { get; }
+
     /// <summary>Every inbound payload as received.</summary>
     public BlobContainerClient Raw { get; }
 
@@ -93,7 +97,7 @@ public sealed class HubStorage
     public BlobContainerClient State { get; }
 
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Complaints, ComplaintFacts, Orchestrations, Monitoring }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
     public IEnumerable<BlobContainerClient> AllContainers => [Raw, State];

@@ -29,7 +29,7 @@ public sealed record IndicatorScope(string Kind, string Code, string? Name, IRea
 /// </summary>
 public sealed class MonitoringEngine(
     RecordStore records, RawArchive raw, RequestLog requests, IOptions<FeedLimits> limits, MasterStore masterStore, MasterDataCache master, AlertStore alerts, ComplaintFactStore complaintFacts,
-    MonitoringMarks marks, IOptions<MonitoringOptions> options, IOptions<ComplaintOptions> complaintOptions, TimeProvider time,
+    MonitoringMarks marks, TraceCodeRegistry traceCodes, IOptions<MonitoringOptions> options, IOptions<ComplaintOptions> complaintOptions, TimeProvider time,
     ILogger<MonitoringEngine> logger)
 {
     /// <summary>The unit an institution is assessed in: its county medical alliance when it belongs to one (001).</summary>
@@ -59,6 +59,33 @@ public sealed class MonitoringEngine(
 
     private static string QuarterOf(string period, DateTimeOffset now) =>
         (period == Cells.Cycle ? Quarter.Of(now) : Quarter.Of(DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture))).ToString();
+
+    /// <summary>
+    /// R19: registers the deliveries' traceability codes and raises an alert (once per code) for each code another
+    /// delivery had already brought: one pack cannot be delivered twice. Returns how many were found.
+    /// </summary>
+    public async Task<int> CheckTraceCodesAsync(IEnumerable<Delivery> deliveries, CancellationToken cancellationToken)
+    {
+        var byOwner = deliveries.ToDictionary(TraceCodeRegistry.Owner, StringComparer.Ordinal);
+        var duplicates = await traceCodes.RegisterAsync(byOwner.Values, cancellationToken);
+        var data = master.Master;
+        foreach (var d in duplicates)
+        {
+            var second = byOwner[d.Second];
+            await alerts.RaiseAsync(new Alert($"monitoring:R19:duplicateTraceCode:{d.Code}", AlertKinds.Monitoring, IndicatorCalculator.High,
+                $"R19 traceability code {d.Code} delivered twice",
+                $"Code {d.Code} came with delivery {d.Second} after delivery {d.First}: one pack cannot be delivered twice (上传数据不实).", time.GetUtcNow())
+            {
+                Rule = "R19",
+                Party = d.Hospital,
+                Jurisdiction = data.Institutions.GetValueOrDefault(d.Hospital)?.Jurisdiction,
+                Period = Quarter.Of(second.DeliveredAt).ToString(),
+                Status = AlertStatus.Active,
+                Facts = new Dictionary<string, string> { ["code"] = d.Code, ["first"] = d.First, ["second"] = d.Second, ["product"] = second.Product },
+            }, cancellationToken);
+        }
+        return duplicates.Count;
+    }
 
     /// <summary>One institution, or an alliance with its members as one unit, with its cells and agreements.</summary>
     public async Task<AssessedUnit> UnitAsync(string code, CancellationToken cancellationToken)

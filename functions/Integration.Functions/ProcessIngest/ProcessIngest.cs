@@ -33,6 +33,8 @@ public sealed class ProcessIngest(
         var result = await records.ApplyAsync(feed, items, RecordStore.Version(meta.AcceptedAt, message.RequestId), monitoring.Contribute, cancellationToken);
         references.Remember(result.Written);
         await monitoring.MarkAsync(result.Touched, cancellationToken);
+        // Every delivery of the request, written now or before a crash: registering a code again is a no-op.
+        if (feed == FeedKind.Deliveries) await monitoring.CheckTraceCodesAsync(items.OfType<Delivery>(), cancellationToken);
         faults.At("process.applied");
         await requests.MarkProcessedAsync(RequestRecord.Accepted(meta, message.Blob, items.Count), time.GetUtcNow(), processing.Value.InstanceId, cancellationToken);
         metrics.Processed(meta.Route, result.Written.Count, result.Skipped, time.GetUtcNow() - meta.AcceptedAt);

@@ -91,8 +91,11 @@ public sealed class MonitoringScenario(World world)
     {
         ["deliveryId"] = id, ["orderId"] = order, ["lineNo"] = 1, ["hospital"] = hospital, ["product"] = "P1", ["quantity"] = qty, ["lot"] = "L1",
         ["expiry"] = "2028-12-31", ["deliveredAt"] = At(deliveredAt),
-        ["traceCodes"] = new JsonArray([.. Enumerable.Range(0, codes).Select(i => (JsonNode)$"{id.GetHashCode() & 0x7fffffff:D10}{i:D10}")]),
+        ["traceCodes"] = new JsonArray([.. Enumerable.Range(0, codes).Select(i => (JsonNode)TraceCode(id, i))]),
     };
+
+    /// <summary>The <paramref name="i"/>th traceability code (20 digits) of a delivery of the scenario.</summary>
+    public static string TraceCode(string deliveryId, int i) => $"{deliveryId.GetHashCode() & 0x7fffffff:D10}{i:D10}";
 
     /// <summary>Every feed of the scenario, in the order partners would send them.</summary>
     public async Task SendFeedsAsync()

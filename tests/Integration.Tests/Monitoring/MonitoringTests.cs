@@ -214,6 +214,16 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         using var x2 = await scenario.Client("X2").GetAsync("/api/v1/alerts?rule=R14");
         Assert.DoesNotContain("H1", await x2.Content.ReadAsStringAsync());
 
+        // R19: a pack's code delivered again, by another delivery: one alert, however often it is sent.
+        var again = MonitoringScenario.Delivery("D5", "O2", "H1", 10, "2026-09-30T11:00:00", codes: 0);
+        again["traceCodes"] = new JsonArray(MonitoringScenario.TraceCode("D1", 0));
+        await scenario.SendAsync("D1", "deliveries", again);
+        await scenario.SendAsync("D1", "deliveries", again.DeepClone().AsObject());
+        var duplicate = Assert.Single(await AlertsAsync(world, "rule=R19"), a => a!["id"]!.GetValue<string>().StartsWith("monitoring:R19:duplicateTraceCode:", StringComparison.Ordinal));
+        Assert.Equal("H1/D1", duplicate!["facts"]!["first"]!.GetValue<string>());
+        Assert.Equal("H1/D5", duplicate["facts"]!["second"]!.GetValue<string>());
+        Assert.Equal("X1", duplicate["jurisdiction"]!.GetValue<string>());
+
         // The replaced delivery was counted once: the running aggregates still equal the rebuilt ones.
         using var recompute = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/recompute?period=2026Q3", new { });
         Assert.Equal(0, JsonNode.Parse(await recompute.Content.ReadAsStringAsync())!["differences"]!.GetValue<int>());
