@@ -6,16 +6,34 @@
 #   scripts/bench.sh --scale demo        the same at demo size (the test suite runs it as a smoke test)
 #   scripts/bench.sh complaints          the complaint desk: 10,000 open complaints whose reply deadlines fall at once;
 #                                        timer lateness p50/p99 and the hub's CPU per complaint (--count N to change)
+#   scripts/bench.sh --days 5            ingestion of five working days one after the other, each day's figures on
+#                                        their own: the cost per record as the tables and the aggregates fill up
+#   scripts/bench.sh recompute           full recomputation of a synthetic province's quarter (~22.5 million records,
+#                                        5.2 GB of raw requests, written once to BENCH_DIR, default /tmp/hub-recompute):
+#                                        the hub's engine and DuckDB on the same files, each in a process of its own
+#                                        (time, peak memory), then their aggregate cells compared one by one
+#                                        (--scale demo for a small one; no storage involved)
 # Azurite runs as three in-memory processes (blob, queue, table), so that the table service has a core of its own and
 # does not spend its time re-serialising its database to disk (see README "Performance").
 # Ports: BENCH_BLOB_PORT/QUEUE_PORT/TABLE_PORT (default 10100-10102), BENCH_HUB_PORT (default 7171).
 set -euo pipefail
 mode=ingest
-if [ "${1:-}" = "complaints" ]; then mode=complaints; shift; fi
+if [ "${1:-}" = "complaints" ] || [ "${1:-}" = "recompute" ]; then mode=$1; shift; fi
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 scripts/setup.sh
 dotnet build Integration.sln -c Release --nologo -v quiet > /dev/null
+if [ "$mode" = recompute ]; then
+  load=(dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll recompute)
+  dir=${BENCH_DIR:-/tmp/hub-recompute}
+  if [ "${1:-}" = "--scale" ] && [ "${2:-}" = "demo" ]; then dir=$dir-demo; fi
+  [ -d "$dir/orders" ] || "${load[@]}" --dir "$dir" --generate "$@"
+  # The hub's engine under a 9 GiB managed-heap limit (what it needs at province scale), so that its peak is bounded.
+  DOTNET_GCHeapHardLimit=${BENCH_HEAP_LIMIT:-0x240000000} "${load[@]}" --dir "$dir" --engine hub --cells "$dir.hub.tsv" "$@"
+  "${load[@]}" --dir "$dir" --engine duckdb --cells "$dir.duckdb.tsv" "$@"
+  "${load[@]}" --compare "$dir.hub.tsv" --with "$dir.duckdb.tsv"
+  exit $?
+fi
 blob=${BENCH_BLOB_PORT:-10100}; queue=${BENCH_QUEUE_PORT:-10101}; table=${BENCH_TABLE_PORT:-10102}; hub=${BENCH_HUB_PORT:-7171}
 common=(--silent --skipApiVersionCheck --disableTelemetry --inMemoryPersistence)
 pids=()

@@ -9,6 +9,8 @@ using Integration.Load;
 // full province's working day through the front door and reports records/second end to end. Both speak only the
 // signed partner API, like any partner would.
 var options = Args.Parse(args);
+if (options.Command == "recompute")
+    return Recompute();
 var url = options.Get("url", Environment.GetEnvironmentVariable("HUB_URL") ?? "http://127.0.0.1:7071");
 var adminId = options.Get("admin-id", Environment.GetEnvironmentVariable("Hub__Admin__PartnerId") ?? "province-admin");
 var adminSecret = options.Get("admin-secret", Environment.GetEnvironmentVariable("Hub__Admin__Secret") ?? "");
@@ -36,8 +38,27 @@ switch (options.Command)
     case "complaints":
         return await Complaints();
     default:
-        Console.Error.WriteLine("usage: Integration.Load demo|bench|complaints [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--count N] [--clock-offset T]");
+        Console.Error.WriteLine("usage: Integration.Load demo|bench|complaints|recompute [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T]");
         return 2;
+}
+
+// The full-recomputation benchmark, offline: `recompute --dir D --generate` writes a quarter's raw requests;
+// `--engine hub|duckdb --cells F` recomputes them and writes the cells; `--compare A B` compares two cell files.
+int Recompute()
+{
+    var dir = options.Get("dir", Path.Combine(Path.GetTempPath(), "hub-recompute"));
+    var province = new SyntheticProvince(options.Get("scale", "province") == "demo" ? ProvinceShape.Demo : ProvinceShape.Province, int.Parse(options.Get("seed", "1"), CultureInfo.InvariantCulture));
+    var cells = options.Has("cells") ? options.Get("cells", "") : null;
+    if (options.Has("generate"))
+        RecomputeBench.Generate(province, dir, int.Parse(options.Get("days", "99"), CultureInfo.InvariantCulture), Console.Out);
+    switch (options.Get("engine", ""))
+    {
+        case "hub": RecomputeBench.RunHub(province, dir, cells, Console.Out); break;
+        case "duckdb": RecomputeBench.RunDuckDb(province, dir, cells, Console.Out); break;
+    }
+    if (options.Has("compare"))
+        return RecomputeBench.Compare(options.Get("compare", ""), options.Get("with", ""), Console.Out) ? 0 : 1;
+    return 0;
 }
 
 async Task<int> Demo()
@@ -130,27 +151,37 @@ async Task<int> Bench()
         Console.WriteLine($"  master data loaded in {watch.Elapsed.TotalSeconds:F1} s");
     }
 
-    var day = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
-    var orders = province.OrderLines(day).ToList();
-    var orderRequests = ProvinceFeeds.OrderRequests(orders).ToList();
-    var deliveries = province.Deliveries(day, orders).ToList();
-    var deliveryRequests = ProvinceFeeds.DeliveryRequests(deliveries).ToList();
-    Console.WriteLine($"Working day {day:yyyy-MM-dd}: {orders.Count} order lines in {orderRequests.Count} requests, {deliveries.Count} delivery lines in {deliveryRequests.Count} requests");
-
-    watch.Restart();
-    await feeds.SendAllAsync(orderRequests, parallel, CancellationToken.None);
-    var ordersAccepted = watch.Elapsed;
-    await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
-    var ordersDone = watch.Elapsed;
-    await feeds.SendAllAsync(deliveryRequests, parallel, CancellationToken.None);
-    var deliveriesAccepted = watch.Elapsed;
-    var operations = await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
-    var total = watch.Elapsed;
-
-    var records = orders.Count + deliveries.Count;
+    // --days N: N working days one after the other, each printed on its own, so that the cost per record can be seen
+    // as the tables and the running aggregates fill up (it should stay flat).
+    var days = int.Parse(options.Get("days", "1"), CultureInfo.InvariantCulture);
+    var last = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
+    JsonNode operations = new JsonObject();
+    var records = 0;
+    var total = TimeSpan.Zero;
     string Rate(int n, TimeSpan t) => $"{n / t.TotalSeconds:N0} records/s";
-    Console.WriteLine($"orders:     {orders.Count,8:N0} accepted in {ordersAccepted.TotalSeconds,6:F1} s ({Rate(orders.Count, ordersAccepted)}), in tables after {ordersDone.TotalSeconds,6:F1} s ({Rate(orders.Count, ordersDone)})");
-    Console.WriteLine($"deliveries: {deliveries.Count,8:N0} accepted in {(deliveriesAccepted - ordersDone).TotalSeconds,6:F1} s ({Rate(deliveries.Count, deliveriesAccepted - ordersDone)}), in tables after {(total - ordersDone).TotalSeconds,6:F1} s ({Rate(deliveries.Count, total - ordersDone)})");
+    for (var day = last.AddDays(1 - days); day <= last; day = day.AddDays(1))
+    {
+        var orders = province.OrderLines(day).ToList();
+        var orderRequests = ProvinceFeeds.OrderRequests(orders).ToList();
+        var deliveries = province.Deliveries(day, orders).ToList();
+        var deliveryRequests = ProvinceFeeds.DeliveryRequests(deliveries).ToList();
+        Console.WriteLine($"Working day {day:yyyy-MM-dd}: {orders.Count} order lines in {orderRequests.Count} requests, {deliveries.Count} delivery lines in {deliveryRequests.Count} requests");
+
+        watch.Restart();
+        await feeds.SendAllAsync(orderRequests, parallel, CancellationToken.None);
+        var ordersAccepted = watch.Elapsed;
+        await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
+        var ordersDone = watch.Elapsed;
+        await feeds.SendAllAsync(deliveryRequests, parallel, CancellationToken.None);
+        var deliveriesAccepted = watch.Elapsed;
+        operations = await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(30), CancellationToken.None);
+        var elapsed = watch.Elapsed;
+        records += orders.Count + deliveries.Count;
+        total += elapsed;
+        Console.WriteLine($"  orders:     {orders.Count,8:N0} accepted in {ordersAccepted.TotalSeconds,6:F1} s ({Rate(orders.Count, ordersAccepted)}), in tables after {ordersDone.TotalSeconds,6:F1} s ({Rate(orders.Count, ordersDone)})");
+        Console.WriteLine($"  deliveries: {deliveries.Count,8:N0} accepted in {(deliveriesAccepted - ordersDone).TotalSeconds,6:F1} s ({Rate(deliveries.Count, deliveriesAccepted - ordersDone)}), in tables after {(elapsed - ordersDone).TotalSeconds,6:F1} s ({Rate(deliveries.Count, elapsed - ordersDone)})");
+        Console.WriteLine($"  day:        {orders.Count + deliveries.Count,8:N0} records in {elapsed.TotalSeconds:F1} s = {Rate(orders.Count + deliveries.Count, elapsed)}");
+    }
     Console.WriteLine($"end to end: {records,8:N0} records in {total.TotalSeconds:F1} s = {Rate(records, total)}");
     var memory = operations["memory"];
     Console.WriteLine($"hub memory: peak working set {memory?["peakWorkingSetBytes"]?.GetValue<long>() / 1048576.0:F0} MiB, managed heap {memory?["managedHeapBytes"]?.GetValue<long>() / 1048576.0:F0} MiB");

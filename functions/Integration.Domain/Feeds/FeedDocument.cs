@@ -21,7 +21,7 @@ public static class FeedDocument
         for (var i = 0; i < document.Items.Count; i++)
         {
             if (!document.Items[i].IsObject) continue;
-            var reader = new ItemReader(i, document.Items[i], problems);
+            var reader = new ItemReader(i, document.Items[i], problems, trusted: !ctx.Validate);
             if (FeedReader.Read(feed, reader, ctx) is { } item) items.Add((i, reader.Line, item));
         }
         return items;

@@ -41,6 +41,14 @@ public sealed class MasterData
         string.Equals(actor, institution, StringComparison.Ordinal) ||
         (allianceMembers.TryGetValue(actor, out var members) && members.Contains(institution));
 
+    /// <summary>The unit an institution is assessed in: its county medical alliance when it belongs to one (001), else itself.</summary>
+    public string UnitOf(string institution) =>
+        Institutions.TryGetValue(institution, out var i) && i.Alliance is { } alliance ? alliance : institution;
+
+    /// <summary>The institutions of a unit: the institution itself and, for an alliance, its members.</summary>
+    public IReadOnlyList<string> UnitMembers(string unit) =>
+        [unit, .. (allianceMembers.TryGetValue(unit, out var members) ? members.Where(m => m != unit).Order(StringComparer.Ordinal) : Enumerable.Empty<string>())];
+
     /// <summary>The codes from the root of the tree down to <paramref name="code"/> (province, city, county).</summary>
     public IReadOnlyList<string> JurisdictionPath(string code)
     {

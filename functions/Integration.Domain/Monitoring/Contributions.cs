@@ -41,7 +41,17 @@ public static class Cells
 
     public static string Key(string period, string product) => $"{period}|{product}";
 
-    public static string Month(DateTimeOffset instant) => ChinaTime.DateOf(instant).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    public static string Month(DateTimeOffset instant)
+    {
+        var date = ChinaTime.DateOf(instant);
+        var index = (date.Year - FirstYear) * 12 + date.Month - 1;
+        return index >= 0 && index < MonthKeys.Length ? MonthKeys[index] : date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    }
+
+    private const int FirstYear = 2000;
+
+    /// <summary>The period keys of 2000-2099, made once: a month key is taken for every contribution.</summary>
+    private static readonly string[] MonthKeys = [.. Enumerable.Range(0, 1200).Select(i => new DateOnly(FirstYear + i / 12, i % 12 + 1, 1).ToString("yyyy-MM", CultureInfo.InvariantCulture))];
 
     public static (string Period, string Product) Split(string key)
     {

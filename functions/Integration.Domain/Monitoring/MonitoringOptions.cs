@@ -19,8 +19,15 @@ public sealed class MonitoringOptions
 
     public IReadOnlyList<decimal> Tiers => SupplierTiers is { Count: > 0 } t ? t : [0.8m, 0.6m, 0.3m];
 
-    /// <summary>The thresholds in force for a batch (the province's when <paramref name="batch"/> is null).</summary>
-    public Thresholds For(Batch? batch)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, decimal?), Thresholds> cache = new();
+
+    /// <summary>
+    /// The thresholds in force for a batch (the province's when <paramref name="batch"/> is null). Remembered per batch:
+    /// the options are not to change once in use (configuration is bound once).
+    /// </summary>
+    public Thresholds For(Batch? batch) => cache.GetOrAdd((batch?.Code ?? "", batch?.NonSelectedShareLimit), _ => Compute(batch));
+
+    private Thresholds Compute(Batch? batch)
     {
         var s = RuleSettings.Notices.With(Defaults);
         if (batch is not null)

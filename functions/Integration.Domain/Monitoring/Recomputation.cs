@@ -6,48 +6,127 @@ namespace Integration.Domain.Monitoring;
 /// <summary>
 /// The aggregates rebuilt from the records as received (the raw archive), the proof of the incremental path: of every
 /// item the latest version is kept (acceptance time, then request id, as the records table does), deliveries and
-/// receipts are joined to the order lines and deliveries they refer to, and every record's contribution is summed.
-/// Requests may be added in any order.
+/// receipts are joined to the order lines and deliveries they refer to, and every record's contribution is summed
+/// into <see cref="Cells"/> (only cells of periods <c>keep</c> selects, when given).
+/// <para>
+/// Feeds are taken one after the other in <see cref="Order"/> (what a feed refers to comes first), requests of a
+/// feed in any order. Only one feed's records are held at a time, with the little later feeds refer to (an order
+/// line's ordering time, a delivery's product, quantity and time): memory grows with the largest feed, not with all.
+/// </para>
 /// </summary>
-public sealed class Recomputation
+public sealed class Recomputation(MasterData master, MonitoringOptions options, Func<string, bool>? keep = null)
 {
-    private readonly Dictionary<(FeedKind, string, string), (string Version, IFeedItem Item)> latest = new();
+    public static readonly IReadOnlyList<FeedKind> Order = [FeedKind.Orders, FeedKind.Deliveries, FeedKind.Receipts, FeedKind.Payments, FeedKind.DemandReports];
 
-    public int Items => latest.Count;
+    /// <summary>
+    /// Everything is kept in shards by institution (what a record refers to is of the same institution), so that
+    /// <see cref="Finish"/> sums the shards side by side.
+    /// </summary>
+    private sealed class Shard
+    {
+        public readonly Dictionary<(string Hospital, string Key), (string Version, IFeedItem Item)> Latest = new();
+        public Dictionary<(string, string), DateTimeOffset>? OrderedAt = new();
+        public Dictionary<(string, string), RecordBasis>? Delivered = new();
+        public readonly Dictionary<string, CellSet> Cells = new(StringComparer.Ordinal);
+    }
+
+    private readonly Shard[] shards = [.. Enumerable.Range(0, Math.Max(1, Environment.ProcessorCount)).Select(_ => new Shard())];
+    private int position = -1;
+    private bool open;
+
+    private Shard ShardOf(string hospital) => shards[(uint)StringComparer.Ordinal.GetHashCode(hospital) % (uint)shards.Length];
+
+    /// <summary>Every institution's cells (complete after <see cref="Finish"/>).</summary>
+    public Dictionary<string, CellSet> Cells => shards.SelectMany(s => s.Cells).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+
+    /// <summary>Records summed so far (latest versions).</summary>
+    public long Items { get; private set; }
 
     public void Add(FeedKind feed, string version, IEnumerable<IFeedItem> items)
     {
+        var index = ((List<FeedKind>)[.. Order]).IndexOf(feed);
+        if (!open || index != position)
+        {
+            Finish();
+            if (index < position) throw new InvalidOperationException($"Add the feeds in the order {string.Join(", ", Order)}: {feed} comes before what was added.");
+            position = index;
+            open = true;
+        }
         foreach (var item in items)
         {
-            var key = (feed, item.Hospital, item.Key);
+            var key = (item.Hospital, item.Key);
+            var latest = ShardOf(item.Hospital).Latest;
             if (!latest.TryGetValue(key, out var current) || string.CompareOrdinal(current.Version, version) < 0)
-                latest[key] = (version, item);
+                latest[key] = (version, Slim(item));
         }
     }
 
-    /// <summary>Every institution's cells (only those of <paramref name="keep"/>'s periods when given).</summary>
-    public Dictionary<string, CellSet> Build(MasterData master, MonitoringOptions options, Func<string, bool>? keep = null)
+    /// <summary>
+    /// The item as far as its contribution goes, to hold millions: codes of master data shared with it (not a string
+    /// each), a delivery's traceability codes reduced to as many distinct placeholders (only their number counts, R23),
+    /// its lot dropped.
+    /// </summary>
+    private IFeedItem Slim(IFeedItem item) => item switch
     {
-        var lines = new Dictionary<(string, string), DateTimeOffset>();
-        var deliveries = new Dictionary<(string, string), Delivery>();
-        foreach (var (_, item) in latest.Values)
+        OrderLine o => o with { Hospital = Shared(o.Hospital), Product = Shared(o.Product), Distributor = "", Channel = o.Channel == "offline" ? "offline" : "online" },
+        Delivery d => d with { Hospital = Shared(d.Hospital), Product = Shared(d.Product), Lot = "", TraceCodes = Placeholders(d.TraceCodes.Distinct(StringComparer.Ordinal).Count()) },
+        Receipt r => r with { Hospital = Shared(r.Hospital) },
+        Payment p => p with { Hospital = Shared(p.Hospital), Distributor = "" },
+        _ => item,
+    };
+
+    private string Shared(string code) =>
+        master.Institutions.TryGetValue(code, out var i) ? i.Code : master.Products.TryGetValue(code, out var p) ? p.Code : code;
+
+    private static readonly string[][] Few = [.. Enumerable.Range(0, 64).Select(n => Enumerable.Range(0, n).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray())];
+
+    private static string[] Placeholders(int n) => n < Few.Length ? Few[n] : [.. Enumerable.Range(0, n).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>Sums the feed being added into the cells and keeps what later feeds refer to; returns the cells.</summary>
+    public Dictionary<string, CellSet> Finish()
+    {
+        if (!open) return Cells;
+        Parallel.ForEach(shards, Sum);
+        Items += shards.Sum(s => (long)s.Latest.Count);
+        foreach (var shard in shards)
         {
-            if (item is OrderLine o) lines[(o.Hospital, o.Key)] = o.OrderedAt;
-            else if (item is Delivery d) deliveries[(d.Hospital, d.Key)] = d;
+            shard.Latest.Clear();
+            shard.Latest.TrimExcess();
+            // What no later feed refers to is let go.
+            if (position >= 1) shard.OrderedAt = null;
+            if (position >= 2) shard.Delivered = null;
         }
-        var cells = new Dictionary<string, CellSet>(StringComparer.Ordinal);
-        foreach (var (_, item) in latest.Values)
+        open = false;
+        return Cells;
+    }
+
+    private void Sum(Shard shard)
+    {
+        foreach (var (key, (_, item)) in shard.Latest)
         {
-            RecordBasis? basis = item switch
+            RecordBasis? basis = null;
+            switch (item)
             {
-                Delivery d => lines.TryGetValue((d.Hospital, FeedKeys.OrderLine(d.OrderId, d.LineNo)), out var at) ? new RecordBasis(at, null, null) : null,
-                Receipt r => deliveries.TryGetValue((r.Hospital, FeedKeys.Delivery(r.DeliveryId)), out var d) ? new RecordBasis(d.DeliveredAt, d.Product, d.Quantity) : null,
-                _ => null,
-            };
-            var set = cells.TryGetValue(item.Hospital, out var s) ? s : cells[item.Hospital] = new CellSet();
+                case OrderLine o:
+                    shard.OrderedAt![key] = o.OrderedAt;
+                    break;
+                case Delivery d:
+                    if (shard.OrderedAt!.TryGetValue((d.Hospital, FeedKeys.OrderLine(d.OrderId, d.LineNo)), out var at)) basis = new RecordBasis(at, null, null);
+                    shard.Delivered![key] = new RecordBasis(d.DeliveredAt, d.Product, d.Quantity);
+                    break;
+                case Receipt r:
+                    basis = shard.Delivered!.GetValueOrDefault((r.Hospital, FeedKeys.Delivery(r.DeliveryId)));
+                    break;
+            }
+            var set = shard.Cells.TryGetValue(item.Hospital, out var s) ? s : shard.Cells[item.Hospital] = new CellSet();
+            string? cell = null;
+            var kept = true;
             foreach (var c in Contributions.Of(item, basis, master, options))
-                if (keep is null || keep(Cells.Split(c.Cell).Period)) set.Add(c);
+            {
+                // An item's contributions mostly share one cell key: its period is checked once.
+                if (!ReferenceEquals(c.Cell, cell)) (cell, kept) = (c.Cell, keep is null || keep(Domain.Monitoring.Cells.Split(c.Cell).Period));
+                if (kept) set.Add(c);
+            }
         }
-        return cells;
     }
 }

@@ -15,7 +15,7 @@ public sealed record IndicatorReport(IndicatorScope Scope, string Period, DateTi
 
 /// <summary>What a full recomputation found: the stored aggregates against those rebuilt from the raw archive.</summary>
 public sealed record RecomputeReport(
-    string? Period, int Requests, int Items, int Institutions, int CellsCompared, int Differences, IReadOnlyList<CellDifference> FirstDifferences,
+    string? Period, int Requests, long Items, int Institutions, int CellsCompared, int Differences, IReadOnlyList<CellDifference> FirstDifferences,
     int RowsRewritten, double Seconds);
 
 public sealed record CellDifference(string Hospital, string Cell, string Field, long Stored, long Recomputed);
@@ -32,10 +32,6 @@ public sealed class MonitoringEngine(
     MonitoringMarks marks, TraceCodeRegistry traceCodes, IOptions<MonitoringOptions> options, IOptions<ComplaintOptions> complaintOptions, TimeProvider time,
     ILogger<MonitoringEngine> logger)
 {
-    /// <summary>The unit an institution is assessed in: its county medical alliance when it belongs to one (001).</summary>
-    public static string UnitOf(MasterData data, string institution) =>
-        data.Institutions.TryGetValue(institution, out var i) && i.Alliance is { } alliance ? alliance : institution;
-
     public Contribute Contribute
     {
         get
@@ -51,7 +47,7 @@ public sealed class MonitoringEngine(
     {
         var data = master.Master;
         var now = time.GetUtcNow();
-        return marks.MarkAsync(cells.Select(c => (UnitOf(data, c.Hospital), QuarterOf(Cells.Split(c.Cell).Period, now))), now, cancellationToken);
+        return marks.MarkAsync(cells.Select(c => (data.UnitOf(c.Hospital), QuarterOf(Cells.Split(c.Cell).Period, now))), now, cancellationToken);
     }
 
     public Task MarkAsync(IEnumerable<IFeedItem> items, CancellationToken cancellationToken) =>
@@ -91,7 +87,7 @@ public sealed class MonitoringEngine(
     public async Task<AssessedUnit> UnitAsync(string code, CancellationToken cancellationToken)
     {
         var data = master.Master;
-        var members = data.Institutions.Values.Where(i => i.Code == code || i.Alliance == code).Select(i => i.Code).Append(code).Distinct().ToList();
+        var members = data.UnitMembers(code);
         var cells = new CellSet();
         var agreements = new List<Agreement>();
         foreach (var (c, a) in await Task.WhenAll(members.Select(async m => (await records.ReadCellsAsync(m, cancellationToken), await masterStore.AgreementsOfAsync(m, cancellationToken)))))
@@ -109,7 +105,7 @@ public sealed class MonitoringEngine(
         var data = master.Master;
         var codes = data.Institutions.Values
             .Where(i => jurisdiction is null || data.IsWithin(i.Jurisdiction, jurisdiction))
-            .Select(i => UnitOf(data, i.Code)).Distinct().Order(StringComparer.Ordinal).ToList();
+            .Select(i => data.UnitOf(i.Code)).Distinct().Order(StringComparer.Ordinal).ToList();
         var units = new AssessedUnit[codes.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, codes.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
             async (i, ct) => units[i] = await UnitAsync(codes[i], ct));
@@ -122,7 +118,7 @@ public sealed class MonitoringEngine(
     {
         var unit = await UnitAsync(code, cancellationToken);
         var data = master.Master;
-        var members = data.Institutions.Values.Where(i => i.Alliance == code && i.Code != code).Select(i => i.Code).Order(StringComparer.Ordinal).ToList();
+        var members = data.UnitMembers(code).Skip(1).ToList();
         return new IndicatorReport(new IndicatorScope("hospital", code, data.Institutions.GetValueOrDefault(code)?.Name, members.Count > 0 ? members : null),
             quarter.ToString(), time.GetUtcNow(), Calculator.ForUnits([unit], quarter, time.GetUtcNow()));
     }
@@ -281,12 +277,14 @@ public sealed class MonitoringEngine(
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var data = master.Master;
-        var recomputation = new Recomputation();
+        var months = quarter is { } q ? Cells.Months(q).Append(Cells.Cycle).ToHashSet(StringComparer.Ordinal) : null;
+        Func<string, bool> inPeriod = months is null ? _ => true : months.Contains;
+        var recomputation = new Recomputation(data, options.Value, inPeriod);
         var requestCount = 0;
-        foreach (var (route, feed) in FeedReader.Routes)
+        foreach (var feed in Recomputation.Order)
         {
             var names = new List<string>();
-            await foreach (var name in raw.ListAsync(route, cancellationToken)) names.Add(name);
+            await foreach (var name in raw.ListAsync(FeedReader.Route(feed), cancellationToken)) names.Add(name);
             await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (name, ct) =>
             {
                 var (body, meta) = await raw.ReadAsync(name, ct);
@@ -297,9 +295,7 @@ public sealed class MonitoringEngine(
                 Interlocked.Increment(ref requestCount);
             });
         }
-        var months = quarter is { } q ? Cells.Months(q).Append(Cells.Cycle).ToHashSet(StringComparer.Ordinal) : null;
-        Func<string, bool> inPeriod = months is null ? _ => true : months.Contains;
-        var rebuilt = recomputation.Build(data, options.Value, inPeriod);
+        var rebuilt = recomputation.Finish();
         var hospitals = rebuilt.Keys.Concat(data.Institutions.Keys).Distinct(StringComparer.Ordinal).ToList();
         var differences = new List<CellDifference>();
         int compared = 0, rewritten = 0;
@@ -322,7 +318,7 @@ public sealed class MonitoringEngine(
             }
         });
         if (apply && rewritten > 0)
-            await marks.MarkAsync(hospitals.Select(h => (UnitOf(data, h), (quarter ?? Quarter.Of(time.GetUtcNow())).ToString())), time.GetUtcNow(), cancellationToken);
+            await marks.MarkAsync(hospitals.Select(h => (data.UnitOf(h), (quarter ?? Quarter.Of(time.GetUtcNow())).ToString())), time.GetUtcNow(), cancellationToken);
         logger.LogInformation("Recomputed {Period} from {Requests} requests: {Differences} differences in {Cells} cells, {Rewritten} rows rewritten",
             quarter?.ToString() ?? "all periods", requestCount, differences.Count, compared, rewritten);
         return new RecomputeReport(quarter?.ToString(), requestCount, recomputation.Items, hospitals.Count, compared, differences.Count,
@@ -334,7 +330,7 @@ public sealed class MonitoringEngine(
     public Task MarkAllAsync(Quarter quarter, CancellationToken cancellationToken)
     {
         var data = master.Master;
-        return marks.MarkAsync(data.Institutions.Keys.Select(i => (UnitOf(data, i), quarter.ToString())).Append((ProvinceUnit, quarter.ToString())), time.GetUtcNow(), cancellationToken);
+        return marks.MarkAsync(data.Institutions.Keys.Select(i => (data.UnitOf(i), quarter.ToString())).Append((ProvinceUnit, quarter.ToString())), time.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>The mark of the province-wide rules (suppliers, jurisdictions).</summary>

@@ -46,4 +46,30 @@ public sealed class LoadToolTests(HubFixture fixture)
         Assert.Matches(@"timers: +30 deadlines fired; lateness p50 [\d.]+ s, p99 [\d.]+ s, max [\d.]+ s", output);
         Assert.Matches(@"cost: +hub CPU [\d.]+ ms per complaint", output);
     }
+
+    [Fact]
+    public async Task RecomputeBenchmark_AtDemoScale_TheHubsEngineAndDuckDbGiveTheSameCells()
+    {
+        // No hub: the two engines read the same raw requests (a demo province's quarter) and must agree cell by cell.
+        var dir = Path.Combine(Path.GetTempPath(), $"hub-recompute-{Guid.NewGuid():N}");
+        try
+        {
+            async Task<string> Run(params string[] arguments)
+            {
+                await using var process = new ChildProcess("dotnet", [Repo.LoadToolDll, "recompute", "--scale", "demo", "--dir", dir, .. arguments], new Dictionary<string, string?>());
+                await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(3)).Token);
+                Assert.True(process.ExitCode == 0, process.Output);
+                return process.Output;
+            }
+            Assert.Matches(@"wrote 66 working days of 2026Q3: .*orders [\d,]+", await Run("--generate"));
+            Assert.Matches(@"hub: +[\d.]+ s \([\d,]+ items", await Run("--engine", "hub", "--cells", dir + ".hub.tsv"));
+            Assert.Matches(@"duckdb: [\d.]+ s .*[\d,]+ cell fields", await Run("--engine", "duckdb", "--cells", dir + ".duckdb.tsv"));
+            Assert.Matches(@"cells: ([\d,]+) and \1 cell fields; 0 only in the first, 0 only in the second", await Run("--compare", dir + ".hub.tsv", "--with", dir + ".duckdb.tsv"));
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+            foreach (var file in new[] { dir + ".hub.tsv", dir + ".duckdb.tsv" }) File.Delete(file);
+        }
+    }
 }

@@ -50,9 +50,9 @@ public sealed class IncrementalVersusFullTests(HubFixture fixture)
                 async (r, ct) => await records.ApplyAsync(r.Feed, r.Items, r.Version, Contribute, ct));
         }
 
-        var full = new Recomputation();
-        foreach (var r in rounds.SelectMany(x => x)) full.Add(r.Feed, r.Version, r.Items);
-        var expected = full.Build(Master, Options);
+        var full = new Recomputation(Master, Options);
+        foreach (var r in rounds.SelectMany(x => x).OrderBy(r => Recomputation.Order.ToList().IndexOf(r.Feed))) full.Add(r.Feed, r.Version, r.Items);
+        var expected = full.Finish();
         foreach (var hospital in new[] { "H1", "H2", "H3" })
         {
             var stored = await records.ReadCellsAsync(hospital, default);
