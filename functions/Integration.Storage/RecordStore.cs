@@ -19,7 +19,7 @@ public delegate IEnumerable<Contribution> Contribute(IFeedItem item, RecordBasis
 /// a row is only ever replaced by a newer version, so processing a request twice, or an old request after a new one,
 /// changes nothing.
 /// <para>
-/// The same partition holds the institution's running aggregates (rows <c>agg|{month}|{product}</c>, see
+/// The same partition holds the institution's running aggregates (rows <c>agg|{month}|{product}|{institution}</c>, see
 /// <see cref="Cells"/>). They are changed in the same entity-group transaction as the records, by the difference between
 /// what the new version and the version it replaces contribute: an aggregate counts each record exactly once, whatever
 /// is retried or crashes, without a ledger of its own.
@@ -31,6 +31,15 @@ public sealed class RecordStore(HubStorage storage)
     private const int PropertyChars = 30_000;
 
     public const string AggregatePrefix = "agg|";
+
+    /// <summary>
+    /// An aggregate row's key: <c>agg|{cell}|{institution}</c>. The institution again (it is the partition) makes the
+    /// key unique in the table: Azurite looks entities up by RowKey first, and a key shared by every institution made
+    /// each point read a scan of 1,650 candidates.
+    /// </summary>
+    private static string AggregateKey(string partition, string cell) => $"{AggregatePrefix}{cell}|{partition}";
+
+    private static string CellOf(string partition, string rowKey) => rowKey[AggregatePrefix.Length..^(partition.Length + 1)];
 
     /// <summary>The version of a request: sortable by acceptance time, then by request id.</summary>
     public static string Version(DateTimeOffset acceptedAt, string requestId) => $"{acceptedAt.UtcTicks:D19}|{requestId}";
@@ -86,7 +95,7 @@ public sealed class RecordStore(HubStorage storage)
     /// there already, they are read and replaced only when older (guarded by their ETags), with the difference of the
     /// two versions' contributions; the transaction is retried if another writer got there in between.
     /// </summary>
-    private static async Task<ChunkResult> ApplyChunkAsync(
+    private async Task<ChunkResult> ApplyChunkAsync(
         TableClient table, FeedKind feed, List<Pending> chunk, string version, Contribute contribute, CancellationToken ct)
     {
         var headers = chunk.Select(x => Companion(x.Item)).OfType<TableEntity>().DistinctBy(h => h.RowKey).ToList();
@@ -121,7 +130,9 @@ public sealed class RecordStore(HubStorage storage)
             var found = chunk.Where((_, i) => existing[i] is not null).Select(x => x.Item).ToList();
             if (actions.Count == 0) return new([], chunk.Count, [], found);
 
-            var aggregates = await AggregateActionsAsync(table, partition, delta, ct);
+            // On the fast path the aggregate rows are taken from the cache (a row not there is taken to be new): a
+            // wrong guess fails the transaction like an existing record does, and the next attempt reads everything.
+            var (aggregates, after) = await AggregateActionsAsync(table, partition, delta, fast, ct);
             if (actions.Count + headers.Count + aggregates.Count > TableBatch.MaxOperations && chunk.Count > 1)
             {
                 // The versions replaced touch cells the new ones do not: do the chunk in halves.
@@ -132,12 +143,14 @@ public sealed class RecordStore(HubStorage storage)
             }
             try
             {
-                await TableBatch.SubmitAsync(table, [.. actions, .. HeaderActions(headers), .. aggregates], ct);
+                var answers = await TableBatch.SubmitAsync(table, [.. actions, .. HeaderActions(headers), .. aggregates], ct);
+                Remember(table, aggregates, after, answers.Skip(actions.Count + headers.Count).ToList());
                 return new(written, chunk.Count - written.Count, [.. delta.Select(c => c.Cell).Distinct(StringComparer.Ordinal)], found);
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
             {
-                // 409 on the fast path: some items exist, read them. Otherwise another writer changed a row in between.
+                // 409 on the fast path: some items (or aggregate rows) exist, read them. Otherwise another writer changed a row in between.
+                Forget(table, aggregates);
                 fast = false;
                 await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);
             }
@@ -182,10 +195,11 @@ public sealed class RecordStore(HubStorage storage)
             if (before == after) return [];
             var delta = Contributions.Delta(contribute(item, before), contribute(item, after)).ToList();
             var entity = new TableEntity(hospital, key) { ["BasisAt"] = after?.At, ["BasisProduct"] = after?.Product, ["BasisQty"] = after?.Quantity?.ToString(CultureInfo.InvariantCulture) };
+            var (aggregates, _) = await AggregateActionsAsync(table, hospital, delta, cached: false, ct);
             try
             {
-                await TableBatch.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, row.Value!.ETag),
-                    .. await AggregateActionsAsync(table, hospital, delta, ct)], ct);
+                await TableBatch.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, row.Value!.ETag), .. aggregates], ct);
+                Forget(table, aggregates);
                 return [.. delta.Select(c => c.Cell).Distinct(StringComparer.Ordinal)];
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
@@ -195,23 +209,64 @@ public sealed class RecordStore(HubStorage storage)
         }
     }
 
-    /// <summary>The aggregate rows a delta changes: added when new, else merged with the new sums, guarded by their ETags.</summary>
-    private static async Task<List<TableTransactionAction>> AggregateActionsAsync(TableClient table, string partition, List<Contribution> delta, CancellationToken ct)
+    /// <summary>An aggregate row as this instance last wrote or read it: its ETag and every field.</summary>
+    private sealed record CachedRow(ETag ETag, Dictionary<string, long> Fields);
+
+    /// <summary>
+    /// The aggregate rows this instance wrote or read, so that the next change of a row needs no read: the ETag guards
+    /// it (another instance's write fails the transaction, which is then retried with reads). Bounded: emptied when full.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Table, string Partition, string Row), CachedRow> aggregateCache = new();
+
+    public const int AggregateCacheSize = 1_000_000;
+
+    private void Remember(TableClient table, List<TableTransactionAction> aggregates, List<Dictionary<string, long>> after, IReadOnlyList<Response> answers)
+    {
+        if (aggregateCache.Count > AggregateCacheSize) aggregateCache.Clear();
+        for (var i = 0; i < aggregates.Count; i++)
+        {
+            var key = (table.Name, aggregates[i].Entity.PartitionKey, aggregates[i].Entity.RowKey);
+            if (i < answers.Count && answers[i].Headers.ETag is { } etag) aggregateCache[key] = new CachedRow(etag, after[i]);
+            else aggregateCache.TryRemove(key, out _);
+        }
+    }
+
+    private void Forget(TableClient table, IEnumerable<TableTransactionAction> aggregates)
+    {
+        foreach (var a in aggregates) aggregateCache.TryRemove((table.Name, a.Entity.PartitionKey, a.Entity.RowKey), out _);
+    }
+
+    /// <summary>
+    /// The aggregate rows a delta changes: added when new, else merged with the new sums, guarded by their ETags; with
+    /// the fields each row will hold. <paramref name="cached"/>: rows known to this instance are not read, others are
+    /// taken to be new; otherwise every row is read.
+    /// </summary>
+    private async Task<(List<TableTransactionAction> Actions, List<Dictionary<string, long>> After)> AggregateActionsAsync(
+        TableClient table, string partition, List<Contribution> delta, bool cached, CancellationToken ct)
     {
         var byCell = Contributions.Delta([], delta).GroupBy(c => c.Cell, StringComparer.Ordinal).ToList();
-        var rows = await Task.WhenAll(byCell.Select(g => table.GetEntityIfExistsAsync<TableEntity>(partition, AggregatePrefix + g.Key, cancellationToken: ct)));
+        var rows = await Task.WhenAll(byCell.Select(async g =>
+        {
+            var key = AggregateKey(partition, g.Key);
+            if (cached) return aggregateCache.GetValueOrDefault((table.Name, partition, key));
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(partition, key, cancellationToken: ct);
+            return row.HasValue ? new CachedRow(row.Value!.ETag, row.Value.Where(p => p.Value is long).ToDictionary(p => p.Key, p => (long)p.Value)) : null;
+        }));
         var actions = new List<TableTransactionAction>();
+        var after = new List<Dictionary<string, long>>();
         for (var i = 0; i < byCell.Count; i++)
         {
-            var entity = new TableEntity(partition, AggregatePrefix + byCell[i].Key);
-            var current = rows[i].HasValue ? rows[i].Value : null;
+            var entity = new TableEntity(partition, AggregateKey(partition, byCell[i].Key));
+            var current = rows[i];
+            var fields = new Dictionary<string, long>(current?.Fields ?? [], StringComparer.Ordinal);
             foreach (var c in byCell[i])
-                entity[c.Field] = (current?.GetInt64(c.Field) ?? 0) + c.Amount;
+                entity[c.Field] = fields[c.Field] = fields.GetValueOrDefault(c.Field) + c.Amount;
+            after.Add(fields);
             actions.Add(current is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, entity)
                 : new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, current.ETag));
         }
-        return actions;
+        return (actions, after);
     }
 
     /// <summary>What deliveries and receipts refer to, read from the records as they are now (see <see cref="RecordBasis"/>).</summary>
@@ -273,7 +328,7 @@ public sealed class RecordStore(HubStorage storage)
         }));
         foreach (var e in rows.SelectMany(r => r))
         {
-            var cell = e.RowKey[AggregatePrefix.Length..];
+            var cell = CellOf(hospital, e.RowKey);
             foreach (var (field, value) in e)
                 if (value is long amount) cells.Add(cell, field, amount);
         }
@@ -298,7 +353,7 @@ public sealed class RecordStore(HubStorage storage)
                 var before = stored[cell].Where(f => own(f.Key)).ToDictionary();
                 var after = cells[cell].Where(f => own(f.Key)).ToDictionary();
                 if (before.Count == after.Count && before.All(f => after.GetValueOrDefault(f.Key) == f.Value)) continue;
-                var entity = new TableEntity(hospital, AggregatePrefix + cell);
+                var entity = new TableEntity(hospital, AggregateKey(hospital, cell));
                 foreach (var (field, amount) in after) entity[field] = amount;
                 actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, entity));
             }

@@ -13,11 +13,12 @@ public static class TableBatch
     /// <summary>Payload budget per transaction, below the service's 4 MiB to leave room for the multipart framing.</summary>
     public const int MaxPayloadChars = 1_500_000;
 
-    public static async Task SubmitAsync(TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
+    /// <summary>Submits the actions as one transaction; returns the answer to each, in order (their new ETags).</summary>
+    public static async Task<IReadOnlyList<Azure.Response>> SubmitAsync(TableClient table, IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
     {
         EnsureWithinLimits(actions);
-        if (actions.Count == 0) return;
-        await table.SubmitTransactionAsync(actions, cancellationToken);
+        if (actions.Count == 0) return [];
+        return (await table.SubmitTransactionAsync(actions, cancellationToken)).Value;
     }
 
     public static void EnsureWithinLimits(IReadOnlyList<TableTransactionAction> actions)
