@@ -62,7 +62,7 @@ public static class Admin
                 if (period is not null)
                 {
                     if (!Quarter.TryParse(period, out var q))
-                        return ProblemResponses.Of(400, "The request is invalid", "'period' is a quarter such as 2026Q3.", [new Problem(null, "/period", "format", "'period' is a quarter such as 2026Q3.")]);
+                        return ProblemResponses.BadPeriod();
                     quarter = q;
                 }
                 return TypedResults.Ok(await engine.RecomputeAsync(quarter, apply ?? false, context.RequestAborted));
@@ -77,7 +77,7 @@ public static class Admin
                 if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre starts an evaluation.");
                 var quarter = Quarter.Of(time.GetUtcNow());
                 if (period is not null && !Quarter.TryParse(period, out quarter))
-                    return ProblemResponses.Of(400, "The request is invalid", "'period' is a quarter such as 2026Q3.", [new Problem(null, "/period", "format", "'period' is a quarter such as 2026Q3.")]);
+                    return ProblemResponses.BadPeriod();
                 await engine.MarkAllAsync(quarter, context.RequestAborted);
                 return Results.Accepted(value: new { period = quarter.ToString() });
             })

@@ -52,6 +52,10 @@ public static class ProblemResponses
 
     public static IResult Unauthorized(string detail) => Of(StatusCodes.Status401Unauthorized, "Not authenticated", detail);
 
+    /// <summary>400 for a <c>period</c> query parameter that is not a quarter such as <c>2026Q3</c>.</summary>
+    public static IResult BadPeriod() =>
+        Of(StatusCodes.Status400BadRequest, "The request is invalid", "'period' is a quarter such as 2026Q3.", [new Problem(null, "/period", "format", "'period' is a quarter such as 2026Q3.")]);
+
     public static IResult Forbidden(string detail) => Of(StatusCodes.Status403Forbidden, "Outside the caller's scope", detail);
 
     private static string Slug(int status) => status switch

@@ -101,7 +101,7 @@ public sealed class ComplaintApi(
             return Forbidden("A supplier sees its own figures; offices and the province see every supplier's.");
         var quarter = Quarter.Of(time.GetUtcNow());
         if (period is not null && !Quarter.TryParse(period, out quarter))
-            return ProblemResponses.Of(400, "The request is invalid", "'period' is a quarter such as 2026Q3.", [new Problem(null, "/period", "format", "'period' is a quarter such as 2026Q3.")]);
+            return ProblemResponses.BadPeriod();
         var list = await facts.ListAsync(supplier, quarter.ToString(), context.RequestAborted);
         return TypedResults.Ok(ComplaintFigures.Of(supplier, quarter.ToString(), list, options.Value.TimelyResolutionTiers));
     }

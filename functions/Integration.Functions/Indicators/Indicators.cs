@@ -31,7 +31,7 @@ public static class Indicators
                 var data = master.Master;
                 var quarter = Quarter.Of(time.GetUtcNow());
                 if (period is not null && !Quarter.TryParse(period, out quarter))
-                    return ProblemResponses.Of(400, "The request is invalid", "'period' is a quarter such as 2026Q3.", [new Problem(null, "/period", "format", "'period' is a quarter such as 2026Q3.")]);
+                    return ProblemResponses.BadPeriod();
                 var office = partner.Role is PartnerRole.City or PartnerRole.County;
                 var ct = context.RequestAborted;
                 switch (scopeKind)
