@@ -32,6 +32,11 @@ public sealed class RecordStore(HubStorage storage)
 
     public const string AggregatePrefix = "agg|";
 
+    private long conflicts;
+
+    /// <summary>Transactions this instance had to try again (a record or aggregate row changed, or a guess was wrong).</summary>
+    public long Conflicts => Interlocked.Read(ref conflicts);
+
     /// <summary>
     /// An aggregate row's key: <c>agg|{cell}|{institution}</c>. The institution again (it is the partition) makes the
     /// key unique in the table: Azurite looks entities up by RowKey first, and a key shared by every institution made
@@ -150,6 +155,7 @@ public sealed class RecordStore(HubStorage storage)
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
             {
                 // 409 on the fast path: some items (or aggregate rows) exist, read them. Otherwise another writer changed a row in between.
+                Interlocked.Increment(ref conflicts);
                 Forget(table, aggregates);
                 fast = false;
                 await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);

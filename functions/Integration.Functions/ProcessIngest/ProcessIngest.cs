@@ -38,6 +38,7 @@ public sealed class ProcessIngest(
         faults.At("process.applied");
         await requests.MarkProcessedAsync(RequestRecord.Accepted(meta, message.Blob, items.Count), time.GetUtcNow(), processing.Value.InstanceId, cancellationToken);
         metrics.Processed(meta.Route, result.Written.Count, result.Skipped, time.GetUtcNow() - meta.AcceptedAt);
-        logger.LogInformation("Processed {RequestId}: {Written} {Feed} written, {Skipped} already there", message.RequestId, result.Written.Count, meta.Route, result.Skipped);
+        logger.LogInformation("Processed {RequestId}: {Written} {Feed} written, {Skipped} already there ({Conflicts} transactions retried by this instance so far)",
+            message.RequestId, result.Written.Count, meta.Route, result.Skipped, records.Conflicts);
     }
 }
