@@ -155,13 +155,8 @@ public static class RecomputeBench
         var built = clock.Elapsed;
         var calculator = new IndicatorCalculator(master, options);
         var agreements = province.Agreements.GroupBy(a => a.Hospital).ToDictionary(g => g.Key, g => g.ToList());
-        var units = master.Institutions.Keys.Select(master.UnitOf).Distinct().Select(code =>
-        {
-            var set = new CellSet();
-            foreach (var m in master.UnitMembers(code))
-                if (cells.TryGetValue(m, out var c)) set.AddAll(c);
-            return new AssessedUnit(code, master.Institutions[code].Level, set, [.. master.UnitMembers(code).SelectMany(m => agreements.GetValueOrDefault(m) ?? [])]);
-        }).ToList();
+        var units = master.Institutions.Keys.Select(master.UnitOf).Distinct().Select(code => AssessedUnit.Of(master, code,
+            master.UnitMembers(code).Select(m => (cells.GetValueOrDefault(m), (IEnumerable<Agreement>?)agreements.GetValueOrDefault(m))))).ToList();
         var indicators = units.AsParallel().Sum(u => calculator.ForUnits([u], Quarter, ChinaTime.EndOfDay(Quarter.LastDay)).Count);
         var province0 = calculator.ForUnits(units, Quarter, ChinaTime.EndOfDay(Quarter.LastDay), jurisdiction: true);
         var total = clock.Elapsed;

@@ -41,9 +41,11 @@ public static class Cells
 
     public static string Key(string period, string product) => $"{period}|{product}";
 
-    public static string Month(DateTimeOffset instant)
+    public static string Month(DateTimeOffset instant) => Month(ChinaTime.DateOf(instant));
+
+    /// <summary>The period key of a date's month, <c>yyyy-MM</c>.</summary>
+    public static string Month(DateOnly date)
     {
-        var date = ChinaTime.DateOf(instant);
         var index = (date.Year - FirstYear) * 12 + date.Month - 1;
         return index >= 0 && index < MonthKeys.Length ? MonthKeys[index] : date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
     }
@@ -60,8 +62,7 @@ public static class Cells
     }
 
     /// <summary>The months of a quarter, as period keys.</summary>
-    public static IEnumerable<string> Months(Quarter quarter) =>
-        Enumerable.Range(0, 3).Select(i => quarter.FirstDay.AddMonths(i).ToString("yyyy-MM", CultureInfo.InvariantCulture));
+    public static IEnumerable<string> Months(Quarter quarter) => Enumerable.Range(0, 3).Select(i => Month(quarter.FirstDay.AddMonths(i)));
 
     // Orders (by month of ordering, except DueQty: by month of the delivery deadline)
     public const string OrderedQty = "OrdQty", OrderedAmount = "OrdAmt", OrderLines = "OrdLines";

@@ -17,7 +17,22 @@ public sealed record Indicator(string Id, string Rule, string? Batch, decimal? V
 /// A unit of assessment: an institution, or a county medical alliance (医共体) with its members as one unit (001): its
 /// aggregate cells summed and its agreements.
 /// </summary>
-public sealed record AssessedUnit(string Code, InstitutionLevel Level, CellSet Cells, IReadOnlyList<Agreement> Agreements);
+public sealed record AssessedUnit(string Code, InstitutionLevel Level, CellSet Cells, IReadOnlyList<Agreement> Agreements)
+{
+    /// <summary>The unit <paramref name="code"/> from its institutions' cells and agreements (<see cref="MasterData.UnitMembers"/>).</summary>
+    public static AssessedUnit Of(MasterData master, string code, IEnumerable<(CellSet? Cells, IEnumerable<Agreement>? Agreements)> members)
+    {
+        var cells = new CellSet();
+        var agreements = new List<Agreement>();
+        foreach (var (c, a) in members)
+        {
+            if (c is not null) cells.AddAll(c);
+            agreements.AddRange(a ?? []);
+        }
+        var level = master.Institutions.TryGetValue(code, out var own) ? own.Level : InstitutionLevel.Primary;
+        return new AssessedUnit(code, level, cells, agreements);
+    }
+}
 
 /// <summary>
 /// Computes the indicators of R1, R3, R8-R20 and R23 from aggregate cells (no record is read): for one unit (a
@@ -100,7 +115,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 if (product is not null)
                 {
                     var b = Of(product.Batch);
-                    if (batch is not null && product.Selected && string.CompareOrdinal(period, Month(batch.CycleStart)) >= 0 && string.CompareOrdinal(period, Month(batch.CycleEnd)) <= 0)
+                    if (batch is not null && product.Selected && string.CompareOrdinal(period, Cells.Month(batch.CycleStart)) >= 0 && string.CompareOrdinal(period, Cells.Month(batch.CycleEnd)) <= 0)
                     {
                         purchased[code] = purchased.GetValueOrDefault(code) + qty;
                         b.Purchased += qty;
@@ -291,12 +306,22 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
     {
         var rate = Ratio(onTime, due);
         var tiers = options.Tiers.OrderDescending().ToList();
-        var tier = rate is { } r ? tiers.FindLastIndex(t => r < t) : -1;
-        return new Indicator("deliveryRate", "R4", batch, rate, tiers[0], tier >= 0, onTime, due)
+        var severity = TierSeverity(rate, tiers);
+        return new Indicator("deliveryRate", "R4", batch, rate, tiers[0], severity is not null, onTime, due)
         {
-            Severity = tier switch { < 0 => null, 0 => Warning, 1 => High, _ => Critical },
+            Severity = severity,
             Detail = "Quantity of the supplier's products delivered on time ÷ quantity ordered; tiers " + string.Join("/", tiers.Select(t => t.ToString("P0", CultureInfo.InvariantCulture))) + ".",
         };
+    }
+
+    /// <summary>
+    /// The severity of a ratio against penalty tiers (R4, R7: 80/60/30): below the first tier a warning, the second
+    /// high, the third and lower critical; null when not below any (or no ratio).
+    /// </summary>
+    public static string? TierSeverity(decimal? value, IEnumerable<decimal> tiers)
+    {
+        var below = value is { } v ? tiers.Count(t => v < t) : 0;
+        return below switch { 0 => null, 1 => Warning, 2 => High, _ => Critical };
     }
 
     private static Indicator Below(string id, string rule, string? batch, decimal numerator, decimal denominator, decimal? threshold, string detail)
@@ -319,5 +344,4 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
     private static decimal? Ratio(decimal numerator, decimal denominator) => denominator == 0 ? null : Math.Round(numerator / denominator, 4);
 
-    private static string Month(DateOnly date) => date.ToString("yyyy-MM", CultureInfo.InvariantCulture);
 }

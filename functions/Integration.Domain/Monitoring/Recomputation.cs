@@ -16,7 +16,9 @@ namespace Integration.Domain.Monitoring;
 /// </summary>
 public sealed class Recomputation(MasterData master, MonitoringOptions options, Func<string, bool>? keep = null)
 {
-    public static readonly IReadOnlyList<FeedKind> Order = [FeedKind.Orders, FeedKind.Deliveries, FeedKind.Receipts, FeedKind.Payments, FeedKind.DemandReports];
+    private static readonly FeedKind[] FeedOrder = [FeedKind.Orders, FeedKind.Deliveries, FeedKind.Receipts, FeedKind.Payments, FeedKind.DemandReports];
+
+    public static IReadOnlyList<FeedKind> Order => FeedOrder;
 
     /// <summary>
     /// Everything is kept in shards by institution (what a record refers to is of the same institution), so that
@@ -44,7 +46,7 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
 
     public void Add(FeedKind feed, string version, IEnumerable<IFeedItem> items)
     {
-        var index = ((List<FeedKind>)[.. Order]).IndexOf(feed);
+        var index = Array.IndexOf(FeedOrder, feed);
         if (!open || index != position)
         {
             Finish();

@@ -87,16 +87,9 @@ public sealed class MonitoringEngine(
     public async Task<AssessedUnit> UnitAsync(string code, CancellationToken cancellationToken)
     {
         var data = master.Master;
-        var members = data.UnitMembers(code);
-        var cells = new CellSet();
-        var agreements = new List<Agreement>();
-        foreach (var (c, a) in await Task.WhenAll(members.Select(async m => (await records.ReadCellsAsync(m, cancellationToken), await masterStore.AgreementsOfAsync(m, cancellationToken)))))
-        {
-            cells.AddAll(c);
-            agreements.AddRange(a);
-        }
-        var level = data.Institutions.TryGetValue(code, out var own) ? own.Level : InstitutionLevel.Primary;
-        return new AssessedUnit(code, level, cells, agreements);
+        var members = await Task.WhenAll(data.UnitMembers(code).Select(async m =>
+            ((CellSet?)await records.ReadCellsAsync(m, cancellationToken), (IEnumerable<Agreement>?)await masterStore.AgreementsOfAsync(m, cancellationToken))));
+        return AssessedUnit.Of(data, code, members);
     }
 
     /// <summary>Every unit with an institution in the jurisdiction (every unit when null).</summary>
@@ -135,22 +128,18 @@ public sealed class MonitoringEngine(
     {
         var units = await UnitsWithinAsync(within, cancellationToken);
         return new IndicatorReport(new IndicatorScope("supplier", code, master.Master.Companies.GetValueOrDefault(code)?.Name),
-            quarter.ToString(), time.GetUtcNow(), [.. SupplierIndicators(code, units, quarter), await ComplaintRatioAsync(code, quarter, cancellationToken)]);
+            quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForSupplier(code, units, quarter, time.GetUtcNow()), await ComplaintRatioAsync(code, quarter, cancellationToken)]);
     }
-
-    private IReadOnlyList<Indicator> SupplierIndicators(string code, IReadOnlyList<AssessedUnit> units, Quarter quarter) =>
-        Calculator.ForSupplier(code, units, quarter, time.GetUtcNow());
 
     /// <summary>R7: the supplier's timely-resolution ratio of complaints raised in the quarter, with its tier as severity.</summary>
     private async Task<Indicator> ComplaintRatioAsync(string supplier, Quarter quarter, CancellationToken cancellationToken)
     {
         var tiers = complaintOptions.Value.TimelyResolutionTiers;
         var figures = ComplaintFigures.Of(supplier, quarter.ToString(), await complaintFacts.ListAsync(supplier, quarter.ToString(), cancellationToken), tiers);
-        var ordered = tiers.OrderDescending().ToList();
-        var tier = figures.TierBelow is { } below ? ordered.IndexOf(below) : -1;
-        return new Indicator("timelyResolutionRatio", "R7", null, figures.TimelyResolutionRatio, ordered.FirstOrDefault(), tier >= 0, figures.ResolvedInTime, figures.ResolutionDecided)
+        var severity = IndicatorCalculator.TierSeverity(figures.TimelyResolutionRatio, tiers);
+        return new Indicator("timelyResolutionRatio", "R7", null, figures.TimelyResolutionRatio, tiers.Max(), severity is not null, figures.ResolvedInTime, figures.ResolutionDecided)
         {
-            Severity = tier switch { < 0 => null, 0 => IndicatorCalculator.Warning, 1 => IndicatorCalculator.High, _ => IndicatorCalculator.Critical },
+            Severity = severity,
             Detail = "Complaints resolved by the committed date ÷ complaints whose resolution is decided (resolved, or overdue).",
         };
     }
@@ -175,7 +164,7 @@ public sealed class MonitoringEngine(
         var changed = 0;
         foreach (var supplier in data.Companies.Values.Where(c => c.Kind == CompanyKind.Manufacturer))
         {
-            var indicators = SupplierIndicators(supplier.Code, units, quarter).Where(i => i.Batch is null && i.Rule == "R4").ToList();
+            var indicators = Calculator.ForSupplier(supplier.Code, units, quarter, time.GetUtcNow()).Where(i => i.Batch is null && i.Rule == "R4").ToList();
             indicators.Add(await ComplaintRatioAsync(supplier.Code, quarter, cancellationToken));
             changed += await SyncAsync(indicators, supplier.Code, null, quarter, cancellationToken);
         }
@@ -184,12 +173,13 @@ public sealed class MonitoringEngine(
         {
             var within = byCode.Values.Where(u => data.Institutions.TryGetValue(u.Code, out var i) && data.IsWithin(i.Jurisdiction, j.Code)).ToList();
             var gap = Calculator.ForUnits(within, quarter, time.GetUtcNow(), jurisdiction: true).Where(i => i.Rule == "R20").ToList();
-            changed += await SyncAsync(gap, j.Code, j.Code, quarter, cancellationToken, always: ["primaryCareDeliveryGap"]);
+            // R20 needs both levels in the jurisdiction: when it is not computed at all, an earlier alert is cleared.
+            changed += await SyncAsync(gap, j.Code, j.Code, quarter, cancellationToken, clearIfAbsent: [AlertId("R20", "primaryCareDeliveryGap", j.Code, null, quarter)]);
         }
         return changed;
     }
 
-    private async Task<int> SyncAsync(IReadOnlyList<Indicator> indicators, string party, string? jurisdiction, Quarter quarter, CancellationToken cancellationToken, IReadOnlyList<string>? always = null)
+    private async Task<int> SyncAsync(IReadOnlyList<Indicator> indicators, string party, string? jurisdiction, Quarter quarter, CancellationToken cancellationToken, IReadOnlyList<string>? clearIfAbsent = null)
     {
         var now = time.GetUtcNow();
         var data = master.Master;
@@ -223,8 +213,7 @@ public sealed class MonitoringEngine(
                 logger.LogInformation("Monitoring alert {AlertId} {Change}", id, change);
             }
         }
-        // An indicator that is no longer computed at all (its data went away) clears its alert too.
-        foreach (var id in (always ?? []).Select(x => AlertId("R20", x, party, null, quarter)).Where(id => !seen.Contains(id)))
+        foreach (var id in (clearIfAbsent ?? []).Where(id => !seen.Contains(id)))
             if (await alerts.SyncAsync(AlertKinds.Monitoring, id, null, now, cancellationToken) is not null) changed++;
         return changed;
     }
