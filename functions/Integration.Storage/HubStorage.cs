@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -17,18 +18,23 @@ public sealed class HubStorage
     public HubStorage(StorageOptions options, TokenCredential? credential = null)
     {
         Options = options;
+        if (options.MaxConnections < 1) throw new InvalidOperationException("Hub:Storage:MaxConnections is at least 1.");
+        var transport = new HttpClientTransport(new SocketsHttpHandler { MaxConnectionsPerServer = options.MaxConnections, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        var tableOptions = RequestCounter.Counted(new TableClientOptions { Transport = transport }, out tableRequests);
+        var queueOptions = RequestCounter.Counted(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None, Transport = transport }, out queueRequests);
+        var blobOptions = RequestCounter.Counted(new BlobClientOptions { Transport = transport }, out blobRequests);
         if (!string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            Tables = new TableServiceClient(options.ConnectionString);
-            Queues = new QueueServiceClient(options.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
-            Blobs = new BlobServiceClient(options.ConnectionString);
+            Tables = new TableServiceClient(options.ConnectionString, tableOptions);
+            Queues = new QueueServiceClient(options.ConnectionString, queueOptions);
+            Blobs = new BlobServiceClient(options.ConnectionString, blobOptions);
         }
         else if (!string.IsNullOrWhiteSpace(options.AccountName))
         {
             credential ??= new DefaultAzureCredential();
-            Tables = new TableServiceClient(new Uri($"https://{options.AccountName}.table.{options.EndpointSuffix}"), credential);
-            Queues = new QueueServiceClient(new Uri($"https://{options.AccountName}.queue.{options.EndpointSuffix}"), credential, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
-            Blobs = new BlobServiceClient(new Uri($"https://{options.AccountName}.blob.{options.EndpointSuffix}"), credential);
+            Tables = new TableServiceClient(new Uri($"https://{options.AccountName}.table.{options.EndpointSuffix}"), credential, tableOptions);
+            Queues = new QueueServiceClient(new Uri($"https://{options.AccountName}.queue.{options.EndpointSuffix}"), credential, queueOptions);
+            Blobs = new BlobServiceClient(new Uri($"https://{options.AccountName}.blob.{options.EndpointSuffix}"), credential, blobOptions);
         }
         else
         {
@@ -60,6 +66,11 @@ public sealed class HubStorage
     }
 
     public StorageOptions Options { get; }
+
+    private readonly RequestCounter tableRequests, queueRequests, blobRequests;
+
+    /// <summary>The requests this instance sent to storage so far, per service.</summary>
+    public StorageRequestCounts RequestCounts => new(tableRequests.Count, queueRequests.Count, blobRequests.Count);
     public TableServiceClient Tables { get; }
     public QueueServiceClient Queues { get; }
     public BlobServiceClient Blobs { get; }

@@ -55,39 +55,107 @@ public sealed class RecordStore(HubStorage storage)
         var written = new List<IFeedItem>();
         var touched = new HashSet<(string, string)>();
         var skipped = 0;
+        // Read before anything else: the epoch of this feed (what is written is remembered under it) and of the feed
+        // its records refer to (what they refer to is taken from the cache under it).
+        var ownEpoch = bases.ContainsKey(feed) ? await EpochAsync(feed, cancellationToken) : null;
+        var referenced = Referenced(feed);
+        var referencedEpoch = referenced is { } r ? await EpochAsync(r, cancellationToken) : null;
+        var used = new List<(IFeedItem Item, RecordBasis? Basis)>();
         // A hospital's chunks one after the other (they change the same aggregate rows), hospitals side by side.
         var hospitals = items.GroupBy(i => i.Hospital, StringComparer.Ordinal).ToList();
         await Parallel.ForEachAsync(hospitals, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (group, ct) =>
         {
-            var bases = await BasesAsync([.. group], ct);
-            var all = group.Select(i => new Pending(i, ToEntity(i, version, bases.GetValueOrDefault(i.Key)), bases.GetValueOrDefault(i.Key))).ToList();
+            var found = await BasesAsync([.. group], referencedEpoch, ct);
+            var all = group.Select(i => new Pending(i, ToEntity(i, version, found.GetValueOrDefault(i.Key)), found.GetValueOrDefault(i.Key))).ToList();
             var cells = new List<string>();
             foreach (var chunk in Chunk(all, contribute))
             {
                 var result = await ApplyChunkAsync(table, feed, chunk, version, contribute, ct);
                 cells.AddRange(result.Cells);
+                Remember(result.Written, ownEpoch);
                 lock (written)
                 {
                     written.AddRange(result.Written);
+                    used.AddRange(result.Written.Where(i => i is Delivery or Receipt).Select(i => (i, found.GetValueOrDefault(i.Key))));
                     skipped += result.Skipped;
                 }
-                // An item that was there already may have changed what records depending on it count (or a crash may
-                // have stopped that before): brought up to date here. A new item has no dependents yet (intake refuses them).
+                if (result.Existing.Count == 0) continue;
+                // Items that were there already (replaced, or found after a crash): the epoch moves on before their
+                // dependents are looked for (see below), then the dependents are brought up to date; a delivery or
+                // receipt found there is itself checked against what it refers to now.
+                if (bases.ContainsKey(feed)) await BumpEpochAsync(feed, ct);
                 foreach (var item in result.Existing)
-                    cells.AddRange(await RebaseDependentsAsync(item, contribute, ct));
-                // What a record refers to may have changed while it was written (before its index row was there for
-                // the rebase above to find): read again, brought up to date if so.
-                var dependents = result.Written.Where(i => i is Delivery or Receipt).ToList();
-                if (dependents.Count > 0)
                 {
-                    var now = await BasesAsync(dependents, ct);
-                    foreach (var item in dependents.Where(i => now.GetValueOrDefault(i.Key) != bases.GetValueOrDefault(i.Key)))
-                        cells.AddRange(await RebaseAsync(table, feed, item.Hospital, item.Key, contribute, ct));
+                    cells.AddRange(await RebaseDependentsAsync(item, contribute, ct));
+                    if (item is Delivery or Receipt) cells.AddRange(await RebaseAsync(table, feed, item.Hospital, item.Key, contribute, ct));
                 }
             }
             lock (written) touched.UnionWith(cells.Select(c => (group.Key, c)));
         });
+        // What a record refers to may have been replaced while it was written, and its replacer looked for dependents
+        // before this record's index row was there. The replacer moves the epoch on in between, so an unchanged epoch
+        // proves nothing was missed; otherwise each record is read again and brought up to date if it must be.
+        if (referenced is { } target && used.Count > 0 && await EpochAsync(target, cancellationToken) != referencedEpoch)
+        {
+            foreach (var group in used.GroupBy(u => u.Item.Hospital, StringComparer.Ordinal))
+            {
+                var now = await BasesAsync([.. group.Select(u => u.Item)], epoch: null, cancellationToken);
+                foreach (var (item, basis) in group.Where(u => now.GetValueOrDefault(u.Item.Key) != u.Basis))
+                    touched.UnionWith((await RebaseAsync(table, feed, item.Hospital, item.Key, contribute, cancellationToken)).Select(c => (item.Hospital, c)));
+            }
+        }
         return new ApplyResult(written, skipped, touched);
+    }
+
+    /// <summary>The feed whose records a feed's records refer to: deliveries to order lines, receipts to deliveries.</summary>
+    private static FeedKind? Referenced(FeedKind feed) => feed switch
+    {
+        FeedKind.Deliveries => FeedKind.Orders,
+        FeedKind.Receipts => FeedKind.Deliveries,
+        _ => null,
+    };
+
+    /// <summary>
+    /// What records refer to, per referenced feed, as this instance wrote or read it (see <see cref="BasisCache"/>).
+    /// </summary>
+    private readonly Dictionary<FeedKind, BasisCache> bases = new() { [FeedKind.Orders] = new(), [FeedKind.Deliveries] = new() };
+
+    /// <summary>
+    /// Each referenced feed's table has one <em>basis epoch</em> row, given a new value whenever a record there is
+    /// replaced (or found there again), after the replacement and before its dependents are looked for.
+    /// </summary>
+    private const string EpochPartition = "~basis";
+
+    private const string EpochRow = "epoch";
+
+    private async Task<string> EpochAsync(FeedKind feed, CancellationToken ct)
+    {
+        var row = await storage.Feeds[feed].GetEntityIfExistsAsync<TableEntity>(EpochPartition, EpochRow, ["Epoch"], ct);
+        var epoch = row.HasValue ? row.Value!.GetString("Epoch") ?? "" : "";
+        bases[feed].Observe(epoch);
+        return epoch;
+    }
+
+    private Task BumpEpochAsync(FeedKind feed, CancellationToken ct) =>
+        storage.Feeds[feed].UpsertEntityAsync(new TableEntity(EpochPartition, EpochRow) { ["Epoch"] = Guid.NewGuid().ToString("N") }, TableUpdateMode.Replace, ct);
+
+    private static string CacheKey(string hospital, string key) => $"{hospital}|{key}";
+
+    /// <summary>What a delivery takes from its order line, or a receipt from its delivery (see <see cref="RecordBasis"/>).</summary>
+    private static RecordBasis? BasisFrom(IFeedItem referenced) => referenced switch
+    {
+        OrderLine o => new RecordBasis(o.OrderedAt, null, null),
+        Delivery d => new RecordBasis(d.DeliveredAt, d.Product, d.Quantity),
+        _ => null,
+    };
+
+    /// <summary>Notes order lines and deliveries just written, under the epoch read before they were.</summary>
+    private void Remember(IEnumerable<IFeedItem> written, string? epochBefore)
+    {
+        if (epochBefore is null) return;
+        foreach (var item in written)
+            if (BasisFrom(item) is { } basis)
+                bases[item is OrderLine ? FeedKind.Orders : FeedKind.Deliveries].Add(CacheKey(item.Hospital, item.Key), basis, epochBefore);
     }
 
     private sealed record Pending(IFeedItem Item, TableEntity Entity, RecordBasis? Basis);
@@ -197,7 +265,7 @@ public sealed class RecordStore(HubStorage storage)
             if (!row.HasValue) return [];
             var item = ReadItem(feed, row.Value!);
             var before = BasisOf(row.Value!);
-            var after = (await BasesAsync([item], ct)).GetValueOrDefault(item.Key);
+            var after = (await BasesAsync([item], epoch: null, ct)).GetValueOrDefault(item.Key);
             if (before == after) return [];
             var delta = Contributions.Delta(contribute(item, before), contribute(item, after)).ToList();
             var entity = new TableEntity(hospital, key) { ["BasisAt"] = after?.At, ["BasisProduct"] = after?.Product, ["BasisQty"] = after?.Quantity?.ToString(CultureInfo.InvariantCulture) };
@@ -275,27 +343,39 @@ public sealed class RecordStore(HubStorage storage)
         return (actions, after);
     }
 
-    /// <summary>What deliveries and receipts refer to, read from the records as they are now (see <see cref="RecordBasis"/>).</summary>
-    private async Task<Dictionary<string, RecordBasis>> BasesAsync(IReadOnlyList<IFeedItem> items, CancellationToken ct)
+    /// <summary>
+    /// What deliveries and receipts refer to (see <see cref="RecordBasis"/>): with an <paramref name="epoch"/>, from the
+    /// cache when known under it (what is read is added); without, read from the records as they are now.
+    /// </summary>
+    private async Task<Dictionary<string, RecordBasis>> BasesAsync(IReadOnlyList<IFeedItem> items, string? epoch, CancellationToken ct)
     {
-        var found = await Task.WhenAll(items.Select(async item => (item.Key, Basis: item switch
+        var found = await Task.WhenAll(items.Select(async item =>
         {
-            Delivery d => await OrderLineBasisAsync(d.Hospital, d.OrderId, d.LineNo, ct),
-            Receipt r => await DeliveryBasisAsync(r.Hospital, r.DeliveryId, ct),
-            _ => null,
-        })));
+            var (feed, key) = item switch
+            {
+                Delivery d => (FeedKind.Orders, FeedKeys.OrderLine(d.OrderId, d.LineNo)),
+                Receipt r => (FeedKind.Deliveries, FeedKeys.Delivery(r.DeliveryId)),
+                _ => (default(FeedKind?), ""),
+            };
+            if (feed is not { } referenced) return (item.Key, Basis: (RecordBasis?)null);
+            var cache = bases[referenced];
+            if (epoch is not null && cache.TryGet(CacheKey(item.Hospital, key), epoch, out var known)) return (item.Key, Basis: (RecordBasis?)known);
+            var basis = referenced == FeedKind.Orders ? await OrderLineBasisAsync(item.Hospital, key, ct) : await DeliveryBasisAsync(item.Hospital, key, ct);
+            if (epoch is not null && basis is not null) cache.Add(CacheKey(item.Hospital, key), basis, epoch);
+            return (item.Key, Basis: basis);
+        }));
         return found.Where(f => f.Basis is not null).ToDictionary(f => f.Key, f => f.Basis!, StringComparer.Ordinal);
     }
 
-    private async Task<RecordBasis?> OrderLineBasisAsync(string hospital, string orderId, int lineNo, CancellationToken ct)
+    private async Task<RecordBasis?> OrderLineBasisAsync(string hospital, string key, CancellationToken ct)
     {
-        var row = await storage.Feeds[FeedKind.Orders].GetEntityIfExistsAsync<TableEntity>(hospital, FeedKeys.OrderLine(orderId, lineNo), ["OrderedAt"], ct);
+        var row = await storage.Feeds[FeedKind.Orders].GetEntityIfExistsAsync<TableEntity>(hospital, key, ["OrderedAt"], ct);
         return row.HasValue ? new RecordBasis(row.Value!.GetDateTimeOffset("OrderedAt"), null, null) : null;
     }
 
-    private async Task<RecordBasis?> DeliveryBasisAsync(string hospital, string deliveryId, CancellationToken ct)
+    private async Task<RecordBasis?> DeliveryBasisAsync(string hospital, string key, CancellationToken ct)
     {
-        var row = await storage.Feeds[FeedKind.Deliveries].GetEntityIfExistsAsync<TableEntity>(hospital, FeedKeys.Delivery(deliveryId), ["Product", "Qty", "DeliveredAt"], ct);
+        var row = await storage.Feeds[FeedKind.Deliveries].GetEntityIfExistsAsync<TableEntity>(hospital, key, ["Product", "Qty", "DeliveredAt"], ct);
         return row.HasValue
             ? new RecordBasis(row.Value!.GetDateTimeOffset("DeliveredAt"), row.Value.GetString("Product"), decimal.Parse(row.Value.GetString("Qty"), CultureInfo.InvariantCulture))
             : null;

@@ -23,6 +23,14 @@ public sealed class StorageOptions
     /// Lower-case letters and digits. Default empty.
     /// </summary>
     public string Prefix { get; set; } = "";
+
+    /// <summary>
+    /// At most this many connections to each storage endpoint (table, queue, blob); requests beyond wait for one.
+    /// Default 64. Without a bound, a burst of point reads opened thousands of connections at once, overflowed the
+    /// endpoint's accept queue, and the refused connections waited out TCP's retransmission back-off (seconds to
+    /// minutes) with both ends idle.
+    /// </summary>
+    public int MaxConnections { get; set; } = 64;
 }
 
 /// <summary>Names of the queues the functions listen on. Bound from <c>Hub:Queues</c>; function.json refers to them as %Hub:Queues:...%.</summary>

@@ -155,7 +155,7 @@ async Task<int> Bench()
     // as the tables and the running aggregates fill up (it should stay flat).
     var days = int.Parse(options.Get("days", "1"), CultureInfo.InvariantCulture);
     var last = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(-3);
-    JsonNode operations = new JsonObject();
+    var operations = await feeds.OperationsAsync(CancellationToken.None);
     var records = 0;
     var total = TimeSpan.Zero;
     string Rate(int n, TimeSpan t) => $"{n / t.TotalSeconds:N0} records/s";
@@ -167,6 +167,7 @@ async Task<int> Bench()
         var deliveryRequests = ProvinceFeeds.DeliveryRequests(deliveries).ToList();
         Console.WriteLine($"Working day {day:yyyy-MM-dd}: {orders.Count} order lines in {orderRequests.Count} requests, {deliveries.Count} delivery lines in {deliveryRequests.Count} requests");
 
+        var before = operations;
         watch.Restart();
         await feeds.SendAllAsync(orderRequests, parallel, CancellationToken.None);
         var ordersAccepted = watch.Elapsed;
@@ -181,6 +182,9 @@ async Task<int> Bench()
         Console.WriteLine($"  orders:     {orders.Count,8:N0} accepted in {ordersAccepted.TotalSeconds,6:F1} s ({Rate(orders.Count, ordersAccepted)}), in tables after {ordersDone.TotalSeconds,6:F1} s ({Rate(orders.Count, ordersDone)})");
         Console.WriteLine($"  deliveries: {deliveries.Count,8:N0} accepted in {(deliveriesAccepted - ordersDone).TotalSeconds,6:F1} s ({Rate(deliveries.Count, deliveriesAccepted - ordersDone)}), in tables after {(elapsed - ordersDone).TotalSeconds,6:F1} s ({Rate(deliveries.Count, elapsed - ordersDone)})");
         Console.WriteLine($"  day:        {orders.Count + deliveries.Count,8:N0} records in {elapsed.TotalSeconds:F1} s = {Rate(orders.Count + deliveries.Count, elapsed)}");
+        // The hub's own cost per record, whatever the storage's speed: CPU time and requests sent to each service.
+        double Per(string path) => (Figure(operations, path) - Figure(before, path)) / (orders.Count + deliveries.Count);
+        Console.WriteLine($"  per record: hub CPU {1000 * Per("memory.cpuSeconds"):F2} ms; storage requests: table {Per("storageRequests.table"):F3}, queue {Per("storageRequests.queue"):F3}, blob {Per("storageRequests.blob"):F3}");
     }
     Console.WriteLine($"end to end: {records,8:N0} records in {total.TotalSeconds:F1} s = {Rate(records, total)}");
     var memory = operations["memory"];
@@ -188,6 +192,8 @@ async Task<int> Bench()
     Console.WriteLine($"load tool:  peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F0} MiB");
     return 0;
 }
+
+static double Figure(JsonNode node, string path) => path.Split('.').Aggregate(node, (n, part) => n[part]!).GetValue<double>();
 
 // The complaint-desk benchmark: raise --count complaints whose reply deadlines all fall at the same instant (the hub
 // runs on a clock shifted to just before the end of a working day, with same-day replies), then wait until every

@@ -88,8 +88,7 @@ public sealed class ProvinceFeeds(HttpClient http, SyntheticProvince province, P
         var empty = 0;
         while (true)
         {
-            using var response = await admin.GetAsync("/api/v1/admin/operations", cancellationToken);
-            var operations = JsonNode.Parse(await EnsureAsync(response, HttpStatusCode.OK, "operations"))!;
+            var operations = await OperationsAsync(cancellationToken);
             var waiting = operations["queues"]!.AsArray().Where(q => q!["function"]!.GetValue<string>() == "ProcessIngest").Sum(q => q!["messages"]!.GetValue<long>());
             var poison = operations["queues"]!.AsArray().Sum(q => q!["poison"]!.GetValue<long>());
             if (poison > 0) throw new InvalidOperationException($"{poison} message(s) went to a poison queue; see the hub's log.");
@@ -98,6 +97,13 @@ public sealed class ProvinceFeeds(HttpClient http, SyntheticProvince province, P
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"{waiting} message(s) still waiting after {timeout}.");
             await Task.Delay(200, cancellationToken);
         }
+    }
+
+    /// <summary>The hub's operations figures (queues, memory and CPU, storage requests).</summary>
+    public async Task<JsonNode> OperationsAsync(CancellationToken cancellationToken)
+    {
+        using var response = await admin.GetAsync("/api/v1/admin/operations", cancellationToken);
+        return JsonNode.Parse(await EnsureAsync(response, HttpStatusCode.OK, "operations"))!;
     }
 
     public static async Task<string> EnsureAsync(HttpResponseMessage response, HttpStatusCode expected, string what)

@@ -5,6 +5,7 @@ using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
 using Integration.Functions.Telemetry;
+using Integration.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions;
@@ -29,14 +30,14 @@ public static class Admin
                 .WithProblems();
         }
 
-        admin.MapGet("/operations", async (HttpContext context, QueueInspector inspector, MasterDataCache master, HubMetrics metrics, IOptions<ProcessingOptions> processing) =>
+        admin.MapGet("/operations", async (HttpContext context, QueueInspector inspector, MasterDataCache master, HubMetrics metrics, IOptions<ProcessingOptions> processing, HubStorage storage) =>
             {
                 if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre sees the hub's operations.");
                 var depths = await inspector.DepthsAsync(context.RequestAborted);
                 var (fired, p50, p99, max) = metrics.TimerLateness();
                 return TypedResults.Ok(new Contracts.OperationsResponse(processing.Value.InstanceId, master.IsLoaded,
                     [.. depths.Select(d => new Contracts.QueueStatus(d.Queue, d.Function, d.Messages, d.Poison))], Contracts.MemoryStatus.Now(),
-                    new Contracts.TimerStatus(fired, p50, p99, max)));
+                    new Contracts.TimerStatus(fired, p50, p99, max), storage.RequestCounts));
             })
             .WithName("GetOperations")
             .WithSummary("Queue depths and poison counts (role province)")

@@ -43,7 +43,7 @@ public static class Contracts
 
     public sealed record QueueStatus(string Queue, string Function, long Messages, long Poison);
 
-    public sealed record OperationsResponse(string Instance, bool MasterDataLoaded, IReadOnlyList<QueueStatus> Queues, MemoryStatus Memory, TimerStatus Timers);
+    public sealed record OperationsResponse(string Instance, bool MasterDataLoaded, IReadOnlyList<QueueStatus> Queues, MemoryStatus Memory, TimerStatus Timers, Integration.Storage.StorageRequestCounts StorageRequests);
 
     /// <summary>Orchestration timers fired by this instance and how late (seconds after due): the last 100,000 at most.</summary>
     public sealed record TimerStatus(int Fired, double LatenessP50Seconds, double LatenessP99Seconds, double LatenessMaxSeconds);

@@ -7,7 +7,7 @@ namespace Integration.Tests.Monitoring;
 
 /// <summary>
 /// The property behind the running aggregates: whatever feeds arrive, in whatever order, processed concurrently, with
-/// re-sent items (new versions), duplicate deliveries of a request and older versions arriving after newer ones, the
+/// re-sent items (new versions), by several hub instances, duplicate deliveries of a request and older versions arriving after newer ones, the
 /// aggregates kept incrementally on Azurite equal those rebuilt from the requests (<see cref="Recomputation"/>).
 /// Random feeds from several seeds; a failure names its seed.
 /// </summary>
@@ -38,16 +38,18 @@ public sealed class IncrementalVersusFullTests(HubFixture fixture)
     {
         var storage = new HubStorage(new StorageOptions { ConnectionString = fixture.Azurite.ConnectionString, Prefix = $"p{seed}x" + Guid.NewGuid().ToString("N")[..8] });
         await storage.EnsureCreatedAsync([], default);
-        var records = new RecordStore(storage);
+        // Three hub instances, each with its own caches of what records refer to, sharing the storage.
+        var instances = Enumerable.Range(0, 3).Select(_ => new RecordStore(storage)).ToArray();
+        var records = instances[0];
         var random = new Random(seed);
         var rounds = Generate(random);
 
         foreach (var round in rounds)
         {
             // Within a round: any order, four at a time, a few requests processed twice (a message delivered again).
-            var work = round.Concat(round.Where(_ => random.Next(5) == 0)).OrderBy(_ => random.Next()).ToList();
+            var work = round.Concat(round.Where(_ => random.Next(5) == 0)).OrderBy(_ => random.Next()).Select(r => (Request: r, By: instances[random.Next(instances.Length)])).ToList();
             await Parallel.ForEachAsync(work, new ParallelOptions { MaxDegreeOfParallelism = 4 },
-                async (r, ct) => await records.ApplyAsync(r.Feed, r.Items, r.Version, Contribute, ct));
+                async (w, ct) => await w.By.ApplyAsync(w.Request.Feed, w.Request.Items, w.Request.Version, Contribute, ct));
         }
 
         var full = new Recomputation(Master, Options);
