@@ -3,6 +3,7 @@ using System.Text;
 using System.Threading.RateLimiting;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Feeds;
 using Integration.Domain.Calendar;
 using Integration.Functions.Api;
@@ -78,6 +79,14 @@ public static class HubServices
         services.AddSingleton<RawArchive>();
         services.AddSingleton<RecordStore>();
         services.AddSingleton<AlertStore>();
+        services.AddSingleton<SubscriptionStore>();
+        services.AddSingleton<AlertDeliveryStore>();
+        services.AddOptions<DeliveryOptions>().BindConfiguration("Hub:Alerts:Delivery")
+            .Configure(o => o.AllowHttp |= builder.Environment.IsDevelopment())
+            .Validate(o => !o.Problems().Any(), "Hub:Alerts:Delivery has invalid settings (see DeliveryOptions.Problems).")
+            .ValidateOnStart();
+        services.AddSingleton<Outbound.AlertSender>();
+        services.AddSingleton(sp => new Outbound.AlertTopic(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<Idempotency>();
         services.AddSingleton<FeedReferences>();
         services.AddSingleton<FeedIntake>();
@@ -137,6 +146,7 @@ public static class HubServices
         app.MapAdmin();
         app.MapRequests();
         app.MapAlerts();
+        app.MapSubscriptions();
         app.MapComplaints();
         app.MapIndicators();
         app.MapHealth();

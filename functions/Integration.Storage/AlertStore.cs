@@ -29,7 +29,13 @@ public sealed record Alert(string Id, string Kind, string Severity, string Title
 
     /// <summary>When the figures last changed.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
+
+    /// <summary>The offices that took the alert in hand, first first (kept while the alert holds; a new occurrence starts without).</summary>
+    public IReadOnlyList<Acknowledgement>? Acknowledgements { get; init; }
 }
+
+/// <summary>An office (its partner and entity) saying it handles an alert, when, with an optional note.</summary>
+public sealed record Acknowledgement(string PartnerId, string EntityCode, DateTimeOffset At, string? Note);
 
 public static class AlertKinds
 {
@@ -41,6 +47,8 @@ public static class AlertKinds
 
     /// <summary>The monitoring engine's breaches of R1, R3, R4, R8-R20 and R23, per party, batch and quarter.</summary>
     public const string Monitoring = "monitoring";
+
+    public static readonly IReadOnlyList<string> All = [Operator, Complaint, Monitoring];
 }
 
 public static class AlertStatus
@@ -48,24 +56,65 @@ public static class AlertStatus
     public const string Active = "active", Cleared = "cleared";
 }
 
-/// <summary>Alerts by kind, one row per alert id (insert-if-absent).</summary>
+/// <summary>A change of an alert waiting to be sent to its subscribers: the alert as it became, and how (raised, updated, cleared).</summary>
+public sealed record AlertEvent(string EventId, string Change, Alert Alert, DateTimeOffset At);
+
+/// <summary>
+/// Alerts by kind, one row per alert id (insert-if-absent). Every change of an alert writes, in the same transaction,
+/// an event row beside it (the outbox, rows <c>~out|...</c>), which stays until it has been fanned out to the
+/// subscribers: no change is lost to a crash, and none is sent that did not happen.
+/// </summary>
 public sealed class AlertStore(HubStorage storage)
 {
+    private const string OutboxPrefix = "~out|";
+
     /// <summary>Stores the alert unless one with its id exists; true when it is new.</summary>
     public async Task<bool> RaiseAsync(Alert alert, CancellationToken cancellationToken)
     {
         try
         {
-            await storage.Alerts.AddEntityAsync(new TableEntity(alert.Kind, RowKey(alert.Id))
-            {
-                ["Data"] = HubJson.Serialize(alert),
-                ["RaisedAt"] = alert.RaisedAt,
-            }, cancellationToken);
+            await TableBatch.SubmitAsync(storage.Alerts, [
+                new TableTransactionAction(TableTransactionActionType.Add, Row(alert)),
+                new TableTransactionAction(TableTransactionActionType.Add, Outbox("raised", alert, alert.RaisedAt)),
+            ], cancellationToken);
             return true;
         }
-        catch (RequestFailedException e) when (e.Status == 409)
+        catch (TableTransactionFailedException e) when (e.Status == 409)
         {
             return false;
+        }
+    }
+
+    private static TableEntity Row(Alert alert) => new(alert.Kind, RowKey(alert.Id)) { ["Data"] = HubJson.Serialize(alert), ["RaisedAt"] = alert.RaisedAt };
+
+    private static TableEntity Outbox(string change, Alert alert, DateTimeOffset at)
+    {
+        var eventId = $"{alert.Id}@{at.UtcTicks}";
+        return new TableEntity(alert.Kind, OutboxPrefix + RowKey(eventId)) { ["Data"] = HubJson.Serialize(new AlertEvent(eventId, change, alert, at)) };
+    }
+
+    /// <summary>The changes of alerts of a kind not fanned out yet, oldest first.</summary>
+    public async Task<IReadOnlyList<AlertEvent>> PendingEventsAsync(string kind, int max, CancellationToken cancellationToken)
+    {
+        var list = new List<AlertEvent>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {kind} and RowKey ge {OutboxPrefix} and RowKey lt {"~out}"}");
+        await foreach (var e in storage.Alerts.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(max, 1000), select: ["Data"], cancellationToken: cancellationToken))
+        {
+            list.Add(HubJson.Deserialize<AlertEvent>(e.GetString("Data")));
+            if (list.Count >= max) break;
+        }
+        return [.. list.OrderBy(e => e.At)];
+    }
+
+    /// <summary>Removes an event once it has been fanned out.</summary>
+    public async Task CompleteEventAsync(AlertEvent e, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Alerts.DeleteEntityAsync(e.Alert.Kind, OutboxPrefix + RowKey(e.EventId), ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException x) when (x.Status == 404)
+        {
         }
     }
 
@@ -90,21 +139,64 @@ public sealed class AlertStore(HubStorage storage)
             else if (!active)
                 (next, change) = (alert with { Status = AlertStatus.Active, RaisedAt = now, ClearedAt = null, UpdatedAt = now }, "raised");
             else if (current.Detail != alert.Detail || current.Severity != alert.Severity || !SameFacts(current.Facts, alert.Facts))
-                (next, change) = (alert with { Status = AlertStatus.Active, RaisedAt = current.RaisedAt, UpdatedAt = now }, "updated");
+                (next, change) = (alert with { Status = AlertStatus.Active, RaisedAt = current.RaisedAt, UpdatedAt = now, Acknowledgements = current.Acknowledgements }, "updated");
             else
                 (next, change) = (null, null);
             if (next is null) return null;
-            var entity = new TableEntity(kind, RowKey(id)) { ["Data"] = HubJson.Serialize(next), ["RaisedAt"] = next.RaisedAt };
             try
             {
-                if (row.HasValue) await storage.Alerts.UpdateEntityAsync(entity, row.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
-                else await storage.Alerts.AddEntityAsync(entity, cancellationToken);
+                await TableBatch.SubmitAsync(storage.Alerts, [
+                    row.HasValue
+                        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.Value!.ETag)
+                        : new TableTransactionAction(TableTransactionActionType.Add, Row(next)),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(change!, next, now)),
+                ], cancellationToken);
                 return change;
             }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
             {
             }
         }
+    }
+
+    /// <summary>
+    /// Records that an office handles the alert (once per partner; again changes nothing) and tells the subscribers
+    /// (an <c>acknowledged</c> event). Null when there is no such alert.
+    /// </summary>
+    public async Task<Alert?> AcknowledgeAsync(string id, Acknowledgement acknowledgement, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await FindRowAsync(id, cancellationToken) is not { } row) return null;
+            var current = HubJson.Deserialize<Alert>(row.GetString("Data"));
+            if (current.Acknowledgements?.Any(a => a.PartnerId == acknowledgement.PartnerId) == true) return current;
+            var next = current with { Acknowledgements = [.. current.Acknowledgements ?? [], acknowledgement] };
+            try
+            {
+                await TableBatch.SubmitAsync(storage.Alerts, [
+                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.ETag),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox("acknowledged", next, acknowledgement.At)),
+                ], cancellationToken);
+                return next;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            {
+            }
+        }
+    }
+
+    /// <summary>One alert by id, whatever its kind; null when there is none.</summary>
+    public async Task<Alert?> GetAsync(string id, CancellationToken cancellationToken) =>
+        await FindRowAsync(id, cancellationToken) is { } row ? HubJson.Deserialize<Alert>(row.GetString("Data")) : null;
+
+    private async Task<TableEntity?> FindRowAsync(string id, CancellationToken cancellationToken)
+    {
+        foreach (var kind in AlertKinds.All)
+        {
+            var row = await storage.Alerts.GetEntityIfExistsAsync<TableEntity>(kind, RowKey(id), cancellationToken: cancellationToken);
+            if (row.HasValue) return row.Value;
+        }
+        return null;
     }
 
     private static bool SameFacts(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
@@ -115,14 +207,15 @@ public sealed class AlertStore(HubStorage storage)
     public async Task<IReadOnlyList<Alert>> ListAsync(string? kind, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var list = new List<Alert>();
+        // Alerts only: the outbox rows sort after them.
         var filter = (kind, since) switch
         {
-            (null, null) => "",
-            (null, { } s) => TableClient.CreateQueryFilter($"RaisedAt ge {s}"),
-            ({ } k, null) => TableClient.CreateQueryFilter($"PartitionKey eq {k}"),
-            ({ } k, { } s) => TableClient.CreateQueryFilter($"PartitionKey eq {k} and RaisedAt ge {s}"),
+            (null, null) => TableClient.CreateQueryFilter($"RowKey lt {"~"}"),
+            (null, { } s) => TableClient.CreateQueryFilter($"RowKey lt {"~"} and RaisedAt ge {s}"),
+            ({ } k, null) => TableClient.CreateQueryFilter($"PartitionKey eq {k} and RowKey lt {"~"}"),
+            ({ } k, { } s) => TableClient.CreateQueryFilter($"PartitionKey eq {k} and RowKey lt {"~"} and RaisedAt ge {s}"),
         };
-        await foreach (var e in storage.Alerts.QueryAsync<TableEntity>(filter.Length == 0 ? null : filter, select: ["Data"], cancellationToken: cancellationToken))
+        await foreach (var e in storage.Alerts.QueryAsync<TableEntity>(filter, select: ["Data"], cancellationToken: cancellationToken))
             list.Add(HubJson.Deserialize<Alert>(e.GetString("Data")));
         return [.. list.OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id, StringComparer.Ordinal)];
     }

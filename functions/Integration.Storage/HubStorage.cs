@@ -56,6 +56,8 @@ public sealed class HubStorage
             [FeedKind.Payments] = Table("payments"),
         };
         Alerts = Table("alerts");
+        Subscriptions = Table("subscriptions");
+        AlertDeliveries = Table("alertdeliveries");
         Complaints = Table("complaints");
         ComplaintFacts = Table("complaintfacts");
         Orchestrations = Table("orchestrations");
@@ -86,6 +88,12 @@ public sealed class HubStorage
     public IReadOnlyDictionary<FeedKind, TableClient> Feeds { get; }
     public TableClient Alerts { get; }
 
+    /// <summary>Partners' webhook endpoints for alerts.</summary>
+    public TableClient Subscriptions { get; }
+
+    /// <summary>Each alert event's delivery to each subscriber: status, attempts, dead letters.</summary>
+    public TableClient AlertDeliveries { get; }
+
     /// <summary>Complaint instances: a partition per complaint (state, event markers, outbox).</summary>
     public TableClient Complaints { get; }
 
@@ -108,7 +116,7 @@ public sealed class HubStorage
     public BlobContainerClient State { get; }
 
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
     public IEnumerable<BlobContainerClient> AllContainers => [Raw, State];

@@ -41,4 +41,7 @@ public sealed class QueueOptions
 
     /// <summary>Orchestration timers (delayed messages). Default <c>timers</c>.</summary>
     public string Timers { get; set; } = "timers";
+
+    /// <summary>Alert events on their way to subscribers' endpoints, one message per attempt. Default <c>alertdeliveries</c>.</summary>
+    public string AlertDeliveries { get; set; } = "alertdeliveries";
 }

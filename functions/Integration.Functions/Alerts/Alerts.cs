@@ -11,7 +11,7 @@ namespace Integration.Functions;
 /// The province sees everything (the operators' alerts too); a city or county office what lies in its jurisdiction;
 /// a hospital or company what is addressed to it.
 /// </summary>
-[HttpTrigger("v1/alerts", "get")]
+[HttpTrigger("v1/alerts/{*path}", "get", "post")]
 public static class Alerts
 {
     public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
@@ -21,15 +21,8 @@ public static class Alerts
                 var partner = Caller.Of(context).Partner;
                 var take = Math.Clamp(limit ?? 100, 1, 1000);
                 var data = master.Master;
-                bool InScope(Alert a) => partner.Role switch
-                {
-                    PartnerRole.Province => true,
-                    PartnerRole.City or PartnerRole.County => a.Kind != AlertKinds.Operator && a.Jurisdiction is { } j && data.IsWithin(j, partner.EntityCode),
-                    PartnerRole.Hospital => a.Party is { } p && data.MaySubmitFor(partner.EntityCode, p),
-                    _ => a.Party == partner.EntityCode,
-                };
                 var list = (await alerts.ListAsync(null, since, context.RequestAborted))
-                    .Where(InScope)
+                    .Where(a => Sees(partner, a, data))
                     .Where(a => jurisdiction is null || (a.Jurisdiction is { } j && data.IsWithin(j, jurisdiction)))
                     .Where(a => rule is null || a.Rule == rule)
                     .ToList();
@@ -40,8 +33,73 @@ public static class Alerts
             .WithSummary("Alerts in the caller's scope, newest first")
             .Produces<AlertPage>()
             .WithProblems();
+
+        app.MapGet("/api/v1/alerts/{id}", async (HttpContext context, string id, AlertStore alerts, AlertDeliveryStore deliveries, SubscriptionStore subscriptions, MasterDataCache master) =>
+            {
+                var partner = Caller.Of(context).Partner;
+                if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Sees(partner, alert, master.Master)) return AlertNotFound(id);
+                var own = partner.Role == PartnerRole.Province ? null : (await subscriptions.ListAsync(context.RequestAborted)).Where(s => s.Owner == partner.PartnerId).Select(s => s.Id).ToHashSet();
+                var sent = (await deliveries.ListAsync(null, null, alert.Id, context.RequestAborted))
+                    .Where(d => own is null || own.Contains(d.Subscription))
+                    .OrderBy(d => d.Subscription, StringComparer.Ordinal).ThenBy(d => d.FirstAttemptAt)
+                    .Select(Subscriptions.AlertDeliveryView.Of).ToList();
+                return TypedResults.Ok(new AlertDetail(alert, sent));
+            })
+            .WithName("GetAlert")
+            .WithTags("Alerts")
+            .WithSummary("One alert in the caller's scope, with who acknowledged it and how its events went to the caller's subscriptions (the province: all)")
+            .Produces<AlertDetail>()
+            .WithProblems();
+
+        app.MapPost("/api/v1/alerts/{id}/acknowledge", async (HttpContext context, string id, AlertStore alerts, MasterDataCache master, TimeProvider time) =>
+            {
+                var caller = Caller.Of(context);
+                var partner = caller.Partner;
+                if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Sees(partner, alert, master.Master)) return AlertNotFound(id);
+                if (partner.Role is not (PartnerRole.Province or PartnerRole.City or PartnerRole.County))
+                    return ProblemResponses.Forbidden("Alerts are acknowledged by the offices that handle them (province, city, county).");
+                string? note = null;
+                if (caller.Body.Length > 0)
+                {
+                    try
+                    {
+                        note = System.Text.Json.JsonDocument.Parse(caller.Body).RootElement.TryGetProperty("note", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? n.GetString() : null;
+                    }
+                    catch (System.Text.Json.JsonException)
+                    {
+                        return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", "The body is not valid JSON.", [new Domain.Problem(null, "", "json", "The body is not valid JSON.")]);
+                    }
+                }
+                if (note is { Length: > 500 })
+                    return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", "'note' is at most 500 characters.", [new Domain.Problem(null, "/note", "length", "'note' is at most 500 characters.")]);
+                var acknowledged = await alerts.AcknowledgeAsync(id, new Acknowledgement(partner.PartnerId, partner.EntityCode, time.GetUtcNow(), note), context.RequestAborted);
+                return acknowledged is null ? AlertNotFound(id) : TypedResults.Ok(acknowledged);
+            })
+            .WithName("AcknowledgeAlert")
+            .WithTags("Alerts")
+            .WithSummary("An office takes an alert in hand (once per partner; the subscribers are told)")
+            .Produces<Alert>()
+            .WithProblems();
         return app;
     }
 
+    private static IResult AlertNotFound(string id) => ProblemResponses.Of(StatusCodes.Status404NotFound, "Not found", $"No alert '{id}' in your scope.");
+
+    /// <summary>An alert with the deliveries of its events to the caller's subscriptions.</summary>
+    public sealed record AlertDetail(Alert Alert, IReadOnlyList<Subscriptions.AlertDeliveryView> Deliveries);
+
     public sealed record AlertPage(IReadOnlyList<Alert> Items, bool More);
+
+    /// <summary>
+    /// Whether a partner may see an alert (listed, or delivered to its endpoints): the province everything (the
+    /// operators' alerts too), a city or county office what lies in its jurisdiction, a hospital what is about it (or a
+    /// member of the alliance it stands for), a company what is addressed to it.
+    /// </summary>
+    public static bool Sees(Partner partner, Alert a, MasterData data) => partner.Role switch
+    {
+        PartnerRole.Province => true,
+        PartnerRole.City or PartnerRole.County => a.Kind != AlertKinds.Operator && a.Jurisdiction is { } j && data.IsWithin(j, partner.EntityCode),
+        PartnerRole.Hospital => a.Party is { } p && data.MaySubmitFor(partner.EntityCode, p),
+        _ => a.Party == partner.EntityCode,
+    };
 }

@@ -28,6 +28,7 @@ public sealed class World : IAsyncDisposable
             ["Hub__Storage__Prefix"] = Prefix,
             ["Hub__Queues__Ingest"] = Queue,
             ["Hub__Queues__Timers"] = Prefix + "-timers",
+            ["Hub__Queues__AlertDeliveries"] = Prefix + "-alerts",
             ["Hub__Admin__PartnerId"] = AdminId,
             ["Hub__Admin__Secret"] = AdminSecret,
             ["Hub__Processing__MessageLease"] = "00:00:06",

@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Integration.Domain;
+using Integration.Domain.Alerts;
+using Integration.Domain.Security;
+using Integration.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions.Outbound;
+
+/// <summary>
+/// Sends alert events to subscribers' endpoints: a CloudEvents 1.0 JSON body, signed as the partner API signs
+/// (<c>webhook-id</c>, <c>webhook-timestamp</c>, <c>webhook-signature</c> with the subscription's secret), each attempt
+/// bounded by <see cref="DeliveryOptions.AttemptTimeout"/>, redirects not followed. A slow or dead endpoint holds few
+/// workers: a few attempts open per endpoint at most, and one that just failed is left alone for a while; the
+/// deliveries waiting for it step aside (back to the queue) instead of taking the workers others need.
+/// </summary>
+public sealed class AlertSender : IDisposable
+{
+    public const string EventSource = "/integration-hub/alerts";
+
+    private readonly HttpClient http;
+    private readonly DeliveryOptions options;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> resting = new(StringComparer.Ordinal);
+
+    public AlertSender(IOptions<DeliveryOptions> options)
+    {
+        this.options = options.Value;
+        http = new HttpClient(new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            ConnectTimeout = this.options.AttemptTimeout,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+        }) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>The CloudEvent of an alert's change; its id is the event's (stable across attempts: receivers de-duplicate on it).</summary>
+    public static string CloudEvent(AlertEvent e) => new JsonObject
+    {
+        ["specversion"] = "1.0",
+        ["id"] = WebhookId(e.EventId),
+        ["source"] = EventSource,
+        ["type"] = $"hub.alert.{e.Change}",
+        ["subject"] = e.Alert.Id,
+        ["time"] = e.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+        ["datacontenttype"] = "application/json",
+        ["alertid"] = e.Alert.Id,
+        ["severity"] = e.Alert.Severity,
+        ["data"] = JsonNode.Parse(HubJson.Serialize(e.Alert)),
+    }.ToJsonString(HubJson.Options);
+
+    /// <summary>A short, stable id for an event (webhook ids are at most 128 characters; alert ids may be long).</summary>
+    public static string WebhookId(string eventId) =>
+        "evt_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(eventId)))[..32];
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> slots = new(StringComparer.Ordinal);
+
+    private SemaphoreSlim Slots(string subscription) => slots.GetOrAdd(subscription, _ => new SemaphoreSlim(options.MaxInFlight, options.MaxInFlight));
+
+    /// <summary>
+    /// When an attempt on the subscription's endpoint must wait instead of being made now: the endpoint failed just
+    /// before (left alone for a while), or its <see cref="DeliveryOptions.MaxInFlight"/> attempts on this instance are
+    /// all open and none closes within a quarter of a second (a slow endpoint). Null: go ahead, and call
+    /// <see cref="SendAsync"/>, which frees the slot taken.
+    /// </summary>
+    public async Task<DateTimeOffset?> WaitTurnAsync(string subscription, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (resting.TryGetValue(subscription, out var until) && until > now) return until;
+        if (await Slots(subscription).WaitAsync(TimeSpan.FromMilliseconds(250), cancellationToken)) return null;
+        return now + TimeSpan.FromSeconds(1 + Random.Shared.NextDouble());
+    }
+
+    /// <summary>One attempt (after <see cref="WaitTurnAsync"/> said go): null when the endpoint answered 2xx, else what went wrong (no secrets in it).</summary>
+    public async Task<string?> SendAsync(Subscription subscription, string secret, string eventId, string body, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        string? error;
+        try
+        {
+            error = await AttemptAsync(subscription.Endpoint, secret, eventId, body, now, cancellationToken);
+        }
+        finally
+        {
+            Slots(subscription.Id).Release();
+        }
+        if (error is null) resting.TryRemove(subscription.Id, out _);
+        else resting[subscription.Id] = now + (options.FirstRetry < TimeSpan.FromMinutes(1) ? options.FirstRetry : TimeSpan.FromMinutes(1));
+        return error;
+    }
+
+    private async Task<string?> AttemptAsync(Uri endpoint, string secret, string eventId, string body, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var id = WebhookId(eventId);
+        var timestamp = now.ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new("application/cloudevents+json") { CharSet = "utf-8" };
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add("webhook-signature", WebhookSignature.Sign(secret, id, timestamp, bytes));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.AttemptTimeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            return response.IsSuccessStatusCode ? null : $"HTTP {(int)response.StatusCode}";
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"no answer within {options.AttemptTimeout.TotalSeconds:0.#} s";
+        }
+        catch (HttpRequestException e)
+        {
+            return e.HttpRequestError.ToString();
+        }
+    }
+
+    public void Dispose() => http.Dispose();
+}

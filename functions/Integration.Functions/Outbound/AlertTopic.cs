@@ -1,0 +1,50 @@
+using Azure;
+using Azure.Core;
+using Azure.Identity;
+using Azure.Messaging;
+using Azure.Messaging.EventGrid;
+using Integration.Domain;
+using Integration.Storage;
+
+namespace Integration.Functions.Outbound;
+
+/// <summary>
+/// Publishes every alert event to the Event Grid topic (CloudEvents 1.0 schema), when one is configured
+/// (<c>Hub:Alerts:EventGridEndpoint</c>): with <c>Hub:Alerts:EventGridKey</c> if set (locally), else the app's managed
+/// identity (in Azure; infra gives it EventGrid Data Sender on the topic). Azure services and partners can subscribe
+/// to the topic; the hub's own webhooks do not depend on it.
+/// </summary>
+public sealed class AlertTopic
+{
+    private readonly EventGridPublisherClient? client;
+
+    public AlertTopic(IConfiguration configuration, TokenCredential? credential = null)
+    {
+        if (configuration["Hub:Alerts:EventGridEndpoint"] is not { Length: > 0 } endpoint) return;
+        var uri = new Uri(endpoint);
+        client = configuration["Hub:Alerts:EventGridKey"] is { Length: > 0 } key
+            ? new EventGridPublisherClient(uri, new AzureKeyCredential(key))
+            : new EventGridPublisherClient(uri, credential ?? new DefaultAzureCredential());
+    }
+
+    public bool Enabled => client is not null;
+
+    /// <summary>The events as CloudEvents, in one batch (ids as in the webhooks: stable per event).</summary>
+    public async Task PublishAsync(IReadOnlyList<AlertEvent> events, CancellationToken cancellationToken)
+    {
+        if (client is null || events.Count == 0) return;
+        var batch = events.Select(e =>
+        {
+            var cloudEvent = new CloudEvent(AlertSender.EventSource, $"hub.alert.{e.Change}", new BinaryData(HubJson.Serialize(e.Alert)), "application/json", CloudEventDataFormat.Json)
+            {
+                Id = AlertSender.WebhookId(e.EventId),
+                Subject = e.Alert.Id,
+                Time = e.At,
+            };
+            cloudEvent.ExtensionAttributes["alertid"] = e.Alert.Id;
+            cloudEvent.ExtensionAttributes["severity"] = e.Alert.Severity;
+            return cloudEvent;
+        }).ToList();
+        await client.SendEventsAsync(batch, cancellationToken);
+    }
+}

@@ -1,0 +1,160 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Integration.Domain;
+using Integration.Domain.Alerts;
+using Integration.Domain.Master;
+using Integration.Domain.Security;
+using Integration.Functions.Api;
+using Integration.Functions.Hosting;
+using Integration.Functions.Ingestion;
+using Integration.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions;
+
+/// <summary>
+/// Webhook subscriptions for alerts: <c>PUT /api/v1/subscriptions/{id}</c> (an endpoint, its secret and a filter),
+/// <c>GET /api/v1/subscriptions</c>, <c>GET/DELETE /api/v1/subscriptions/{id}</c>, the deliveries of one
+/// (<c>GET .../{id}/deliveries?status=dead</c>) and <c>POST .../{id}/replay</c> (its dead letters tried again).
+/// A partner manages its own subscriptions and receives only alerts it may see (as <c>GET /api/v1/alerts</c> lists
+/// them); the provincial centre sees and replays every subscription's.
+/// </summary>
+[HttpTrigger("v1/subscriptions/{*path}", "get", "put", "delete", "post")]
+public static partial class Subscriptions
+{
+    public sealed record SubscriptionRequest(string? Url, string? Secret, FilterRequest? Filter);
+
+    public sealed record FilterRequest(string? Jurisdiction, IReadOnlyList<string>? Rules, IReadOnlyList<string>? Severities, IReadOnlyList<string>? Kinds);
+
+    public sealed record SubscriptionList(IReadOnlyList<Subscription> Items);
+
+    public sealed record DeliveryList(IReadOnlyList<AlertDeliveryView> Items);
+
+    /// <summary>A delivery as its subscriber sees it (without the body).</summary>
+    public sealed record AlertDeliveryView(string Subscription, string EventId, string AlertId, string Status, int Attempts, DateTimeOffset FirstAttemptAt,
+        DateTimeOffset? DeliveredAt, DateTimeOffset? NextAttemptAt, string? LastError)
+    {
+        public static AlertDeliveryView Of(AlertDelivery d) => new(d.Subscription, d.EventId, d.AlertId, d.Status, d.Attempts, d.FirstAttemptAt, d.DeliveredAt, d.NextAttemptAt, d.LastError);
+    }
+
+    public sealed record ReplayResult(int Replayed);
+
+    private static readonly string[] Severities = ["warning", "high", "critical"];
+
+    public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/subscriptions").WithTags("Subscriptions");
+        group.MapPut("/{id}", async (HttpContext context, string id, SubscriptionStore store, MasterDataCache master, IOptions<DeliveryOptions> options, TimeProvider time) =>
+            {
+                var partner = Caller.Of(context).Partner;
+                var problems = new ProblemList();
+                SubscriptionRequest? request = null;
+                try
+                {
+                    request = JsonSerializer.Deserialize<SubscriptionRequest>(Caller.Of(context).Body, HubJson.Options);
+                }
+                catch (JsonException e)
+                {
+                    problems.Add(new Problem(null, "", "json", $"The body is not valid JSON: {e.Message}"));
+                }
+                if (!IdPattern().IsMatch(id)) problems.Add(new Problem(null, "/id", "format", "A subscription id is 1-64 letters, digits, '-' or '_'."));
+                if (request is not null) Validate(request, partner, master.Master, options.Value, problems);
+                if (problems.Any) return ProblemResponses.Rejected(problems);
+                var existing = await store.GetAsync(id, context.RequestAborted);
+                if (existing is { } found && found.Subscription.Owner != partner.PartnerId && partner.Role != PartnerRole.Province)
+                    return ProblemResponses.Forbidden("This subscription belongs to another partner.");
+                var f = request!.Filter;
+                var subscription = new Subscription(id, existing?.Subscription.Owner ?? partner.PartnerId, new Uri(request.Url!),
+                    f is null ? SubscriptionFilter.Everything : new SubscriptionFilter(f.Jurisdiction, f.Rules, f.Severities, f.Kinds), time.GetUtcNow());
+                await store.PutAsync(subscription, request.Secret!, context.RequestAborted);
+                return TypedResults.Ok(subscription);
+            })
+            .WithName("PutSubscription").WithSummary("Register or change a webhook endpoint for alerts (the secret is never shown again)")
+            .Takes(typeof(SubscriptionRequest), "application/json").Produces<Subscription>().WithProblems();
+
+        group.MapGet("", async (HttpContext context, SubscriptionStore store) =>
+            {
+                var partner = Caller.Of(context).Partner;
+                var all = await store.ListAsync(context.RequestAborted);
+                return TypedResults.Ok(new SubscriptionList([.. all.Where(s => partner.Role == PartnerRole.Province || s.Owner == partner.PartnerId).OrderBy(s => s.Id, StringComparer.Ordinal)]));
+            })
+            .WithName("GetSubscriptions").WithSummary("The caller's subscriptions (the province: all)").Produces<SubscriptionList>().WithProblems();
+
+        group.MapGet("/{id}", async (HttpContext context, string id, SubscriptionStore store) =>
+                await Owned(context, id, store) is { } s ? TypedResults.Ok(s) : NotFound(id))
+            .WithName("GetSubscription").WithSummary("One subscription").Produces<Subscription>().WithProblems();
+
+        group.MapDelete("/{id}", async (HttpContext context, string id, SubscriptionStore store) =>
+            {
+                if (await Owned(context, id, store) is null) return NotFound(id);
+                await store.DeleteAsync(id, context.RequestAborted);
+                return Results.NoContent();
+            })
+            .WithName("DeleteSubscription").WithSummary("Stop sending alerts to an endpoint").WithProblems();
+
+        group.MapGet("/{id}/deliveries", async (HttpContext context, string id, string? status, SubscriptionStore store, AlertDeliveryStore deliveries) =>
+            {
+                if (await Owned(context, id, store) is null) return NotFound(id);
+                var list = await deliveries.ListAsync(id, status, null, context.RequestAborted);
+                return TypedResults.Ok(new DeliveryList([.. list.OrderBy(d => d.FirstAttemptAt).Select(AlertDeliveryView.Of)]));
+            })
+            .WithName("GetSubscriptionDeliveries").WithSummary("What was sent to a subscription and how it went (status=pending|retrying|delivered|dead)")
+            .Produces<DeliveryList>().WithProblems();
+
+        group.MapPost("/{id}/replay", async (HttpContext context, string id, SubscriptionStore store, AlertDeliveryStore deliveries, HubStorage storage,
+                IOptions<QueueOptions> queues, TimeProvider time) =>
+            {
+                if (await Owned(context, id, store) is null) return NotFound(id);
+                var dead = await deliveries.ListAsync(id, AlertDeliveryStatus.Dead, null, context.RequestAborted);
+                foreach (var d in dead)
+                {
+                    // Pending again with a fresh budget, then its message: a crash in between leaves it for the next replay.
+                    await deliveries.UpdateAsync(d with { Status = AlertDeliveryStatus.Pending, Attempts = 0, FirstAttemptAt = time.GetUtcNow(), NextAttemptAt = null }, context.RequestAborted);
+                    await storage.Queue(queues.Value.AlertDeliveries).SendMessageAsync(HubJson.Serialize(new AlertDeliveryMessage(id, d.EventId)), context.RequestAborted);
+                }
+                return TypedResults.Ok(new ReplayResult(dead.Count));
+            })
+            .WithName("ReplaySubscription").WithSummary("Try a subscription's dead letters again").Produces<ReplayResult>().WithProblems();
+        return app;
+    }
+
+    private static async Task<Subscription?> Owned(HttpContext context, string id, SubscriptionStore store)
+    {
+        var partner = Caller.Of(context).Partner;
+        return await store.GetAsync(id, context.RequestAborted) is { } found && (found.Subscription.Owner == partner.PartnerId || partner.Role == PartnerRole.Province)
+            ? found.Subscription
+            : null;
+    }
+
+    private static IResult NotFound(string id) => ProblemResponses.Of(StatusCodes.Status404NotFound, "Not found", $"No subscription '{id}' of yours.");
+
+    private static void Validate(SubscriptionRequest r, Partner partner, MasterData master, DeliveryOptions options, ProblemList problems)
+    {
+        if (!Uri.TryCreate(r.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+            problems.Add(new Problem(null, "/url", "format", "'url' is an absolute https URL."));
+        else if (url.Scheme == Uri.UriSchemeHttp && !options.AllowHttp)
+            problems.Add(new Problem(null, "/url", "https", "Endpoints must use HTTPS (plain http only in development)."));
+        if (!WebhookSignature.IsWellFormedSecret(r.Secret))
+            problems.Add(new Problem(null, "/secret", "format", "'secret' is 'whsec_' followed by base64 of 24 to 64 bytes; the hub signs with it."));
+        if (r.Filter is not { } f) return;
+        if (f.Jurisdiction is { } j)
+        {
+            if (!master.Jurisdictions.ContainsKey(j))
+                problems.Add(new Problem(null, "/filter/jurisdiction", "unknown", $"Unknown jurisdiction '{j}'."));
+            else if (partner.Role != PartnerRole.Province && !(partner.Role is PartnerRole.City or PartnerRole.County && master.IsWithin(j, partner.EntityCode)))
+                problems.Add(new Problem(null, "/filter/jurisdiction", "scope", $"'{j}' is outside the caller's jurisdiction.") { OutOfScope = true });
+        }
+        foreach (var (rule, i) in (f.Rules ?? []).Select((x, i) => (x, i)).Where(x => !RulePattern().IsMatch(x.x ?? "")))
+            problems.Add(new Problem(null, $"/filter/rules/{i}", "format", $"'{rule}' is not a rule id (R1 to R25)."));
+        foreach (var (severity, i) in (f.Severities ?? []).Select((x, i) => (x, i)).Where(x => !Severities.Contains(x.x)))
+            problems.Add(new Problem(null, $"/filter/severities/{i}", "unknown", $"'{severity}' is not one of {string.Join(", ", Severities)}."));
+        foreach (var (kind, i) in (f.Kinds ?? []).Select((x, i) => (x, i)).Where(x => !AlertKinds.All.Contains(x.x)))
+            problems.Add(new Problem(null, $"/filter/kinds/{i}", "unknown", $"'{kind}' is not one of {string.Join(", ", AlertKinds.All)}."));
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex IdPattern();
+
+    [GeneratedRegex("^R([1-9]|1[0-9]|2[0-5])$")]
+    private static partial Regex RulePattern();
+}

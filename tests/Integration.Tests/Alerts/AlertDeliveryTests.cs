@@ -1,0 +1,235 @@
+using Integration.Load;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Integration.Storage;
+
+namespace Integration.Tests.Alerts;
+
+/// <summary>
+/// Alerts delivered to subscribers' endpoints (issue: alerts reach the offices): real HTTP receivers on loopback, the
+/// hub on Azurite. Alerts are raised through the hub's alert store, as the monitoring engine and the complaint desk do;
+/// where the demo province is loaded, the hub raises its own monitoring alerts too, and only the tests' are counted.
+/// </summary>
+public sealed class AlertDeliveryTests(HubFixture fixture)
+{
+    // Retries within seconds instead of hours: 1 s, then 2 s at most, dead after 6 s.
+    private static readonly Dictionary<string, string?> Fast = new()
+    {
+        ["Hub__Alerts__DispatchSchedule"] = "* * * * * *",
+        ["Hub__Alerts__Delivery__FirstRetry"] = "00:00:01",
+        ["Hub__Alerts__Delivery__MaxRetry"] = "00:00:02",
+        ["Hub__Alerts__Delivery__Budget"] = "00:00:06",
+        ["Hub__Alerts__Delivery__AttemptTimeout"] = "00:00:03",
+    };
+
+    private static string NewSecret() => "whsec_" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    private static async Task SubscribeAsync(PartnerClient client, string id, string url, string secret, object? filter = null)
+    {
+        using var response = await client.PutJsonAsync($"/api/v1/subscriptions/{id}", new { url, secret, filter });
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    private static Alert NewAlert(string jurisdiction, string severity = "high", string? id = null) =>
+        new(id ?? $"test:{Guid.NewGuid():N}", AlertKinds.Monitoring, severity, "测试告警", "到货率低于80%", DateTimeOffset.UtcNow)
+        {
+            Rule = "R3", Jurisdiction = jurisdiction, Party = "H1", Period = "2026Q3",
+        };
+
+    private static async Task<T> EventuallyAsync<T>(Func<T> probe, Func<T, bool> done, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var value = probe();
+            if (done(value)) return value;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} within {timeout} (last seen: {Show(value)})");
+            await Task.Delay(100);
+        }
+    }
+
+    private static string Show<T>(T value) => value switch
+    {
+        System.Collections.ICollection c => $"{c.Count} items",
+        JsonNode n => n.ToJsonString(),
+        _ => $"{value}",
+    };
+
+    private static async Task<JsonArray> DeliveriesAsync(PartnerClient client, string subscription, string? status = null)
+    {
+        using var response = await client.GetAsync($"/api/v1/subscriptions/{subscription}/deliveries" + (status is null ? "" : $"?status={status}"));
+        // The tests' own alerts only (the hub raises others from the demo province's data).
+        return new JsonArray([.. JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray()
+            .Where(d => d!["alertId"]!.GetValue<string>().StartsWith("test:", StringComparison.Ordinal)).Select(d => d!.DeepClone())]);
+    }
+
+    [Fact]
+    public async Task AnAlert_ArrivesAsASignedCloudEvent_ThatAnIndependentVerifierAccepts()
+    {
+        await using var world = await fixture.NewWorldAsync(Fast, loadProvince: false);
+        await using var receiver = new WebhookReceiver();
+        var secret = NewSecret();
+        await SubscribeAsync(world.Admin(), "province", receiver.Url("province"), secret);
+
+        var alert = NewAlert("360101");
+        Assert.True(await new AlertStore(world.Storage).RaiseAsync(alert, default));
+
+        var got = (await EventuallyAsync(() => receiver.To("province"), r => r.Count > 0, TimeSpan.FromSeconds(20), "the province's endpoint gets the alert"))[0];
+        // Standard Webhooks, computed here without the hub's code: HMAC-SHA256 over "{id}.{timestamp}.{body}".
+        var key = Convert.FromBase64String(secret["whsec_".Length..]);
+        var expected = Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes($"{got.Headers["webhook-id"]}.{got.Headers["webhook-timestamp"]}.{got.Body}")));
+        Assert.Contains($"v1,{expected}", got.Headers["webhook-signature"].Split(' '));
+        Assert.True(Math.Abs(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - long.Parse(got.Headers["webhook-timestamp"])) < 60);
+        Assert.StartsWith("application/cloudevents+json", got.Headers["content-type"]);
+
+        var e = JsonNode.Parse(got.Body)!;
+        Assert.Equal("1.0", e["specversion"]!.GetValue<string>());
+        Assert.Equal("hub.alert.raised", e["type"]!.GetValue<string>());
+        Assert.Equal(got.Headers["webhook-id"], e["id"]!.GetValue<string>());
+        Assert.Equal(alert.Id, e["alertid"]!.GetValue<string>());
+        Assert.Equal(alert.Id, e["data"]!["id"]!.GetValue<string>());
+        Assert.Equal("到货率低于80%", e["data"]!["detail"]!.GetValue<string>());
+
+        var status = await EventuallyAsync(() => DeliveriesAsync(world.Admin(), "province").Result, d => d.Count == 1 && d[0]!["status"]!.GetValue<string>() == "delivered",
+            TimeSpan.FromSeconds(10), "the delivery is recorded as delivered");
+        Assert.Equal(1, status[0]!["attempts"]!.GetValue<int>());
+        await Task.Delay(1500);
+        Assert.Single(receiver.To("province"));
+    }
+
+    [Fact]
+    public async Task EveryAlertEvent_IsPublishedToTheEventGridTopic_AsACloudEventsBatch_WithTheTopicKey()
+    {
+        await using var topic = new WebhookReceiver();
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Fast)
+        {
+            ["Hub__Alerts__EventGridEndpoint"] = topic.Url("api/events"),
+            ["Hub__Alerts__EventGridKey"] = "test-topic-key",
+        }, loadProvince: false);
+        var alert = NewAlert("360101");
+        await new AlertStore(world.Storage).RaiseAsync(alert, default);
+
+        var got = (await EventuallyAsync(() => topic.Requests.ToList(), r => r.Count > 0, TimeSpan.FromSeconds(20), "the topic gets the event"))[0];
+        Assert.Equal("api/events", got.Path);
+        Assert.Equal("test-topic-key", got.Headers["aeg-sas-key"]);
+        Assert.StartsWith("application/cloudevents-batch+json", got.Headers["content-type"]);
+        var e = Assert.Single(JsonNode.Parse(got.Body)!.AsArray())!;
+        Assert.Equal("1.0", e["specversion"]!.GetValue<string>());
+        Assert.Equal("hub.alert.raised", e["type"]!.GetValue<string>());
+        Assert.Equal("/integration-hub/alerts", e["source"]!.GetValue<string>());
+        Assert.Equal(alert.Id, e["alertid"]!.GetValue<string>());
+        Assert.Equal(alert.Id, e["data"]!["id"]!.GetValue<string>());
+        // Published once: the event leaves the outbox after it.
+        await Task.Delay(2500);
+        Assert.Single(topic.Requests);
+    }
+
+    [Fact]
+    public async Task AFailingEndpoint_IsRetriedWithGrowingWaits_ThenDeadLettered_AndReplayedWithTheSameId()
+    {
+        await using var world = await fixture.NewWorldAsync(Fast, loadProvince: false);
+        await using var receiver = new WebhookReceiver { Answer = _ => 500 };
+        await SubscribeAsync(world.Admin(), "flaky", receiver.Url("flaky"), NewSecret());
+        await new AlertStore(world.Storage).RaiseAsync(NewAlert("360101"), default);
+
+        var dead = await EventuallyAsync(() => DeliveriesAsync(world.Admin(), "flaky", "dead").Result, d => d.Count == 1, TimeSpan.FromSeconds(40), "the delivery goes dead");
+        Assert.Equal("HTTP 500", dead[0]!["lastError"]!.GetValue<string>());
+        var attempts = receiver.To("flaky");
+        Assert.Equal(dead[0]!["attempts"]!.GetValue<int>(), attempts.Count);
+        Assert.InRange(attempts.Count, 3, 8);
+        // Back-off: never again at once (the first wait is 0.5-1 s with jitter), and the budget is kept.
+        var gaps = attempts.Zip(attempts.Skip(1), (a, b) => (b.At - a.At).TotalSeconds).ToList();
+        Assert.All(gaps, g => Assert.True(g >= 0.4, $"attempts {string.Join(", ", gaps.Select(x => x.ToString("F2")))} s apart"));
+        // Nothing is tried once the 6 s budget would be passed: the last attempt came at most one wait (2 s) after it,
+        // plus the queue's polling.
+        Assert.True((attempts[^1].At - attempts[0].At).TotalSeconds <= 10, $"attempts {string.Join(", ", gaps.Select(x => x.ToString("F2")))} s apart");
+        Assert.Single(attempts.Select(a => a.Headers["webhook-id"]).Distinct());
+
+        receiver.Answer = _ => 204;
+        using var replay = await world.Admin().PostJsonAsync("/api/v1/subscriptions/flaky/replay", new { });
+        Assert.Equal(1, JsonNode.Parse(await replay.Content.ReadAsStringAsync())!["replayed"]!.GetValue<int>());
+        await EventuallyAsync(() => DeliveriesAsync(world.Admin(), "flaky", "delivered").Result, d => d.Count == 1, TimeSpan.FromSeconds(15), "the replayed delivery arrives");
+        Assert.Equal(attempts[0].Headers["webhook-id"], receiver.To("flaky")[^1].Headers["webhook-id"]);
+        Assert.Equal(204, receiver.To("flaky")[^1].Status);
+    }
+
+    [Fact]
+    public async Task AnEndpointThatHangs_DoesNotDelayTheOthers()
+    {
+        await using var world = await fixture.NewWorldAsync(Fast, loadProvince: false);
+        await using var receiver = new WebhookReceiver { Answer = path => path == "stuck" ? null : 200 };
+        await SubscribeAsync(world.Admin(), "stuck", receiver.Url("stuck"), NewSecret());
+        await SubscribeAsync(world.Admin(), "healthy", receiver.Url("healthy"), NewSecret());
+        var store = new AlertStore(world.Storage);
+        for (var i = 0; i < 20; i++) await store.RaiseAsync(NewAlert("360101"), default);
+
+        var started = DateTimeOffset.UtcNow;
+        await EventuallyAsync(() => receiver.To("healthy"), r => r.Count == 20, TimeSpan.FromSeconds(45), "the healthy endpoint gets all 20");
+        // Each attempt on the stuck endpoint holds a worker for 3 s. At most 4 are open at once; the others step aside,
+        // and after the first failures the endpoint is left alone.
+        Assert.True(receiver.To("stuck").Count <= 8, $"{receiver.To("stuck").Count} attempts on the stuck endpoint");
+        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(20), $"{(DateTimeOffset.UtcNow - started).TotalSeconds:F1} s for the healthy endpoint");
+    }
+
+    [Fact]
+    public async Task ACountysAlert_ReachesThatCounty_ItsCity_AndTheProvince_Only_AndIsAcknowledgedByTheCounty()
+    {
+        await using var world = await fixture.NewWorldAsync(Fast);
+        await using var receiver = new WebhookReceiver();
+        // 360101 is a county of city 360100; 360102 its sibling; 360200 another city.
+        await SubscribeAsync(world.Admin(), "province", receiver.Url("province"), NewSecret());
+        await SubscribeAsync(world.Client("360100"), "city", receiver.Url("city"), NewSecret());
+        await SubscribeAsync(world.Client("360101"), "county", receiver.Url("county"), NewSecret());
+        await SubscribeAsync(world.Client("360102"), "sibling", receiver.Url("sibling"), NewSecret());
+        await SubscribeAsync(world.Client("360200"), "othercity", receiver.Url("othercity"), NewSecret());
+        // The province narrows its own: only R7, so an R3 alert does not reach this one.
+        await SubscribeAsync(world.Admin(), "province-r7", receiver.Url("province-r7"), NewSecret(), new { rules = new[] { "R7" } });
+
+        // A county office cannot subscribe to what lies outside its county.
+        using (var outside = await world.Client("360101").PutJsonAsync("/api/v1/subscriptions/peek", new { url = receiver.Url("peek"), secret = NewSecret(), filter = new { jurisdiction = "360200" } }))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, outside.StatusCode);
+            Assert.Contains("/filter/jurisdiction", await outside.Content.ReadAsStringAsync());
+        }
+        // Every problem of a bad registration at once.
+        using (var bad = await world.Admin().PutJsonAsync("/api/v1/subscriptions/bad", new { url = "ftp://x", secret = "nope", filter = new { rules = new[] { "R99" }, severities = new[] { "loud" } } }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            var errors = JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).ToList();
+            Assert.Equal(["/url", "/secret", "/filter/rules/0", "/filter/severities/0"], errors);
+        }
+
+        var alert = NewAlert("360101");
+        await new AlertStore(world.Storage).RaiseAsync(alert, default);
+        string[] all = ["province", "city", "county", "sibling", "othercity", "province-r7"];
+        IReadOnlyList<string> Reached() => [.. all.Where(p => receiver.To(p).Count > 0).Order(StringComparer.Ordinal)];
+        await EventuallyAsync(Reached, r => r.Count >= 3, TimeSpan.FromSeconds(20), "three endpoints get the alert");
+        await Task.Delay(3000);
+        Assert.Equal(["city", "county", "province"], Reached());
+        // Each office sees only its own subscriptions.
+        using var mine = await world.Client("360101").GetAsync("/api/v1/subscriptions");
+        Assert.Equal(["county"], JsonNode.Parse(await mine.Content.ReadAsStringAsync())!["items"]!.AsArray().Select(s => s!["id"]!.GetValue<string>()).ToList());
+
+        // The county office takes it in hand; the subscribers hear of it, and the alert shows who and how it was sent.
+        var path = $"/api/v1/alerts/{Uri.EscapeDataString(alert.Id)}";
+        using (var ack = await world.Client("360101").PostJsonAsync(path + "/acknowledge", new { note = "已约谈该院" }))
+            Assert.True(ack.StatusCode == HttpStatusCode.OK, await ack.Content.ReadAsStringAsync());
+        using (var again = await world.Client("360101").PostJsonAsync(path + "/acknowledge", new { note = "重复" }))
+            Assert.Single(JsonNode.Parse(await again.Content.ReadAsStringAsync())!["acknowledgements"]!.AsArray());
+        using (var sibling = await world.Client("360102").PostJsonAsync(path + "/acknowledge", new { }))
+            Assert.Equal(HttpStatusCode.NotFound, sibling.StatusCode);
+        await EventuallyAsync(() => receiver.To("province").Select(r => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>()).ToList(),
+            t => t.Contains("hub.alert.acknowledged"), TimeSpan.FromSeconds(20), "the province hears of the acknowledgement");
+
+        var detail = JsonNode.Parse(await (await world.Client("360101").GetAsync(path)).Content.ReadAsStringAsync())!;
+        var acknowledgement = Assert.Single(detail["alert"]!["acknowledgements"]!.AsArray())!;
+        Assert.Equal("360101", acknowledgement["entityCode"]!.GetValue<string>());
+        Assert.Equal("已约谈该院", acknowledgement["note"]!.GetValue<string>());
+        Assert.All(detail["deliveries"]!.AsArray(), d => Assert.Equal("county", d!["subscription"]!.GetValue<string>()));
+        Assert.Contains(detail["deliveries"]!.AsArray(), d => d!["status"]!.GetValue<string>() == "delivered");
+        var everyone = JsonNode.Parse(await (await world.Admin().GetAsync(path)).Content.ReadAsStringAsync())!;
+        Assert.Equal(["city", "county", "province"], everyone["deliveries"]!.AsArray().Select(d => d!["subscription"]!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal).ToList());
+    }
+}
