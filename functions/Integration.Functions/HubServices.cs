@@ -81,6 +81,7 @@ public static class HubServices
         services.AddSingleton<AlertStore>();
         services.AddSingleton<SubscriptionStore>();
         services.AddSingleton<AlertDeliveryStore>();
+        services.AddSingleton<AlertDigestStore>();
         services.AddOptions<DeliveryOptions>().BindConfiguration("Hub:Alerts:Delivery")
             .Configure(o => o.AllowHttp |= builder.Environment.IsDevelopment())
             .Validate(o => !o.Problems().Any(), "Hub:Alerts:Delivery has invalid settings (see DeliveryOptions.Problems).")

@@ -220,6 +220,5 @@ public sealed class AlertStore(HubStorage storage)
         return [.. list.OrderByDescending(a => a.RaisedAt).ThenBy(a => a.Id, StringComparer.Ordinal)];
     }
 
-    /// <summary>Row keys may not hold / \ # ? or control characters.</summary>
-    private static string RowKey(string id) => string.Concat(id.Select(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c) ? '_' : c));
+    private static string RowKey(string id) => TableKeys.Of(id);
 }

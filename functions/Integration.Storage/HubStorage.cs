@@ -58,6 +58,7 @@ public sealed class HubStorage
         Alerts = Table("alerts");
         Subscriptions = Table("subscriptions");
         AlertDeliveries = Table("alertdeliveries");
+        AlertDigests = Table("alertdigests");
         Complaints = Table("complaints");
         ComplaintFacts = Table("complaintfacts");
         Orchestrations = Table("orchestrations");
@@ -94,6 +95,9 @@ public sealed class HubStorage
     /// <summary>Each alert event's delivery to each subscriber: status, attempts, dead letters.</summary>
     public TableClient AlertDeliveries { get; }
 
+    /// <summary>Events of alerts that are not serious, waiting for their subscriber's daily digest.</summary>
+    public TableClient AlertDigests { get; }
+
     /// <summary>Complaint instances: a partition per complaint (state, event markers, outbox).</summary>
     public TableClient Complaints { get; }
 
@@ -116,7 +120,7 @@ public sealed class HubStorage
     public BlobContainerClient State { get; }
 
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
     public IEnumerable<BlobContainerClient> AllContainers => [Raw, State];

@@ -7,9 +7,12 @@ namespace Integration.Storage;
 
 /// <summary>
 /// A partner's webhook endpoint for alerts: where, signed with which secret, and which alerts (the filter, within what
-/// the owner may see).
+/// the owner may see). <see cref="Digest"/>: events of alerts that are not serious wait for the daily digest.
 /// </summary>
-public sealed record Subscription(string Id, string Owner, Uri Endpoint, SubscriptionFilter Filter, DateTimeOffset UpdatedAt);
+public sealed record Subscription(string Id, string Owner, Uri Endpoint, SubscriptionFilter Filter, DateTimeOffset UpdatedAt)
+{
+    public bool Digest { get; init; }
+}
 
 /// <summary>Subscriptions, one row each (partition <c>sub</c>), the secret encrypted at rest.</summary>
 public sealed class SubscriptionStore(HubStorage storage, SecretProtector protector)
@@ -49,6 +52,51 @@ public sealed class SubscriptionStore(HubStorage storage, SecretProtector protec
             return false;
         }
     }
+}
+
+/// <summary>
+/// The events waiting for a subscriber's daily digest (partition: the subscription; row: the event), taken together
+/// into one delivery when the digest goes out.
+/// </summary>
+public sealed class AlertDigestStore(HubStorage storage)
+{
+    public Task AddAsync(string subscription, AlertEvent e, CancellationToken cancellationToken) =>
+        storage.AlertDigests.UpsertEntityAsync(new TableEntity(subscription, Key(e.EventId)) { ["Data"] = HubJson.Serialize(e) }, TableUpdateMode.Replace, cancellationToken);
+
+    /// <summary>Every subscription's waiting events, oldest first.</summary>
+    public async Task<IReadOnlyDictionary<string, List<AlertEvent>>> PendingAsync(CancellationToken cancellationToken)
+    {
+        var pending = new Dictionary<string, List<AlertEvent>>(StringComparer.Ordinal);
+        await foreach (var e in storage.AlertDigests.QueryAsync<TableEntity>(select: ["PartitionKey", "Data"], cancellationToken: cancellationToken))
+        {
+            if (!pending.TryGetValue(e.PartitionKey, out var list)) pending[e.PartitionKey] = list = [];
+            list.Add(HubJson.Deserialize<AlertEvent>(e.GetString("Data")));
+        }
+        foreach (var list in pending.Values) list.Sort((a, b) => a.At.CompareTo(b.At));
+        return pending;
+    }
+
+    public async Task RemoveAsync(string subscription, IEnumerable<AlertEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in TableBatch.Chunk(events.Select(e => Key(e.EventId)).Distinct(), _ => 100))
+        {
+            try
+            {
+                await TableBatch.SubmitAsync(storage.AlertDigests, [.. chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(subscription, k), ETag.All))], cancellationToken);
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 404)
+            {
+                // Some went already (a run before a crash): one by one.
+                foreach (var k in chunk)
+                {
+                    try { await storage.AlertDigests.DeleteEntityAsync(subscription, k, ETag.All, cancellationToken); }
+                    catch (RequestFailedException x) when (x.Status == 404) { }
+                }
+            }
+        }
+    }
+
+    private static string Key(string id) => TableKeys.Of(id);
 }
 
 /// <summary>Where one alert event stands for one subscriber.</summary>
@@ -116,5 +164,5 @@ public sealed class AlertDeliveryStore(HubStorage storage)
         ["AlertId"] = d.AlertId,
     };
 
-    private static string Key(string id) => string.Concat(id.Select(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c) ? '_' : c));
+    private static string Key(string id) => TableKeys.Of(id);
 }

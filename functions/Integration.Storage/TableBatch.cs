@@ -53,3 +53,9 @@ public static class TableBatch
         if (chunk.Count > 0) yield return chunk;
     }
 }
+
+public static class TableKeys
+{
+    /// <summary>A partition or row key for an id: keys may not hold / \ # ? or control characters (each becomes '_').</summary>
+    public static string Of(string id) => string.Concat(id.Select(c => c is '/' or '\\' or '#' or '?' || char.IsControl(c) ? '_' : c));
+}

@@ -37,6 +37,12 @@ public sealed class DeliveryOptions
     /// <summary>How long one attempt may take before it counts as failed (10 seconds).</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Severities that go out at once even to subscribers of the daily digest (<c>high</c>, <c>critical</c>); the
+    /// others wait for the digest of a subscription that asked for one.
+    /// </summary>
+    public List<string> SeriousSeverities { get; set; } = ["high", "critical"];
+
     /// <summary>Attempts open at once on one endpoint, per hub instance (4); more wait their turn in the queue.</summary>
     public int MaxInFlight { get; set; } = 4;
 

@@ -1,4 +1,5 @@
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Functions.Outbound;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
@@ -14,14 +15,15 @@ public sealed record AlertDeliveryMessage(string Subscription, string EventId);
 /// Fans alert changes out to the subscribers (every 5 seconds by default, <c>Hub:Alerts:DispatchSchedule</c>): each
 /// change the alert store wrote to its outbox goes to every subscription whose owner may see the alert and whose filter
 /// it passes, as a delivery row (insert-if-absent: once per subscriber) and a queue message for
-/// <see cref="DeliverAlert"/>; every event is also published to the Event Grid topic when one is configured
+/// <see cref="DeliverAlert"/> (or, for a subscription that takes a daily digest, to the digest unless the alert is
+/// serious, see <see cref="AlertDigest"/>); every event is also published to the Event Grid topic when one is configured
 /// (<see cref="AlertTopic"/>); then the outbox rows go. A crash in between fans out again, and what was recorded
 /// already is not recorded twice.
 /// </summary>
 [TimerTrigger("%Hub:Alerts:DispatchSchedule%")]
 public sealed class AlertDispatch(
-    AlertStore alerts, SubscriptionStore subscriptions, AlertDeliveryStore deliveries, AlertTopic topic, HubStorage storage, MasterDataCache master,
-    IOptions<QueueOptions> queues, TimeProvider time, ILogger<AlertDispatch> logger) : ITimerFunction
+    AlertStore alerts, SubscriptionStore subscriptions, AlertDeliveryStore deliveries, AlertDigestStore digests, AlertTopic topic, HubStorage storage,
+    MasterDataCache master, IOptions<QueueOptions> queues, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<AlertDispatch> logger) : ITimerFunction
 {
     public async Task RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
     {
@@ -34,8 +36,14 @@ public sealed class AlertDispatch(
             foreach (var e in events)
             {
                 var body = AlertSender.CloudEvent(e);
+                var serious = options.Value.SeriousSeverities.Contains(e.Alert.Severity, StringComparer.Ordinal);
                 foreach (var subscription in subscribers.Where(s => Wants(s, e.Alert)))
                 {
+                    if (subscription.Digest && !serious)
+                    {
+                        await digests.AddAsync(subscription.Id, e, cancellationToken);
+                        continue;
+                    }
                     var delivery = new AlertDelivery(subscription.Id, e.EventId, e.Alert.Id, AlertDeliveryStatus.Pending, 0, time.GetUtcNow()) { Event = body };
                     // Recorded before: sent again only if it never got further than recorded (a crash before its message).
                     if (!await deliveries.AddAsync(delivery, cancellationToken) &&

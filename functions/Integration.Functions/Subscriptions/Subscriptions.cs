@@ -22,7 +22,8 @@ namespace Integration.Functions;
 [HttpTrigger("v1/subscriptions/{*path}", "get", "put", "delete", "post")]
 public static partial class Subscriptions
 {
-    public sealed record SubscriptionRequest(string? Url, string? Secret, FilterRequest? Filter);
+    /// <summary><c>digest</c>: alerts that are not serious come once a day, together, instead of one by one.</summary>
+    public sealed record SubscriptionRequest(string? Url, string? Secret, FilterRequest? Filter, bool Digest = false);
 
     public sealed record FilterRequest(string? Jurisdiction, IReadOnlyList<string>? Rules, IReadOnlyList<string>? Severities, IReadOnlyList<string>? Kinds);
 
@@ -65,7 +66,10 @@ public static partial class Subscriptions
                     return ProblemResponses.Forbidden("This subscription belongs to another partner.");
                 var f = request!.Filter;
                 var subscription = new Subscription(id, existing?.Subscription.Owner ?? partner.PartnerId, new Uri(request.Url!),
-                    f is null ? SubscriptionFilter.Everything : new SubscriptionFilter(f.Jurisdiction, f.Rules, f.Severities, f.Kinds), time.GetUtcNow());
+                    f is null ? SubscriptionFilter.Everything : new SubscriptionFilter(f.Jurisdiction, f.Rules, f.Severities, f.Kinds), time.GetUtcNow())
+                {
+                    Digest = request.Digest,
+                };
                 await store.PutAsync(subscription, request.Secret!, context.RequestAborted);
                 return TypedResults.Ok(subscription);
             })

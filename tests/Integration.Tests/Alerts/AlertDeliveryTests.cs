@@ -127,6 +127,32 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task ADigestSubscriber_GetsSeriousAlertsAtOnce_AndTheOthersTogetherInTheDigest()
+    {
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Fast) { ["Hub__Alerts__DigestSchedule"] = "*/4 * * * * *" }, loadProvince: false);
+        await using var receiver = new WebhookReceiver();
+        using (var put = await world.Admin().PutJsonAsync("/api/v1/subscriptions/daily", new { url = receiver.Url("daily"), secret = NewSecret(), digest = true }))
+            Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        var store = new AlertStore(world.Storage);
+        var (a, c, b) = (NewAlert("360101", "warning"), NewAlert("360101", "warning"), NewAlert("360101", "critical"));
+        await store.RaiseAsync(a, default);
+        await store.RaiseAsync(c, default);
+        await store.RaiseAsync(b, default);
+
+        static string Type(Received r) => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>();
+        IReadOnlyList<string> Digested() => [.. receiver.Requests.Where(r => Type(r) == "hub.alert.digest")
+            .SelectMany(r => JsonNode.Parse(r.Body)!["data"]!["events"]!.AsArray().Select(e => e!["alert"]!["id"]!.GetValue<string>()))];
+        await EventuallyAsync(Digested, d => d.Contains(a.Id) && d.Contains(c.Id), TimeSpan.FromSeconds(30), "the warnings arrive in a digest");
+        // The critical one came at once, on its own, and is in no digest; the warnings came in no other way.
+        Assert.Equal([b.Id], receiver.To("daily").Select(r => r.AlertId).ToList());
+        Assert.DoesNotContain(b.Id, Digested());
+        Assert.Equal(2, Digested().Count);
+        // Digests are signed like every delivery.
+        var digest = receiver.Requests.First(r => Type(r) == "hub.alert.digest");
+        Assert.StartsWith("v1,", digest.Headers["webhook-signature"]);
+    }
+
+    [Fact]
     public async Task AFailingEndpoint_IsRetriedWithGrowingWaits_ThenDeadLettered_AndReplayedWithTheSameId()
     {
         await using var world = await fixture.NewWorldAsync(Fast, loadProvince: false);

@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Integration.Domain;
+using Integration.Functions.Hosting;
+using Integration.Functions.Outbound;
+using Integration.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions;
+
+/// <summary>
+/// The daily digest (<c>Hub:Alerts:DigestSchedule</c>, default 00:00 UTC, 08:00 China time): for each subscription
+/// with events waiting, one delivery of a <c>hub.alert.digest</c> CloudEvent whose data lists them, sent and retried
+/// like any other (<see cref="DeliverAlert"/>); then the events leave the digest. Its id follows from the events it
+/// holds, so a run repeated after a crash records the same delivery once.
+/// </summary>
+[TimerTrigger("%Hub:Alerts:DigestSchedule%")]
+public sealed class AlertDigest(
+    AlertDigestStore digests, AlertDeliveryStore deliveries, HubStorage storage, IOptions<QueueOptions> queues, TimeProvider time,
+    ILogger<AlertDigest> logger) : ITimerFunction
+{
+    public async Task RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
+    {
+        foreach (var (subscription, events) in await digests.PendingAsync(cancellationToken))
+        {
+            var now = time.GetUtcNow();
+            var eventId = $"digest:{subscription}:{events[0].EventId}:{events[^1].EventId}:{events.Count}";
+            var body = new JsonObject
+            {
+                ["specversion"] = "1.0",
+                ["id"] = AlertSender.WebhookId(eventId),
+                ["source"] = AlertSender.EventSource,
+                ["type"] = "hub.alert.digest",
+                ["subject"] = subscription,
+                ["time"] = now.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["datacontenttype"] = "application/json",
+                ["data"] = new JsonObject { ["events"] = JsonNode.Parse(HubJson.Serialize(events)) },
+            }.ToJsonString(HubJson.Options);
+            var delivery = new AlertDelivery(subscription, eventId, "digest", AlertDeliveryStatus.Pending, 0, now) { Event = body };
+            if (await deliveries.AddAsync(delivery, cancellationToken) ||
+                (await deliveries.GetAsync(subscription, eventId, cancellationToken))?.Status == AlertDeliveryStatus.Pending)
+                await storage.Queue(queues.Value.AlertDeliveries).SendMessageAsync(HubJson.Serialize(new AlertDeliveryMessage(subscription, eventId)), cancellationToken);
+            await digests.RemoveAsync(subscription, events, cancellationToken);
+            logger.LogInformation("Daily digest of {Count} alert events queued for subscription {Subscription}", events.Count, subscription);
+        }
+    }
+}
