@@ -24,17 +24,7 @@ public sealed class AlertDigest(
         {
             var now = time.GetUtcNow();
             var eventId = $"digest:{subscription}:{events[0].EventId}:{events[^1].EventId}:{events.Count}";
-            var body = new JsonObject
-            {
-                ["specversion"] = "1.0",
-                ["id"] = AlertSender.WebhookId(eventId),
-                ["source"] = AlertSender.EventSource,
-                ["type"] = "hub.alert.digest",
-                ["subject"] = subscription,
-                ["time"] = now.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-                ["datacontenttype"] = "application/json",
-                ["data"] = new JsonObject { ["events"] = JsonNode.Parse(HubJson.Serialize(events)) },
-            }.ToJsonString(HubJson.Options);
+            var body = AlertSender.CloudEvent(eventId, "hub.alert.digest", subscription, now, new JsonObject { ["events"] = JsonNode.Parse(HubJson.Serialize(events)) });
             var delivery = new AlertDelivery(subscription, eventId, "digest", AlertDeliveryStatus.Pending, 0, now) { Event = body };
             if (await deliveries.AddAsync(delivery, cancellationToken) ||
                 (await deliveries.GetAsync(subscription, eventId, cancellationToken))?.Status == AlertDeliveryStatus.Pending)

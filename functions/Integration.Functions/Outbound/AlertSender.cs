@@ -37,19 +37,26 @@ public sealed class AlertSender : IDisposable
     }
 
     /// <summary>The CloudEvent of an alert's change; its id is the event's (stable across attempts: receivers de-duplicate on it).</summary>
-    public static string CloudEvent(AlertEvent e) => new JsonObject
+    public static string CloudEvent(AlertEvent e) => CloudEvent(e.EventId, $"hub.alert.{e.Change}", e.Alert.Id, e.At, JsonNode.Parse(HubJson.Serialize(e.Alert)),
+        new() { ["alertid"] = e.Alert.Id, ["severity"] = e.Alert.Severity });
+
+    /// <summary>A CloudEvents 1.0 JSON body from the hub's alerts source, with extension attributes.</summary>
+    public static string CloudEvent(string eventId, string type, string subject, DateTimeOffset time, JsonNode? data, Dictionary<string, string>? extensions = null)
     {
-        ["specversion"] = "1.0",
-        ["id"] = WebhookId(e.EventId),
-        ["source"] = EventSource,
-        ["type"] = $"hub.alert.{e.Change}",
-        ["subject"] = e.Alert.Id,
-        ["time"] = e.At.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
-        ["datacontenttype"] = "application/json",
-        ["alertid"] = e.Alert.Id,
-        ["severity"] = e.Alert.Severity,
-        ["data"] = JsonNode.Parse(HubJson.Serialize(e.Alert)),
-    }.ToJsonString(HubJson.Options);
+        var body = new JsonObject
+        {
+            ["specversion"] = "1.0",
+            ["id"] = WebhookId(eventId),
+            ["source"] = EventSource,
+            ["type"] = type,
+            ["subject"] = subject,
+            ["time"] = time.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            ["datacontenttype"] = "application/json",
+        };
+        foreach (var (name, value) in extensions ?? []) body[name] = value;
+        body["data"] = data;
+        return body.ToJsonString(HubJson.Options);
+    }
 
     /// <summary>A short, stable id for an event (webhook ids are at most 128 characters; alert ids may be long).</summary>
     public static string WebhookId(string eventId) =>
