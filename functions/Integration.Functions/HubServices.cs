@@ -87,6 +87,7 @@ public static class HubServices
             .Validate(o => !o.Problems().Any(), "Hub:Alerts:Delivery has invalid settings (see DeliveryOptions.Problems).")
             .ValidateOnStart();
         services.AddSingleton<Outbound.AlertSender>();
+        services.AddSingleton<Outbound.DeliveryQueue>();
         services.AddSingleton(sp => new Outbound.AlertTopic(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<Idempotency>();
         services.AddSingleton<FeedReferences>();

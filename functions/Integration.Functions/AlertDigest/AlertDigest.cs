@@ -3,7 +3,6 @@ using Integration.Domain;
 using Integration.Functions.Hosting;
 using Integration.Functions.Outbound;
 using Integration.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Integration.Functions;
 
@@ -15,7 +14,7 @@ namespace Integration.Functions;
 /// </summary>
 [TimerTrigger("%Hub:Alerts:DigestSchedule%")]
 public sealed class AlertDigest(
-    AlertDigestStore digests, AlertDeliveryStore deliveries, HubStorage storage, IOptions<QueueOptions> queues, TimeProvider time,
+    AlertDigestStore digests, DeliveryQueue deliveries, TimeProvider time,
     ILogger<AlertDigest> logger) : ITimerFunction
 {
     public async Task RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
@@ -25,10 +24,7 @@ public sealed class AlertDigest(
             var now = time.GetUtcNow();
             var eventId = $"digest:{subscription}:{events[0].EventId}:{events[^1].EventId}:{events.Count}";
             var body = AlertSender.CloudEvent(eventId, "hub.alert.digest", subscription, now, new JsonObject { ["events"] = JsonNode.Parse(HubJson.Serialize(events)) });
-            var delivery = new AlertDelivery(subscription, eventId, "digest", AlertDeliveryStatus.Pending, 0, now) { Event = body };
-            if (await deliveries.AddAsync(delivery, cancellationToken) ||
-                (await deliveries.GetAsync(subscription, eventId, cancellationToken))?.Status == AlertDeliveryStatus.Pending)
-                await storage.Queue(queues.Value.AlertDeliveries).SendMessageAsync(HubJson.Serialize(new AlertDeliveryMessage(subscription, eventId)), cancellationToken);
+            await deliveries.StartAsync(new AlertDelivery(subscription, eventId, "digest", AlertDeliveryStatus.Pending, 0, now) { Event = body }, cancellationToken);
             await digests.RemoveAsync(subscription, events, cancellationToken);
             logger.LogInformation("Daily digest of {Count} alert events queued for subscription {Subscription}", events.Count, subscription);
         }

@@ -8,9 +8,6 @@ using Microsoft.Extensions.Options;
 
 namespace Integration.Functions;
 
-/// <summary>The queue message of one alert event for one subscriber.</summary>
-public sealed record AlertDeliveryMessage(string Subscription, string EventId);
-
 /// <summary>
 /// Fans alert changes out to the subscribers (every 5 seconds by default, <c>Hub:Alerts:DispatchSchedule</c>): each
 /// change the alert store wrote to its outbox goes to every subscription whose owner may see the alert and whose filter
@@ -22,13 +19,12 @@ public sealed record AlertDeliveryMessage(string Subscription, string EventId);
 /// </summary>
 [TimerTrigger("%Hub:Alerts:DispatchSchedule%")]
 public sealed class AlertDispatch(
-    AlertStore alerts, SubscriptionStore subscriptions, AlertDeliveryStore deliveries, AlertDigestStore digests, AlertTopic topic, HubStorage storage,
-    MasterDataCache master, IOptions<QueueOptions> queues, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<AlertDispatch> logger) : ITimerFunction
+    AlertStore alerts, SubscriptionStore subscriptions, DeliveryQueue deliveries, AlertDigestStore digests, AlertTopic topic,
+    MasterDataCache master, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<AlertDispatch> logger) : ITimerFunction
 {
     public async Task RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
     {
         var subscribers = await subscriptions.ListAsync(cancellationToken);
-        var queue = storage.Queue(queues.Value.AlertDeliveries);
         var sent = 0;
         foreach (var kind in AlertKinds.All)
         {
@@ -44,13 +40,8 @@ public sealed class AlertDispatch(
                         await digests.AddAsync(subscription.Id, e, cancellationToken);
                         continue;
                     }
-                    var delivery = new AlertDelivery(subscription.Id, e.EventId, e.Alert.Id, AlertDeliveryStatus.Pending, 0, time.GetUtcNow()) { Event = body };
-                    // Recorded before: sent again only if it never got further than recorded (a crash before its message).
-                    if (!await deliveries.AddAsync(delivery, cancellationToken) &&
-                        (await deliveries.GetAsync(subscription.Id, e.EventId, cancellationToken))?.Status != AlertDeliveryStatus.Pending)
-                        continue;
-                    await queue.SendMessageAsync(HubJson.Serialize(new AlertDeliveryMessage(subscription.Id, e.EventId)), cancellationToken: cancellationToken);
-                    sent++;
+                    if (await deliveries.StartAsync(new AlertDelivery(subscription.Id, e.EventId, e.Alert.Id, AlertDeliveryStatus.Pending, 0, time.GetUtcNow()) { Event = body }, cancellationToken))
+                        sent++;
                 }
             }
             // The topic too, before the events go (if it fails, all of this is done again on the next run, and the

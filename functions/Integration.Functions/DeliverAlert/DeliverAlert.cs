@@ -15,8 +15,7 @@ namespace Integration.Functions;
 /// </summary>
 [QueueTrigger("%Hub:Queues:AlertDeliveries%")]
 public sealed class DeliverAlert(
-    SubscriptionStore subscriptions, AlertDeliveryStore deliveries, AlertSender sender, HubStorage storage, IOptions<QueueOptions> queues,
-    IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliverAlert> logger) : IQueueFunction
+    SubscriptionStore subscriptions, AlertDeliveryStore deliveries, AlertSender sender, DeliveryQueue queue, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliverAlert> logger) : IQueueFunction
 {
     public async Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
     {
@@ -32,7 +31,7 @@ public sealed class DeliverAlert(
         if (await sender.WaitTurnAsync(subscription.Id, now, cancellationToken) is { } until)
         {
             // The endpoint just failed, or is busy with others: this delivery waits without an attempt, and frees the worker.
-            await RequeueAsync(message, until - now, cancellationToken);
+            await queue.SendAsync(message.Subscription, message.EventId, until - now, cancellationToken);
             return;
         }
         var error = await sender.SendAsync(subscription, secret, delivery.EventId, delivery.Event!, now, cancellationToken);
@@ -53,10 +52,6 @@ public sealed class DeliverAlert(
         {
             Status = AlertDeliveryStatus.Retrying, Attempts = attempts, FirstAttemptAt = first, LastError = error, NextAttemptAt = time.GetUtcNow() + wait,
         }, cancellationToken);
-        await RequeueAsync(message, wait, cancellationToken);
+        await queue.SendAsync(message.Subscription, message.EventId, wait, cancellationToken);
     }
-
-    private Task RequeueAsync(AlertDeliveryMessage message, TimeSpan delay, CancellationToken cancellationToken) =>
-        storage.Queue(queues.Value.AlertDeliveries).SendMessageAsync(HubJson.Serialize(message),
-            visibilityTimeout: TimeSpan.FromSeconds(Math.Ceiling(Math.Max(delay.TotalSeconds, 0))), cancellationToken: cancellationToken);
 }

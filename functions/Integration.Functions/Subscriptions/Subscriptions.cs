@@ -7,6 +7,7 @@ using Integration.Domain.Security;
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
+using Integration.Functions.Outbound;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 
@@ -105,8 +106,7 @@ public static partial class Subscriptions
             .WithName("GetSubscriptionDeliveries").WithSummary("What was sent to a subscription and how it went (status=pending|retrying|delivered|dead)")
             .Produces<DeliveryList>().WithProblems();
 
-        group.MapPost("/{id}/replay", async (HttpContext context, string id, SubscriptionStore store, AlertDeliveryStore deliveries, HubStorage storage,
-                IOptions<QueueOptions> queues, TimeProvider time) =>
+        group.MapPost("/{id}/replay", async (HttpContext context, string id, SubscriptionStore store, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time) =>
             {
                 if (await Owned(context, id, store) is null) return NotFound(id);
                 var dead = await deliveries.ListAsync(id, AlertDeliveryStatus.Dead, null, context.RequestAborted);
@@ -114,7 +114,7 @@ public static partial class Subscriptions
                 {
                     // Pending again with a fresh budget, then its message: a crash in between leaves it for the next replay.
                     await deliveries.UpdateAsync(d with { Status = AlertDeliveryStatus.Pending, Attempts = 0, FirstAttemptAt = time.GetUtcNow(), NextAttemptAt = null }, context.RequestAborted);
-                    await storage.Queue(queues.Value.AlertDeliveries).SendMessageAsync(HubJson.Serialize(new AlertDeliveryMessage(id, d.EventId)), context.RequestAborted);
+                    await queue.SendAsync(id, d.EventId, TimeSpan.Zero, context.RequestAborted);
                 }
                 return TypedResults.Ok(new ReplayResult(dead.Count));
             })
