@@ -6,6 +6,9 @@
 #   scripts/bench.sh --scale demo        the same at demo size (the test suite runs it as a smoke test)
 #   scripts/bench.sh complaints          the complaint desk: 10,000 open complaints whose reply deadlines fall at once;
 #                                        timer lateness p50/p99 and the hub's CPU per complaint (--count N to change)
+#   scripts/bench.sh alerts              alert fan-out: 10,000 alerts to 100 webhook subscribers on loopback (one
+#                                        receiver); deliveries/second, the hub's CPU, memory and storage requests per
+#                                        delivery (--alerts N, --subscribers N to change)
 #   scripts/bench.sh --days 5            ingestion of five working days one after the other, each day's figures on
 #                                        their own: the cost per record as the tables and the aggregates fill up
 #   scripts/bench.sh recompute           full recomputation of a synthetic province's quarter (~22.5 million records,
@@ -18,7 +21,7 @@
 # Ports: BENCH_BLOB_PORT/QUEUE_PORT/TABLE_PORT (default 10100-10102), BENCH_HUB_PORT (default 7171).
 set -euo pipefail
 mode=ingest
-if [ "${1:-}" = "complaints" ] || [ "${1:-}" = "recompute" ]; then mode=$1; shift; fi
+case "${1:-}" in complaints|recompute|alerts) mode=$1; shift ;; esac
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 scripts/setup.sh
@@ -73,6 +76,9 @@ for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$hub/api/health/ready" > /d
 if [ "$mode" = complaints ]; then
   dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll complaints --url "http://127.0.0.1:$hub" \
     --admin-id "$Hub__Admin__PartnerId" --admin-secret "$Hub__Admin__Secret" --clock-offset "$Hub__Clock__Offset" "$@"
+elif [ "$mode" = alerts ]; then
+  dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll alerts --url "http://127.0.0.1:$hub" \
+    --admin-id "$Hub__Admin__PartnerId" --admin-secret "$Hub__Admin__Secret" "$@"
 else
   dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll bench --url "http://127.0.0.1:$hub" \
     --admin-id "$Hub__Admin__PartnerId" --admin-secret "$Hub__Admin__Secret" "$@"

@@ -48,7 +48,10 @@ public static class AlertKinds
     /// <summary>The monitoring engine's breaches of R1, R3, R4, R8-R20 and R23, per party, batch and quarter.</summary>
     public const string Monitoring = "monitoring";
 
-    public static readonly IReadOnlyList<string> All = [Operator, Complaint, Monitoring];
+    /// <summary>The quarterly assessments: done, with the links to their reports (R21), for the provincial centre.</summary>
+    public const string Assessment = "assessment";
+
+    public static readonly IReadOnlyList<string> All = [Operator, Complaint, Monitoring, Assessment];
 }
 
 public static class AlertStatus
@@ -106,17 +109,9 @@ public sealed class AlertStore(HubStorage storage)
         return [.. list.OrderBy(e => e.At)];
     }
 
-    /// <summary>Removes an event once it has been fanned out.</summary>
-    public async Task CompleteEventAsync(AlertEvent e, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await storage.Alerts.DeleteEntityAsync(e.Alert.Kind, OutboxPrefix + RowKey(e.EventId), ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException x) when (x.Status == 404)
-        {
-        }
-    }
+    /// <summary>Removes events of a kind once they have been fanned out (transactions of up to 100; those gone already are skipped).</summary>
+    public Task CompleteEventsAsync(string kind, IReadOnlyList<AlertEvent> events, CancellationToken cancellationToken) =>
+        TableBatch.DeleteAsync(storage.Alerts, kind, events.Select(e => OutboxPrefix + RowKey(e.EventId)), cancellationToken);
 
     /// <summary>
     /// Keeps a condition's alert in step with it (the monitoring rules): raised when it first holds (once: the id is

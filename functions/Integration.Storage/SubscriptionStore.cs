@@ -60,8 +60,11 @@ public sealed class SubscriptionStore(HubStorage storage, SecretProtector protec
 /// </summary>
 public sealed class AlertDigestStore(HubStorage storage)
 {
-    public Task AddAsync(string subscription, AlertEvent e, CancellationToken cancellationToken) =>
-        storage.AlertDigests.UpsertEntityAsync(new TableEntity(subscription, Key(e.EventId)) { ["Data"] = HubJson.Serialize(e) }, TableUpdateMode.Replace, cancellationToken);
+    public async Task AddAsync(string subscription, IReadOnlyList<AlertEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in TableBatch.Chunk(events.Select(e => new TableEntity(subscription, Key(e.EventId)) { ["Data"] = HubJson.Serialize(e) }).DistinctBy(e => e.RowKey), e => e.GetString("Data").Length + 200))
+            await TableBatch.SubmitAsync(storage.AlertDigests, [.. chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))], cancellationToken);
+    }
 
     /// <summary>Every subscription's waiting events, oldest first.</summary>
     public async Task<IReadOnlyDictionary<string, List<AlertEvent>>> PendingAsync(CancellationToken cancellationToken)
@@ -76,25 +79,8 @@ public sealed class AlertDigestStore(HubStorage storage)
         return pending;
     }
 
-    public async Task RemoveAsync(string subscription, IEnumerable<AlertEvent> events, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in TableBatch.Chunk(events.Select(e => Key(e.EventId)).Distinct(), _ => 100))
-        {
-            try
-            {
-                await TableBatch.SubmitAsync(storage.AlertDigests, [.. chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(subscription, k), ETag.All))], cancellationToken);
-            }
-            catch (TableTransactionFailedException e) when (e.Status == 404)
-            {
-                // Some went already (a run before a crash): one by one.
-                foreach (var k in chunk)
-                {
-                    try { await storage.AlertDigests.DeleteEntityAsync(subscription, k, ETag.All, cancellationToken); }
-                    catch (RequestFailedException x) when (x.Status == 404) { }
-                }
-            }
-        }
-    }
+    public Task RemoveAsync(string subscription, IEnumerable<AlertEvent> events, CancellationToken cancellationToken) =>
+        TableBatch.DeleteAsync(storage.AlertDigests, subscription, events.Select(e => Key(e.EventId)), cancellationToken);
 
     private static string Key(string id) => TableKeys.Of(id);
 }
@@ -108,6 +94,10 @@ public sealed record AlertDelivery(string Subscription, string EventId, string A
 
     /// <summary>The body sent (the CloudEvent), the same at every attempt.</summary>
     public string? Event { get; init; }
+
+    /// <summary>The row's version when read (not stored): an update given it changes the row only if nothing else did.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public ETag? Version { get; init; }
 }
 
 public static class AlertDeliveryStatus
@@ -117,52 +107,107 @@ public static class AlertDeliveryStatus
 
 /// <summary>
 /// The status of every alert event for every subscriber it went to (partition: the subscription; row: the event):
-/// written when the event is fanned out (insert-if-absent: fanned out once), then by each attempt.
+/// written when the event is fanned out (insert-if-absent: fanned out once), then by each attempt. The body sent is a
+/// column of its own (<c>Event</c>), written once: attempts change the status only.
 /// </summary>
 public sealed class AlertDeliveryStore(HubStorage storage)
 {
-    /// <summary>Records a new delivery; false when it was recorded before (a fan-out done again).</summary>
-    public async Task<bool> AddAsync(AlertDelivery delivery, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records new deliveries of one subscription (transactions of up to 100 rows); returns those that still need a
+    /// message: the new ones, and those recorded before that never got further (a fan-out cut short by a crash).
+    /// </summary>
+    public async Task<IReadOnlyList<AlertDelivery>> AddAsync(string subscription, IReadOnlyList<AlertDelivery> deliveries, CancellationToken cancellationToken)
     {
-        try
+        var open = new List<AlertDelivery>();
+        foreach (var chunk in TableBatch.Chunk(deliveries.DistinctBy(d => Key(d.EventId)), d => (d.Event?.Length ?? 0) + 1000))
         {
-            await storage.AlertDeliveries.AddEntityAsync(Entity(delivery), cancellationToken);
-            return true;
+            try
+            {
+                await TableBatch.SubmitAsync(storage.AlertDeliveries, [.. chunk.Select(d => new TableTransactionAction(TableTransactionActionType.Add, Entity(d with { Subscription = subscription }, withEvent: true)))], cancellationToken);
+                open.AddRange(chunk);
+                continue;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 409)
+            {
+            }
+            // Some were recorded before: one by one.
+            foreach (var d in chunk)
+            {
+                try
+                {
+                    await storage.AlertDeliveries.AddEntityAsync(Entity(d with { Subscription = subscription }, withEvent: true), cancellationToken);
+                    open.Add(d);
+                }
+                catch (RequestFailedException e) when (e.Status == 409)
+                {
+                    if ((await GetAsync(subscription, d.EventId, cancellationToken))?.Status == AlertDeliveryStatus.Pending) open.Add(d);
+                }
+            }
         }
-        catch (RequestFailedException e) when (e.Status == 409)
-        {
-            return false;
-        }
+        return open;
     }
 
     public async Task<AlertDelivery?> GetAsync(string subscription, string eventId, CancellationToken cancellationToken)
     {
-        var row = await storage.AlertDeliveries.GetEntityIfExistsAsync<TableEntity>(subscription, Key(eventId), ["Data"], cancellationToken);
-        return row.HasValue ? HubJson.Deserialize<AlertDelivery>(row.Value!.GetString("Data")) : null;
+        var row = await storage.AlertDeliveries.GetEntityIfExistsAsync<TableEntity>(subscription, Key(eventId), ["Data", "Event"], cancellationToken);
+        return row.HasValue ? Read(row.Value!) : null;
     }
 
-    public Task UpdateAsync(AlertDelivery delivery, CancellationToken cancellationToken) =>
-        storage.AlertDeliveries.UpsertEntityAsync(Entity(delivery), TableUpdateMode.Replace, cancellationToken);
+    /// <summary>
+    /// New statuses of deliveries of one subscription (the bodies stay as they were), in transactions of up to 100. A
+    /// delivery read with its <see cref="AlertDelivery.Version"/> changes only if its row did not change since.
+    /// </summary>
+    public async Task UpdateAsync(string subscription, IReadOnlyList<AlertDelivery> deliveries, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in TableBatch.Chunk(deliveries.DistinctBy(d => Key(d.EventId)), _ => 1000))
+        {
+            try
+            {
+                await TableBatch.SubmitAsync(storage.AlertDeliveries, [.. chunk.Select(Update)], cancellationToken);
+                continue;
+            }
+            catch (TableTransactionFailedException e) when (e.Status == 412)
+            {
+            }
+            // Some changed since they were read: the others one by one.
+            foreach (var d in chunk)
+            {
+                try { await TableBatch.SubmitAsync(storage.AlertDeliveries, [Update(d)], cancellationToken); }
+                catch (TableTransactionFailedException e) when (e.Status == 412) { }
+            }
+        }
 
-    /// <summary>Deliveries of an alert (every subscriber), or with a status (every subscription when null).</summary>
-    public async Task<IReadOnlyList<AlertDelivery>> ListAsync(string? subscription, string? status, string? alertId, CancellationToken cancellationToken)
+        TableTransactionAction Update(AlertDelivery d) => d.Version is { } version
+            ? new(TableTransactionActionType.UpdateMerge, Entity(d with { Subscription = subscription }, withEvent: false), version)
+            : new(TableTransactionActionType.UpsertMerge, Entity(d with { Subscription = subscription }, withEvent: false));
+    }
+
+    /// <summary>Deliveries of an alert (every subscriber), or with a status (every subscription when null); with their bodies when asked.</summary>
+    public async Task<IReadOnlyList<AlertDelivery>> ListAsync(string? subscription, string? status, string? alertId, CancellationToken cancellationToken, bool withEvents = false)
     {
         var filters = new List<string>();
         if (subscription is not null) filters.Add(TableClient.CreateQueryFilter($"PartitionKey eq {subscription}"));
         if (status is not null) filters.Add(TableClient.CreateQueryFilter($"Status eq {status}"));
         if (alertId is not null) filters.Add(TableClient.CreateQueryFilter($"AlertId eq {alertId}"));
         var list = new List<AlertDelivery>();
-        await foreach (var e in storage.AlertDeliveries.QueryAsync<TableEntity>(filters.Count == 0 ? null : string.Join(" and ", filters), select: ["Data"], cancellationToken: cancellationToken))
-            list.Add(HubJson.Deserialize<AlertDelivery>(e.GetString("Data")));
+        await foreach (var e in storage.AlertDeliveries.QueryAsync<TableEntity>(filters.Count == 0 ? null : string.Join(" and ", filters), select: withEvents ? ["Data", "Event"] : ["Data"], cancellationToken: cancellationToken))
+            list.Add(Read(e));
         return list;
     }
 
-    private static TableEntity Entity(AlertDelivery d) => new(d.Subscription, Key(d.EventId))
+    private static AlertDelivery Read(TableEntity e) => HubJson.Deserialize<AlertDelivery>(e.GetString("Data")) with { Event = e.GetString("Event"), Version = e.ETag };
+
+    private static TableEntity Entity(AlertDelivery d, bool withEvent)
     {
-        ["Data"] = HubJson.Serialize(d),
-        ["Status"] = d.Status,
-        ["AlertId"] = d.AlertId,
-    };
+        var e = new TableEntity(d.Subscription, Key(d.EventId))
+        {
+            ["Data"] = HubJson.Serialize(d with { Event = null }),
+            ["Status"] = d.Status,
+            ["AlertId"] = d.AlertId,
+        };
+        if (withEvent) e["Event"] = d.Event;
+        return e;
+    }
 
     private static string Key(string id) => TableKeys.Of(id);
 }

@@ -37,8 +37,10 @@ switch (options.Command)
         return await Bench();
     case "complaints":
         return await Complaints();
+    case "alerts":
+        return await AlertFanOut();
     default:
-        Console.Error.WriteLine("usage: Integration.Load demo|bench|complaints|recompute [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T]");
+        Console.Error.WriteLine("usage: Integration.Load demo|bench|complaints|alerts|recompute [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T] [--alerts N] [--subscribers N] [--storage CONNECTION] [--storage-prefix P]");
         return 2;
 }
 
@@ -240,6 +242,20 @@ async Task<int> Complaints()
     Console.WriteLine($"timers:   {count:N0} deadlines fired; lateness p50 {timers["latenessP50Seconds"]!.GetValue<double>():F2} s, p99 {timers["latenessP99Seconds"]!.GetValue<double>():F2} s, max {timers["latenessMaxSeconds"]!.GetValue<double>():F2} s");
     Console.WriteLine($"cost:     hub CPU {1000 * cpu / count:F1} ms per complaint (raise + escalation), peak working set {operations["memory"]!["peakWorkingSetBytes"]!.GetValue<long>() / 1048576.0:F0} MiB");
     return 0;
+}
+
+// The alert fan-out benchmark: --alerts alerts (default 10,000) to --subscribers webhook subscribers (default 100). The
+// alerts are raised in the hub's alert store (--storage, --storage-prefix: the hub's own), as the monitoring engine does.
+async Task<int> AlertFanOut()
+{
+    var storage = new Integration.Storage.HubStorage(new Integration.Storage.StorageOptions
+    {
+        ConnectionString = options.Get("storage", Environment.GetEnvironmentVariable("Hub__Storage__ConnectionString") ?? "UseDevelopmentStorage=true"),
+        Prefix = options.Get("storage-prefix", Environment.GetEnvironmentVariable("Hub__Storage__Prefix") ?? ""),
+    });
+    return await AlertFanOutBench.RunAsync(admin, storage,
+        int.Parse(options.Get("alerts", "10000"), CultureInfo.InvariantCulture), int.Parse(options.Get("subscribers", "100"), CultureInfo.InvariantCulture),
+        TimeSpan.FromMinutes(double.Parse(options.Get("timeout-minutes", "60"), CultureInfo.InvariantCulture)), Console.Out);
 }
 
 async Task<JsonNode> OperationsAsync()

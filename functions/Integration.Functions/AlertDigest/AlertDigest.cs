@@ -17,16 +17,25 @@ public sealed class AlertDigest(
     AlertDigestStore digests, DeliveryQueue deliveries, TimeProvider time,
     ILogger<AlertDigest> logger) : ITimerFunction
 {
+    /// <summary>A digest's body stays within a table column (64 KiB, 32,768 characters): longer digests go in parts.</summary>
+    internal const int MaxBodyChars = 30_000;
+
     public async Task RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
     {
         foreach (var (subscription, events) in await digests.PendingAsync(cancellationToken))
         {
             var now = time.GetUtcNow();
-            var eventId = $"digest:{subscription}:{events[0].EventId}:{events[^1].EventId}:{events.Count}";
-            var body = AlertSender.CloudEvent(eventId, "hub.alert.digest", subscription, now, new JsonObject { ["events"] = JsonNode.Parse(HubJson.Serialize(events)) });
-            await deliveries.StartAsync(new AlertDelivery(subscription, eventId, "digest", AlertDeliveryStatus.Pending, 0, now) { Event = body }, cancellationToken);
+            var parts = TableBatch.Chunk(events, e => HubJson.Serialize(e).Length + 2, int.MaxValue, MaxBodyChars - 1_000)
+                .Select(part =>
+                {
+                    var eventId = $"digest:{subscription}:{part[0].EventId}:{part[^1].EventId}:{part.Count}";
+                    var body = AlertSender.CloudEvent(eventId, "hub.alert.digest", subscription, now, new JsonObject { ["events"] = JsonNode.Parse(HubJson.Serialize(part)) });
+                    return new AlertDelivery(subscription, eventId, "digest", AlertDeliveryStatus.Pending, 0, now) { Event = body };
+                })
+                .ToList();
+            await deliveries.StartAsync(subscription, parts, cancellationToken);
             await digests.RemoveAsync(subscription, events, cancellationToken);
-            logger.LogInformation("Daily digest of {Count} alert events queued for subscription {Subscription}", events.Count, subscription);
+            logger.LogInformation("Daily digest of {Count} alert events queued for subscription {Subscription} ({Parts} parts)", events.Count, subscription, parts.Count);
         }
     }
 }

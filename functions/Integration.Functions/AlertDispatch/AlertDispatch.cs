@@ -29,28 +29,28 @@ public sealed class AlertDispatch(
         foreach (var kind in AlertKinds.All)
         {
             var events = await alerts.PendingEventsAsync(kind, 1000, cancellationToken);
-            foreach (var e in events)
+            if (events.Count == 0) continue;
+            var bodies = events.ToDictionary(e => e.EventId, AlertSender.CloudEvent, StringComparer.Ordinal);
+            // Each subscriber's share at once (its rows are a partition of their own: transactions of up to 100),
+            // several subscribers side by side.
+            await Parallel.ForEachAsync(subscribers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (subscription, ct) =>
             {
-                var body = AlertSender.CloudEvent(e);
-                var serious = options.Value.SeriousSeverities.Contains(e.Alert.Severity, StringComparer.Ordinal);
-                foreach (var subscription in subscribers.Where(s => Wants(s, e.Alert)))
-                {
-                    if (subscription.Digest && !serious)
-                    {
-                        await digests.AddAsync(subscription.Id, e, cancellationToken);
-                        continue;
-                    }
-                    if (await deliveries.StartAsync(new AlertDelivery(subscription.Id, e.EventId, e.Alert.Id, AlertDeliveryStatus.Pending, 0, time.GetUtcNow()) { Event = body }, cancellationToken))
-                        sent++;
-                }
-            }
+                var now = time.GetUtcNow();
+                var wanted = events.Where(e => Wants(subscription, e.Alert)).ToList();
+                var later = subscription.Digest ? wanted.Where(e => !Serious(e.Alert)).ToList() : [];
+                if (later.Count > 0) await digests.AddAsync(subscription.Id, later, ct);
+                var immediate = wanted.Except(later).Select(e => new AlertDelivery(subscription.Id, e.EventId, e.Alert.Id, AlertDeliveryStatus.Pending, 0, now) { Event = bodies[e.EventId] }).ToList();
+                if (immediate.Count > 0) Interlocked.Add(ref sent, await deliveries.StartAsync(subscription.Id, immediate, ct));
+            });
             // The topic too, before the events go (if it fails, all of this is done again on the next run, and the
             // webhook deliveries already recorded are not recorded twice).
             await topic.PublishAsync(events, cancellationToken);
-            foreach (var e in events) await alerts.CompleteEventAsync(e, cancellationToken);
+            await alerts.CompleteEventsAsync(kind, events, cancellationToken);
         }
         if (sent > 0) logger.LogInformation("Alert dispatch queued {Sent} deliveries", sent);
     }
+
+    private bool Serious(Alert alert) => options.Value.SeriousSeverities.Contains(alert.Severity, StringComparer.Ordinal);
 
     private bool Wants(Subscription subscription, Alert alert) =>
         master.FindPartner(subscription.Owner)?.Partner is { } owner &&

@@ -41,7 +41,7 @@ public static partial class Subscriptions
 
     public sealed record ReplayResult(int Replayed);
 
-    private static readonly string[] Severities = ["warning", "high", "critical"];
+    private static readonly string[] Severities = ["info", "warning", "high", "critical"];
 
     public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
@@ -109,13 +109,12 @@ public static partial class Subscriptions
         group.MapPost("/{id}/replay", async (HttpContext context, string id, SubscriptionStore store, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time) =>
             {
                 if (await Owned(context, id, store) is null) return NotFound(id);
-                var dead = await deliveries.ListAsync(id, AlertDeliveryStatus.Dead, null, context.RequestAborted);
-                foreach (var d in dead)
-                {
-                    // Pending again with a fresh budget, then its message: a crash in between leaves it for the next replay.
-                    await deliveries.UpdateAsync(d with { Status = AlertDeliveryStatus.Pending, Attempts = 0, FirstAttemptAt = time.GetUtcNow(), NextAttemptAt = null }, context.RequestAborted);
-                    await queue.SendAsync(id, d.EventId, TimeSpan.Zero, context.RequestAborted);
-                }
+                var dead = await deliveries.ListAsync(id, AlertDeliveryStatus.Dead, null, context.RequestAborted, withEvents: true);
+                var again = dead.Select(d => d with { Status = AlertDeliveryStatus.Pending, Attempts = 0, FirstAttemptAt = time.GetUtcNow(), NextAttemptAt = null }).ToList();
+                // The messages first, then the rows pending again unless an attempt already wrote them (their version):
+                // a crash in between leaves them dead, for the next replay, while the attempts go ahead.
+                await queue.SendAsync(id, again, TimeSpan.Zero, context.RequestAborted);
+                await deliveries.UpdateAsync(id, again, context.RequestAborted);
                 return TypedResults.Ok(new ReplayResult(dead.Count));
             })
             .WithName("ReplaySubscription").WithSummary("Try a subscription's dead letters again").Produces<ReplayResult>().WithProblems();

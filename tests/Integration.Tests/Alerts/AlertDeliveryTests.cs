@@ -153,6 +153,50 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task ManyAlerts_ReachEverySubscriber_OnceEach_InMessagesOfSeveral()
+    {
+        await using var world = await fixture.NewWorldAsync(Fast, loadProvince: false);
+        await using var receiver = new WebhookReceiver();
+        string[] subscribers = ["s1", "s2", "s3"];
+        foreach (var s in subscribers) await SubscribeAsync(world.Admin(), s, receiver.Url(s), NewSecret());
+        var store = new AlertStore(world.Storage);
+        // More than one transaction of rows (100) and more than one queue message (48 KiB) per subscriber.
+        var raised = Enumerable.Range(0, 240).Select(i => NewAlert("360101") with { Detail = $"第{i}条：" + new string('药', 200) }).ToList();
+        await Parallel.ForEachAsync(raised, async (a, ct) => await store.RaiseAsync(a, ct));
+
+        await EventuallyAsync(() => subscribers.Sum(s => receiver.To(s).Count), n => n >= 3 * raised.Count, TimeSpan.FromSeconds(60), "every alert reaches every subscriber");
+        await Task.Delay(2000);
+        foreach (var s in subscribers)
+        {
+            var got = receiver.To(s);
+            Assert.Equal(raised.Select(a => a.Id).Order(StringComparer.Ordinal), got.Select(r => r.AlertId!).Order(StringComparer.Ordinal));
+            Assert.Equal(got.Count, got.Select(r => r.Headers["webhook-id"]).Distinct().Count());
+            Assert.All(await DeliveriesAsync(world.Admin(), s), d => Assert.Equal("delivered", d!["status"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
+    public async Task ALongDigest_GoesInParts_EachWithinATableColumn_TogetherHoldingEveryEventOnce()
+    {
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Fast) { ["Hub__Alerts__DigestSchedule"] = "*/5 * * * * *" }, loadProvince: false);
+        await using var receiver = new WebhookReceiver();
+        using (var put = await world.Admin().PutJsonAsync("/api/v1/subscriptions/daily", new { url = receiver.Url("daily"), secret = NewSecret(), digest = true }))
+            Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
+        var store = new AlertStore(world.Storage);
+        var raised = Enumerable.Range(0, 80).Select(i => NewAlert("360101", "warning") with { Detail = $"第{i}条：" + new string('械', 300) }).ToList();
+        foreach (var a in raised) await store.RaiseAsync(a, default);
+
+        IReadOnlyList<Received> Digests() => [.. receiver.Requests.Where(r => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>() == "hub.alert.digest")];
+        static IEnumerable<string> Ids(Received r) => JsonNode.Parse(r.Body)!["data"]!["events"]!.AsArray().Select(e => e!["alert"]!["id"]!.GetValue<string>());
+        await EventuallyAsync(() => Digests().SelectMany(Ids).Distinct().Count(), n => n == raised.Count, TimeSpan.FromSeconds(60), "every warning arrives in a digest");
+        await Task.Delay(2000);
+        var parts = Digests();
+        Assert.True(parts.Count > 1, $"{parts.Count} part(s)");
+        Assert.All(parts, p => Assert.True(p.Body.Length < 32_768, $"{p.Body.Length} characters"));
+        Assert.Equal(raised.Select(a => a.Id).Order(StringComparer.Ordinal), parts.SelectMany(Ids).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task AFailingEndpoint_IsRetriedWithGrowingWaits_ThenDeadLettered_AndReplayedWithTheSameId()
     {
         await using var world = await fixture.NewWorldAsync(Fast, loadProvince: false);
