@@ -14,6 +14,8 @@ public readonly partial record struct Quarter(int Year, int Number)
 
     public DateOnly LastDay => FirstDay.AddMonths(3).AddDays(-1);
 
+    public Quarter Previous => Number == 1 ? new(Year - 1, 4) : new(Year, Number - 1);
+
     public static bool TryParse(string? text, out Quarter quarter)
     {
         quarter = default;

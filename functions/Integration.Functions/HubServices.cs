@@ -70,6 +70,14 @@ public static class HubServices
             config.GetValue("Hub:Orchestrations:TimerHorizon", ComplaintDesk.DefaultTimerHorizon), sp.GetRequiredService<FaultInjection>().At,
             lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
         services.AddSingleton<ComplaintApi>();
+        services.AddSingleton<AssessmentStore>();
+        services.AddSingleton<Integration.Orchestrations.Assessments.CityReports>();
+        services.AddSingleton<Integration.Orchestrations.Assessments.IAssessmentSource, Monitoring.AssessmentSource>();
+        services.AddSingleton(sp => new Integration.Orchestrations.Assessments.AssessmentDesk(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<AssessmentStore>(),
+            sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<Integration.Orchestrations.Assessments.IAssessmentSource>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Integration.Orchestrations.Assessments.AssessmentDesk>>(), sp.GetRequiredService<IOptions<QueueOptions>>().Value.Assessments,
+            config.GetValue("Hub:Assessments:ResumeAfter", Integration.Orchestrations.Assessments.AssessmentDesk.DefaultResumeAfter),
+            config.GetValue("Hub:Assessments:ItemsPerMessage", 20), sp.GetRequiredService<FaultInjection>().At));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ProcessingOptions>>().Value);
 
         services.AddSingleton(sp => new HubStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
@@ -151,6 +159,8 @@ public static class HubServices
         app.MapSubscriptions();
         app.MapComplaints();
         app.MapIndicators();
+        app.MapAssessments();
+        app.MapCityReports();
         app.MapHealth();
         app.MapPartnerApiDescription();
         if (UnderFunctionsHost) app.MapFunctionInvocations();

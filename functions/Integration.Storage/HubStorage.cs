@@ -64,8 +64,10 @@ public sealed class HubStorage
         Orchestrations = Table("orchestrations");
         Monitoring = Table("monitoring");
         TraceCodes = Table("tracecodes");
+        Assessments = Table("assessments");
         Raw = Blobs.GetBlobContainerClient(options.Prefix + "raw");
         State = Blobs.GetBlobContainerClient(options.Prefix + "state");
+        Reports = Blobs.GetBlobContainerClient(options.Prefix + "reports");
     }
 
     public StorageOptions Options { get; }
@@ -113,17 +115,23 @@ public sealed class HubStorage
     /// <summary>Every traceability code delivered, with the delivery that brought it first (R19, R23).</summary>
     public TableClient TraceCodes { get; }
 
+    /// <summary>Quarterly assessments: a partition per quarter (state, result rows of each run).</summary>
+    public TableClient Assessments { get; }
+
     /// <summary>Every inbound payload as received.</summary>
     public BlobContainerClient Raw { get; }
 
     /// <summary>Timer schedule status and the leases that make one instance fire a timer.</summary>
     public BlobContainerClient State { get; }
 
+    /// <summary>The report artifacts of the assessments (JSON, CSV, XLSX, HTML).</summary>
+    public BlobContainerClient Reports { get; }
+
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes, Assessments }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
-    public IEnumerable<BlobContainerClient> AllContainers => [Raw, State];
+    public IEnumerable<BlobContainerClient> AllContainers => [Raw, State, Reports];
 
     public QueueClient Queue(string name) => Queues.GetQueueClient(name);
 

@@ -38,7 +38,7 @@ public sealed class OrchestrationStore(TableClient instances, TableClient index,
         var row = await instances.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), cancellationToken: cancellationToken);
         if (!row.HasValue) return null;
         var effects = row.Value!.GetString("Effects") is { Length: > 0 } json ? Integration.Domain.HubJson.Deserialize<OutboxItem[]>(json) : [];
-        return new StoredInstance(row.Value.GetString("Data"), effects, row.Value.ETag);
+        return new StoredInstance(TableText.Read(row.Value, "Data"), effects, row.Value.ETag);
     }
 
     /// <summary>True when the event was applied to the instance already.</summary>
@@ -55,7 +55,8 @@ public sealed class OrchestrationStore(TableClient instances, TableClient index,
     /// </summary>
     public async Task<CommitOutcome> CommitAsync(string id, ETag? expected, string stateJson, IReadOnlyList<OutboxItem> effects, string? eventId, CancellationToken cancellationToken)
     {
-        var state = new TableEntity(id, StateRow(id)) { ["Data"] = stateJson, ["Effects"] = Integration.Domain.HubJson.Serialize(effects) };
+        var state = new TableEntity(id, StateRow(id)) { ["Effects"] = Integration.Domain.HubJson.Serialize(effects) };
+        TableText.Write(state, "Data", stateJson);
         try
         {
             if (eventId is null)

@@ -42,6 +42,9 @@ public sealed class QueueOptions
     /// <summary>Orchestration timers (delayed messages). Default <c>timers</c>.</summary>
     public string Timers { get; set; } = "timers";
 
-    /// <summary>Alert events on their way to subscribers' endpoints, one message per attempt. Default <c>alertdeliveries</c>.</summary>
+    /// <summary>Alert events on their way to subscribers' endpoints, several for one subscriber per message. Default <c>alertdeliveries</c>.</summary>
     public string AlertDeliveries { get; set; } = "alertdeliveries";
+
+    /// <summary>The quarterly assessments' work items (units, then suppliers), several per message. Default <c>assessments</c>.</summary>
+    public string Assessments { get; set; } = "assessments";
 }

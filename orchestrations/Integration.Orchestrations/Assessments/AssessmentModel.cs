@@ -1,0 +1,59 @@
+using Integration.Domain.Monitoring;
+
+namespace Integration.Orchestrations.Assessments;
+
+/// <summary>Where a quarter's assessment stands: its units' results come in, then its suppliers', then the report is written.</summary>
+public static class AssessmentPhase
+{
+    public const string Units = "units", Suppliers = "suppliers", Reporting = "reporting", Completed = "completed";
+}
+
+/// <summary>
+/// The whole state of one quarter's assessment (R21), as stored. <see cref="Generation"/> counts its runs: running a
+/// completed quarter again starts a new generation whose results are rows of their own, so that nothing of the run
+/// before mixes in. The work items are fixed when the run starts (master data may change while it runs).
+/// </summary>
+public sealed record AssessmentState(
+    string Quarter, int Generation, string Phase, IReadOnlyList<string> Units, IReadOnlyList<string> Suppliers, DateTimeOffset StartedAt, string StartedBy)
+{
+    public int Version { get; init; }
+    public DateTimeOffset? CompletedAt { get; init; }
+
+    public IReadOnlyList<string> ItemsOf(string phase) => phase switch
+    {
+        AssessmentPhase.Units => Units,
+        AssessmentPhase.Suppliers => Suppliers,
+        _ => [],
+    };
+
+    /// <summary>The partner API's status: <c>running</c> or <c>completed</c>.</summary>
+    public string Status => Phase == AssessmentPhase.Completed ? "completed" : "running";
+}
+
+public abstract record AssessmentEvent(DateTimeOffset At);
+
+/// <summary>Start (or ask again for) the assessment; <paramref name="Units"/> and <paramref name="Suppliers"/> are the work items of a new run.</summary>
+public sealed record AssessmentStart(DateTimeOffset At, string By, IReadOnlyList<string> Units, IReadOnlyList<string> Suppliers) : AssessmentEvent(At);
+
+/// <summary>Every item of a phase of a generation has its result row.</summary>
+public sealed record AssessmentPhaseDone(DateTimeOffset At, int Generation, string Phase) : AssessmentEvent(At);
+
+/// <summary>The work of one queue message: items of a phase of a generation.</summary>
+public sealed record AssessmentWork(string Quarter, int Generation, string Phase, IReadOnlyList<string> Items);
+
+/// <summary>A supplier's figures at one unit (R4's numerator and denominator), summed over units by the supplier's item.</summary>
+public sealed record SupplierShare(decimal OnTime, decimal Due);
+
+/// <summary>
+/// One unit's (a hospital's or an alliance's) result: where it is, its indicators for the quarter (the monitoring
+/// engine's), the ordered amounts of the quarter and of the same quarter a year before (R25's cost growth), and its
+/// suppliers' shares of R4.
+/// </summary>
+public sealed record UnitResult(
+    string Code, string Name, string Level, string? County, string? City, IReadOnlyList<Indicator> Indicators,
+    decimal Amount, decimal AmountYearBefore, IReadOnlyDictionary<string, SupplierShare> Suppliers);
+
+/// <summary>One supplier's result: R4's delivery rate over every unit and R7's timely-resolution ratio, each with its tier (0: none, 1-3: below 80/60/30%).</summary>
+public sealed record SupplierResult(
+    string Code, string Name, decimal OnTime, decimal Due, decimal? DeliveryRate, int DeliveryTier,
+    int ResolvedInTime, int ResolutionDecided, decimal? TimelyResolutionRatio, int ResolutionTier);

@@ -1,0 +1,191 @@
+using System.Globalization;
+using Integration.Domain.Monitoring;
+
+namespace Integration.Orchestrations.Assessments;
+
+/// <summary>A unit's place in its county's or city's ranking (R21): progress against 序时进度, then delivery rate.</summary>
+public sealed record RankingRow(int? Rank, string Unit, string Name, string? County, string? City,
+    decimal? Progress, decimal? Schedule, decimal? ProgressRatio, decimal? DeliveryRate, int Problems);
+
+public sealed record Ranking(string Jurisdiction, string JurisdictionName, string Level, IReadOnlyList<RankingRow> Rows);
+
+/// <summary>An entry of one of the notice's lists: a unit (or a unit's batch) and the figures that put it there.</summary>
+public sealed record ListEntry(string Unit, string Name, string? County, string? City, string? Batch, decimal? Value, decimal? Threshold, string? Detail);
+
+public sealed record ProblemList(string Id, string Rule, string Title, IReadOnlyList<ListEntry> Entries);
+
+/// <summary>A unit or supplier on a list (or in a tier) this quarter and the one before: a candidate for 约谈 (R21).</summary>
+public sealed record RepeatOffender(string Kind, string Code, string Name, string? County, string? City, IReadOnlyList<string> Lists);
+
+/// <summary>R25's retained-savings (结余留用) basket of a unit.</summary>
+public sealed record BasketRow(string Unit, string Name, string? County, string? City,
+    decimal? AgreedCompletion, decimal? PaymentRate, decimal? CostGrowth, decimal? OfflineShare, decimal? NonSelectedShare);
+
+public sealed record AssessmentSummary(int Units, int Suppliers, IReadOnlyDictionary<string, int> ListCounts,
+    IReadOnlyDictionary<string, int> DeliveryTiers, IReadOnlyDictionary<string, int> ResolutionTiers, int RepeatOffenders, string? PreviousQuarter);
+
+/// <summary>
+/// A quarter's assessment (通报): rankings per county and city, the lists the notices ask for, supplier tiers (R4, R7),
+/// repeat offenders and the R25 basket; the whole province, or one jurisdiction's cut (<see cref="Cut"/>).
+/// </summary>
+public sealed record AssessmentReport(
+    string Quarter, DateTimeOffset GeneratedAt, string Jurisdiction, string JurisdictionName, AssessmentSummary Summary,
+    IReadOnlyList<Ranking> Rankings, IReadOnlyList<ProblemList> Lists, IReadOnlyList<SupplierResult> Suppliers,
+    IReadOnlyList<RepeatOffender> RepeatOffenders, IReadOnlyList<BasketRow> Basket)
+{
+    /// <summary>The notice's lists: id, rule, title (as the officials read it).</summary>
+    public static readonly IReadOnlyList<(string Id, string Rule, string Title)> ListDefinitions =
+    [
+        ("progressBelowSchedule", "R8", "采购进度低于序时进度"),
+        ("nonSelectedAboveSelected", "R9", "非中选产品采购量超过中选产品"),
+        ("substitutableGrowth", "R12", "可替代药品采购量超过上年"),
+        ("unreportedPurchases", "R13", "不报量仍大量采购"),
+        ("overAgreedVolume", "R14", "实际采购量超过约定采购量的规定倍数"),
+        ("offlinePurchases", "R15", "违规线下采购"),
+        ("abnormalOrders", "R16", "超常规订单"),
+        ("lateReceipts", "R17", "不及时确认收货"),
+        ("latePayments", "R18", "不及时支付货款"),
+    ];
+
+    public const string DeliveryTierList = "supplierDeliveryTier", ResolutionTierList = "supplierResolutionTier";
+
+    /// <summary>
+    /// The report of the results. <paramref name="province"/> names the root; <paramref name="names"/> gives jurisdiction
+    /// names; <paramref name="previous"/> (the quarter before's report, if any) finds the repeat offenders.
+    /// </summary>
+    public static AssessmentReport Build(
+        string quarter, DateTimeOffset generatedAt, (string Code, string Name) province, IReadOnlyDictionary<string, string> names,
+        IReadOnlyList<UnitResult> units, IReadOnlyList<SupplierResult> suppliers, AssessmentReport? previous)
+    {
+        units = [.. units.OrderBy(u => u.Code, StringComparer.Ordinal)];
+        suppliers = [.. suppliers.OrderBy(s => s.Code, StringComparer.Ordinal)];
+        var lists = ListDefinitions.Select(d => new ProblemList(d.Id, d.Rule, d.Title, [.. units.SelectMany(u => Entries(d.Id, u))])).ToList();
+        var problems = lists.SelectMany(l => l.Entries.Select(e => e.Unit)).GroupBy(u => u, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var rows = units.Select(u => Row(u, problems.GetValueOrDefault(u.Code))).ToList();
+        var rankings = rows.Where(r => r.County is not null).GroupBy(r => r.County!, StringComparer.Ordinal).Select(g => Rank(g.Key, names, "county", g))
+            .Concat(rows.Where(r => r.City is not null).GroupBy(r => r.City!, StringComparer.Ordinal).Select(g => Rank(g.Key, names, "city", g)))
+            .OrderBy(r => r.Level == "city" ? 0 : 1).ThenBy(r => r.Jurisdiction, StringComparer.Ordinal).ToList();
+
+        var onLists = new Dictionary<(string Kind, string Code), SortedSet<string>>();
+        void On(string kind, string code, string list)
+        {
+            if (!onLists.TryGetValue((kind, code), out var set)) onLists[(kind, code)] = set = new SortedSet<string>(StringComparer.Ordinal);
+            set.Add(list);
+        }
+        foreach (var l in lists) foreach (var e in l.Entries) On("unit", e.Unit, l.Id);
+        foreach (var s in suppliers)
+        {
+            if (s.DeliveryTier > 0) On("supplier", s.Code, DeliveryTierList);
+            if (s.ResolutionTier > 0) On("supplier", s.Code, ResolutionTierList);
+        }
+        var before = new HashSet<(string, string, string)>();
+        if (previous is not null)
+        {
+            foreach (var l in previous.Lists) foreach (var e in l.Entries) before.Add(("unit", e.Unit, l.Id));
+            foreach (var s in previous.Suppliers)
+            {
+                if (s.DeliveryTier > 0) before.Add(("supplier", s.Code, DeliveryTierList));
+                if (s.ResolutionTier > 0) before.Add(("supplier", s.Code, ResolutionTierList));
+            }
+        }
+        var byUnit = units.ToDictionary(u => u.Code, StringComparer.Ordinal);
+        var bySupplier = suppliers.ToDictionary(s => s.Code, StringComparer.Ordinal);
+        var repeats = onLists
+            .Select(kv => (kv.Key, Lists: kv.Value.Where(l => before.Contains((kv.Key.Kind, kv.Key.Code, l))).ToList()))
+            .Where(x => x.Lists.Count > 0)
+            .Select(x => x.Key.Kind == "unit"
+                ? new RepeatOffender("unit", x.Key.Code, byUnit[x.Key.Code].Name, byUnit[x.Key.Code].County, byUnit[x.Key.Code].City, x.Lists)
+                : new RepeatOffender("supplier", x.Key.Code, bySupplier[x.Key.Code].Name, null, null, x.Lists))
+            .OrderBy(r => r.Kind == "unit" ? 0 : 1).ThenBy(r => r.Code, StringComparer.Ordinal).ToList();
+
+        return new AssessmentReport(quarter, generatedAt, province.Code, province.Name,
+            SummaryOf(units.Count, suppliers, lists, repeats.Count, previous?.Quarter), rankings, lists, suppliers, repeats, [.. units.Select(BasketOf)]);
+    }
+
+    private static AssessmentSummary SummaryOf(int units, IReadOnlyList<SupplierResult> suppliers, IReadOnlyList<ProblemList> lists, int repeats, string? previous) =>
+        new(units, suppliers.Count, lists.ToDictionary(l => l.Id, l => l.Entries.Count, StringComparer.Ordinal),
+            Tiers(suppliers.Select(s => s.DeliveryTier)), Tiers(suppliers.Select(s => s.ResolutionTier)), repeats, previous);
+
+    private static Dictionary<string, int> Tiers(IEnumerable<int> tiers)
+    {
+        var all = tiers.ToList();
+        return Enumerable.Range(1, 3).ToDictionary(t => t.ToString(CultureInfo.InvariantCulture), t => all.Count(x => x == t), StringComparer.Ordinal);
+    }
+
+    /// <summary>The jurisdiction's cut: its units only (rankings, lists, repeat offenders, basket); suppliers' tiers stay province-wide.</summary>
+    public AssessmentReport Cut(string jurisdiction, string name)
+    {
+        bool In(string? county, string? city) => county == jurisdiction || city == jurisdiction;
+        var lists = Lists.Select(l => l with { Entries = [.. l.Entries.Where(e => In(e.County, e.City))] }).ToList();
+        var repeats = RepeatOffenders.Where(r => r.Kind == "supplier" || In(r.County, r.City)).ToList();
+        var basket = Basket.Where(b => In(b.County, b.City)).ToList();
+        return this with
+        {
+            Jurisdiction = jurisdiction,
+            JurisdictionName = name,
+            Rankings = [.. Rankings.Where(r => r.Jurisdiction == jurisdiction || (r.Level == "county" && r.Rows.Any(x => x.City == jurisdiction)))],
+            Lists = lists,
+            RepeatOffenders = repeats,
+            Basket = basket,
+            Summary = SummaryOf(basket.Count, Suppliers, lists, repeats.Count, Summary.PreviousQuarter),
+        };
+    }
+
+    private static IEnumerable<ListEntry> Entries(string list, UnitResult u)
+    {
+        ListEntry Entry(Indicator i) => new(u.Code, u.Name, u.County, u.City, i.Batch, i.Value, i.Threshold, i.Detail);
+        IEnumerable<Indicator> Breached(string id) => u.Indicators.Where(i => i.Id == id && i.Breached);
+        return list switch
+        {
+            "progressBelowSchedule" => Breached("agreedVolumeProgress").Select(Entry),
+            // R9: above all, non-selected quantity greater than selected (selected share below one half).
+            "nonSelectedAboveSelected" => u.Indicators.Where(i => i.Id == "selectedQuantityShare" && i.Denominator - i.Numerator > i.Numerator)
+                .Select(i => Entry(i) with { Value = i.Denominator - i.Numerator, Threshold = i.Numerator, Detail = $"非中选 {Fmt(i.Denominator - i.Numerator)}，中选 {Fmt(i.Numerator)}" }),
+            "substitutableGrowth" => Breached("substitutableGrowth").Select(Entry),
+            "unreportedPurchases" => Breached("unreportedPurchases").Select(Entry),
+            "overAgreedVolume" => Breached("overAgreedVolume").Select(Entry),
+            "offlinePurchases" => Breached("offlinePurchases").Select(Entry),
+            "abnormalOrders" => Breached("abnormalOrders").Select(Entry),
+            "lateReceipts" => Breached("lateReceipts").Select(Entry),
+            "latePayments" => Breached("latePayments").Select(Entry),
+            _ => [],
+        };
+    }
+
+    private static string Fmt(decimal d) => d.ToString("0.##", CultureInfo.InvariantCulture);
+
+    private static (decimal Num, decimal Den) Sum(UnitResult u, string id) =>
+        u.Indicators.Where(i => i.Id == id).Aggregate((Num: 0m, Den: 0m), (s, i) => (s.Num + i.Numerator, s.Den + i.Denominator));
+
+    private static decimal? Ratio(decimal num, decimal den) => den == 0 ? null : Math.Round(num / den, 4);
+
+    private static RankingRow Row(UnitResult u, int problems)
+    {
+        // R8 over the unit's batches: bought ÷ agreed, against the agreed-weighted 序时进度.
+        var progress = u.Indicators.Where(i => i.Id == "agreedVolumeProgress").ToList();
+        var den = progress.Sum(i => i.Denominator);
+        var p = Ratio(progress.Sum(i => i.Numerator), den);
+        var schedule = Ratio(progress.Sum(i => (i.Threshold ?? 0) * i.Denominator), den);
+        var (onTime, due) = Sum(u, "deliveryRate");
+        return new RankingRow(null, u.Code, u.Name, u.County, u.City, p, schedule, p is { } a && schedule is > 0 ? Math.Round(a / schedule.Value, 4) : null, Ratio(onTime, due), problems);
+    }
+
+    /// <summary>Ranks by progress against 序时进度 (highest first), then delivery rate, then code; units without agreements come last, unranked.</summary>
+    private static Ranking Rank(string jurisdiction, IReadOnlyDictionary<string, string> names, string level, IEnumerable<RankingRow> rows)
+    {
+        var ordered = rows.OrderBy(r => r.ProgressRatio is null ? 1 : 0).ThenByDescending(r => r.ProgressRatio ?? 0).ThenByDescending(r => r.DeliveryRate ?? -1)
+            .ThenBy(r => r.Unit, StringComparer.Ordinal).ToList();
+        return new Ranking(jurisdiction, names.GetValueOrDefault(jurisdiction) ?? jurisdiction, level,
+            [.. ordered.Select((r, i) => r with { Rank = r.ProgressRatio is null ? null : i + 1 })]);
+    }
+
+    private static BasketRow BasketOf(UnitResult u)
+    {
+        var (bought, agreed) = Sum(u, "agreedVolumeProgress");
+        var (late, paid) = Sum(u, "latePayments");
+        var (offline, ordered) = Sum(u, "offlinePurchases");
+        var (nonSelected, group) = Sum(u, "nonSelectedShare");
+        return new BasketRow(u.Code, u.Name, u.County, u.City, Ratio(bought, agreed), Ratio(paid - late, paid),
+            u.AmountYearBefore == 0 ? null : Math.Round(u.Amount / u.AmountYearBefore - 1, 4), Ratio(offline, ordered), Ratio(nonSelected, group));
+    }
+}

@@ -1,0 +1,349 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Azure.Data.Tables;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+using Integration.Load;
+using Integration.Tests.Monitoring;
+
+namespace Integration.Tests.Assessments;
+
+/// <summary>
+/// The quarterly assessment (R21, R4/R7 tiers, R25) end to end on Azurite: the hand-computed small province of
+/// <see cref="MonitoringScenario"/> assessed for 2026Q2 and then 2026Q3 through the API; its rankings, lists, tiers and
+/// repeat offenders as computed by hand; the artifacts read back with real readers and drawn by Chromium; an office's
+/// cut; a second run giving the same report; a crash in the middle of the fan-out; the schedule starting the quarter
+/// just ended by itself.
+/// </summary>
+public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.ScenarioWorld shared) : IClassFixture<AssessmentTests.ScenarioWorld>
+{
+    /// <summary>The scenario's world with 2026Q2 and 2026Q3 assessed, one after the other.</summary>
+    public sealed class ScenarioWorld(HubFixture fixture) : IAsyncLifetime
+    {
+        public World World { get; private set; } = null!;
+        public MonitoringScenario Scenario { get; private set; } = null!;
+
+        public async ValueTask InitializeAsync()
+        {
+            World = await fixture.NewWorldAsync(Settings(), loadProvince: false);
+            Scenario = new MonitoringScenario(World);
+            await Scenario.LoadMasterDataAsync();
+            await Scenario.SendFeedsAsync();
+            await RunAsync(World.Admin(), "2026Q2");
+            await RunAsync(World.Admin(), "2026Q3");
+        }
+
+        public async ValueTask DisposeAsync() => await World.DisposeAsync();
+    }
+
+    private static Dictionary<string, string?> Settings(params (string, string?)[] more)
+    {
+        var settings = new Dictionary<string, string?>(MonitoringScenario.Settings) { ["Hub__Orchestrations__SweepSchedule"] = "*/2 * * * * *" };
+        foreach (var (k, v) in more) settings[k] = v;
+        return settings;
+    }
+
+    private World world => shared.World;
+
+    /// <summary>Starts (or runs again) a quarter's assessment and waits until a new generation has completed; returns its view.</summary>
+    private static async Task<JsonNode> RunAsync(PartnerClient admin, string quarter)
+    {
+        var before = await ViewAsync(admin, quarter);
+        using (var run = await admin.PostJsonAsync($"/api/v1/assessments/{quarter}/run", new { }))
+            Assert.True(run.StatusCode == HttpStatusCode.Accepted, $"{quarter}: {(int)run.StatusCode} {await run.Content.ReadAsStringAsync()}");
+        return await CompletedAsync(admin, quarter, (before?["generation"]?.GetValue<int>() ?? 0) + 1);
+    }
+
+    private static async Task<JsonNode?> ViewAsync(PartnerClient client, string quarter)
+    {
+        using var response = await client.GetAsync($"/api/v1/assessments/{quarter}");
+        return response.StatusCode == HttpStatusCode.NotFound ? null : JsonNode.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<JsonNode> CompletedAsync(PartnerClient admin, string quarter, int generation, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        while (true)
+        {
+            var view = await ViewAsync(admin, quarter);
+            if (view?["status"]?.GetValue<string>() == "completed" && view["generation"]!.GetValue<int>() == generation) return view;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{quarter} generation {generation} not completed: {view?.ToJsonString()}");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>A report artifact: <paramref name="of"/> is <c>assessments/2026Q3</c> or <c>city-reports/2026H2</c>.</summary>
+    private static async Task<byte[]> ReportAsync(PartnerClient client, string of, string format, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var response = await client.GetAsync($"/api/v1/{of}/report.{format}");
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.True(response.StatusCode == expected, $"report.{format}: {(int)response.StatusCode} {Encoding.UTF8.GetString(bytes)}");
+        return bytes;
+    }
+
+    private static JsonNode Json(byte[] bytes) => JsonNode.Parse(Encoding.UTF8.GetString(bytes))!;
+
+    private static IEnumerable<string> Entries(JsonNode report, string list) =>
+        report["lists"]!.AsArray().Single(l => l!["id"]!.GetValue<string>() == list)!["entries"]!.AsArray()
+            .Select(e => e!["unit"]!.GetValue<string>() + (e["batch"] is { } b ? "/" + b.GetValue<string>() : ""));
+
+    private static IEnumerable<(int?, string)> Ranked(JsonNode report, string jurisdiction) =>
+        report["rankings"]!.AsArray().Single(r => r!["jurisdiction"]!.GetValue<string>() == jurisdiction)!["rows"]!.AsArray()
+            .Select(r => (r!["rank"]?.GetValue<int>(), r["unit"]!.GetValue<string>()));
+
+    /// <summary>The 2026Q3 notice of the scenario, every figure as MonitoringTests has it by hand.</summary>
+    private static void ExpectQ3(JsonNode report)
+    {
+        // Rankings: H1 bought 750 of 1,100 agreed (0.6818) against an agreed-weighted 序时进度 of 0.7028 (0.7479 for B1's
+        // 1,000, 0.2521 for B2's 100): 0.9701; A1 0.25 against 0.7479: 0.3343. H2 has no agreement: unranked.
+        Assert.Equal([(1, "H1"), (null, "H2")], Ranked(report, "X1"));
+        Assert.Equal([(1, "A1")], Ranked(report, "X2"));
+        Assert.Equal([(1, "H1"), (2, "A1"), (null, "H2")], Ranked(report, "C1"));
+        var h1 = report["rankings"]!.AsArray().Single(r => r!["jurisdiction"]!.GetValue<string>() == "C1")!["rows"]![0]!;
+        Assert.Equal((0.6818m, 0.7028m, 0.9701m, 0.1692m), (h1["progress"]!.GetValue<decimal>(), h1["schedule"]!.GetValue<decimal>(), h1["progressRatio"]!.GetValue<decimal>(), h1["deliveryRate"]!.GetValue<decimal>()));
+
+        Assert.Equal(["A1/B1", "H1/B1"], Entries(report, "progressBelowSchedule"));
+        Assert.Equal(["H1/B1"], Entries(report, "nonSelectedAboveSelected"));   // non-selected 300 against selected 200
+        Assert.Equal(["H1/B1"], Entries(report, "substitutableGrowth"));
+        // Without a demand report: H1's P2 and its B2; H2 and A1's member never reported P1.
+        Assert.Equal(["A1/B1", "H1/B1", "H1/B2", "H2/B1"], Entries(report, "unreportedPurchases"));
+        Assert.Equal(["H1/B2"], Entries(report, "overAgreedVolume"));
+        Assert.Equal(["H1"], Entries(report, "offlinePurchases"));
+        Assert.Equal(["H2"], Entries(report, "abnormalOrders"));
+        Assert.Equal(["H1"], Entries(report, "lateReceipts"));
+        Assert.Equal(["H1"], Entries(report, "latePayments"));
+
+        // R4: M1 delivered 110 on time of 880 due at every unit: below 30%, the third tier. M2 sells no selected product.
+        var m1 = report["suppliers"]!.AsArray().Single(s => s!["code"]!.GetValue<string>() == "M1")!;
+        Assert.Equal((110m, 880m, 0.125m, 3, 0), (m1["onTime"]!.GetValue<decimal>(), m1["due"]!.GetValue<decimal>(), m1["deliveryRate"]!.GetValue<decimal>(),
+            m1["deliveryTier"]!.GetValue<int>(), m1["resolutionTier"]!.GetValue<int>()));
+        Assert.Equal(0, report["suppliers"]!.AsArray().Single(s => s!["code"]!.GetValue<string>() == "M2")!["deliveryTier"]!.GetValue<int>());
+
+        // On a list in 2026Q2 too: H1 and A1 behind schedule (50 of 1,000 and 0 of 40 by 06-30, against 0.4959), H2 buying
+        // P1 unreported in June; M1 delivered none of H2's June orders (tier 3).
+        Assert.Equal(["unit A1 progressBelowSchedule", "unit H1 progressBelowSchedule", "unit H2 unreportedPurchases", "supplier M1 supplierDeliveryTier"],
+            report["repeatOffenders"]!.AsArray().Select(r => $"{r!["kind"]} {r["code"]} {string.Join(",", r["lists"]!.AsArray().Select(l => l!.GetValue<string>()))}"));
+        Assert.Equal("2026Q2", report["summary"]!["previousQuarter"]!.GetValue<string>());
+
+        // R25's basket of H1: 750 of 1,100; paid late 1,500 of 1,700; offline 300 of 1,050; non-selected 300 of 1,000 (B1 500, B2 500).
+        var basket = report["basket"]!.AsArray().Single(b => b!["unit"]!.GetValue<string>() == "H1")!;
+        Assert.Equal((0.6818m, 0.1176m, 0.2857m, 0.3m), (basket["agreedCompletion"]!.GetValue<decimal>(), basket["paymentRate"]!.GetValue<decimal>(),
+            basket["offlineShare"]!.GetValue<decimal>(), basket["nonSelectedShare"]!.GetValue<decimal>()));
+    }
+
+    [Fact]
+    public async Task ASmallProvince_RankingsListsTiersAndRepeatOffenders_AsComputedByHand()
+    {
+        ExpectQ3(Json(await ReportAsync(world.Admin(), "assessments/2026Q3", "json")));
+        var view = (await ViewAsync(world.Admin(), "2026Q3"))!;
+        Assert.Equal(4, view["summary"]!["listCounts"]!["unreportedPurchases"]!.GetValue<int>());
+        Assert.Equal("/api/v1/assessments/2026Q3/report.xlsx", view["links"]!["report.xlsx"]!.GetValue<string>());
+
+        // The provincial centre was told, with the links.
+        using var alerts = await world.Admin().GetAsync("/api/v1/alerts?rule=R21");
+        var done = JsonNode.Parse(await alerts.Content.ReadAsStringAsync())!["items"]!.AsArray().First(a => a!["id"]!.GetValue<string>().StartsWith("assessment:2026Q3:", StringComparison.Ordinal))!;
+        Assert.Equal("assessment", done["kind"]!.GetValue<string>());
+        Assert.Equal("/api/v1/assessments/2026Q3/report.html", done["facts"]!["report.html"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task TheArtifacts_OpenInRealReaders_AndTheHtmlIsDrawnByChromium_WithItsCharts()
+    {
+        var csv = await ReportAsync(world.Admin(), "assessments/2026Q3", "csv");
+        Assert.Equal(Encoding.UTF8.GetPreamble(), csv[..3]);
+        var rows = ReadCsv(csv);
+        Assert.Contains(rows, r => r.SequenceEqual(["市", "市", "1", "H1", "县人民医院", "X1", "C1", "0.6818", "0.7028", "0.9701", "0.1692", "9"]));
+        Assert.Contains(rows, r => r.Length > 3 && r[0] == "违规线下采购" && r[2] == "H1" && r[7] == "0.2857");
+
+        using (var xlsx = SpreadsheetDocument.Open(new MemoryStream(await ReportAsync(world.Admin(), "assessments/2026Q3", "xlsx")), false))
+        {
+            var m1 = Sheet(xlsx, "企业分档").Single(r => r[0] == "M1");
+            Assert.Equal(["M1", "中选企业一", "110", "880", "0.125", "低于30%", "0", "0", "", "未低于80%"], m1);
+        }
+
+        var dir = Directory.CreateTempSubdirectory("report-");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "report.html");
+            var html = await ReportAsync(world.Admin(), "assessments/2026Q3", "html");
+            await File.WriteAllBytesAsync(path, html);
+            Assert.Contains("2026Q3 集中带量采购执行情况监测通报", Encoding.UTF8.GetString(html));
+            var shot = await Browser.ScreenshotAsync(path);
+            // The bars of both charts are there, in their colours (the lists' red, the tiers' blue).
+            Assert.True(shot.Count(0xc0, 0x39, 0x2b) > 500, $"list bars: {shot.Count(0xc0, 0x39, 0x2b)} pixels");
+            Assert.True(shot.Count(0x2e, 0x86, 0xc1) > 100, $"tier bars: {shot.Count(0x2e, 0x86, 0xc1)} pixels");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    /// <summary>Every record of a CSV file (its tables one after the other), as CsvHelper reads them.</summary>
+    private static List<string[]> ReadCsv(byte[] bytes)
+    {
+        using var reader = CsvHelper.CsvReader.Create(new MemoryStream(bytes),
+            new CsvHelper.CsvReaderOptions { HasHeader = false, FieldCountMismatch = CsvHelper.CsvFieldCountHandling.Allow, SkipEmptyLines = true }, false);
+        var rows = new List<string[]>();
+        while (reader.Read()) rows.Add([.. Enumerable.Range(0, reader.FieldCount).Select(reader.GetString)]);
+        return rows;
+    }
+
+    /// <summary>The cells of a sheet, row by row, as text.</summary>
+    private static List<string[]> Sheet(SpreadsheetDocument document, string name)
+    {
+        var workbook = document.WorkbookPart!;
+        var sheet = workbook.Workbook.Sheets!.Elements<Sheet>().Single(s => s.Name == name);
+        return [.. ((WorksheetPart)workbook.GetPartById(sheet.Id!)).Worksheet.GetFirstChild<SheetData>()!.Elements<Row>()
+            .Select(r => r.Elements<Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text ?? "").ToArray())];
+    }
+
+    [Fact]
+    public async Task AnOfficeGetsItsJurisdictionsCut_OthersAreRefused_AndOnlyAQuarterThatIsOverRuns()
+    {
+        var x2 = Json(await ReportAsync(shared.Scenario.Client("X2"), "assessments/2026Q3", "json"));
+        Assert.Equal("X2", x2["jurisdiction"]!.GetValue<string>());
+        Assert.Equal(["X2"], x2["rankings"]!.AsArray().Select(r => r!["jurisdiction"]!.GetValue<string>()));
+        Assert.Equal(["A1/B1"], Entries(x2, "unreportedPurchases"));
+        Assert.Equal(["A1"], x2["basket"]!.AsArray().Select(b => b!["unit"]!.GetValue<string>()));
+        var c1 = Json(await ReportAsync(shared.Scenario.Client("C1"), "assessments/2026Q3", "json"));
+        Assert.Equal(["C1", "X1", "X2"], c1["rankings"]!.AsArray().Select(r => r!["jurisdiction"]!.GetValue<string>()));
+        var x2Csv = ReadCsv(await ReportAsync(shared.Scenario.Client("X2"), "assessments/2026Q3", "csv"));
+        Assert.DoesNotContain(x2Csv, r => r.Contains("H1"));
+
+        await ReportAsync(shared.Scenario.Client("H1"), "assessments/2026Q3", "json", HttpStatusCode.Forbidden);
+        await ReportAsync(shared.Scenario.Client("M1"), "assessments/2026Q3", "html", HttpStatusCode.Forbidden);
+        using (var run = await shared.Scenario.Client("C1").PostJsonAsync("/api/v1/assessments/2026Q3/run", new { })) Assert.Equal(HttpStatusCode.Forbidden, run.StatusCode);
+        await ReportAsync(world.Admin(), "assessments/2026Q1", "json", HttpStatusCode.NotFound);
+        await ReportAsync(world.Admin(), "assessments/2026Q3", "pdf", HttpStatusCode.NotFound);
+        using (var bad = await world.Admin().PostJsonAsync("/api/v1/assessments/2026Q5/run", new { }))
+            Assert.Equal("/quarter", JsonNode.Parse(await bad.Content.ReadAsStringAsync())!["errors"]![0]!["field"]!.GetValue<string>());
+        var current = Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow);
+        using (var early = await world.Admin().PostJsonAsync($"/api/v1/assessments/{current}/run", new { }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
+            Assert.Equal("not-ended", JsonNode.Parse(await early.Content.ReadAsStringAsync())!["errors"]![0]!["code"]!.GetValue<string>());
+        }
+        Assert.Null(await ViewAsync(world.Admin(), current.ToString()));
+    }
+
+    [Fact]
+    public async Task RunningAQuarterAgain_GivesTheSameReport_ButItsGenerationTime()
+    {
+        var first = await ReportAsync(world.Admin(), "assessments/2026Q3", "json");
+        var firstXlsx = await ReportAsync(world.Admin(), "assessments/2026Q3", "xlsx");
+        await RunAsync(world.Admin(), "2026Q3");
+        var second = await ReportAsync(world.Admin(), "assessments/2026Q3", "json");
+        static string WithoutTime(byte[] json)
+        {
+            var node = Json(json).AsObject();
+            Assert.True(node.Remove("generatedAt"));
+            return node.ToJsonString();
+        }
+        Assert.Equal(WithoutTime(first), WithoutTime(second));
+        Assert.NotEqual(Json(first)["generatedAt"]!.GetValue<string>(), Json(second)["generatedAt"]!.GetValue<string>());
+        using var a = SpreadsheetDocument.Open(new MemoryStream(firstXlsx), false);
+        using var b = SpreadsheetDocument.Open(new MemoryStream(await ReportAsync(world.Admin(), "assessments/2026Q3", "xlsx")), false);
+        foreach (var sheet in new[] { "排名", "问题清单", "企业分档", "约谈候选", "结余留用" })
+            Assert.Equal(Sheet(a, sheet), Sheet(b, sheet));
+        ExpectQ3(Json(second));
+    }
+
+    [Fact]
+    public async Task ACrashInTheMiddleOfTheFanOut_IsResumed_WithNoDuplicateRows_AndTheSameReport()
+    {
+        // One unit per message, so that the crash comes after the first message's results and before the others'.
+        await using var crashWorld = await fixture.NewWorldAsync(Settings(("Hub__Assessments__ItemsPerMessage", "1")), loadProvince: false);
+        var scenario = new MonitoringScenario(crashWorld);
+        await scenario.LoadMasterDataAsync();
+        await scenario.SendFeedsAsync();
+        // Only the faulty hub runs when the assessment starts.
+        crashWorld.Hubs[0].Kill();
+        var faulty = await crashWorld.StartHubAsync(new Dictionary<string, string?> { ["Hub__Faults__CrashAt"] = "assessment.results" });
+        var admin = new PartnerClient(faulty.Http, World.AdminId, crashWorld.AdminSecret, crashWorld.Clock);
+        using (var run = await admin.PostJsonAsync("/api/v1/assessments/2026Q3/run", new { })) Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+        await faulty.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("Fault injected at assessment.results", faulty.Output);
+
+        // Another instance takes over: the message of the crashed work reappears, the others are still queued.
+        var healthy = await crashWorld.StartHubAsync(new Dictionary<string, string?> { ["Hub__Faults__CrashAt"] = "" });
+        await CompletedAsync(new PartnerClient(healthy.Http, World.AdminId, crashWorld.AdminSecret, crashWorld.Clock), "2026Q3", 1);
+        var keys = new List<string>();
+        await foreach (var row in crashWorld.Storage.Assessments.QueryAsync<TableEntity>(e => e.PartitionKey == "2026Q3", select: ["RowKey"]))
+            if (row.RowKey.StartsWith("result|", StringComparison.Ordinal)) keys.Add(row.RowKey);
+        // Three units (H1, H2, the alliance A1) and two suppliers, once each.
+        Assert.Equal(["result|0001|suppliers|M1", "result|0001|suppliers|M2", "result|0001|units|A1", "result|0001|units|H1", "result|0001|units|H2"], keys.Order(StringComparer.Ordinal));
+        var report = Json(await ReportAsync(new PartnerClient(healthy.Http, World.AdminId, crashWorld.AdminSecret, crashWorld.Clock), "assessments/2026Q3", "json"));
+        // The same figures as without a crash (no quarter before here: no repeat offenders).
+        Assert.Equal(["A1/B1", "H1/B1", "H1/B2", "H2/B1"], Entries(report, "unreportedPurchases"));
+        Assert.Equal([(1, "H1"), (2, "A1"), (null, "H2")], Ranked(report, "C1"));
+        Assert.Empty(report["repeatOffenders"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task TheHalfYearCityReport_CountsEachCitysProblems_AndHowTheyWereHandled()
+    {
+        // The hubs' clock reads 2027-01-05 (China time): the second half of 2026 is over, its reports due before 01-10.
+        var offset = new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.FromHours(8)) - DateTimeOffset.UtcNow;
+        await using var later = await fixture.NewWorldAsync(Settings(("Hub__Clock__Offset", offset.ToString(@"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture))), loadProvince: false);
+        var scenario = new MonitoringScenario(later);
+        await scenario.LoadMasterDataAsync();
+        await scenario.SendFeedsAsync();
+        // The monitoring engine raises its alerts of the half (2026Q3, and 2026Q4: H1's order O2 fell due in October); wait until they stand still.
+        async Task<JsonArray> Monitoring()
+        {
+            using var response = await later.Admin().GetAsync("/api/v1/alerts?limit=1000");
+            return new JsonArray([.. JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray()
+                .Where(a => a!["kind"]!.GetValue<string>() == "monitoring" && a["period"]?.GetValue<string>() is "2026Q3" or "2026Q4").Select(a => a!.DeepClone())]);
+        }
+        var count = -1;
+        for (var stable = 0; stable < 3; await Task.Delay(1000))
+        {
+            var now = (await Monitoring()).Count;
+            stable = now == count && now > 0 ? stable + 1 : 0;
+            count = now;
+        }
+        var alerts = await Monitoring();
+        var r3 = alerts.Single(a => a!["id"]!.GetValue<string>() == "monitoring:R3:deliveryRate:H1:B1:2026Q3")!;
+        using (var ack = await scenario.Client("X1").PostJsonAsync($"/api/v1/alerts/{Uri.EscapeDataString(r3["id"]!.GetValue<string>())}/acknowledge", new { note = "已督促整改" }))
+            Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+
+        using (var early = await later.Admin().PostJsonAsync("/api/v1/city-reports/2027H1/run", new { })) Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
+        using (var run = await later.Admin().PostJsonAsync("/api/v1/city-reports/2026H2/run", new { }))
+            Assert.True(run.StatusCode == HttpStatusCode.OK, await run.Content.ReadAsStringAsync());
+        var report = Json(await ReportAsync(later.Admin(), "city-reports/2026H2", "json"));
+        Assert.Equal("2027-01-10", report["dueBefore"]!.GetValue<string>());
+        var c1 = Assert.Single(report["cities"]!.AsArray())!;
+        // Every monitoring alert of the half lies in C1 except the suppliers' (no jurisdiction); one was taken in hand.
+        var inCity = alerts.Where(a => a!["jurisdiction"] is not null).ToList();
+        var cleared = inCity.Count(a => a!["status"]?.GetValue<string>() == "cleared");
+        Assert.Equal((inCity.Count, 1, cleared, inCity.Count - cleared), (c1["raised"]!.GetValue<int>(), c1["acknowledged"]!.GetValue<int>(), c1["rectified"]!.GetValue<int>(), c1["open"]!.GetValue<int>()));
+        Assert.True(inCity.Count > 15, $"{inCity.Count} alerts");
+        var rules = c1["rules"]!.AsArray().ToDictionary(r => r!["rule"]!.GetValue<string>(), r => (r!["raised"]!.GetValue<int>(), r["acknowledged"]!.GetValue<int>()));
+        Assert.Equal(alerts.Count(a => a!["rule"]!.GetValue<string>() == "R3" && a["jurisdiction"] is not null), rules["R3"].Item1);
+        Assert.Equal(1, rules["R3"].Item2);
+        Assert.Equal(["R1", "R3"], rules.Keys.Take(2));
+
+        // The city sees its own; a county office is refused; the CSV opens with the Chinese intact.
+        Assert.Equal("C1", Json(await ReportAsync(scenario.Client("C1"), "city-reports/2026H2", "json"))["cities"]![0]!["city"]!.GetValue<string>());
+        await ReportAsync(scenario.Client("X1"), "city-reports/2026H2", "json", HttpStatusCode.Forbidden);
+        var csv = ReadCsv(await ReportAsync(later.Admin(), "city-reports/2026H2", "csv"));
+        Assert.Contains(csv, r => r.Length > 2 && r[0] == "C1" && r[1] == "市" && r[3] == "1");
+    }
+
+    [Fact]
+    public async Task TheSchedule_StartsTheQuarterJustEnded_ByItself()
+    {
+        await using var scheduled = await fixture.NewWorldAsync(new Dictionary<string, string?> { ["Hub__Assessments__Schedule"] = "*/2 * * * * *" }, loadProvince: false);
+        var quarter = Integration.Domain.Quarter.Of(scheduled.Clock.GetUtcNow()).Previous.ToString();
+        var view = await CompletedAsync(scheduled.Admin(), quarter, 1, TimeSpan.FromSeconds(60));
+        Assert.Equal("schedule", view["startedBy"]!.GetValue<string>());
+        await Task.Delay(3000);
+        // Once: the next runs see it there.
+        Assert.Equal(1, (await ViewAsync(scheduled.Admin(), quarter))!["generation"]!.GetValue<int>());
+        // And the half year just ended has its city report (R22), with no city in this empty province.
+        var half = Integration.Domain.HalfYear.Of(Integration.Domain.ChinaTime.DateOf(scheduled.Clock.GetUtcNow())).Previous;
+        Assert.Empty(Json(await ReportAsync(scheduled.Admin(), $"city-reports/{half}", "json"))["cities"]!.AsArray());
+    }
+}

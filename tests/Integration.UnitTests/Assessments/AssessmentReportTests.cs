@@ -1,0 +1,95 @@
+using Integration.Domain.Monitoring;
+using Integration.Orchestrations.Assessments;
+
+namespace Integration.UnitTests.Assessments;
+
+/// <summary>
+/// The quarterly notice built from results (R21, R25, R4/R7 tiers), checked by hand: rankings by progress against
+/// 序时进度 then delivery rate, the lists, repeat offenders against the quarter before, the basket, a jurisdiction's
+/// cut (the artifacts are read back with real readers in the end-to-end tests).
+/// </summary>
+public sealed class AssessmentReportTests
+{
+    private static readonly DateTimeOffset At = new(2026, 10, 1, 2, 0, 0, TimeSpan.FromHours(8));
+
+    private static Indicator I(string id, string rule, decimal num, decimal den, decimal? threshold = null, bool breached = false, string? batch = "B1") =>
+        new(id, rule, batch, den == 0 ? null : Math.Round(num / den, 4), threshold, breached, num, den);
+
+    private static UnitResult Unit(string code, string county, params Indicator[] indicators) =>
+        new(code, "医院" + code, "secondary", county, "C1", indicators, 0, 0, new Dictionary<string, SupplierShare>());
+
+    private static readonly IReadOnlyList<UnitResult> Units =
+    [
+        Unit("U1", "X1", I("agreedVolumeProgress", "R8", 300, 1000, 0.75m, true), I("deliveryRate", "R3", 90, 100, 0.8m),
+            I("latePayments", "R18", 100, 400, 0m, true, null), I("offlinePurchases", "R15", 5, 100, 0m, true, null)) with { Amount = 1200, AmountYearBefore = 1000 },
+        Unit("U2", "X1", I("agreedVolumeProgress", "R8", 800, 1000, 0.75m), I("selectedQuantityShare", "R9", 50, 100, 0.5m)),
+        Unit("U3", "X1", I("deliveryRate", "R3", 1, 2, 0.8m, true)),
+        Unit("U4", "X2", I("agreedVolumeProgress", "R8", 750, 1000, 0.75m), I("deliveryRate", "R3", 50, 100, 0.8m, true),
+            I("selectedQuantityShare", "R9", 40, 100, 0.5m, true), I("nonSelectedShare", "R10", 60, 100)),
+        Unit("U5", "X2", I("agreedVolumeProgress", "R8", 75, 100, 0.75m), I("deliveryRate", "R3", 70, 100, 0.8m, true)),
+    ];
+
+    private static SupplierResult Supplier(string code, int deliveryTier, int resolutionTier = 0) =>
+        new(code, "企业" + code, 0, 0, null, deliveryTier, 0, 0, null, resolutionTier);
+
+    private static readonly Dictionary<string, string> Names = new() { ["PV"] = "省", ["C1"] = "市", ["X1"] = "甲县", ["X2"] = "乙县" };
+
+    private static AssessmentReport Previous() => AssessmentReport.Build("2026Q2", At.AddMonths(-3), ("PV", "省"), Names,
+        [Unit("U1", "X1", I("agreedVolumeProgress", "R8", 100, 1000, 0.5m, true)), Unit("U4", "X2", I("lateReceipts", "R17", 1, 2, 0m, true, null))],
+        [Supplier("S1", 2), Supplier("S2", 1)], null);
+
+    private static AssessmentReport Report() => AssessmentReport.Build("2026Q3", At, ("PV", "省"), Names, Units, [Supplier("S1", 1), Supplier("S2", 0)], Previous());
+
+    [Fact]
+    public void Rankings_PerCountyAndCity_ByProgressAgainstSchedule_ThenDeliveryRate_UnitsWithoutAgreementsLastUnranked()
+    {
+        var report = Report();
+        IEnumerable<(int?, string)> Ranked(string j) => report.Rankings.Single(r => r.Jurisdiction == j).Rows.Select(r => (r.Rank, r.Unit));
+        Assert.Equal([(1, "U2"), (2, "U1"), (null, "U3")], Ranked("X1"));
+        // U4 and U5 are both exactly on schedule (ratio 1): U5 delivers better.
+        Assert.Equal([(1, "U5"), (2, "U4")], Ranked("X2"));
+        Assert.Equal([(1, "U2"), (2, "U5"), (3, "U4"), (4, "U1"), (null, "U3")], Ranked("C1"));
+        var u1 = report.Rankings.Single(r => r.Jurisdiction == "X1").Rows.Single(r => r.Unit == "U1");
+        Assert.Equal((0.3m, 0.75m, 0.4m, 0.9m), (u1.Progress, u1.Schedule, u1.ProgressRatio, u1.DeliveryRate));
+        Assert.Equal("甲县", report.Rankings.Single(r => r.Jurisdiction == "X1").JurisdictionName);
+    }
+
+    [Fact]
+    public void Lists_RepeatOffenders_AndTheBasket()
+    {
+        var report = Report();
+        IEnumerable<string> On(string list) => report.Lists.Single(l => l.Id == list).Entries.Select(e => e.Unit);
+        Assert.Equal(["U1"], On("progressBelowSchedule"));
+        // R9: non-selected 60 above selected 40 (U2's 50/50 is not "above").
+        var u4 = Assert.Single(report.Lists.Single(l => l.Id == "nonSelectedAboveSelected").Entries);
+        Assert.Equal(("U4", 60m, 40m), (u4.Unit, u4.Value, u4.Threshold));
+        Assert.Equal(["U1"], On("latePayments"));
+        Assert.Equal(["U1"], On("offlinePurchases"));
+        Assert.Empty(On("lateReceipts"));
+
+        // On a list (or in a tier) this quarter and the one before: U1 on the same list, S1 in a delivery tier both times.
+        // U4 was late confirming receipts before, not now; S2 was in a tier before, not now.
+        Assert.Equal([("unit", "U1", "progressBelowSchedule"), ("supplier", "S1", AssessmentReport.DeliveryTierList)],
+            report.RepeatOffenders.Select(r => (r.Kind, r.Code, string.Join(",", r.Lists))));
+        Assert.Equal("2026Q2", report.Summary.PreviousQuarter);
+        Assert.Equal(1, report.Summary.DeliveryTiers["1"]);
+
+        var basket = report.Basket.Single(b => b.Unit == "U1");
+        Assert.Equal((0.3m, 0.75m, 0.2m, 0.05m, (decimal?)null), (basket.AgreedCompletion, basket.PaymentRate, basket.CostGrowth, basket.OfflineShare, basket.NonSelectedShare));
+        Assert.Equal(0.6m, report.Basket.Single(b => b.Unit == "U4").NonSelectedShare);
+    }
+
+    [Fact]
+    public void ACountysCut_HoldsItsUnitsOnly_AndTheProvinceWideSupplierTiers()
+    {
+        var cut = Report().Cut("X2", "乙县");
+        Assert.Equal(["X2"], cut.Rankings.Select(r => r.Jurisdiction));
+        Assert.Equal(["U4", "U5"], cut.Basket.Select(b => b.Unit));
+        Assert.Empty(cut.Lists.Single(l => l.Id == "progressBelowSchedule").Entries);
+        Assert.Equal(["S1"], cut.RepeatOffenders.Select(r => r.Code));
+        Assert.Equal(2, cut.Suppliers.Count);
+        Assert.Equal((2, "乙县"), (cut.Summary.Units, cut.JurisdictionName));
+        // A city's cut has its own ranking and its counties'.
+        Assert.Equal(["C1", "X1", "X2"], Report().Cut("C1", "市").Rankings.Select(r => r.Jurisdiction));
+    }
+}
