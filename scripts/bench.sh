@@ -9,6 +9,10 @@
 #   scripts/bench.sh alerts              alert fan-out: 10,000 alerts to 100 webhook subscribers on loopback (one
 #                                        receiver); deliveries/second, the hub's CPU, memory and storage requests per
 #                                        delivery (--alerts N, --subscribers N to change)
+#   scripts/bench.sh assess              the quarterly assessment of a synthetic province's 2026Q3 (master data through
+#                                        the API, the quarter's aggregates from the recompute benchmark's raw requests,
+#                                        written once to BENCH_DIR); wall time, time per unit, the hub's peak memory
+#                                        (--scale demo for a small one)
 #   scripts/bench.sh --days 5            ingestion of five working days one after the other, each day's figures on
 #                                        their own: the cost per record as the tables and the aggregates fill up
 #   scripts/bench.sh recompute           full recomputation of a synthetic province's quarter (~22.5 million records,
@@ -21,7 +25,7 @@
 # Ports: BENCH_BLOB_PORT/QUEUE_PORT/TABLE_PORT (default 10100-10102), BENCH_HUB_PORT (default 7171).
 set -euo pipefail
 mode=ingest
-case "${1:-}" in complaints|recompute|alerts) mode=$1; shift ;; esac
+case "${1:-}" in complaints|recompute|alerts|assess) mode=$1; shift ;; esac
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 scripts/setup.sh
@@ -70,12 +74,22 @@ print(('-' if s < 0 else '') + f'{days}.{rest // 3600:02}:{rest % 3600 // 60:02}
   export Hub__Clock__Offset Hub__Complaints__ReplyWorkingDays=0
   export Logging__LogLevel__Integration=${BENCH_INTEGRATION_LOG_LEVEL:-Warning}
 fi
+if [ "$mode" = assess ]; then
+  # The assessment alone: the monitoring sweep (which would evaluate every unit for the current quarter) is off.
+  export Hub__Monitoring__SweepSchedule="0 0 0 1 1 *"
+fi
 sleep 1
 dotnet functions/Integration.Functions/bin/Release/net10.0/Integration.Functions.dll --urls "http://127.0.0.1:$hub" > "${BENCH_HUB_LOG:-/dev/null}" 2>&1 & pids+=($!)
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$hub/api/health/ready" > /dev/null && break; sleep 0.2; done
 if [ "$mode" = complaints ]; then
   dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll complaints --url "http://127.0.0.1:$hub" \
     --admin-id "$Hub__Admin__PartnerId" --admin-secret "$Hub__Admin__Secret" --clock-offset "$Hub__Clock__Offset" "$@"
+elif [ "$mode" = assess ]; then
+  dir=${BENCH_DIR:-/tmp/hub-recompute}
+  if [ "${1:-}" = "--scale" ] && [ "${2:-}" = "demo" ]; then dir=$dir-demo; fi
+  # Summing a province's quarter takes the hub engine's 9 GiB heap (see the recompute benchmark).
+  DOTNET_GCHeapHardLimit=${BENCH_HEAP_LIMIT:-0x240000000} dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll assess --url "http://127.0.0.1:$hub" \
+    --admin-id "$Hub__Admin__PartnerId" --admin-secret "$Hub__Admin__Secret" --quarter 2026Q3 --province-data --dir "$dir" "$@"
 elif [ "$mode" = alerts ]; then
   dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll alerts --url "http://127.0.0.1:$hub" \
     --admin-id "$Hub__Admin__PartnerId" --admin-secret "$Hub__Admin__Secret" "$@"

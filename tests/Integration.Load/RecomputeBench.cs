@@ -124,10 +124,9 @@ public static class RecomputeBench
 
     private static bool InQuarter(string period) => period == Cells.Cycle || Cells.Months(Quarter).Contains(period);
 
-    /// <summary>The hub's engine: every request parsed as the hub parses the raw archive, the latest versions joined and summed, then every unit's indicators.</summary>
-    public static void RunHub(SyntheticProvince province, string dir, string? cellsOut, TextWriter log)
+    /// <summary>The quarter's cells of every institution, from the files, as the hub's engine sums them; also the items read and the time per feed.</summary>
+    public static (Dictionary<string, CellSet> Cells, long Items, IReadOnlyList<string> Phases) SumCells(SyntheticProvince province, string dir, Stopwatch clock)
     {
-        var clock = Stopwatch.StartNew();
         var master = MasterOf(province);
         var options = new MonitoringOptions();
         var caller = new Partner("bench", PartnerRole.Province, "360000", "bench");
@@ -151,7 +150,16 @@ public static class RecomputeBench
             recomputation.Finish();
             phases.Add(string.Create(CultureInfo.InvariantCulture, $"{FeedReader.Route(feed)} {(parsedAt - started).TotalSeconds:F0}+{(clock.Elapsed - parsedAt).TotalSeconds:F0}"));
         }
-        var cells = recomputation.Finish();
+        return (recomputation.Finish(), items, phases);
+    }
+
+    /// <summary>The hub's engine: every request parsed as the hub parses the raw archive, the latest versions joined and summed, then every unit's indicators.</summary>
+    public static void RunHub(SyntheticProvince province, string dir, string? cellsOut, TextWriter log)
+    {
+        var clock = Stopwatch.StartNew();
+        var master = MasterOf(province);
+        var options = new MonitoringOptions();
+        var (cells, items, phases) = SumCells(province, dir, clock);
         var built = clock.Elapsed;
         var calculator = new IndicatorCalculator(master, options);
         var agreements = province.Agreements.GroupBy(a => a.Hospital).ToDictionary(g => g.Key, g => g.ToList());

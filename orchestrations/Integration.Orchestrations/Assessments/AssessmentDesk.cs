@@ -94,7 +94,10 @@ public sealed class AssessmentDesk(
         }
     }
 
-    /// <summary>Does a transition's effects, then notes when the sweep should look again (a running phase: after <c>resumeAfter</c>).</summary>
+    /// <summary>
+    /// Does a transition's effects, then notes when the sweep should look again: a running phase after
+    /// <c>resumeAfter</c>, with a token naming the state whose effects are done and how many results it had then.
+    /// </summary>
     private async Task DispatchAsync(AssessmentState state, IReadOnlyList<OutboxItem> effects, CancellationToken cancellationToken)
     {
         foreach (var effect in effects)
@@ -114,14 +117,19 @@ public sealed class AssessmentDesk(
                     throw new InvalidOperationException($"Unknown effect kind '{effect.Kind}'.");
             }
         }
-        // The report effect moved the state on itself; only a state still current schedules its check.
+        // The effects may have moved the state on themselves (the last phase's results, the report): only a state still
+        // current schedules its check.
         var current = await store.GetAsync(state.Quarter, cancellationToken);
         if (current is null || HubJson.Deserialize<AssessmentState>(current.Json).Version != state.Version) return;
         if (state.Phase == AssessmentPhase.Completed) await store.ForgetAsync(state.Quarter, cancellationToken);
-        else await store.CheckAtAsync(state.Quarter, time.GetUtcNow() + resumeAfter, Done(state), cancellationToken);
+        else await ScheduleCheckAsync(state, await DoneCountAsync(state, cancellationToken), cancellationToken);
     }
 
-    private static string Done(AssessmentState state) => state.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private Task ScheduleCheckAsync(AssessmentState state, int done, CancellationToken cancellationToken) =>
+        store.CheckAtAsync(state.Quarter, time.GetUtcNow() + resumeAfter, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{state.Version}|{done}"), cancellationToken);
+
+    private async Task<int> DoneCountAsync(AssessmentState state, CancellationToken cancellationToken) =>
+        state.ItemsOf(state.Phase).Count == 0 ? 0 : (await results.ResultKeysAsync(state.Quarter, Key(state.Generation, state.Phase, ""), cancellationToken)).Count;
 
     private static string Key(int generation, string phase, string item) => $"{generation:D4}|{phase}|{item}";
 
@@ -223,8 +231,9 @@ public sealed class AssessmentDesk(
     }
 
     /// <summary>
-    /// The sweep: every assessment whose check time has come gets its owed effects done (a crash between a transition
-    /// and its effects), and a running phase whose results stopped coming gets its missing items sent again.
+    /// The sweep: every assessment whose check time has come gets its owed effects done when a crash left them after a
+    /// transition; a running phase that made no progress since the last look (a lost message, a worker that keeps
+    /// failing) gets its missing items sent again; one that did is looked at again later.
     /// </summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
@@ -232,9 +241,16 @@ public sealed class AssessmentDesk(
         foreach (var instance in due)
         {
             if (await store.GetAsync(instance.Id, cancellationToken) is not { } stored) { await store.ForgetAsync(instance.Id, cancellationToken); continue; }
-            // Effects not done (a crash after the transition), or done but the phase has not finished in time (a lost
-            // message): done again; items with results are not sent again.
-            await DispatchAsync(HubJson.Deserialize<AssessmentState>(stored.Json), stored.Effects, cancellationToken);
+            var state = HubJson.Deserialize<AssessmentState>(stored.Json);
+            var token = instance.DoneFor?.Split('|');
+            if (token is [var version, var before] && version == state.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)
+                && await DoneCountAsync(state, cancellationToken) is var done && done > int.Parse(before, System.Globalization.CultureInfo.InvariantCulture))
+            {
+                await ScheduleCheckAsync(state, done, cancellationToken);
+                continue;
+            }
+            logger.LogInformation("Assessment {Quarter} generation {Generation}: its {Phase} effects done again", state.Quarter, state.Generation, state.Phase);
+            await DispatchAsync(state, stored.Effects, cancellationToken);
         }
         return due.Count;
     }

@@ -251,10 +251,11 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
     }
 
     [Fact]
-    public async Task ACrashInTheMiddleOfTheFanOut_IsResumed_WithNoDuplicateRows_AndTheSameReport()
+    public async Task ACrashInTheMiddleOfTheFanOut_WithItsMessagesLost_IsResumed_WithNoDuplicateRows_AndTheSameReport()
     {
-        // One unit per message, so that the crash comes after the first message's results and before the others'.
-        await using var crashWorld = await fixture.NewWorldAsync(Settings(("Hub__Assessments__ItemsPerMessage", "1")), loadProvince: false);
+        // One unit per message, so that the crash comes after the first message's results and before the others'; a
+        // phase that makes no progress for 3 s gets its missing items sent again by the sweep.
+        await using var crashWorld = await fixture.NewWorldAsync(Settings(("Hub__Assessments__ItemsPerMessage", "1"), ("Hub__Assessments__ResumeAfter", "00:00:03")), loadProvince: false);
         var scenario = new MonitoringScenario(crashWorld);
         await scenario.LoadMasterDataAsync();
         await scenario.SendFeedsAsync();
@@ -266,7 +267,8 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         await faulty.WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains("Fault injected at assessment.results", faulty.Output);
 
-        // Another instance takes over: the message of the crashed work reappears, the others are still queued.
+        // The work messages are lost too (the crashed one and those still queued): only the sweep can resume the run.
+        await crashWorld.Storage.Queue(crashWorld.Environment["Hub__Queues__Assessments"]!).ClearMessagesAsync();
         var healthy = await crashWorld.StartHubAsync(new Dictionary<string, string?> { ["Hub__Faults__CrashAt"] = "" });
         await CompletedAsync(new PartnerClient(healthy.Http, World.AdminId, crashWorld.AdminSecret, crashWorld.Clock), "2026Q3", 1);
         var keys = new List<string>();

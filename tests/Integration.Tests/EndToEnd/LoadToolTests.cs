@@ -48,6 +48,36 @@ public sealed class LoadToolTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task AlertFanOutBenchmark_AtSmallScale_ReportsDeliveriesPerSecondAndMemory()
+    {
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?> { ["Hub__Alerts__DispatchSchedule"] = "* * * * * *" }, loadProvince: false);
+        var (exitCode, output) = await RunAsync(world, "alerts", "--alerts", "30", "--subscribers", "4", "--storage", world.Azurite.ConnectionString, "--storage-prefix", world.Prefix);
+        Assert.True(exitCode == 0, output);
+        Assert.Matches(@"delivered: +120 deliveries in [\d.]+ s = [\d,]+ deliveries/s \(first after [\d.]+ s; 0 duplicates; 0 bad of 1 signatures checked\)", output);
+        Assert.Matches(@"hub memory: peak working set \d+ MiB", output);
+    }
+
+    [Fact]
+    public async Task AssessmentCommand_OnADemoProvincesQuarter_AssessesEveryUnitAndPrintsTheLinks()
+    {
+        await using var world = await fixture.NewWorldAsync(loadProvince: false);
+        var dir = Path.Combine(Path.GetTempPath(), $"hub-assess-{Guid.NewGuid():N}");
+        try
+        {
+            var (exitCode, output) = await RunAsync(world, "assess", "--quarter", "2026Q3", "--province-data", "--scale", "demo", "--dir", dir,
+                "--storage", world.Azurite.ConnectionString, "--storage-prefix", world.Prefix);
+            Assert.True(exitCode == 0, output);
+            Assert.Matches(@"aggregates: +[\d,]+ records of 2026Q3 summed into the cells of 16 institutions", output);
+            Assert.Matches(@"assessed: +16 units and 6 suppliers in [\d.]+ s \(\d+ ms per unit\)", output);
+            Assert.Contains("report.xlsx: /api/v1/assessments/2026Q3/report.xlsx", output);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task RecomputeBenchmark_AtDemoScale_TheHubsEngineAndDuckDbGiveTheSameCells()
     {
         // No hub: the two engines read the same raw requests (a demo province's quarter) and must agree cell by cell.
