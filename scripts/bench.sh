@@ -22,7 +22,7 @@
 #                                        (--scale demo for a small one; no storage involved)
 # Azurite runs as three in-memory processes (blob, queue, table), so that the table service has a core of its own and
 # does not spend its time re-serialising its database to disk (see README "Performance").
-# Ports: BENCH_BLOB_PORT/QUEUE_PORT/TABLE_PORT (default 10100-10102), BENCH_HUB_PORT (default 7171).
+# BENCH_TABLE_HEAP_MB: the table service's heap (MiB, default 16384). Ports: BENCH_BLOB_PORT/QUEUE_PORT/TABLE_PORT (default 10100-10102), BENCH_HUB_PORT (default 7171).
 set -euo pipefail
 mode=ingest
 case "${1:-}" in complaints|recompute|alerts|assess) mode=$1; shift ;; esac
@@ -56,7 +56,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 node node_modules/azurite/dist/src/blob/main.js "${common[@]}" --blobHost 127.0.0.1 --blobPort "$blob" > /dev/null 2>&1 & pids+=($!)
 node node_modules/azurite/dist/src/queue/main.js "${common[@]}" --queueHost 127.0.0.1 --queuePort "$queue" > /dev/null 2>&1 & pids+=($!)
-node node_modules/azurite/dist/src/table/main.js "${common[@]}" --tableHost 127.0.0.1 --tablePort "$table" > /dev/null 2>&1 & pids+=($!)
+# The table service holds millions of entities in the assessment benchmark: a heap of its own size (Node's default,
+# about 4 GiB, leaves it collecting garbage most of the time).
+node --max-old-space-size="${BENCH_TABLE_HEAP_MB:-16384}" node_modules/azurite/dist/src/table/main.js "${common[@]}" --tableHost 127.0.0.1 --tablePort "$table" > /dev/null 2>&1 & pids+=($!)
 key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
 export ASPNETCORE_ENVIRONMENT=Development
 export Hub__Storage__ConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"

@@ -424,11 +424,12 @@ public sealed class RecordStore(HubStorage storage)
     /// <summary>
     /// Rewrites an institution's aggregate rows of the periods <paramref name="inPeriod"/> selects to
     /// <paramref name="cells"/> (a full recomputation); returns how many rows changed. Meant for when ingestion is
-    /// quiet: a record written meanwhile would be counted by neither.
+    /// quiet: a record written meanwhile would be counted by neither. <paramref name="stored"/>: the rows as they are,
+    /// when the caller knows them (read when null).
     /// </summary>
-    public async Task<int> ReplaceCellsAsync(string hospital, CellSet cells, Func<string, bool> inPeriod, CancellationToken cancellationToken)
+    public async Task<int> ReplaceCellsAsync(string hospital, CellSet cells, Func<string, bool> inPeriod, CancellationToken cancellationToken, CellSet? stored = null)
     {
-        var stored = await ReadCellsAsync(hospital, cancellationToken);
+        stored ??= await ReadCellsAsync(hospital, cancellationToken);
         var changed = 0;
         foreach (var (feed, table) in storage.Feeds)
         {
