@@ -89,6 +89,7 @@ public static class HubServices
         services.AddSingleton<AlertStore>();
         services.AddSingleton<SubscriptionStore>();
         services.AddSingleton<AlertDeliveryStore>();
+        services.AddSingleton<AlertEventStore>();
         services.AddSingleton<AlertDigestStore>();
         services.AddOptions<DeliveryOptions>().BindConfiguration("Hub:Alerts:Delivery")
             .Configure(o => o.AllowHttp |= builder.Environment.IsDevelopment())

@@ -1,5 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Integration.Domain;
 
 namespace Integration.Storage;
@@ -63,6 +65,12 @@ public static class AlertStatus
 public sealed record AlertEvent(string EventId, string Change, Alert Alert, DateTimeOffset At);
 
 /// <summary>
+/// Alert events fanned out together: the set is fixed when the run starts (kept in a blob until the run is complete), so
+/// that a run done again after a crash records the same batches of deliveries, and nothing twice.
+/// </summary>
+public sealed record DispatchRun(string Id, string Kind, IReadOnlyList<AlertEvent> Events);
+
+/// <summary>
 /// Alerts by kind, one row per alert id (insert-if-absent). Every change of an alert writes, in the same transaction,
 /// an event row beside it (the outbox, rows <c>~out|...</c>), which stays until it has been fanned out to the
 /// subscribers: no change is lost to a crash, and none is sent that did not happen.
@@ -97,7 +105,7 @@ public sealed class AlertStore(HubStorage storage)
     }
 
     /// <summary>The changes of alerts of a kind not fanned out yet, oldest first.</summary>
-    public async Task<IReadOnlyList<AlertEvent>> PendingEventsAsync(string kind, int max, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<AlertEvent>> PendingEventsAsync(string kind, int max, CancellationToken cancellationToken)
     {
         var list = new List<AlertEvent>();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {kind} and RowKey ge {OutboxPrefix} and RowKey lt {"~out}"}");
@@ -109,9 +117,49 @@ public sealed class AlertStore(HubStorage storage)
         return [.. list.OrderBy(e => e.At)];
     }
 
-    /// <summary>Removes events of a kind once they have been fanned out (transactions of up to 100; those gone already are skipped).</summary>
-    public Task CompleteEventsAsync(string kind, IReadOnlyList<AlertEvent> events, CancellationToken cancellationToken) =>
-        TableBatch.DeleteAsync(storage.Alerts, kind, events.Select(e => OutboxPrefix + RowKey(e.EventId)), cancellationToken);
+    /// <summary>
+    /// The dispatch run of a kind's events: the one a crash left unfinished, or else a new one of up to
+    /// <paramref name="max"/> waiting events (oldest first); null when none waits.
+    /// </summary>
+    public async Task<DispatchRun?> NextRunAsync(string kind, int max, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var blob = RunBlob(kind);
+        if (await ReadRunAsync(blob, cancellationToken) is { } unfinished) return unfinished;
+        var events = await PendingEventsAsync(kind, max, cancellationToken);
+        if (events.Count == 0) return null;
+        // Runs sort by their start; the suffix keeps two runs started in the same tick apart.
+        var run = new DispatchRun($"{now.UtcDateTime:yyyyMMddHHmmssfffffff}-{Guid.NewGuid():N}"[..30], kind, events);
+        try
+        {
+            await blob.UploadAsync(BinaryData.FromString(HubJson.Serialize(run)), new BlobUploadOptions { Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All } }, cancellationToken);
+            return run;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return await ReadRunAsync(blob, cancellationToken);
+        }
+    }
+
+    /// <summary>Ends a run once its events are fanned out: they leave the outbox (those gone already are skipped), then the run.</summary>
+    public async Task CompleteRunAsync(DispatchRun run, CancellationToken cancellationToken)
+    {
+        await TableBatch.DeleteAsync(storage.Alerts, run.Kind, run.Events.Select(e => OutboxPrefix + RowKey(e.EventId)), cancellationToken);
+        await RunBlob(run.Kind).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
+    private BlobClient RunBlob(string kind) => storage.State.GetBlobClient($"alerts/dispatch-{kind}.json");
+
+    private static async Task<DispatchRun?> ReadRunAsync(BlobClient blob, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return HubJson.Deserialize<DispatchRun>((await blob.DownloadContentAsync(cancellationToken)).Value.Content.ToString());
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Keeps a condition's alert in step with it (the monitoring rules): raised when it first holds (once: the id is

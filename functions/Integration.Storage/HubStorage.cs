@@ -58,6 +58,7 @@ public sealed class HubStorage
         Alerts = Table("alerts");
         Subscriptions = Table("subscriptions");
         AlertDeliveries = Table("alertdeliveries");
+        AlertEvents = Table("alertevents");
         AlertDigests = Table("alertdigests");
         Complaints = Table("complaints");
         ComplaintFacts = Table("complaintfacts");
@@ -94,8 +95,11 @@ public sealed class HubStorage
     /// <summary>Partners' webhook endpoints for alerts.</summary>
     public TableClient Subscriptions { get; }
 
-    /// <summary>Each alert event's delivery to each subscriber: status, attempts, dead letters.</summary>
+    /// <summary>Each alert event's delivery to each subscriber (in batches): status, attempts, dead letters.</summary>
     public TableClient AlertDeliveries { get; }
+
+    /// <summary>The body of each alert event sent to subscribers, once per event.</summary>
+    public TableClient AlertEvents { get; }
 
     /// <summary>Events of alerts that are not serious, waiting for their subscriber's daily digest.</summary>
     public TableClient AlertDigests { get; }
@@ -128,7 +132,7 @@ public sealed class HubStorage
     public BlobContainerClient Reports { get; }
 
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes, Assessments }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes, Assessments }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
     public IEnumerable<BlobContainerClient> AllContainers => [Raw, State, Reports];

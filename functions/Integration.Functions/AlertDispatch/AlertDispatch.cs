@@ -1,4 +1,3 @@
-using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Functions.Outbound;
 using Integration.Functions.Hosting;
@@ -9,45 +8,58 @@ using Microsoft.Extensions.Options;
 namespace Integration.Functions;
 
 /// <summary>
-/// Fans alert changes out to the subscribers (every 5 seconds by default, <c>Hub:Alerts:DispatchSchedule</c>): each
-/// change the alert store wrote to its outbox goes to every subscription whose owner may see the alert and whose filter
-/// it passes, as a delivery row (insert-if-absent: once per subscriber) and a queue message for
-/// <see cref="DeliverAlert"/> (or, for a subscription that takes a daily digest, to the digest unless the alert is
-/// serious, see <see cref="AlertDigest"/>); every event is also published to the Event Grid topic when one is configured
-/// (<see cref="AlertTopic"/>); then the outbox rows go. A crash in between fans out again, and what was recorded
-/// already is not recorded twice.
+/// Fans alert changes out to the subscribers (every 5 seconds by default, <c>Hub:Alerts:DispatchSchedule</c>), a run
+/// of up to <see cref="MaxPerRun"/> changes at a time, until none waits. A run's set of changes is fixed when it starts
+/// (<see cref="AlertStore.NextRunAsync"/>); their bodies are stored once (<see cref="AlertEventStore"/>); each
+/// subscription whose owner may see an alert and whose filter it passes gets its share as batches of deliveries
+/// (insert-if-absent) with a queue message each for <see cref="DeliverAlert"/> (or, for a subscription that takes a
+/// daily digest, the digest unless the alert is serious, see <see cref="AlertDigest"/>); every change is also published
+/// to the Event Grid topic when one is configured (<see cref="AlertTopic"/>); then the run ends and its changes leave
+/// the outbox. A crash in between does the run again, and what was recorded already is not recorded twice.
 /// </summary>
 [TimerTrigger("%Hub:Alerts:DispatchSchedule%")]
 public sealed class AlertDispatch(
-    AlertStore alerts, SubscriptionStore subscriptions, DeliveryQueue deliveries, AlertDigestStore digests, AlertTopic topic,
-    MasterDataCache master, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<AlertDispatch> logger) : ITimerFunction
+    AlertStore alerts, AlertEventStore events, SubscriptionStore subscriptions, DeliveryQueue deliveries, AlertDigestStore digests, AlertTopic topic,
+    MasterDataCache master, IOptions<DeliveryOptions> options, FaultInjection faults, TimeProvider time, ILogger<AlertDispatch> logger) : ITimerFunction
 {
+    /// <summary>Alert changes fanned out together at most.</summary>
+    public const int MaxPerRun = 1000;
+
     public async Task RunAsync(TimerInvocation invocation, CancellationToken cancellationToken)
     {
         var subscribers = await subscriptions.ListAsync(cancellationToken);
         var sent = 0;
         foreach (var kind in AlertKinds.All)
         {
-            var events = await alerts.PendingEventsAsync(kind, 1000, cancellationToken);
-            if (events.Count == 0) continue;
-            var bodies = events.ToDictionary(e => e.EventId, AlertSender.CloudEvent, StringComparer.Ordinal);
-            // Each subscriber's share at once (its rows are a partition of their own: transactions of up to 100),
-            // several subscribers side by side.
-            await Parallel.ForEachAsync(subscribers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (subscription, ct) =>
+            while (await alerts.NextRunAsync(kind, MaxPerRun, time.GetUtcNow(), cancellationToken) is { } run)
             {
-                var now = time.GetUtcNow();
-                var wanted = events.Where(e => Wants(subscription, e.Alert)).ToList();
-                var later = subscription.Digest ? wanted.Where(e => !Serious(e.Alert)).ToList() : [];
-                if (later.Count > 0) await digests.AddAsync(subscription.Id, later, ct);
-                var immediate = wanted.Except(later).Select(e => new AlertDelivery(subscription.Id, e.EventId, e.Alert.Id, AlertDeliveryStatus.Pending, 0, now) { Event = bodies[e.EventId] }).ToList();
-                if (immediate.Count > 0) Interlocked.Add(ref sent, await deliveries.StartAsync(subscription.Id, immediate, ct));
-            });
-            // The topic too, before the events go (if it fails, all of this is done again on the next run, and the
-            // webhook deliveries already recorded are not recorded twice).
-            await topic.PublishAsync(events, cancellationToken);
-            await alerts.CompleteEventsAsync(kind, events, cancellationToken);
+                sent += await FanOutAsync(run, subscribers, cancellationToken);
+                faults.At("alerts.fannedout");
+                // The topic too, before the run ends (if it fails, the run is done again, and the webhook deliveries
+                // already recorded are not recorded twice).
+                await topic.PublishAsync(run.Events, cancellationToken);
+                await alerts.CompleteRunAsync(run, cancellationToken);
+                if (run.Events.Count < MaxPerRun) break;
+            }
         }
         if (sent > 0) logger.LogInformation("Alert dispatch queued {Sent} deliveries", sent);
+    }
+
+    private async Task<int> FanOutAsync(DispatchRun run, IReadOnlyList<Subscription> subscribers, CancellationToken cancellationToken)
+    {
+        await events.PutAsync([.. run.Events.Select(e => new StoredAlertEvent(e.Alert.Id, e.EventId, AlertSender.CloudEvent(e), run.Id))], cancellationToken);
+        var sent = 0;
+        // Each subscriber's share at once (its rows are a partition of their own), several subscribers side by side.
+        await Parallel.ForEachAsync(subscribers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (subscription, ct) =>
+        {
+            var now = time.GetUtcNow();
+            var wanted = run.Events.Where(e => Wants(subscription, e.Alert)).ToList();
+            var later = subscription.Digest ? wanted.Where(e => !Serious(e.Alert)).ToList() : [];
+            if (later.Count > 0) await digests.AddAsync(subscription.Id, later, ct);
+            var immediate = wanted.Except(later).Select(e => new AlertDelivery(subscription.Id, e.EventId, e.Alert.Id, AlertDeliveryStatus.Pending, 0, now)).ToList();
+            if (immediate.Count > 0) Interlocked.Add(ref sent, await deliveries.StartAsync(subscription.Id, DeliveryQueue.Batches(subscription.Id, run.Id, immediate), ct));
+        });
+        return sent;
     }
 
     private bool Serious(Alert alert) => options.Value.SeriousSeverities.Contains(alert.Severity, StringComparer.Ordinal);

@@ -34,14 +34,13 @@ public static class Alerts
             .Produces<AlertPage>()
             .WithProblems();
 
-        app.MapGet("/api/v1/alerts/{id}", async (HttpContext context, string id, AlertStore alerts, AlertDeliveryStore deliveries, SubscriptionStore subscriptions, MasterDataCache master) =>
+        app.MapGet("/api/v1/alerts/{id}", async (HttpContext context, string id, AlertStore alerts, AlertEventStore events, AlertDeliveryStore deliveries, SubscriptionStore subscriptions, MasterDataCache master) =>
             {
                 var partner = Caller.Of(context).Partner;
                 if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Sees(partner, alert, master.Master)) return AlertNotFound(id);
-                var own = partner.Role == PartnerRole.Province ? null : (await subscriptions.ListAsync(context.RequestAborted)).Where(s => s.Owner == partner.PartnerId).Select(s => s.Id).ToHashSet();
-                var sent = (await deliveries.ListAsync(null, null, alert.Id, context.RequestAborted))
-                    .Where(d => own is null || own.Contains(d.Subscription))
-                    .OrderBy(d => d.Subscription, StringComparer.Ordinal).ThenBy(d => d.FirstAttemptAt)
+                var visible = (await subscriptions.ListAsync(context.RequestAborted)).Where(s => partner.Role == PartnerRole.Province || s.Owner == partner.PartnerId).Select(s => s.Id).ToList();
+                var sent = (await deliveries.OfAlertAsync(visible, await events.RunsOfAsync(alert.Id, context.RequestAborted), alert.Id, context.RequestAborted))
+                    .OrderBy(d => d.Subscription, StringComparer.Ordinal).ThenBy(d => d.FirstAttemptAt).ThenBy(d => d.EventId, StringComparer.Ordinal)
                     .Select(Subscriptions.AlertDeliveryView.Of).ToList();
                 return TypedResults.Ok(new AlertDetail(alert, sent));
             })

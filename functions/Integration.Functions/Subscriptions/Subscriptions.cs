@@ -39,7 +39,8 @@ public static partial class Subscriptions
         public static AlertDeliveryView Of(AlertDelivery d) => new(d.Subscription, d.EventId, d.AlertId, d.Status, d.Attempts, d.FirstAttemptAt, d.DeliveredAt, d.NextAttemptAt, d.LastError);
     }
 
-    public sealed record ReplayResult(int Replayed);
+    /// <summary><c>replayed</c>: dead deliveries tried again; <c>resent</c>: deliveries never attempted whose message went again.</summary>
+    public sealed record ReplayResult(int Replayed, int Resent);
 
     private static readonly string[] Severities = ["info", "warning", "high", "critical"];
 
@@ -100,8 +101,8 @@ public static partial class Subscriptions
         group.MapGet("/{id}/deliveries", async (HttpContext context, string id, string? status, SubscriptionStore store, AlertDeliveryStore deliveries) =>
             {
                 if (await Owned(context, id, store) is null) return NotFound(id);
-                var list = await deliveries.ListAsync(id, status, null, context.RequestAborted);
-                return TypedResults.Ok(new DeliveryList([.. list.OrderBy(d => d.FirstAttemptAt).Select(AlertDeliveryView.Of)]));
+                var list = await deliveries.ListAsync(id, status, context.RequestAborted);
+                return TypedResults.Ok(new DeliveryList([.. list.OrderBy(d => d.FirstAttemptAt).ThenBy(d => d.EventId, StringComparer.Ordinal).Select(AlertDeliveryView.Of)]));
             })
             .WithName("GetSubscriptionDeliveries").WithSummary("What was sent to a subscription and how it went (status=pending|retrying|delivered|dead)")
             .Produces<DeliveryList>().WithProblems();
@@ -109,15 +110,25 @@ public static partial class Subscriptions
         group.MapPost("/{id}/replay", async (HttpContext context, string id, SubscriptionStore store, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time) =>
             {
                 if (await Owned(context, id, store) is null) return NotFound(id);
-                var dead = await deliveries.ListAsync(id, AlertDeliveryStatus.Dead, null, context.RequestAborted, withEvents: true);
-                var again = dead.Select(d => d with { Status = AlertDeliveryStatus.Pending, Attempts = 0, FirstAttemptAt = time.GetUtcNow(), NextAttemptAt = null }).ToList();
-                // The messages first, then the rows pending again unless an attempt already wrote them (their version):
-                // a crash in between leaves them dead, for the next replay, while the attempts go ahead.
-                await queue.SendAsync(id, again, TimeSpan.Zero, context.RequestAborted);
-                await deliveries.UpdateAsync(id, again, context.RequestAborted);
-                return TypedResults.Ok(new ReplayResult(dead.Count));
+                var replayed = 0;
+                var resent = 0;
+                foreach (var batch in (await deliveries.BatchesAsync(id, AlertDeliveryStatus.Dead, context.RequestAborted))
+                             .Concat(await deliveries.BatchesAsync(id, AlertDeliveryStatus.Pending, context.RequestAborted)).DistinctBy(b => b.Id))
+                {
+                    // The dead ones pending again with a new retry budget (each unless an attempt changed it since), then
+                    // a message for them and for those never attempted (their message may be lost): a crash in between
+                    // leaves them pending, and the next replay sends them.
+                    var now = time.GetUtcNow();
+                    var made = await deliveries.ChangeAsync(id, batch.Id, [.. batch.Deliveries.Where(d => d.Status == AlertDeliveryStatus.Dead)
+                        .Select(d => new DeliveryChange(d, d with { Status = AlertDeliveryStatus.Pending, Attempts = 0, FirstAttemptAt = now, NextAttemptAt = null }))], context.RequestAborted, batch);
+                    var neverTried = batch.Deliveries.Where(d => d.Status == AlertDeliveryStatus.Pending && d.Attempts == 0).Select(d => d.EventId).ToList();
+                    await queue.SendAsync(id, batch.Id, [.. made.Select(d => d.EventId), .. neverTried], TimeSpan.Zero, context.RequestAborted);
+                    replayed += made.Count;
+                    resent += neverTried.Count;
+                }
+                return TypedResults.Ok(new ReplayResult(replayed, resent));
             })
-            .WithName("ReplaySubscription").WithSummary("Try a subscription's dead letters again").Produces<ReplayResult>().WithProblems();
+            .WithName("ReplaySubscription").WithSummary("Try a subscription's dead letters again (and send again those never attempted)").Produces<ReplayResult>().WithProblems();
         return app;
     }
 

@@ -176,6 +176,35 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task ACrashAfterTheFanOut_IsResumedWithTheSameRun_RecordingEachDeliveryOnce_ThoughMoreAlertsCameMeanwhile()
+    {
+        // The crashed hub's hold on the dispatch timer (a blob lease) ends within 15 s (the shortest lease).
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Fast) { ["Hub__Faults__CrashAt"] = "alerts.fannedout", ["Hub__Processing__TimerLease"] = "00:00:15" }, loadProvince: false);
+        await using var receiver = new WebhookReceiver();
+        string[] subscribers = ["s1", "s2"];
+        foreach (var s in subscribers) await SubscribeAsync(world.Admin(), s, receiver.Url(s), NewSecret());
+        var store = new AlertStore(world.Storage);
+        // More than one batch per subscriber; all raised before the hub's dispatcher looks (it runs every second).
+        var first = Enumerable.Range(0, 150).Select(_ => NewAlert("360101")).ToList();
+        await Parallel.ForEachAsync(first, async (a, ct) => await store.RaiseAsync(a, ct));
+        await world.Hub.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains("Fault injected at alerts.fannedout", world.Hubs[0].Output);
+        // More alerts while no hub runs: the run done again must be the same run, not these with it.
+        var later = Enumerable.Range(0, 30).Select(_ => NewAlert("360101")).ToList();
+        foreach (var a in later) await store.RaiseAsync(a, default);
+
+        await world.StartHubAsync(new Dictionary<string, string?> { ["Hub__Faults__CrashAt"] = "" });
+        var all = first.Concat(later).Select(a => a.Id).Order(StringComparer.Ordinal).ToList();
+        foreach (var s in subscribers)
+        {
+            await EventuallyAsync(() => DeliveriesAsync(world.Admin(), s, "delivered").Result.Count, n => n >= all.Count, TimeSpan.FromSeconds(60), $"{s} gets every alert");
+            var rows = await DeliveriesAsync(world.Admin(), s);
+            Assert.Equal(all, rows.Select(d => d!["alertId"]!.GetValue<string>()).Order(StringComparer.Ordinal));
+            Assert.Equal(all, receiver.To(s).Select(r => r.AlertId!).Distinct().Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task ALongDigest_GoesInParts_EachWithinATableColumn_TogetherHoldingEveryEventOnce()
     {
         await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Fast) { ["Hub__Alerts__DigestSchedule"] = "*/5 * * * * *" }, loadProvince: false);
