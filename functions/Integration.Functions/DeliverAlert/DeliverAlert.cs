@@ -3,6 +3,7 @@ using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Functions.Outbound;
 using Integration.Functions.Hosting;
+using Integration.Functions.Telemetry;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 
@@ -19,8 +20,8 @@ namespace Integration.Functions;
 /// </summary>
 [QueueTrigger("%Hub:Queues:AlertDeliveries%")]
 public sealed class DeliverAlert(
-    SubscriptionStore subscriptions, AlertDeliveryStore deliveries, AlertEventStore events, AlertSender sender, DeliveryQueue queue, IOptions<DeliveryOptions> options,
-    TimeProvider time, ILogger<DeliverAlert> logger) : IQueueFunction
+    SubscriptionStore subscriptions, AlertDeliveryStore deliveries, AlertEventStore events, AlertSender sender, DeliveryQueue queue, AlertStore alerts, HubMetrics metrics,
+    IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliverAlert> logger) : IQueueFunction
 {
     public async Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
     {
@@ -70,11 +71,27 @@ public sealed class DeliverAlert(
             changes.Add(new DeliveryChange(delivery, after));
         });
         // Statuses first (one write of the batch's row), then the messages of what comes next.
-        await deliveries.ChangeAsync(subscription.Id, batch.Id, [.. changes], cancellationToken, batch);
+        var made = await deliveries.ChangeAsync(subscription.Id, batch.Id, [.. changes], cancellationToken, batch);
+        if (made.Count(d => d.Status == AlertDeliveryStatus.Dead) is var dead and > 0) await DeadLetteredAsync(subscription, dead, cancellationToken);
         var now = time.GetUtcNow();
         if (!waiting.IsEmpty)
             await queue.SendAsync(subscription.Id, batch.Id, [.. waiting.Select(w => w.Delivery.EventId)], waiting.Min(w => w.Until) - now, cancellationToken);
         foreach (var group in retries.GroupBy(r => r.Delivery.Attempts))
             await queue.SendAsync(subscription.Id, batch.Id, [.. group.Select(r => r.Delivery.EventId)], group.Min(r => r.Wait), cancellationToken);
+    }
+
+    /// <summary>Deliveries gone dead are counted (<c>hub.alerts.deadletter</c>) and told to the operators, once a day per subscription.</summary>
+    private async Task DeadLetteredAsync(Subscription subscription, int count, CancellationToken cancellationToken)
+    {
+        metrics.DeadLettered(subscription.Id, count);
+        var now = time.GetUtcNow();
+        await alerts.RaiseAsync(new Alert(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"operator:alert-deadletter:{subscription.Id}:{now:yyyy-MM-dd}"), AlertKinds.Operator, "high",
+            $"Alert deliveries to subscription {subscription.Id} are dead",
+            $"Deliveries to {subscription.Endpoint.Host} failed until their retry budget was spent. See GET /api/v1/subscriptions/{subscription.Id}/deliveries?status=dead, " +
+            $"fix the endpoint, then POST /api/v1/subscriptions/{subscription.Id}/replay.", now)
+        {
+            Party = subscription.Owner,
+            Facts = new Dictionary<string, string> { ["subscription"] = subscription.Id, ["owner"] = subscription.Owner },
+        }, cancellationToken);
     }
 }

@@ -5,7 +5,7 @@ namespace Integration.Functions.Telemetry;
 
 /// <summary>
 /// The hub's own metrics (meter <c>Integration.Hub</c>), exported through OpenTelemetry: requests and items accepted
-/// or rejected per partner and feed, items written, processing lag, queue depth and poison count.
+/// or rejected per partner and feed, items written, processing lag, queue depth and poison count, alert deliveries gone dead.
 /// </summary>
 public sealed class HubMetrics : IDisposable
 {
@@ -17,6 +17,7 @@ public sealed class HubMetrics : IDisposable
     private readonly Counter<long> processed;
     private readonly Histogram<double> lag;
     private readonly Histogram<double> timerLateness;
+    private readonly Counter<long> deadLetters;
     private readonly List<double> recentLateness = [];
     private volatile IReadOnlyList<QueueDepth> depths = [];
 
@@ -27,6 +28,7 @@ public sealed class HubMetrics : IDisposable
         processed = meter.CreateCounter<long>("hub.items.processed", "{item}", "Feed items written to tables, or skipped as already there.");
         lag = meter.CreateHistogram<double>("hub.processing.lag", "s", "From a request's acceptance to the end of its processing.");
         timerLateness = meter.CreateHistogram<double>("hub.timer.lateness", "s", "From an orchestration timer's due time to its firing.");
+        deadLetters = meter.CreateCounter<long>("hub.alerts.deadletter", "{delivery}", "Alert deliveries that went dead (their retry budget spent), by subscription.");
         meter.CreateObservableGauge("hub.queue.depth", () => depths.Select(d => new Measurement<long>(d.Messages, new KeyValuePair<string, object?>("queue", d.Queue))), "{message}", "Messages waiting in each queue.");
         meter.CreateObservableGauge("hub.queue.poison", () => depths.Select(d => new Measurement<long>(d.Poison, new KeyValuePair<string, object?>("queue", d.Queue))), "{message}", "Messages in each poison queue.");
     }
@@ -64,6 +66,8 @@ public sealed class HubMetrics : IDisposable
         double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
         return (sorted.Length, At(0.5), At(0.99), sorted[^1]);
     }
+
+    public void DeadLettered(string subscription, int deliveries) => deadLetters.Add(deliveries, new TagList { { "subscription", subscription } });
 
     public void QueueDepths(IReadOnlyList<QueueDepth> latest) => depths = latest;
 

@@ -245,6 +245,12 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         // plus the queue's polling.
         Assert.True((attempts[^1].At - attempts[0].At).TotalSeconds <= 10, $"attempts {string.Join(", ", gaps.Select(x => x.ToString("F2")))} s apart");
         Assert.Single(attempts.Select(a => a.Headers["webhook-id"]).Distinct());
+        // The operators are told (once a day per subscription), with the way out.
+        using (var listed = await world.Admin().GetAsync("/api/v1/alerts"))
+        {
+            var told = Assert.Single(JsonNode.Parse(await listed.Content.ReadAsStringAsync())!["items"]!.AsArray(), a => a!["id"]!.GetValue<string>().StartsWith("operator:alert-deadletter:flaky:", StringComparison.Ordinal))!;
+            Assert.Contains("/api/v1/subscriptions/flaky/replay", told["detail"]!.GetValue<string>());
+        }
 
         receiver.Answer = _ => 204;
         using var replay = await world.Admin().PostJsonAsync("/api/v1/subscriptions/flaky/replay", new { });
@@ -270,6 +276,9 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         // and after the first failures the endpoint is left alone.
         Assert.True(receiver.To("stuck").Count <= 8, $"{receiver.To("stuck").Count} attempts on the stuck endpoint");
         Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(20), $"{(DateTimeOffset.UtcNow - started).TotalSeconds:F1} s for the healthy endpoint");
+        // The stuck endpoint's attempts count as failed after the attempt timeout (3 s here), and are tried again later.
+        var stuck = await EventuallyAsync(() => DeliveriesAsync(world.Admin(), "stuck").Result, d => d.Any(x => x!["lastError"] is not null), TimeSpan.FromSeconds(20), "a stuck attempt times out");
+        Assert.Contains(stuck, d => d!["lastError"]?.GetValue<string>() == "no answer within 3 s" && d["status"]!.GetValue<string>() is "retrying" or "dead");
     }
 
     [Fact]
