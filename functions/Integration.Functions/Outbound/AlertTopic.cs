@@ -29,13 +29,17 @@ public sealed class AlertTopic
 
     public bool Enabled => client is not null;
 
-    /// <summary>The events as CloudEvents, in one batch (ids as in the webhooks: stable per event).</summary>
+    /// <summary>An Event Grid publish request holds at most 1 MB of events: the batches stay below it.</summary>
+    internal const int MaxBatchBytes = 900_000;
+
+    /// <summary>The events as CloudEvents, in batches within the size Event Grid takes (ids as in the webhooks: stable per event).</summary>
     public async Task PublishAsync(IReadOnlyList<AlertEvent> events, CancellationToken cancellationToken)
     {
         if (client is null || events.Count == 0) return;
-        var batch = events.Select(e =>
+        var cloudEvents = events.Select(e =>
         {
-            var cloudEvent = new CloudEvent(AlertSender.EventSource, $"hub.alert.{e.Change}", new BinaryData(HubJson.Serialize(e.Alert)), "application/json", CloudEventDataFormat.Json)
+            var data = HubJson.Serialize(e.Alert);
+            var cloudEvent = new CloudEvent(AlertSender.EventSource, $"hub.alert.{e.Change}", new BinaryData(data), "application/json", CloudEventDataFormat.Json)
             {
                 Id = AlertSender.WebhookId(e.EventId),
                 Subject = e.Alert.Id,
@@ -43,8 +47,10 @@ public sealed class AlertTopic
             };
             cloudEvent.ExtensionAttributes["alertid"] = e.Alert.Id;
             cloudEvent.ExtensionAttributes["severity"] = e.Alert.Severity;
-            return cloudEvent;
-        }).ToList();
-        await client.SendEventsAsync(batch, cancellationToken);
+            // Its size as sent (the SDK escapes what is not ASCII: six bytes a Chinese character).
+            return (Event: cloudEvent, Bytes: System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(cloudEvent).Length + 2);
+        });
+        foreach (var batch in TableBatch.Chunk(cloudEvents, c => c.Bytes, int.MaxValue, MaxBatchBytes))
+            await client.SendEventsAsync(batch.Select(c => c.Event), cancellationToken);
     }
 }

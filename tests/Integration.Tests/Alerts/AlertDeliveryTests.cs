@@ -127,6 +127,27 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task ManyLargeAlerts_ArePublishedToTheTopic_InRequestsBelowEventGridsMegabyte_EachEventOnce()
+    {
+        await using var topic = new WebhookReceiver();
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Fast)
+        {
+            ["Hub__Alerts__EventGridEndpoint"] = topic.Url("api/events"),
+            ["Hub__Alerts__EventGridKey"] = "test-topic-key",
+        }, loadProvince: false);
+        var store = new AlertStore(world.Storage);
+        // About 6 KB each (Chinese is three bytes a character in UTF-8): 1.8 MB in all, raised before a dispatch looks.
+        var raised = Enumerable.Range(0, 300).Select(i => NewAlert("360101") with { Detail = $"第{i}条：" + new string('药', 2000) }).ToList();
+        await Parallel.ForEachAsync(raised, async (a, ct) => await store.RaiseAsync(a, ct));
+
+        IReadOnlyList<string> Published() => [.. topic.Requests.SelectMany(r => JsonNode.Parse(r.Body)!.AsArray().Select(e => e!["alertid"]!.GetValue<string>()))];
+        await EventuallyAsync(Published, p => p.Count >= raised.Count, TimeSpan.FromSeconds(60), "every event reaches the topic");
+        await Task.Delay(2000);
+        Assert.Equal(raised.Select(a => a.Id).Order(StringComparer.Ordinal), Published().Order(StringComparer.Ordinal));
+        Assert.All(topic.Requests, r => Assert.True(System.Text.Encoding.UTF8.GetByteCount(r.Body) < 1_000_000, $"{r.Body.Length} characters in one request"));
+    }
+
+    [Fact]
     public async Task ADigestSubscriber_GetsSeriousAlertsAtOnce_AndTheOthersTogetherInTheDigest()
     {
         await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Fast) { ["Hub__Alerts__DigestSchedule"] = "*/4 * * * * *" }, loadProvince: false);
