@@ -11,6 +11,9 @@ public sealed record Indicator(string Id, string Rule, string? Batch, decimal? V
 
     /// <summary>What the figures mean and, when breached, what broke the rule (products, statistics).</summary>
     public string? Detail { get; init; }
+
+    /// <summary>When breached, what broke the rule, as codes (<c>unit/product</c>, or products): the first twenty.</summary>
+    public IReadOnlyList<string>? Items { get; init; }
 }
 
 /// <summary>
@@ -67,6 +70,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         long lines = 0, abnormal = 0, receipts = 0, lateReceipts = 0, overReceipts = 0, payments = 0, latePayments = 0, deliveries = 0, traced = 0;
         decimal primaryOnTime = 0, primaryDue = 0, otherOnTime = 0, otherDue = 0;
         var abnormalDetail = new List<string>();
+        var abnormalItems = new List<string>();
         var unagreed = new SortedSet<string>(StringComparer.Ordinal);
 
         foreach (var unit in units)
@@ -189,6 +193,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 var flagged = AbnormalLines(history[code], now, t, out var median);
                 if (flagged == 0) continue;
                 abnormal += flagged;
+                abnormalItems.Add($"{unit.Code}/{code}");
                 abnormalDetail.Add(string.Create(CultureInfo.InvariantCulture,
                     $"{unit.Code}/{code}: {flagged} line(s) above robust z {t.AbnormalZ} (median line ≈ {Math.Pow(2, median / 4.0):0.#}, history {history[code].Sum()} lines)"));
             }
@@ -231,12 +236,14 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 {
                     Severity = b.OverAgreed > 0 ? Warning : null,
                     Detail = b.OverAgreed > 0 ? $"Bought more than {t.OverAgreedFactor}× the agreed quantity: {string.Join(", ", b.OverProducts.Take(20))}." : "Agreements bought above the factor ÷ agreements; value: the highest purchased ÷ agreed.",
+                    Items = b.OverAgreed > 0 ? [.. b.OverProducts.Take(20)] : null,
                 });
             if (b.ReportedProducts > 0)
                 list.Add(new Indicator("demandReportDrop", "R1", code, Ratio(b.Drops, b.ReportedProducts), t.DemandDropLimit, b.Drops > 0, b.Drops, b.ReportedProducts)
                 {
                     Severity = b.Drops > 0 ? Warning : null,
                     Detail = b.Drops > 0 ? $"Reported more than {t.DemandDropLimit:P0} below last year without an explanation: {string.Join(", ", b.DropProducts.Take(20))}." : "Products reported more than the limit below last year without explanation ÷ products reported.",
+                    Items = b.Drops > 0 ? [.. b.DropProducts.Take(20)] : null,
                 });
         }
 
@@ -252,12 +259,14 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         list.Add(Below("vbpAmountShare", "R11", null, selectedAmount, totalAmount, province.VbpAmountShareMinimum, "Selected (VBP) purchase amount ÷ total purchase amount."));
         list.Add(Above("offlinePurchases", "R15", null, offlineQty, orderedQty, province.OfflineShareLimit, "Quantity bought offline ÷ quantity bought.") with { Severity = offlineQty > orderedQty * province.OfflineShareLimit && offlineQty > 0 ? High : null });
         list.Add(Count("abnormalOrders", "R16", abnormal, lines, abnormalDetail.Count > 0 ? string.Join("; ", abnormalDetail.Take(20)) :
-            $"Order lines whose size is more than robust z {province.AbnormalZ} above the unit's own history of the product (median and MAD of log-size bins)."));
+            $"Order lines whose size is more than robust z {province.AbnormalZ} above the unit's own history of the product (median and MAD of log-size bins).") with
+            { Items = abnormalItems.Count > 0 ? [.. abnormalItems.Take(20)] : null });
         list.Add(Count("lateReceipts", "R17", lateReceipts, receipts, $"Receipts confirmed more than {province.ReceiptDays} days after delivery ÷ receipts."));
         list.Add(Above("latePayments", "R18", null, latePaid, paid, 0m, "Amount paid after the contract's payment deadline ÷ amount paid (by month of the deadline)."));
         list.Add(Count("receiptsAboveDeliveries", "R19", overReceipts, receipts, "Receipts of more than was delivered ÷ receipts.") with { Severity = overReceipts > 0 ? High : null });
         list.Add(Count("purchasesWithoutAgreement", "R19", unagreed.Count, unagreed.Count + units.Sum(u => u.Agreements.Count), unagreed.Count > 0
-            ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with { Severity = unagreed.Count > 0 ? High : null });
+            ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with
+            { Severity = unagreed.Count > 0 ? High : null, Items = unagreed.Count > 0 ? [.. unagreed.Take(20)] : null });
         list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
         if (jurisdiction && primaryDue > 0 && otherDue > 0)
         {

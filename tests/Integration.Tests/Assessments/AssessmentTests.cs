@@ -113,6 +113,10 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         Assert.Equal(["H2"], Entries(report, "abnormalOrders"));
         Assert.Equal(["H1"], Entries(report, "lateReceipts"));
         Assert.Equal(["H1"], Entries(report, "latePayments"));
+        // Explained in Chinese for the offices, with what broke the rule.
+        static string Detail(JsonNode report, string list) => report["lists"]!.AsArray().Single(l => l!["id"]!.GetValue<string>() == list)!["entries"]![0]!["detail"]!.GetValue<string>();
+        Assert.Equal("1 个协议（共 1 个）采购量超过约定采购量的 4 倍，最高为 5 倍；涉及：H1/P4", Detail(report, "overAgreedVolume"));
+        Assert.Equal("线下采购 300，占采购量 1050 的 28.57%", Detail(report, "offlinePurchases"));
 
         // R4: M1 delivered 110 on time of 880 due at every unit: below 30%, the third tier. M2 sells no selected product.
         var m1 = report["suppliers"]!.AsArray().Single(s => s!["code"]!.GetValue<string>() == "M1")!;
