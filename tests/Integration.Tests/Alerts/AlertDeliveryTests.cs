@@ -208,7 +208,7 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         // More than one batch per subscriber; all raised before the hub's dispatcher looks (it runs every second).
         var first = Enumerable.Range(0, 150).Select(_ => NewAlert("360101")).ToList();
         await Parallel.ForEachAsync(first, async (a, ct) => await store.RaiseAsync(a, ct));
-        await world.Hub.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        await world.Hubs[0].WaitForExitAsync(TimeSpan.FromSeconds(30));
         Assert.Contains("Fault injected at alerts.fannedout", world.Hubs[0].Output);
         // More alerts while no hub runs: the run done again must be the same run, not these with it.
         var later = Enumerable.Range(0, 30).Select(_ => NewAlert("360101")).ToList();
