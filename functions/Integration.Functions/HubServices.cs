@@ -77,7 +77,8 @@ public static class HubServices
             sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<Integration.Orchestrations.Assessments.IAssessmentSource>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Integration.Orchestrations.Assessments.AssessmentDesk>>(), sp.GetRequiredService<IOptions<QueueOptions>>().Value.Assessments,
             config.GetValue("Hub:Assessments:ResumeAfter", Integration.Orchestrations.Assessments.AssessmentDesk.DefaultResumeAfter),
-            config.GetValue("Hub:Assessments:ItemsPerMessage", 20), sp.GetRequiredService<FaultInjection>().At));
+            config.GetValue("Hub:Assessments:ItemsPerMessage", 20), config.GetValue("Hub:Assessments:Concurrency", Integration.Orchestrations.Assessments.AssessmentDesk.DefaultConcurrency),
+            sp.GetRequiredService<FaultInjection>().At));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ProcessingOptions>>().Value);
 
         services.AddSingleton(sp => new HubStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value));

@@ -30,11 +30,19 @@ public sealed record AssessmentProgress(AssessmentState State, int Done, int Exp
 /// from the result rows alone, so the same results give the same report.
 /// </summary>
 /// <param name="resumeAfter">How long a running phase may go without finishing before the sweep sends its missing items again.</param>
+/// <param name="concurrency">Units computed at once by this instance (each reads its members' aggregate partitions): the
+/// assessment leaves the storage connections to the rest of the hub.</param>
 /// <param name="fault">Called at named points (<c>assessment.results</c>) so that tests can make the process die there.</param>
 public sealed class AssessmentDesk(
     HubStorage storage, AssessmentStore results, AlertStore alerts, IAssessmentSource source, TimeProvider time, ILogger<AssessmentDesk> logger,
-    string workQueue, TimeSpan resumeAfter, int itemsPerMessage = 20, Action<string>? fault = null)
+    string workQueue, TimeSpan resumeAfter, int itemsPerMessage = 20, int concurrency = AssessmentDesk.DefaultConcurrency, Action<string>? fault = null) : IDisposable
 {
+    public const int DefaultConcurrency = 8;
+
+    private readonly SemaphoreSlim unitSlots = new(Math.Max(1, concurrency));
+
+    public void Dispose() => unitSlots.Dispose();
+
     public const string Orchestration = "assessments";
 
     public static readonly TimeSpan DefaultResumeAfter = TimeSpan.FromMinutes(2);
@@ -163,7 +171,7 @@ public sealed class AssessmentDesk(
         if (todo.Count > 0)
         {
             var rows = state.Phase == AssessmentPhase.Units
-                ? await Task.WhenAll(todo.Select(async u => (Key(state.Generation, state.Phase, u), HubJson.Serialize(await source.UnitAsync(u, quarter, cancellationToken)))))
+                ? await Task.WhenAll(todo.Select(async u => (Key(state.Generation, state.Phase, u), HubJson.Serialize(await UnitAsync(u, quarter, cancellationToken)))))
                 : await SuppliersAsync(state, quarter, todo, cancellationToken);
             await results.AddResultsAsync(state.Quarter, rows, cancellationToken);
             fault?.Invoke("assessment.results");
@@ -171,6 +179,19 @@ public sealed class AssessmentDesk(
         }
         if (state.ItemsOf(state.Phase).All(i => done.Contains(TableKeys.Of(Key(state.Generation, state.Phase, i)))))
             await ApplyAsync(state.Quarter, new AssessmentPhaseDone(time.GetUtcNow(), state.Generation, state.Phase), cancellationToken);
+    }
+
+    private async Task<UnitResult> UnitAsync(string unit, Quarter quarter, CancellationToken cancellationToken)
+    {
+        await unitSlots.WaitAsync(cancellationToken);
+        try
+        {
+            return await source.UnitAsync(unit, quarter, cancellationToken);
+        }
+        finally
+        {
+            unitSlots.Release();
+        }
     }
 
     /// <summary>Suppliers' results: R4 summed from the units' results (their shares of each supplier), R7 from the complaint desk's figures.</summary>
