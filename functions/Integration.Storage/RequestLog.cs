@@ -98,6 +98,9 @@ public sealed class RequestLog(HubStorage storage)
         ["Status"] = r.Status,
         ["Blob"] = r.Blob,
         ["Items"] = r.Items,
+        // A record the processor writes whole (it got there before the intake) says when and by whom as well.
+        ["ProcessedAt"] = r.ProcessedAt,
+        ["ProcessedBy"] = r.ProcessedBy,
     };
 
     private static RequestRecord FromEntity(TableEntity e) => new(
