@@ -80,7 +80,10 @@ if [ "$mode" = assess ]; then
   # The assessment alone: the monitoring sweep (which would evaluate every unit for the current quarter) is off.
   export Hub__Monitoring__SweepSchedule="0 0 0 1 1 *"
 fi
-sleep 1
+# Storage answers before the hub starts (the hub stops at once when it cannot reach its storage).
+for port in "$blob" "$queue" "$table"; do
+  for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+done
 dotnet functions/Integration.Functions/bin/Release/net10.0/Integration.Functions.dll --urls "http://127.0.0.1:$hub" > "${BENCH_HUB_LOG:-/dev/null}" 2>&1 & pids+=($!)
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$hub/api/health/ready" > /dev/null && break; sleep 0.2; done
 if [ "$mode" = complaints ]; then
