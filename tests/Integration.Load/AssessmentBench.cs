@@ -28,7 +28,7 @@ public static class AssessmentBench
         var records = new RecordStore(storage);
         var rows = 0;
         // The hub's storage is new: nothing to read before writing (on Azurite, every read of a partition scans the table).
-        await Parallel.ForEachAsync(cells, new ParallelOptions { MaxDegreeOfParallelism = 48 }, async (c, ct) =>
+        await Parallel.ForEachAsync(cells, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (c, ct) =>
             Interlocked.Add(ref rows, await records.ReplaceCellsAsync(c.Key, c.Value, _ => true, ct, stored: new CellSet())));
         output.WriteLine($"              {rows:N0} aggregate rows written in {watch.Elapsed.TotalSeconds:F1} s");
     }
