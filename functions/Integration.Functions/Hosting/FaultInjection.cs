@@ -1,24 +1,35 @@
+using System.Globalization;
+
 namespace Integration.Functions.Hosting;
 
 /// <summary>
 /// Named points where a test can make the process die at once (<c>Hub:Faults:CrashAt</c>, a comma-separated list),
-/// to show that a crash at that point loses nothing and counts nothing twice. Honoured only in the Development
-/// environment; elsewhere the setting is ignored.
+/// to show that a crash at that point loses nothing and counts nothing twice, or wait there
+/// (<c>Hub:Faults:DelayAt</c>, <c>point=milliseconds</c> comma-separated), to show what a slow step does. Honoured only
+/// in the Development environment; elsewhere the settings are ignored.
 /// </summary>
 public sealed class FaultInjection
 {
-    private readonly HashSet<string> points;
+    private readonly HashSet<string> crashes = [];
+    private readonly Dictionary<string, TimeSpan> delays = [];
 
     public FaultInjection(IConfiguration configuration, IHostEnvironment environment)
     {
-        var setting = configuration["Hub:Faults:CrashAt"];
-        points = environment.IsDevelopment() && !string.IsNullOrWhiteSpace(setting)
-            ? [.. setting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]
-            : [];
+        if (!environment.IsDevelopment()) return;
+        foreach (var point in Split(configuration["Hub:Faults:CrashAt"])) crashes.Add(point);
+        foreach (var entry in Split(configuration["Hub:Faults:DelayAt"]))
+            if (entry.Split('=') is [var point, var ms] && int.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
+                delays[point.Trim()] = TimeSpan.FromMilliseconds(milliseconds);
+            else
+                throw new InvalidOperationException($"Hub:Faults:DelayAt: '{entry}' is not point=milliseconds.");
     }
 
     public void At(string point)
     {
-        if (points.Contains(point)) Environment.FailFast($"Fault injected at {point}.");
+        if (delays.TryGetValue(point, out var delay)) Thread.Sleep(delay);
+        if (crashes.Contains(point)) Environment.FailFast($"Fault injected at {point}.");
     }
+
+    private static string[] Split(string? setting) =>
+        string.IsNullOrWhiteSpace(setting) ? [] : setting.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

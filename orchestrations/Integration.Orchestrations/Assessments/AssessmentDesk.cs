@@ -32,7 +32,7 @@ public sealed record AssessmentProgress(AssessmentState State, int Done, int Exp
 /// <param name="resumeAfter">How long a running phase may go without finishing before the sweep sends its missing items again.</param>
 /// <param name="concurrency">Units computed at once by this instance (each reads its members' aggregate partitions): the
 /// assessment leaves the storage connections to the rest of the hub.</param>
-/// <param name="fault">Called at named points (<c>assessment.results</c>) so that tests can make the process die there.</param>
+/// <param name="fault">Called at named points (<c>assessment.unit</c>, <c>assessment.results</c>) so that tests can make the process die or wait there.</param>
 public sealed class AssessmentDesk(
     HubStorage storage, AssessmentStore results, AlertStore alerts, IAssessmentSource source, TimeProvider time, ILogger<AssessmentDesk> logger,
     string workQueue, TimeSpan resumeAfter, int itemsPerMessage = 20, int concurrency = AssessmentDesk.DefaultConcurrency, Action<string>? fault = null) : IDisposable
@@ -170,10 +170,13 @@ public sealed class AssessmentDesk(
         var todo = work.Items.Where(i => !done.Contains(TableKeys.Of(Key(state.Generation, state.Phase, i)))).ToList();
         if (todo.Count > 0)
         {
-            var rows = state.Phase == AssessmentPhase.Units
-                ? await Task.WhenAll(todo.Select(async u => (Key(state.Generation, state.Phase, u), HubJson.Serialize(await UnitAsync(u, quarter, cancellationToken)))))
-                : await SuppliersAsync(state, quarter, todo, cancellationToken);
-            await results.AddResultsAsync(state.Quarter, rows, cancellationToken);
+            // A unit's result is written as soon as it is computed: a message's units may take longer than resumeAfter,
+            // and the sweep must see the phase progress (not send its items again while they are being computed).
+            if (state.Phase == AssessmentPhase.Units)
+                await Task.WhenAll(todo.Select(async u =>
+                    await results.AddResultsAsync(state.Quarter, [(Key(state.Generation, state.Phase, u), HubJson.Serialize(await UnitAsync(u, quarter, cancellationToken)))], cancellationToken)));
+            else
+                await results.AddResultsAsync(state.Quarter, await SuppliersAsync(state, quarter, todo, cancellationToken), cancellationToken);
             fault?.Invoke("assessment.results");
             done = await results.ResultKeysAsync(state.Quarter, prefix, cancellationToken);
         }
@@ -186,6 +189,7 @@ public sealed class AssessmentDesk(
         await unitSlots.WaitAsync(cancellationToken);
         try
         {
+            fault?.Invoke("assessment.unit");
             return await source.UnitAsync(unit, quarter, cancellationToken);
         }
         finally

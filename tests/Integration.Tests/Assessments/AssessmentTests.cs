@@ -296,6 +296,26 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
     }
 
     [Fact]
+    public async Task AMessageSlowerThanResumeAfter_ThatMakesProgress_IsNotSentAgain()
+    {
+        // The three units in one message, one at a time, each taking 2 s more: the message takes over 6 s, twice
+        // ResumeAfter (3 s). The sweep (every 2 s) must see the units' results come in one by one and leave the phase
+        // alone; it sent the items again when the message's results were written only at its end.
+        await using var slow = await fixture.NewWorldAsync(Settings(("Hub__Assessments__Concurrency", "1"), ("Hub__Assessments__ResumeAfter", "00:00:03"),
+            ("Hub__Faults__DelayAt", "assessment.unit=2000")), loadProvince: false);
+        var scenario = new MonitoringScenario(slow);
+        await scenario.LoadMasterDataAsync();
+        await scenario.SendFeedsAsync();
+        var admin = new PartnerClient(slow.Hubs[0].Http, World.AdminId, slow.AdminSecret, slow.Clock);
+        using (var run = await admin.PostJsonAsync("/api/v1/assessments/2026Q3/run", new { }))
+            Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+        await CompletedAsync(admin, "2026Q3", 1);
+        Assert.Single(slow.Hubs);
+        Assert.Contains("2026Q3 generation 1: suppliers", slow.Hubs[0].Output);
+        Assert.DoesNotContain("effects done again", slow.Hubs[0].Output);
+    }
+
+    [Fact]
     public async Task TheHalfYearCityReport_CountsEachCitysProblems_AndHowTheyWereHandled()
     {
         // The hubs' clock reads 2027-01-05 (China time): the second half of 2026 is over, its reports due before 01-10.
