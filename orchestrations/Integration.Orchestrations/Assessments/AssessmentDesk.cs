@@ -29,7 +29,7 @@ public sealed record AssessmentProgress(AssessmentState State, int Done, int Exp
 /// written insert-if-absent, and whoever writes the last one of a phase moves the assessment on. The report is built
 /// from the result rows alone, so the same results give the same report.
 /// </summary>
-/// <param name="resumeAfter">How long a running phase may go without finishing before the sweep sends its missing items again.</param>
+/// <param name="resumeAfter">How long a running phase may go without a new result before the sweep sends its missing items again.</param>
 /// <param name="concurrency">Units computed at once by this instance (each reads its members' aggregate partitions): the
 /// assessment leaves the storage connections to the rest of the hub.</param>
 /// <param name="fault">Called at named points (<c>assessment.unit</c>, <c>assessment.results</c>) so that tests can make the process die or wait there.</param>
