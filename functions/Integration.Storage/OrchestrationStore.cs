@@ -83,7 +83,7 @@ public sealed class OrchestrationStore(TableClient instances, TableClient index,
     }
 
     /// <summary>
-    /// Notes when the sweep should look at the instance next: "now" before a transition (<paramref name="doneFor"/>
+    /// Notes when the sweep should look at the instance next: soon before a transition (<paramref name="doneFor"/>
     /// null), and after a transition's effects are done its timer's time, with a token naming the state whose effects
     /// are done, so that the sweep does not do them again.
     /// </summary>

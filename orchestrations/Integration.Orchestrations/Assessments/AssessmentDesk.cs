@@ -29,10 +29,11 @@ public sealed record AssessmentProgress(AssessmentState State, int Done, int Exp
 /// written insert-if-absent, and whoever writes the last one of a phase moves the assessment on. The report is built
 /// from the result rows alone, so the same results give the same report.
 /// </summary>
-/// <param name="resumeAfter">How long a running phase may go without a new result before the sweep sends its missing items again.</param>
+/// <param name="resumeAfter">How long a running phase may go without a new result before the sweep sends its missing items
+/// again, and a transition's effects may take before the sweep does them again.</param>
 /// <param name="concurrency">Units computed at once by this instance (each reads its members' aggregate partitions): the
 /// assessment leaves the storage connections to the rest of the hub.</param>
-/// <param name="fault">Called at named points (<c>assessment.unit</c>, <c>assessment.results</c>) so that tests can make the process die or wait there.</param>
+/// <param name="fault">Called at named points (<c>assessment.unit</c>, <c>assessment.results</c>, <c>assessment.report</c>) so that tests can make the process die or wait there.</param>
 public sealed class AssessmentDesk(
     HubStorage storage, AssessmentStore results, AlertStore alerts, IAssessmentSource source, TimeProvider time, ILogger<AssessmentDesk> logger,
     string workQueue, TimeSpan resumeAfter, int itemsPerMessage = 20, int concurrency = AssessmentDesk.DefaultConcurrency, Action<string>? fault = null) : IDisposable
@@ -90,7 +91,9 @@ public sealed class AssessmentDesk(
             var stored = await store.GetAsync(quarter, cancellationToken);
             var state = stored is null ? null : HubJson.Deserialize<AssessmentState>(stored.Json);
             if (AssessmentMachine.Decide(quarter, state, e) is not AssessmentTransition t) return (state, false);
-            await store.CheckAtAsync(quarter, time.GetUtcNow(), doneFor: null, cancellationToken);
+            // Should the process die before the effects are done, the sweep does them after resumeAfter: not sooner, as
+            // they take a while (the report is built from every result) and must not be done twice meanwhile.
+            await store.CheckAtAsync(quarter, time.GetUtcNow() + resumeAfter, doneFor: null, cancellationToken);
             if (await store.CommitAsync(quarter, stored?.ETag, HubJson.Serialize(t.State), t.Effects, null, cancellationToken) == CommitOutcome.Conflict)
             {
                 if (attempt >= 10) throw new InvalidOperationException($"Assessment {quarter}: too many concurrent changes.");
@@ -222,6 +225,7 @@ public sealed class AssessmentDesk(
     /// <summary>Builds the report from the result rows and writes its artifacts (replacing a run before's), then completes the assessment.</summary>
     private async Task ReportAsync(AssessmentState state, CancellationToken cancellationToken)
     {
+        fault?.Invoke("assessment.report");
         var report = await BuildAsync(state, cancellationToken);
         foreach (var format in Formats)
             await results.PutArtifactAsync(ArtifactName(state.Quarter, format), ReportWriters.Write(report, format), ReportWriters.ContentTypes[format], cancellationToken);

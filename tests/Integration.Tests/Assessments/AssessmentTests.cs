@@ -296,13 +296,15 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
     }
 
     [Fact]
-    public async Task AMessageSlowerThanResumeAfter_ThatMakesProgress_IsNotSentAgain()
+    public async Task AMessageSlowerThanResumeAfter_ThatMakesProgress_IsNotSentAgain_NorAReportBeingBuilt()
     {
-        // The three units in one message, one at a time, each taking 2 s more: the message takes over 6 s, twice
-        // ResumeAfter (3 s). The sweep (every 2 s) must see the units' results come in one by one and leave the phase
-        // alone; it sent the items again when the message's results were written only at its end.
-        await using var slow = await fixture.NewWorldAsync(Settings(("Hub__Assessments__Concurrency", "1"), ("Hub__Assessments__ResumeAfter", "00:00:03"),
-            ("Hub__Faults__DelayAt", "assessment.unit=2000")), loadProvince: false);
+        // The three units in one message, one at a time, each taking 4 s more: the message takes over 12 s, twice
+        // ResumeAfter (6 s). The sweep (every 2 s) must see the units' results come in one by one and leave the phase
+        // alone; it sent the items again when the message's results were written only at its end. The report then
+        // takes 3 s more: the sweep must leave it alone too; it built it again when a transition's effects were due
+        // for the sweep at once.
+        await using var slow = await fixture.NewWorldAsync(Settings(("Hub__Assessments__Concurrency", "1"), ("Hub__Assessments__ResumeAfter", "00:00:06"),
+            ("Hub__Faults__DelayAt", "assessment.unit=4000,assessment.report=3000")), loadProvince: false);
         var scenario = new MonitoringScenario(slow);
         await scenario.LoadMasterDataAsync();
         await scenario.SendFeedsAsync();
