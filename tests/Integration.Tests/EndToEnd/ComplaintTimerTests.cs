@@ -17,7 +17,7 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     [Fact]
     public async Task MissedReply_EscalatesToTheCountyOnTime_CountySeesIt_OtherCountyDoesNot()
     {
-        await using var world = await fixture.NewWorldAsync(ComplaintSamples.DeadlineSoon(15));
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 15);
         var c = new ComplaintSamples(world);
         var id = Samples.Unique("CMP");
         var raised = await c.RaiseAsync(id);
@@ -49,7 +49,7 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     [Fact]
     public async Task ReplyBeforeTheDeadline_TheTimerThatFiresLater_ChangesNothing()
     {
-        await using var world = await fixture.NewWorldAsync(ComplaintSamples.DeadlineSoon(12));
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 12);
         var c = new ComplaintSamples(world);
         var id = Samples.Unique("CMP");
         await c.RaiseAsync(id);
@@ -64,11 +64,11 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     [Fact]
     public async Task TimerMessageDeliveredThreeTimes_TwoHubsRacing_EscalatesOnce()
     {
-        await using var world = await fixture.NewWorldAsync(ComplaintSamples.DeadlineSoon(15));
-        await world.StartHubAsync();
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 15);
+        HubProcess[] racing = [world.Hub, await world.StartHubAsync()];
         var c = new ComplaintSamples(world);
         var ids = Enumerable.Range(0, 10).Select(_ => Samples.Unique("CMP")).ToList();
-        foreach (var id in ids) await c.RaiseAsync(id, world.Hubs[ids.IndexOf(id) % 2]);
+        foreach (var id in ids) await c.RaiseAsync(id, racing[ids.IndexOf(id) % 2]);
 
         // Copies of every armed timer message: the same timer arriving again, at either hub.
         var timerQueue = world.Storage.Queue(world.Prefix + "-timers");
@@ -102,8 +102,8 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     public async Task TimerBeyondTheHorizon_HasNoMessage_UntilTheSweepSendsIt_ThenItsMessageFiresItOnTime()
     {
         // Horizon 12 s, deadline in 25 s; the sweep's grace is long, so only the message can fire the deadline on time.
-        await using var world = await fixture.NewWorldAsync(ComplaintSamples.DeadlineSoon(25,
-            ("Hub__Orchestrations__TimerHorizon", "00:00:12"), ("Hub__Orchestrations__SweepGrace", "00:01:00")));
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 25,
+            ("Hub__Orchestrations__TimerHorizon", "00:00:12"), ("Hub__Orchestrations__SweepGrace", "00:01:00"));
         var c = new ComplaintSamples(world);
         var id = Samples.Unique("CMP");
         var due = (await c.RaiseAsync(id))["replyDueAt"]!.GetValue<DateTimeOffset>();
@@ -126,7 +126,7 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     [Fact]
     public async Task TimerMessageLost_TheSweepFiresItAfterTheGrace()
     {
-        await using var world = await fixture.NewWorldAsync(ComplaintSamples.DeadlineSoon(10));
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 10);
         var c = new ComplaintSamples(world);
         var id = Samples.Unique("CMP");
         var due = (await c.RaiseAsync(id))["replyDueAt"]!.GetValue<DateTimeOffset>();
@@ -141,13 +141,14 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     [Fact]
     public async Task ProcessDiesBetweenCommitAndEffects_RetryAnsweredFromTheCommit_SweepDoesTheEffects()
     {
-        await using var world = await fixture.NewWorldAsync(ComplaintSamples.DeadlineSoon(20, ("Hub__Faults__CrashAt", "desk.committed")));
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 20, ("Hub__Faults__CrashAt", "desk.committed"));
         var c = new ComplaintSamples(world);
         var id = Samples.Unique("CMP");
         var body = Samples.Json(c.Raise(id));
         var webhookId = Samples.Unique("msg");
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => c.HospitalClient().SendAsync(HttpMethod.Post, "/api/v1/complaints", body, "application/json", webhookId));
-        await world.Hubs[0].WaitForExitAsync(TimeSpan.FromSeconds(10));
+        var faulty = world.Hub;
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => c.HospitalClient(faulty).SendAsync(HttpMethod.Post, "/api/v1/complaints", body, "application/json", webhookId));
+        await faulty.WaitForExitAsync(TimeSpan.FromSeconds(10));
 
         var healthy = await world.StartHubAsync(new Dictionary<string, string?> { ["Hub__Faults__CrashAt"] = "" });
         using (var retry = await c.HospitalClient(healthy).SendAsync(HttpMethod.Post, "/api/v1/complaints", body, "application/json", webhookId))

@@ -40,16 +40,19 @@ public sealed class World : IAsyncDisposable
             ["Logging__LogLevel__Integration"] = "Information",
         };
         foreach (var (k, v) in settings) Environment[k] = v;
-        Clock = Environment.GetValueOrDefault("Hub__Clock__Offset") is { Length: > 0 } offset
-            ? new ShiftedClock(TimeSpan.Parse(offset, System.Globalization.CultureInfo.InvariantCulture))
-            : TimeProvider.System;
+        Clock = ClockOf(Environment);
         Storage = new HubStorage(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = Prefix });
     }
 
     public const string AdminId = "test-province";
 
     /// <summary>The partners' clock: the hubs' when their clock is shifted (Hub:Clock:Offset), so that signatures are current.</summary>
-    public TimeProvider Clock { get; }
+    public TimeProvider Clock { get; private set; }
+
+    private static TimeProvider ClockOf(Dictionary<string, string?> environment) =>
+        environment.GetValueOrDefault("Hub__Clock__Offset") is { Length: > 0 } offset
+            ? new ShiftedClock(TimeSpan.Parse(offset, System.Globalization.CultureInfo.InvariantCulture))
+            : TimeProvider.System;
 
     private sealed class ShiftedClock(TimeSpan offset) : TimeProvider
     {
@@ -87,6 +90,23 @@ public sealed class World : IAsyncDisposable
         var hub = await HubProcess.StartAsync(env, $"{Prefix}-hub{hubs.Count + 1}", customHandler, waitReady, port);
         hubs.Add(hub);
         return hub;
+    }
+
+    /// <summary>
+    /// Stops the world's hubs and starts one with the settings changed (its clock, and the partners', too): a test whose
+    /// deadlines come within seconds of its clock's start sets the clock after the slow part of its set-up. Clients
+    /// made before hold the old clock.
+    /// </summary>
+    public async Task<HubProcess> RestartHubsAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        foreach (var hub in hubs.Where(h => !h.HasExited))
+        {
+            hub.Kill();
+            await hub.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        }
+        foreach (var (k, v) in settings) Environment[k] = v;
+        Clock = ClockOf(Environment);
+        return await StartHubAsync();
     }
 
     public async Task LoadProvinceAsync(HubProcess hub)
