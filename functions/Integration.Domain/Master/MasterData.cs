@@ -41,6 +41,10 @@ public sealed class MasterData
         string.Equals(actor, institution, StringComparison.Ordinal) ||
         (allianceMembers.TryGetValue(actor, out var members) && members.Contains(institution));
 
+    /// <summary>The name of an institution, a company or a jurisdiction (the code when none has it).</summary>
+    public string NameOf(string code) =>
+        Institutions.GetValueOrDefault(code)?.Name ?? Companies.GetValueOrDefault(code)?.Name ?? Jurisdictions.GetValueOrDefault(code)?.Name ?? code;
+
     /// <summary>The unit an institution is assessed in: its county medical alliance when it belongs to one (001), else itself.</summary>
     public string UnitOf(string institution) =>
         Institutions.TryGetValue(institution, out var i) && i.Alliance is { } alliance ? alliance : institution;

@@ -69,8 +69,8 @@ public sealed class MonitoringEngine(
         {
             var second = byOwner[d.Second];
             await alerts.RaiseAsync(new Alert($"monitoring:R19:duplicateTraceCode:{d.Code}", AlertKinds.Monitoring, IndicatorCalculator.High,
-                $"R19 traceability code {d.Code} delivered twice",
-                $"Code {d.Code} came with delivery {d.Second} after delivery {d.First}: one pack cannot be delivered twice (上传数据不实).", time.GetUtcNow())
+                $"{data.NameOf(d.Hospital)}：追溯码 {d.Code} 重复配送（R19）",
+                $"追溯码 {d.Code} 已随配送单 {d.First} 配送，又随配送单 {d.Second} 配送：同一包装不能配送两次，上传数据不实。", time.GetUtcNow())
             {
                 Rule = "R19",
                 Party = d.Hospital,
@@ -190,7 +190,7 @@ public sealed class MonitoringEngine(
         {
             var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter);
             seen.Add(id);
-            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, i.Severity ?? IndicatorCalculator.Warning, Title(i, party, quarter), i.Detail ?? "", now)
+            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, i.Severity ?? IndicatorCalculator.Warning, Title(i, data.NameOf(party), quarter), IndicatorText.Breach(i), now)
             {
                 Rule = i.Rule,
                 Jurisdiction = jurisdiction,
@@ -222,8 +222,9 @@ public sealed class MonitoringEngine(
     public static string AlertId(string rule, string indicator, string party, string? batch, Quarter quarter) =>
         $"monitoring:{rule}:{indicator}:{party}:{batch ?? "all"}:{quarter}";
 
+    /// <summary>In Chinese, for the offices: who, when, which batch, what (<see cref="IndicatorText"/>), the rule.</summary>
     private static string Title(Indicator i, string party, Quarter quarter) =>
-        string.Create(CultureInfo.InvariantCulture, $"{i.Rule} {i.Id} of {party}{(i.Batch is null ? "" : $" (batch {i.Batch})")}, {quarter}: {Format(i.Value)} against {Format(i.Threshold)}");
+        $"{party}{(i.Batch is null ? "" : $"（批次 {i.Batch}）")} {IndicatorText.Of(quarter)}{IndicatorText.Headline(i)}（{i.Rule}）";
 
     private static string Format(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 

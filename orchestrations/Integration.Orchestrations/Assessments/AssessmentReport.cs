@@ -133,31 +133,19 @@ public sealed record AssessmentReport(
 
     private static IEnumerable<ListEntry> Entries(string list, UnitResult u)
     {
-        // The explanation in Chinese, from the indicator's figures (the report is for the offices; the API's indicators
-        // explain themselves in English).
-        ListEntry Entry(Indicator i, string detail) => new(u.Code, u.Name, u.County, u.City, i.Batch, i.Value, i.Threshold,
-            i.Items is { Count: > 0 } items ? $"{detail}；涉及：{string.Join("、", items)}" : detail);
-        IEnumerable<ListEntry> Breached(string id, Func<Indicator, string> detail) => u.Indicators.Where(i => i.Id == id && i.Breached).Select(i => Entry(i, detail(i)));
+        // The explanation in Chinese, from the indicator's figures, as the offices read it in their alerts too.
+        ListEntry Entry(Indicator i, string detail) => new(u.Code, u.Name, u.County, u.City, i.Batch, i.Value, i.Threshold, detail);
+        IEnumerable<ListEntry> Breached(string id) => u.Indicators.Where(i => i.Id == id && i.Breached).Select(i => Entry(i, IndicatorText.Breach(i)));
         return list switch
         {
-            "progressBelowSchedule" => Breached("agreedVolumeProgress", i => $"中选产品已采购 {Fmt(i.Numerator)}，约定采购量 {Fmt(i.Denominator)}，完成 {Pct(i.Value)}，低于序时进度 {Pct(i.Threshold)}"),
+            "progressBelowSchedule" => Breached("agreedVolumeProgress"),
             // R9: above all, non-selected quantity greater than selected (selected share below one half).
             "nonSelectedAboveSelected" => u.Indicators.Where(i => i.Id == "selectedQuantityShare" && i.Denominator - i.Numerator > i.Numerator)
-                .Select(i => Entry(i, $"非中选 {Fmt(i.Denominator - i.Numerator)}，中选 {Fmt(i.Numerator)}") with { Value = i.Denominator - i.Numerator, Threshold = i.Numerator }),
-            "substitutableGrowth" => Breached("substitutableGrowth", i => $"本季度可替代药品采购 {Fmt(i.Numerator)}，上年季度平均 {Fmt(i.Denominator)}，为其 {Fmt(i.Value ?? 0)} 倍"),
-            "unreportedPurchases" => Breached("unreportedPurchases", i => $"未报量产品采购 {Fmt(i.Numerator)}，占该批次采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}"),
-            "overAgreedVolume" => Breached("overAgreedVolume", i => $"{Fmt(i.Numerator)} 个协议（共 {Fmt(i.Denominator)} 个）采购量超过约定采购量的 {Fmt(i.Threshold ?? 0)} 倍，最高为 {Fmt(i.Value ?? 0)} 倍"),
-            "offlinePurchases" => Breached("offlinePurchases", i => $"线下采购 {Fmt(i.Numerator)}，占采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}"),
-            "abnormalOrders" => Breached("abnormalOrders", i => $"{Fmt(i.Numerator)} 条订单明细（共 {Fmt(i.Denominator)} 条）远超本单位该产品的历史订单规模"),
-            "lateReceipts" => Breached("lateReceipts", i => $"超期确认收货 {Fmt(i.Numerator)} 笔，共 {Fmt(i.Denominator)} 笔"),
-            "latePayments" => Breached("latePayments", i => $"超过合同付款期限支付 {Fmt(i.Numerator)} 元，占已付 {Fmt(i.Denominator)} 元的 {Pct(i.Value)}"),
+                .Select(i => Entry(i, $"非中选 {IndicatorText.Fmt(i.Denominator - i.Numerator)}，中选 {IndicatorText.Fmt(i.Numerator)}") with { Value = i.Denominator - i.Numerator, Threshold = i.Numerator }),
+            "substitutableGrowth" or "unreportedPurchases" or "overAgreedVolume" or "offlinePurchases" or "abnormalOrders" or "lateReceipts" or "latePayments" => Breached(list),
             _ => [],
         };
     }
-
-    private static string Pct(decimal? d) => d is { } v ? (v * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%" : "—";
-
-    private static string Fmt(decimal d) => d.ToString("0.##", CultureInfo.InvariantCulture);
 
     private static (decimal Num, decimal Den) Sum(UnitResult u, string id) =>
         u.Indicators.Where(i => i.Id == id).Aggregate((Num: 0m, Den: 0m), (s, i) => (s.Num + i.Numerator, s.Den + i.Denominator));

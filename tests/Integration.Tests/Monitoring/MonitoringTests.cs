@@ -192,6 +192,9 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Assert.Equal("0.7333", alert["facts"]!["value"]!.GetValue<string>());
         Assert.Equal("0.8", alert["facts"]!["threshold"]!.GetValue<string>());
         Assert.Equal("PV/C1/X1", alert["facts"]!["jurisdictionPath"]!.GetValue<string>());
+        // In Chinese, for the county office that acts on it: 110 of the 150 ordered delivered within 72 hours.
+        Assert.Equal("县人民医院（批次 B1） 2026年第3季度配送及时率低于要求（R3）", alert["title"]!.GetValue<string>());
+        Assert.Equal("按时配送 110，应配送 150，配送率 73.33%，低于 80%", alert["detail"]!.GetValue<string>());
 
         // Evaluated again (the whole province, twice): still one alert.
         using (var evaluate = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/evaluate?period=2026Q3", new { })) Assert.Equal(HttpStatusCode.Accepted, evaluate.StatusCode);
@@ -199,6 +202,7 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         var r4 = await WaitAlertAsync(world, "monitoring:R4:deliveryRate:M1:all:2026Q3", _ => true);
         Assert.NotNull(r4);
         Assert.Equal("critical", r4["severity"]!.GetValue<string>());
+        Assert.Equal("中选企业一 2026年第3季度企业配送率低于分档要求（R4）", r4["title"]!.GetValue<string>());
         Assert.Single(await AlertsAsync(world, "rule=R3"), a => a!["id"]!.GetValue<string>() == id);
 
         // The distributor corrects D2: delivered on 07-04, within the 72 hours. 150 of 150 on time: the breach is gone.
@@ -223,6 +227,8 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Assert.Equal("H1/D1", duplicate!["facts"]!["first"]!.GetValue<string>());
         Assert.Equal("H1/D5", duplicate["facts"]!["second"]!.GetValue<string>());
         Assert.Equal("X1", duplicate["jurisdiction"]!.GetValue<string>());
+        Assert.Equal($"追溯码 {MonitoringScenario.TraceCode("D1", 0)} 已随配送单 H1/D1 配送，又随配送单 H1/D5 配送：同一包装不能配送两次，上传数据不实。",
+            duplicate["detail"]!.GetValue<string>());
 
         // The replaced delivery was counted once: the running aggregates still equal the rebuilt ones.
         using var recompute = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/recompute?period=2026Q3", new { });

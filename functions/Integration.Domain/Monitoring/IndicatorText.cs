@@ -1,0 +1,71 @@
+using System.Globalization;
+
+namespace Integration.Domain.Monitoring;
+
+/// <summary>
+/// The indicators as the offices read them, in Chinese (the alerts they receive, the quarterly notice): what a breach of
+/// each is called, and what its figures say. The API's indicators keep their English <see cref="Indicator.Detail"/>
+/// for the engineers who integrate with it.
+/// </summary>
+public static class IndicatorText
+{
+    /// <summary>What a breach of the indicator is called (an alert's title); the id itself for an indicator it does not know.</summary>
+    public static string Headline(Indicator i) => (i.Id, i.Rule) switch
+    {
+        ("deliveryRate", "R4") => "企业配送率低于分档要求",
+        ("deliveryRate", _) => "配送及时率低于要求",
+        ("agreedVolumeProgress", _) => "采购进度低于序时进度",
+        ("selectedQuantityShare", _) => "中选产品采购量占比低于要求",
+        ("nonSelectedShare", _) => "非中选产品采购量占比超过限值",
+        ("vbpAmountShare", _) => "中选产品采购金额占比低于要求",
+        ("substitutableGrowth", _) => "可替代药品采购量超过上年",
+        ("unreportedPurchases", _) => "不报量仍大量采购",
+        ("overAgreedVolume", _) => "实际采购量超过约定采购量的规定倍数",
+        ("demandReportDrop", _) => "报量较上年明显减少且未说明理由",
+        ("offlinePurchases", _) => "违规线下采购",
+        ("abnormalOrders", _) => "超常规订单",
+        ("lateReceipts", _) => "不及时确认收货",
+        ("latePayments", _) => "不及时支付货款",
+        ("receiptsAboveDeliveries", _) => "确认收货量超过配送量",
+        ("purchasesWithoutAgreement", _) => "未签订协议采购中选产品",
+        ("traceCodeCoverage", _) => "追溯码覆盖率低于要求",
+        ("primaryCareDeliveryGap", _) => "基层医疗机构配送率明显低于其他医疗机构",
+        _ => i.Id,
+    };
+
+    /// <summary>What the indicator's figures say, as a breach of it (with the codes behind it, when it has them).</summary>
+    public static string Breach(Indicator i)
+    {
+        var text = (i.Id, i.Rule) switch
+        {
+            ("deliveryRate", _) => $"按时配送 {Fmt(i.Numerator)}，应配送 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
+            ("agreedVolumeProgress", _) => $"中选产品已采购 {Fmt(i.Numerator)}，约定采购量 {Fmt(i.Denominator)}，完成 {Pct(i.Value)}，低于序时进度 {Pct(i.Threshold)}",
+            ("selectedQuantityShare", _) => $"中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
+            ("nonSelectedShare", _) => $"非中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}，超过 {Pct(i.Threshold)}",
+            ("vbpAmountShare", _) => $"中选产品采购金额 {Fmt(i.Numerator)} 元，占采购总金额 {Fmt(i.Denominator)} 元的 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
+            ("substitutableGrowth", _) => i.Value is { } growth
+                ? $"本季度可替代药品采购 {Fmt(i.Numerator)}，上年季度平均 {Fmt(i.Denominator)}，为其 {Fmt(growth)} 倍"
+                : $"上年未报量，本季度可替代药品采购 {Fmt(i.Numerator)}",
+            ("unreportedPurchases", _) => $"未报量产品采购 {Fmt(i.Numerator)}，占该批次采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}",
+            ("overAgreedVolume", _) => $"{Fmt(i.Numerator)} 个协议（共 {Fmt(i.Denominator)} 个）采购量超过约定采购量的 {Fmt(i.Threshold ?? 0)} 倍，最高为 {Fmt(i.Value ?? 0)} 倍",
+            ("demandReportDrop", _) => $"{Fmt(i.Numerator)} 个产品（共报量 {Fmt(i.Denominator)} 个）报量比上年减少超过 {Pct(i.Threshold)}，且未说明理由",
+            ("offlinePurchases", _) => $"线下采购 {Fmt(i.Numerator)}，占采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}",
+            ("abnormalOrders", _) => $"{Fmt(i.Numerator)} 条订单明细（共 {Fmt(i.Denominator)} 条）远超本单位该产品的历史订单规模",
+            ("lateReceipts", _) => $"超期确认收货 {Fmt(i.Numerator)} 笔，共 {Fmt(i.Denominator)} 笔",
+            ("latePayments", _) => $"超过合同付款期限支付 {Fmt(i.Numerator)} 元，占已付 {Fmt(i.Denominator)} 元的 {Pct(i.Value)}",
+            ("receiptsAboveDeliveries", _) => $"确认收货量超过配送量 {Fmt(i.Numerator)} 笔，共 {Fmt(i.Denominator)} 笔",
+            ("purchasesWithoutAgreement", _) => $"{Fmt(i.Numerator)} 个中选产品未签订协议即采购",
+            ("traceCodeCoverage", _) => $"追溯码覆盖全部包装的配送 {Fmt(i.Numerator)} 笔，共 {Fmt(i.Denominator)} 笔，覆盖率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
+            ("primaryCareDeliveryGap", _) => $"基层医疗机构配送率 {Pct(i.Value)}，低于其他医疗机构配送率减去允许差距后的 {Pct(i.Threshold)}",
+            _ => $"{i.Id}：{Fmt(i.Numerator)} / {Fmt(i.Denominator)}",
+        };
+        return i.Items is { Count: > 0 } items ? $"{text}；涉及：{string.Join("、", items)}" : text;
+    }
+
+    /// <summary>A quarter as the notices write it: 2026年第3季度.</summary>
+    public static string Of(Quarter quarter) => string.Create(CultureInfo.InvariantCulture, $"{quarter.Year}年第{quarter.Number}季度");
+
+    public static string Pct(decimal? d) => d is { } v ? (v * 100).ToString("0.##", CultureInfo.InvariantCulture) + "%" : "—";
+
+    public static string Fmt(decimal d) => d.ToString("0.##", CultureInfo.InvariantCulture);
+}
