@@ -58,7 +58,8 @@ public sealed class ComplaintApi(
         if (!r.Ok) return null;
 
         var path = data.JurisdictionPath(data.Institutions[hospital].Jurisdiction);
-        return () => desk.ApplyAsync(complaintId!, new ComplaintRaised(time.GetUtcNow(), caller.Partner.PartnerId, complaintId!, hospital, supplier!, productCode!, kind!, description!, path),
+        var names = new ComplaintNames(data.NameOf(hospital), data.NameOf(supplier!), data.Products[productCode!].Name);
+        return () => desk.ApplyAsync(complaintId!, new ComplaintRaised(time.GetUtcNow(), caller.Partner.PartnerId, complaintId!, hospital, supplier!, productCode!, kind!, description!, path, names),
             requestId, context.RequestAborted);
     });
 

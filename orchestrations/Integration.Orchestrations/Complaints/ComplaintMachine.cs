@@ -44,13 +44,13 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         var state = new ComplaintState
         {
             ComplaintId = e.ComplaintId, Hospital = e.Hospital, Supplier = e.Supplier, Product = e.Product, Kind = e.Kind,
-            Description = e.Description, JurisdictionPath = e.JurisdictionPath, RaisedAt = e.At, Status = ComplaintStatus.AwaitingReply,
+            Description = e.Description, JurisdictionPath = e.JurisdictionPath, RaisedAt = e.At, Status = ComplaintStatus.AwaitingReply, Names = e.Names,
         };
         var notices = new List<Notice>();
         state = Wait(state, ComplaintStatus.AwaitingReply, ChinaTime.DateOf(e.At), options.ReplyWorkingDays, null, e.At, notices);
-        notices.Add(Notice(state, Audience.Supplier, "R5", "info", "New complaint (诉求) against you",
-            $"{e.Hospital} reports a {e.Kind} problem with {e.Product}: {e.Description} Reply {Due(state)} with a committed resolution date."));
-        return new ComplaintTransition(state, notices, [new ComplaintStep(e.At, "raised", e.Actor, $"{e.Kind}: {e.Description} Reply {Due(state)}.")]);
+        notices.Add(Notice(state, Audience.Supplier, "R5", "info", $"收到新的诉求：{KindName(e.Kind)}",
+            $"{Hospital(state)}反映{Product(state)}{KindName(e.Kind)}：{e.Description} 请{Due(state)}答复，并承诺解决日期。"));
+        return new ComplaintTransition(state, notices, [new ComplaintStep(e.At, "raised", e.Actor, $"{KindName(e.Kind)}：{e.Description} 请{Due(state)}答复。")]);
     }
 
     private ComplaintDecision Reply(ComplaintState state, ComplaintReplied e)
@@ -77,10 +77,10 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
             RepliedInTime = state.RepliedInTime ?? (state.ReplyDueAt is { } due ? e.At <= due : null),
         };
         next = Wait(next, ComplaintStatus.AwaitingResolution, today, null, e.CommitResolveBy, e.At, notices);
-        notices.Add(Notice(next, Audience.Hospital, "R5", "info", "The supplier replied",
-            $"{state.Supplier} replied: {e.Message} It commits to resolve by {e.CommitResolveBy:yyyy-MM-dd}."));
+        notices.Add(Notice(next, Audience.Hospital, "R5", "info", "企业已答复诉求",
+            $"{Supplier(state)}答复：{e.Message} 承诺于 {e.CommitResolveBy:yyyy-MM-dd} 前解决。"));
         return new ComplaintTransition(next, notices, [new ComplaintStep(e.At, "replied", e.Actor,
-            $"{e.Message} Commits to resolve by {e.CommitResolveBy:yyyy-MM-dd}{(next.RepliedInTime == false ? " (late)" : "")}.")]);
+            $"{e.Message} 承诺于 {e.CommitResolveBy:yyyy-MM-dd} 前解决{(next.RepliedInTime == false ? "（逾期答复）" : "")}。")]);
     }
 
     private ComplaintDecision Resolve(ComplaintState state, ComplaintResolved e)
@@ -95,8 +95,8 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
             ResolvedInTime = state.ResolvedInTime ?? (state.CommitResolveBy is { } by ? e.At <= ChinaTime.DeadlineOf(by) : null),
         };
         next = Wait(next, ComplaintStatus.Resolved, ChinaTime.DateOf(e.At), options.ConfirmWorkingDays, null, e.At, notices);
-        notices.Add(Notice(next, Audience.Hospital, "R5", "info", "The supplier reports the problem resolved",
-            $"{state.Supplier}: {e.Message} Confirm, or send it back, {Due(next)}."));
+        notices.Add(Notice(next, Audience.Hospital, "R5", "info", "企业报告问题已解决",
+            $"{Supplier(state)}：{e.Message} 请{Due(next)}确认已解决，或退回。"));
         return new ComplaintTransition(next, notices, [new ComplaintStep(e.At, "resolved", e.Actor, e.Message)]);
     }
 
@@ -104,7 +104,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
     {
         if (state.Status != ComplaintStatus.Resolved)
             return new ComplaintRefused(409, "not-resolved", $"The complaint is {Name(state.Status)}; only a resolved complaint can be confirmed.");
-        return Close(state, e.At, e.Actor, "confirmed", "The hospital confirmed the resolution.");
+        return Close(state, e.At, e.Actor, "confirmed", "医疗机构已确认问题解决。");
     }
 
     private ComplaintDecision Reopen(ComplaintState state, ComplaintReopened e)
@@ -121,9 +121,9 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         };
         next = Wait(next, ComplaintStatus.AwaitingReply, ChinaTime.DateOf(e.At), options.ReplyWorkingDays, null, e.At, notices);
         next = next with { ReplyDueAt = next.Phase?.DueDate is { } due ? ChinaTime.DeadlineOf(due) : null };
-        notices.Add(Notice(next, Audience.Supplier, "R5", "warning", "Complaint sent back: not resolved",
-            $"{state.Hospital} reports the problem is not resolved{(e.Reason is null ? "" : ": " + e.Reason)}. Reply again {Due(next)}."));
-        return new ComplaintTransition(next, notices, [new ComplaintStep(e.At, "reopened", e.Actor, e.Reason ?? "Not resolved.")]);
+        notices.Add(Notice(next, Audience.Supplier, "R5", "warning", "诉求被退回：问题未解决",
+            $"{Hospital(state)}反映问题未解决{(e.Reason is null ? "" : "：" + e.Reason)}。请{Due(next)}重新答复。"));
+        return new ComplaintTransition(next, notices, [new ComplaintStep(e.At, "reopened", e.Actor, e.Reason ?? "问题未解决。")]);
     }
 
     private ComplaintDecision Fire(ComplaintState state, ComplaintTimer timer, DateTimeOffset at)
@@ -136,14 +136,14 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
             {
                 var remaining = phase.Reminders.Where(r => r > timer.DueAt).ToList();
                 var next = Arm(state with { Phase = phase with { Reminders = remaining } }, at);
-                var what = phase.Waiting == ComplaintStatus.AwaitingReply ? "a reply" : "the resolution";
-                notices.Add(Notice(next, Audience.Supplier, "R5", "info", $"Reminder: {what} is due", $"Complaint {state.ComplaintId} of {state.Hospital} needs {what} {Due(next)}."));
-                return new ComplaintTransition(next, notices, [new ComplaintStep(at, "reminded", null, $"Reminder to {state.Supplier}: {what} due {Due(next)}.")]);
+                var what = phase.Waiting == ComplaintStatus.AwaitingReply ? "答复" : "解决";
+                notices.Add(Notice(next, Audience.Supplier, "R5", "info", $"提醒：诉求{what}期限将至", $"{Hospital(state)}的诉求 {state.ComplaintId} 须{Due(next)}{what}。"));
+                return new ComplaintTransition(next, notices, [new ComplaintStep(at, "reminded", null, $"已提醒{Supplier(state)}：须{Due(next)}{what}。")]);
             }
             case TimerPurpose.Deadline:
             {
                 var level = state.Escalation == EscalationLevel.Province ? EscalationLevel.Province : state.Escalation + 1;
-                var late = phase.Waiting == ComplaintStatus.AwaitingReply ? "reply" : "resolution";
+                var late = phase.Waiting == ComplaintStatus.AwaitingReply ? "答复" : "解决";
                 var next = state with
                 {
                     Escalation = level,
@@ -153,22 +153,22 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
                 next = Wait(next, phase.Waiting, phase.DueDate!.Value, options.EscalationWorkingDays, null, at, notices);
                 var office = level switch { EscalationLevel.County => Audience.County, EscalationLevel.City => Audience.City, _ => Audience.Province };
                 var severity = level switch { EscalationLevel.County => "warning", EscalationLevel.City => "high", _ => "critical" };
-                notices.Add(Notice(next, office, "R6", severity, $"Complaint escalated to the {Name(level)}: {late} overdue",
-                    $"{state.Supplier} missed the {late} deadline ({phase.DueDate:yyyy-MM-dd}) for the complaint of {state.Hospital} about {state.Product}. " +
-                    $"Supervise its resolution; it goes further up unless settled {Due(next)}."));
-                notices.Add(Notice(next, Audience.Supplier, "R6", "warning", $"Overdue: the complaint went to the {Name(level)} office",
-                    $"The {late} of complaint {state.ComplaintId} was due {phase.DueDate:yyyy-MM-dd}. New deadline: {Due(next)}."));
-                return new ComplaintTransition(next, notices, [new ComplaintStep(at, "escalated", null, $"{late} overdue; escalated to the {Name(level)} ({Office(state, level)}).")]);
+                notices.Add(Notice(next, office, "R6", severity, $"诉求{late}超期，已升级至{LevelName(level)}医保部门",
+                    $"{Supplier(state)}未在期限（{phase.DueDate:yyyy-MM-dd}）内{late}{Hospital(state)}关于{Product(state)}的诉求。" +
+                    $"请督促解决；如未{Due(next)}解决，将继续上报。"));
+                notices.Add(Notice(next, Audience.Supplier, "R6", "warning", $"超期：诉求已上报{LevelName(level)}医保部门",
+                    $"诉求 {state.ComplaintId} 的{late}期限为 {phase.DueDate:yyyy-MM-dd}，已超期。新的期限：{Due(next)}。"));
+                return new ComplaintTransition(next, notices, [new ComplaintStep(at, "escalated", null, $"{late}超期，升级至{LevelName(level)}医保部门（{Office(state, level)}）。")]);
             }
             case TimerPurpose.ConfirmTimeout:
-                return Close(state, at, null, "closed", $"The hospital did not confirm within {options.ConfirmWorkingDays} working days; closed as resolved.");
+                return Close(state, at, null, "closed", $"医疗机构未在 {options.ConfirmWorkingDays} 个工作日内确认，按已解决办结。");
             case TimerPurpose.CalendarRecheck:
             {
                 var next = Wait(state with { CalendarProblem = null }, phase.Waiting, StartOf(state), PeriodOf(state), phase.DueDate, at, notices);
                 if (next.Status == ComplaintStatus.AwaitingReply && next.ReplyDueAt is null && next.Phase?.DueDate is { } due)
                     next = next with { ReplyDueAt = ChinaTime.DeadlineOf(due) };
                 var fixedNow = next.CalendarProblem is null;
-                return new ComplaintTransition(next, notices, fixedNow ? [new ComplaintStep(at, "deadline-set", null, $"Deadline computed: {Due(next)}.")] : []);
+                return new ComplaintTransition(next, notices, fixedNow ? [new ComplaintStep(at, "deadline-set", null, $"期限已确定：须{Due(next)}完成。")] : []);
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(timer));
@@ -178,11 +178,11 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
     private ComplaintTransition Close(ComplaintState state, DateTimeOffset at, string? actor, string step, string detail)
     {
         var next = state with { Status = ComplaintStatus.Closed, ClosedAt = at, Phase = null, Timer = null, Version = state.Version + 1 };
-        var notices = new List<Notice> { Notice(next, Audience.Supplier, "R5", "info", "Complaint closed", detail) };
+        var notices = new List<Notice> { Notice(next, Audience.Supplier, "R5", "info", "诉求已办结", detail) };
         if (state.Escalation != EscalationLevel.None)
         {
             var office = state.Escalation switch { EscalationLevel.County => Audience.County, EscalationLevel.City => Audience.City, _ => Audience.Province };
-            notices.Add(Notice(next, office, "R6", "info", "Escalated complaint closed", $"Complaint {state.ComplaintId} of {state.Hospital} against {state.Supplier}: {detail}"));
+            notices.Add(Notice(next, office, "R6", "info", "已升级的诉求已办结", $"{Hospital(state)}对{Supplier(state)}的诉求 {state.ComplaintId}：{detail}"));
         }
         return new ComplaintTransition(next, notices, [new ComplaintStep(at, step, actor, detail)]);
     }
@@ -250,9 +250,31 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
 
     private static int? PeriodOf(ComplaintState state) => state.PhaseDays;
 
+    /// <summary>When what the complaint waits for is due, as a phrase of the notices: 于 2026-12-01 23:59（北京时间）前.</summary>
     private static string Due(ComplaintState state) => state.Phase?.DueDate is { } due
-        ? $"by {ChinaTime.DeadlineOf(due):yyyy-MM-dd HH:mm} (China Standard Time)"
-        : "once the deadline can be computed (the working-day calendar lacks the year)";
+        ? $"于 {ChinaTime.DeadlineOf(due):yyyy-MM-dd HH:mm}（北京时间）前"
+        : "在期限确定后（工作日日历尚缺该年份）";
+
+    private static string Hospital(ComplaintState state) => state.Names?.Hospital ?? state.Hospital;
+
+    private static string Supplier(ComplaintState state) => state.Names?.Supplier ?? state.Supplier;
+
+    private static string Product(ComplaintState state) => state.Names is { } names ? $"{names.Product}（{state.Product}）" : state.Product;
+
+    private static string KindName(string kind) => kind switch
+    {
+        "late-delivery" => "配送不及时",
+        "short-delivery" => "配送数量不足",
+        "quality" => "质量问题",
+        _ => "其他问题",
+    };
+
+    private static string LevelName(EscalationLevel level) => level switch
+    {
+        EscalationLevel.County => "县级",
+        EscalationLevel.City => "市级",
+        _ => "省级",
+    };
 
     private static Notice Notice(ComplaintState state, Audience audience, string rule, string severity, string title, string detail) =>
         new($"complaint:{state.ComplaintId}:{state.Version}:{audience.ToString().ToLowerInvariant()}", audience, rule, severity, title, detail);

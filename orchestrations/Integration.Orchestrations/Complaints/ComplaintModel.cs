@@ -29,6 +29,9 @@ public sealed record ComplaintState
     public required string Kind { get; init; }
     public required string Description { get; init; }
 
+    /// <summary>The names of the hospital, supplier and product when the complaint was raised, for the notices (null: codes are used).</summary>
+    public ComplaintNames? Names { get; init; }
+
     /// <summary>Province, city and county of the hospital: who is told at each escalation level.</summary>
     public required IReadOnlyList<string> JurisdictionPath { get; init; }
 
@@ -74,7 +77,10 @@ public sealed record ComplaintState
 public abstract record ComplaintEvent(DateTimeOffset At, string? Actor);
 
 public sealed record ComplaintRaised(DateTimeOffset At, string Actor, string ComplaintId, string Hospital, string Supplier, string Product,
-    string Kind, string Description, IReadOnlyList<string> JurisdictionPath) : ComplaintEvent(At, Actor);
+    string Kind, string Description, IReadOnlyList<string> JurisdictionPath, ComplaintNames? Names = null) : ComplaintEvent(At, Actor);
+
+/// <summary>How the notices name the hospital, the supplier and the product (from the master data).</summary>
+public sealed record ComplaintNames(string Hospital, string Supplier, string Product);
 
 public sealed record ComplaintReplied(DateTimeOffset At, string Actor, string Message, DateOnly CommitResolveBy) : ComplaintEvent(At, Actor);
 

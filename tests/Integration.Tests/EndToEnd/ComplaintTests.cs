@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Integration.Domain;
 using Integration.Domain.Calendar;
+using Integration.Load;
 
 namespace Integration.Tests.EndToEnd;
 
@@ -20,6 +21,12 @@ public sealed class ComplaintTests(HubFixture fixture)
         Assert.Equal("awaiting-reply", raised["status"]!.GetValue<string>());
         Assert.Equal(ChinaTime.DeadlineOf(WorkingDayCalendar.China.AddWorkingDays(today, 2)), raised["replyDueAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal("none", raised["escalationLevel"]!.GetValue<string>());
+        // The supplier is told, in Chinese, by name (R5).
+        var told = await NoticeAsync(C.SupplierClient(), id, "supplier");
+        Assert.Equal("收到新的诉求：配送不及时", told["title"]!.GetValue<string>());
+        var replyDue = ChinaTime.DeadlineOf(WorkingDayCalendar.China.AddWorkingDays(today, 2));
+        Assert.Equal($"{C.Hospital.Name}反映{C.Product.Name}（{C.Product.Code}）配送不及时：订单已下三天，仍未配送。 请于 {replyDue:yyyy-MM-dd HH:mm}（北京时间）前答复，并承诺解决日期。",
+            told["detail"]!.GetValue<string>());
 
         var commit = WorkingDayCalendar.China.AddWorkingDays(today, 3);
         using (var reply = await C.SupplierClient().PostJsonAsync($"/api/v1/complaints/{id}/reply", ComplaintSamples.Reply(commit)))
@@ -29,6 +36,10 @@ public sealed class ComplaintTests(HubFixture fixture)
             Assert.Equal(ChinaTime.DeadlineOf(commit), view["resolveDueAt"]!.GetValue<DateTimeOffset>());
             Assert.True(view["repliedInTime"]!.GetValue<bool>());
         }
+        var replied = await NoticeAsync(C.HospitalClient(), id, "hospital");
+        Assert.Equal("企业已答复诉求", replied["title"]!.GetValue<string>());
+        var supplierName = World.Province.Companies.Single(c => c.Code == C.Supplier).Name;
+        Assert.Equal($"{supplierName}答复：已安排补货。 承诺于 {commit:yyyy-MM-dd} 前解决。", replied["detail"]!.GetValue<string>());
         using (var resolve = await C.SupplierClient().PostJsonAsync($"/api/v1/complaints/{id}/resolve", new { message = "已送达并签收。" }))
             Assert.Equal("resolved", (await Samples.Expect(resolve, HttpStatusCode.OK))["status"]!.GetValue<string>());
         using (var confirm = await C.HospitalClient().SendAsync(HttpMethod.Post, $"/api/v1/complaints/{id}/confirm", [], null))
@@ -42,6 +53,15 @@ public sealed class ComplaintTests(HubFixture fixture)
         var f = await Samples.Expect(figures, HttpStatusCode.OK);
         Assert.True(f["resolvedInTime"]!.GetValue<int>() >= 1);
         Assert.Equal(Quarter.Of(DateTimeOffset.UtcNow).ToString(), f["period"]!.GetValue<string>());
+    }
+
+    /// <summary>The newest notice of a complaint to an audience, among the caller's alerts.</summary>
+    private static async Task<JsonNode> NoticeAsync(PartnerClient client, string complaintId, string audience)
+    {
+        using var alerts = await client.GetAsync("/api/v1/alerts?rule=R5&limit=1000");
+        return (await Samples.Expect(alerts, HttpStatusCode.OK))["items"]!.AsArray()
+            .Where(a => a!["facts"]!["complaintId"]!.GetValue<string>() == complaintId && a["facts"]!["audience"]!.GetValue<string>() == audience)
+            .MaxBy(a => a!["raisedAt"]!.GetValue<DateTimeOffset>())!;
     }
 
     [Fact]
@@ -154,6 +174,6 @@ public sealed class ComplaintTests(HubFixture fixture)
         Assert.Equal(1, view["reopened"]!.GetValue<int>());
         using var alerts = await C.SupplierClient().GetAsync("/api/v1/alerts");
         Assert.Contains((await Samples.Expect(alerts, HttpStatusCode.OK))["items"]!.AsArray(),
-            a => a!["facts"]!["complaintId"]!.GetValue<string>() == id && a["title"]!.GetValue<string>().Contains("sent back", StringComparison.Ordinal));
+            a => a!["facts"]!["complaintId"]!.GetValue<string>() == id && a["title"]!.GetValue<string>().Contains("被退回", StringComparison.Ordinal));
     }
 }

@@ -37,6 +37,9 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
                 .Single(a => a!["facts"]!["complaintId"]!.GetValue<string>() == id && a["facts"]!["audience"]!.GetValue<string>() == "county")!;
             Assert.Equal("warning", alert["severity"]!.GetValue<string>());
             Assert.Equal(c.County, alert["jurisdiction"]!.GetValue<string>());
+            Assert.Equal("诉求答复超期，已升级至县级医保部门", alert["title"]!.GetValue<string>());
+            Assert.StartsWith($"{world.Province.Companies.Single(co => co.Code == c.Supplier).Name}未在期限（2026-12-01）内答复{c.Hospital.Name}关于{c.Product.Name}（{c.Product.Code}）的诉求。",
+                alert["detail"]!.GetValue<string>());
         }
         using (var other = await world.Client(c.OtherCounty).GetAsync("/api/v1/alerts?rule=R6"))
             Assert.DoesNotContain((await Samples.Expect(other, HttpStatusCode.OK))["items"]!.AsArray(), a => a!["facts"]!["complaintId"]!.GetValue<string>() == id);

@@ -113,7 +113,7 @@ public sealed class ComplaintMachineTests
         var t = Apply(s, new ComplaintReplied(At("2026-11-27 10:00"), "supplier-M0001", "迟复", new DateOnly(2026, 11, 30)));
         Assert.False(t.State.RepliedInTime);
         Assert.Equal(EscalationLevel.County, t.State.Escalation);
-        Assert.Contains("(late)", t.Steps[0].Detail);
+        Assert.Contains("（逾期答复）", t.Steps[0].Detail);
     }
 
     [Fact]
