@@ -16,17 +16,27 @@ public static class Alerts
 {
     public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts", async (HttpContext context, AlertStore alerts, MasterDataCache master, string? jurisdiction, DateTimeOffset? since, string? rule, int? limit) =>
+        app.MapGet("/api/v1/alerts", async Task<IResult> (HttpContext context, AlertStore alerts, MasterDataCache master, string? jurisdiction, DateTimeOffset? since, string? rule, int? limit, string? cursor) =>
             {
                 var partner = Caller.Of(context).Partner;
                 var take = Math.Clamp(limit ?? 100, 1, 1000);
+                (DateTimeOffset RaisedAt, string Id)? after = null;
+                if (cursor is not null)
+                {
+                    if (Cursor.Read(cursor) is not { } position)
+                        return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", "'cursor' is not one this API gave.",
+                            [new Domain.Problem(null, "/cursor", "format", "'cursor' is not one this API gave: pass the 'next' of the page before, unchanged.")]);
+                    after = position;
+                }
                 var data = master.Master;
                 var list = (await alerts.ListAsync(null, since, context.RequestAborted))
                     .Where(a => Sees(partner, a, data))
                     .Where(a => jurisdiction is null || (a.Jurisdiction is { } j && data.IsWithin(j, jurisdiction)))
                     .Where(a => rule is null || a.Rule == rule)
+                    .Where(a => after is not { } x || a.RaisedAt < x.RaisedAt || (a.RaisedAt == x.RaisedAt && string.CompareOrdinal(a.Id, x.Id) > 0))
                     .ToList();
-                return TypedResults.Ok(new AlertPage([.. list.Take(take)], list.Count > take));
+                var page = list.Take(take).ToList();
+                return TypedResults.Ok(new AlertPage(page, list.Count > take, list.Count > take ? Cursor.Of(page[^1]) : null));
             })
             .WithName("GetAlerts")
             .WithTags("Alerts")
@@ -87,7 +97,32 @@ public static class Alerts
     /// <summary>An alert with the deliveries of its events to the caller's subscriptions.</summary>
     public sealed record AlertDetail(Alert Alert, IReadOnlyList<Subscriptions.AlertDeliveryView> Deliveries);
 
-    public sealed record AlertPage(IReadOnlyList<Alert> Items, bool More);
+    /// <summary>A page of alerts, newest first; <paramref name="Next"/>, when there are more, is the <c>cursor</c> of the next page.</summary>
+    public sealed record AlertPage(IReadOnlyList<Alert> Items, bool More, string? Next = null);
+
+    /// <summary>Where a page ended, as an opaque cursor: the last alert's time and id (the list's order).</summary>
+    private static class Cursor
+    {
+        public static string Of(Alert last) =>
+            System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{last.RaisedAt.UtcTicks}|{last.Id}")));
+
+        public static (DateTimeOffset RaisedAt, string Id)? Read(string cursor)
+        {
+            try
+            {
+                var text = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(cursor));
+                return text.Split('|', 2) is [var ticks, { Length: > 0 } id]
+                    && long.TryParse(ticks, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var t)
+                    && t >= DateTimeOffset.MinValue.UtcTicks && t <= DateTimeOffset.MaxValue.UtcTicks
+                    ? (new DateTimeOffset(t, TimeSpan.Zero), id) : null;
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
 
     /// <summary>
     /// Whether a partner may see an alert (listed, or delivered to its endpoints): the province everything (the

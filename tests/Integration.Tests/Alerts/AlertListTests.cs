@@ -1,0 +1,44 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Integration.Storage;
+
+namespace Integration.Tests.Alerts;
+
+/// <summary><c>GET /api/v1/alerts</c>: newest first, paged with the cursor each page gives, filters kept from page to page.</summary>
+public sealed class AlertListTests(HubFixture fixture)
+{
+    [Fact]
+    public async Task PagesFollowedByTheirCursor_GiveEveryAlertOnce_InTheListsOrder_AndABadCursorIs400()
+    {
+        await using var world = await fixture.NewWorldAsync(loadProvince: false);
+        var store = new AlertStore(world.Storage);
+        var at = new DateTimeOffset(2026, 11, 2, 9, 0, 0, TimeSpan.FromHours(8));
+        // Seven R3 alerts, three raised in the same instant (ordered by id), and two of another rule.
+        var raised = new (string Id, DateTimeOffset At, string Rule)[]
+        {
+            ("test:a", at, "R3"), ("test:b", at.AddMinutes(1), "R3"), ("test:c", at.AddMinutes(2), "R3"), ("test:d", at.AddMinutes(2), "R3"),
+            ("test:e", at.AddMinutes(2), "R3"), ("test:f", at.AddMinutes(3), "R3"), ("test:g", at.AddMinutes(4), "R3"),
+            ("test:x", at.AddMinutes(2), "R17"), ("test:y", at.AddMinutes(5), "R17"),
+        };
+        foreach (var (id, time, rule) in raised)
+            Assert.True(await store.RaiseAsync(new Alert(id, AlertKinds.Monitoring, "warning", "测试告警", "到货率低于80%", time) { Rule = rule, Jurisdiction = "X1" }, default));
+
+        var pages = new List<JsonNode>();
+        for (string? cursor = null; ;)
+        {
+            using var response = await world.Admin().GetAsync("/api/v1/alerts?rule=R3&limit=3" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            var page = await Samples.Expect(response, HttpStatusCode.OK);
+            pages.Add(page);
+            cursor = page["next"]?.GetValue<string>();
+            Assert.Equal(cursor is not null, page["more"]!.GetValue<bool>());
+            if (cursor is null) break;
+            Assert.True(pages.Count < 10, "The cursor does not move on.");
+        }
+        static string[] Ids(JsonNode page) => [.. page["items"]!.AsArray().Select(a => a!["id"]!.GetValue<string>())];
+        Assert.Equal([["test:g", "test:f", "test:c"], ["test:d", "test:e", "test:b"], ["test:a"]], pages.Select(Ids));
+
+        using var bad = await world.Admin().GetAsync("/api/v1/alerts?cursor=not-a-cursor");
+        var problem = await Samples.Expect(bad, HttpStatusCode.BadRequest);
+        Assert.Equal([(null, "/cursor", "format")], Samples.Errors(problem));
+    }
+}
