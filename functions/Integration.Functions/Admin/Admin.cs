@@ -56,7 +56,7 @@ public static class Admin
             .Produces<Contracts.ReplayResponse>()
             .WithProblems();
 
-        admin.MapPost("/monitoring/recompute", async (HttpContext context, string? period, bool? apply, MonitoringEngine engine) =>
+        admin.MapPost("/monitoring/recompute", async (HttpContext context, string? period, string? apply, MonitoringEngine engine) =>
             {
                 if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre recomputes the aggregates.");
                 Quarter? quarter = null;
@@ -66,8 +66,11 @@ public static class Admin
                         return ProblemResponses.BadPeriod();
                     quarter = q;
                 }
-                return TypedResults.Ok(await engine.RecomputeAsync(quarter, apply ?? false, context.RequestAborted));
+                if (apply is not null && !bool.TryParse(apply, out _))
+                    return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", "'apply' is true or false.", [new Problem(null, "/apply", "format", "'apply' is true or false.")]);
+                return TypedResults.Ok(await engine.RecomputeAsync(quarter, apply is not null && bool.Parse(apply), context.RequestAborted));
             })
+            .QueryAs(("apply", Microsoft.OpenApi.JsonSchemaType.Boolean, null))
             .WithName("RecomputeAggregates")
             .WithSummary("Rebuild the aggregates of a quarter (or all) from the raw archive and compare with the stored ones; apply=true rewrites what differs (role province)")
             .Produces<RecomputeReport>()

@@ -16,20 +16,30 @@ public static class Alerts
 {
     public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts", async Task<IResult> (HttpContext context, AlertStore alerts, MasterDataCache master, string? jurisdiction, DateTimeOffset? since, string? rule, int? limit, string? cursor) =>
+        app.MapGet("/api/v1/alerts", async Task<IResult> (HttpContext context, AlertStore alerts, MasterDataCache master, string? jurisdiction, string? since, string? rule, string? limit, string? cursor) =>
             {
                 var partner = Caller.Of(context).Partner;
-                var take = Math.Clamp(limit ?? 100, 1, 1000);
-                (DateTimeOffset RaisedAt, string Id)? after = null;
-                if (cursor is not null)
+                // The query is read here, not bound by the framework, so that every bad parameter is named in one answer.
+                var problems = new List<Domain.Problem>();
+                DateTimeOffset? from = null;
+                if (since is not null)
                 {
-                    if (Cursor.Read(cursor) is not { } position)
-                        return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", "'cursor' is not one this API gave.",
-                            [new Domain.Problem(null, "/cursor", "format", "'cursor' is not one this API gave: pass the 'next' of the page before, unchanged.")]);
-                    after = position;
+                    if (DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var s)) from = s;
+                    else problems.Add(new(null, "/since", "format", "'since' is a date and time such as 2026-11-02T09:00:00+08:00."));
                 }
+                var take = 100;
+                if (limit is not null)
+                {
+                    if (int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l)) take = Math.Clamp(l, 1, 1000);
+                    else problems.Add(new(null, "/limit", "format", "'limit' is a whole number (1 to 1000; 100 when absent)."));
+                }
+                var after = cursor is null ? null : Cursor.Read(cursor);
+                if (cursor is not null && after is null)
+                    problems.Add(new(null, "/cursor", "format", "'cursor' is not one this API gave: pass the 'next' of the page before, unchanged."));
+                if (problems.Count > 0)
+                    return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", string.Join(" ", problems.Select(p => p.Detail)), problems);
                 var data = master.Master;
-                var list = (await alerts.ListAsync(null, since, context.RequestAborted))
+                var list = (await alerts.ListAsync(null, from, context.RequestAborted))
                     .Where(a => Sees(partner, a, data))
                     .Where(a => jurisdiction is null || (a.Jurisdiction is { } j && data.IsWithin(j, jurisdiction)))
                     .Where(a => rule is null || a.Rule == rule)
@@ -38,6 +48,7 @@ public static class Alerts
                 var page = list.Take(take).ToList();
                 return TypedResults.Ok(new AlertPage(page, list.Count > take, list.Count > take ? Cursor.Of(page[^1]) : null));
             })
+            .QueryAs(("since", Microsoft.OpenApi.JsonSchemaType.String, "date-time"), ("limit", Microsoft.OpenApi.JsonSchemaType.Integer, "int32"))
             .WithName("GetAlerts")
             .WithTags("Alerts")
             .WithSummary("Alerts in the caller's scope, newest first")

@@ -59,6 +59,19 @@ public static class OpenApi
         });
     });
 
+    /// <summary>
+    /// Describes query parameters that a route reads as text (so that it can name every bad one in its answer) with the
+    /// type they must have: (name, type, format).
+    /// </summary>
+    public static RouteHandlerBuilder QueryAs(this RouteHandlerBuilder builder, params (string Name, JsonSchemaType Type, string? Format)[] parameters) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
+                if (parameters.FirstOrDefault(p => p.Name == parameter.Name) is { Name: not null } typed)
+                    parameter.Schema = new OpenApiSchema { Type = typed.Type, Format = typed.Format };
+            return Task.CompletedTask;
+        });
+
     public static IEndpointRouteBuilder MapPartnerApiDescription(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/api/openapi/{documentName}.json");

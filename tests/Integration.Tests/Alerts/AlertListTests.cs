@@ -41,4 +41,13 @@ public sealed class AlertListTests(HubFixture fixture)
         var problem = await Samples.Expect(bad, HttpStatusCode.BadRequest);
         Assert.Equal([(null, "/cursor", "format")], Samples.Errors(problem));
     }
+
+    [Fact]
+    public async Task BadQueryParameters_Are400_ListingEachOne()
+    {
+        using var response = await fixture.World.Admin().GetAsync("/api/v1/alerts?limit=many&since=yesterday&cursor=%25%25");
+        var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
+        Assert.Equal([(null, "/since", "format"), (null, "/limit", "format"), (null, "/cursor", "format")], Samples.Errors(problem));
+        Assert.True(fixture.World.Hubs.All(h => !h.HasExited));
+    }
 }

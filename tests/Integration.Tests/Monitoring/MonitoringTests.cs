@@ -238,6 +238,8 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
     [Fact]
     public async Task FullRecomputation_FromTheRawArchive_AgreesWithTheRunningAggregates()
     {
+        using (var bad = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/recompute?apply=maybe", new { }))
+            Assert.Equal([(null, "/apply", "format")], Samples.Errors(await Samples.Expect(bad, HttpStatusCode.BadRequest)));
         using var response = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/recompute", new { });
         var report = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.True(response.StatusCode == HttpStatusCode.OK, report.ToJsonString());
