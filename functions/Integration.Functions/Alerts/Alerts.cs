@@ -19,7 +19,7 @@ public static class Alerts
         app.MapGet("/api/v1/alerts", async Task<IResult> (HttpContext context, AlertStore alerts, MasterDataCache master, string? jurisdiction, string? since, string? rule, string? limit, string? cursor) =>
             {
                 var partner = Caller.Of(context).Partner;
-                // The query is read here, not bound by the framework, so that every bad parameter is named in one answer.
+                // The query is read as text, not bound by the framework, so that every bad parameter is named in one answer.
                 var problems = new List<Domain.Problem>();
                 DateTimeOffset? from = null;
                 if (since is not null)
@@ -27,26 +27,16 @@ public static class Alerts
                     if (DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var s)) from = s;
                     else problems.Add(new(null, "/since", "format", "'since' is a date and time such as 2026-11-02T09:00:00+08:00."));
                 }
-                var take = 100;
-                if (limit is not null)
-                {
-                    if (int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l)) take = Math.Clamp(l, 1, 1000);
-                    else problems.Add(new(null, "/limit", "format", "'limit' is a whole number (1 to 1000; 100 when absent)."));
-                }
-                var after = cursor is null ? null : Cursor.Read(cursor);
-                if (cursor is not null && after is null)
-                    problems.Add(new(null, "/cursor", "format", "'cursor' is not one this API gave: pass the 'next' of the page before, unchanged."));
+                var paging = Paging.Read(limit, cursor, problems);
                 if (problems.Count > 0)
                     return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", string.Join(" ", problems.Select(p => p.Detail)), problems);
                 var data = master.Master;
                 var list = (await alerts.ListAsync(null, from, context.RequestAborted))
                     .Where(a => Sees(partner, a, data))
                     .Where(a => jurisdiction is null || (a.Jurisdiction is { } j && data.IsWithin(j, jurisdiction)))
-                    .Where(a => rule is null || a.Rule == rule)
-                    .Where(a => after is not { } x || a.RaisedAt < x.RaisedAt || (a.RaisedAt == x.RaisedAt && string.CompareOrdinal(a.Id, x.Id) > 0))
-                    .ToList();
-                var page = list.Take(take).ToList();
-                return TypedResults.Ok(new AlertPage(page, list.Count > take, list.Count > take ? Cursor.Of(page[^1]) : null));
+                    .Where(a => rule is null || a.Rule == rule);
+                var (items, more, next) = paging.Page(list, a => a.RaisedAt, a => a.Id, descending: true);
+                return TypedResults.Ok(new AlertPage(items, more, next));
             })
             .QueryAs(("since", Microsoft.OpenApi.JsonSchemaType.String, "date-time"), ("limit", Microsoft.OpenApi.JsonSchemaType.Integer, "int32"))
             .WithName("GetAlerts")
@@ -109,31 +99,7 @@ public static class Alerts
     public sealed record AlertDetail(Alert Alert, IReadOnlyList<Subscriptions.AlertDeliveryView> Deliveries);
 
     /// <summary>A page of alerts, newest first; <paramref name="Next"/>, when there are more, is the <c>cursor</c> of the next page.</summary>
-    public sealed record AlertPage(IReadOnlyList<Alert> Items, bool More, string? Next = null);
-
-    /// <summary>Where a page ended, as an opaque cursor: the last alert's time and id (the list's order).</summary>
-    private static class Cursor
-    {
-        public static string Of(Alert last) =>
-            System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(
-                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{last.RaisedAt.UtcTicks}|{last.Id}")));
-
-        public static (DateTimeOffset RaisedAt, string Id)? Read(string cursor)
-        {
-            try
-            {
-                var text = System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(cursor));
-                return text.Split('|', 2) is [var ticks, { Length: > 0 } id]
-                    && long.TryParse(ticks, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var t)
-                    && t >= DateTimeOffset.MinValue.UtcTicks && t <= DateTimeOffset.MaxValue.UtcTicks
-                    ? (new DateTimeOffset(t, TimeSpan.Zero), id) : null;
-            }
-            catch (FormatException)
-            {
-                return null;
-            }
-        }
-    }
+    public sealed record AlertPage(IReadOnlyList<Alert> Items, bool More, string? Next);
 
     /// <summary>
     /// Whether a partner may see an alert (listed, or delivered to its endpoints): the province everything (the

@@ -30,7 +30,10 @@ public static partial class Subscriptions
 
     public sealed record SubscriptionList(IReadOnlyList<Subscription> Items);
 
-    public sealed record DeliveryList(IReadOnlyList<AlertDeliveryView> Items);
+    /// <summary>A page of deliveries, oldest first; <paramref name="Next"/>, when there are more, is the <c>cursor</c> of the next page.</summary>
+    public sealed record DeliveryList(IReadOnlyList<AlertDeliveryView> Items, bool More, string? Next);
+
+    private static readonly string[] Statuses = [AlertDeliveryStatus.Pending, AlertDeliveryStatus.Retrying, AlertDeliveryStatus.Delivered, AlertDeliveryStatus.Dead];
 
     /// <summary>A delivery as its subscriber sees it (without the body).</summary>
     public sealed record AlertDeliveryView(string Subscription, string EventId, string AlertId, string Status, int Attempts, DateTimeOffset FirstAttemptAt,
@@ -98,13 +101,21 @@ public static partial class Subscriptions
             })
             .WithName("DeleteSubscription").WithSummary("Stop sending alerts to an endpoint").WithProblems();
 
-        group.MapGet("/{id}/deliveries", async (HttpContext context, string id, string? status, SubscriptionStore store, AlertDeliveryStore deliveries) =>
+        group.MapGet("/{id}/deliveries", async (HttpContext context, string id, string? status, string? limit, string? cursor, SubscriptionStore store, AlertDeliveryStore deliveries) =>
             {
+                var problems = new List<Problem>();
+                if (status is not null && !Statuses.Contains(status))
+                    problems.Add(new(null, "/status", "not-allowed", $"'status' is one of {string.Join(", ", Statuses)}."));
+                var paging = Paging.Read(limit, cursor, problems);
+                if (problems.Count > 0)
+                    return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", string.Join(" ", problems.Select(p => p.Detail)), problems);
                 if (await Owned(context, id, store) is null) return NotFound(id);
-                var list = await deliveries.ListAsync(id, status, context.RequestAborted);
-                return TypedResults.Ok(new DeliveryList([.. list.OrderBy(d => d.FirstAttemptAt).ThenBy(d => d.EventId, StringComparer.Ordinal).Select(AlertDeliveryView.Of)]));
+                var list = (await deliveries.ListAsync(id, status, context.RequestAborted)).OrderBy(d => d.FirstAttemptAt).ThenBy(d => d.EventId, StringComparer.Ordinal);
+                var (items, more, next) = paging.Page(list, d => d.FirstAttemptAt, d => d.EventId, descending: false);
+                return TypedResults.Ok(new DeliveryList([.. items.Select(AlertDeliveryView.Of)], more, next));
             })
-            .WithName("GetSubscriptionDeliveries").WithSummary("What was sent to a subscription and how it went (status=pending|retrying|delivered|dead)")
+            .QueryAs(("limit", Microsoft.OpenApi.JsonSchemaType.Integer, "int32"))
+            .WithName("GetSubscriptionDeliveries").WithSummary("What was sent to a subscription and how it went (status=pending|retrying|delivered|dead), oldest first, paged")
             .Produces<DeliveryList>().WithProblems();
 
         group.MapPost("/{id}/replay", async (HttpContext context, string id, SubscriptionStore store, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time) =>

@@ -57,12 +57,20 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         _ => $"{value}",
     };
 
+    /// <summary>A subscription's deliveries, every page of 50 followed by its cursor.</summary>
     private static async Task<JsonArray> DeliveriesAsync(PartnerClient client, string subscription, string? status = null)
     {
-        using var response = await client.GetAsync($"/api/v1/subscriptions/{subscription}/deliveries" + (status is null ? "" : $"?status={status}"));
-        // The tests' own alerts only (the hub raises others from the demo province's data).
-        return new JsonArray([.. JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray()
-            .Where(d => d!["alertId"]!.GetValue<string>().StartsWith("test:", StringComparison.Ordinal)).Select(d => d!.DeepClone())]);
+        var all = new JsonArray();
+        for (string? cursor = null; ;)
+        {
+            using var response = await client.GetAsync($"/api/v1/subscriptions/{subscription}/deliveries?limit=50" + (status is null ? "" : $"&status={status}") +
+                (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+            var page = await Samples.Expect(response, HttpStatusCode.OK);
+            // The tests' own alerts only (the hub raises others from the demo province's data).
+            foreach (var d in page["items"]!.AsArray().Where(d => d!["alertId"]!.GetValue<string>().StartsWith("test:", StringComparison.Ordinal)))
+                all.Add(d!.DeepClone());
+            if ((cursor = page["next"]?.GetValue<string>()) is null) return all;
+        }
     }
 
     [Fact]

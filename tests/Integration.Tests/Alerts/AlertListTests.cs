@@ -4,7 +4,10 @@ using Integration.Storage;
 
 namespace Integration.Tests.Alerts;
 
-/// <summary><c>GET /api/v1/alerts</c>: newest first, paged with the cursor each page gives, filters kept from page to page.</summary>
+/// <summary>
+/// <c>GET /api/v1/alerts</c>: newest first, paged with the cursor each page gives, filters kept from page to page; bad
+/// query parameters of the lists (alerts, a subscription's deliveries, whose paging the delivery tests follow) named.
+/// </summary>
 public sealed class AlertListTests(HubFixture fixture)
 {
     [Fact]
@@ -48,6 +51,8 @@ public sealed class AlertListTests(HubFixture fixture)
         using var response = await fixture.World.Admin().GetAsync("/api/v1/alerts?limit=many&since=yesterday&cursor=%25%25");
         var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
         Assert.Equal([(null, "/since", "format"), (null, "/limit", "format"), (null, "/cursor", "format")], Samples.Errors(problem));
+        using var deliveries = await fixture.World.Admin().GetAsync("/api/v1/subscriptions/any/deliveries?status=lost&limit=-1");
+        Assert.Equal([(null, "/status", "not-allowed"), (null, "/limit", "format")], Samples.Errors(await Samples.Expect(deliveries, HttpStatusCode.BadRequest)));
         Assert.True(fixture.World.Hubs.All(h => !h.HasExited));
     }
 }
