@@ -22,7 +22,8 @@
 #                                        (--scale demo for a small one; no storage involved)
 # Azurite runs as three in-memory processes (blob, queue, table), so that the table service has a core of its own and
 # does not spend its time re-serialising its database to disk (see README "Performance").
-# BENCH_TABLE_HEAP_MB: the table service's heap (MiB, default 16384). Ports: BENCH_BLOB_PORT/QUEUE_PORT/TABLE_PORT (default 10100-10102), BENCH_HUB_PORT (default 7171).
+# BENCH_TABLE_HEAP_MB: the table service's heap (MiB, default 16384). BENCH_HUB_HEAP_LIMIT: the hub's managed-heap limit
+# (bytes, e.g. 0x60000000 = 1.5 GiB, what .NET takes of a 2 GB Flex Consumption instance; none by default). Ports: BENCH_BLOB_PORT/QUEUE_PORT/TABLE_PORT (default 10100-10102), BENCH_HUB_PORT (default 7171).
 set -euo pipefail
 mode=ingest
 case "${1:-}" in complaints|recompute|alerts|assess) mode=$1; shift ;; esac
@@ -84,7 +85,8 @@ fi
 for port in "$blob" "$queue" "$table"; do
   for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
 done
-dotnet functions/Integration.Functions/bin/Release/net10.0/Integration.Functions.dll --urls "http://127.0.0.1:$hub" > "${BENCH_HUB_LOG:-/dev/null}" 2>&1 & pids+=($!)
+hub_env=(); [ -n "${BENCH_HUB_HEAP_LIMIT:-}" ] && hub_env=(DOTNET_GCHeapHardLimit="$BENCH_HUB_HEAP_LIMIT")
+env "${hub_env[@]}" dotnet functions/Integration.Functions/bin/Release/net10.0/Integration.Functions.dll --urls "http://127.0.0.1:$hub" > "${BENCH_HUB_LOG:-/dev/null}" 2>&1 & pids+=($!)
 for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$hub/api/health/ready" > /dev/null && break; sleep 0.2; done
 if [ "$mode" = complaints ]; then
   dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll complaints --url "http://127.0.0.1:$hub" \

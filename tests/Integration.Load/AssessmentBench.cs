@@ -79,7 +79,7 @@ public static class AssessmentBench
         var units = view["summary"]!["units"]!.GetValue<int>();
         var suppliers = view["summary"]!["suppliers"]!.GetValue<int>();
         output.WriteLine($"assessed:     {units:N0} units and {suppliers:N0} suppliers in {elapsed.TotalSeconds:F1} s ({1000 * elapsed.TotalSeconds / Math.Max(1, units):F0} ms per unit)");
-        output.WriteLine($"hub:          CPU {Figure(after, "memory.cpuSeconds") - Figure(before, "memory.cpuSeconds"):F1} s; peak working set {Figure(after, "memory.peakWorkingSetBytes") / 1048576.0:F0} MiB; " +
+        output.WriteLine($"hub:          CPU {Figure(after, "memory.cpuSeconds") - Figure(before, "memory.cpuSeconds"):F1} s; peak working set {Figure(after, "memory.peakWorkingSetBytes") / 1048576.0:F0} MiB, managed heap at the end {Figure(after, "memory.managedHeapBytes") / 1048576.0:F0} MiB; " +
             $"storage requests: table {Figure(after, "storageRequests.table") - Figure(before, "storageRequests.table"):N0}, queue {Figure(after, "storageRequests.queue") - Figure(before, "storageRequests.queue"):N0}, blob {Figure(after, "storageRequests.blob") - Figure(before, "storageRequests.blob"):N0}");
         foreach (var (name, link) in view["links"]!.AsObject()) output.WriteLine($"  {name}: {link}");
         return 0;

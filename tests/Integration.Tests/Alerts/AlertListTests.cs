@@ -53,6 +53,5 @@ public sealed class AlertListTests(HubFixture fixture)
         Assert.Equal([(null, "/since", "format"), (null, "/limit", "format"), (null, "/cursor", "format")], Samples.Errors(problem));
         using var deliveries = await fixture.World.Admin().GetAsync("/api/v1/subscriptions/any/deliveries?status=lost&limit=-1");
         Assert.Equal([(null, "/status", "not-allowed"), (null, "/limit", "format")], Samples.Errors(await Samples.Expect(deliveries, HttpStatusCode.BadRequest)));
-        Assert.True(fixture.World.Hubs.All(h => !h.HasExited));
     }
 }
