@@ -67,7 +67,7 @@ public static class Admin
                     quarter = q;
                 }
                 if (apply is not null && !bool.TryParse(apply, out _))
-                    return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", "'apply' is true or false.", [new Problem(null, "/apply", "format", "'apply' is true or false.")]);
+                    return ProblemResponses.Invalid([new Problem(null, "/apply", "format", "'apply' is true or false.")]);
                 return TypedResults.Ok(await engine.RecomputeAsync(quarter, apply is not null && bool.Parse(apply), context.RequestAborted));
             })
             .QueryAs(("apply", Microsoft.OpenApi.JsonSchemaType.Boolean, null))

@@ -29,7 +29,7 @@ public static class Alerts
                 }
                 var paging = Paging.Read(limit, cursor, problems);
                 if (problems.Count > 0)
-                    return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", string.Join(" ", problems.Select(p => p.Detail)), problems);
+                    return ProblemResponses.Invalid(problems);
                 var data = master.Master;
                 var list = (await alerts.ListAsync(null, from, context.RequestAborted))
                     .Where(a => Sees(partner, a, data))

@@ -41,6 +41,10 @@ public static class ProblemResponses
         return Of(status, title, detail, problems.Items.OrderBy(p => p.Item ?? -1), problems.Truncated);
     }
 
+    /// <summary>400 for a request's bad parameters, each one listed.</summary>
+    public static IResult Invalid(IReadOnlyCollection<Problem> problems) =>
+        Of(StatusCodes.Status400BadRequest, "The request is invalid", string.Join(" ", problems.Select(p => p.Detail)), problems);
+
     /// <summary>A problem answer for a status the framework set without saying why.</summary>
     public static IResult ForStatus(int status) => status switch
     {

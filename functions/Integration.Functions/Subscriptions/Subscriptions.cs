@@ -108,7 +108,7 @@ public static partial class Subscriptions
                     problems.Add(new(null, "/status", "not-allowed", $"'status' is one of {string.Join(", ", Statuses)}."));
                 var paging = Paging.Read(limit, cursor, problems);
                 if (problems.Count > 0)
-                    return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request is invalid", string.Join(" ", problems.Select(p => p.Detail)), problems);
+                    return ProblemResponses.Invalid(problems);
                 if (await Owned(context, id, store) is null) return NotFound(id);
                 var list = (await deliveries.ListAsync(id, status, context.RequestAborted)).OrderBy(d => d.FirstAttemptAt).ThenBy(d => d.EventId, StringComparer.Ordinal);
                 var (items, more, next) = paging.Page(list, d => d.FirstAttemptAt, d => d.EventId, descending: false);
