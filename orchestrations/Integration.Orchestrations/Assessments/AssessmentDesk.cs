@@ -58,9 +58,7 @@ public sealed class AssessmentDesk(
     {
         if (await store.GetAsync(quarter.ToString(), cancellationToken) is not { } stored) return null;
         var state = HubJson.Deserialize<AssessmentState>(stored.Json);
-        var expected = state.ItemsOf(state.Phase).Count;
-        var done = expected == 0 ? 0 : (await results.ResultKeysAsync(state.Quarter, Key(state.Generation, state.Phase, ""), cancellationToken)).Count;
-        return new AssessmentProgress(state, done, expected);
+        return new AssessmentProgress(state, await DoneCountAsync(state, cancellationToken), state.ItemsOf(state.Phase).Count);
     }
 
     /// <summary>
