@@ -52,8 +52,14 @@ public static class HubServices
         services.AddOptions<ComplaintOptions>().BindConfiguration("Hub:Complaints")
             .Validate(o => o.ReplyWorkingDays >= 0 && o.ResolveWorkingDays >= 0 && o.EscalationWorkingDays >= 1 && o.ConfirmWorkingDays >= 1, "Complaint limits are working-day counts (escalation and confirmation at least 1).")
             .ValidateOnStart();
-        services.AddSingleton(WorkingDayCalendar.China);
-        services.AddSingleton(sp => new ComplaintMachine(sp.GetRequiredService<WorkingDayCalendar>(), sp.GetRequiredService<IOptions<ComplaintOptions>>().Value));
+        services.AddOptions<CalendarOptions>().BindConfiguration("Hub:Calendar")
+            .Validate(o => !o.Problems().Any(), "Hub:Calendar has invalid settings (see CalendarOptions.Problems).")
+            .ValidateOnStart();
+        services.AddSingleton<CalendarStore>();
+        services.AddSingleton<Calendar.CalendarBook>();
+        services.AddHostedService(sp => sp.GetRequiredService<Calendar.CalendarBook>());
+        services.AddSingleton<Calendar.CalendarLoads>();
+        services.AddSingleton<CalendarIntake>();
         services.AddSingleton(sp => new TimerQueue(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<IOptions<QueueOptions>>().Value.Timers,
             config.GetValue<TimeSpan?>("Hub:Orchestrations:MaxTimerDelay")));
         services.AddSingleton<ComplaintFactStore>();
@@ -64,7 +70,7 @@ public static class HubServices
         services.AddSingleton<TraceCodeRegistry>();
         services.AddSingleton<MonitoringEngine>();
         services.AddSingleton(sp => new ComplaintDesk(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<AlertStore>(),
-            sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<TimerQueue>(), sp.GetRequiredService<ComplaintMachine>(),
+            sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<TimerQueue>(), () => sp.GetRequiredService<Calendar.CalendarBook>().Machine,
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintDesk>>(),
             config.GetValue("Hub:Orchestrations:SweepGrace", ComplaintDesk.DefaultSweepGrace),
             config.GetValue("Hub:Orchestrations:TimerHorizon", ComplaintDesk.DefaultTimerHorizon), sp.GetRequiredService<FaultInjection>().At,
@@ -160,6 +166,7 @@ public static class HubServices
         app.MapAlerts();
         app.MapSubscriptions();
         app.MapComplaints();
+        app.MapWorkingDays();
         app.MapIndicators();
         app.MapAssessments();
         app.MapCityReports();

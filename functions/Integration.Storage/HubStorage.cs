@@ -66,6 +66,7 @@ public sealed class HubStorage
         Monitoring = Table("monitoring");
         TraceCodes = Table("tracecodes");
         Assessments = Table("assessments");
+        Calendar = Table("calendar");
         Raw = Blobs.GetBlobContainerClient(options.Prefix + "raw");
         State = Blobs.GetBlobContainerClient(options.Prefix + "state");
         Reports = Blobs.GetBlobContainerClient(options.Prefix + "reports");
@@ -122,6 +123,9 @@ public sealed class HubStorage
     /// <summary>Quarterly assessments: a partition per quarter (state, result rows of each run).</summary>
     public TableClient Assessments { get; }
 
+    /// <summary>The working-day arrangements loaded at run time, a partition per year with every version kept.</summary>
+    public TableClient Calendar { get; }
+
     /// <summary>Every inbound payload as received.</summary>
     public BlobContainerClient Raw { get; }
 
@@ -132,7 +136,7 @@ public sealed class HubStorage
     public BlobContainerClient Reports { get; }
 
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes, Assessments }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes, Assessments, Calendar }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
     public IEnumerable<BlobContainerClient> AllContainers => [Raw, State, Reports];

@@ -115,6 +115,13 @@ public sealed class OrchestrationStore(TableClient instances, TableClient index,
         return list;
     }
 
+    /// <summary>The ids of the open instances (in the index).</summary>
+    public async IAsyncEnumerable<string> OpenIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in index.QueryAsync<TableEntity>(e => e.PartitionKey == kind, select: ["RowKey"], cancellationToken: cancellationToken))
+            yield return row.RowKey;
+    }
+
     /// <summary>How many instances are open (in the index).</summary>
     public async Task<int> OpenCountAsync(CancellationToken cancellationToken)
     {

@@ -6,7 +6,7 @@ namespace Integration.Domain.Calendar;
 
 /// <summary>A date whose year's official arrangement the calendar does not hold: a deadline there cannot be computed.</summary>
 public sealed class CalendarYearUnknownException(DateOnly date, int year)
-    : Exception($"The working-day calendar has no State Council notice for {year} (needed for {date:yyyy-MM-dd}); add it to cn-workdays.json.")
+    : Exception($"The working-day calendar has no State Council notice for {year} (needed for {date:yyyy-MM-dd}); the provincial centre loads it with PUT /api/v1/admin/calendar/{year}.")
 {
     public DateOnly Date { get; } = date;
     public int Year { get; } = year;
@@ -37,18 +37,38 @@ public sealed class WorkingDayCalendar
 
     public FrozenSet<int> NoticeYears { get; }
 
-    /// <summary>The calendar of the project's data file (Calendar/cn-workdays.json, embedded).</summary>
-    public static WorkingDayCalendar China { get; } = Load(typeof(WorkingDayCalendar).Assembly.GetManifestResourceStream("cn-workdays.json")!);
+    /// <summary>The years of the project's data file (Calendar/cn-workdays.json, embedded): the seed, before any year is loaded.</summary>
+    public static IReadOnlyList<CalendarYear> PackagedYears { get; } = LoadYears(typeof(WorkingDayCalendar).Assembly.GetManifestResourceStream("cn-workdays.json")!);
 
-    public static WorkingDayCalendar Load(Stream json)
+    /// <summary>The calendar of the packaged years alone.</summary>
+    public static WorkingDayCalendar China { get; } = Of(PackagedYears);
+
+    /// <summary>The calendar of these years' arrangements (one per year).</summary>
+    public static WorkingDayCalendar Of(IEnumerable<CalendarYear> years)
+    {
+        var list = years.ToList();
+        return new WorkingDayCalendar(list.Select(y => y.Year), list.SelectMany(y => y.OffDays), list.SelectMany(y => y.MakeupWorkdays));
+    }
+
+    /// <summary>
+    /// Reads the data file's format (<c>noticeYears</c>, <c>notices</c> by year, flat <c>offDays</c> and
+    /// <c>makeupWorkdays</c>) as one arrangement per notice year; a late-December date goes to the next year's notice.
+    /// </summary>
+    public static IReadOnlyList<CalendarYear> LoadYears(Stream json)
     {
         using var document = JsonDocument.Parse(json);
         var root = document.RootElement;
-        static IEnumerable<DateOnly> Dates(JsonElement array) =>
-            array.EnumerateArray().Select(d => DateOnly.ParseExact(d.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
-        return new WorkingDayCalendar(
-            root.GetProperty("noticeYears").EnumerateArray().Select(y => y.GetInt32()),
-            Dates(root.GetProperty("offDays")), Dates(root.GetProperty("makeupWorkdays")));
+        static List<DateOnly> Dates(JsonElement array) =>
+            [.. array.EnumerateArray().Select(d => DateOnly.ParseExact(d.GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture))];
+        var off = Dates(root.GetProperty("offDays"));
+        var makeup = Dates(root.GetProperty("makeupWorkdays"));
+        var notices = root.GetProperty("notices");
+        return [.. root.GetProperty("noticeYears").EnumerateArray().Select(y => y.GetInt32()).Select(year => new CalendarYear(
+            year,
+            notices.TryGetProperty(year.ToString(CultureInfo.InvariantCulture), out var urls) ? urls.EnumerateArray().Last().GetString()! : "",
+            [.. off.Where(d => CalendarYear.NoticeYearOf(d) == year).Order()],
+            [.. makeup.Where(d => CalendarYear.NoticeYearOf(d) == year).Order()],
+            CalendarSource.Packaged))];
     }
 
     /// <summary>True when the arrangement for the date is known.</summary>

@@ -10,7 +10,7 @@ namespace Integration.Functions.Api;
 /// keys, the timestamp within the tolerance. The raw body is read here, within the size limit, and kept for the
 /// handler. Anything wrong is a 401 that does not say whether the partner exists.
 /// </summary>
-public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache master, IOptions<SecurityOptions> options, TimeProvider time, ILogger<PartnerAuthentication> logger)
+public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache master, Calendar.CalendarBook calendar, IOptions<SecurityOptions> options, TimeProvider time, ILogger<PartnerAuthentication> logger)
 {
     public const string PartnerHeader = "x-partner-id";
     public const string IdHeader = "webhook-id";
@@ -49,8 +49,8 @@ public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache 
             return ProblemResponses.Unauthorized($"Missing header{(missing.Count > 1 ? "s" : "")}: {string.Join(", ", missing)}. Every request is signed (api.md, Authentication).");
         if (webhookId!.Length > 128 || webhookId.Any(c => c < 0x21 || c > 0x7E))
             return ProblemResponses.Unauthorized("'webhook-id' is 1 to 128 printable ASCII characters.");
-        if (!master.IsLoaded)
-            return ProblemResponses.Of(StatusCodes.Status503ServiceUnavailable, "Starting", "The hub is loading its master data; retry shortly.");
+        if (!master.IsLoaded || !calendar.IsLoaded)
+            return ProblemResponses.Of(StatusCodes.Status503ServiceUnavailable, "Starting", "The hub is loading its master data and calendar; retry shortly.");
 
         if (context.Request.ContentLength > options.Value.MaxBodyBytes)
         {

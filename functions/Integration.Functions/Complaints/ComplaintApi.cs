@@ -10,17 +10,29 @@ using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Api;
 
+/// <summary>A deadline that waits for a year's working-day arrangement: <c>reply</c>, <c>resolution</c>, <c>confirmation</c>, or <c>commitResolveBy</c> (the reply's date, checked against the R5 limit).</summary>
+public sealed record CalendarWait(string Deadline, int Year);
+
 /// <summary>A complaint as its parties and the offices above see it (api.md "Complaints").</summary>
 public sealed record ComplaintView(
     string ComplaintId, string Hospital, string Supplier, string Product, string Kind, string Description, DateTimeOffset RaisedAt,
     string Status, DateTimeOffset? ReplyDueAt, DateTimeOffset? RepliedAt, DateOnly? CommitResolveBy, DateTimeOffset? ResolveDueAt,
     DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, string EscalationLevel, DateTimeOffset? CurrentDeadline, bool? RepliedInTime,
-    bool? ResolvedInTime, int Reopened, string? CalendarProblem, IReadOnlyList<ComplaintStep> History)
+    bool? ResolvedInTime, int Reopened, string? CalendarProblem, IReadOnlyList<CalendarWait> CalendarWaits, IReadOnlyList<ComplaintStep> History)
 {
     public static ComplaintView Of(ComplaintState s) => new(
         s.ComplaintId, s.Hospital, s.Supplier, s.Product, s.Kind, s.Description, s.RaisedAt, ComplaintMachine.Name(s.Status), s.ReplyDueAt, s.RepliedAt,
         s.CommitResolveBy, s.ResolveDueAt, s.ResolvedAt, s.ClosedAt, ComplaintMachine.Name(s.Escalation),
-        s.Phase?.DueDate is { } due ? ChinaTime.DeadlineOf(due) : null, s.RepliedInTime, s.ResolvedInTime, s.Reopened, s.CalendarProblem, s.History);
+        s.Phase?.DueDate is { } due ? ChinaTime.DeadlineOf(due) : null, s.RepliedInTime, s.ResolvedInTime, s.Reopened, s.CalendarProblem, WaitsOf(s), s.History);
+
+    private static List<CalendarWait> WaitsOf(ComplaintState s)
+    {
+        var waits = new List<CalendarWait>();
+        if (s.DeadlineWaitsForYear is { } year)
+            waits.Add(new CalendarWait(s.Phase?.Waiting switch { ComplaintStatus.AwaitingReply => "reply", ComplaintStatus.AwaitingResolution => "resolution", _ => "confirmation" }, year));
+        if (s.CommitLimitWaitsForYear is { } limitYear) waits.Add(new CalendarWait("commitResolveBy", limitYear));
+        return waits;
+    }
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace Integration.Functions;
 
 /// <summary>
 /// Liveness (<c>/api/health/live</c>: the process answers) and readiness (<c>/api/health/ready</c>: storage answers
-/// and master data is loaded). Unsigned, for probes; they say nothing about the data.
+/// and master data and the calendar are loaded). Unsigned, for probes; they say nothing about the data.
 /// </summary>
 [HttpTrigger("health/{check}", "get")]
 public static class Health
@@ -15,11 +15,12 @@ public static class Health
     {
         app.MapGet("/api/health/live", () => TypedResults.Ok(new { status = "live" }))
             .WithName("Live").WithTags("Health").ExcludeFromDescription();
-        app.MapGet("/api/health/ready", async (HubStorage storage, MasterDataCache master, CancellationToken ct) =>
+        app.MapGet("/api/health/ready", async (HubStorage storage, MasterDataCache master, Calendar.CalendarBook calendar, CancellationToken ct) =>
             {
                 var storageOk = await storage.IsReachableAsync(ct);
-                var body = new { status = storageOk && master.IsLoaded ? "ready" : "not-ready", storage = storageOk, masterData = master.IsLoaded };
-                return storageOk && master.IsLoaded ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+                var ready = storageOk && master.IsLoaded && calendar.IsLoaded;
+                var body = new { status = ready ? "ready" : "not-ready", storage = storageOk, masterData = master.IsLoaded, calendar = calendar.IsLoaded };
+                return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             })
             .WithName("Ready").WithTags("Health").ExcludeFromDescription();
         return app;

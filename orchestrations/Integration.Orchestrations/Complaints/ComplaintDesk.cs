@@ -25,10 +25,11 @@ public sealed record DeskOutcome(int Status, ComplaintState? State, string? Code
 /// comes closer. The queue then holds the next hour's timers, not every complaint's (a reply usually cancels its
 /// deadline before its message exists, and a burst of breaches does not also queue the next level's deadlines).
 /// </param>
+/// <param name="machine">The machine on the working-day calendar in force now (a year loaded at run time changes it).</param>
 /// <param name="fault">Called at named points (<c>desk.committed</c>) so that tests can make the process die there.</param>
 /// <param name="timerFired">Told how late each timer fired (by its message or by the sweep), for the metrics.</param>
 public sealed class ComplaintDesk(
-    HubStorage storage, AlertStore alerts, ComplaintFactStore facts, TimerQueue timers, ComplaintMachine machine,
+    HubStorage storage, AlertStore alerts, ComplaintFactStore facts, TimerQueue timers, Func<ComplaintMachine> machine,
     TimeProvider time, ILogger<ComplaintDesk> logger, TimeSpan sweepGrace, TimeSpan timerHorizon, Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
 {
     public const string Orchestration = "complaints";
@@ -62,7 +63,7 @@ public sealed class ComplaintDesk(
             if (stored is not null && !isTimer && await store.HasSeenAsync(complaintId, eventId, cancellationToken))
                 return new DeskOutcome(200, state);
 
-            switch (machine.Decide(state, e))
+            switch (machine().Decide(state, e))
             {
                 case ComplaintRefused refused:
                     return new DeskOutcome(refused.Status, state, refused.Code, refused.Detail);
@@ -87,6 +88,29 @@ public sealed class ComplaintDesk(
                     return new DeskOutcome(state is null ? 201 : 200, next);
             }
         }
+    }
+
+    /// <summary>
+    /// A year's working-day arrangement was loaded or amended (<paramref name="version"/> of it): every open complaint
+    /// is told, once per version (the event's marker), so that deadlines waiting for the year are set and open ones
+    /// move. Safe to run again, on any instance, after a crash.
+    /// </summary>
+    public async Task<CalendarSettlement> SettleCalendarAsync(int year, int version, CancellationToken cancellationToken)
+    {
+        var settled = 0;
+        var moved = 0;
+        await Parallel.ForEachAsync(store.OpenIdsAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
+        {
+            var before = await store.GetAsync(id, ct);
+            if (before is null) return;
+            var steps = HubJson.Deserialize<ComplaintState>(before.Json).History.Count;
+            var outcome = await ApplyAsync(id, new ComplaintCalendarChanged(time.GetUtcNow(), year), $"calendar|{year}|{version}", ct, before);
+            var added = outcome.State?.History.Skip(steps).Select(s => s.Step).ToList() ?? [];
+            if (added.Contains("deadline-moved")) Interlocked.Increment(ref moved);
+            else if (added.Count > 0) Interlocked.Increment(ref settled);
+        });
+        logger.LogInformation("Calendar {Year} version {Version}: {Settled} complaint deadline(s) settled, {Moved} moved", year, version, settled, moved);
+        return new CalendarSettlement(settled, moved);
     }
 
     /// <summary>A timer message arrived: fire it if it is still the complaint's timer (otherwise nothing happens).</summary>
@@ -210,3 +234,6 @@ public sealed class ComplaintDesk(
 }
 
 public sealed record SweepResult(int Checked, int EffectsDone, int TimersFired);
+
+/// <summary>What a year's load did to the open complaints: deadlines set or commitments checked (settled), deadlines moved.</summary>
+public sealed record CalendarSettlement(int Settled, int Moved);

@@ -32,6 +32,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         (_, ComplaintTimerFired fired) when state.Timer?.Id != fired.TimerId => new ComplaintUnchanged("The timer is no longer active."),
         (_, ComplaintTimerFired fired) when fired.At < state.Timer!.DueAt => new ComplaintUnchanged("The timer is not due yet."),
         (_, ComplaintTimerFired fired) => Fire(state, state.Timer!, fired.At),
+        (_, ComplaintCalendarChanged changed) => CalendarChanged(state, changed),
         (_, ComplaintReplied reply) => Reply(state, reply),
         (_, ComplaintResolved resolved) => Resolve(state, resolved),
         (_, ComplaintConfirmed confirmed) => Confirm(state, confirmed),
@@ -58,13 +59,16 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         if (state.Status != ComplaintStatus.AwaitingReply)
             return new ComplaintRefused(409, "not-awaiting-reply", $"The complaint is {Name(state.Status)}, not awaiting a reply.");
         var today = ChinaTime.DateOf(e.At);
-        DateOnly limit;
-        try { limit = calendar.AddWorkingDays(today, options.ResolveWorkingDays); }
-        catch (CalendarYearUnknownException x) { return new ComplaintRefused(503, "calendar-unknown", x.Message); }
+        // Where the limit reaches into a year without an arrangement, the reply is taken and its date checked when the
+        // year is loaded (CalendarChanged); only a date no arrangement could make lawful is refused now.
+        var (limit, missingYear) = TryAddWorkingDays(today, options.ResolveWorkingDays);
         if (e.CommitResolveBy < today)
             return new ComplaintRefused(400, "commit-in-past", "'commitResolveBy' is before today.");
-        if (e.CommitResolveBy > limit)
-            return new ComplaintRefused(400, "commit-too-late", $"'commitResolveBy' may be at most {options.ResolveWorkingDays} working days after the reply: {limit:yyyy-MM-dd} (R5).");
+        if (limit is { } l && e.CommitResolveBy > l)
+            return new ComplaintRefused(400, "commit-too-late", $"'commitResolveBy' may be at most {options.ResolveWorkingDays} working days after the reply: {l:yyyy-MM-dd} (R5).");
+        if (limit is null && e.CommitResolveBy > OuterLimit(today))
+            return new ComplaintRefused(400, "commit-too-late",
+                $"'commitResolveBy' may be at most {options.ResolveWorkingDays} working days after the reply (R5); {e.CommitResolveBy:yyyy-MM-dd} is beyond that under any arrangement of {missingYear}.");
 
         var notices = new List<Notice>();
         var next = state with
@@ -75,12 +79,14 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
             CommitResolveBy = e.CommitResolveBy,
             ResolveDueAt = ChinaTime.DeadlineOf(e.CommitResolveBy),
             RepliedInTime = state.RepliedInTime ?? (state.ReplyDueAt is { } due ? e.At <= due : null),
+            CommitLimitWaitsForYear = missingYear,
         };
         next = Wait(next, ComplaintStatus.AwaitingResolution, today, null, e.CommitResolveBy, e.At, notices);
         notices.Add(Notice(next, Audience.Hospital, "R5", "info", "企业已答复诉求",
             $"{Supplier(state)}答复：{e.Message} 承诺于 {e.CommitResolveBy:yyyy-MM-dd} 前解决。"));
+        var pending = missingYear is { } y ? $"（是否在{options.ResolveWorkingDays}个工作日期限内，待{y}年工作日安排载入后核对）" : "";
         return new ComplaintTransition(next, notices, [new ComplaintStep(e.At, "replied", e.Actor,
-            $"{e.Message} 承诺于 {e.CommitResolveBy:yyyy-MM-dd} 前解决{(next.RepliedInTime == false ? "（逾期答复）" : "")}。")]);
+            $"{e.Message} 承诺于 {e.CommitResolveBy:yyyy-MM-dd} 前解决{(next.RepliedInTime == false ? "（逾期答复）" : "")}{pending}。")]);
     }
 
     private ComplaintDecision Resolve(ComplaintState state, ComplaintResolved e)
@@ -175,6 +181,96 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         }
     }
 
+    /// <summary>
+    /// A year's arrangement was loaded or amended: a deadline that waited for it is set; a reply's committed date that
+    /// waited for it is checked against the R5 limit (beyond it, the limit becomes the deadline); a deadline counted in
+    /// working days that has not passed yet moves if the new arrangement counts it differently. A deadline that has
+    /// passed stays as it was (it fired already, or fires now).
+    /// </summary>
+    private ComplaintDecision CalendarChanged(ComplaintState state, ComplaintCalendarChanged e)
+    {
+        if (!state.IsOpen || state.Phase is not { } phase) return new ComplaintUnchanged("The complaint waits for nothing.");
+        var notices = new List<Notice>();
+        var steps = new List<ComplaintStep>();
+        var next = state;
+        var audience = phase.Waiting == ComplaintStatus.Resolved ? Audience.Hospital : Audience.Supplier;
+        var what = phase.Waiting switch { ComplaintStatus.AwaitingReply => "答复", ComplaintStatus.AwaitingResolution => "解决", _ => "确认" };
+
+        if (state.CommitLimitWaitsForYear is not null && state.RepliedAt is { } repliedAt && state.CommitResolveBy is { } commit)
+        {
+            var (limit, _) = TryAddWorkingDays(ChinaTime.DateOf(repliedAt), options.ResolveWorkingDays);
+            if (limit is { } l && commit <= l)
+            {
+                next = next with { CommitLimitWaitsForYear = null, Version = next.Version + 1 };
+                steps.Add(new ComplaintStep(e.At, "commitment-checked", null, $"已按{e.Year}年工作日安排核对：承诺解决日期 {commit:yyyy-MM-dd} 在{options.ResolveWorkingDays}个工作日期限（{l:yyyy-MM-dd}）内。"));
+            }
+            else if (limit is { } over)
+            {
+                next = next with
+                {
+                    CommitLimitWaitsForYear = null,
+                    CommitResolveBy = over,
+                    ResolveDueAt = ChinaTime.DeadlineOf(over),
+                    ResolvedInTime = next.ResolvedAt is { } resolvedAt ? resolvedAt <= ChinaTime.DeadlineOf(over) : next.ResolvedInTime,
+                };
+                if (phase.Waiting == ComplaintStatus.AwaitingResolution && phase.DueDate == commit)
+                    next = Wait(next, ComplaintStatus.AwaitingResolution, ChinaTime.DateOf(repliedAt), null, over, e.At, notices);
+                else
+                    next = next with { Version = next.Version + 1 };
+                var detail = $"按{e.Year}年工作日安排核对：承诺解决日期 {commit:yyyy-MM-dd} 超出答复后{options.ResolveWorkingDays}个工作日的期限，" +
+                    $"须于 {ChinaTime.DeadlineOf(over):yyyy-MM-dd HH:mm}（北京时间）前解决（R5）。";
+                steps.Add(new ComplaintStep(e.At, "commitment-limited", null, detail));
+                notices.Add(Notice(next, Audience.Supplier, "R5", "warning", "承诺解决日期超出期限，已按期限执行", $"诉求 {state.ComplaintId}：{detail}"));
+            }
+        }
+        else if (state.CalendarProblem is not null)
+        {
+            var settled = Wait(next with { CalendarProblem = null }, phase.Waiting, StartOf(next), PeriodOf(next), phase.DueDate, e.At, []);
+            if (settled.CalendarProblem is not null) return new ComplaintUnchanged("The deadline still needs a year the calendar does not know.");
+            if (settled.Status == ComplaintStatus.AwaitingReply && settled.ReplyDueAt is null && settled.Phase?.DueDate is { } due)
+                settled = settled with { ReplyDueAt = ChinaTime.DeadlineOf(due) };
+            next = settled;
+            steps.Add(new ComplaintStep(e.At, "deadline-set", null, $"{e.Year}年工作日安排已载入，期限已确定：须{Due(next)}{what}。"));
+            notices.Add(Notice(next, audience, "R5", "info", $"诉求{what}期限已确定", $"诉求 {state.ComplaintId}：工作日安排已载入，须{Due(next)}{what}。"));
+        }
+        else if (phase.DueDate is { } oldDue && state.PhaseDays is { } days && ChinaTime.DeadlineOf(oldDue) > e.At)
+        {
+            var (newDue, _) = TryAddWorkingDays(StartOf(state), days);
+            if (newDue is null || newDue == oldDue) return new ComplaintUnchanged("The deadline stays as it was.");
+            next = Wait(next, phase.Waiting, StartOf(state), days, null, e.At, notices);
+            if (state.ReplyDueAt == ChinaTime.DeadlineOf(oldDue)) next = next with { ReplyDueAt = ChinaTime.DeadlineOf(newDue.Value) };
+            var detail = $"{e.Year}年工作日安排调整，{what}期限由 {ChinaTime.DeadlineOf(oldDue):yyyy-MM-dd HH:mm} 改为 {ChinaTime.DeadlineOf(newDue.Value):yyyy-MM-dd HH:mm}（北京时间）。";
+            steps.Add(new ComplaintStep(e.At, "deadline-moved", null, detail));
+            notices.Add(Notice(next, audience, "R5", "info", $"诉求{what}期限已调整", $"诉求 {state.ComplaintId}：{detail}"));
+        }
+        return steps.Count == 0 ? new ComplaintUnchanged("Nothing waits for the calendar.") : new ComplaintTransition(next, notices, steps);
+    }
+
+    /// <summary>The working day <paramref name="count"/> after <paramref name="date"/>, or the year whose arrangement is missing for it.</summary>
+    private (DateOnly? Date, int? MissingYear) TryAddWorkingDays(DateOnly date, int count)
+    {
+        try { return (calendar.AddWorkingDays(date, count), null); }
+        catch (CalendarYearUnknownException x) { return (null, x.Year); }
+    }
+
+    /// <summary>
+    /// The latest date a count of working days from <paramref name="date"/> could reach under any arrangement: counted
+    /// on weekdays alone, plus <see cref="LongestHoliday"/> (longer than any holiday since 2020, nine days).
+    /// </summary>
+    private DateOnly OuterLimit(DateOnly date)
+    {
+        var day = date;
+        for (var found = 0; found < options.ResolveWorkingDays;)
+        {
+            day = day.AddDays(1);
+            if (day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday)) found++;
+        }
+        return day.AddDays(LongestHoliday);
+    }
+
+    /// <summary>Calendar days added to a weekday count to bound what a year's holidays can add (project's choice).</summary>
+    public const int LongestHoliday = 14;
+
     private ComplaintTransition Close(ComplaintState state, DateTimeOffset at, string? actor, string step, string detail)
     {
         var next = state with { Status = ComplaintStatus.Closed, ClosedAt = at, Phase = null, Timer = null, Version = state.Version + 1 };
@@ -199,17 +295,17 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         {
             var due = dueDate ?? calendar.AddWorkingDays(start, days!.Value);
             var phase = new Phase(waiting, due, Reminders(start, due, waiting, now));
-            state = state with { Phase = phase, CalendarProblem = null, PhaseStart = start, PhaseDays = days };
+            state = state with { Phase = phase, CalendarProblem = null, DeadlineWaitsForYear = null, PhaseStart = start, PhaseDays = days };
             if (waiting == ComplaintStatus.AwaitingReply && state.ReplyDueAt is null && state.Reopened == 0)
                 state = state with { ReplyDueAt = ChinaTime.DeadlineOf(due) };
             return Arm(state, now);
         }
         catch (CalendarYearUnknownException x)
         {
-            notices.Add(new Notice($"operator:calendar-missing:{x.Year}", Audience.Operators, "R5", "high", $"No working-day calendar for {x.Year}",
+            notices.Add(new Notice(CalendarMissingAlertId(x.Year), Audience.Operators, "R5", "high", $"No working-day calendar for {x.Year}",
                 $"{x.Message} Deadlines falling in {x.Year} cannot be computed; complaints wait without them and are computed again every {options.CalendarRecheck.TotalMinutes:0} minutes."));
             var timer = new ComplaintTimer($"{state.ComplaintId}:{state.Version}:recheck", now + options.CalendarRecheck, TimerPurpose.CalendarRecheck);
-            return state with { Phase = new Phase(waiting, null, []), CalendarProblem = x.Message, PhaseStart = start, PhaseDays = days, Timer = timer };
+            return state with { Phase = new Phase(waiting, null, []), CalendarProblem = x.Message, DeadlineWaitsForYear = x.Year, PhaseStart = start, PhaseDays = days, Timer = timer };
         }
     }
 
@@ -289,6 +385,9 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
             _ => path.Count > 0 ? path[0] : "?",
         };
     }
+
+    /// <summary>The operators' alert that a deadline could not be computed for want of a year's arrangement (cleared when it is loaded).</summary>
+    public static string CalendarMissingAlertId(int year) => $"operator:calendar-missing:{year}";
 
     public static string Name(ComplaintStatus status) => status switch
     {

@@ -64,6 +64,15 @@ public sealed record ComplaintState
     /// <summary>Why a deadline could not be computed (a year the calendar does not know), until it can.</summary>
     public string? CalendarProblem { get; init; }
 
+    /// <summary>The year whose arrangement the current deadline waits for (with <see cref="CalendarProblem"/>).</summary>
+    public int? DeadlineWaitsForYear { get; init; }
+
+    /// <summary>
+    /// The year whose arrangement the reply's committed date waits for: the reply was taken, and whether the date is
+    /// within the R5 limit is checked when the year is loaded.
+    /// </summary>
+    public int? CommitLimitWaitsForYear { get; init; }
+
     /// <summary>Every step so far, as the parties and offices see it.</summary>
     public IReadOnlyList<ComplaintStep> History { get; init; } = [];
 
@@ -91,6 +100,9 @@ public sealed record ComplaintConfirmed(DateTimeOffset At, string Actor) : Compl
 public sealed record ComplaintReopened(DateTimeOffset At, string Actor, string? Reason) : ComplaintEvent(At, Actor);
 
 public sealed record ComplaintTimerFired(DateTimeOffset At, string TimerId) : ComplaintEvent(At, null);
+
+/// <summary>The provincial centre loaded or amended a year's working-day arrangement: deadlines waiting for it are set, open ones moved.</summary>
+public sealed record ComplaintCalendarChanged(DateTimeOffset At, int Year) : ComplaintEvent(At, null);
 
 /// <summary>Who an alert of the complaint desk is for.</summary>
 public enum Audience { Supplier, Hospital, County, City, Province, Operators }

@@ -1,5 +1,6 @@
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Complaints;
+using Integration.UnitTests.Support;
 
 namespace Integration.UnitTests.Complaints;
 
@@ -196,5 +197,90 @@ public sealed class ComplaintMachineTests
         var machine = new ComplaintMachine(WorkingDayCalendar.China, new ComplaintOptions { ReplyWorkingDays = 7 });
         var t = Assert.IsType<ComplaintTransition>(machine.Decide(null, new ComplaintRaised(At("2026-11-24 10:00"), "h", "C-2", "H1", "M1", "P1", "other", "x", ["360000"])));
         Assert.Equal(At("2026-12-03 23:59:59"), t.State.ReplyDueAt);
+    }
+
+    private static ComplaintTransition Changed(ComplaintMachine machine, ComplaintState state, string at) =>
+        Assert.IsType<ComplaintTransition>(machine.Decide(state, new ComplaintCalendarChanged(At(at), 2027)));
+
+    [Fact]
+    public void CalendarLoaded_ADeadlineWaitingForTheYear_IsSetAtOnce_AndTheSupplierTold()
+    {
+        var waiting = Raise("2026-12-28 10:00").State;
+        Assert.Null(waiting.ReplyDueAt);
+        Assert.Equal(2027, waiting.DeadlineWaitsForYear);
+
+        var t = Changed(new ComplaintMachine(TestYear2027.Calendar(), new ComplaintOptions()), waiting, "2026-12-28 10:05");
+        Assert.Equal(At("2026-12-30 23:59:59"), t.State.ReplyDueAt);
+        Assert.Null(t.State.DeadlineWaitsForYear);
+        Assert.Null(t.State.CalendarProblem);
+        Assert.Equal(TimerPurpose.Reminder, t.State.Timer!.Purpose);
+        var step = Assert.Single(t.Steps);
+        Assert.Equal(("deadline-set", "2027年工作日安排已载入，期限已确定：须于 2026-12-30 23:59（北京时间）前答复。"), (step.Step, step.Detail));
+        Assert.Equal(Audience.Supplier, Assert.Single(t.Notices).Audience);
+    }
+
+    [Fact]
+    public void CalendarLoaded_AgainForTheSameComplaint_ChangesNothing()
+    {
+        var machine = new ComplaintMachine(TestYear2027.Calendar(), new ComplaintOptions());
+        var settled = Changed(machine, Raise("2026-12-28 10:00").State, "2026-12-28 10:05").State;
+        Assert.IsType<ComplaintUnchanged>(machine.Decide(settled, new ComplaintCalendarChanged(At("2026-12-28 10:06"), 2027)));
+    }
+
+    [Fact]
+    public void ReplyWhoseLimitNeedsAMissingYear_IsTaken_AndCheckedWhenTheYearComes()
+    {
+        var raised = Raise("2026-12-15 10:00").State;
+        Assert.Equal(At("2026-12-17 23:59:59"), raised.ReplyDueAt);
+        var replied = Apply(raised, new ComplaintReplied(At("2026-12-15 15:00"), "supplier-M0001", "补货", new DateOnly(2026, 12, 23)));
+        Assert.Equal(2027, replied.State.CommitLimitWaitsForYear);
+        Assert.Equal(At("2026-12-23 23:59:59"), replied.State.ResolveDueAt);
+        Assert.Contains("待2027年工作日安排载入后核对", replied.Steps.Single().Detail);
+
+        // The 5th working day after 15 December is the 22nd: the 23rd is beyond it, and the limit becomes the deadline (R5).
+        var t = Changed(new ComplaintMachine(TestYear2027.Calendar(), new ComplaintOptions()), replied.State, "2026-12-16 09:00");
+        Assert.Null(t.State.CommitLimitWaitsForYear);
+        Assert.Equal(new DateOnly(2026, 12, 22), t.State.CommitResolveBy);
+        Assert.Equal(At("2026-12-22 23:59:59"), t.State.ResolveDueAt);
+        Assert.Equal(new DateOnly(2026, 12, 22), t.State.Phase!.DueDate);
+        Assert.Equal("commitment-limited", t.Steps.Single().Step);
+        var notice = Assert.Single(t.Notices);
+        Assert.Equal((Audience.Supplier, "承诺解决日期超出期限，已按期限执行"), (notice.Audience, notice.Title));
+    }
+
+    [Fact]
+    public void ReplyWithinTheLimit_IsConfirmedWhenTheYearComes()
+    {
+        var replied = Apply(Raise("2026-12-15 10:00").State, new ComplaintReplied(At("2026-12-15 15:00"), "supplier-M0001", "补货", new DateOnly(2026, 12, 21))).State;
+        var t = Changed(new ComplaintMachine(TestYear2027.Calendar(), new ComplaintOptions()), replied, "2026-12-16 09:00");
+        Assert.Equal(new DateOnly(2026, 12, 21), t.State.CommitResolveBy);
+        Assert.Equal("commitment-checked", t.Steps.Single().Step);
+        Assert.Empty(t.Notices);
+    }
+
+    [Fact]
+    public void ReplyBeyondAnyPossibleLimit_IsRefusedEvenWithoutTheYear()
+    {
+        var decision = Machine.Decide(Raise("2026-12-15 10:00").State, new ComplaintReplied(At("2026-12-15 15:00"), "supplier-M0001", "补货", new DateOnly(2027, 2, 1)));
+        Assert.Equal((400, "commit-too-late"), (Assert.IsType<ComplaintRefused>(decision).Status, ((ComplaintRefused)decision).Code));
+    }
+
+    [Fact]
+    public void Amendment_MovesAnOpenDeadline_NotAPassedOne()
+    {
+        var v1 = new ComplaintMachine(TestYear2027.Calendar(), new ComplaintOptions());
+        var open = Changed(v1, Raise("2026-12-28 10:00").State, "2026-12-28 10:05").State;
+        Assert.Equal(At("2026-12-30 23:59:59"), open.ReplyDueAt);
+
+        // Version 2 of the year gives 30 December off too: the open reply deadline moves to the next working day.
+        var v2 = new ComplaintMachine(TestYear2027.Calendar([.. TestYear2027.OffDays, "2026-12-30"]), new ComplaintOptions());
+        var moved = Changed(v2, open, "2026-12-29 08:00");
+        Assert.Equal(At("2027-01-04 23:59:59"), moved.State.ReplyDueAt);
+        Assert.Equal(new DateOnly(2027, 1, 4), moved.State.Phase!.DueDate);
+        Assert.Equal("deadline-moved", moved.Steps.Single().Step);
+        Assert.Contains("由 2026-12-30 23:59 改为 2027-01-04 23:59", moved.Steps.Single().Detail);
+
+        // Once the deadline has passed (it fired, or fires now), an amendment leaves it as it was.
+        Assert.IsType<ComplaintUnchanged>(v2.Decide(open, new ComplaintCalendarChanged(At("2026-12-31 08:00"), 2027)));
     }
 }
