@@ -1,6 +1,6 @@
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Complaints;
-using Integration.UnitTests.Support;
+using Integration.Load;
 
 namespace Integration.UnitTests.Complaints;
 

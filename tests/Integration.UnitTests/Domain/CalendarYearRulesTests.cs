@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integration.Domain;
 using Integration.Domain.Calendar;
-using Integration.UnitTests.Support;
+using Integration.Load;
 
 namespace Integration.UnitTests.Domain;
 

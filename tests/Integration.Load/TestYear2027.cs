@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Integration.Domain.Calendar;
 
-namespace Integration.UnitTests.Support;
+namespace Integration.Load;
 
 /// <summary>
 /// TEST DATA, NOT THE OFFICIAL 2027 ARRANGEMENT: a made-up but plausible year for the tests of a year loaded at run
