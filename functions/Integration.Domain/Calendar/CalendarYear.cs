@@ -58,6 +58,18 @@ public sealed class CalendarOptions
     /// <summary>From this date the warning is serious. Default 10 December.</summary>
     public string SeriousFrom { get; set; } = "12-10";
 
+    /// <summary>
+    /// The operators' warning about a missing year, for this year and the next: none (null) when the year is known or
+    /// it is too early; this year's is critical at once; next year's a warning from <see cref="WarnFrom"/>, critical
+    /// from <see cref="SeriousFrom"/>.
+    /// </summary>
+    public IReadOnlyList<(int Year, string? Severity)> MissingYearWarnings(DateOnly today, Func<int, bool> known)
+    {
+        var next = today.Year + 1;
+        string? Next() => known(next) || today < On(WarnFrom, today.Year) ? null : today >= On(SeriousFrom, today.Year) ? "critical" : "warning";
+        return [(today.Year, known(today.Year) ? null : "critical"), (next, Next())];
+    }
+
     public IEnumerable<string> Problems()
     {
         if (MinOffDays < 0 || MaxOffDays < MinOffDays) yield return "Hub:Calendar:MinOffDays and MaxOffDays: 0 <= min <= max.";

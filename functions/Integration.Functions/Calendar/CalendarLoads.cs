@@ -18,11 +18,12 @@ public sealed record CalendarLoadResult(
 /// </summary>
 public sealed class CalendarLoads(
     CalendarBook book, CalendarStore store, ComplaintDesk desk, AlertStore alerts, IOptions<CalendarOptions> options,
-    TimeProvider time, ILogger<CalendarLoads> logger)
+    TimeProvider time, Hosting.FaultInjection fault, ILogger<CalendarLoads> logger)
 {
     public async Task<CalendarLoadResult> LoadAsync(CalendarYear year, CancellationToken cancellationToken)
     {
         var (stored, changed) = await store.SaveAsync(year, cancellationToken);
+        fault.At("calendar.saved");
         await book.ReloadAsync(cancellationToken);
         logger.LogInformation("Calendar {Year} {Change} as version {Version} by {PartnerId}", year.Year, changed ? "loaded" : "unchanged", stored.Year.Version, year.LoadedBy);
         var settlement = await SettleAsync(stored.Year, cancellationToken);
@@ -64,28 +65,21 @@ public sealed class CalendarLoads(
     {
         var now = time.GetUtcNow();
         var today = ChinaTime.DateOf(now);
-        foreach (var year in new[] { today.Year, today.Year + 1 })
+        foreach (var (year, severity) in options.Value.MissingYearWarnings(today, y => book.Year(y) is not null))
         {
-            var known = book.Year(year) is not null;
-            var warnFrom = year == today.Year ? DateOnly.MinValue : CalendarOptions.On(options.Value.WarnFrom, today.Year)!.Value;
-            var seriousFrom = year == today.Year ? DateOnly.MinValue : CalendarOptions.On(options.Value.SeriousFrom, today.Year)!.Value;
-            Alert? alert = null;
-            if (!known && today >= warnFrom)
+            var alert = severity is null ? null : new Alert(NoticeAlertId(year), AlertKinds.Operator, severity,
+                $"尚未载入{year}年工作日安排（no working-day calendar for {year}）",
+                $"国务院办公厅关于{year}年部分节假日安排的通知尚未载入。自{year - 1}年12月{WorkingDayCalendar.LateDecemberFrom}日起，" +
+                $"期限落在{year}年的诉求暂无期限，企业答复的承诺日期待载入后核对。请在通知发布后载入：PUT /api/v1/admin/calendar/{year}。" +
+                $" The {year} arrangement is not loaded: complaint deadlines reaching into {year} cannot be computed until it is.",
+                now)
             {
-                var serious = today >= seriousFrom;
-                alert = new Alert(NoticeAlertId(year), AlertKinds.Operator, serious ? "critical" : "warning",
-                    $"尚未载入{year}年工作日安排（no working-day calendar for {year}）",
-                    $"国务院办公厅关于{year}年部分节假日安排的通知尚未载入。自{year - 1}年12月{WorkingDayCalendar.LateDecemberFrom}日起，" +
-                    $"期限落在{year}年的诉求暂无期限，企业答复的承诺日期待载入后核对。请在通知发布后载入：PUT /api/v1/admin/calendar/{year}。" +
-                    $" The {year} arrangement is not loaded: complaint deadlines reaching into {year} cannot be computed until it is.",
-                    now)
-                {
-                    Rule = "R5",
-                    Facts = new Dictionary<string, string> { ["year"] = year.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                };
-            }
+                Rule = "R5",
+                Facts = new Dictionary<string, string> { ["year"] = year.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            };
             await alerts.SyncAsync(AlertKinds.Operator, NoticeAlertId(year), alert, now, cancellationToken);
-            if (known) await alerts.SyncAsync(AlertKinds.Operator, ComplaintMachine.CalendarMissingAlertId(year), null, now, cancellationToken);
+            if (book.Year(year) is not null)
+                await alerts.SyncAsync(AlertKinds.Operator, ComplaintMachine.CalendarMissingAlertId(year), null, now, cancellationToken);
         }
     }
 

@@ -170,4 +170,23 @@ public sealed class CalendarTests(HubFixture fixture)
         Assert.All(versions, v => Assert.Equal(World.AdminId, v!["loadedBy"]!.GetValue<string>()));
         Assert.DoesNotContain("2026-12-30", versions[0]!["offDays"]!.AsArray().Select(d => d!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task TheLoadingInstanceDiesAfterStoringTheYear_AnotherFinishesTheSettlement()
+    {
+        await using var world = await WorldAtAsync(new DateTime(2026, 12, 28, 10, 0, 0), ("Hub__Calendar__SettleAfter", "00:00:02"));
+        var c = new ComplaintSamples(world);
+        var waiting = Samples.Unique("CAL");
+        await c.RaiseAsync(waiting);
+
+        var faulty = await world.RestartHubsAsync(new Dictionary<string, string?> { ["Hub__Faults__CrashAt"] = "calendar.saved" });
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => world.Admin(faulty).PutJsonAsync("/api/v1/admin/calendar/2027", TestYear2027.Body()));
+        await faulty.WaitForExitAsync(TimeSpan.FromSeconds(10));
+
+        // Nobody sends the load again: the other instance's CalendarWatch finds it unsettled and tells the complaint.
+        var healthy = await world.StartHubAsync(new Dictionary<string, string?> { ["Hub__Faults__CrashAt"] = "" });
+        var view = await c.WaitAsync(waiting, v => v["replyDueAt"] is not null, TimeSpan.FromSeconds(30), healthy);
+        Assert.Equal(new DateTimeOffset(2026, 12, 30, 23, 59, 59, Cst), view["replyDueAt"]!.GetValue<DateTimeOffset>());
+        Assert.Single(view["history"]!.AsArray(), h => h!["step"]!.GetValue<string>() == "deadline-set");
+    }
 }

@@ -116,4 +116,21 @@ public sealed class CalendarYearRulesTests
     [InlineData("11-01", "x", false)]
     public void Options_MonthDaysAreChecked(string warn, string serious, bool ok) =>
         Assert.Equal(ok, !new CalendarOptions { WarnFrom = warn, SeriousFrom = serious }.Problems().Any());
+
+    [Theory]
+    [InlineData("2026-10-31", false, null)]
+    [InlineData("2026-11-01", false, "warning")]
+    [InlineData("2026-12-09", false, "warning")]
+    [InlineData("2026-12-10", false, "critical")]
+    [InlineData("2026-12-31", false, "critical")]
+    [InlineData("2026-12-10", true, null)]
+    public void MissingNextYear_WarnedFrom1November_SeriousFrom10December(string today, bool nextKnown, string? severity)
+    {
+        var warnings = new CalendarOptions().MissingYearWarnings(DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture), y => y == 2026 || (nextKnown && y == 2027));
+        Assert.Equal([(2026, null), (2027, severity)], warnings);
+    }
+
+    [Fact]
+    public void MissingCurrentYear_IsCriticalAtOnce() =>
+        Assert.Equal((2027, "critical"), new CalendarOptions().MissingYearWarnings(new DateOnly(2027, 1, 2), _ => false)[0]);
 }
