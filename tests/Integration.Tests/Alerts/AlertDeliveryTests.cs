@@ -264,7 +264,7 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         await SubscribeAsync(world.Admin(), "flaky", receiver.Url("flaky"), NewSecret());
         await new AlertStore(world.Storage).RaiseAsync(NewAlert("360101"), default);
 
-        var dead = await EventuallyAsync(() => DeliveriesAsync(world.Admin(), "flaky", "dead").Result, d => d.Count == 1, TimeSpan.FromSeconds(40), "the delivery goes dead");
+        var dead = await EventuallyAsync(() => DeliveriesAsync(world.Admin(), "flaky", "dead").Result, d => d.Count == 1, TimeSpan.FromSeconds(90), "the delivery goes dead");
         Assert.Equal("HTTP 500", dead[0]!["lastError"]!.GetValue<string>());
         var attempts = receiver.To("flaky");
         Assert.Equal(dead[0]!["attempts"]!.GetValue<int>(), attempts.Count);
