@@ -60,6 +60,7 @@ public static class HubServices
         services.AddHostedService(sp => sp.GetRequiredService<Calendar.CalendarBook>());
         services.AddSingleton<Calendar.CalendarLoads>();
         services.AddSingleton<CalendarIntake>();
+        services.AddConsole(builder.Environment);
         services.AddSingleton(sp => new TimerQueue(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<IOptions<QueueOptions>>().Value.Timers,
             config.GetValue<TimeSpan?>("Hub:Orchestrations:MaxTimerDelay")));
         services.AddSingleton<ComplaintFactStore>();
@@ -158,6 +159,8 @@ public static class HubServices
         // Answers the framework gives without a body (no such route, method, media type) become problem details too.
         app.UseStatusCodePages(context => ProblemResponses.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         app.UseMiddleware<PartnerAuthentication>();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.UseRateLimiter();
         app.MapFeeds();
         app.MapFeedFiles();
@@ -167,6 +170,7 @@ public static class HubServices
         app.MapSubscriptions();
         app.MapComplaints();
         app.MapWorkingDays();
+        app.MapOfficeConsole();
         app.MapIndicators();
         app.MapAssessments();
         app.MapCityReports();
@@ -174,6 +178,49 @@ public static class HubServices
         app.MapPartnerApiDescription();
         if (UnderFunctionsHost) app.MapFunctionInvocations();
         return app;
+    }
+
+    /// <summary>
+    /// The console's accounts and sessions: passwords hashed with ASP.NET Core Identity's hasher, a session cookie
+    /// (HttpOnly, SameSite=Strict, Secure outside Development, sliding idle expiry), antiforgery tokens on every form,
+    /// the keys that protect both kept in the storage account so that every instance shares them.
+    /// </summary>
+    private static void AddConsole(this IServiceCollection services, IHostEnvironment environment)
+    {
+        services.AddOptions<Office.ConsoleOptions>().BindConfiguration("Hub:Console")
+            .Validate(o => !o.Problems().Any(), "Hub:Console has invalid settings (see ConsoleOptions.Problems).")
+            .ValidateOnStart();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<ConsoleUser>, Microsoft.AspNetCore.Identity.PasswordHasher<ConsoleUser>>();
+        services.AddSingleton<Office.ConsoleSignIn>();
+        services.AddSingleton<Office.UserIntake>();
+        Microsoft.AspNetCore.DataProtection.DataProtectionBuilderExtensions.SetApplicationName(services.AddDataProtection(), "integration-hub");
+        services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
+            new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
+                o.XmlRepository = new Office.BlobKeyRepository(sp.GetRequiredService<HubStorage>().State)));
+        var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+        services.AddAuthentication(Office.ConsoleSignIn.Scheme).AddCookie(Office.ConsoleSignIn.Scheme, o =>
+        {
+            o.LoginPath = "/console/login";
+            o.AccessDeniedPath = "/console/login";
+            o.ReturnUrlParameter = "returnUrl";
+            o.Cookie.Name = "hub-console";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = secure;
+            o.Cookie.Path = "/console";
+            o.SlidingExpiration = true;
+        });
+        services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(Office.ConsoleSignIn.Scheme)
+            .Configure<IOptions<Office.ConsoleOptions>>((o, console) => o.ExpireTimeSpan = console.Value.IdleTimeout);
+        services.AddAuthorization(o => o.AddPolicy(Office.ConsoleSignIn.Scheme, p => p.AddAuthenticationSchemes(Office.ConsoleSignIn.Scheme).RequireAuthenticatedUser()));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "hub-console-af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = secure;
+            o.Cookie.Path = "/console";
+        });
     }
 
     /// <summary>The custom handler protocol: the Functions host posts each non-HTTP invocation to <c>/{FunctionName}</c>.</summary>

@@ -67,6 +67,7 @@ public sealed class HubStorage
         TraceCodes = Table("tracecodes");
         Assessments = Table("assessments");
         Calendar = Table("calendar");
+        Users = Table("users");
         Raw = Blobs.GetBlobContainerClient(options.Prefix + "raw");
         State = Blobs.GetBlobContainerClient(options.Prefix + "state");
         Reports = Blobs.GetBlobContainerClient(options.Prefix + "reports");
@@ -126,6 +127,9 @@ public sealed class HubStorage
     /// <summary>The working-day arrangements loaded at run time, a partition per year with every version kept.</summary>
     public TableClient Calendar { get; }
 
+    /// <summary>The console's accounts (people at the offices, hospitals and suppliers).</summary>
+    public TableClient Users { get; }
+
     /// <summary>Every inbound payload as received.</summary>
     public BlobContainerClient Raw { get; }
 
@@ -136,7 +140,7 @@ public sealed class HubStorage
     public BlobContainerClient Reports { get; }
 
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes, Assessments, Calendar }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes, Assessments, Calendar, Users }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
     public IEnumerable<BlobContainerClient> AllContainers => [Raw, State, Reports];

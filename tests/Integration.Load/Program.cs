@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Integration.Domain.Master;
 using Integration.Domain.Text;
 using Integration.Load;
 
@@ -138,6 +139,22 @@ async Task<int> Demo()
     }
     Console.WriteLine("Accepted and processed: " + string.Join(", ", totals.Select(t => $"{t.Key} {t.Value}")));
     Console.WriteLine($"Partners of the demo province sign with secrets derived from seed {seed} (see tests/Integration.Load/SyntheticProvince.cs).");
+
+    // People sign in to the console with accounts the province manages: one of each kind, for a first look.
+    var county = province.Jurisdictions.First(j => j.Level == JurisdictionLevel.County);
+    var hospital = province.OrderingInstitutions.First(i => i.Jurisdiction == county.Code);
+    var accounts = new (string UserId, string Name, string Role, string Entity)[]
+    {
+        ("demo-province", "省医保局（演示）", "province", province.Jurisdictions.First(j => j.Level == JurisdictionLevel.Province).Code),
+        ("demo-city", "市医保局（演示）", "city", county.Parent!),
+        ("demo-county", "县医保局（演示）", "county", county.Code),
+        ("demo-hospital", "医院采购科（演示）", "hospital", hospital.Code),
+        ("demo-supplier", "中选企业（演示）", "supplier", province.Companies.First(c => c.Kind == CompanyKind.Manufacturer).Code),
+    };
+    const string demoPassword = "demo-password-2026";
+    using (var users = await admin.PutJsonAsync("/api/v1/admin/users", new { items = accounts.Select(a => new { userId = a.UserId, name = a.Name, role = a.Role, entityCode = a.Entity, password = demoPassword }) }))
+        users.EnsureSuccessStatusCode();
+    Console.WriteLine($"Console: {url}/console/ ; demo accounts (password {demoPassword}): {string.Join(", ", accounts.Select(a => $"{a.UserId} ({a.Role} {a.Entity})"))}");
     return 0;
 }
 

@@ -118,22 +118,33 @@ public static class MasterItems
                         Fail(index, "batch", "batch-mismatch", $"Product '{a.Product}' belongs to batch '{product.Batch}'.");
                     break;
                 case PartnerItem { Partner: var partner }:
-                    var known = partner.Role switch
-                    {
-                        PartnerRole.Province => jurisdictions.TryGetValue(partner.EntityCode, out var pj) && pj.Level == JurisdictionLevel.Province,
-                        PartnerRole.City => jurisdictions.TryGetValue(partner.EntityCode, out var cj) && cj.Level == JurisdictionLevel.City,
-                        PartnerRole.County => jurisdictions.TryGetValue(partner.EntityCode, out var kj) && kj.Level == JurisdictionLevel.County,
-                        PartnerRole.Hospital => master.Institutions.ContainsKey(partner.EntityCode),
-                        PartnerRole.Supplier => master.Companies.TryGetValue(partner.EntityCode, out var sc) && sc.Kind == CompanyKind.Manufacturer,
-                        PartnerRole.Distributor => master.Companies.ContainsKey(partner.EntityCode),
-                        _ => false,
-                    };
+                    var known = EntityKnown(partner.Role, partner.EntityCode, jurisdictions, master);
                     if (!known)
                         Fail(index, "entityCode", "unknown-entity", $"'{partner.EntityCode}' is not a known {EntityNoun(partner.Role)}.");
                     break;
             }
         }
     }
+
+    /// <summary>Whether the entity a partner or a console account acts for exists, of the kind its role needs.</summary>
+    public static bool EntityKnown(PartnerRole role, string code, IReadOnlyDictionary<string, Jurisdiction> jurisdictions, MasterData master) => role switch
+    {
+        PartnerRole.Province => jurisdictions.TryGetValue(code, out var pj) && pj.Level == JurisdictionLevel.Province,
+        PartnerRole.City => jurisdictions.TryGetValue(code, out var cj) && cj.Level == JurisdictionLevel.City,
+        PartnerRole.County => jurisdictions.TryGetValue(code, out var kj) && kj.Level == JurisdictionLevel.County,
+        PartnerRole.Hospital => master.Institutions.ContainsKey(code),
+        PartnerRole.Supplier => master.Companies.TryGetValue(code, out var sc) && sc.Kind == CompanyKind.Manufacturer,
+        PartnerRole.Distributor => master.Companies.ContainsKey(code),
+        _ => false,
+    };
+
+    /// <summary>The role names of partners and console accounts.</summary>
+    public static IReadOnlyList<string> RoleNames => Roles;
+
+    /// <summary>What a role's entity code names, for messages.</summary>
+    public static string EntityNounOf(PartnerRole role) => EntityNoun(role);
+
+    public static PartnerRole ParseRole(string role) => Parse<PartnerRole>(role);
 
     private static PartnerItem? ReadPartner(ItemReader r)
     {

@@ -14,7 +14,7 @@ namespace Integration.Functions;
 /// The provincial centre's routes: master data (<c>PUT /api/v1/admin/{kind}</c>), the state of the queues, and the
 /// replay of a poison queue once the cause of its failures is fixed.
 /// </summary>
-[HttpTrigger("v1/admin/{*path}", "get", "put", "post")]
+[HttpTrigger("api/v1/admin/{*path}", "get", "put", "post")]
 public static class Admin
 {
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
@@ -29,6 +29,13 @@ public static class Admin
                 .Produces<Contracts.UpsertedResponse>()
                 .WithProblems();
         }
+
+        admin.MapPut("/users", (HttpContext context, Office.UserIntake intake) => intake.UpsertAsync(context))
+            .WithName("PutUsers")
+            .WithSummary("Create or change console accounts: userId, name, role and entityCode as for partners, password to set or reset it (never returned) (role province)")
+            .Takes(typeof(Contracts.UsersRequest), "application/json")
+            .Produces<Contracts.UpsertedResponse>()
+            .WithProblems();
 
         admin.MapGet("/operations", async (HttpContext context, QueueInspector inspector, MasterDataCache master, HubMetrics metrics, IOptions<ProcessingOptions> processing, HubStorage storage) =>
             {

@@ -11,7 +11,7 @@ namespace Integration.Functions;
 /// The province sees everything (the operators' alerts too); a city or county office what lies in its jurisdiction;
 /// a hospital or company what is addressed to it.
 /// </summary>
-[HttpTrigger("v1/alerts/{*path}", "get", "post")]
+[HttpTrigger("api/v1/alerts/{*path}", "get", "post")]
 public static class Alerts
 {
     public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)

@@ -33,6 +33,12 @@ public static class Contracts
     /// <summary>A partner; <c>secrets</c> (up to 3) instead of <c>secret</c> while rotating.</summary>
     public sealed record PartnerItem(string PartnerId, string Role, string EntityCode, string Name, string? Secret = null, IReadOnlyList<string>? Secrets = null);
 
+    /// <summary>A console account; <c>password</c> sets or resets it (required for a new account; never returned).</summary>
+    public sealed record UserItem(string UserId, string Name, string Role, string EntityCode, string? Password = null);
+
+    /// <summary>The body of <c>PUT /api/v1/admin/users</c>.</summary>
+    public sealed record UsersRequest(IReadOnlyList<UserItem> Items);
+
     /// <summary>An RFC 9457 problem answer with every problem of the request in <c>errors</c>.</summary>
     public sealed record ProblemBody(string Type, string Title, int Status, string Detail, IReadOnlyList<ProblemEntry>? Errors = null, bool? Truncated = null);
 

@@ -13,7 +13,7 @@ namespace Integration.Functions;
 /// province's; a city or county office its jurisdiction's cut) and <c>POST /api/v1/assessments/{quarter}/run</c> (the
 /// provincial centre: start, resume, or run again a quarter that is over).
 /// </summary>
-[HttpTrigger("v1/assessments/{*path}", "get", "post")]
+[HttpTrigger("api/v1/assessments/{*path}", "get", "post")]
 public static class Assessments
 {
     /// <summary>An assessment as the API shows it.</summary>

@@ -11,7 +11,7 @@ namespace Integration.Functions;
 /// <c>2026H1</c>; the provincial centre every city, a city office its own) and <c>POST /api/v1/city-reports/{half}/run</c>
 /// (the provincial centre: generate now, for a half that is over).
 /// </summary>
-[HttpTrigger("v1/city-reports/{*path}", "get", "post")]
+[HttpTrigger("api/v1/city-reports/{*path}", "get", "post")]
 public static class CityReportsApi
 {
     public static IEndpointRouteBuilder MapCityReports(this IEndpointRouteBuilder app)

@@ -5,7 +5,7 @@ using Integration.Orchestrations.Complaints;
 namespace Integration.Functions;
 
 /// <summary>The complaint desk (诉求, R5-R7): <c>/api/v1/complaints</c> (api.md "Complaints").</summary>
-[HttpTrigger("v1/complaints/{*path}", "get", "post")]
+[HttpTrigger("api/v1/complaints/{*path}", "get", "post")]
 public static class Complaints
 {
     public static IEndpointRouteBuilder MapComplaints(this IEndpointRouteBuilder app)

@@ -9,7 +9,7 @@ namespace Integration.Functions;
 /// The partner feeds as uploaded files: <c>POST /api/v1/files/{feed}</c> with a CSV (UTF-8 or GB18030, header row
 /// = field names) or JSON body; the same rules and answers as the webhooks.
 /// </summary>
-[HttpTrigger("v1/files/{feed}", "post")]
+[HttpTrigger("api/v1/files/{feed}", "post")]
 public static class FeedFiles
 {
     public static IEndpointRouteBuilder MapFeedFiles(this IEndpointRouteBuilder app)

@@ -8,7 +8,7 @@ namespace Integration.Functions;
 /// Liveness (<c>/api/health/live</c>: the process answers) and readiness (<c>/api/health/ready</c>: storage answers
 /// and master data and the calendar are loaded). Unsigned, for probes; they say nothing about the data.
 /// </summary>
-[HttpTrigger("health/{check}", "get")]
+[HttpTrigger("api/health/{check}", "get")]
 public static class Health
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)

@@ -14,7 +14,7 @@ namespace Integration.Functions;
 /// in the caller's scope (a county office its county, a supplier its own figures, a hospital its own or its
 /// alliance's), and <c>GET /api/v1/indicators/configuration</c>, the thresholds in force per batch.
 /// </summary>
-[HttpTrigger("v1/indicators/{*path}", "get")]
+[HttpTrigger("api/v1/indicators/{*path}", "get")]
 public static class Indicators
 {
     public static IEndpointRouteBuilder MapIndicators(this IEndpointRouteBuilder app)

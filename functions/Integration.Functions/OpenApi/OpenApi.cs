@@ -8,7 +8,7 @@ namespace Integration.Functions;
 /// The partner API described for machines: <c>GET /api/openapi/v1.json</c>. The same document is kept in the repo
 /// (openapi.v1.json) and a test holds the two equal.
 /// </summary>
-[HttpTrigger("openapi/{document}", "get")]
+[HttpTrigger("api/openapi/{document}", "get")]
 public static class OpenApi
 {
     public static IServiceCollection AddPartnerApiDescription(this IServiceCollection services) => services.AddOpenApi("v1", options =>

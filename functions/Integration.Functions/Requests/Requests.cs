@@ -5,7 +5,7 @@ using Integration.Storage;
 namespace Integration.Functions;
 
 /// <summary>A partner reads back what became of one of its write requests: <c>GET /api/v1/requests/{requestId}</c>.</summary>
-[HttpTrigger("v1/requests/{requestId}", "get")]
+[HttpTrigger("api/v1/requests/{requestId}", "get")]
 public static class Requests
 {
     public static IEndpointRouteBuilder MapRequests(this IEndpointRouteBuilder app)

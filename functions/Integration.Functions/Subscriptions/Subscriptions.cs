@@ -20,7 +20,7 @@ namespace Integration.Functions;
 /// A partner manages its own subscriptions and receives only alerts it may see (as <c>GET /api/v1/alerts</c> lists
 /// them); the provincial centre sees and replays every subscription's.
 /// </summary>
-[HttpTrigger("v1/subscriptions/{*path}", "get", "put", "delete", "post")]
+[HttpTrigger("api/v1/subscriptions/{*path}", "get", "put", "delete", "post")]
 public static partial class Subscriptions
 {
     /// <summary><c>digest</c>: alerts that are not serious come once a day, together, instead of one by one.</summary>

@@ -18,7 +18,7 @@ namespace Integration.Functions;
 /// provincial centre loads or amends a year (<c>PUT /api/v1/admin/calendar/{year}</c>, routed through the Admin
 /// function) and reads its versions (<c>GET /api/v1/admin/calendar/{year}/history</c>).
 /// </summary>
-[HttpTrigger("v1/calendar/{*path}", "get")]
+[HttpTrigger("api/v1/calendar/{*path}", "get")]
 public static class WorkingDays
 {
     /// <summary>A year's arrangement as the API shows it.</summary>

@@ -22,7 +22,14 @@ public sealed class LoadToolTests(HubFixture fixture)
         Assert.True(exitCode == 0, output);
         Assert.Contains("one a GB18030 CSV file", output);
         Assert.Contains("Accepted and processed: demand-reports", output);
+        Assert.Contains("/console/ ; demo accounts (password demo-password-2026): demo-province (province", output);
         Assert.Equal((0, 0), await world.QueueDepthsAsync());
+
+        // The demo accounts sign in to the console.
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(page, "demo-county", "demo-password-2026");
+        Assert.EndsWith("/console/", page.Url, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,348 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Integration.Domain;
+using Integration.Domain.Calendar;
+using Integration.Domain.Master;
+using Integration.Functions.Calendar;
+using Integration.Functions.Ingestion;
+using Integration.Storage;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions.Office;
+
+/// <summary>
+/// The console's pages, server-rendered in Chinese: sign-in, the overview of the caller's jurisdiction, the alerts
+/// inbox, the working-day calendar (province). Each page asks the same stores and rules as the API (the scope of an
+/// account is the scope of a partner of its role), so that no rule is written twice.
+/// </summary>
+public static class ConsolePages
+{
+    public static IEndpointRouteBuilder MapConsolePages(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", () => Results.Redirect("/console/")).ExcludeFromDescription();
+        var console = app.MapGroup("/console").ExcludeFromDescription();
+        console.MapGet("/assets/{file}", (string file) => Asset(file));
+        console.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) => Login(context, antiforgery, null, returnUrl));
+        console.MapPost("/login", LoginAsync);
+        console.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
+        {
+            if (await Refused(context, antiforgery) is { } refused) return refused;
+            await context.SignOutAsync(ConsoleSignIn.Scheme);
+            return Results.Redirect("/console/login");
+        });
+
+        var pages = console.MapGroup("").RequireAuthorization(ConsoleSignIn.Scheme);
+        pages.MapGet("/", OverviewAsync);
+        pages.MapGet("/alerts", AlertsAsync);
+        pages.MapPost("/alerts/{id}/acknowledge", AcknowledgeAsync);
+        pages.MapGet("/calendar", (HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time) =>
+            Me(context).Role == PartnerRole.Province ? CalendarPage(context, antiforgery, book, time, null, null, null) : NotFound(context));
+        pages.MapPost("/calendar", CalendarAsync);
+        return app;
+    }
+
+    private static Partner Me(HttpContext context) => ConsoleSignIn.PartnerOf(context.User)!;
+
+    // ---- sign-in ----
+
+    private static IResult Login(HttpContext context, IAntiforgery antiforgery, string? error, string? returnUrl, string? userId = null)
+    {
+        var body = new StringBuilder();
+        body.Append("<h1>登录</h1><p>使用省级医保部门分配的账号登录。</p>");
+        if (error is not null) body.Append($"<p class=\"error\" role=\"alert\">{E(error)}</p>");
+        body.Append("<form method=\"post\" action=\"/console/login\" class=\"login\">").Append(Token(context, antiforgery))
+            .Append($"<input type=\"hidden\" name=\"returnUrl\" value=\"{E(returnUrl ?? "/console/")}\">")
+            .Append($"<label for=\"userId\">账号</label><input id=\"userId\" name=\"userId\" autocomplete=\"username\" required value=\"{E(userId ?? "")}\">")
+            .Append("<label for=\"password\">密码</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
+            .Append("<button type=\"submit\">登录</button></form>");
+        return Page(context, antiforgery, "登录", body.ToString(), error is null ? 200 : 400);
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext context, IAntiforgery antiforgery, ConsoleSignIn signIn)
+    {
+        if (await Refused(context, antiforgery) is { } refused) return refused;
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var userId = form["userId"].ToString().Trim();
+        var returnUrl = form["returnUrl"].ToString();
+        if (userId.Length is 0 or > 64 || form["password"].ToString().Length is 0 or > 128)
+            return Login(context, antiforgery, "请输入账号和密码。", returnUrl, userId);
+        var error = await signIn.SignInAsync(context, userId, form["password"].ToString());
+        if (error is not null) return Login(context, antiforgery, error, returnUrl, userId);
+        // Only a path of the console itself: never an address elsewhere.
+        return Results.Redirect(returnUrl.StartsWith("/console/", StringComparison.Ordinal) && !returnUrl.StartsWith("/console//", StringComparison.Ordinal) ? returnUrl : "/console/");
+    }
+
+    // ---- overview ----
+
+    private static async Task<IResult> OverviewAsync(HttpContext context, IAntiforgery antiforgery, AlertStore alerts, MasterDataCache master, TimeProvider time, string? quarter)
+    {
+        var me = Me(context);
+        var q = Quarter.Of(time.GetUtcNow());
+        if (quarter is not null && !Quarter.TryParse(quarter, out q)) q = Quarter.Of(time.GetUtcNow());
+        var inScope = (await alerts.ListAsync(null, null, context.RequestAborted)).Where(a => Alerts.Sees(me, a, master.Master)).ToList();
+        var open = inScope.Where(a => a.Status != AlertStatus.Cleared && (a.Period is null || a.Period == q.ToString())).ToList();
+        var byRule = open.GroupBy(a => a.Rule ?? "—").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count())).ToList();
+        string[] severities = ["critical", "high", "warning", "info"];
+        var chart = new JsonObject
+        {
+            ["title"] = "未解除的告警（按规则和严重程度）",
+            ["categories"] = new JsonArray([.. byRule.Select(r => (JsonNode)r.Key)]),
+            ["series"] = new JsonArray([.. severities.Select(s => (JsonNode)new JsonObject
+            {
+                ["name"] = Zh.Severity(s),
+                ["data"] = new JsonArray([.. byRule.Select(r => (JsonNode)open.Count(a => (a.Rule ?? "—") == r.Key && a.Severity == s))]),
+            })]),
+        };
+        var body = new StringBuilder();
+        body.Append($"<h1>{E(master.Master.NameOf(me.EntityCode))} · {E(Zh.Quarter(q))}概况</h1>");
+        body.Append("<form method=\"get\" action=\"/console/\" class=\"filters\"><label for=\"quarter\">季度</label><select id=\"quarter\" name=\"quarter\">");
+        for (var x = Quarter.Of(time.GetUtcNow()); x.Year >= Quarter.Of(time.GetUtcNow()).Year - 1; x = x.Previous)
+            body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
+        body.Append("</select><button type=\"submit\">查看</button></form>");
+        body.Append("<section aria-labelledby=\"counts\"><h2 id=\"counts\">未解除的告警</h2><ul class=\"tiles\">");
+        foreach (var s in severities)
+            body.Append($"<li><span class=\"tile-n\">{open.Count(a => a.Severity == s)}</span><span>{E(Zh.Severity(s))}</span></li>");
+        body.Append("</ul>");
+        body.Append($"<div class=\"chart\" role=\"img\" aria-label=\"未解除的告警按规则和严重程度的分布\" data-chart=\"{E(chart.ToJsonString())}\"></div>");
+        body.Append("<table><caption>按规则统计</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">未解除的告警</th></tr></thead><tbody>");
+        foreach (var (rule, count) in byRule) body.Append($"<tr><td>{E(rule)}</td><td>{count}</td></tr>");
+        if (byRule.Count == 0) body.Append("<tr><td colspan=\"2\">本季度暂无未解除的告警。</td></tr>");
+        body.Append("</tbody></table><p><a href=\"/console/alerts\">查看全部告警</a></p></section>");
+        return Page(context, antiforgery, "概况", body.ToString());
+    }
+
+    // ---- alerts ----
+
+    private static async Task<IResult> AlertsAsync(HttpContext context, IAntiforgery antiforgery, AlertStore alerts, MasterDataCache master,
+        string? rule, string? severity, string? status, string? done)
+    {
+        var me = Me(context);
+        var list = (await alerts.ListAsync(null, null, context.RequestAborted)).Where(a => Alerts.Sees(me, a, master.Master)).ToList();
+        var rules = list.Select(a => a.Rule).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        bool Acknowledged(Alert a) => a.Acknowledgements is { Count: > 0 };
+        var shown = list
+            .Where(a => string.IsNullOrEmpty(rule) || a.Rule == rule)
+            .Where(a => string.IsNullOrEmpty(severity) || a.Severity == severity)
+            .Where(a => status switch
+            {
+                "open" => a.Status != AlertStatus.Cleared && !Acknowledged(a),
+                "acknowledged" => a.Status != AlertStatus.Cleared && Acknowledged(a),
+                "cleared" => a.Status == AlertStatus.Cleared,
+                _ => true,
+            })
+            .Take(500).ToList();
+        var body = new StringBuilder("<h1>告警</h1>");
+        if (done is not null) body.Append($"<p class=\"notice\" role=\"status\">已受理告警：{E(done)}</p>");
+        body.Append("<form method=\"get\" action=\"/console/alerts\" class=\"filters\">");
+        body.Append(Select("rule", "规则", [("", "全部"), .. rules.Select(r => (r, r))], rule));
+        body.Append(Select("severity", "严重程度", [("", "全部"), ("critical", "严重"), ("high", "高"), ("warning", "警告"), ("info", "提示")], severity));
+        body.Append(Select("status", "状态", [("", "全部"), ("open", "待处理"), ("acknowledged", "已受理"), ("cleared", "已解除")], status));
+        body.Append("<button type=\"submit\">筛选</button></form>");
+        body.Append($"<table class=\"alerts\"><caption>共 {shown.Count} 条</caption><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">严重程度</th><th scope=\"col\">规则</th><th scope=\"col\">告警</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
+        var mayAcknowledge = me.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County;
+        foreach (var a in shown)
+        {
+            var mine = a.Acknowledgements?.Any(k => k.PartnerId == me.PartnerId) == true;
+            body.Append("<tr>")
+                .Append($"<td>{E(Zh.DateTime(a.RaisedAt))}</td>")
+                .Append($"<td><span class=\"sev sev-{E(a.Severity)}\">{E(Zh.Severity(a.Severity))}</span></td>")
+                .Append($"<td>{E(a.Rule ?? "—")}</td>")
+                .Append($"<td><strong>{E(a.Title)}</strong><br><span class=\"detail\">{E(a.Detail)}</span></td>")
+                .Append($"<td>{E(Zh.AlertStatus(a.Status, Acknowledged(a)))}</td><td>");
+            if (mayAcknowledge && !mine && a.Status != AlertStatus.Cleared)
+                body.Append($"<form method=\"post\" action=\"/console/alerts/{Uri.EscapeDataString(a.Id)}/acknowledge\">").Append(Token(context, antiforgery))
+                    .Append($"<label class=\"visually-hidden\" for=\"note-{E(a.Id)}\">受理说明</label><input id=\"note-{E(a.Id)}\" name=\"note\" maxlength=\"500\" placeholder=\"受理说明（可选）\">")
+                    .Append("<button type=\"submit\">受理</button></form>");
+            else if (mine) body.Append("已由我受理");
+            body.Append("</td></tr>");
+        }
+        if (shown.Count == 0) body.Append("<tr><td colspan=\"6\">没有符合条件的告警。</td></tr>");
+        body.Append("</tbody></table>");
+        return Page(context, antiforgery, "告警", body.ToString());
+    }
+
+    private static async Task<IResult> AcknowledgeAsync(HttpContext context, IAntiforgery antiforgery, string id, AlertStore alerts, MasterDataCache master, TimeProvider time)
+    {
+        if (await Refused(context, antiforgery) is { } refused) return refused;
+        var me = Me(context);
+        if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Alerts.Sees(me, alert, master.Master)
+            || me.Role is not (PartnerRole.Province or PartnerRole.City or PartnerRole.County))
+            return NotFound(context);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var note = form["note"].ToString().Trim();
+        if (note.Length > 500) note = note[..500];
+        await alerts.AcknowledgeAsync(id, new Acknowledgement(me.PartnerId, me.EntityCode, time.GetUtcNow(), note.Length == 0 ? null : note), context.RequestAborted);
+        return Results.Redirect($"/console/alerts?done={Uri.EscapeDataString(alert.Title)}");
+    }
+
+    // ---- working-day calendar (province) ----
+
+    private static IResult CalendarPage(HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time, IReadOnlyList<Problem>? problems, CalendarLoadResult? loaded, IFormCollection? form)
+    {
+        var body = new StringBuilder("<h1>工作日安排</h1>");
+        body.Append("<p>诉求答复、解决期限按国务院办公厅每年发布的部分节假日安排通知计算。通知发布后，请在此载入（或修正）该年度的放假和调休上班日期；载入后各实例数秒内即按新安排计算，等待该年度安排的诉求立即确定期限。</p>");
+        if (loaded is not null)
+        {
+            body.Append($"<p class=\"notice\" role=\"status\">已载入{loaded.Year}年工作日安排（第{loaded.Version}版{(loaded.Changed ? "" : "，内容与在用版本相同")}）：放假 {loaded.OffDays} 天，调休上班 {loaded.MakeupWorkdays} 天；" +
+                $"确定期限的诉求 {loaded.ComplaintsSettled} 件，调整期限的诉求 {loaded.ComplaintsMoved} 件。</p>");
+        }
+        if (problems is { Count: > 0 })
+        {
+            body.Append("<div class=\"error\" role=\"alert\"><p>未载入，请修改以下问题：</p><ul>");
+            foreach (var p in problems) body.Append($"<li>{E(CalendarProblemText(p))}</li>");
+            body.Append("</ul></div>");
+        }
+        body.Append("<table><caption>已有年度</caption><thead><tr><th scope=\"col\">年度</th><th scope=\"col\">来源</th><th scope=\"col\">放假天数</th><th scope=\"col\">调休上班</th><th scope=\"col\">载入</th></tr></thead><tbody>");
+        var today = ChinaTime.DateOf(time.GetUtcNow());
+        for (var y = today.Year + 1; y >= today.Year - 2; y--)
+        {
+            if (book.Year(y) is not { } year)
+            {
+                body.Append($"<tr><td>{y}年</td><td colspan=\"4\" class=\"missing\">尚无通知</td></tr>");
+                continue;
+            }
+            body.Append($"<tr><td>{y}年</td><td>{(year.Source == CalendarSource.Loaded ? $"运行时载入（第{year.Version}版）" : "随系统发布")}</td><td>{year.OffDays.Count}</td><td>{year.MakeupWorkdays.Count}</td>" +
+                $"<td>{(year.LoadedAt is { } at ? E($"{Zh.DateTime(at)} {year.LoadedBy}") : "—")}</td></tr>");
+        }
+        body.Append("</tbody></table>");
+        string Field(string name) => form?[name].ToString() ?? "";
+        body.Append("<h2>载入或修正一个年度</h2><form method=\"post\" action=\"/console/calendar\" class=\"calendar\">").Append(Token(context, antiforgery))
+            .Append($"<label for=\"year\">年度</label><input id=\"year\" name=\"year\" inputmode=\"numeric\" required value=\"{E(Field("year"))}\">")
+            .Append($"<label for=\"notice\">通知网址</label><input id=\"notice\" name=\"notice\" type=\"url\" required value=\"{E(Field("notice"))}\">")
+            .Append($"<label for=\"offDays\">放假日期（每行一个，YYYY-MM-DD）</label><textarea id=\"offDays\" name=\"offDays\" rows=\"8\">{E(Field("offDays"))}</textarea>")
+            .Append($"<label for=\"makeupWorkdays\">调休上班日期（每行一个，YYYY-MM-DD）</label><textarea id=\"makeupWorkdays\" name=\"makeupWorkdays\" rows=\"4\">{E(Field("makeupWorkdays"))}</textarea>")
+            .Append("<button type=\"submit\">载入</button></form>");
+        return Page(context, antiforgery, "工作日安排", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
+    }
+
+    private static async Task<IResult> CalendarAsync(HttpContext context, IAntiforgery antiforgery, CalendarBook book, CalendarLoads loads,
+        IOptions<CalendarOptions> options, IHostApplicationLifetime lifetime, TimeProvider time)
+    {
+        if (await Refused(context, antiforgery) is { } refused) return refused;
+        var me = Me(context);
+        if (me.Role != PartnerRole.Province) return NotFound(context);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        static JsonArray Dates(string text) => new([.. text.Split(['\n', '\r', ',', '，', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(d => (JsonNode)d.Trim())]);
+        var body = new JsonObject { ["notice"] = form["notice"].ToString().Trim(), ["offDays"] = Dates(form["offDays"].ToString()), ["makeupWorkdays"] = Dates(form["makeupWorkdays"].ToString()) };
+        var problems = new ProblemList();
+        var year = WorkingDays.ParseYear(form["year"].ToString().Trim());
+        if (year is null) problems.Add(new Problem(null, "/year", "format", "year"));
+        using var document = JsonDocument.Parse(body.ToJsonString());
+        var arrangement = CalendarYearRules.Read(year ?? 0, document.RootElement, options.Value, problems);
+        if (problems.Any || arrangement is null) return CalendarPage(context, antiforgery, book, time, problems.Items, null, form);
+        // The same use case as PUT /api/v1/admin/calendar/{year}: stored, used at once, complaints told.
+        var result = await loads.LoadAsync(arrangement with { LoadedAt = time.GetUtcNow(), LoadedBy = me.PartnerId }, lifetime.ApplicationStopping);
+        return CalendarPage(context, antiforgery, book, time, null, result, null);
+    }
+
+    /// <summary>A calendar problem for the person at the screen (the API's details are English, for integrators).</summary>
+    private static string CalendarProblemText(Problem p)
+    {
+        var where = p.Field switch
+        {
+            "/year" => "年度",
+            "/notice" => "通知网址",
+            var f when f.StartsWith("/offDays", StringComparison.Ordinal) => "放假日期" + Position(f),
+            var f when f.StartsWith("/makeupWorkdays", StringComparison.Ordinal) => "调休上班日期" + Position(f),
+            _ => p.Field,
+        };
+        var what = p.Code switch
+        {
+            "format" when p.Field == "/year" => $"应为四位数字（{CalendarYearRules.FirstYear}—{CalendarYearRules.LastYear}）",
+            "format" when p.Field == "/notice" => "应为通知的 http(s) 网址",
+            "format" => "日期格式应为 YYYY-MM-DD",
+            "required" => "必填",
+            "outside-year" => "不在该年度的通知范围内（可含上年12月20日以后因元旦调整的日期，不含本年12月20日以后的日期）",
+            "duplicate" => "重复",
+            "in-both-lists" => "同时出现在放假和调休上班中",
+            "not-a-weekend" => "不是周六或周日（调休上班日应为周末）",
+            "implausible-count" => "天数与历年安排相差过大，请核对",
+            _ => p.Detail,
+        };
+        return $"{where}：{what}。";
+
+        static string Position(string field) => field.LastIndexOf('/') is var i and > 0 && int.TryParse(field[(i + 1)..], CultureInfo.InvariantCulture, out var n) ? $"第{n + 1}项" : "";
+    }
+
+    // ---- the frame of every page ----
+
+    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string title, string body, int status = 200)
+    {
+        var me = ConsoleSignIn.PartnerOf(context.User);
+        var master = context.RequestServices.GetRequiredService<MasterDataCache>();
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Append($"<title>{E(title)} · 集采监测平台</title><link rel=\"stylesheet\" href=\"/console/assets/console.css\"></head><body>")
+            .Append("<a class=\"skip\" href=\"#main\">跳到正文</a><header><span class=\"brand\">集采执行监测平台</span>");
+        if (me is not null)
+        {
+            html.Append("<nav aria-label=\"主菜单\"><ul><li><a href=\"/console/\">概况</a></li><li><a href=\"/console/alerts\">告警</a></li>");
+            if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/calendar\">工作日安排</a></li>");
+            html.Append("</ul></nav>")
+                .Append($"<span class=\"who\">{E(me.Name)}（{E(Zh.Role(me.Role))} · {E(master.IsLoaded ? master.Master.NameOf(me.EntityCode) : me.EntityCode)}）</span>")
+                .Append("<form method=\"post\" action=\"/console/logout\" class=\"logout\">").Append(Token(context, antiforgery)).Append("<button type=\"submit\">退出</button></form>");
+        }
+        html.Append($"</header><main id=\"main\">{body}</main>");
+        if (body.Contains("data-chart", StringComparison.Ordinal))
+            html.Append("<script src=\"/console/assets/echarts.min.js\"></script><script src=\"/console/assets/console.js\"></script>");
+        html.Append("</body></html>");
+        Secure(context);
+        return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
+    }
+
+    /// <summary>What lies outside the account's scope answers as a page that does not exist.</summary>
+    private static IResult NotFound(HttpContext context) =>
+        Page(context, context.RequestServices.GetRequiredService<IAntiforgery>(), "未找到", "<h1>未找到</h1><p>该页面不存在，或不在您的权限范围内。</p><p><a href=\"/console/\">返回概况</a></p>", 404);
+
+    /// <summary>A form without its antiforgery token (or with a stale one) changes nothing.</summary>
+    private static async Task<IResult?> Refused(HttpContext context, IAntiforgery antiforgery)
+    {
+        if (await antiforgery.IsRequestValidAsync(context)) return null;
+        return Page(context, antiforgery, "表单已失效", "<h1>表单已失效</h1><p>页面已过期或来源不明，未作任何更改。请返回上一页刷新后重试。</p>", 400);
+    }
+
+    private static string Token(HttpContext context, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(context);
+        return $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken!)}\">";
+    }
+
+    private static string Select(string name, string label, IEnumerable<(string Value, string Text)> options, string? selected)
+    {
+        var html = new StringBuilder($"<label for=\"{name}\">{E(label)}</label><select id=\"{name}\" name=\"{name}\">");
+        foreach (var (value, text) in options)
+            html.Append($"<option value=\"{E(value)}\"{(value == (selected ?? "") ? " selected" : "")}>{E(text)}</option>");
+        return html.Append("</select>").ToString();
+    }
+
+    private static void Secure(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers["X-Content-Type-Options"] = "nosniff";
+        headers.CacheControl = "no-store";
+    }
+
+    private static readonly Dictionary<string, string> Assets = new(StringComparer.Ordinal)
+    {
+        ["echarts.min.js"] = "text/javascript; charset=utf-8",
+        ["console.js"] = "text/javascript; charset=utf-8",
+        ["console.css"] = "text/css; charset=utf-8",
+    };
+
+    private static IResult Asset(string file)
+    {
+        if (!Assets.TryGetValue(file, out var type)) return Results.NotFound();
+        var path = Path.Combine(AppContext.BaseDirectory, "console-assets", file);
+        return File.Exists(path) ? Results.File(path, type) : Results.NotFound();
+    }
+
+    private static string E(string text) => HtmlEncoder.Default.Encode(text);
+}

@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Integration.Domain;
+using Integration.Domain.Feeds;
+using Integration.Domain.Master;
+using Integration.Functions.Api;
+using Integration.Functions.Ingestion;
+using Integration.Storage;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions.Office;
+
+/// <summary>
+/// <c>PUT /api/v1/admin/users</c>: the provincial centre creates or changes console accounts (<c>userId</c>, <c>name</c>,
+/// <c>role</c> and <c>entityCode</c> as for partners, <c>password</c> to set or reset it). Every problem listed, nothing
+/// applied when one is wrong; passwords are hashed (ASP.NET Core Identity's hasher) and never returned or logged.
+/// </summary>
+public sealed class UserIntake(
+    UserStore users, MasterDataCache master, Idempotency idempotency, RequestLog requests, IPasswordHasher<ConsoleUser> hasher,
+    IOptions<ConsoleOptions> options, TimeProvider time, ILogger<UserIntake> logger)
+{
+    public const int MaxItems = 1000;
+
+    public async Task<IResult> UpsertAsync(HttpContext context)
+    {
+        var caller = Caller.Of(context);
+        var partner = caller.Partner;
+        var ct = context.RequestAborted;
+        if (partner.Role != PartnerRole.Province)
+            return ProblemResponses.Forbidden("Only the provincial centre manages console accounts.");
+        var requestId = RequestIds.From(partner.PartnerId, caller.WebhookId);
+        var bodyHash = RequestIds.BodyHash(caller.Body);
+        if (await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, ct) is { } earlier)
+            return earlier;
+        if (!FeedIntake.TryFormat(context.Request.ContentType, file: false, out _, out _))
+            return ProblemResponses.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send application/json.");
+
+        var problems = new ProblemList();
+        using var document = ItemDocument.FromJson(caller.Body, MaxItems, problems);
+        if (document?.TooManyItems == true)
+            return ProblemResponses.Of(StatusCodes.Status413PayloadTooLarge, "Too many items", problems.Items[0].Detail);
+        var data = master.Master;
+        var read = new List<(int Index, string UserId, string Name, PartnerRole Role, string Entity, string? Password)>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; document is not null && i < document.Items.Count; i++)
+        {
+            if (!document.Items[i].IsObject) continue;
+            var r = new ItemReader(i, document.Items[i], problems);
+            var userId = r.Id("userId");
+            var name = r.Text("name", maxLength: 100);
+            var role = r.OneOf("role", [.. MasterItems.RoleNames]);
+            var entity = r.Id("entityCode");
+            var password = r.Text("password", required: false, maxLength: 128);
+            if (password is not null && password.Length < options.Value.MinPasswordLength)
+                r.Problem("password", "too-short", $"A password has at least {options.Value.MinPasswordLength} characters.");
+            if (role is not null && entity is not null && !MasterItems.EntityKnown(MasterItems.ParseRole(role), entity, data.Jurisdictions, data))
+                r.Problem("entityCode", "unknown-entity", $"'{entity}' is not a known {MasterItems.EntityNounOf(MasterItems.ParseRole(role))}.");
+            if (userId is not null && !seen.Add(userId))
+                r.Problem("userId", "duplicate", $"'{userId}' appears twice in the request.");
+            if (r.Ok) read.Add((i, userId!, name!, MasterItems.ParseRole(role!), entity!, password));
+        }
+        // A new account needs a password; a change of an existing one may keep its password.
+        var existing = new Dictionary<string, ConsoleUser>(StringComparer.Ordinal);
+        foreach (var item in read)
+        {
+            if (await users.GetAsync(item.UserId, ct) is { } found) existing[item.UserId] = found.User;
+            else if (item.Password is null) problems.Add(new Problem(item.Index, $"/items/{item.Index}/password", "required", "A new account needs a 'password'."));
+        }
+        if (problems.Any) return ProblemResponses.Rejected(problems);
+
+        // Unlike the other admin routes, the body is not archived: it holds passwords.
+        var now = time.GetUtcNow();
+        foreach (var (_, userId, name, role, entity, password) in read)
+        {
+            var user = new ConsoleUser(userId, name, role, entity, existing.GetValueOrDefault(userId)?.PasswordHash ?? "") { UpdatedAt = now };
+            // A password set or reset also unlocks the account.
+            user = password is null ? user with { FailedSignIns = existing[userId].FailedSignIns, LockedUntil = existing[userId].LockedUntil }
+                : user with { PasswordHash = hasher.HashPassword(user, password) };
+            await users.UpsertAsync(user, ct);
+        }
+        var response = new JsonObject { ["upserted"] = read.Count }.ToJsonString();
+        await requests.TryAddAsync(new RequestRecord(partner.PartnerId, requestId, caller.WebhookId, bodyHash, "admin-users", StatusCodes.Status200OK, response, now)
+        {
+            Status = RequestStatus.Applied,
+            Items = read.Count,
+        }, ct);
+        logger.LogInformation("Upserted {Count} console account(s) for {PartnerId}", read.Count, partner.PartnerId);
+        return Results.Text(response, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status200OK);
+    }
+}

@@ -1,0 +1,16 @@
+// Draws the console's charts from their data-chart attributes (ECharts, served by the hub from the npm lock).
+document.querySelectorAll('[data-chart]').forEach(function (el) {
+  var spec = JSON.parse(el.getAttribute('data-chart'));
+  var chart = echarts.init(el, null, { renderer: 'svg' });
+  chart.setOption({
+    title: { text: spec.title, left: 0, top: 0, textStyle: { fontSize: 14 } },
+    tooltip: { trigger: 'axis' },
+    legend: { right: 0, top: 0 },
+    grid: { top: 64, left: 48, right: 16, bottom: 32 },
+    xAxis: { type: 'category', data: spec.categories },
+    yAxis: { type: 'value', minInterval: 1 },
+    color: ['#a40e26', '#d9480f', '#e8a400', '#0b5cad'],
+    series: spec.series.map(function (s) { return { name: s.name, type: 'bar', stack: 'all', data: s.data }; })
+  });
+  window.addEventListener('resize', function () { chart.resize(); });
+});

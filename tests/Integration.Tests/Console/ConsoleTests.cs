@@ -1,0 +1,192 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Integration.Domain.Master;
+using Integration.Load;
+using Integration.Storage;
+using Microsoft.Playwright;
+
+namespace Integration.Tests.Console;
+
+/// <summary>
+/// The office console in a real browser (Debian's Chromium through Playwright) against a real hub: accounts managed by
+/// the provincial centre, sign-in with lockout and antiforgery, each account seeing its own jurisdiction as the API
+/// does, the alerts inbox, the working-day calendar form. Screenshots of each page are kept in bin/…/screenshots.
+/// </summary>
+public sealed class ConsoleTests(HubFixture fixture)
+{
+    private const string Password = "正确的密码-2026!";
+
+    private static async Task AddUsersAsync(World world, params (string UserId, string Name, string Role, string Entity)[] users)
+    {
+        var body = new JsonObject
+        {
+            ["items"] = new JsonArray([.. users.Select(u => (JsonNode)new JsonObject
+            {
+                ["userId"] = u.UserId, ["name"] = u.Name, ["role"] = u.Role, ["entityCode"] = u.Entity, ["password"] = Password,
+            })]),
+        };
+        using var response = await world.Admin().PutJsonAsync("/api/v1/admin/users", body);
+        var answer = await Samples.Expect(response, HttpStatusCode.OK);
+        Assert.Equal(users.Length, answer["upserted"]!.GetValue<int>());
+        Assert.DoesNotContain(Password, answer.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    private static Alert MonitoringAlert(string county, string title) =>
+        new($"test:{Guid.NewGuid():N}", AlertKinds.Monitoring, "high", title, "按时配送 110，应配送 150，配送率 73.3%，低于 80%", DateTimeOffset.UtcNow)
+        {
+            Rule = "R3", Jurisdiction = county, Party = "H1", Period = Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow).ToString(),
+        };
+
+    private static async Task ExpectAccessibleAsync(IPage page, string name)
+    {
+        await ConsoleBrowser.ShotAsync(page, name);
+        var problems = await ConsoleBrowser.AccessibilityProblemsAsync(page);
+        Assert.True(problems.Count == 0, $"{name}: {string.Join("; ", problems)}");
+    }
+
+    [Fact]
+    public async Task ACountyUser_SeesOnlyItsCountysAlerts_AcknowledgesOne_AndNotTheProvincesPages()
+    {
+        await using var world = await fixture.NewWorldAsync();
+        var c = new ComplaintSamples(world);
+        await AddUsersAsync(world, ("county1", "王科长", "county", c.County));
+        var store = new AlertStore(world.Storage);
+        var mine = MonitoringAlert(c.County, "本县医院配送率低于要求（测试）");
+        var theirs = MonitoringAlert(c.OtherCounty, "邻县医院配送率低于要求（测试）");
+        await store.RaiseAsync(mine, default);
+        await store.RaiseAsync(theirs, default);
+
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await page.GotoAsync("/console/alerts");
+        Assert.EndsWith("/console/login?returnUrl=%2Fconsole%2Falerts", page.Url, StringComparison.Ordinal);
+        await ExpectAccessibleAsync(page, "login");
+        await page.GetByLabel("账号").FillAsync("county1");
+        await page.GetByLabel("密码").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        Assert.EndsWith("/console/alerts", page.Url, StringComparison.Ordinal);
+        Assert.Contains("王科长（县级医保部门", await page.Locator("header").InnerTextAsync());
+
+        var table = await page.Locator("table.alerts").InnerTextAsync();
+        Assert.Contains(mine.Title, table);
+        Assert.DoesNotContain(theirs.Title, table);
+        await ExpectAccessibleAsync(page, "alerts-county");
+
+        var row = page.Locator("tr", new() { HasText = mine.Title });
+        await row.GetByPlaceholder("受理说明（可选）").FillAsync("已约谈医院，督促整改");
+        await row.GetByRole(AriaRole.Button, new() { Name = "受理" }).ClickAsync();
+        Assert.Contains($"已受理告警：{mine.Title}", await page.Locator("main").InnerTextAsync());
+        Assert.Contains("已由我受理", await page.Locator("tr", new() { HasText = mine.Title }).InnerTextAsync());
+
+        // The API sees the same acknowledgement (one store, one rule).
+        using (var read = await world.Admin().GetAsync($"/api/v1/alerts/{mine.Id}"))
+        {
+            var ack = (await Samples.Expect(read, HttpStatusCode.OK))["alert"]!["acknowledgements"]![0]!;
+            Assert.Equal(("user:county1", c.County, "已约谈医院，督促整改"), (ack["partnerId"]!.GetValue<string>(), ack["entityCode"]!.GetValue<string>(), ack["note"]!.GetValue<string>()));
+        }
+
+        await page.GotoAsync("/console/");
+        Assert.Contains("未解除的告警", await page.Locator("main").InnerTextAsync());
+        await page.Locator(".chart svg").WaitForAsync();
+        await ExpectAccessibleAsync(page, "overview-county");
+
+        // The province's pages and other counties' alerts answer as if they did not exist.
+        var calendar = await page.GotoAsync("/console/calendar");
+        Assert.Equal(404, calendar!.Status);
+        var foreign = await page.APIRequest.PostAsync($"/console/alerts/{theirs.Id}/acknowledge");
+        Assert.Equal(400, foreign.Status);
+    }
+
+    [Fact]
+    public async Task TheProvince_LoadsACalendarYear_FromTheForm_AfterItsProblemsAreShownInChinese()
+    {
+        await using var world = await fixture.NewWorldAsync();
+        await AddUsersAsync(world, ("prov1", "李处长", "province", world.Province.Jurisdictions.Single(j => j.Level == JurisdictionLevel.Province).Code));
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(page, "prov1", Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "工作日安排" }).ClickAsync();
+        Assert.Contains("2027年", await page.Locator("table").InnerTextAsync());
+
+        await page.GetByLabel("年度").FillAsync("2027");
+        await page.GetByLabel("通知网址").FillAsync(TestYear2027.Notice);
+        await page.GetByLabel("放假日期（每行一个，YYYY-MM-DD）").FillAsync(string.Join("\n", TestYear2027.OffDays));
+        await page.GetByLabel("调休上班日期（每行一个，YYYY-MM-DD）").FillAsync("2027-02-22");
+        await page.GetByRole(AriaRole.Button, new() { Name = "载入" }).ClickAsync();
+        Assert.Contains("调休上班日期第1项：不是周六或周日（调休上班日应为周末）。", await page.Locator("[role=alert]").InnerTextAsync());
+        using (var none = await world.Admin().GetAsync("/api/v1/calendar/2027"))
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+        await ExpectAccessibleAsync(page, "calendar-problems");
+
+        await page.GetByLabel("调休上班日期（每行一个，YYYY-MM-DD）").FillAsync(string.Join("\n", TestYear2027.MakeupWorkdays));
+        await page.GetByRole(AriaRole.Button, new() { Name = "载入" }).ClickAsync();
+        Assert.Contains("已载入2027年工作日安排（第1版）：放假 34 天，调休上班 3 天", await page.Locator("[role=status]").InnerTextAsync());
+        await ExpectAccessibleAsync(page, "calendar-loaded");
+
+        using var loaded = await world.Admin().GetAsync("/api/v1/calendar/2027");
+        var year = await Samples.Expect(loaded, HttpStatusCode.OK);
+        Assert.Equal(("loaded", "user:prov1"), (year["source"]!.GetValue<string>(), year["loadedBy"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task AWrongPassword_ALockedAccount_AndAFormWithoutItsToken_AreRefused()
+    {
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?> { ["Hub__Console__MaxFailedSignIns"] = "3" });
+        var c = new ComplaintSamples(world);
+        await AddUsersAsync(world, ("county2", "赵科员", "county", c.County), ("county3", "钱科员", "county", c.County));
+
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(page, "county2", "错误的密码-1234");
+        Assert.Contains("账号或密码错误。", await page.Locator("[role=alert]").InnerTextAsync());
+        Assert.Contains("/console/login", page.Url);
+        await ConsoleBrowser.SignInAsync(page, "nobody", "错误的密码-1234");
+        Assert.Contains("账号或密码错误。", await page.Locator("[role=alert]").InnerTextAsync());
+        await ConsoleBrowser.SignInAsync(page, "county2", "错误的密码-1234");
+        await ConsoleBrowser.SignInAsync(page, "county2", "错误的密码-1234");
+        Assert.Contains("账户已锁定", await page.Locator("[role=alert]").InnerTextAsync());
+        await ConsoleBrowser.SignInAsync(page, "county2", Password);
+        Assert.Contains("账户因多次登录失败已锁定", await page.Locator("[role=alert]").InnerTextAsync());
+
+        // A password reset by the province unlocks the account.
+        using (var reset = await world.Admin().PutJsonAsync("/api/v1/admin/users", new JsonObject
+        {
+            ["items"] = new JsonArray(new JsonObject { ["userId"] = "county2", ["name"] = "赵科员", ["role"] = "county", ["entityCode"] = c.County, ["password"] = Password + "x" }),
+        }))
+            await Samples.Expect(reset, HttpStatusCode.OK);
+        await ConsoleBrowser.SignInAsync(page, "county2", Password + "x");
+        Assert.EndsWith("/console/", page.Url, StringComparison.Ordinal);
+
+        // Posts without the antiforgery token change nothing: sign-in, sign-out, acknowledge.
+        var other = await browser.NewPageAsync(world.Hub);
+        var login = await other.APIRequest.PostAsync("/console/login", new() { Form = other.APIRequest.CreateFormData().Set("userId", "county3").Set("password", Password) });
+        Assert.Equal(400, login.Status);
+        var logout = await page.APIRequest.PostAsync("/console/logout");
+        Assert.Equal(400, logout.Status);
+        await page.GotoAsync("/console/alerts");
+        Assert.EndsWith("/console/alerts", page.Url, StringComparison.Ordinal);
+        await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
+        await page.GotoAsync("/console/alerts");
+        Assert.Contains("/console/login", page.Url);
+    }
+
+    [Fact]
+    public async Task Accounts_AreManagedByTheProvinceOnly_EveryProblemListed_PasswordsNeverShown()
+    {
+        await using var world = await fixture.NewWorldAsync();
+        var c = new ComplaintSamples(world);
+        var body = new JsonObject
+        {
+            ["items"] = new JsonArray(
+                new JsonObject { ["userId"] = "u1", ["name"] = "甲", ["role"] = "county", ["entityCode"] = "no-such-county", ["password"] = "short" },
+                new JsonObject { ["userId"] = "u2", ["name"] = "乙", ["role"] = "mayor", ["entityCode"] = c.County },
+                new JsonObject { ["userId"] = "u3", ["name"] = "丙", ["role"] = "county", ["entityCode"] = c.County }),
+        };
+        using (var refused = await world.Admin().PutJsonAsync("/api/v1/admin/users", body))
+            Assert.Equal(
+                [(0, "/items/0/password", "too-short"), (0, "/items/0/entityCode", "unknown-entity"), (1, "/items/1/role", "not-allowed"), (2, "/items/2/password", "required")],
+                Samples.Errors(await Samples.Expect(refused, HttpStatusCode.BadRequest)).Select(e => (e.Item ?? -1, e.Field, e.Code)).ToList());
+        using (var county = await world.Client(c.County).PutJsonAsync("/api/v1/admin/users", body))
+            await Samples.Expect(county, HttpStatusCode.Forbidden);
+    }
+}
