@@ -25,7 +25,15 @@ public static class ConsolePages
     public static IEndpointRouteBuilder MapConsolePages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Redirect("/console/")).ExcludeFromDescription();
-        var console = app.MapGroup("/console").ExcludeFromDescription();
+        var console = app.MapGroup("/console").ExcludeFromDescription().AddEndpointFilter(async (context, next) =>
+        {
+            // Until the master data and the calendar are read, a page would have nothing right to show.
+            var services = context.HttpContext.RequestServices;
+            return services.GetRequiredService<MasterDataCache>().IsLoaded && services.GetRequiredService<CalendarBook>().IsLoaded
+                ? await next(context)
+                : Results.Content("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>系统正在启动</title></head><body><main><h1>系统正在启动</h1><p>请稍候刷新页面。</p></main></body></html>",
+                    "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable);
+        });
         console.MapGet("/assets/{file}", (string file) => Asset(file));
         console.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) => Login(context, antiforgery, null, returnUrl));
         console.MapPost("/login", LoginAsync);
