@@ -82,13 +82,17 @@ public static class Assessments
     }
 
     /// <summary>The jurisdiction whose cut the caller gets: none (the whole province) for the provincial centre.</summary>
-    private static string? Jurisdiction(HttpContext context) => Caller.Of(context).Partner is { Role: PartnerRole.City or PartnerRole.County } office ? office.EntityCode : null;
+    private static string? Jurisdiction(HttpContext context) => CutOf(Caller.Of(context).Partner);
 
-    private static IResult? Scope(HttpContext context) => Caller.Of(context).Partner.Role switch
-    {
-        PartnerRole.Province or PartnerRole.City or PartnerRole.County => null,
-        _ => ProblemResponses.Forbidden("The assessments are for the provincial centre and the city and county offices."),
-    };
+    /// <summary>The jurisdiction whose cut a partner (or a console account) gets: none (the whole province) for the provincial centre.</summary>
+    public static string? CutOf(Partner partner) => partner is { Role: PartnerRole.City or PartnerRole.County } office ? office.EntityCode : null;
+
+    /// <summary>Who reads the assessments: the provincial centre and the city and county offices.</summary>
+    public static bool MayRead(Partner partner) => partner.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County;
+
+    private static IResult? Scope(HttpContext context) => MayRead(Caller.Of(context).Partner)
+        ? null
+        : ProblemResponses.Forbidden("The assessments are for the provincial centre and the city and county offices.");
 
     private static IResult BadQuarter() => ProblemResponses.Of(400, "The request is invalid", "'quarter' is a quarter such as 2026Q3.",
         [new Problem(null, "/quarter", "format", "'quarter' is a quarter such as 2026Q3.")]);

@@ -51,6 +51,9 @@ public static class ConsolePages
         pages.MapGet("/calendar", (HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time) =>
             Me(context).Role == PartnerRole.Province ? CalendarPage(context, antiforgery, book, time, null, null, null) : NotFound(context));
         pages.MapPost("/calendar", CalendarAsync);
+        pages.MapGet("/assessments", AssessmentsAsync);
+        pages.MapPost("/assessments/run", RunAssessmentAsync);
+        pages.MapGet("/assessments/{quarter}/report.{format}", ReportAsync);
         return app;
     }
 
@@ -188,6 +191,73 @@ public static class ConsolePages
         return Results.Redirect($"/console/alerts?done={Uri.EscapeDataString(alert.Title)}");
     }
 
+    // ---- quarterly assessments (R21): the notice in the page, its downloads, a run's progress ----
+
+    private static async Task<IResult> AssessmentsAsync(HttpContext context, IAntiforgery antiforgery, Orchestrations.Assessments.AssessmentDesk desk, TimeProvider time, string? quarter)
+    {
+        var me = Me(context);
+        if (!Assessments.MayRead(me)) return NotFound(context);
+        var last = Quarter.Of(time.GetUtcNow()).Previous;
+        var q = quarter is not null && Quarter.TryParse(quarter, out var asked) ? asked : last;
+        var progress = await desk.GetAsync(q, context.RequestAborted);
+        var body = new StringBuilder($"<h1>{E(Zh.Quarter(q))}监测通报</h1>");
+        body.Append("<form method=\"get\" action=\"/console/assessments\" class=\"filters\"><label for=\"quarter\">季度</label><select id=\"quarter\" name=\"quarter\">");
+        for (var x = last; x.Year >= last.Year - 1; x = x.Previous)
+            body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
+        body.Append("</select><button type=\"submit\">查看</button></form>");
+        var running = progress is not null && progress.State.Status != "completed";
+        if (progress is null) body.Append("<p>该季度尚未评估。</p>");
+        else if (running)
+            body.Append($"<p role=\"status\">评估进行中（{E(PhaseName(progress.State.Phase))}）：已完成 {progress.Done} / {progress.Expected}。本页每 5 秒刷新。</p>")
+                .Append($"<progress max=\"{Math.Max(progress.Expected, 1)}\" value=\"{progress.Done}\" aria-label=\"评估进度\">{progress.Done}/{progress.Expected}</progress>");
+        else
+        {
+            var cut = Assessments.CutOf(me);
+            body.Append($"<p>第{progress.State.Generation}次评估，完成于 {E(progress.State.CompletedAt is { } done ? Zh.DateTime(done) : "—")}。下载：")
+                .Append(string.Join("、", new[] { ("html", "网页"), ("csv", "CSV"), ("xlsx", "Excel") }.Select(f => $"<a href=\"/console/assessments/{q}/report.{f.Item1}\">{f.Item2}</a>")))
+                .Append(cut is null ? "（全省）" : "（本辖区）").Append("</p>")
+                .Append($"<iframe class=\"report\" title=\"{E(Zh.Quarter(q))}监测通报\" src=\"/console/assessments/{q}/report.html\" sandbox></iframe>");
+        }
+        if (me.Role == PartnerRole.Province && !running && q.LastDay < ChinaTime.DateOf(time.GetUtcNow()))
+            body.Append("<form method=\"post\" action=\"/console/assessments/run\">").Append(Token(context, antiforgery))
+                .Append($"<input type=\"hidden\" name=\"quarter\" value=\"{q}\"><button type=\"submit\">{(progress is null ? "开始评估" : "重新评估")}</button></form>");
+        return Page(context, antiforgery, "监测通报", body.ToString(), refreshSeconds: running ? 5 : null);
+    }
+
+    private static async Task<IResult> RunAssessmentAsync(HttpContext context, IAntiforgery antiforgery, Orchestrations.Assessments.AssessmentDesk desk, TimeProvider time)
+    {
+        if (await Refused(context, antiforgery) is { } refused) return refused;
+        var me = Me(context);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (me.Role != PartnerRole.Province || !Quarter.TryParse(form["quarter"].ToString(), out var q) || q.LastDay >= ChinaTime.DateOf(time.GetUtcNow()))
+            return NotFound(context);
+        // The same start as POST /api/v1/assessments/{quarter}/run.
+        await desk.StartAsync(q, me.PartnerId, context.RequestAborted);
+        return Results.Redirect($"/console/assessments?quarter={q}");
+    }
+
+    private static async Task<IResult> ReportAsync(HttpContext context, Orchestrations.Assessments.AssessmentDesk desk, string quarter, string format)
+    {
+        var me = Me(context);
+        if (!Assessments.MayRead(me) || !Quarter.TryParse(quarter, out var q) || !Orchestrations.Assessments.AssessmentDesk.Formats.Contains(format) || format == "json")
+            return NotFound(context);
+        var cut = Assessments.CutOf(me);
+        if (await desk.ArtifactAsync(q, format, cut, context.RequestAborted) is not { } content) return NotFound(context);
+        // The notice is shown inside the console's page (same origin only); it runs no script.
+        context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
+        context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        return Results.File(content, Orchestrations.Assessments.ReportWriters.ContentTypes[format],
+            format == "html" ? null : $"assessment-{q}{(cut is null ? "" : "-" + cut)}.{format}");
+    }
+
+    private static string PhaseName(string phase) => phase switch
+    {
+        "units" => "评估医疗机构",
+        "suppliers" => "评估中选企业",
+        "reporting" => "生成通报",
+        _ => phase,
+    };
+
     // ---- working-day calendar (province) ----
 
     private static IResult CalendarPage(HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time, IReadOnlyList<Problem>? problems, CalendarLoadResult? loaded, IFormCollection? form)
@@ -279,17 +349,19 @@ public static class ConsolePages
 
     // ---- the frame of every page ----
 
-    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string title, string body, int status = 200)
+    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string title, string body, int status = 200, int? refreshSeconds = null)
     {
         var me = ConsoleSignIn.PartnerOf(context.User);
         var master = context.RequestServices.GetRequiredService<MasterDataCache>();
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Append(refreshSeconds is { } refresh ? $"<meta http-equiv=\"refresh\" content=\"{refresh}\">" : "")
             .Append($"<title>{E(title)} · 集采监测平台</title><link rel=\"stylesheet\" href=\"/console/assets/console.css\"></head><body>")
             .Append("<a class=\"skip\" href=\"#main\">跳到正文</a><header><span class=\"brand\">集采执行监测平台</span>");
         if (me is not null)
         {
             html.Append("<nav aria-label=\"主菜单\"><ul><li><a href=\"/console/\">概况</a></li><li><a href=\"/console/alerts\">告警</a></li>");
+            if (Assessments.MayRead(me)) html.Append("<li><a href=\"/console/assessments\">监测通报</a></li>");
             if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/calendar\">工作日安排</a></li>");
             html.Append("</ul></nav>")
                 .Append($"<span class=\"who\">{E(me.Name)}（{E(Zh.Role(me.Role))} · {E(master.IsLoaded ? master.Master.NameOf(me.EntityCode) : me.EntityCode)}）</span>")

@@ -184,6 +184,43 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         }
     }
 
+    [Fact]
+    public async Task Console_ShowsTheNoticeInThePage_WithItsDownloads_TheCountyItsCut()
+    {
+        using (var users = await world.Admin().PutJsonAsync("/api/v1/admin/users", new JsonObject
+        {
+            ["items"] = new JsonArray(
+                new JsonObject { ["userId"] = "prov-a", ["name"] = "省中心", ["role"] = "province", ["entityCode"] = "PV", ["password"] = "通报测试密码-2026" },
+                new JsonObject { ["userId"] = "county-a", ["name"] = "县局", ["role"] = "county", ["entityCode"] = "X1", ["password"] = "通报测试密码-2026" }),
+        }))
+            await Samples.Expect(users, HttpStatusCode.OK);
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(page, "prov-a", "通报测试密码-2026");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "监测通报" }).ClickAsync();
+        await page.GetByLabel("季度").SelectOptionAsync("2026Q3");
+        await page.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "查看" }).ClickAsync();
+        Assert.Contains("2026年第三季度监测通报", await page.Locator("h1").InnerTextAsync());
+        var notice = page.FrameLocator("iframe.report");
+        Assert.Contains("2026Q3 集中带量采购执行情况监测通报", await notice.Locator("body").InnerTextAsync());
+        await ConsoleBrowser.ShotAsync(page, "assessment-province");
+        var problems = await ConsoleBrowser.AccessibilityProblemsAsync(page);
+        Assert.True(problems.Count == 0, string.Join("; ", problems));
+        var csv = await page.APIRequest.GetAsync("/console/assessments/2026Q3/report.csv");
+        Assert.Equal((200, "text/csv"), (csv.Status, csv.Headers["content-type"].Split(';')[0]));
+        Assert.Contains("县人民医院", Encoding.UTF8.GetString(await csv.BodyAsync()));
+        Assert.Contains("重新评估", await page.Locator("main").InnerTextAsync());
+
+        // A county office gets its own cut, and no run button; a hospital account has no such page.
+        var county = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(county, "county-a", "通报测试密码-2026");
+        await county.GotoAsync("/console/assessments?quarter=2026Q3");
+        Assert.Contains("（本辖区）", await county.Locator("main").InnerTextAsync());
+        Assert.DoesNotContain("重新评估", await county.Locator("main").InnerTextAsync());
+        var cut = await county.APIRequest.GetAsync("/console/assessments/2026Q3/report.csv");
+        Assert.StartsWith("attachment; filename=assessment-2026Q3-X1.csv", cut.Headers["content-disposition"]);
+    }
+
     /// <summary>Every record of a CSV file (its tables one after the other), as CsvHelper reads them.</summary>
     private static List<string[]> ReadCsv(byte[] bytes)
     {
