@@ -9,6 +9,31 @@ namespace Integration.Domain.Monitoring;
 /// </summary>
 public static class IndicatorText
 {
+    /// <summary>An indicator's name and what it measures, for people (the console's indicator pages); the id itself for one it does not know.</summary>
+    public static (string Name, string Definition) Describe(string id) => id switch
+    {
+        "deliveryRate" => ("配送率", "中选产品配送量 ÷ 订单量（R3；企业分档 R4：80%/60%/30%）"),
+        "timelyDeliveryRate" => ("按时配送率", "下单后规定时限内（默认72小时，本平台设定）的配送量 ÷ 订单量"),
+        "agreedVolumeProgress" => ("采购进度", "中选产品已采购量 ÷ 约定采购量，与时间进度（序时进度）比较（R8）"),
+        "selectedQuantityShare" => ("中选产品采购量占比", "中选产品采购量 ÷ 同通用名产品采购量（R9）"),
+        "nonSelectedShare" => ("非中选产品采购量占比", "非中选产品采购量 ÷ 同通用名产品采购量，限值按批次执行通知（R10）"),
+        "vbpAmountShare" => ("集采金额占比", "中选产品采购金额 ÷ 平台采购总金额（R11，双通报）"),
+        "substitutableGrowth" => ("可替代药品采购增长", "本季度可替代药品采购量 ÷ 上年季度平均（R12）"),
+        "unreportedPurchases" => ("不报量采购占比", "未报量产品采购量 ÷ 批次采购量（R13，限值为本平台设定）"),
+        "overAgreedVolume" => ("超约定采购量", "采购量超过约定采购量规定倍数的协议数（R14，默认4倍）"),
+        "demandReportDrop" => ("报量减少", "报量比上年实际采购量减少超过20%且未说明理由的产品数（R1）"),
+        "offlinePurchases" => ("线下采购占比", "线下采购量 ÷ 采购量（R15）"),
+        "abnormalOrders" => ("超常规订单", "远超本单位历史订单规模的订单明细数（R16，统计阈值为本平台设定）"),
+        "lateReceipts" => ("不及时确认收货", "超过规定天数确认收货的配送笔数（R17，天数为本平台设定）"),
+        "latePayments" => ("不及时支付货款", "超过合同付款期限支付的金额占比（R18）"),
+        "receiptsAboveDeliveries" => ("收货量超过配送量", "确认收货量超过配送量的笔数（R19）"),
+        "purchasesWithoutAgreement" => ("未签协议采购", "未签订协议即采购的中选产品数（R19）"),
+        "traceCodeCoverage" => ("追溯码覆盖率", "追溯码覆盖全部包装的配送笔数 ÷ 配送笔数（R23）"),
+        "primaryCareDeliveryGap" => ("基层配送差距", "基层医疗机构配送率与其他医疗机构的差距（R20，允许差距为本平台设定）"),
+        "timelyResolutionRatio" => ("诉求及时解决率", "按期答复并按承诺解决的诉求 ÷ 诉求数（R7：80%/60%/30%）"),
+        _ => (id, ""),
+    };
+
     /// <summary>What a breach of the indicator is called (an alert's title); the id itself for an indicator it does not know.</summary>
     public static string Headline(Indicator i) => (i.Id, i.Rule) switch
     {

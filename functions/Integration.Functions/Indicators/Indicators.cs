@@ -32,35 +32,55 @@ public static class Indicators
                 var quarter = Quarter.Of(time.GetUtcNow());
                 if (period is not null && !Quarter.TryParse(period, out quarter))
                     return ProblemResponses.BadPeriod();
-                var office = partner.Role is PartnerRole.City or PartnerRole.County;
-                var ct = context.RequestAborted;
-                switch (scopeKind)
+                return Visibility(partner, scopeKind, code, data) switch
                 {
-                    case "hospitals":
-                        if (!data.Institutions.TryGetValue(code, out var institution)) return NotFound("institution", code);
-                        if (!(partner.Role == PartnerRole.Province
-                              || (office && data.IsWithin(institution.Jurisdiction, partner.EntityCode))
-                              || (partner.Role == PartnerRole.Hospital && data.MaySubmitFor(partner.EntityCode, code))))
-                            return ProblemResponses.Forbidden("A hospital sees its own indicators (an alliance its members'); an office those of its jurisdiction.");
-                        return TypedResults.Ok(await engine.ForHospitalAsync(code, quarter, ct));
-                    case "jurisdictions":
-                        if (!data.Jurisdictions.ContainsKey(code)) return NotFound("jurisdiction", code);
-                        if (!(partner.Role == PartnerRole.Province || (office && data.IsWithin(code, partner.EntityCode))))
-                            return ProblemResponses.Forbidden("An office sees its own jurisdiction and those below it.");
-                        return TypedResults.Ok(await engine.ForJurisdictionAsync(code, quarter, ct));
-                    case "suppliers":
-                        if (!data.Companies.ContainsKey(code)) return NotFound("company", code);
-                        if (!(partner.Role == PartnerRole.Province || office || (partner.Role == PartnerRole.Supplier && partner.EntityCode == code)))
-                            return ProblemResponses.Forbidden("A supplier sees its own figures; an office a supplier's figures in its jurisdiction.");
-                        return TypedResults.Ok(await engine.ForSupplierAsync(code, quarter, office ? partner.EntityCode : null, ct));
-                    default:
-                        return ProblemResponses.Of(404, "Not found", "The scope kind is one of hospitals, jurisdictions, suppliers.");
-                }
+                    Visible.NoSuchKind => ProblemResponses.Of(404, "Not found", "The scope kind is one of hospitals, jurisdictions, suppliers."),
+                    Visible.NoSuchCode => NotFound(scopeKind switch { "hospitals" => "institution", "jurisdictions" => "jurisdiction", _ => "company" }, code),
+                    Visible.OutOfScope => ProblemResponses.Forbidden(scopeKind switch
+                    {
+                        "hospitals" => "A hospital sees its own indicators (an alliance its members'); an office those of its jurisdiction.",
+                        "jurisdictions" => "An office sees its own jurisdiction and those below it.",
+                        _ => "A supplier sees its own figures; an office a supplier's figures in its jurisdiction.",
+                    }),
+                    _ => TypedResults.Ok(await ReportAsync(engine, partner, scopeKind, code, quarter, context.RequestAborted)),
+                };
             })
             .WithName("GetIndicators").WithSummary("A hospital's (or alliance's), jurisdiction's or supplier's indicators for a quarter, in the caller's scope")
             .Produces<IndicatorReport>().WithProblems().Problem(StatusCodes.Status404NotFound);
         return app;
     }
+
+    public enum Visible { Yes, NoSuchKind, NoSuchCode, OutOfScope }
+
+    /// <summary>
+    /// Whose indicators a partner (or a console account) sees: the province every one; a city or county office its
+    /// jurisdiction's hospitals and jurisdictions, and suppliers' figures there; a hospital its own (an alliance its
+    /// members'); a supplier its own.
+    /// </summary>
+    public static Visible Visibility(Partner partner, string scopeKind, string code, MasterData data)
+    {
+        var office = partner.Role is PartnerRole.City or PartnerRole.County;
+        return scopeKind switch
+        {
+            "hospitals" when !data.Institutions.TryGetValue(code, out _) => Visible.NoSuchCode,
+            "hospitals" => partner.Role == PartnerRole.Province
+                           || (office && data.IsWithin(data.Institutions[code].Jurisdiction, partner.EntityCode))
+                           || (partner.Role == PartnerRole.Hospital && data.MaySubmitFor(partner.EntityCode, code)) ? Visible.Yes : Visible.OutOfScope,
+            "jurisdictions" when !data.Jurisdictions.ContainsKey(code) => Visible.NoSuchCode,
+            "jurisdictions" => partner.Role == PartnerRole.Province || (office && data.IsWithin(code, partner.EntityCode)) ? Visible.Yes : Visible.OutOfScope,
+            "suppliers" when !data.Companies.ContainsKey(code) => Visible.NoSuchCode,
+            "suppliers" => partner.Role == PartnerRole.Province || office || (partner.Role == PartnerRole.Supplier && partner.EntityCode == code) ? Visible.Yes : Visible.OutOfScope,
+            _ => Visible.NoSuchKind,
+        };
+    }
+
+    /// <summary>The indicators of what <see cref="Visibility"/> lets the partner see (an office sees a supplier's figures in its jurisdiction only).</summary>
+    public static Task<IndicatorReport> ReportAsync(MonitoringEngine engine, Partner partner, string scopeKind, string code, Quarter quarter, CancellationToken ct) => scopeKind switch
+    {
+        "hospitals" => engine.ForHospitalAsync(code, quarter, ct),
+        "jurisdictions" => engine.ForJurisdictionAsync(code, quarter, ct),
+        _ => engine.ForSupplierAsync(code, quarter, partner.Role is PartnerRole.City or PartnerRole.County ? partner.EntityCode : null, ct),
+    };
 
     private static IResult NotFound(string what, string code) => ProblemResponses.Of(404, "Not found", $"No {what} '{code}'.");
 

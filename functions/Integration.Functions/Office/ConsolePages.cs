@@ -51,6 +51,7 @@ public static class ConsolePages
         pages.MapGet("/calendar", (HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time) =>
             Me(context).Role == PartnerRole.Province ? CalendarPage(context, antiforgery, book, time, null, null, null) : NotFound(context));
         pages.MapPost("/calendar", CalendarAsync);
+        pages.MapGet("/indicators", IndicatorsAsync);
         pages.MapGet("/assessments", AssessmentsAsync);
         pages.MapPost("/assessments/run", RunAssessmentAsync);
         pages.MapGet("/assessments/{quarter}/report.{format}", ReportAsync);
@@ -190,6 +191,62 @@ public static class ConsolePages
         await alerts.AcknowledgeAsync(id, new Acknowledgement(me.PartnerId, me.EntityCode, time.GetUtcNow(), note.Length == 0 ? null : note), context.RequestAborted);
         return Results.Redirect($"/console/alerts?done={Uri.EscapeDataString(alert.Title)}");
     }
+
+    // ---- indicators of a unit, supplier or jurisdiction in scope ----
+
+    private static async Task<IResult> IndicatorsAsync(HttpContext context, IAntiforgery antiforgery, Monitoring.MonitoringEngine engine, MasterDataCache master,
+        TimeProvider time, string? kind, string? code, string? period)
+    {
+        var me = Me(context);
+        var data = master.Master;
+        // By default, the account's own: its institution, its company, its jurisdiction.
+        kind ??= me.Role switch { PartnerRole.Hospital => "hospitals", PartnerRole.Supplier or PartnerRole.Distributor => "suppliers", _ => "jurisdictions" };
+        code ??= me.EntityCode;
+        var q = Quarter.Of(time.GetUtcNow());
+        if (period is not null && !Quarter.TryParse(period, out q)) q = Quarter.Of(time.GetUtcNow());
+        if (Indicators.Visibility(me, kind, code, data) != Indicators.Visible.Yes) return NotFound(context);
+        var report = await Indicators.ReportAsync(engine, me, kind, code, q, context.RequestAborted);
+
+        var body = new StringBuilder($"<h1>{E(data.NameOf(code))} · {E(Zh.Quarter(q))}指标</h1>");
+        body.Append("<form method=\"get\" action=\"/console/indicators\" class=\"filters\">")
+            .Append($"<input type=\"hidden\" name=\"kind\" value=\"{E(kind)}\"><input type=\"hidden\" name=\"code\" value=\"{E(code)}\">")
+            .Append("<label for=\"period\">季度</label><select id=\"period\" name=\"period\">");
+        for (var x = Quarter.Of(time.GetUtcNow()); x.Year >= Quarter.Of(time.GetUtcNow()).Year - 1; x = x.Previous)
+            body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
+        body.Append("</select><button type=\"submit\">查看</button></form>");
+        body.Append($"<p class=\"detail\">截至 {E(Zh.DateTime(report.AsOf))}。阈值为省级配置（按批次）；注明“本平台设定”的为通知未规定、由本平台确定的数值。</p>");
+        body.Append("<table><caption>指标</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">指标</th><th scope=\"col\">批次</th><th scope=\"col\">数值</th><th scope=\"col\">阈值</th><th scope=\"col\">分子 / 分母</th><th scope=\"col\">结果</th></tr></thead><tbody>");
+        foreach (var i in report.Indicators.OrderBy(i => RuleNumber(i.Rule)).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Batch, StringComparer.Ordinal))
+        {
+            var (name, definition) = Domain.Monitoring.IndicatorText.Describe(i.Id);
+            body.Append($"<tr{(i.Breached ? " class=\"breached\"" : "")}><td>{E(i.Rule)}</td><td><strong>{E(name)}</strong><br><span class=\"detail\">{E(definition)}</span></td>")
+                .Append($"<td>{E(i.Batch ?? "—")}</td><td>{E(i.Value is { } v ? (IsShare(i.Id) ? Zh.Percent(v) : v.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
+                .Append($"<td>{E(i.Threshold is { } t ? (IsShare(i.Id) ? Zh.Percent(t) : t.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
+                .Append($"<td>{E(i.Numerator.ToString("0.##", CultureInfo.InvariantCulture))} / {E(i.Denominator.ToString("0.##", CultureInfo.InvariantCulture))}</td>")
+                .Append($"<td>{(i.Breached ? $"<span class=\"sev sev-{E(i.Severity ?? "warning")}\">未达标</span><br><span class=\"detail\">{E(Domain.Monitoring.IndicatorText.Breach(i))}</span>" : "达标")}</td></tr>");
+        }
+        if (report.Indicators.Count == 0) body.Append("<tr><td colspan=\"7\">本季度暂无数据。</td></tr>");
+        body.Append("</tbody></table>");
+        // Offices go down their tree: the jurisdictions and institutions below.
+        if (kind == "jurisdictions")
+        {
+            var below = data.Jurisdictions.Values.Where(j => j.Parent == code).OrderBy(j => j.Code, StringComparer.Ordinal).Select(j => ("jurisdictions", j.Code, j.Name))
+                .Concat(data.Institutions.Values.Where(i => i.Jurisdiction == code).OrderBy(i => i.Code, StringComparer.Ordinal).Select(i => ("hospitals", i.Code, i.Name))).ToList();
+            if (below.Count > 0)
+            {
+                body.Append("<h2>下级</h2><ul class=\"below\">");
+                foreach (var (k, c, n) in below) body.Append($"<li><a href=\"/console/indicators?kind={k}&amp;code={Uri.EscapeDataString(c)}&amp;period={q}\">{E(n)}</a></li>");
+                body.Append("</ul>");
+            }
+        }
+        return Page(context, antiforgery, "指标", body.ToString());
+    }
+
+    /// <summary>Indicators whose value is a share (shown as a percentage); the others are ratios or counts.</summary>
+    private static bool IsShare(string id) => id is not ("substitutableGrowth" or "overAgreedVolume" or "abnormalOrders" or "purchasesWithoutAgreement");
+
+    /// <summary>R3 before R10: rules in the notices' order.</summary>
+    private static int RuleNumber(string rule) => rule.Length > 1 && int.TryParse(rule[1..], CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue;
 
     // ---- quarterly assessments (R21): the notice in the page, its downloads, a run's progress ----
 
@@ -360,7 +417,7 @@ public static class ConsolePages
             .Append("<a class=\"skip\" href=\"#main\">跳到正文</a><header><span class=\"brand\">集采执行监测平台</span>");
         if (me is not null)
         {
-            html.Append("<nav aria-label=\"主菜单\"><ul><li><a href=\"/console/\">概况</a></li><li><a href=\"/console/alerts\">告警</a></li>");
+            html.Append("<nav aria-label=\"主菜单\"><ul><li><a href=\"/console/\">概况</a></li><li><a href=\"/console/alerts\">告警</a></li><li><a href=\"/console/indicators\">指标</a></li>");
             if (Assessments.MayRead(me)) html.Append("<li><a href=\"/console/assessments\">监测通报</a></li>");
             if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/calendar\">工作日安排</a></li>");
             html.Append("</ul></nav>")

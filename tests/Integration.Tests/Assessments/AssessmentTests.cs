@@ -221,6 +221,44 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         Assert.StartsWith("attachment; filename=assessment-2026Q3-X1.csv", cut.Headers["content-disposition"]);
     }
 
+    [Fact]
+    public async Task Console_ShowsEachAccountTheIndicatorsInItsScope_WithDefinitionsAndBreaches()
+    {
+        using (var users = await world.Admin().PutJsonAsync("/api/v1/admin/users", new JsonObject
+        {
+            ["items"] = new JsonArray(
+                new JsonObject { ["userId"] = "hosp-h1", ["name"] = "采购科", ["role"] = "hospital", ["entityCode"] = "H1", ["password"] = "指标测试密码-2026" },
+                new JsonObject { ["userId"] = "county-x1", ["name"] = "县局", ["role"] = "county", ["entityCode"] = "X1", ["password"] = "指标测试密码-2026" }),
+        }))
+            await Samples.Expect(users, HttpStatusCode.OK);
+        await using var browser = await ConsoleBrowser.StartAsync();
+
+        var hospital = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(hospital, "hosp-h1", "指标测试密码-2026");
+        await hospital.GotoAsync("/console/indicators?period=2026Q3");
+        var table = await hospital.Locator("table").InnerTextAsync();
+        Assert.Contains("中选产品配送量 ÷ 订单量", table);
+        // The same figures as the API's (one use case), as a percentage with one decimal.
+        JsonNode rate;
+        using (var api = await world.Admin().GetAsync("/api/v1/indicators/hospitals/H1?period=2026Q3"))
+            rate = (await Samples.Expect(api, HttpStatusCode.OK))["indicators"]!.AsArray().First(i => i!["id"]!.GetValue<string>() == "deliveryRate" && i["batch"]?.GetValue<string>() == "B1")!;
+        var shown = (rate["value"]!.GetValue<decimal>() * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
+        var delivery = await hospital.Locator("tr", new() { HasText = "配送率" }).Filter(new() { HasText = "B1" }).First.InnerTextAsync();
+        Assert.Contains(shown, delivery);
+        Assert.Equal(rate["breached"]!.GetValue<bool>(), delivery.Contains("未达标", StringComparison.Ordinal));
+        await ConsoleBrowser.ShotAsync(hospital, "indicators-hospital");
+        var problems = await ConsoleBrowser.AccessibilityProblemsAsync(hospital);
+        Assert.True(problems.Count == 0, string.Join("; ", problems));
+        // Another hospital's figures answer as a page that does not exist.
+        Assert.Equal(404, (await hospital.GotoAsync("/console/indicators?kind=hospitals&code=H2&period=2026Q3"))!.Status);
+
+        var county = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(county, "county-x1", "指标测试密码-2026");
+        await county.GotoAsync("/console/indicators?period=2026Q3");
+        await county.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "县人民医院" }).ClickAsync();
+        Assert.Contains(shown, await county.Locator("tr", new() { HasText = "配送率" }).Filter(new() { HasText = "B1" }).First.InnerTextAsync());
+    }
+
     /// <summary>Every record of a CSV file (its tables one after the other), as CsvHelper reads them.</summary>
     private static List<string[]> ReadCsv(byte[] bytes)
     {
