@@ -92,6 +92,7 @@ public static class HubServices
         services.AddSingleton(sp => new SecretProtector(SecretKey(config, builder.Environment)));
         services.AddSingleton<MasterStore>();
         services.AddSingleton<RequestLog>();
+        services.AddSingleton<RequestBindings>();
         services.AddSingleton<RawArchive>();
         services.AddSingleton<RecordStore>();
         services.AddSingleton<AlertStore>();

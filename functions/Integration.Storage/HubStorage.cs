@@ -68,6 +68,7 @@ public sealed class HubStorage
         Assessments = Table("assessments");
         Calendar = Table("calendar");
         Users = Table("users");
+        RequestBindings = Table("requestbindings");
         Raw = Blobs.GetBlobContainerClient(options.Prefix + "raw");
         State = Blobs.GetBlobContainerClient(options.Prefix + "state");
         Reports = Blobs.GetBlobContainerClient(options.Prefix + "reports");
@@ -130,6 +131,9 @@ public sealed class HubStorage
     /// <summary>The console's accounts (people at the offices, hospitals and suppliers).</summary>
     public TableClient Users { get; }
 
+    /// <summary>Which request each signed webhook-id was used for, while its timestamp is current.</summary>
+    public TableClient RequestBindings { get; }
+
     /// <summary>Every inbound payload as received.</summary>
     public BlobContainerClient Raw { get; }
 
@@ -140,7 +144,7 @@ public sealed class HubStorage
     public BlobContainerClient Reports { get; }
 
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes, Assessments, Calendar, Users }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes, Assessments, Calendar, Users, RequestBindings }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
     public IEnumerable<BlobContainerClient> AllContainers => [Raw, State, Reports];

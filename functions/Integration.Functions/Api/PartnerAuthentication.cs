@@ -10,7 +10,7 @@ namespace Integration.Functions.Api;
 /// keys, the timestamp within the tolerance. The raw body is read here, within the size limit, and kept for the
 /// handler. Anything wrong is a 401 that does not say whether the partner exists.
 /// </summary>
-public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache master, Calendar.CalendarBook calendar, IOptions<SecurityOptions> options, TimeProvider time, ILogger<PartnerAuthentication> logger)
+public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache master, Calendar.CalendarBook calendar, Storage.RequestBindings bindings, IOptions<SecurityOptions> options, TimeProvider time, ILogger<PartnerAuthentication> logger)
 {
     public const string PartnerHeader = "x-partner-id";
     public const string IdHeader = "webhook-id";
@@ -82,6 +82,15 @@ public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache 
                 SignatureCheck.StaleTimestamp => $"'webhook-timestamp' is more than {options.Value.SignatureTolerance.TotalMinutes:0} minutes from the hub's clock; sign the request anew.",
                 _ => "Unknown partner or bad signature.",
             });
+        }
+        // The signature covers id, timestamp and body, not the method or the route: headers captured from one request must
+        // not authorise another (a GET's empty body signs any other bodiless request). The id is bound to the first
+        // request it signed; the same request again is the idempotent replay, anything else is refused.
+        var request = $"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}";
+        if (!await bindings.BindAsync(partnerId!, webhookId, long.Parse(timestamp!, System.Globalization.CultureInfo.InvariantCulture), request, context.RequestAborted))
+        {
+            logger.LogWarning("Rejected a request of partner {PartnerId}: webhook-id reused for another request", partnerId);
+            return ProblemResponses.Unauthorized($"'webhook-id' {webhookId} signed another request (method and path); sign each request with an id of its own.");
         }
         context.Features.Set(new Caller(partner!.Partner, webhookId, body));
         return null;

@@ -119,4 +119,68 @@ public sealed class AuthenticationTests(HubFixture fixture)
             Assert.DoesNotContain(partner.Secret["whsec_".Length..], World.Hub.Output);
         Assert.DoesNotContain(World.AdminSecret["whsec_".Length..], World.Hub.Output);
     }
+
+    /// <summary>Sends a signed request and returns the signature headers it carried, as a client capturing them would.</summary>
+    private static async Task<(HttpStatusCode Status, Dictionary<string, string> Headers)> CaptureAsync(Integration.Load.PartnerClient client, string path)
+    {
+        var headers = new Dictionary<string, string>();
+        using var response = await client.SendAsync(HttpMethod.Get, path, [], null, tamper: r =>
+        {
+            foreach (var name in new[] { "x-partner-id", "webhook-id", "webhook-timestamp", "webhook-signature" })
+                headers[name] = r.Headers.GetValues(name).Single();
+        });
+        return (response.StatusCode, headers);
+    }
+
+    private static async Task<HttpResponseMessage> ReplayAsync(HubProcess hub, HttpMethod method, string path, Dictionary<string, string> headers)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (method != HttpMethod.Get) request.Content = new ByteArrayContent([]);
+        foreach (var (name, value) in headers) request.Headers.Add(name, value);
+        return await hub.Http.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task CapturedGetHeaders_OnAnotherRouteOrMethod_Are401_AndChangeNothing()
+    {
+        await using var world = await fixture.NewWorldAsync(loadProvince: false);
+        var admin = world.Admin();
+        using (var put = await admin.PutJsonAsync("/api/v1/subscriptions/keep", new { url = "http://127.0.0.1:9/hook", secret = Integration.Domain.Security.WebhookSignature.NewSecret(), filter = new { rules = new[] { "R24" } } }))
+            await Samples.Expect(put, HttpStatusCode.OK);
+
+        var (status, captured) = await CaptureAsync(admin, "/api/v1/subscriptions/keep");
+        Assert.Equal(HttpStatusCode.OK, status);
+        foreach (var (method, path) in new[]
+        {
+            (HttpMethod.Delete, "/api/v1/subscriptions/keep"),
+            (HttpMethod.Post, "/api/v1/admin/monitoring/evaluate"),
+            (HttpMethod.Post, "/api/v1/assessments/2026Q3/run"),
+            (HttpMethod.Get, "/api/v1/alerts"),
+            (HttpMethod.Get, "/api/v1/subscriptions/keep?x=1"),
+        })
+        {
+            using var reused = await ReplayAsync(world.Hub, method, path, captured);
+            var problem = await Samples.Expect(reused, HttpStatusCode.Unauthorized);
+            Assert.Contains("signed another request", problem["detail"]!.GetValue<string>());
+        }
+
+        // Nothing changed: the subscription is there, no assessment was started; the same GET again is answered.
+        using (var same = await ReplayAsync(world.Hub, HttpMethod.Get, "/api/v1/subscriptions/keep", captured))
+            await Samples.Expect(same, HttpStatusCode.OK);
+        using (var assessment = await admin.GetAsync("/api/v1/assessments/2026Q3"))
+            Assert.Equal(HttpStatusCode.NotFound, assessment.StatusCode);
+    }
+
+    [Fact]
+    public async Task AWriteSentAgainWithItsOwnHeaders_IsStillTheIdempotentReplay()
+    {
+        var client = World.Client(Samples.Hospital.Code);
+        var body = Samples.Json(Samples.Items(Samples.OrderLine(Samples.Unique("PO"))));
+        var webhookId = Samples.Unique("msg");
+        using (var first = await client.SendAsync(HttpMethod.Post, "/api/v1/orders", body, "application/json", webhookId))
+            await Samples.Expect(first, HttpStatusCode.Accepted);
+        using var again = await client.SendAsync(HttpMethod.Post, "/api/v1/orders", body, "application/json", webhookId);
+        await Samples.Expect(again, HttpStatusCode.Accepted);
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+    }
 }
