@@ -24,6 +24,26 @@ public static class HubJson
 
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 
+    /// <summary>
+    /// A JSON string's text, or null when it is not a string or cannot be text: an escape such as <c>"\ud800"</c> (half
+    /// of a surrogate pair) is valid JSON but no valid text, and reading it would throw.
+    /// </summary>
+    public static string? TextOf(JsonElement element)
+    {
+        if (element.ValueKind != JsonValueKind.String) return null;
+        try
+        {
+            return element.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True when the element is a string whose escapes do not make valid text.</summary>
+    public static bool IsBrokenText(JsonElement element) => element.ValueKind == JsonValueKind.String && TextOf(element) is null;
+
     public static T Deserialize<T>(string json) => JsonSerializer.Deserialize<T>(json, Options)
         ?? throw new JsonException($"Expected a {typeof(T).Name}, found null.");
 }

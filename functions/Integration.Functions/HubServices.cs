@@ -157,6 +157,19 @@ public static class HubServices
 
     public static WebApplication MapHub(this WebApplication app)
     {
+        // An unexpected failure is a problem-details 500 with a correlation id in every environment, Development too (the
+        // developer exception page would show the stack and the request's headers): the details go to the log.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = context =>
+            {
+                var correlationId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
+                var error = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Integration.Functions.Unexpected")
+                    .LogError(error, "Unexpected failure of {Method} {Path}, correlation id {CorrelationId}", context.Request.Method, context.Request.Path, correlationId);
+                return ProblemResponses.Unexpected(correlationId).ExecuteAsync(context);
+            },
+        });
         // Answers the framework gives without a body (no such route, method, media type) become problem details too.
         app.UseStatusCodePages(context => ProblemResponses.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         app.UseMiddleware<PartnerAuthentication>();

@@ -109,8 +109,17 @@ public static class CalendarYearRules
         var (off, offOk) = ReadDates(body, "offDays", year, problems);
         var (makeup, makeupOk) = ReadDates(body, "makeupWorkdays", year, problems);
         foreach (var property in body.EnumerateObject())
-            if (property.Name is not ("notice" or "offDays" or "makeupWorkdays"))
-                problems.Add(new Problem(null, "/" + property.Name, "unknown-field", $"'{property.Name}' is not a field of a year's arrangement (notice, offDays, makeupWorkdays)."));
+        {
+            string name;
+            try { name = property.Name; }
+            catch (InvalidOperationException)
+            {
+                problems.Add(new Problem(null, "", "invalid-text", "A field's name holds an escape that is not valid text."));
+                continue;
+            }
+            if (name is not ("notice" or "offDays" or "makeupWorkdays"))
+                problems.Add(new Problem(null, "/" + name, "unknown-field", $"'{name}' is not a field of a year's arrangement (notice, offDays, makeupWorkdays)."));
+        }
         if (off is null || makeup is null) return null;
 
         var offSet = off.Select(d => d.Date).ToHashSet();
@@ -139,12 +148,11 @@ public static class CalendarYearRules
             problems.Add(new Problem(null, "/notice", "required", "'notice' is required: the address of the State Council's notice."));
             return null;
         }
-        if (value.ValueKind != JsonValueKind.String)
+        if (HubJson.TextOf(value) is not { } text)
         {
-            problems.Add(new Problem(null, "/notice", "type", "'notice' must be a string."));
+            problems.Add(new Problem(null, "/notice", "type", "'notice' must be a string (valid text)."));
             return null;
         }
-        var text = value.GetString()!;
         if (text.Length > 500 || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             problems.Add(new Problem(null, "/notice", "format", "'notice' is the http(s) address of the notice (at most 500 characters)."));
@@ -178,8 +186,8 @@ public static class CalendarYearRules
                 problems.Add(new Problem(null, "/" + field, "too-many", $"'{field}' has more than 400 dates."));
                 return (null, false);
             }
-            if (item.ValueKind != JsonValueKind.String
-                || !DateOnly.TryParseExact(item.GetString(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            if (HubJson.TextOf(item) is not { } dateText
+                || !DateOnly.TryParseExact(dateText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
             {
                 problems.Add(new Problem(null, pointer, "format", "A date is a string YYYY-MM-DD."));
                 ok = false;

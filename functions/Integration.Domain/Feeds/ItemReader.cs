@@ -47,8 +47,12 @@ public sealed partial class ItemReader(int? index, FieldSource source, ProblemLi
             if (required) Problem(name, "required", $"'{name}' is required.");
             return null;
         }
-        string? text = value.Value.IsText ? value.Value.Text
-            : value.Value.Json!.Value.ValueKind == JsonValueKind.String ? value.Value.Json.Value.GetString() : null;
+        if (!value.Value.IsText && HubJson.IsBrokenText(value.Value.Json!.Value))
+        {
+            Problem(name, "invalid-text", $"'{name}' holds an escape that is not valid text (such as half of a surrogate pair, \\ud800).");
+            return null;
+        }
+        var text = value.Value.IsText ? value.Value.Text : HubJson.TextOf(value.Value.Json!.Value);
         if (text is null)
         {
             Problem(name, "type", $"'{name}' must be a string.");
@@ -104,6 +108,12 @@ public sealed partial class ItemReader(int? index, FieldSource source, ProblemLi
         else if (value.Value.Json!.Value.ValueKind != JsonValueKind.Number || !value.Value.Json.Value.TryGetDecimal(out number))
         {
             Problem(name, "type", $"'{name}' must be a number.");
+            return null;
+        }
+        else if (value.Value.Json.Value.GetRawText().AsSpan().IndexOfAny('e', 'E') >= 0)
+        {
+            // As in CSV files: plain decimals only, so that 1e2 and 100 are not two spellings of one quantity.
+            Problem(name, "exponent", $"'{name}' is written as a plain decimal number, without an exponent.");
             return null;
         }
         if (positive && number <= 0)
@@ -223,12 +233,12 @@ public sealed partial class ItemReader(int? index, FieldSource source, ProblemLi
             var i = 0;
             foreach (var element in json.EnumerateArray())
             {
-                if (element.ValueKind != JsonValueKind.String)
+                if (HubJson.TextOf(element) is not { } item)
                 {
-                    Problem($"{name}/{i}", "type", $"'{name}' must hold only strings.");
+                    Problem($"{name}/{i}", "type", $"'{name}' must hold only strings (valid text).");
                     return null;
                 }
-                list.Add(element.GetString()!);
+                list.Add(item);
                 i++;
             }
         }

@@ -73,7 +73,7 @@ public static class Alerts
                 {
                     try
                     {
-                        note = System.Text.Json.JsonDocument.Parse(caller.Body).RootElement.TryGetProperty("note", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? n.GetString() : null;
+                        note = System.Text.Json.JsonDocument.Parse(caller.Body).RootElement.TryGetProperty("note", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? Integration.Domain.HubJson.TextOf(n) ?? throw new System.Text.Json.JsonException("'note' is not valid text.") : null;
                     }
                     catch (System.Text.Json.JsonException)
                     {

@@ -10,7 +10,7 @@ namespace Integration.Functions.Api;
 /// keys, the timestamp within the tolerance. The raw body is read here, within the size limit, and kept for the
 /// handler. Anything wrong is a 401 that does not say whether the partner exists.
 /// </summary>
-public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache master, Calendar.CalendarBook calendar, Storage.RequestBindings bindings, IOptions<SecurityOptions> options, TimeProvider time, ILogger<PartnerAuthentication> logger)
+public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache master, Calendar.CalendarBook calendar, Storage.RequestBindings bindings, Hosting.FaultInjection fault, IOptions<SecurityOptions> options, TimeProvider time, ILogger<PartnerAuthentication> logger)
 {
     public const string PartnerHeader = "x-partner-id";
     public const string IdHeader = "webhook-id";
@@ -93,6 +93,7 @@ public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache 
             return ProblemResponses.Unauthorized($"'webhook-id' {webhookId} signed another request (method and path); sign each request with an id of its own.");
         }
         context.Features.Set(new Caller(partner!.Partner, webhookId, body));
+        fault.At("request.authenticated");
         return null;
     }
 

@@ -8,7 +8,7 @@ public static class ProblemResponses
 {
     public const string ContentType = "application/problem+json";
 
-    public static IResult Of(int status, string title, string detail, IEnumerable<Problem>? problems = null, bool truncated = false)
+    public static IResult Of(int status, string title, string detail, IEnumerable<Problem>? problems = null, bool truncated = false, string? correlationId = null)
     {
         var body = new JsonObject
         {
@@ -17,6 +17,7 @@ public static class ProblemResponses
             ["status"] = status,
             ["detail"] = detail,
         };
+        if (correlationId is not null) body["correlationId"] = correlationId;
         if (problems is not null)
         {
             body["errors"] = new JsonArray([.. problems.Select(p => (JsonNode)new JsonObject
@@ -54,6 +55,14 @@ public static class ProblemResponses
         _ => Of(status, "Request failed", $"The request failed with status {status}."),
     };
 
+    /// <summary>
+    /// A failure the hub did not expect: a 500 that says how to find it in the log (the correlation id), and nothing
+    /// else: no exception, no stack, no headers, in every environment.
+    /// </summary>
+    public static IResult Unexpected(string correlationId) => Of(StatusCodes.Status500InternalServerError, "Unexpected failure",
+        $"The hub failed to answer this request. Sending it again with the same webhook-id is safe; if it fails again, quote correlation id {correlationId} to the provincial centre's operators.",
+        correlationId: correlationId);
+
     public static IResult Unauthorized(string detail) => Of(StatusCodes.Status401Unauthorized, "Not authenticated", detail);
 
     /// <summary>400 for a <c>period</c> query parameter that is not a quarter such as <c>2026Q3</c>.</summary>
@@ -72,6 +81,7 @@ public static class ProblemResponses
         413 => "too-large",
         415 => "unsupported-media-type",
         429 => "rate-limited",
+        500 => "unexpected",
         503 => "unavailable",
         _ => "error",
     };

@@ -11,12 +11,14 @@ namespace Integration.Functions.Hosting;
 public sealed class FaultInjection
 {
     private readonly HashSet<string> crashes = [];
+    private readonly HashSet<string> throws = [];
     private readonly Dictionary<string, TimeSpan> delays = [];
 
     public FaultInjection(IConfiguration configuration, IHostEnvironment environment)
     {
         if (!environment.IsDevelopment()) return;
         foreach (var point in Split(configuration["Hub:Faults:CrashAt"])) crashes.Add(point);
+        foreach (var point in Split(configuration["Hub:Faults:ThrowAt"])) throws.Add(point);
         foreach (var entry in Split(configuration["Hub:Faults:DelayAt"]))
             if (entry.Split('=') is [var point, var ms] && int.TryParse(ms, NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds))
                 delays[point.Trim()] = TimeSpan.FromMilliseconds(milliseconds);
@@ -28,6 +30,7 @@ public sealed class FaultInjection
     {
         if (delays.TryGetValue(point, out var delay)) Thread.Sleep(delay);
         if (crashes.Contains(point)) Environment.FailFast($"Fault injected at {point}.");
+        if (throws.Contains(point)) throw new InvalidOperationException($"Fault injected at {point}.");
     }
 
     private static string[] Split(string? setting) =>

@@ -115,4 +115,56 @@ public sealed class ValidationTests(HubFixture fixture)
         });
         Assert.Equal([(0, "/items/0/jurisdiction", "unknown-jurisdiction"), (1, "/items/1/level", "not-allowed")], Samples.Errors(await Samples.Expect(response, HttpStatusCode.BadRequest)));
     }
+
+    /// <summary>The body with the placeholder replaced by an escape that is valid JSON but no valid text (half a surrogate pair).</summary>
+    private static byte[] Broken(JsonNode body) => System.Text.Encoding.UTF8.GetBytes(body.ToJsonString().Replace("@BROKEN@", "\\ud800", StringComparison.Ordinal));
+
+    [Fact]
+    public async Task ABrokenEscape_OnEveryKindOfWrite_Is400NamingTheField_NeverA500()
+    {
+        var hospital = World.Client(Samples.Hospital.Code);
+        var order = Samples.OrderLine(Samples.Unique("PO"));
+        order["distributor"] = "D@BROKEN@";
+        var report = new JsonObject
+        {
+            ["reportId"] = Samples.Unique("DR"), ["product"] = Samples.Product.Code, ["batch"] = Samples.Product.Batch,
+            ["reportedQuantity"] = 100, ["lastYearQuantity"] = 100, ["explanation"] = "说明@BROKEN@",
+        };
+        var complaint = new ComplaintSamples(World).Raise(Samples.Unique("CMP"));
+        complaint["description"] = "未到货@BROKEN@";
+        var institution = new JsonObject { ["code"] = "HX1", ["name"] = "医院@BROKEN@", ["level"] = "primary", ["jurisdiction"] = Samples.Hospital.Jurisdiction };
+        foreach (var (client, method, path, body, field) in new[]
+        {
+            (hospital, HttpMethod.Post, "/api/v1/orders", Samples.Items(order), "/items/0/distributor"),
+            (hospital, HttpMethod.Post, "/api/v1/demand-reports", Samples.Items(report), "/items/0/explanation"),
+            (hospital, HttpMethod.Post, "/api/v1/complaints", complaint, "/description"),
+            (World.Admin(), HttpMethod.Put, "/api/v1/admin/institutions", Samples.Items(institution), "/items/0/name"),
+        })
+        {
+            using var response = await client.SendAsync(method, path, Broken(body), "application/json");
+            var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+            Assert.Contains(Samples.Errors(problem), e => e.Field == field && e.Code == "invalid-text");
+        }
+        using var institutions = await World.Admin().GetAsync("/api/v1/indicators/hospitals/HX1");
+        Assert.Equal(HttpStatusCode.NotFound, institutions.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnUnexpectedFailure_IsA500ProblemWithACorrelationId_NoStackNoHeaders_EvenInDevelopment()
+    {
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?> { ["Hub__Faults__ThrowAt"] = "request.authenticated" }, loadProvince: false);
+        using var response = await world.Admin().GetAsync("/api/v1/alerts");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        var correlationId = JsonNode.Parse(text)!["correlationId"]!.GetValue<string>();
+        Assert.Matches("^[0-9a-f]{32}$", correlationId);
+        foreach (var secret in new[] { "InvalidOperationException", "Fault injected", " at Integration", "webhook-signature", "x-partner-id", World.AdminId })
+            Assert.DoesNotContain(secret, text, StringComparison.Ordinal);
+        // The details are in the log, under the same id.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!world.Hub.Output.Contains(correlationId, StringComparison.Ordinal) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.Contains(correlationId, world.Hub.Output);
+    }
 }

@@ -185,4 +185,56 @@ public sealed class FeedReaderTests
             new FeedContext(Master, HospitalPartner(Hospital.Code), new FeedLimits { MaxItems = 10 }, Now), problems, out var tooMany);
         Assert.True(tooMany);
     }
+
+    private static (List<(int Index, int? Line, IFeedItem Item)> Items, ProblemList Problems) ReadRaw(FeedKind feed, string json, Partner caller)
+    {
+        var problems = new ProblemList();
+        var items = FeedDocument.Read(feed, FeedFormat.Json, Encoding.UTF8.GetBytes(json), null, new FeedContext(Master, caller, new FeedLimits(), Now), problems, out _);
+        return (items, problems);
+    }
+
+    /// <summary>An order line as raw JSON with one field's raw value replaced (the value as it would be written in the body).</summary>
+    private static string OrderWith(string field, string raw)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["orderId"] = "\"PO-1\"", ["lineNo"] = "1", ["product"] = $"\"{Product.Code}\"", ["quantity"] = "10", ["unitPrice"] = "1.5",
+            ["channel"] = "\"online\"", ["distributor"] = "\"D001\"", ["orderedAt"] = "\"2026-11-20T09:00:00+08:00\"",
+        };
+        fields[field] = raw;
+        return "{\"items\":[{" + string.Join(",", fields.Select(f => $"\"{f.Key}\":{f.Value}")) + "}]}";
+    }
+
+    [Theory]
+    [InlineData("orderId", "\"\\ud800\"", "invalid-text")]          // half of a surrogate pair, escaped
+    [InlineData("orderId", "\"PO\\udfff1\"", "invalid-text")]
+    [InlineData("distributor", "\"D\\u0000\"", "control-characters")] // NUL
+    [InlineData("quantity", "1e400", "type")]                        // beyond any number
+    [InlineData("quantity", "99999999999999999999999999999999", "type")]
+    [InlineData("quantity", "-0", "not-positive")]
+    [InlineData("unitPrice", "1E+308", "type")]
+    [InlineData("unitPrice", "1.5e0", "exponent")]
+    [InlineData("lineNo", "1e2", "exponent")]                        // an exponent on an integer
+    [InlineData("lineNo", "1.5", "type")]
+    public void Orders_TextAndNumbersNoValueCanHold_AreProblemsOfTheirField(string field, string raw, string code)
+    {
+        var (items, problems) = ReadRaw(FeedKind.Orders, OrderWith(field, raw), HospitalPartner(Hospital.Code));
+        Assert.Empty(items);
+        var problem = Assert.Single(problems.Items);
+        Assert.Equal(($"/items/0/{field}", code), (problem.Field, problem.Code));
+    }
+
+    [Fact]
+    public void Orders_OverlongUtf8_IsAProblemOfTheBody()
+    {
+        // 0xC0 0xAF is an overlong encoding of '/': not UTF-8.
+        var bytes = Encoding.UTF8.GetBytes(OrderWith("orderId", "\"PO-X\"")).ToList();
+        var at = bytes.IndexOf((byte)'X');
+        bytes[at] = 0xC0;
+        bytes.Insert(at + 1, 0xAF);
+        var problems = new ProblemList();
+        var items = FeedDocument.Read(FeedKind.Orders, FeedFormat.Json, bytes.ToArray(), null, new FeedContext(Master, HospitalPartner(Hospital.Code), new FeedLimits(), Now), problems, out _);
+        Assert.Empty(items);
+        Assert.True(problems.Any);
+    }
 }
