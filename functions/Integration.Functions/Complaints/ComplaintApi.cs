@@ -99,11 +99,9 @@ public sealed class ComplaintApi(
 
     public async Task<IResult> GetAsync(HttpContext context, string id)
     {
+        // Outside the caller's scope a complaint answers exactly as one that does not exist.
         var state = await desk.GetAsync(id, context.RequestAborted);
-        if (state is null) return NotFound(id);
-        return MaySee(Caller.Of(context).Partner, state)
-            ? TypedResults.Ok(ComplaintView.Of(state))
-            : Forbidden("Only the complaint's parties and the offices above the hospital see it.");
+        return state is not null && MaySee(Caller.Of(context).Partner, state) ? TypedResults.Ok(ComplaintView.Of(state)) : NotFound(id);
     }
 
     /// <summary>R7 figures of a supplier for a quarter (default: the current one).</summary>
@@ -125,16 +123,18 @@ public sealed class ComplaintApi(
             var e = read(r);
             return e is null ? null : async () =>
         {
+            // A complaint outside the caller's scope answers as one that does not exist; one it sees but may not act on
+            // is refused without naming anyone.
             var state = await desk.GetAsync(id, context.RequestAborted);
-            if (state is null) return new DeskOutcome(404, null, "unknown-complaint", $"No complaint '{id}'.");
+            if (state is null || !MaySee(caller.Partner, state)) return new DeskOutcome(404, null, "unknown-complaint", $"No complaint '{id}'.");
             var party = role == PartnerRole.Supplier ? state.Supplier : state.Hospital;
             var allowed = caller.Partner.Role == role && (role == PartnerRole.Supplier
                 ? caller.Partner.EntityCode == party
                 : master.Master.MaySubmitFor(caller.Partner.EntityCode, party));
             if (!allowed)
                 return new DeskOutcome(403, null, "not-your-complaint", role == PartnerRole.Supplier
-                    ? $"Only the supplier named in the complaint ({state.Supplier}) may {action} it."
-                    : $"Only the hospital that raised the complaint ({state.Hospital}) may {action} it.");
+                    ? $"Only the supplier named in the complaint may {action} it."
+                    : $"Only the hospital that raised the complaint may {action} it.");
             return await desk.ApplyAsync(id, e, requestId, context.RequestAborted);
         };
         });

@@ -32,16 +32,11 @@ public static class Indicators
                 var quarter = Quarter.Of(time.GetUtcNow());
                 if (period is not null && !Quarter.TryParse(period, out quarter))
                     return ProblemResponses.BadPeriod();
+                // What lies outside the caller's scope answers as what does not exist.
                 return Visibility(partner, scopeKind, code, data) switch
                 {
                     Visible.NoSuchKind => ProblemResponses.Of(404, "Not found", "The scope kind is one of hospitals, jurisdictions, suppliers."),
-                    Visible.NoSuchCode => NotFound(scopeKind switch { "hospitals" => "institution", "jurisdictions" => "jurisdiction", _ => "company" }, code),
-                    Visible.OutOfScope => ProblemResponses.Forbidden(scopeKind switch
-                    {
-                        "hospitals" => "A hospital sees its own indicators (an alliance its members'); an office those of its jurisdiction.",
-                        "jurisdictions" => "An office sees its own jurisdiction and those below it.",
-                        _ => "A supplier sees its own figures; an office a supplier's figures in its jurisdiction.",
-                    }),
+                    Visible.NoSuchCode or Visible.OutOfScope => NotFound(scopeKind switch { "hospitals" => "institution", "jurisdictions" => "jurisdiction", _ => "company" }, code),
                     _ => TypedResults.Ok(await ReportAsync(engine, partner, scopeKind, code, quarter, context.RequestAborted)),
                 };
             })

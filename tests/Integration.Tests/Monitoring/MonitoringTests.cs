@@ -134,8 +134,8 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
     [InlineData("H1", "jurisdictions/X1")]
     [InlineData("M2", "suppliers/M1")]
     [InlineData("D1", "suppliers/M1")]
-    public async Task OutsideItsScope_ThePartnerIsRefused(string entity, string path) =>
-        await scenario.IndicatorsAsync(entity, path + "?period=2026Q3", HttpStatusCode.Forbidden);
+    public async Task OutsideItsScope_ItAnswersAsIfItDidNotExist(string entity, string path) =>
+        await scenario.IndicatorsAsync(entity, path + "?period=2026Q3", HttpStatusCode.NotFound);
 
     [Fact]
     public async Task BadPeriodOrUnknownScope_AreProblems()
