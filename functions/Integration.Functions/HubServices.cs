@@ -101,7 +101,11 @@ public static class HubServices
         services.AddSingleton<AlertEventStore>();
         services.AddSingleton<AlertDigestStore>();
         services.AddOptions<DeliveryOptions>().BindConfiguration("Hub:Alerts:Delivery")
-            .Configure(o => o.AllowHttp |= builder.Environment.IsDevelopment())
+            .Configure(o =>
+            {
+                o.AllowHttp |= builder.Environment.IsDevelopment();
+                o.AllowLoopback |= builder.Environment.IsDevelopment();
+            })
             .Validate(o => !o.Problems().Any(), "Hub:Alerts:Delivery has invalid settings (see DeliveryOptions.Problems).")
             .ValidateOnStart();
         services.AddSingleton<Outbound.AlertSender>();

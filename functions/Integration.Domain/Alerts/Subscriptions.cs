@@ -49,6 +49,9 @@ public sealed class DeliveryOptions
     /// <summary>Whether endpoints may be plain <c>http</c> (development only; false: HTTPS is required).</summary>
     public bool AllowHttp { get; set; }
 
+    /// <summary>Whether endpoints may be on loopback (development only, for local receivers). Private, link-local and other internal addresses never are.</summary>
+    public bool AllowLoopback { get; set; }
+
     public IEnumerable<string> Problems()
     {
         if (FirstRetry <= TimeSpan.Zero) yield return "Hub:Alerts:Delivery:FirstRetry must be positive.";

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -28,12 +30,36 @@ public sealed class AlertSender : IDisposable
     public AlertSender(IOptions<DeliveryOptions> options)
     {
         this.options = options.Value;
+        var allowLoopback = this.options.AllowLoopback;
         http = new HttpClient(new SocketsHttpHandler
         {
+            // A redirect could lead anywhere: never followed.
             AllowAutoRedirect = false,
             ConnectTimeout = this.options.AttemptTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+            // The endpoint's name is resolved when connecting, and an internal address is never connected to, whatever
+            // the name resolved to when the subscription was written (DNS can change).
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(context.DnsEndPoint, allowLoopback, Dns.GetHostAddressesAsync, cancellationToken),
         }) { Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>Connects to the first allowed address of the endpoint; refuses, before any connection, when none is allowed.</summary>
+    public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowLoopback, Func<string, CancellationToken, Task<IPAddress[]>> resolve, CancellationToken cancellationToken)
+    {
+        var addresses = IPAddress.TryParse(endpoint.Host, out var literal) ? [literal] : await resolve(endpoint.Host, cancellationToken);
+        var why = addresses.Length == 0 ? "it does not resolve" : EndpointAddresses.Refusal(addresses, allowLoopback);
+        if (why is not null) throw new HttpRequestException($"The hub does not call {endpoint.Host}: {why}.");
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(addresses, endpoint.Port, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The CloudEvent of an alert's change; its id is the event's (stable across attempts: receivers de-duplicate on it).</summary>

@@ -65,6 +65,8 @@ public static partial class Subscriptions
                 }
                 if (!IdPattern().IsMatch(id)) problems.Add(new Problem(null, "/id", "format", "A subscription id is 1-64 letters, digits, '-' or '_'."));
                 if (request is not null) Validate(request, partner, master.Master, options.Value, problems);
+                if (!problems.Any && await InternalTargetAsync(new Uri(request!.Url!), options.Value.AllowLoopback, context.RequestAborted) is { } why)
+                    problems.Add(new Problem(null, "/url", "internal-address", $"The hub calls only public addresses: {why}."));
                 if (problems.Any) return ProblemResponses.Rejected(problems);
                 var existing = await store.GetAsync(id, context.RequestAborted);
                 if (existing is { } found && found.Subscription.Owner != partner.PartnerId && partner.Role != PartnerRole.Province)
@@ -152,6 +154,24 @@ public static partial class Subscriptions
     }
 
     private static IResult NotFound(string id) => ProblemResponses.Of(StatusCodes.Status404NotFound, "Not found", $"No subscription '{id}' of yours.");
+
+    /// <summary>
+    /// Why the endpoint's host is an address the hub must not call for a partner (an address, or a name resolving to
+    /// one), or null. A name that does not resolve now is taken: it is checked again at every delivery.
+    /// </summary>
+    private static async Task<string?> InternalTargetAsync(Uri url, bool allowLoopback, CancellationToken cancellationToken)
+    {
+        var host = url.IdnHost.Trim('[', ']');
+        if (System.Net.IPAddress.TryParse(host, out var address)) return Domain.Alerts.EndpointAddresses.Refusal(address, allowLoopback) is { } why ? $"{address} is {why}" : null;
+        try
+        {
+            return Domain.Alerts.EndpointAddresses.Refusal(await System.Net.Dns.GetHostAddressesAsync(host, cancellationToken), allowLoopback);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return null;
+        }
+    }
 
     private static void Validate(SubscriptionRequest r, Partner partner, MasterData master, DeliveryOptions options, ProblemList problems)
     {
