@@ -51,4 +51,24 @@ public static class Csv
     /// <summary>Quotes a cell when it holds a comma, a quote or a line break.</summary>
     public static string Escape(string cell) =>
         cell.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+
+    /// <summary>
+    /// A cell of a CSV file the hub writes for people to open in a spreadsheet: a number as a number; text that a
+    /// spreadsheet would take for a formula (it begins with <c>= + - @</c>, a tab or a carriage return, as a master-data
+    /// name such as <c>=HYPERLINK(...)</c> could) prefixed with a single quote, so that it shows as text (OWASP, CSV
+    /// injection); then quoted where needed.
+    /// </summary>
+    public static string Cell(object? value) => value switch
+    {
+        null => "",
+        decimal d => d.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        int i => i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        double x => x.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        _ => Text(value.ToString() ?? ""),
+    };
+
+    /// <summary>A text cell, neutralised when a spreadsheet would evaluate it (see <see cref="Cell"/>).</summary>
+    public static string Text(string text) =>
+        text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "\"'" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : Escape(text);
 }

@@ -56,16 +56,13 @@ public static class ReportWriters
         {
             if (text.Length > 0) text.Append("\r\n");
             Line(text, [table.Name]);
-            Line(text, table.Headers);
-            foreach (var row in table.Rows) Line(text, [.. row.Select(ReportTables.Text)]);
+            Line(text, [.. table.Headers]);
+            foreach (var row in table.Rows) Line(text, row);
         }
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text.ToString())];
 
-        static void Line(StringBuilder text, IReadOnlyList<string> cells)
-        {
-            text.AppendJoin(',', cells.Select(c => c.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + c.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : c));
-            text.Append("\r\n");
-        }
+        // Numbers stay numbers; text a spreadsheet would evaluate is written as text (Csv.Cell).
+        static void Line(StringBuilder text, IReadOnlyList<object?> cells) => text.AppendJoin(',', cells.Select(Domain.Text.Csv.Cell)).Append("\r\n");
     }
 
     /// <summary>A sheet per table: headers in the first row, numbers as numbers.</summary>

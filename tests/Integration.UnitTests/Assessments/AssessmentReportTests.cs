@@ -92,4 +92,17 @@ public sealed class AssessmentReportTests
         // A city's cut has its own ranking and its counties'.
         Assert.Equal(["C1", "X1", "X2"], Report().Cut("C1", "市").Rankings.Select(r => r.Jurisdiction));
     }
+
+    [Fact]
+    public void ReportCsv_AFormulaInAMasterDataName_IsText_NumbersStayNumbers()
+    {
+        var table = new ReportTable("配送率", ["机构", "配送率", "差额"],
+        [
+            ["=HYPERLINK(\"http://evil.example\",\"点我\")", 0.6818m, -12m],
+            ["县人民医院", 0.9m, 3],
+        ]);
+        var lines = System.Text.Encoding.UTF8.GetString(ReportWriters.Csv([table])).TrimStart('\uFEFF').Split("\r\n");
+        Assert.Equal("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"点我\"\")\",0.6818,-12", lines[2]);
+        Assert.Equal("县人民医院,0.9,3", lines[3]);
+    }
 }

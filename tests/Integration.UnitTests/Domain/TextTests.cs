@@ -53,4 +53,19 @@ public sealed class TextTests
         Assert.Null(TextDecoding.Decode("x"u8, "shift_jis", out var error));
         Assert.Contains("shift_jis", error);
     }
+
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://x\",\"点我\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\"")]
+    [InlineData("+86 123", "\"'+86 123\"")]
+    [InlineData("-2+3", "\"'-2+3\"")]
+    [InlineData("@SUM(A1)", "\"'@SUM(A1)\"")]
+    [InlineData("\t=1", "\"'\t=1\"")]
+    [InlineData("\r=1", "\"'\r=1\"")]
+    [InlineData("县人民医院", "县人民医院")]
+    [InlineData("a,b", "\"a,b\"")]
+    public void Csv_TextASpreadsheetWouldEvaluate_IsWrittenAsText(string text, string written) => Assert.Equal(written, Csv.Cell(text));
+
+    [Fact]
+    public void Csv_NumbersStayNumbers_NegativeOnesToo() =>
+        Assert.Equal(["-3", "0.125", "42", ""], new object?[] { -3m, 0.125m, 42, null }.Select(Csv.Cell));
 }
