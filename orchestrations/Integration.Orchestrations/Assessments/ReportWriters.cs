@@ -65,7 +65,13 @@ public static class ReportWriters
         static void Line(StringBuilder text, IReadOnlyList<object?> cells) => text.AppendJoin(',', cells.Select(Domain.Text.Csv.Cell)).Append("\r\n");
     }
 
-    /// <summary>A sheet per table: headers in the first row, numbers as numbers.</summary>
+    /// <summary>SpreadsheetML's namespace, declared as the default one on each part's root, as Excel writes it.</summary>
+    private const string SpreadsheetMl = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+
+    /// <summary>
+    /// A sheet per table: headers in the first row, numbers as numbers. The parts are written with SpreadsheetML as their
+    /// default namespace (<c>&lt;workbook&gt;</c>, not <c>&lt;x:workbook&gt;</c>): some readers (exceljs) know no other.
+    /// </summary>
     public static byte[] Xlsx(IReadOnlyList<ReportTable> tables)
     {
         using var stream = new MemoryStream();
@@ -86,6 +92,21 @@ public static class ReportWriters
                 sheets.Append(new Sheet { Id = workbook.GetIdOfPart(part), SheetId = sheetId++, Name = table.Name });
             }
             workbook.Workbook.Save();
+        }
+        // The SDK writes every element with a prefix (<x:workbook>); rewritten here, part by part, with SpreadsheetML as
+        // the default namespace. The package is opened again without its document model, so nothing writes them back.
+        using (var package = System.IO.Packaging.Package.Open(stream, FileMode.Open, FileAccess.ReadWrite))
+        {
+            foreach (var part in package.GetParts().Where(p => p.ContentType.EndsWith("sheet.main+xml", StringComparison.Ordinal) || p.ContentType.EndsWith("worksheet+xml", StringComparison.Ordinal)).ToList())
+            {
+                System.Xml.Linq.XDocument xml;
+                using (var read = part.GetStream(FileMode.Open, FileAccess.Read)) xml = System.Xml.Linq.XDocument.Load(read);
+                var root = xml.Root!;
+                System.Xml.Linq.Extensions.Remove(root.Attributes().Where(a => a.IsNamespaceDeclaration && a.Value == SpreadsheetMl));
+                root.Add(new System.Xml.Linq.XAttribute("xmlns", SpreadsheetMl));
+                using var write = part.GetStream(FileMode.Create, FileAccess.Write);
+                xml.Save(write, System.Xml.Linq.SaveOptions.DisableFormatting);
+            }
         }
         return stream.ToArray();
     }

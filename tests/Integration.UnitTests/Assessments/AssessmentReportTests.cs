@@ -105,4 +105,27 @@ public sealed class AssessmentReportTests
         Assert.Equal("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"点我\"\")\",0.6818,-12", lines[2]);
         Assert.Equal("县人民医院,0.9,3", lines[3]);
     }
+
+    [Fact]
+    public void ReportXlsx_OpensInASecondReader_exceljs_SheetNamesNumbersAndChineseText()
+    {
+        var table = new ReportTable("企业分档", ["企业", "配送率", "订单数"], [["中选企业一", 0.125m, 880], ["M2", 1m, 0]]);
+        var path = Path.Combine(Path.GetTempPath(), $"report-{Guid.NewGuid():N}.xlsx");
+        File.WriteAllBytes(path, ReportWriters.Xlsx([table, table with { Name = "配送率" }]));
+        try
+        {
+            var read = Repo.RunTool("node", Repo.Root, new Dictionary<string, string?>(), Path.Combine(Repo.Root, "tests", "Integration.UnitTests", "Support", "read-xlsx.cjs"), path);
+            Assert.True(read.ExitCode == 0, read.Diagnostics);
+            var sheets = System.Text.Json.Nodes.JsonNode.Parse(read.Output)!.AsArray();
+            Assert.Equal(["企业分档", "配送率"], sheets.Select(s => s!["name"]!.GetValue<string>()));
+            var cells = sheets[0]!["cells"]!.AsArray().ToDictionary(c => c![0]!.GetValue<string>(), c => (Type: c![1]!.GetValue<string>(), Value: c[2]!));
+            Assert.Equal(("string", "中选企业一"), (cells["A2"].Type, cells["A2"].Value.GetValue<string>()));
+            Assert.Equal(("number", 0.125m), (cells["B2"].Type, cells["B2"].Value.GetValue<decimal>()));
+            Assert.Equal(("number", 880m), (cells["C2"].Type, cells["C2"].Value.GetValue<decimal>()));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
