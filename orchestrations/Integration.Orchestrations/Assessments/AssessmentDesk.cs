@@ -58,7 +58,11 @@ public sealed class AssessmentDesk(
     {
         if (await store.GetAsync(quarter.ToString(), cancellationToken) is not { } stored) return null;
         var state = HubJson.Deserialize<AssessmentState>(stored.Json);
-        return new AssessmentProgress(state, await DoneCountAsync(state, cancellationToken), state.ItemsOf(state.Phase).Count);
+        // While a phase of work runs, its items; once the work is done (reporting, completed), all it assessed.
+        var all = state.Units.Count + state.Suppliers.Count;
+        return state.ItemsOf(state.Phase).Count > 0
+            ? new AssessmentProgress(state, await DoneCountAsync(state, cancellationToken), state.ItemsOf(state.Phase).Count)
+            : new AssessmentProgress(state, all, all);
     }
 
     /// <summary>

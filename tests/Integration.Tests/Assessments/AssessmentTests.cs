@@ -143,6 +143,10 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         var view = (await ViewAsync(world.Admin(), "2026Q3"))!;
         Assert.Equal(4, view["summary"]!["listCounts"]!["unreportedPurchases"]!.GetValue<int>());
         Assert.Equal("/api/v1/assessments/2026Q3/report.xlsx", view["links"]!["report.xlsx"]!.GetValue<string>());
+        // A completed assessment keeps what it did: every unit and supplier assessed (it said 0 of 0).
+        var all = view["summary"]!["units"]!.GetValue<int>() + view["summary"]!["suppliers"]!.GetValue<int>();
+        Assert.True(all > 0);
+        Assert.Equal(("completed", all, all), (view["progress"]!["phase"]!.GetValue<string>(), view["progress"]!["done"]!.GetValue<int>(), view["progress"]!["expected"]!.GetValue<int>()));
 
         // The provincial centre was told, with the links.
         using var alerts = await world.Admin().GetAsync("/api/v1/alerts?rule=R21");
