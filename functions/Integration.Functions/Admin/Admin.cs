@@ -94,6 +94,7 @@ public static class Admin
             })
             .WithName("EvaluateMonitoring")
             .WithSummary("Evaluate every unit's, supplier's and jurisdiction's alerts for a quarter again, in the background (role province)")
+            .Produces(StatusCodes.Status202Accepted)
             .WithProblems();
         return app;
     }

@@ -29,9 +29,6 @@ public static class Complaints
         group.MapGet("/{id}", (HttpContext c, string id, ComplaintApi api) => api.GetAsync(c, id))
             .WithName("GetComplaint").WithSummary("Status, deadlines, escalation level and history (parties, offices above)")
             .Produces<ComplaintView>().WithProblems().Problem(StatusCodes.Status404NotFound);
-        group.MapGet("/figures/{supplier}", (HttpContext c, string supplier, string? period, ComplaintApi api) => api.FiguresAsync(c, supplier, period))
-            .WithName("GetComplaintFigures").WithSummary("R7: a supplier's complaints, replies and resolutions in time, timely-resolution ratio and tier")
-            .Produces<ComplaintFigures>().WithProblems();
         return app;
     }
 

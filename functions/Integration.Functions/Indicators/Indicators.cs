@@ -24,7 +24,11 @@ public static class Indicators
                 TypedResults.Ok(new MonitoringConfiguration(options.Value.For(null), options.Value.Tiers,
                     master.Master.Batches.Values.OrderBy(b => b.Code, StringComparer.Ordinal).ToDictionary(b => b.Code, b => options.Value.For(b)))))
             .WithName("GetMonitoringConfiguration").WithSummary("The thresholds in force: the province's and each batch's (its own settings over the province's)")
-            .Produces<MonitoringConfiguration>();
+            .Produces<MonitoringConfiguration>().WithProblems();
+        // R7's figures beside the supplier's indicators (a path of its own under /complaints was ambiguous with /complaints/{id}/reply).
+        group.MapGet("/suppliers/{supplier}/complaints", (HttpContext c, string supplier, string? period, ComplaintApi api) => api.FiguresAsync(c, supplier, period))
+            .WithName("GetComplaintFigures").WithSummary("R7: a supplier's complaints, replies and resolutions in time, timely-resolution ratio and tier")
+            .Produces<Orchestrations.Complaints.ComplaintFigures>().WithProblems();
         group.MapGet("/{scopeKind}/{code}", async (HttpContext context, string scopeKind, string code, string? period, MonitoringEngine engine, MasterDataCache master, TimeProvider time) =>
             {
                 var partner = Caller.Of(context).Partner;

@@ -38,7 +38,11 @@ public static class OpenApi
                               "and webhook-signature (v1,<base64 HMAC-SHA256 of \"{webhook-id}.{webhook-timestamp}.{raw body}\">). " +
                               "Errors are RFC 9457 problem details with an 'errors' array naming item, field and problem.",
             };
-            document.Servers = [];
+            // Relative: the document describes the hub that serves it, wherever that is.
+            document.Servers = [new OpenApiServer { Url = "/", Description = "The hub that serves this document" }];
+            document.Info.License = new OpenApiLicense { Name = "Proprietary: for the partners of the provincial healthcare-security bureau", Identifier = "LicenseRef-Proprietary" };
+            foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+                tag.Description = TagDescriptions.TryGetValue(tag.Name ?? "", out var described) ? described : tag.Name;
             document.Components ??= new OpenApiComponents();
             document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             foreach (var (name, description) in new[]
@@ -58,6 +62,20 @@ public static class OpenApi
             return Task.CompletedTask;
         });
     });
+
+    private static readonly Dictionary<string, string> TagDescriptions = new(StringComparer.Ordinal)
+    {
+        ["Feeds"] = "Demand reports, orders, deliveries, receipts and payments as signed JSON webhooks: 202 once stored, processed in the background.",
+        ["Files"] = "The same feeds as batch files (CSV in UTF-8 or GB18030, or JSON). Sign the file's raw bytes, not a re-encoding of them.",
+        ["Requests"] = "How far an accepted request has been processed.",
+        ["Alerts"] = "Alerts in the caller's scope: the monitoring rules' breaches, the complaint desk's notices, the operators' alerts.",
+        ["Calendar"] = "China's official working-day arrangement, year by year: the deadlines of complaints are counted on it.",
+        ["Admin"] = "The provincial centre's master data, accounts and operations.",
+        ["Subscriptions"] = "Webhook endpoints that receive alerts as signed CloudEvents, with their deliveries.",
+        ["Complaints"] = "Supply complaints (诉求): raised by hospitals, replied to and resolved by suppliers, escalated on deadlines (R5-R7).",
+        ["Indicators"] = "The monitoring indicators of a hospital, jurisdiction or supplier for a quarter, and the thresholds in force.",
+        ["Assessments"] = "The quarterly assessments (通报) and the half-year city reports, with their report files.",
+    };
 
     /// <summary>
     /// Describes query parameters that a route reads as text (so that it can name every bad one in its answer) with the

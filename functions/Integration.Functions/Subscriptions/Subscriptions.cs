@@ -101,7 +101,7 @@ public static partial class Subscriptions
                 await store.DeleteAsync(id, context.RequestAborted);
                 return Results.NoContent();
             })
-            .WithName("DeleteSubscription").WithSummary("Stop sending alerts to an endpoint").WithProblems();
+            .WithName("DeleteSubscription").WithSummary("Stop sending alerts to an endpoint").Produces(StatusCodes.Status204NoContent).WithProblems().Problem(StatusCodes.Status404NotFound);
 
         group.MapGet("/{id}/deliveries", async (HttpContext context, string id, string? status, string? limit, string? cursor, SubscriptionStore store, AlertDeliveryStore deliveries) =>
             {

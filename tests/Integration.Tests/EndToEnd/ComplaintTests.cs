@@ -49,7 +49,7 @@ public sealed class ComplaintTests(HubFixture fixture)
             Assert.Equal(["raised", "replied", "resolved", "confirmed"], ComplaintSamples.Steps(view));
         }
 
-        using var figures = await C.SupplierClient().GetAsync($"/api/v1/complaints/figures/{C.Supplier}");
+        using var figures = await C.SupplierClient().GetAsync($"/api/v1/indicators/suppliers/{C.Supplier}/complaints");
         var f = await Samples.Expect(figures, HttpStatusCode.OK);
         Assert.True(f["resolvedInTime"]!.GetValue<int>() >= 1);
         Assert.Equal(Quarter.Of(DateTimeOffset.UtcNow).ToString(), f["period"]!.GetValue<string>());

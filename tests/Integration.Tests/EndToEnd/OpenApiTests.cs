@@ -26,6 +26,19 @@ public sealed class OpenApiTests(HubFixture fixture)
         JsonNode.Parse(json)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
 
     [Fact]
+    public async Task CommittedDocument_LintsClean_WithRedoclyCli_ZeroErrorsZeroWarnings()
+    {
+        // @redocly/cli from the npm lock, offline (no telemetry, no update check), its recommended rules.
+        await using var lint = new ChildProcess("node", [Repo.SourceOf("node_modules/@redocly/cli/bin/cli.js"), "lint", Committed, "--format=stylish"],
+            new Dictionary<string, string?> { ["REDOCLY_TELEMETRY"] = "off", ["REDOCLY_SUPPRESS_UPDATE_NOTICE"] = "true", ["NO_COLOR"] = "1" }, Repo.Root);
+        await lint.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(2)).Token);
+        Assert.True(lint.ExitCode == 0, lint.Output);
+        Assert.Contains("Your API description is valid", lint.Output);
+        Assert.DoesNotContain("You have ", lint.Output);
+        Assert.DoesNotContain("warning", lint.Output.Replace("Deprecation warning", "", StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task ServedDocument_EqualsTheCommittedOne()
     {
         var served = await ServedAsync();
