@@ -21,7 +21,11 @@ public static class FeedFiles
                 .WithTags("Files")
                 .WithSummary($"Upload a file of {route} (CSV or JSON)")
                 .WithDescription($"CSV columns: {string.Join(", ", FeedReader.Fields[feed])}. Lists (traceCodes) are separated by ';'. " +
-                                 "UTF-8 (with or without BOM) or GB18030; a charset parameter in Content-Type decides when present.")
+                                 "UTF-8 (with or without BOM) or GB18030; a charset parameter in Content-Type decides when present. " +
+                                 "Sign the file's raw bytes as they are sent (HMAC-SHA256 over \"{webhook-id}.{webhook-timestamp}.\" followed by those bytes): " +
+                                 "a library that takes the body as text re-encodes it as UTF-8 first (the standardwebhooks npm package does so even with a Buffer), " +
+                                 "and the signature of a GB18030 file made that way does not match (401). In Node.js: " +
+                                 "crypto.createHmac('sha256', Buffer.from(secret.slice(6), 'base64')).update(Buffer.concat([Buffer.from(`${id}.${ts}.`), fileBytes])).digest('base64').")
                 .Takes(Contracts.RequestType(feed), "application/json", "text/csv")
                 .Produces<Contracts.AcceptedResponse>(StatusCodes.Status202Accepted)
                 .WithProblems();

@@ -100,6 +100,39 @@ public sealed class FeedIngestionTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task AGb18030File_SignedOverItsRawBytes_AsTheReadmeShows_IsAccepted()
+    {
+        var reportId = Samples.Unique("DR");
+        var csv = $"reportId,product,batch,reportedQuantity,lastYearQuantity,explanation\r\n{reportId},{Samples.Product.Code},{Samples.Product.Batch},900,1200,集采替代，用量下降\r\n";
+        var bytes = TextDecoding.Gb18030.GetBytes(csv);
+        var file = Path.Combine(Path.GetTempPath(), $"{reportId}.csv");
+        await File.WriteAllBytesAsync(file, bytes);
+        try
+        {
+            // The signature comes from the README's JavaScript, run by node: not from the hub's own signer.
+            var partner = World.Province.PartnerFor(Samples.Hospital.Code);
+            var webhookId = Samples.Unique("msg");
+            var timestamp = World.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await using var node = new ChildProcess("node", [Repo.SourceOf("tests/Integration.Tests/Support/sign-raw-bytes.cjs"), partner.Secret, webhookId, timestamp, file],
+                new Dictionary<string, string?>());
+            await node.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
+            Assert.True(node.ExitCode == 0, node.Output);
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/files/demand-reports") { Content = new ByteArrayContent(bytes) };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv") { CharSet = "GB18030" };
+            request.Headers.Add("x-partner-id", partner.PartnerId);
+            request.Headers.Add("webhook-id", webhookId);
+            request.Headers.Add("webhook-timestamp", timestamp);
+            request.Headers.Add("webhook-signature", node.Output.Trim());
+            using var response = await World.Hub.Http.SendAsync(request);
+            await Samples.Expect(response, HttpStatusCode.Accepted);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Deliveries_CsvFile_WithTraceCodeLists_AreStored()
     {
         var orderId = Samples.Unique("PO");
