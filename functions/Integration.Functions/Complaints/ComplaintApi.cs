@@ -193,11 +193,14 @@ public sealed class ComplaintApi(
         }
     }
 
-    private bool MaySee(Partner partner, ComplaintState state) => partner.Role switch
+    private bool MaySee(Partner partner, ComplaintState state) => Sees(partner, state, master.Master);
+
+    /// <summary>Who sees a complaint (the API and the console): its parties, the offices above the hospital, the province.</summary>
+    public static bool Sees(Partner partner, ComplaintState state, MasterData data) => partner.Role switch
     {
         PartnerRole.Province => true,
         PartnerRole.City or PartnerRole.County => state.JurisdictionPath.Contains(partner.EntityCode),
-        PartnerRole.Hospital => master.Master.MaySubmitFor(partner.EntityCode, state.Hospital),
+        PartnerRole.Hospital => data.MaySubmitFor(partner.EntityCode, state.Hospital),
         PartnerRole.Supplier => partner.EntityCode == state.Supplier,
         _ => false,
     };

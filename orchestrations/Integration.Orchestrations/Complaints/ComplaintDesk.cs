@@ -44,6 +44,17 @@ public sealed class ComplaintDesk(
 
     public OrchestrationStore Store => store;
 
+    /// <summary>The open complaints, read a few at a time (for lists; the index holds only the open ones).</summary>
+    public async Task<IReadOnlyList<ComplaintState>> OpenAsync(CancellationToken cancellationToken)
+    {
+        var list = new System.Collections.Concurrent.ConcurrentBag<ComplaintState>();
+        await Parallel.ForEachAsync(store.OpenIdsAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
+        {
+            if (await GetAsync(id, ct) is { IsOpen: true } state) list.Add(state);
+        });
+        return [.. list];
+    }
+
     public async Task<ComplaintState?> GetAsync(string complaintId, CancellationToken cancellationToken) =>
         await store.GetAsync(complaintId, cancellationToken) is { } stored ? HubJson.Deserialize<ComplaintState>(stored.Json) : null;
 

@@ -189,4 +189,38 @@ public sealed class ConsoleTests(HubFixture fixture)
         using (var county = await world.Client(c.County).PutJsonAsync("/api/v1/admin/users", body))
             await Samples.Expect(county, HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task ACountyOffice_SeesTheComplaintsEscalatedToIt_AndTheirTimeline_ASiblingCountyDoesNot()
+    {
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 15);
+        var c = new ComplaintSamples(world);
+        var id = Samples.Unique("CMP");
+        await c.RaiseAsync(id);
+        await AddUsersAsync(world, ("county-c", "孙科长", "county", c.County), ("county-o", "周科长", "county", c.OtherCounty));
+        await c.WaitAsync(id, v => v["escalationLevel"]!.GetValue<string>() == "county", TimeSpan.FromSeconds(60));
+
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(page, "county-c", Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "诉求" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "已升级至本级（1）" }).ClickAsync();
+        var row = await page.Locator("tr", new() { HasText = id }).InnerTextAsync();
+        Assert.Contains("县级", row);
+        Assert.Contains(c.Hospital.Name, row);
+        await ExpectAccessibleAsync(page, "complaints-county");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync();
+        var timeline = await page.Locator("ol.timeline").InnerTextAsync();
+        Assert.Contains("提出诉求", timeline);
+        Assert.Contains("升级", timeline);
+        Assert.Contains("答复超期，升级至县级医保部门", timeline);
+        await ExpectAccessibleAsync(page, "complaint-timeline");
+
+        var sibling = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(sibling, "county-o", Password);
+        await sibling.GotoAsync("/console/complaints");
+        Assert.DoesNotContain(id, await sibling.Locator("main").InnerTextAsync());
+        Assert.Equal(404, (await sibling.GotoAsync($"/console/complaints/{id}"))!.Status);
+    }
 }
