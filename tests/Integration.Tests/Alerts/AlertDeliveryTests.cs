@@ -247,7 +247,9 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         foreach (var a in raised) await store.RaiseAsync(a, default);
 
         IReadOnlyList<Received> Digests() => [.. receiver.Requests.Where(r => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>() == "hub.alert.digest")];
-        static IEnumerable<string> Ids(Received r) => JsonNode.Parse(r.Body)!["data"]!["events"]!.AsArray().Select(e => e!["alert"]!["id"]!.GetValue<string>());
+        // The test's own warnings (the hub raises its own too: the operators' warning of a missing calendar year, say).
+        var mine = raised.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
+        IEnumerable<string> Ids(Received r) => JsonNode.Parse(r.Body)!["data"]!["events"]!.AsArray().Select(e => e!["alert"]!["id"]!.GetValue<string>()).Where(mine.Contains);
         await EventuallyAsync(() => Digests().SelectMany(Ids).Distinct().Count(), n => n == raised.Count, TimeSpan.FromSeconds(60), "every warning arrives in a digest");
         await Task.Delay(2000);
         var parts = Digests();

@@ -67,7 +67,8 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     [Fact]
     public async Task TimerMessageDeliveredThreeTimes_TwoHubsRacing_EscalatesOnce()
     {
-        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 15);
+        // 30 s: a second hub starts and ten complaints are raised before the deadline (15 s was not always enough on a loaded machine).
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 30);
         HubProcess[] racing = [world.Hub, await world.StartHubAsync()];
         var c = new ComplaintSamples(world);
         var ids = Enumerable.Range(0, 10).Select(_ => Samples.Unique("CMP")).ToList();
