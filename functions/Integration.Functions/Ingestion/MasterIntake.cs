@@ -21,18 +21,11 @@ public sealed class MasterIntake(
 
     public async Task<IResult> UpsertAsync(HttpContext context, MasterKind kind)
     {
-        var caller = Caller.Of(context);
-        var partner = caller.Partner;
-        var ct = context.RequestAborted;
         var route = $"admin-{kind.ToString().ToLowerInvariant()}";
-        if (partner.Role != PartnerRole.Province)
-            return ProblemResponses.Forbidden("Only the provincial centre loads master data.");
-        var requestId = RequestIds.From(partner.PartnerId, caller.WebhookId);
-        var bodyHash = RequestIds.BodyHash(caller.Body);
-        if (await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, ct) is { } earlier)
-            return earlier;
-        if (!FeedIntake.TryFormat(context.Request.ContentType, file: false, out _, out _))
-            return ProblemResponses.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send application/json.");
+        var ct = context.RequestAborted;
+        var (write, answer) = await ProvinceWrite.BeginAsync(context, idempotency, route, "Only the provincial centre loads master data.");
+        if (write is null) return answer!;
+        var (caller, partner, requestId, bodyHash) = (write.Caller, write.Partner, write.RequestId, write.BodyHash);
 
         var problems = new ProblemList();
         using var document = ItemDocument.FromJson(caller.Body, MaxItems, problems);
@@ -52,13 +45,7 @@ public sealed class MasterIntake(
         await store.UpsertAsync(kind, [.. items.Select(i => i.Item)], ct);
         await master.ReloadAsync(force: true, ct);
 
-        var response = new JsonObject { ["upserted"] = items.Count }.ToJsonString();
-        await requests.TryAddAsync(new RequestRecord(partner.PartnerId, requestId, caller.WebhookId, bodyHash, route, StatusCodes.Status200OK, response, time.GetUtcNow())
-        {
-            Status = RequestStatus.Applied,
-            Items = items.Count,
-        }, ct);
         logger.LogInformation("Upserted {Count} {Kind} for {PartnerId}", items.Count, kind, partner.PartnerId);
-        return Results.Text(response, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status200OK);
+        return await write.AppliedAsync(requests, new JsonObject { ["upserted"] = items.Count }.ToJsonString(), items.Count, time.GetUtcNow(), ct);
     }
 }

@@ -23,17 +23,10 @@ public sealed class UserIntake(
 
     public async Task<IResult> UpsertAsync(HttpContext context)
     {
-        var caller = Caller.Of(context);
-        var partner = caller.Partner;
         var ct = context.RequestAborted;
-        if (partner.Role != PartnerRole.Province)
-            return ProblemResponses.Forbidden("Only the provincial centre manages console accounts.");
-        var requestId = RequestIds.From(partner.PartnerId, caller.WebhookId);
-        var bodyHash = RequestIds.BodyHash(caller.Body);
-        if (await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, ct) is { } earlier)
-            return earlier;
-        if (!FeedIntake.TryFormat(context.Request.ContentType, file: false, out _, out _))
-            return ProblemResponses.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send application/json.");
+        var (write, answer) = await ProvinceWrite.BeginAsync(context, idempotency, "admin-users", "Only the provincial centre manages console accounts.");
+        if (write is null) return answer!;
+        var (caller, partner) = (write.Caller, write.Partner);
 
         var problems = new ProblemList();
         using var document = ItemDocument.FromJson(caller.Body, MaxItems, problems);
@@ -78,13 +71,7 @@ public sealed class UserIntake(
                 : user with { PasswordHash = hasher.HashPassword(user, password) };
             await users.UpsertAsync(user, ct);
         }
-        var response = new JsonObject { ["upserted"] = read.Count }.ToJsonString();
-        await requests.TryAddAsync(new RequestRecord(partner.PartnerId, requestId, caller.WebhookId, bodyHash, "admin-users", StatusCodes.Status200OK, response, now)
-        {
-            Status = RequestStatus.Applied,
-            Items = read.Count,
-        }, ct);
         logger.LogInformation("Upserted {Count} console account(s) for {PartnerId}", read.Count, partner.PartnerId);
-        return Results.Text(response, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status200OK);
+        return await write.AppliedAsync(requests, new JsonObject { ["upserted"] = read.Count }.ToJsonString(), read.Count, now, ct);
     }
 }

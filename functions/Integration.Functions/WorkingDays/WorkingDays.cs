@@ -78,17 +78,11 @@ public sealed class CalendarIntake(
 {
     public async Task<IResult> PutAsync(HttpContext context, string yearText)
     {
-        var caller = Caller.Of(context);
-        var partner = caller.Partner;
+        const string route = "admin-calendar";
         var ct = context.RequestAborted;
-        if (partner.Role != PartnerRole.Province)
-            return ProblemResponses.Forbidden("Only the provincial centre loads the working-day calendar.");
-        var requestId = RequestIds.From(partner.PartnerId, caller.WebhookId);
-        var bodyHash = RequestIds.BodyHash(caller.Body);
-        if (await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, ct) is { } earlier)
-            return earlier;
-        if (!FeedIntake.TryFormat(context.Request.ContentType, file: false, out _, out _))
-            return ProblemResponses.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send application/json.");
+        var (write, answer) = await ProvinceWrite.BeginAsync(context, idempotency, route, "Only the provincial centre loads the working-day calendar.");
+        if (write is null) return answer!;
+        var (caller, partner, requestId, bodyHash) = (write.Caller, write.Partner, write.RequestId, write.BodyHash);
 
         var problems = new ProblemList();
         var year = WorkingDays.ParseYear(yearText);
@@ -108,17 +102,10 @@ public sealed class CalendarIntake(
             arrangement = CalendarYearRules.Read(year ?? 0, document.RootElement, options.Value, problems);
         if (problems.Any || arrangement is null) return ProblemResponses.Rejected(problems);
 
-        const string route = "admin-calendar";
         await raw.StoreOnceAsync(RawArchive.BlobName(route, partner.PartnerId, requestId), new BinaryData(caller.Body),
             new RawMetadata(partner.PartnerId, partner.Role, partner.EntityCode, route, requestId, caller.WebhookId, bodyHash, time.GetUtcNow(), context.Request.ContentType!), ct);
         // The complaints are told even if the caller goes away; a load left unfinished is finished by CalendarWatch.
         var result = await loads.LoadAsync(arrangement with { LoadedAt = time.GetUtcNow(), LoadedBy = partner.PartnerId }, lifetime.ApplicationStopping);
-        var response = JsonSerializer.Serialize(result, HubJson.Options);
-        await requests.TryAddAsync(new RequestRecord(partner.PartnerId, requestId, caller.WebhookId, bodyHash, route, StatusCodes.Status200OK, response, time.GetUtcNow())
-        {
-            Status = RequestStatus.Applied,
-            Items = 1,
-        }, ct);
-        return Results.Text(response, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status200OK);
+        return await write.AppliedAsync(requests, JsonSerializer.Serialize(result, HubJson.Options), 1, time.GetUtcNow(), ct);
     }
 }
