@@ -15,7 +15,7 @@ if (options.Command == "recompute")
 var url = options.Get("url", Environment.GetEnvironmentVariable("HUB_URL") ?? "http://127.0.0.1:7071");
 var adminId = options.Get("admin-id", Environment.GetEnvironmentVariable("Hub__Admin__PartnerId") ?? "province-admin");
 var adminSecret = options.Get("admin-secret", Environment.GetEnvironmentVariable("Hub__Admin__Secret") ?? "");
-if (adminSecret.Length == 0)
+if (adminSecret.Length == 0 && !(options.Command == "send" && options.Has("secret")))
 {
     Console.Error.WriteLine("Give the provincial centre's secret: --admin-secret whsec_... (or Hub__Admin__Secret).");
     return 2;
@@ -42,9 +42,29 @@ switch (options.Command)
         return await AlertFanOut();
     case "assess":
         return await Assess();
+    case "send":
+        return await Send();
     default:
-        Console.Error.WriteLine("usage: Integration.Load demo|bench|complaints|alerts|assess|recompute [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T] [--alerts N] [--subscribers N] [--storage CONNECTION] [--storage-prefix P] [--quarter 2026Q3] [--province-data] [--dir D]");
+        Console.Error.WriteLine("usage: Integration.Load demo|bench|complaints|alerts|assess|recompute|send [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T] [--alerts N] [--subscribers N] [--storage CONNECTION] [--storage-prefix P] [--quarter 2026Q3] [--province-data] [--dir D]; send --path /api/v1/... [--method GET|POST|PUT|DELETE] [--body FILE] [--content-type T] [--partner-id ID --secret whsec_...]");
         return 2;
+}
+
+// One signed request as a given partner (the provincial centre by default), for exploring the API: prints the status and the body.
+async Task<int> Send()
+{
+    var path = options.Get("path", "");
+    if (!path.StartsWith('/'))
+    {
+        Console.Error.WriteLine("send: --path /api/v1/... is required.");
+        return 2;
+    }
+    var method = new HttpMethod(options.Get("method", options.Has("body") ? "POST" : "GET").ToUpperInvariant());
+    var partner = new PartnerClient(http, options.Get("partner-id", adminId), options.Get("secret", adminSecret), clock);
+    var body = options.Has("body") ? await File.ReadAllBytesAsync(options.Get("body", "")) : [];
+    using var response = await partner.SendAsync(method, path, body, options.Has("body") ? options.Get("content-type", "application/json") : null);
+    Console.WriteLine($"{(int)response.StatusCode} {response.ReasonPhrase}");
+    Console.WriteLine(await response.Content.ReadAsStringAsync());
+    return response.IsSuccessStatusCode ? 0 : 1;
 }
 
 // The full-recomputation benchmark, offline: `recompute --dir D --generate` writes a quarter's raw requests;

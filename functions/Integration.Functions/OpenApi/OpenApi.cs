@@ -93,6 +93,17 @@ public static class OpenApi
     public static IEndpointRouteBuilder MapPartnerApiDescription(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi("/api/openapi/{documentName}.json");
+        // The same document for people to browse: Swagger UI from the npm lock, served here (no CDN), nothing sent from it.
+        app.MapGet("/api/openapi/docs", (HttpContext context) =>
+            {
+                context.Response.Headers.ContentSecurityPolicy = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+                return Results.Content("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>VBP integration hub: partner API</title>" +
+                    "<link rel=\"stylesheet\" href=\"/api/openapi/swagger-ui.css\"></head><body><main id=\"docs\"></main>" +
+                    "<script src=\"/api/openapi/swagger-ui-bundle.js\"></script><script src=\"/api/openapi/docs.js\"></script></body></html>", "text/html; charset=utf-8");
+            })
+            .ExcludeFromDescription();
+        foreach (var (file, type) in new[] { ("swagger-ui-bundle.js", "text/javascript; charset=utf-8"), ("swagger-ui.css", "text/css; charset=utf-8"), ("docs.js", "text/javascript; charset=utf-8") })
+            app.MapGet($"/api/openapi/{file}", () => Results.File(Path.Combine(AppContext.BaseDirectory, "docs-assets", file), type)).ExcludeFromDescription();
         return app;
     }
 }

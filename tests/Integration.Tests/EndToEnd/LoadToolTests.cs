@@ -15,6 +15,18 @@ public sealed class LoadToolTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task Send_SignsAndSendsOneRequest_AsTheGivenPartner()
+    {
+        var (exitCode, output) = await RunAsync(fixture.World, "send", "--path", "/api/v1/calendar/2026");
+        Assert.True(exitCode == 0, output);
+        Assert.StartsWith("200 OK", output.TrimStart());
+        Assert.Contains("\"source\":\"packaged\"", output);
+        var (refused, text) = await RunAsync(fixture.World, "send", "--path", "/api/v1/calendar/2026", "--secret", Integration.Domain.Security.WebhookSignature.NewSecret());
+        Assert.Equal(1, refused);
+        Assert.Contains("401", text);
+    }
+
+    [Fact]
     public async Task Demo_LoadsAProvinceAndReplaysItsDays()
     {
         await using var world = await fixture.NewWorldAsync(loadProvince: false);

@@ -39,6 +39,21 @@ public sealed class OpenApiTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task TheDocumentationPage_ShowsThePartnerApi_FromAssetsTheHubServes()
+    {
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(fixture.World.Hub);
+        var outside = new List<string>();
+        page.Request += (_, r) => { if (!r.Url.StartsWith(fixture.World.Hub.Url, StringComparison.Ordinal) && !r.Url.StartsWith("data:", StringComparison.Ordinal)) outside.Add(r.Url); };
+        var response = await page.GotoAsync("/api/openapi/docs");
+        Assert.Equal(200, response!.Status);
+        await page.Locator(".opblock-summary-path", new() { HasText = "/api/v1/admin/calendar/{year}" }).First.WaitForAsync();
+        Assert.Contains("VBP integration hub: partner API", await page.Locator(".title").First.InnerTextAsync());
+        Assert.Empty(outside);
+        await ConsoleBrowser.ShotAsync(page, "api-docs");
+    }
+
+    [Fact]
     public async Task ServedDocument_EqualsTheCommittedOne()
     {
         var served = await ServedAsync();
