@@ -30,6 +30,15 @@ public sealed class UserStore(HubStorage storage)
         return row.HasValue ? (HubJson.Deserialize<ConsoleUser>(row.Value!.GetString("Data")), row.Value.ETag) : null;
     }
 
+    /// <summary>Every account, in the order of their ids.</summary>
+    public async Task<IReadOnlyList<ConsoleUser>> ListAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<ConsoleUser>();
+        await foreach (var row in storage.Users.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, select: ["Data"], cancellationToken: cancellationToken))
+            list.Add(HubJson.Deserialize<ConsoleUser>(row.GetString("Data")));
+        return [.. list.OrderBy(u => u.UserId, StringComparer.Ordinal)];
+    }
+
     public Task UpsertAsync(ConsoleUser user, CancellationToken cancellationToken) =>
         storage.Users.UpsertEntityAsync(Row(user), TableUpdateMode.Replace, cancellationToken);
 

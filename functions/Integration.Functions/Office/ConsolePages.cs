@@ -51,6 +51,9 @@ public static class ConsolePages
         pages.MapGet("/calendar", (HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time) =>
             Me(context).Role == PartnerRole.Province ? CalendarPage(context, antiforgery, book, time, null, null, null) : NotFound(context));
         pages.MapPost("/calendar", CalendarAsync);
+        pages.MapGet("/admin/users", (HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master, TimeProvider time) =>
+            Me(context).Role == PartnerRole.Province ? UsersPageAsync(context, antiforgery, users, master, time, null, null, null) : Task.FromResult(NotFound(context)));
+        pages.MapPost("/admin/users", SaveUserAsync);
         pages.MapGet("/indicators", IndicatorsAsync);
         pages.MapGet("/complaints", ComplaintsAsync);
         pages.MapGet("/complaints/{id}", ComplaintAsync);
@@ -192,6 +195,74 @@ public static class ConsolePages
         if (note.Length > 500) note = note[..500];
         await alerts.AcknowledgeAsync(id, new Acknowledgement(me.PartnerId, me.EntityCode, time.GetUtcNow(), note.Length == 0 ? null : note), context.RequestAborted);
         return Results.Redirect($"/console/alerts?done={Uri.EscapeDataString(alert.Title)}");
+    }
+
+    // ---- accounts (province): the same use case as PUT /api/v1/admin/users ----
+
+    private static async Task<IResult> UsersPageAsync(HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master, TimeProvider time,
+        IReadOnlyList<Problem>? problems, string? saved, IFormCollection? form)
+    {
+        var now = time.GetUtcNow();
+        var body = new StringBuilder("<h1>账号管理</h1><p>各级医保部门、医疗机构和企业的人员使用省级分配的账号登录。密码只保存其散列，任何页面和接口都不显示；重设密码同时解除锁定。</p>");
+        if (saved is not null) body.Append($"<p class=\"notice\" role=\"status\">已保存账号：{E(saved)}</p>");
+        if (problems is { Count: > 0 })
+        {
+            body.Append("<div class=\"error\" role=\"alert\"><p>未保存，请修改以下问题：</p><ul>");
+            foreach (var p in problems) body.Append($"<li>{E(UserProblemText(p))}</li>");
+            body.Append("</ul></div>");
+        }
+        body.Append("<table><caption>账号</caption><thead><tr><th scope=\"col\">账号</th><th scope=\"col\">姓名</th><th scope=\"col\">角色</th><th scope=\"col\">所属</th><th scope=\"col\">状态</th></tr></thead><tbody>");
+        foreach (var u in await users.ListAsync(context.RequestAborted))
+            body.Append($"<tr><td>{E(u.UserId)}</td><td>{E(u.Name)}</td><td>{E(Zh.Role(u.Role))}</td><td>{E(master.Master.NameOf(u.EntityCode))}（{E(u.EntityCode)}）</td>" +
+                $"<td>{(u.LockedUntil is { } until && until > now ? $"已锁定至 {E(Zh.DateTime(until))}" : "正常")}</td></tr>");
+        body.Append("</tbody></table>");
+        string Field(string name) => form?[name].ToString() ?? "";
+        body.Append("<h2>新建账号或重设密码</h2><form method=\"post\" action=\"/console/admin/users\" class=\"calendar\">").Append(Token(context, antiforgery))
+            .Append($"<label for=\"newUserId\">账号</label><input id=\"newUserId\" name=\"userId\" required value=\"{E(Field("userId"))}\">")
+            .Append($"<label for=\"newName\">姓名</label><input id=\"newName\" name=\"name\" required value=\"{E(Field("name"))}\">")
+            .Append(Select("role", "角色", MasterItems.RoleNames.Select(r => (r, Zh.Role(MasterItems.ParseRole(r)))), Field("role")))
+            .Append($"<label for=\"entityCode\">所属代码（辖区、医疗机构或企业）</label><input id=\"entityCode\" name=\"entityCode\" required value=\"{E(Field("entityCode"))}\">")
+            .Append("<label for=\"newPassword\">密码（新账号必填；留空则保留原密码）</label><input id=\"newPassword\" name=\"password\" type=\"password\" autocomplete=\"new-password\">")
+            .Append("<button type=\"submit\">保存</button></form>");
+        return Page(context, antiforgery, "账号管理", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
+    }
+
+    private static async Task<IResult> SaveUserAsync(HttpContext context, IAntiforgery antiforgery, UserIntake intake, UserStore users, MasterDataCache master, TimeProvider time)
+    {
+        if (await Refused(context, antiforgery) is { } refused) return refused;
+        if (Me(context).Role != PartnerRole.Province) return NotFound(context);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        var item = new JsonObject();
+        foreach (var field in new[] { "userId", "name", "role", "entityCode", "password" })
+            if (form[field].ToString().Trim() is { Length: > 0 } value) item[field] = field == "password" ? form[field].ToString() : value;
+        var problems = new ProblemList();
+        var saved = await intake.ApplyAsync(Encoding.UTF8.GetBytes(new JsonObject { ["items"] = new JsonArray(item) }.ToJsonString()), problems, context.RequestAborted);
+        return saved is null
+            ? await UsersPageAsync(context, antiforgery, users, master, time, problems.Items, null, form)
+            : await UsersPageAsync(context, antiforgery, users, master, time, null, form["userId"].ToString().Trim(), null);
+    }
+
+    private static string UserProblemText(Problem p)
+    {
+        var field = p.Field[(p.Field.LastIndexOf('/') + 1)..] switch
+        {
+            "userId" => "账号",
+            "name" => "姓名",
+            "role" => "角色",
+            "entityCode" => "所属代码",
+            "password" => "密码",
+            var other => other,
+        };
+        var what = p.Code switch
+        {
+            "required" => "必填",
+            "too-short" => "太短",
+            "unknown-entity" => "与角色不符或不存在（辖区、医疗机构或企业的代码）",
+            "invalid-id" => "只能包含字母、数字和 . _ - :",
+            "too-long" => "太长",
+            _ => p.Detail,
+        };
+        return $"{field}：{what}。";
     }
 
     // ---- complaints (R5-R7): lists and each one's timeline ----
@@ -529,7 +600,7 @@ public static class ConsolePages
         {
             html.Append("<nav aria-label=\"主菜单\"><ul><li><a href=\"/console/\">概况</a></li><li><a href=\"/console/alerts\">告警</a></li><li><a href=\"/console/indicators\">指标</a></li><li><a href=\"/console/complaints\">诉求</a></li>");
             if (Assessments.MayRead(me)) html.Append("<li><a href=\"/console/assessments\">监测通报</a></li>");
-            if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/calendar\">工作日安排</a></li>");
+            if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/calendar\">工作日安排</a></li><li><a href=\"/console/admin/users\">账号管理</a></li>");
             html.Append("</ul></nav>")
                 .Append($"<span class=\"who\">{E(me.Name)}（{E(Zh.Role(me.Role))} · {E(master.IsLoaded ? master.Master.NameOf(me.EntityCode) : me.EntityCode)}）</span>")
                 .Append("<form method=\"post\" action=\"/console/logout\" class=\"logout\">").Append(Token(context, antiforgery)).Append("<button type=\"submit\">退出</button></form>");

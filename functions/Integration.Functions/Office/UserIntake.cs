@@ -29,9 +29,21 @@ public sealed class UserIntake(
         var (caller, partner) = (write.Caller, write.Partner);
 
         var problems = new ProblemList();
-        using var document = ItemDocument.FromJson(caller.Body, MaxItems, problems);
-        if (document?.TooManyItems == true)
-            return ProblemResponses.Of(StatusCodes.Status413PayloadTooLarge, "Too many items", problems.Items[0].Detail);
+        var upserted = await ApplyAsync(caller.Body, problems, ct);
+        if (upserted is null)
+            return problems.Items is [{ Code: "too-many-items" } tooMany] ? ProblemResponses.Of(StatusCodes.Status413PayloadTooLarge, "Too many items", tooMany.Detail) : ProblemResponses.Rejected(problems);
+        logger.LogInformation("Upserted {Count} console account(s) for {PartnerId}", upserted, partner.PartnerId);
+        return await write.AppliedAsync(requests, new JsonObject { ["upserted"] = upserted }.ToJsonString(), upserted.Value, time.GetUtcNow(), ct);
+    }
+
+    /// <summary>
+    /// Creates or changes the accounts of <c>{"items": [...]}</c> (the API's body, or the console's form as one item):
+    /// every problem listed and nothing changed when there is one (null), else how many were written.
+    /// </summary>
+    public async Task<int?> ApplyAsync(byte[] body, ProblemList problems, CancellationToken ct)
+    {
+        using var document = ItemDocument.FromJson(body, MaxItems, problems);
+        if (document?.TooManyItems == true) return null;
         var data = master.Master;
         var read = new List<(int Index, string UserId, string Name, PartnerRole Role, string Entity, string? Password)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -59,7 +71,7 @@ public sealed class UserIntake(
             if (await users.GetAsync(item.UserId, ct) is { } found) existing[item.UserId] = found.User;
             else if (item.Password is null) problems.Add(new Problem(item.Index, $"/items/{item.Index}/password", "required", "A new account needs a 'password'."));
         }
-        if (problems.Any) return ProblemResponses.Rejected(problems);
+        if (problems.Any) return null;
 
         // Unlike the other admin routes, the body is not archived: it holds passwords.
         var now = time.GetUtcNow();
@@ -71,7 +83,6 @@ public sealed class UserIntake(
                 : user with { PasswordHash = hasher.HashPassword(user, password) };
             await users.UpsertAsync(user, ct);
         }
-        logger.LogInformation("Upserted {Count} console account(s) for {PartnerId}", read.Count, partner.PartnerId);
-        return await write.AppliedAsync(requests, new JsonObject { ["upserted"] = read.Count }.ToJsonString(), read.Count, now, ct);
+        return read.Count;
     }
 }

@@ -223,4 +223,37 @@ public sealed class ConsoleTests(HubFixture fixture)
         Assert.DoesNotContain(id, await sibling.Locator("main").InnerTextAsync());
         Assert.Equal(404, (await sibling.GotoAsync($"/console/complaints/{id}"))!.Status);
     }
+
+    [Fact]
+    public async Task TheProvince_CreatesAnAccountFromTheConsole_ItsProblemsInChinese_ThePasswordNeverShown()
+    {
+        await using var world = await fixture.NewWorldAsync();
+        var c = new ComplaintSamples(world);
+        await AddUsersAsync(world, ("prov-admin", "吴处长", "province", world.Province.Jurisdictions.Single(j => j.Level == JurisdictionLevel.Province).Code));
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(page, "prov-admin", Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "账号管理" }).ClickAsync();
+
+        await page.GetByLabel("账号", new() { Exact = true }).FillAsync("new-county");
+        await page.GetByLabel("姓名").FillAsync("郑科员");
+        await page.GetByLabel("角色").SelectOptionAsync("county");
+        await page.GetByLabel("所属代码（辖区、医疗机构或企业）").FillAsync(c.County);
+        await page.GetByLabel("密码（新账号必填；留空则保留原密码）").FillAsync("short");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        Assert.Contains("密码：太短。", await page.Locator("[role=alert]").InnerTextAsync());
+
+        const string chosen = "新账号的密码-2026";
+        await page.GetByLabel("密码（新账号必填；留空则保留原密码）").FillAsync(chosen);
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
+        Assert.Contains("已保存账号：new-county", await page.Locator("[role=status]").InnerTextAsync());
+        Assert.Contains("县级医保部门", await page.Locator("tr", new() { HasText = "new-county" }).InnerTextAsync());
+        Assert.DoesNotContain(chosen, await page.ContentAsync());
+        await ExpectAccessibleAsync(page, "admin-users");
+
+        var county = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(county, "new-county", chosen);
+        Assert.EndsWith("/console/", county.Url, StringComparison.Ordinal);
+        Assert.Equal(404, (await county.GotoAsync("/console/admin/users"))!.Status);
+    }
 }
