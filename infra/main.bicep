@@ -42,7 +42,12 @@ param maximumInstanceCount int = 40
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
+@description('Instances always ready (at least 1: the Durable Task worker inside the hub runs the complaint deadlines).')
+@minValue(1)
 param alwaysReadyHttp int = 1
+
+@description('The Durable Task hub name (letters and digits): a new name starts with no orchestrations, so keep it across deployments.')
+param taskHubName string = 'hub'
 param logRetentionDays int = 90
 param logDailyCapGb int = -1
 param purgeProtection bool = true
@@ -132,6 +137,7 @@ module app 'modules/functionapp.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyHttp: alwaysReadyHttp
+    taskHubName: taskHubName
   }
 }
 

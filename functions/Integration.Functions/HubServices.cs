@@ -61,8 +61,6 @@ public static class HubServices
         services.AddSingleton<Calendar.CalendarLoads>();
         services.AddSingleton<CalendarIntake>();
         services.AddConsole(builder.Environment);
-        services.AddSingleton(sp => new TimerQueue(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<IOptions<QueueOptions>>().Value.Timers,
-            config.GetValue<TimeSpan?>("Hub:Orchestrations:MaxTimerDelay")));
         services.AddSingleton<ComplaintFactStore>();
         services.AddOptions<MonitoringOptions>().BindConfiguration("Hub:Monitoring")
             .Validate(o => !o.Problems().Any(), "Hub:Monitoring has invalid thresholds (see MonitoringOptions.Problems).")
@@ -70,12 +68,21 @@ public static class HubServices
         services.AddSingleton<MonitoringMarks>();
         services.AddSingleton<TraceCodeRegistry>();
         services.AddSingleton<MonitoringEngine>();
-        services.AddSingleton(sp => new ComplaintDesk(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<AlertStore>(),
-            sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<TimerQueue>(), () => sp.GetRequiredService<Calendar.CalendarBook>().Machine,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintDesk>>(),
-            config.GetValue("Hub:Orchestrations:SweepGrace", ComplaintDesk.DefaultSweepGrace),
-            config.GetValue("Hub:Orchestrations:TimerHorizon", ComplaintDesk.DefaultTimerHorizon), sp.GetRequiredService<FaultInjection>().At,
-            lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
+        services.AddOptions<Integration.Orchestrations.Durable.DurableOptions>().BindConfiguration("Hub:Durable")
+            .Validate(o => !o.Problems(config["Hub:Storage:Prefix"] ?? "").Any(), "Hub:Durable has invalid settings (see DurableOptions.Problems).")
+            .ValidateOnStart();
+        services.AddSingleton(sp => new Integration.Orchestrations.Durable.DurableEngine(sp.GetRequiredService<IOptions<StorageOptions>>().Value,
+            sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value,
+            [new(typeof(ComplaintOrchestration), IsActivity: false), new(typeof(ApplyComplaintEvent), IsActivity: true)],
+            sp, sp.GetRequiredService<ILoggerFactory>(), runWorker: config.GetValue("Hub:Processing:RunTriggers", true) || UnderFunctionsHost));
+        services.AddHostedService(sp => sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>());
+        services.AddHostedService<ComplaintMigration>();
+        services.AddSingleton<ComplaintRecords>();
+        services.AddSingleton(sp => new ComplaintDesk(sp.GetRequiredService<ComplaintRecords>(), sp.GetRequiredService<AlertStore>(),
+            sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(),
+            () => sp.GetRequiredService<Calendar.CalendarBook>().Machine, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintDesk>>(),
+            sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value.AnswerWait, HubClock.Offset(config, builder.Environment),
+            sp.GetRequiredService<FaultInjection>().At, lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
         services.AddSingleton<ComplaintApi>();
         services.AddSingleton<AssessmentStore>();
         services.AddSingleton<Integration.Orchestrations.Assessments.CityReports>();

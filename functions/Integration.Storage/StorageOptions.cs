@@ -39,9 +39,6 @@ public sealed class QueueOptions
     /// <summary>Accepted requests waiting to be written into tables. Default <c>ingest</c>.</summary>
     public string Ingest { get; set; } = "ingest";
 
-    /// <summary>Orchestration timers (delayed messages). Default <c>timers</c>.</summary>
-    public string Timers { get; set; } = "timers";
-
     /// <summary>Alert events on their way to subscribers' endpoints, several for one subscriber per message. Default <c>alertdeliveries</c>.</summary>
     public string AlertDeliveries { get; set; } = "alertdeliveries";
 

@@ -27,9 +27,12 @@ param maximumInstanceCount int
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
 
-@description('Instances kept warm for HTTP (0: scale to zero).')
-@minValue(0)
+@description('Instances kept warm for HTTP, at least 1: the Durable Task worker runs inside the hub and must keep running for complaint deadlines to fire (the platform does not scale a custom handler on its control queues).')
+@minValue(1)
 param alwaysReadyHttp int
+
+@description('The Durable Task hub: its tables, queues and lease rows in the storage account (Hub__Durable__TaskHub).')
+param taskHubName string
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
   name: '${name}-plan'
@@ -50,6 +53,7 @@ var wiring = {
   Hub__Storage__ConnectionString: ''
   Hub__Storage__AccountName: storageAccountName
   Hub__Storage__EndpointSuffix: environment().suffixes.storage
+  Hub__Durable__TaskHub: taskHubName
   Hub__Secrets__Key: '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=hub-secrets-key)'
   Hub__Admin__Secret: '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=hub-admin-secret)'
   Hub__Alerts__EventGridEndpoint: eventGridEndpoint
@@ -89,7 +93,7 @@ resource app 'Microsoft.Web/sites@2024-11-01' = {
       scaleAndConcurrency: {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
-        alwaysReady: alwaysReadyHttp > 0 ? [{ name: 'http', instanceCount: alwaysReadyHttp }] : []
+        alwaysReady: [{ name: 'http', instanceCount: alwaysReadyHttp }]
       }
       runtime: { name: 'custom', version: '1.0' }
     }

@@ -6,11 +6,12 @@ namespace Integration.Functions.Hosting;
 /// </summary>
 public static class HubClock
 {
-    public static TimeProvider Create(IConfiguration configuration, IHostEnvironment environment)
-    {
-        var offset = configuration.GetValue<TimeSpan?>("Hub:Clock:Offset");
-        return offset is { } o && o != TimeSpan.Zero && environment.IsDevelopment() ? new Shifted(o) : TimeProvider.System;
-    }
+    public static TimeProvider Create(IConfiguration configuration, IHostEnvironment environment) =>
+        Offset(configuration, environment) is var o && o != TimeSpan.Zero ? new Shifted(o) : TimeProvider.System;
+
+    /// <summary>How far the hub clock is ahead of the wall clock: <c>Hub:Clock:Offset</c> in Development, otherwise zero.</summary>
+    public static TimeSpan Offset(IConfiguration configuration, IHostEnvironment environment) =>
+        environment.IsDevelopment() ? configuration.GetValue<TimeSpan?>("Hub:Clock:Offset") ?? TimeSpan.Zero : TimeSpan.Zero;
 
     private sealed class Shifted(TimeSpan offset) : TimeProvider
     {

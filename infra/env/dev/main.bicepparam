@@ -1,4 +1,4 @@
-// Development: small and cheap, scale to zero, data kept briefly, vault purgeable.
+// Development: small and cheap (one instance always ready: the Durable Task worker runs in it), data kept briefly, vault purgeable.
 using '../../main.bicep'
 
 param environmentName = 'dev'
@@ -9,7 +9,7 @@ param storageSku = 'Standard_LRS'
 param softDeleteDays = 7
 param maximumInstanceCount = 4
 param instanceMemoryMB = 2048
-param alwaysReadyHttp = 0
+param alwaysReadyHttp = 1
 param logRetentionDays = 30
 param logDailyCapGb = 1
 param purgeProtection = false

@@ -1,4 +1,5 @@
 using Integration.Domain;
+using Integration.Orchestrations.Durable;
 using Integration.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -11,44 +12,28 @@ public sealed record DeskOutcome(int Status, ComplaintState? State, string? Code
 }
 
 /// <summary>
-/// Runs complaints as state machines over Azure Tables, exactly once whatever fails. Each event: look up the complaint
-/// (a partition of its own); a partner's event already applied (its marker is there) answers as before; otherwise the
-/// machine decides, and the new state with the effects it owes (and the event's marker) is written in one ETag-guarded
-/// write (a writer that lost the race decides again on the new state). The effects, each with a stable id, are then
-/// done: alerts stored once, timers sent as delayed queue messages, R7 facts updated by version. Before a partner's
-/// event the complaint is marked in the index for the sweep, which redoes the effects a crash may have left undone and
-/// fires timers that never arrived.
+/// The complaints' use cases over their Durable Task orchestrations (<see cref="ComplaintOrchestration"/>). A partner's
+/// event is decided first on the complaint as last recorded, by the same machine the orchestration uses, so that a
+/// refusal is answered at once and changes nothing; an event that applies is raised to the orchestration (a raise starts
+/// it, instance <c>complaint:{id}</c>), and the request waits for the orchestration's own answer (up to
+/// <see cref="DurableOptions.AnswerWait"/>). The orchestration's activity calls back into <see cref="ApplyAsync(ComplaintState?, ComplaintSignal, CancellationToken)"/>:
+/// the machine's decision, its effects, the record.
 /// </summary>
-/// <param name="sweepGrace">How long after its due time the sweep takes over a timer that did not fire.</param>
-/// <param name="timerHorizon">
-/// A timer's message is sent once the timer is due within this horizon; the sweep sends the others when their time
-/// comes closer. The queue then holds the next hour's timers, not every complaint's (a reply usually cancels its
-/// deadline before its message exists, and a burst of breaches does not also queue the next level's deadlines).
-/// </param>
 /// <param name="machine">The machine on the working-day calendar in force now (a year loaded at run time changes it).</param>
-/// <param name="fault">Called at named points (<c>desk.committed</c>) so that tests can make the process die there.</param>
-/// <param name="timerFired">Told how late each timer fired (by its message or by the sweep), for the metrics.</param>
+/// <param name="clockOffset">The hub clock's offset from the wall clock (test worlds only), which the orchestrations' timers need.</param>
+/// <param name="fault">Called at named points (<c>desk.recorded</c>) so that tests can make the process die there.</param>
+/// <param name="timerFired">Told how late each timer fired, for the metrics.</param>
 public sealed class ComplaintDesk(
-    HubStorage storage, AlertStore alerts, ComplaintFactStore facts, TimerQueue timers, Func<ComplaintMachine> machine,
-    TimeProvider time, ILogger<ComplaintDesk> logger, TimeSpan sweepGrace, TimeSpan timerHorizon, Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
+    ComplaintRecords records, AlertStore alerts, ComplaintFactStore facts, DurableEngine engine, Func<ComplaintMachine> machine, TimeProvider time,
+    ILogger<ComplaintDesk> logger, TimeSpan answerWait, TimeSpan clockOffset, Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
 {
     public const string Orchestration = "complaints";
-
-    /// <summary>Default of <c>Hub:Orchestrations:SweepGrace</c>.</summary>
-    public static readonly TimeSpan DefaultSweepGrace = TimeSpan.FromSeconds(10);
-
-    /// <summary>Default of <c>Hub:Orchestrations:TimerHorizon</c>.</summary>
-    public static readonly TimeSpan DefaultTimerHorizon = TimeSpan.FromHours(1);
-
-    private readonly OrchestrationStore store = new(storage.Complaints, storage.Orchestrations, Orchestration);
-
-    public OrchestrationStore Store => store;
 
     /// <summary>The open complaints, read a few at a time (for lists; the index holds only the open ones).</summary>
     public async Task<IReadOnlyList<ComplaintState>> OpenAsync(CancellationToken cancellationToken)
     {
         var list = new System.Collections.Concurrent.ConcurrentBag<ComplaintState>();
-        await Parallel.ForEachAsync(store.OpenIdsAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
+        await Parallel.ForEachAsync(records.OpenIdsAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
         {
             if (await GetAsync(id, ct) is { IsOpen: true } state) list.Add(state);
         });
@@ -56,162 +41,135 @@ public sealed class ComplaintDesk(
     }
 
     public async Task<ComplaintState?> GetAsync(string complaintId, CancellationToken cancellationToken) =>
-        await store.GetAsync(complaintId, cancellationToken) is { } stored ? HubJson.Deserialize<ComplaintState>(stored.Json) : null;
+        await records.GetAsync(complaintId, cancellationToken) is { } record ? HubJson.Deserialize<ComplaintState>(record.Json) : null;
 
     /// <summary>
-    /// Applies an event with a stable id (a request id, or <c>timer|id</c>): at most once, whatever is retried or races.
-    /// <paramref name="known"/>, the instance as the caller just read it, saves the first read.
+    /// A partner's event with a stable id (its request id): decided on the complaint as recorded (a refusal answers at
+    /// once), then raised to the complaint's orchestration, which applies it at most once; answers with the
+    /// orchestration's own outcome, or the decision taken here if the orchestration has not answered within the wait.
     /// </summary>
-    public async Task<DeskOutcome> ApplyAsync(string complaintId, ComplaintEvent e, string eventId, CancellationToken cancellationToken, StoredInstance? known = null)
+    public async Task<DeskOutcome> ApplyAsync(string complaintId, ComplaintEvent e, string eventId, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var record = await records.GetAsync(complaintId, cancellationToken);
+        var state = record is null ? null : HubJson.Deserialize<ComplaintState>(record.Json);
+        if (record?.Outcomes.TryGetValue(eventId, out var earlier) == true) return Outcome(earlier, state);
+        switch (machine().Decide(state, e))
         {
-            var stored = attempt == 1 && known is not null ? known : await store.GetAsync(complaintId, cancellationToken);
-            var state = stored is null ? null : HubJson.Deserialize<ComplaintState>(stored.Json);
-            // A timer applies only while it is the complaint's active one, which makes it idempotent by itself; other
-            // events are looked up by their marker, so that a retry gets the answer of the first attempt.
-            var isTimer = e is ComplaintTimerFired;
-            if (stored is not null && !isTimer && await store.HasSeenAsync(complaintId, eventId, cancellationToken))
+            case ComplaintRefused refused:
+                return new DeskOutcome(refused.Status, state, refused.Code, refused.Detail);
+            case ComplaintUnchanged:
                 return new DeskOutcome(200, state);
-
-            switch (machine().Decide(state, e))
-            {
-                case ComplaintRefused refused:
-                    return new DeskOutcome(refused.Status, state, refused.Code, refused.Detail);
-                case ComplaintUnchanged:
-                    return new DeskOutcome(200, state);
-                case ComplaintTransition t:
-                    var next = t.State with { History = [.. state?.History ?? [], .. t.Steps] };
-                    var outbox = Effects(state, next, t.Notices, e.At);
-                    // Should the process die before the effects are done, the sweep must come by soon. A timer's own
-                    // check time (its due time plus the grace) is soon already.
-                    if (!isTimer) await store.CheckAtAsync(complaintId, time.GetUtcNow(), doneFor: null, cancellationToken);
-                    var outcome = await store.CommitAsync(complaintId, stored?.ETag, HubJson.Serialize(next), outbox, isTimer ? null : eventId, cancellationToken);
-                    if (outcome == CommitOutcome.Conflict)
-                    {
-                        if (attempt >= 10) throw new InvalidOperationException($"Complaint {complaintId}: too many concurrent changes.");
-                        continue;
-                    }
-                    fault?.Invoke("desk.committed");
-                    await DispatchAsync(Owed(next, outbox, time.GetUtcNow(), firing: false), cancellationToken);
-                    await ScheduleCheckAsync(complaintId, next, cancellationToken);
-                    if (isTimer) timerFired?.Invoke(e.At - state!.Timer!.DueAt);
-                    return new DeskOutcome(state is null ? 201 : 200, next);
-            }
+            case ComplaintTransition t:
+                var signal = new ComplaintSignal(eventId, e);
+                var instance = ComplaintOrchestration.InstanceId(complaintId);
+                if (state is not null || !await engine.StartInstanceAsync(nameof(ComplaintOrchestration), instance, new ComplaintRun(null, signal, clockOffset, [])))
+                    await engine.RaiseAsync(instance, ComplaintOrchestration.EventName, signal);
+                var predicted = new DeskOutcome(state is null ? 201 : 200, t.State with { History = [.. state?.History ?? [], .. t.Steps] });
+                return await AnswerAsync(complaintId, eventId, cancellationToken) ?? predicted;
+            default:
+                throw new InvalidOperationException("Unknown decision.");
         }
     }
 
+    /// <summary>Waits for the orchestration to record its answer to the event (null when it has not within the wait).</summary>
+    private async Task<DeskOutcome?> AnswerAsync(string complaintId, string eventId, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var pause = TimeSpan.FromMilliseconds(25);
+        while (time.GetElapsedTime(started) < answerWait)
+        {
+            await Task.Delay(pause, cancellationToken);
+            pause = TimeSpan.FromMilliseconds(Math.Min(250, pause.TotalMilliseconds * 1.5));
+            if (await records.GetAsync(complaintId, cancellationToken) is { } record && record.Outcomes.TryGetValue(eventId, out var outcome))
+                return Outcome(outcome, HubJson.Deserialize<ComplaintState>(record.Json));
+        }
+        logger.LogWarning("Complaint {ComplaintId}: the orchestration had not applied event {EventId} within {Wait}; answered with the decision taken before raising it", complaintId, eventId, answerWait);
+        return null;
+    }
+
+    private static DeskOutcome Outcome(EventOutcome outcome, ComplaintState? state) => new(outcome.Status, state, outcome.Code, outcome.Detail);
+
     /// <summary>
-    /// A year's working-day arrangement was loaded or amended (<paramref name="version"/> of it): every open complaint
-    /// is told, once per version (the event's marker), so that deadlines waiting for the year are set and open ones
-    /// move. Safe to run again, on any instance, after a crash.
+    /// A year's working-day arrangement was loaded or amended (<paramref name="version"/> of it): every open complaint's
+    /// orchestration is told, once per version (the event's id), so that deadlines waiting for the year are set and open
+    /// ones move. The figures returned are the machine's decisions on the complaints as recorded; the orchestrations
+    /// apply the same. Safe to run again, on any instance, after a crash.
     /// </summary>
     public async Task<CalendarSettlement> SettleCalendarAsync(int year, int version, CancellationToken cancellationToken)
     {
         var settled = 0;
         var moved = 0;
-        await Parallel.ForEachAsync(store.OpenIdsAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
+        var decide = machine();
+        await Parallel.ForEachAsync(records.OpenIdsAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
         {
-            var before = await store.GetAsync(id, ct);
-            if (before is null) return;
-            var steps = HubJson.Deserialize<ComplaintState>(before.Json).History.Count;
-            var outcome = await ApplyAsync(id, new ComplaintCalendarChanged(time.GetUtcNow(), year), $"calendar|{year}|{version}", ct, before);
-            var added = outcome.State?.History.Skip(steps).Select(s => s.Step).ToList() ?? [];
-            if (added.Contains("deadline-moved")) Interlocked.Increment(ref moved);
-            else if (added.Count > 0) Interlocked.Increment(ref settled);
+            if (await GetAsync(id, ct) is not { IsOpen: true } state) return;
+            var e = new ComplaintCalendarChanged(time.GetUtcNow(), year);
+            if (decide.Decide(state, e) is not ComplaintTransition t) return;
+            await engine.RaiseAsync(ComplaintOrchestration.InstanceId(id), ComplaintOrchestration.EventName, new ComplaintSignal($"calendar|{year}|{version}", e));
+            if (t.Steps.Any(s => s.Step == "deadline-moved")) Interlocked.Increment(ref moved);
+            else Interlocked.Increment(ref settled);
         });
         logger.LogInformation("Calendar {Year} version {Version}: {Settled} complaint deadline(s) settled, {Moved} moved", year, version, settled, moved);
         return new CalendarSettlement(settled, moved);
     }
 
-    /// <summary>A timer message arrived: fire it if it is still the complaint's timer (otherwise nothing happens).</summary>
-    public Task<DeskOutcome> FireAsync(string complaintId, string timerId, CancellationToken cancellationToken, StoredInstance? known = null) =>
-        ApplyAsync(complaintId, new ComplaintTimerFired(time.GetUtcNow(), timerId), $"timer|{timerId}", cancellationToken, known);
-
     /// <summary>
-    /// The sweep: every complaint whose check time has come gets its owed effects done and its overdue timer fired,
-    /// a thousand at a time until none is left or <paramref name="budget"/> is spent (the next sweep goes on).
-    /// When timer messages fall behind (a burst of deadlines in the same second), this is what keeps them on time.
+    /// The orchestration's activity: the machine decides on the state the orchestration holds; a transition's effects
+    /// are done (alerts, the R7 fact when it changed), then the record with the event's answer. Returns the state now.
     /// </summary>
-    public async Task<SweepResult> SweepAsync(TimeSpan budget, CancellationToken cancellationToken)
+    public async Task<ComplaintState?> ApplyAsync(ComplaintState? state, ComplaintSignal signal, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        var seen = new HashSet<string>();
-        var fired = 0;
-        var effects = 0;
-        while (time.GetElapsedTime(started) < budget)
+        var id = state?.ComplaintId ?? (signal.Event as ComplaintRaised)?.ComplaintId;
+        switch (machine().Decide(state, signal.Event))
         {
-            var now = time.GetUtcNow();
-            // An instance the sweep could not move on (its deadline waits for calendar data) stays due; once is enough.
-            var due = (await store.DueForCheckAsync(now, 1000 + seen.Count, cancellationToken)).Where(d => seen.Add(d.Id)).Take(1000).ToList();
-            if (due.Count == 0) break;
-            await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = 64, CancellationToken = cancellationToken }, async (instance, ct) =>
-            {
-                var id = instance.Id;
-                if (await store.GetAsync(id, ct) is not { } stored) return;
-                var state = HubJson.Deserialize<ComplaintState>(stored.Json);
-                var overdue = state?.Timer is { } t && t.DueAt <= now ? t : null;
-                // Effects known to be done are not done again; a timer's message may still be owed (it was beyond the horizon).
-                var done = state is not null && instance.DoneFor == DoneToken(state);
-                var owed = Owed(state, done ? [.. stored.Effects.Where(e => e.Kind == "timer")] : stored.Effects, now, firing: overdue is not null);
-                await DispatchAsync(owed, ct);
-                Interlocked.Add(ref effects, owed.Count);
-                if (overdue is { } timer)
-                {
-                    logger.LogWarning("Timer {TimerId} of complaint {ComplaintId} was due at {DueAt} and had not fired; the sweep fires it", timer.Id, id, timer.DueAt);
-                    await FireAsync(id, timer.Id, ct, stored);
-                    Interlocked.Increment(ref fired);
-                }
-                else if (state is not null)
-                {
-                    await ScheduleCheckAsync(id, state, ct);
-                }
-            });
+            case ComplaintRefused refused:
+                if (id is not null) await records.SaveAsync(id, null, 0, true, signal.EventId, new EventOutcome(refused.Status, refused.Code, refused.Detail), cancellationToken);
+                return state;
+            case ComplaintUnchanged:
+                if (id is not null && signal.Event is not ComplaintTimerFired) await records.SaveAsync(id, null, 0, true, signal.EventId, new EventOutcome(200), cancellationToken);
+                return state;
+            case ComplaintTransition t:
+                var next = t.State with { History = [.. state?.History ?? [], .. t.Steps] };
+                await Task.WhenAll(t.Notices.Select(n => alerts.RaiseAsync(ToAlert(next, n, signal.Event.At), cancellationToken)));
+                if (state is null || (state.RepliedInTime, state.ResolvedInTime, state.IsOpen) != (next.RepliedInTime, next.ResolvedInTime, next.IsOpen))
+                    await facts.UpsertAsync(new ComplaintFact(next.Supplier, Quarter.Of(next.RaisedAt).ToString(), next.ComplaintId, next.Hospital, next.Version,
+                        next.RepliedInTime, next.ResolvedInTime, next.IsOpen), cancellationToken);
+                await records.SaveAsync(next.ComplaintId, HubJson.Serialize(next), next.Version, next.IsOpen || next.Timer is not null, signal.EventId,
+                    new EventOutcome(state is null ? 201 : 200), cancellationToken);
+                fault?.Invoke("desk.recorded");
+                if (signal.Event is ComplaintTimerFired fired && state?.Timer is { } timer) timerFired?.Invoke(fired.At - timer.DueAt);
+                return next;
+            default:
+                throw new InvalidOperationException("Unknown decision.");
         }
-        return new SweepResult(seen.Count, effects, fired);
     }
-
-    private async Task ScheduleCheckAsync(string complaintId, ComplaintState state, CancellationToken cancellationToken)
-    {
-        // A timer beyond the horizon has no message yet: the sweep comes by to send it when it enters the horizon.
-        if (state.Timer is { } timer)
-            await store.CheckAtAsync(complaintId, timer.DueAt - time.GetUtcNow() > timerHorizon ? timer.DueAt - timerHorizon : timer.DueAt + sweepGrace,
-                DoneToken(state), cancellationToken);
-        else if (!state.IsOpen) await store.ForgetAsync(complaintId, cancellationToken);
-    }
-
-    /// <summary>The effects of a transition, each with an id stable under replay: its notices, its new timer, its R7 fact (when it changed).</summary>
-    private static List<OutboxItem> Effects(ComplaintState? before, ComplaintState after, IReadOnlyList<Notice> notices, DateTimeOffset at)
-    {
-        var list = notices.Select(n => new OutboxItem(n.Id, "alert", HubJson.Serialize(ToAlert(after, n, at)))).ToList();
-        if (after.Timer is { } timer && timer != before?.Timer)
-            list.Add(new OutboxItem($"timer:{timer.Id}", "timer", HubJson.Serialize(new TimerMessage(Orchestration, after.ComplaintId, timer.Id, timer.DueAt))));
-        if (before is not null && (before.RepliedInTime, before.ResolvedInTime, before.IsOpen) == (after.RepliedInTime, after.ResolvedInTime, after.IsOpen))
-            return list;
-        list.Add(new OutboxItem($"fact:{after.Version}", "fact", HubJson.Serialize(new ComplaintFact(after.Supplier, Quarter.Of(after.RaisedAt).ToString(),
-            after.ComplaintId, after.Hospital, after.Version, after.RepliedInTime, after.ResolvedInTime, after.IsOpen))));
-        return list;
-    }
-
-    /// <summary>Names the state whose effects are done (each transition makes a new version).</summary>
-    private static string DoneToken(ComplaintState state) => state.Version.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The effects to do now: all but the timer's message when the timer is beyond the horizon (the sweep sends it
-    /// later) or about to be fired by the sweep (its message would only be a stale one).
+    /// The one-off move from the engine before this one (state rows with an outbox, a sweep): each open complaint it ran
+    /// gets an orchestration started from its recorded state (an instance that exists already is left alone), the
+    /// alerts and R7 fact its last transition owed are done again (idempotent), and it is marked as moved. Run at every
+    /// start-up; it finds nothing to do once done.
     /// </summary>
-    private List<OutboxItem> Owed(ComplaintState? state, IReadOnlyList<OutboxItem> effects, DateTimeOffset now, bool firing) =>
-        [.. effects.Where(e => e.Kind != "timer" || (!firing && state?.Timer is { } t && e.Id == $"timer:{t.Id}" && t.DueAt - now <= timerHorizon))];
-
-    /// <summary>Does the effects, side by side: each is idempotent, so doing one again (after a crash) is harmless.</summary>
-    private Task DispatchAsync(IReadOnlyList<OutboxItem> outbox, CancellationToken cancellationToken) =>
-        Task.WhenAll(outbox.Select(item => item.Kind switch
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
+    {
+        var ids = await records.NotMigratedAsync(cancellationToken);
+        foreach (var id in ids)
         {
-            "alert" => alerts.RaiseAsync(HubJson.Deserialize<Alert>(item.Payload), cancellationToken),
-            "timer" => timers.ArmAsync(HubJson.Deserialize<TimerMessage>(item.Payload), time.GetUtcNow(), cancellationToken),
-            "fact" => facts.UpsertAsync(HubJson.Deserialize<ComplaintFact>(item.Payload), cancellationToken),
-            _ => throw new InvalidOperationException($"Unknown effect kind '{item.Kind}'."),
-        }));
+            if (await GetAsync(id, cancellationToken) is { } state && (state.IsOpen || state.Timer is not null))
+            {
+                foreach (var (kind, payload) in await records.LegacyEffectsAsync(id, cancellationToken))
+                {
+                    if (kind == "alert") await alerts.RaiseAsync(HubJson.Deserialize<Alert>(payload), cancellationToken);
+                    else if (kind == "fact") await facts.UpsertAsync(HubJson.Deserialize<ComplaintFact>(payload), cancellationToken);
+                }
+                await engine.StartInstanceAsync(nameof(ComplaintOrchestration), ComplaintOrchestration.InstanceId(id), new ComplaintRun(state, null, clockOffset, []));
+                await records.MarkOpenAsync(id, cancellationToken);
+            }
+            else await records.ForgetAsync(id, cancellationToken);
+        }
+        if (ids.Count > 0) logger.LogInformation("Moved {Count} open complaint(s) onto the Durable Task engine", ids.Count);
+        return ids.Count;
+    }
 
     private static Alert ToAlert(ComplaintState state, Notice notice, DateTimeOffset at)
     {
@@ -243,8 +201,6 @@ public sealed class ComplaintDesk(
         };
     }
 }
-
-public sealed record SweepResult(int Checked, int EffectsDone, int TimersFired);
 
 /// <summary>What a year's load did to the open complaints: deadlines set or commitments checked (settled), deadlines moved.</summary>
 public sealed record CalendarSettlement(int Settled, int Moved);

@@ -82,7 +82,18 @@ public sealed record ComplaintState
     public bool IsOpen => Status != ComplaintStatus.Closed;
 }
 
-/// <summary>Something that happens to a complaint. <see cref="At"/> is when the hub took it in; <see cref="Actor"/> the partner.</summary>
+/// <summary>
+/// Something that happens to a complaint. <see cref="At"/> is when the hub took it in; <see cref="Actor"/> the partner.
+/// Serialized with its kind (<c>$event</c>): events travel to the orchestration as raised events and inputs.
+/// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$event")]
+[JsonDerivedType(typeof(ComplaintRaised), "raised")]
+[JsonDerivedType(typeof(ComplaintReplied), "replied")]
+[JsonDerivedType(typeof(ComplaintResolved), "resolved")]
+[JsonDerivedType(typeof(ComplaintConfirmed), "confirmed")]
+[JsonDerivedType(typeof(ComplaintReopened), "reopened")]
+[JsonDerivedType(typeof(ComplaintTimerFired), "timer-fired")]
+[JsonDerivedType(typeof(ComplaintCalendarChanged), "calendar-changed")]
 public abstract record ComplaintEvent(DateTimeOffset At, string? Actor);
 
 public sealed record ComplaintRaised(DateTimeOffset At, string Actor, string ComplaintId, string Hospital, string Supplier, string Product,

@@ -98,11 +98,11 @@ public sealed class CalendarTests(HubFixture fixture)
         var loaded = await PutYearAsync(world, TestYear2027.Body());
         Assert.Equal((2027, 1, 34, 3), (loaded["year"]!.GetValue<int>(), loaded["version"]!.GetValue<int>(), loaded["offDays"]!.GetValue<int>(), loaded["makeupWorkdays"]!.GetValue<int>()));
         Assert.Equal(2, loaded["complaintsSettled"]!.GetValue<int>());
-        var limited = await c.WaitAsync(late, v => v["calendarWaits"]!.AsArray().Count == 0, TimeSpan.FromSeconds(5));
+        var limited = await c.WaitAsync(late, v => v["calendarWaits"]!.AsArray().Count == 0, TimeSpan.FromSeconds(15));
         Assert.Equal("2026-12-22", limited["commitResolveBy"]!.GetValue<string>());
         Assert.Equal(new DateTimeOffset(2026, 12, 22, 23, 59, 59, Cst), limited["resolveDueAt"]!.GetValue<DateTimeOffset>());
         Assert.StartsWith("按2027年工作日安排核对：承诺解决日期 2026-12-23 超出答复后5个工作日的期限", Step(limited, "commitment-limited"));
-        var checkedView = await c.WaitAsync(within, _ => true, TimeSpan.FromSeconds(5));
+        var checkedView = await c.WaitAsync(within, v => v["calendarWaits"]!.AsArray().Count == 0, TimeSpan.FromSeconds(15));
         Assert.Contains("在5个工作日期限（2026-12-22）内", Step(checkedView, "commitment-checked"));
         using (var alerts = await c.SupplierClient().GetAsync("/api/v1/alerts?rule=R5"))
             Assert.Contains((await Samples.Expect(alerts, HttpStatusCode.OK))["items"]!.AsArray(),
@@ -134,8 +134,8 @@ public sealed class CalendarTests(HubFixture fixture)
 
         var loaded = await PutYearAsync(world, TestYear2027.Body(), hub: world.Hubs[0]);
         Assert.Equal(1, loaded["complaintsSettled"]!.GetValue<int>());
-        // Settled in the load itself, not at the next hourly recheck.
-        var view = await c.WaitAsync(waiting, _ => true, TimeSpan.FromSeconds(5));
+        // Settled by the load (its orchestration told at once), not at the next hourly recheck.
+        var view = await c.WaitAsync(waiting, v => v["replyDueAt"] is not null, TimeSpan.FromSeconds(15));
         Assert.Equal(new DateTimeOffset(2026, 12, 30, 23, 59, 59, Cst), view["replyDueAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal("2027年工作日安排已载入，期限已确定：须于 2026-12-30 23:59（北京时间）前答复。", Step(view, "deadline-set"));
 
@@ -156,7 +156,7 @@ public sealed class CalendarTests(HubFixture fixture)
         Assert.Equal((2, 2), (amended["version"]!.GetValue<int>(), amended["complaintsMoved"]!.GetValue<int>()));
         foreach (var id in new[] { waiting, onSecond })
         {
-            var moved = await c.WaitAsync(id, _ => true, TimeSpan.FromSeconds(5));
+            var moved = await c.WaitAsync(id, v => ComplaintSamples.Steps(v).Contains("deadline-moved"), TimeSpan.FromSeconds(15));
             Assert.Equal(new DateTimeOffset(2027, 1, 4, 23, 59, 59, Cst), moved["replyDueAt"]!.GetValue<DateTimeOffset>());
             Assert.Equal("2027年工作日安排调整，答复期限由 2026-12-30 23:59 改为 2027-01-04 23:59（北京时间）。", Step(moved, "deadline-moved"));
         }

@@ -81,8 +81,6 @@ public sealed class ComplaintSamples(World world)
         {
             ["Hub__Clock__Offset"] = offset.ToString("c", CultureInfo.InvariantCulture),
             ["Hub__Complaints__ReplyWorkingDays"] = "0",
-            ["Hub__Orchestrations__SweepSchedule"] = "*/2 * * * * *",
-            ["Hub__Orchestrations__SweepGrace"] = "00:00:03",
         };
         foreach (var (k, v) in more) settings[k] = v;
         return settings;

@@ -27,7 +27,6 @@ public sealed class World : IAsyncDisposable
             ["Hub__Storage__ConnectionString"] = azurite.ConnectionString,
             ["Hub__Storage__Prefix"] = Prefix,
             ["Hub__Queues__Ingest"] = Queue,
-            ["Hub__Queues__Timers"] = Prefix + "-timers",
             ["Hub__Queues__AlertDeliveries"] = Prefix + "-alerts",
             ["Hub__Queues__Assessments"] = Prefix + "-assess",
             // The quarterly assessment starts itself only where a test asks for it.
@@ -35,6 +34,9 @@ public sealed class World : IAsyncDisposable
             ["Hub__Admin__PartnerId"] = AdminId,
             ["Hub__Admin__Secret"] = AdminSecret,
             ["Hub__Processing__MessageLease"] = "00:00:06",
+            // Test worlds kill hubs: their partitions move to the next hub within seconds, not half a minute.
+            ["Hub__Durable__LeaseInterval"] = "00:00:06",
+            ["Hub__Durable__MaxQueuePollingInterval"] = "00:00:01",
             ["Hub__MasterData__RefreshInterval"] = "00:00:00.300",
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Integration"] = "Information",

@@ -1,0 +1,92 @@
+using Integration.Domain;
+using Integration.Storage;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+
+namespace Integration.Orchestrations.Complaints;
+
+/// <summary>An event for a complaint's orchestration, with the id that makes it apply once (a request id, or <c>calendar|year|version</c>).</summary>
+public sealed record ComplaintSignal(string EventId, ComplaintEvent Event);
+
+/// <summary>
+/// A complaint orchestration's input: the state so far (null before it is raised), the event to apply first (the raise),
+/// the hub clock's offset from the wall clock (zero except in test worlds), and the ids of the events applied lately.
+/// </summary>
+public sealed record ComplaintRun(ComplaintState? State, ComplaintSignal? First, TimeSpan ClockOffset, IReadOnlyList<string> Seen);
+
+/// <summary>What the activity is given: the state the orchestration holds and the event to apply.</summary>
+public sealed record ComplaintApply(ComplaintState? State, ComplaintSignal Signal);
+
+/// <summary>
+/// One complaint (R5-R7) as a Durable Task orchestration, instance <c>complaint:{id}</c>. It waits for what comes
+/// first: a partner's event (raised by the API) or the timer of the complaint's current deadline or reminder; the loser
+/// is cancelled. Each event is applied by <see cref="ApplyComplaintEvent"/> (the machine's decision, on the working-day
+/// calendar in force, and its effects), so the orchestration itself stays deterministic: no clock but the
+/// orchestration's, no I/O. An event already applied (a retried request) is skipped. Every
+/// <see cref="TurnsPerGeneration"/> events it continues as new, so its history stays short; it completes when the
+/// complaint is closed and waits on nothing.
+/// </summary>
+public sealed class ComplaintOrchestration : TaskOrchestrator<ComplaintRun, ComplaintState?>
+{
+    public const string EventName = "complaint-event";
+
+    public const int TurnsPerGeneration = 20;
+
+    private const int SeenKept = 64;
+
+    /// <summary>An activity that fails (storage unreachable) is tried again, for about a day, before the orchestration fails.</summary>
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(300, TimeSpan.FromSeconds(1), 2, TimeSpan.FromMinutes(5)));
+
+    public static string InstanceId(string complaintId) => $"complaint:{complaintId}";
+
+    public override async Task<ComplaintState?> RunAsync(TaskOrchestrationContext context, ComplaintRun run)
+    {
+        var state = run.State;
+        var seen = run.Seen.ToList();
+        var pending = run.First;
+        for (var turn = 0; ; turn++)
+        {
+            if (state is { IsOpen: false, Timer: null }) return state;
+            if (turn == TurnsPerGeneration)
+            {
+                context.ContinueAsNew(run with { State = state, First = null, Seen = seen }, preserveUnprocessedEvents: true);
+                return state;
+            }
+            var signal = pending ?? await NextAsync(context, state, run.ClockOffset);
+            pending = null;
+            if (seen.Contains(signal.EventId)) continue;
+            state = await context.CallActivityAsync<ComplaintState?>(nameof(ApplyComplaintEvent), new ComplaintApply(state, signal), Retry);
+            // A timer applies only while it is the complaint's active one: it needs no id kept.
+            if (signal.Event is not ComplaintTimerFired)
+            {
+                seen.Add(signal.EventId);
+                if (seen.Count > SeenKept) seen.RemoveAt(0);
+            }
+            if (state is null) return null; // the first event was not a raise: there is no complaint
+        }
+    }
+
+    /// <summary>The next event, or the current timer's firing when it comes first (the other wait is cancelled).</summary>
+    private static async Task<ComplaintSignal> NextAsync(TaskOrchestrationContext context, ComplaintState? state, TimeSpan clockOffset)
+    {
+        using var cancel = new CancellationTokenSource();
+        var next = context.WaitForExternalEvent<ComplaintSignal>(EventName, cancel.Token);
+        if (state?.Timer is not { } timer) return await next;
+        var due = context.CreateTimer((timer.DueAt - clockOffset).UtcDateTime, cancel.Token);
+        var first = await Task.WhenAny(next, due);
+        cancel.Cancel();
+        if (first == next) return await next;
+        var at = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero) + clockOffset;
+        return new ComplaintSignal($"timer|{timer.Id}", new ComplaintTimerFired(at, timer.Id));
+    }
+}
+
+/// <summary>
+/// Applies one event to a complaint: the machine decides (on the working-day calendar in force now); the transition's
+/// effects are done, each idempotent (alerts by their stable ids, R7 facts by version), and last the record the API
+/// reads, with the event's answer. Run again after a crash, it does the same again harmlessly.
+/// </summary>
+public sealed class ApplyComplaintEvent(ComplaintDesk desk) : TaskActivity<ComplaintApply, ComplaintState?>
+{
+    public override Task<ComplaintState?> RunAsync(TaskActivityContext context, ComplaintApply input) => desk.ApplyAsync(input.State, input.Signal, CancellationToken.None);
+}

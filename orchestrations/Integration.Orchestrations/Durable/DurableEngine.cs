@@ -1,0 +1,138 @@
+using Azure.Identity;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using DurableTask.Core.Exceptions;
+using Integration.Storage;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Worker;
+using Microsoft.DurableTask.Worker.Shims;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Integration.Orchestrations.Durable;
+
+/// <summary>An orchestrator or activity class the engine runs, by its name (the class name).</summary>
+public sealed record DurableTaskType(Type Type, bool IsActivity)
+{
+    public string Name => Type.Name;
+}
+
+/// <summary>
+/// The Durable Task Framework inside the one executable, in both run modes: a <see cref="TaskHubWorker"/> on the Azure
+/// Storage provider (the engine under Durable Functions: history and instance tables, control queues partitioned over
+/// the instances by leases), running orchestrators and activities written as Microsoft.DurableTask classes through its
+/// shims (no gRPC sidecar), and a <see cref="TaskHubClient"/> to start instances and raise events. Classes are made
+/// from the service provider for each execution, so they take the hub's services in their constructors.
+/// </summary>
+public sealed class DurableEngine : IHostedService, IDisposable
+{
+    private readonly AzureStorageOrchestrationService service;
+    private readonly TaskHubWorker worker;
+    private readonly ILogger<DurableEngine> logger;
+    private readonly bool runWorker;
+
+    public DurableEngine(StorageOptions storage, DurableOptions options, IEnumerable<DurableTaskType> types, IServiceProvider services, ILoggerFactory loggerFactory, bool runWorker = true)
+    {
+        logger = loggerFactory.CreateLogger<DurableEngine>();
+        this.runWorker = runWorker;
+        TaskHub = options.TaskHubName(storage.Prefix);
+        var settings = new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = TaskHub,
+            StorageAccountClientProvider = !string.IsNullOrWhiteSpace(storage.ConnectionString)
+                ? new StorageAccountClientProvider(storage.ConnectionString)
+                : new StorageAccountClientProvider(
+                    new Uri($"https://{storage.AccountName}.blob.{storage.EndpointSuffix}"),
+                    new Uri($"https://{storage.AccountName}.queue.{storage.EndpointSuffix}"),
+                    new Uri($"https://{storage.AccountName}.table.{storage.EndpointSuffix}"),
+                    new DefaultAzureCredential()),
+            PartitionCount = options.PartitionCount,
+            MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
+            MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,
+            MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            WorkerId = options.WorkerId is { Length: > 0 } workerId ? workerId : $"{Environment.MachineName}-{Environment.ProcessId}",
+            // The table partition manager (Durable Functions' default since v3): partitions are claimed and stolen by
+            // rows in {TaskHub}Partitions, and move to a new worker within a lease interval.
+            UseTablePartitionManagement = true,
+            LeaseInterval = options.LeaseInterval,
+            LeaseRenewInterval = options.LeaseInterval / 3,
+            LeaseAcquireInterval = options.LeaseInterval / 3,
+            ControlQueueVisibilityTimeout = options.VisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = options.VisibilityTimeout,
+            LoggerFactory = loggerFactory,
+        };
+        service = new AzureStorageOrchestrationService(settings);
+        Client = new TaskHubClient(service, HubDataConverter.Core.Instance, loggerFactory);
+        worker = new TaskHubWorker(service, loggerFactory);
+        var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = HubDataConverter.Instance }, loggerFactory);
+        foreach (var type in types)
+        {
+            if (type.IsActivity)
+                worker.AddTaskActivities(new Creator<TaskActivity>(type.Name, () => shims.CreateActivity(type.Name, (ITaskActivity)ActivatorUtilities.CreateInstance(services, type.Type))));
+            else
+                worker.AddTaskOrchestrations(new Creator<TaskOrchestration>(type.Name, () => shims.CreateOrchestration(type.Name, (ITaskOrchestrator)ActivatorUtilities.CreateInstance(services, type.Type))));
+        }
+    }
+
+    public string TaskHub { get; }
+
+    public TaskHubClient Client { get; }
+
+    /// <summary>Creates the task hub's tables and queues when missing, then (unless this instance only serves requests) starts the worker.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await service.CreateIfNotExistsAsync();
+        if (!runWorker) return;
+        await worker.StartAsync();
+        logger.LogInformation("Durable Task worker started on task hub {TaskHub}", TaskHub);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (runWorker) await worker.StopAsync(isForced: true);
+    }
+
+    /// <summary>
+    /// Starts the instance <paramref name="instanceId"/> of <paramref name="orchestrator"/>; false when it exists already
+    /// (in any state: an instance id names one business process, a duplicate request never starts a second).
+    /// </summary>
+    public async Task<bool> StartInstanceAsync(string orchestrator, string instanceId, object input)
+    {
+        try
+        {
+            await Client.CreateOrchestrationInstanceAsync(orchestrator, "", instanceId, input, null,
+                [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.ContinuedAsNew, OrchestrationStatus.Completed,
+                 OrchestrationStatus.Failed, OrchestrationStatus.Terminated, OrchestrationStatus.Canceled, OrchestrationStatus.Suspended]);
+            return true;
+        }
+        catch (OrchestrationAlreadyExistsException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Raises an event to the instance (durably queued; delivered in order to its orchestration).</summary>
+    public Task RaiseAsync(string instanceId, string eventName, object data) =>
+        Client.RaiseEventAsync(new OrchestrationInstance { InstanceId = instanceId }, eventName, data);
+
+    public void Dispose()
+    {
+        worker.Dispose();
+        service.Dispose();
+    }
+
+    private sealed class Creator<T> : ObjectCreator<T>
+    {
+        private readonly Func<T> create;
+
+        public Creator(string name, Func<T> create)
+        {
+            Name = name;
+            Version = "";
+            this.create = create;
+        }
+
+        public override T Create() => create();
+    }
+}
