@@ -73,10 +73,16 @@ public static class HubServices
             .ValidateOnStart();
         services.AddSingleton(sp => new Integration.Orchestrations.Durable.DurableEngine(sp.GetRequiredService<IOptions<StorageOptions>>().Value,
             sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value,
-            [new(typeof(ComplaintOrchestration), IsActivity: false), new(typeof(ApplyComplaintEvent), IsActivity: true)],
+            [
+                new(typeof(ComplaintOrchestration), IsActivity: false), new(typeof(ApplyComplaintEvent), IsActivity: true),
+                new(typeof(Integration.Orchestrations.Assessments.AssessmentOrchestration), IsActivity: false),
+                new(typeof(Integration.Orchestrations.Assessments.RecordAssessment), IsActivity: true),
+                new(typeof(Integration.Orchestrations.Assessments.AssessItems), IsActivity: true),
+                new(typeof(Integration.Orchestrations.Assessments.WriteAssessmentReport), IsActivity: true),
+            ],
             sp, sp.GetRequiredService<ILoggerFactory>(), runWorker: config.GetValue("Hub:Processing:RunTriggers", true) || UnderFunctionsHost));
         services.AddHostedService(sp => sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>());
-        services.AddHostedService<ComplaintMigration>();
+        services.AddHostedService<DurableMigration>();
         services.AddSingleton<ComplaintRecords>();
         services.AddSingleton(sp => new ComplaintDesk(sp.GetRequiredService<ComplaintRecords>(), sp.GetRequiredService<AlertStore>(),
             sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(),
@@ -87,11 +93,11 @@ public static class HubServices
         services.AddSingleton<AssessmentStore>();
         services.AddSingleton<Integration.Orchestrations.Assessments.CityReports>();
         services.AddSingleton<Integration.Orchestrations.Assessments.IAssessmentSource, Monitoring.AssessmentSource>();
-        services.AddSingleton(sp => new Integration.Orchestrations.Assessments.AssessmentDesk(sp.GetRequiredService<HubStorage>(), sp.GetRequiredService<AssessmentStore>(),
-            sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<Integration.Orchestrations.Assessments.IAssessmentSource>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<Integration.Orchestrations.Assessments.AssessmentDesk>>(), sp.GetRequiredService<IOptions<QueueOptions>>().Value.Assessments,
-            config.GetValue("Hub:Assessments:ResumeAfter", Integration.Orchestrations.Assessments.AssessmentDesk.DefaultResumeAfter),
-            config.GetValue("Hub:Assessments:ItemsPerMessage", 20), config.GetValue("Hub:Assessments:Concurrency", Integration.Orchestrations.Assessments.AssessmentDesk.DefaultConcurrency),
+        services.AddSingleton(sp => new Integration.Orchestrations.Assessments.AssessmentDesk(sp.GetRequiredService<AssessmentStore>(),
+            sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<Integration.Orchestrations.Assessments.IAssessmentSource>(),
+            sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<Integration.Orchestrations.Assessments.AssessmentDesk>>(),
+            config.GetValue("Hub:Assessments:ItemsPerActivity", 20), config.GetValue("Hub:Assessments:Concurrency", Integration.Orchestrations.Assessments.AssessmentDesk.DefaultConcurrency),
             sp.GetRequiredService<FaultInjection>().At));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ProcessingOptions>>().Value);
 

@@ -5,12 +5,60 @@ using Azure.Storage.Blobs.Models;
 namespace Integration.Storage;
 
 /// <summary>
-/// What the assessments keep besides their state: result rows (partition: the quarter; row: <c>result|{key}</c>, written
-/// insert-if-absent, so that an item done twice counts once) and report artifacts in blob storage.
+/// What the assessments keep: each quarter's state as its orchestration last recorded it (partition: the quarter; row:
+/// <c>state|{quarter}</c>), result rows (row <c>result|{key}</c>, written insert-if-absent, so that an item done twice
+/// counts once) and report artifacts in blob storage.
 /// </summary>
 public sealed class AssessmentStore(HubStorage storage)
 {
     private const string Prefix = "result|";
+
+    private static string StateRow(string quarter) => $"state|{quarter}";
+
+    /// <summary>The quarter's state (JSON) with the ETag that guards replacing it, or null.</summary>
+    public async Task<(string Json, ETag ETag)?> GetStateAsync(string quarter, CancellationToken cancellationToken)
+    {
+        var row = await storage.Assessments.GetEntityIfExistsAsync<TableEntity>(quarter, StateRow(quarter), cancellationToken: cancellationToken);
+        return row.HasValue ? (TableText.Read(row.Value!, "Data"), row.Value!.ETag) : null;
+    }
+
+    /// <summary>Writes the quarter's state: created when <paramref name="expected"/> is null, else only over that ETag; false when another writer got there first.</summary>
+    public async Task<bool> PutStateAsync(string quarter, string json, ETag? expected, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(quarter, StateRow(quarter));
+        TableText.Write(row, "Data", json);
+        try
+        {
+            if (expected is { } etag) await storage.Assessments.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken);
+            else await storage.Assessments.AddEntityAsync(row, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Quarters the engine before the Durable Task one listed as not completed (its sweep index): the migration's work.</summary>
+    public async Task<IReadOnlyList<string>> NotMigratedAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<string>();
+        await foreach (var row in storage.Orchestrations.QueryAsync<TableEntity>(e => e.PartitionKey == "assessments", select: ["RowKey"], cancellationToken: cancellationToken))
+            list.Add(row.RowKey);
+        return list;
+    }
+
+    /// <summary>The quarter is moved onto the Durable Task engine: out of the old index.</summary>
+    public async Task MigratedAsync(string quarter, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Orchestrations.DeleteEntityAsync("assessments", quarter, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+        }
+    }
 
     /// <summary>Adds the rows that are not there yet (transactions of up to 100); returns how many were new.</summary>
     public async Task<int> AddResultsAsync(string quarter, IReadOnlyList<(string Key, string Json)> rows, CancellationToken cancellationToken)

@@ -41,7 +41,4 @@ public sealed class QueueOptions
 
     /// <summary>Alert events on their way to subscribers' endpoints, several for one subscriber per message. Default <c>alertdeliveries</c>.</summary>
     public string AlertDeliveries { get; set; } = "alertdeliveries";
-
-    /// <summary>The quarterly assessments' work items (units, then suppliers), several per message. Default <c>assessments</c>.</summary>
-    public string Assessments { get; set; } = "assessments";
 }

@@ -1,5 +1,6 @@
 using Integration.Domain;
 using Integration.Domain.Master;
+using Integration.Orchestrations.Durable;
 using Integration.Storage;
 using Microsoft.Extensions.Logging;
 
@@ -22,21 +23,20 @@ public interface IAssessmentSource
 public sealed record AssessmentProgress(AssessmentState State, int Done, int Expected);
 
 /// <summary>
-/// Runs quarterly assessments as state machines over Azure Tables (a partition per quarter), like the complaint desk:
-/// every transition is one ETag-guarded write of the state with the effects it owes, then the effects are done (each
-/// idempotent), and the sweep does them again for an instance a crash left behind. The units, then the suppliers, are
-/// fanned out through a queue (<see cref="AssessmentWork"/>, several items per message); each item's result is a row
-/// written insert-if-absent, and whoever writes the last one of a phase moves the assessment on. The report is built
-/// from the result rows alone, so the same results give the same report.
+/// The quarterly assessments' use cases over their Durable Task orchestrations (<see cref="AssessmentOrchestration"/>,
+/// instance <c>assessment:{quarter}:{generation}</c>). Starting a quarter that has no run, or whose run completed, makes
+/// a new generation (one ETag-guarded write of its state, so two starts at once make one) and starts its orchestration;
+/// starting a running one resumes it (its orchestration is started if it is missing or failed: the items with results
+/// are not done again). The orchestration's activities call back into <see cref="RecordAsync"/>, <see cref="AssessAsync"/>
+/// and <see cref="ReportAsync"/>. The report is built from the result rows alone, so the same results give the same report.
 /// </summary>
-/// <param name="resumeAfter">How long a running phase may go without a new result before the sweep sends its missing items
-/// again, and a transition's effects may take before the sweep does them again.</param>
+/// <param name="itemsPerActivity">Units or suppliers computed by one activity.</param>
 /// <param name="concurrency">Units computed at once by this instance (each reads its members' aggregate partitions): the
 /// assessment leaves the storage connections to the rest of the hub.</param>
 /// <param name="fault">Called at named points (<c>assessment.unit</c>, <c>assessment.results</c>, <c>assessment.report</c>) so that tests can make the process die or wait there.</param>
 public sealed class AssessmentDesk(
-    HubStorage storage, AssessmentStore results, AlertStore alerts, IAssessmentSource source, TimeProvider time, ILogger<AssessmentDesk> logger,
-    string workQueue, TimeSpan resumeAfter, int itemsPerMessage = 20, int concurrency = AssessmentDesk.DefaultConcurrency, Action<string>? fault = null) : IDisposable
+    AssessmentStore results, AlertStore alerts, IAssessmentSource source, DurableEngine engine, TimeProvider time, ILogger<AssessmentDesk> logger,
+    int itemsPerActivity = 20, int concurrency = AssessmentDesk.DefaultConcurrency, Action<string>? fault = null) : IDisposable
 {
     public const int DefaultConcurrency = 8;
 
@@ -44,19 +44,13 @@ public sealed class AssessmentDesk(
 
     public void Dispose() => unitSlots.Dispose();
 
-    public const string Orchestration = "assessments";
-
-    public static readonly TimeSpan DefaultResumeAfter = TimeSpan.FromMinutes(2);
-
     public static readonly IReadOnlyList<string> Formats = ["json", "csv", "xlsx", "html"];
-
-    private readonly OrchestrationStore store = new(storage.Assessments, storage.Orchestrations, Orchestration);
 
     public static string ArtifactName(string quarter, string format) => $"assessments/{quarter}/report.{format}";
 
     public async Task<AssessmentProgress?> GetAsync(Quarter quarter, CancellationToken cancellationToken)
     {
-        if (await store.GetAsync(quarter.ToString(), cancellationToken) is not { } stored) return null;
+        if (await results.GetStateAsync(quarter.ToString(), cancellationToken) is not { } stored) return null;
         var state = HubJson.Deserialize<AssessmentState>(stored.Json);
         // While a phase of work runs, its items; once the work is done (reporting, completed), all it assessed.
         var all = state.Units.Count + state.Suppliers.Count;
@@ -67,126 +61,89 @@ public sealed class AssessmentDesk(
 
     /// <summary>
     /// Starts the quarter's assessment with the units and manufacturers the master data has now; a completed one is run
-    /// again (a new generation); a running one is resumed (its owed effects done again). Returns the state.
+    /// again (a new generation); a running one is resumed. Returns the state.
     /// </summary>
     public async Task<AssessmentState> StartAsync(Quarter quarter, string by, CancellationToken cancellationToken)
     {
         var master = source.Master;
         var units = master.Institutions.Keys.Select(master.UnitOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var suppliers = master.Companies.Values.Where(c => c.Kind == CompanyKind.Manufacturer).Select(c => c.Code).Order(StringComparer.Ordinal).ToList();
-        var (state, changed) = await ApplyAsync(quarter.ToString(), new AssessmentStart(time.GetUtcNow(), by, units, suppliers), cancellationToken);
-        if (!changed && await store.GetAsync(quarter.ToString(), cancellationToken) is { } stored)
-        {
-            // Running: resumed (what it owes done again; items with results are not sent again).
-            state = HubJson.Deserialize<AssessmentState>(stored.Json);
-            logger.LogInformation("Assessment {Quarter} generation {Generation} resumed in phase {Phase}", state.Quarter, state.Generation, state.Phase);
-            await DispatchAsync(state, stored.Effects, cancellationToken);
-        }
-        return state!;
-    }
-
-    /// <summary>Applies an event; returns the state after it, and whether the event changed it.</summary>
-    private async Task<(AssessmentState? State, bool Changed)> ApplyAsync(string quarter, AssessmentEvent e, CancellationToken cancellationToken)
-    {
         for (var attempt = 1; ; attempt++)
         {
-            var stored = await store.GetAsync(quarter, cancellationToken);
-            var state = stored is null ? null : HubJson.Deserialize<AssessmentState>(stored.Json);
-            if (AssessmentMachine.Decide(quarter, state, e) is not AssessmentTransition t) return (state, false);
-            // Should the process die before the effects are done, the sweep does them after resumeAfter: not sooner, as
-            // they take a while (the report is built from every result) and must not be done twice meanwhile.
-            await store.CheckAtAsync(quarter, time.GetUtcNow() + resumeAfter, doneFor: null, cancellationToken);
-            if (await store.CommitAsync(quarter, stored?.ETag, HubJson.Serialize(t.State), t.Effects, null, cancellationToken) == CommitOutcome.Conflict)
+            var stored = await results.GetStateAsync(quarter.ToString(), cancellationToken);
+            var state = stored is null ? null : HubJson.Deserialize<AssessmentState>(stored.Value.Json);
+            if (state is not null && state.Phase != AssessmentPhase.Completed)
             {
-                if (attempt >= 10) throw new InvalidOperationException($"Assessment {quarter}: too many concurrent changes.");
+                if (await engine.StartInstanceAsync(nameof(AssessmentOrchestration), AssessmentOrchestration.InstanceId(state.Quarter, state.Generation),
+                    new AssessmentRun(state, itemsPerActivity), restartFailed: true))
+                    logger.LogInformation("Assessment {Quarter} generation {Generation} resumed in phase {Phase}", state.Quarter, state.Generation, state.Phase);
+                return state;
+            }
+            var phase = units.Count > 0 ? AssessmentPhase.Units : suppliers.Count > 0 ? AssessmentPhase.Suppliers : AssessmentPhase.Reporting;
+            var next = new AssessmentState(quarter.ToString(), (state?.Generation ?? 0) + 1, phase, units, suppliers, time.GetUtcNow(), by);
+            if (!await results.PutStateAsync(next.Quarter, HubJson.Serialize(next), stored?.ETag, cancellationToken))
+            {
+                if (attempt >= 10) throw new InvalidOperationException($"Assessment {quarter}: too many concurrent starts.");
                 continue;
             }
-            logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", quarter, t.State.Generation, t.State.Phase);
-            await DispatchAsync(t.State, t.Effects, cancellationToken);
-            return (t.State, true);
+            await engine.StartInstanceAsync(nameof(AssessmentOrchestration), AssessmentOrchestration.InstanceId(next.Quarter, next.Generation), new AssessmentRun(next, itemsPerActivity));
+            logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", next.Quarter, next.Generation, next.Phase);
+            return next;
         }
     }
 
     /// <summary>
-    /// Does a transition's effects, then notes when the sweep should look again: a running phase after
-    /// <c>resumeAfter</c>, with a token naming the state whose effects are done and how many results it had then.
+    /// The one-off move from the engine before this one: a quarter it listed as running gets the orchestration of its
+    /// generation (its items with results are not done again); then it leaves the old index. Run at every start-up.
     /// </summary>
-    private async Task DispatchAsync(AssessmentState state, IReadOnlyList<OutboxItem> effects, CancellationToken cancellationToken)
+    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
     {
-        foreach (var effect in effects)
+        var quarters = await results.NotMigratedAsync(cancellationToken);
+        foreach (var quarter in quarters)
         {
-            switch (effect.Kind)
-            {
-                case AssessmentMachine.FanOut:
-                    await FanOutAsync(state, cancellationToken);
-                    break;
-                case AssessmentMachine.Report:
-                    await ReportAsync(state, cancellationToken);
-                    break;
-                case AssessmentMachine.Alert:
-                    await AlertAsync(state, cancellationToken);
-                    break;
-                default:
-                    throw new InvalidOperationException($"Unknown effect kind '{effect.Kind}'.");
-            }
+            if (await results.GetStateAsync(quarter, cancellationToken) is { } stored && HubJson.Deserialize<AssessmentState>(stored.Json) is { Phase: not AssessmentPhase.Completed } state)
+                await engine.StartInstanceAsync(nameof(AssessmentOrchestration), AssessmentOrchestration.InstanceId(quarter, state.Generation), new AssessmentRun(state, itemsPerActivity), restartFailed: true);
+            await results.MigratedAsync(quarter, cancellationToken);
         }
-        // The effects may have moved the state on themselves (the last phase's results, the report): only a state still
-        // current schedules its check.
-        var current = await store.GetAsync(state.Quarter, cancellationToken);
-        if (current is null || HubJson.Deserialize<AssessmentState>(current.Json).Version != state.Version) return;
-        if (state.Phase == AssessmentPhase.Completed) await store.ForgetAsync(state.Quarter, cancellationToken);
-        else await ScheduleCheckAsync(state, await DoneCountAsync(state, cancellationToken), cancellationToken);
+        if (quarters.Count > 0) logger.LogInformation("Moved {Count} assessment(s) onto the Durable Task engine", quarters.Count);
+        return quarters.Count;
     }
 
-    private Task ScheduleCheckAsync(AssessmentState state, int done, CancellationToken cancellationToken) =>
-        store.CheckAtAsync(state.Quarter, time.GetUtcNow() + resumeAfter, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{state.Version}|{done}"), cancellationToken);
+    /// <summary>Activity: records the phase the run has reached (unless a newer generation has started meanwhile).</summary>
+    public async Task RecordAsync(AssessmentState state, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= 10; attempt++)
+        {
+            var stored = await results.GetStateAsync(state.Quarter, cancellationToken);
+            if (stored is { } s && HubJson.Deserialize<AssessmentState>(s.Json).Generation > state.Generation) return;
+            if (await results.PutStateAsync(state.Quarter, HubJson.Serialize(state), stored?.ETag, cancellationToken)) break;
+        }
+        logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", state.Quarter, state.Generation, state.Phase);
+    }
 
     private async Task<int> DoneCountAsync(AssessmentState state, CancellationToken cancellationToken) =>
         state.ItemsOf(state.Phase).Count == 0 ? 0 : (await results.ResultKeysAsync(state.Quarter, Key(state.Generation, state.Phase, ""), cancellationToken)).Count;
 
     private static string Key(int generation, string phase, string item) => $"{generation:D4}|{phase}|{item}";
 
-    /// <summary>Sends the phase's items that have no result yet, several to a message; when none is missing, moves the phase on.</summary>
-    private async Task FanOutAsync(AssessmentState state, CancellationToken cancellationToken)
-    {
-        var done = await results.ResultKeysAsync(state.Quarter, Key(state.Generation, state.Phase, ""), cancellationToken);
-        var missing = state.ItemsOf(state.Phase).Where(i => !done.Contains(TableKeys.Of(Key(state.Generation, state.Phase, i)))).ToList();
-        if (missing.Count == 0)
-        {
-            await ApplyAsync(state.Quarter, new AssessmentPhaseDone(time.GetUtcNow(), state.Generation, state.Phase), cancellationToken);
-            return;
-        }
-        var queue = storage.Queue(workQueue);
-        foreach (var chunk in missing.Chunk(itemsPerMessage))
-            await queue.SendMessageAsync(HubJson.Serialize(new AssessmentWork(state.Quarter, state.Generation, state.Phase, chunk)), cancellationToken: cancellationToken);
-    }
-
     /// <summary>
-    /// One message's items: the results not written yet are computed and written (insert-if-absent); then, if every
-    /// item of the phase has its result, the assessment moves on. Work of another generation or phase is stale: skipped.
+    /// Activity: one chunk's items. The results not written yet are computed and written (insert-if-absent; a unit's as
+    /// soon as it is computed, so that progress shows); returns how many were new.
     /// </summary>
-    public async Task WorkAsync(AssessmentWork work, CancellationToken cancellationToken)
+    public async Task<int> AssessAsync(AssessmentChunk chunk, CancellationToken cancellationToken)
     {
-        if (!Quarter.TryParse(work.Quarter, out var quarter) || await store.GetAsync(work.Quarter, cancellationToken) is not { } stored) return;
-        var state = HubJson.Deserialize<AssessmentState>(stored.Json);
-        if (state.Generation != work.Generation || state.Phase != work.Phase) return;
-        var prefix = Key(state.Generation, state.Phase, "");
-        var done = await results.ResultKeysAsync(state.Quarter, prefix, cancellationToken);
-        var todo = work.Items.Where(i => !done.Contains(TableKeys.Of(Key(state.Generation, state.Phase, i)))).ToList();
-        if (todo.Count > 0)
-        {
-            // A unit's result is written as soon as it is computed: a message's units may take longer than resumeAfter,
-            // and the sweep must see the phase progress (not send its items again while they are being computed).
-            if (state.Phase == AssessmentPhase.Units)
-                await Task.WhenAll(todo.Select(async u =>
-                    await results.AddResultsAsync(state.Quarter, [(Key(state.Generation, state.Phase, u), HubJson.Serialize(await UnitAsync(u, quarter, cancellationToken)))], cancellationToken)));
-            else
-                await results.AddResultsAsync(state.Quarter, await SuppliersAsync(state, quarter, todo, cancellationToken), cancellationToken);
-            fault?.Invoke("assessment.results");
-            done = await results.ResultKeysAsync(state.Quarter, prefix, cancellationToken);
-        }
-        if (state.ItemsOf(state.Phase).All(i => done.Contains(TableKeys.Of(Key(state.Generation, state.Phase, i)))))
-            await ApplyAsync(state.Quarter, new AssessmentPhaseDone(time.GetUtcNow(), state.Generation, state.Phase), cancellationToken);
+        if (!Quarter.TryParse(chunk.Quarter, out var quarter)) return 0;
+        var done = await results.ResultKeysAsync(chunk.Quarter, Key(chunk.Generation, chunk.Phase, ""), cancellationToken);
+        var todo = chunk.Items.Where(i => !done.Contains(TableKeys.Of(Key(chunk.Generation, chunk.Phase, i)))).ToList();
+        if (todo.Count == 0) return 0;
+        var added = 0;
+        if (chunk.Phase == AssessmentPhase.Units)
+            await Task.WhenAll(todo.Select(async u => Interlocked.Add(ref added,
+                await results.AddResultsAsync(chunk.Quarter, [(Key(chunk.Generation, chunk.Phase, u), HubJson.Serialize(await UnitAsync(u, quarter, cancellationToken)))], cancellationToken))));
+        else
+            added = await results.AddResultsAsync(chunk.Quarter, await SuppliersAsync(chunk, quarter, todo, cancellationToken), cancellationToken);
+        fault?.Invoke("assessment.results");
+        return added;
     }
 
     private async Task<UnitResult> UnitAsync(string unit, Quarter quarter, CancellationToken cancellationToken)
@@ -204,7 +161,7 @@ public sealed class AssessmentDesk(
     }
 
     /// <summary>Suppliers' results: R4 summed from the units' results (their shares of each supplier), R7 from the complaint desk's figures.</summary>
-    private async Task<(string, string)[]> SuppliersAsync(AssessmentState state, Quarter quarter, IReadOnlyList<string> suppliers, CancellationToken cancellationToken)
+    private async Task<(string, string)[]> SuppliersAsync(AssessmentChunk state, Quarter quarter, IReadOnlyList<string> suppliers, CancellationToken cancellationToken)
     {
         var units = (await results.ResultsAsync(state.Quarter, Key(state.Generation, AssessmentPhase.Units, ""), cancellationToken)).Select(HubJson.Deserialize<UnitResult>).ToList();
         var master = source.Master;
@@ -224,14 +181,20 @@ public sealed class AssessmentDesk(
     /// <summary>The tier of a ratio (R4, R7): how many of the tiers it is below (0: none).</summary>
     public static int Tier(decimal? value, IEnumerable<decimal> tiers) => value is { } v ? tiers.Count(t => v < t) : 0;
 
-    /// <summary>Builds the report from the result rows and writes its artifacts (replacing a run before's), then completes the assessment.</summary>
-    private async Task ReportAsync(AssessmentState state, CancellationToken cancellationToken)
+    /// <summary>
+    /// Activity: builds the report from the result rows and writes its artifacts (replacing a run before's), records the
+    /// run as completed and tells the provincial centre (an alert with a stable id: once per run). Returns the state.
+    /// </summary>
+    public async Task<AssessmentState> ReportAsync(AssessmentState state, CancellationToken cancellationToken)
     {
         fault?.Invoke("assessment.report");
         var report = await BuildAsync(state, cancellationToken);
         foreach (var format in Formats)
             await results.PutArtifactAsync(ArtifactName(state.Quarter, format), ReportWriters.Write(report, format), ReportWriters.ContentTypes[format], cancellationToken);
-        await ApplyAsync(state.Quarter, new AssessmentPhaseDone(time.GetUtcNow(), state.Generation, AssessmentPhase.Reporting), cancellationToken);
+        var completed = state with { Phase = AssessmentPhase.Completed, CompletedAt = time.GetUtcNow() };
+        await RecordAsync(completed, cancellationToken);
+        await AlertAsync(completed, cancellationToken);
+        return completed;
     }
 
     private async Task<AssessmentReport> BuildAsync(AssessmentState state, CancellationToken cancellationToken)
@@ -259,31 +222,6 @@ public sealed class AssessmentDesk(
             Period = state.Quarter,
             Facts = links,
         }, cancellationToken);
-    }
-
-    /// <summary>
-    /// The sweep: every assessment whose check time has come gets its owed effects done when a crash left them after a
-    /// transition; a running phase that made no progress since the last look (a lost message, a worker that keeps
-    /// failing) gets its missing items sent again; one that did is looked at again later.
-    /// </summary>
-    public async Task<int> SweepAsync(CancellationToken cancellationToken)
-    {
-        var due = await store.DueForCheckAsync(time.GetUtcNow(), 100, cancellationToken);
-        foreach (var instance in due)
-        {
-            if (await store.GetAsync(instance.Id, cancellationToken) is not { } stored) { await store.ForgetAsync(instance.Id, cancellationToken); continue; }
-            var state = HubJson.Deserialize<AssessmentState>(stored.Json);
-            var token = instance.DoneFor?.Split('|');
-            if (token is [var version, var before] && version == state.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)
-                && await DoneCountAsync(state, cancellationToken) is var done && done > int.Parse(before, System.Globalization.CultureInfo.InvariantCulture))
-            {
-                await ScheduleCheckAsync(state, done, cancellationToken);
-                continue;
-            }
-            logger.LogInformation("Assessment {Quarter} generation {Generation}: its {Phase} effects done again", state.Quarter, state.Generation, state.Phase);
-            await DispatchAsync(state, stored.Effects, cancellationToken);
-        }
-        return due.Count;
     }
 
     /// <summary>The report of a completed assessment: the province's, or a jurisdiction's cut, in a format.</summary>

@@ -16,7 +16,6 @@ public static class AssessmentPhase
 public sealed record AssessmentState(
     string Quarter, int Generation, string Phase, IReadOnlyList<string> Units, IReadOnlyList<string> Suppliers, DateTimeOffset StartedAt, string StartedBy)
 {
-    public int Version { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
 
     public IReadOnlyList<string> ItemsOf(string phase) => phase switch
@@ -29,17 +28,6 @@ public sealed record AssessmentState(
     /// <summary>The partner API's status: <c>running</c> or <c>completed</c>.</summary>
     public string Status => Phase == AssessmentPhase.Completed ? "completed" : "running";
 }
-
-public abstract record AssessmentEvent(DateTimeOffset At);
-
-/// <summary>Start (or ask again for) the assessment; <paramref name="Units"/> and <paramref name="Suppliers"/> are the work items of a new run.</summary>
-public sealed record AssessmentStart(DateTimeOffset At, string By, IReadOnlyList<string> Units, IReadOnlyList<string> Suppliers) : AssessmentEvent(At);
-
-/// <summary>Every item of a phase of a generation has its result row.</summary>
-public sealed record AssessmentPhaseDone(DateTimeOffset At, int Generation, string Phase) : AssessmentEvent(At);
-
-/// <summary>The work of one queue message: items of a phase of a generation.</summary>
-public sealed record AssessmentWork(string Quarter, int Generation, string Phase, IReadOnlyList<string> Items);
 
 /// <summary>A supplier's figures at one unit (R4's numerator and denominator), summed over units by the supplier's item.</summary>
 public sealed record SupplierShare(decimal OnTime, decimal Due);

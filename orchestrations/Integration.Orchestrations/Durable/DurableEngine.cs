@@ -95,15 +95,18 @@ public sealed class DurableEngine : IHostedService, IDisposable
 
     /// <summary>
     /// Starts the instance <paramref name="instanceId"/> of <paramref name="orchestrator"/>; false when it exists already
-    /// (in any state: an instance id names one business process, a duplicate request never starts a second).
+    /// (an instance id names one business process: a duplicate request never starts a second). With
+    /// <paramref name="restartFailed"/>, an instance that failed or was terminated is started again.
     /// </summary>
-    public async Task<bool> StartInstanceAsync(string orchestrator, string instanceId, object input)
+    public async Task<bool> StartInstanceAsync(string orchestrator, string instanceId, object input, bool restartFailed = false)
     {
+        OrchestrationStatus[] existing = restartFailed
+            ? [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.ContinuedAsNew, OrchestrationStatus.Completed, OrchestrationStatus.Suspended]
+            : [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.ContinuedAsNew, OrchestrationStatus.Completed,
+               OrchestrationStatus.Failed, OrchestrationStatus.Terminated, OrchestrationStatus.Canceled, OrchestrationStatus.Suspended];
         try
         {
-            await Client.CreateOrchestrationInstanceAsync(orchestrator, "", instanceId, input, null,
-                [OrchestrationStatus.Pending, OrchestrationStatus.Running, OrchestrationStatus.ContinuedAsNew, OrchestrationStatus.Completed,
-                 OrchestrationStatus.Failed, OrchestrationStatus.Terminated, OrchestrationStatus.Canceled, OrchestrationStatus.Suspended]);
+            await Client.CreateOrchestrationInstanceAsync(orchestrator, "", instanceId, input, null, existing);
             return true;
         }
         catch (OrchestrationAlreadyExistsException)

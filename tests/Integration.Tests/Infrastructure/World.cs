@@ -28,7 +28,6 @@ public sealed class World : IAsyncDisposable
             ["Hub__Storage__Prefix"] = Prefix,
             ["Hub__Queues__Ingest"] = Queue,
             ["Hub__Queues__AlertDeliveries"] = Prefix + "-alerts",
-            ["Hub__Queues__Assessments"] = Prefix + "-assess",
             // The quarterly assessment starts itself only where a test asks for it.
             ["Hub__Assessments__Schedule"] = "0 0 0 1 1 *",
             ["Hub__Admin__PartnerId"] = AdminId,
