@@ -11,8 +11,9 @@
 #                                        delivery (--alerts N, --subscribers N to change)
 #   scripts/bench.sh assess              the quarterly assessment of a synthetic province's 2026Q3 (master data through
 #                                        the API, the quarter's aggregates from the recompute benchmark's raw requests,
-#                                        written once to BENCH_DIR); wall time, time per unit, the hub's peak memory
-#                                        (--scale demo for a small one)
+#                                        written once to BENCH_DIR), run twice: every unit computed from the aggregates,
+#                                        then the kept results read; wall time, time per unit, the hub's CPU, memory and
+#                                        storage requests (--scale demo for a small one, --runs 1 for the first only)
 #   scripts/bench.sh --days 5            ingestion of five working days one after the other, each day's figures on
 #                                        their own: the cost per record as the tables and the aggregates fill up
 #   scripts/bench.sh recompute           full recomputation of a synthetic province's quarter (~22.5 million records,

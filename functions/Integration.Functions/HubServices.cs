@@ -71,7 +71,7 @@ public static class HubServices
         services.AddOptions<Integration.Orchestrations.Durable.DurableOptions>().BindConfiguration("Hub:Durable")
             .Validate(o => !o.Problems(config["Hub:Storage:Prefix"] ?? "").Any(), "Hub:Durable has invalid settings (see DurableOptions.Problems).")
             .ValidateOnStart();
-        services.AddSingleton(sp => new Integration.Orchestrations.Durable.DurableEngine(sp.GetRequiredService<IOptions<StorageOptions>>().Value,
+        services.AddSingleton(sp => new Integration.Orchestrations.Durable.DurableEngine(sp.GetRequiredService<HubStorage>(),
             sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value,
             [
                 new(typeof(ComplaintOrchestration), IsActivity: false), new(typeof(ApplyComplaintEvent), IsActivity: true),
@@ -90,6 +90,7 @@ public static class HubServices
             sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value.AnswerWait, HubClock.Offset(config, builder.Environment),
             sp.GetRequiredService<FaultInjection>().At, lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
         services.AddSingleton<ComplaintApi>();
+        services.AddSingleton<ComplaintRatings>();
         services.AddSingleton<AssessmentStore>();
         services.AddSingleton<Integration.Orchestrations.Assessments.CityReports>();
         services.AddSingleton<Integration.Orchestrations.Assessments.IAssessmentSource, Monitoring.AssessmentSource>();

@@ -39,6 +39,23 @@ public sealed class AssessmentStore(HubStorage storage)
         }
     }
 
+    private static string KeptPartition(string quarter) => $"evaluated|{quarter}";
+
+    /// <summary>Keeps a unit's result for a quarter that is over, as the monitoring engine evaluated it (replacing the one before).</summary>
+    public Task KeepUnitResultAsync(string quarter, string unit, string json, DateTimeOffset evaluatedAt, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(KeptPartition(quarter), TableKeys.Of(unit)) { ["EvaluatedAt"] = evaluatedAt };
+        TableText.Write(row, "Data", json);
+        return storage.Assessments.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>The unit's kept result for the quarter and when it was evaluated, or null.</summary>
+    public async Task<(string Json, DateTimeOffset EvaluatedAt)?> KeptUnitResultAsync(string quarter, string unit, CancellationToken cancellationToken)
+    {
+        var row = await storage.Assessments.GetEntityIfExistsAsync<TableEntity>(KeptPartition(quarter), TableKeys.Of(unit), cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.GetDateTimeOffset("EvaluatedAt") is { } at ? (TableText.Read(row.Value, "Data"), at) : null;
+    }
+
     /// <summary>Quarters the engine before the Durable Task one listed as not completed (its sweep index): the migration's work.</summary>
     public async Task<IReadOnlyList<string>> NotMigratedAsync(CancellationToken cancellationToken)
     {

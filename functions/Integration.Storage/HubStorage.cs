@@ -19,7 +19,7 @@ public sealed class HubStorage
     {
         Options = options;
         if (options.MaxConnections < 1) throw new InvalidOperationException("Hub:Storage:MaxConnections is at least 1.");
-        var transport = new HttpClientTransport(new SocketsHttpHandler { MaxConnectionsPerServer = options.MaxConnections, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
+        transport = new HttpClientTransport(new SocketsHttpHandler { MaxConnectionsPerServer = options.MaxConnections, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         var tableOptions = RequestCounter.Counted(new TableClientOptions { Transport = transport }, out tableRequests);
         var queueOptions = RequestCounter.Counted(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None, Transport = transport }, out queueRequests);
         var blobOptions = RequestCounter.Counted(new BlobClientOptions { Transport = transport }, out blobRequests);
@@ -77,9 +77,27 @@ public sealed class HubStorage
     public StorageOptions Options { get; }
 
     private readonly RequestCounter tableRequests, queueRequests, blobRequests;
+    private readonly Azure.Core.Pipeline.HttpPipelineTransport transport;
 
     /// <summary>The requests this instance sent to storage so far, per service.</summary>
     public StorageRequestCounts RequestCounts => new(tableRequests.Count, queueRequests.Count, blobRequests.Count);
+
+    /// <summary>
+    /// Options for another client of this account (the Durable Task provider's) that count its requests with this hub's
+    /// (<see cref="RequestCounts"/>) and share its connection limit.
+    /// </summary>
+    public T Counted<T>(T options) where T : Azure.Core.ClientOptions
+    {
+        options.Transport = transport;
+        options.AddPolicy(options switch
+        {
+            TableClientOptions => tableRequests,
+            QueueClientOptions => queueRequests,
+            BlobClientOptions => blobRequests,
+            _ => throw new ArgumentException($"No counter for {typeof(T).Name}."),
+        }, Azure.Core.HttpPipelinePosition.PerRetry);
+        return options;
+    }
     public TableServiceClient Tables { get; }
     public QueueServiceClient Queues { get; }
     public BlobServiceClient Blobs { get; }

@@ -34,6 +34,18 @@ public sealed class MonitoringMarks(HubStorage storage)
         return list;
     }
 
+    /// <summary>True while the unit's aggregates for the quarter changed after its last evaluation.</summary>
+    public async Task<bool> IsMarkedAsync(string unit, string quarter, CancellationToken cancellationToken) =>
+        (await storage.Monitoring.GetEntityIfExistsAsync<TableEntity>(Partition, $"{quarter}|{unit}", ["RowKey"], cancellationToken)).HasValue;
+
+    /// <summary>How many units (and province-wide evaluations) wait to be evaluated: the monitoring engine's backlog.</summary>
+    public async Task<int> CountAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await foreach (var _ in storage.Monitoring.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, select: ["RowKey"], cancellationToken: cancellationToken)) count++;
+        return count;
+    }
+
     /// <summary>Takes the mark away, unless it was marked again after it was read.</summary>
     public async Task DoneAsync(MonitoringMark mark, CancellationToken cancellationToken)
     {

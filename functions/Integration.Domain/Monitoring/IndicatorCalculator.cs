@@ -311,26 +311,19 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         return Math.Round((decimal)elapsed / total, 4);
     }
 
-    private Indicator SupplierRate(string? batch, decimal onTime, decimal due)
+    private Indicator SupplierRate(string? batch, decimal onTime, decimal due) => SupplierRate(batch, onTime, due, options.Tiers);
+
+    /// <summary>R4: a supplier's delivery rate from its on-time and due quantities, with its tier as severity (the indicators and the notice alike).</summary>
+    public static Indicator SupplierRate(string? batch, decimal onTime, decimal due, IEnumerable<decimal> supplierTiers)
     {
         var rate = Ratio(onTime, due);
-        var tiers = options.Tiers.OrderDescending().ToList();
-        var severity = TierSeverity(rate, tiers);
+        var tiers = supplierTiers.OrderDescending().ToList();
+        var severity = Tiers.Severity(rate, tiers);
         return new Indicator("deliveryRate", "R4", batch, rate, tiers[0], severity is not null, onTime, due)
         {
             Severity = severity,
             Detail = "Quantity of the supplier's products delivered on time ÷ quantity ordered; tiers " + string.Join("/", tiers.Select(t => t.ToString("P0", CultureInfo.InvariantCulture))) + ".",
         };
-    }
-
-    /// <summary>
-    /// The severity of a ratio against penalty tiers (R4, R7: 80/60/30): below the first tier a warning, the second
-    /// high, the third and lower critical; null when not below any (or no ratio).
-    /// </summary>
-    public static string? TierSeverity(decimal? value, IEnumerable<decimal> tiers)
-    {
-        var below = value is { } v ? tiers.Count(t => v < t) : 0;
-        return below switch { 0 => null, 1 => Warning, 2 => High, _ => Critical };
     }
 
     private static Indicator Below(string id, string rule, string? batch, decimal numerator, decimal denominator, decimal? threshold, string detail)

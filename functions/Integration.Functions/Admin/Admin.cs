@@ -37,17 +37,17 @@ public static class Admin
             .Produces<Contracts.UpsertedResponse>()
             .WithProblems();
 
-        admin.MapGet("/operations", async (HttpContext context, QueueInspector inspector, MasterDataCache master, HubMetrics metrics, IOptions<ProcessingOptions> processing, HubStorage storage) =>
+        admin.MapGet("/operations", async (HttpContext context, QueueInspector inspector, MasterDataCache master, HubMetrics metrics, IOptions<ProcessingOptions> processing, HubStorage storage, MonitoringMarks marks) =>
             {
                 if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre sees the hub's operations.");
                 var depths = await inspector.DepthsAsync(context.RequestAborted);
                 var (fired, p50, p99, max) = metrics.TimerLateness();
                 return TypedResults.Ok(new Contracts.OperationsResponse(processing.Value.InstanceId, master.IsLoaded,
                     [.. depths.Select(d => new Contracts.QueueStatus(d.Queue, d.Function, d.Messages, d.Poison))], Contracts.MemoryStatus.Now(),
-                    new Contracts.TimerStatus(fired, p50, p99, max), storage.RequestCounts));
+                    new Contracts.TimerStatus(fired, p50, p99, max), storage.RequestCounts, await marks.CountAsync(context.RequestAborted)));
             })
             .WithName("GetOperations")
-            .WithSummary("Queue depths and poison counts (role province)")
+            .WithSummary("Queue depths and poison counts, complaint deadlines' lateness, storage requests, the monitoring backlog (role province)")
             .Produces<Contracts.OperationsResponse>()
             .WithProblems();
 

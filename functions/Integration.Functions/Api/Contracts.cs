@@ -49,9 +49,11 @@ public static class Contracts
 
     public sealed record QueueStatus(string Queue, string Function, long Messages, long Poison);
 
-    public sealed record OperationsResponse(string Instance, bool MasterDataLoaded, IReadOnlyList<QueueStatus> Queues, MemoryStatus Memory, TimerStatus Timers, Integration.Storage.StorageRequestCounts StorageRequests);
+    /// <param name="MonitoringBacklog">Units (and province-wide evaluations) whose data changed and that the monitoring sweep has still to evaluate.</param>
+    public sealed record OperationsResponse(string Instance, bool MasterDataLoaded, IReadOnlyList<QueueStatus> Queues, MemoryStatus Memory, TimerStatus Timers,
+        Integration.Storage.StorageRequestCounts StorageRequests, int MonitoringBacklog);
 
-    /// <summary>Orchestration timers fired by this instance and how late (seconds after due): the last 100,000 at most.</summary>
+    /// <summary>Complaint deadlines fired by this instance and how late their consequences were in place (seconds after due): the last 100,000 at most.</summary>
     public sealed record TimerStatus(int Fired, double LatenessP50Seconds, double LatenessP99Seconds, double LatenessMaxSeconds);
 
     /// <summary>This instance's memory (working set now and at its peak, VmHWM on Linux; managed heap) and CPU time used.</summary>

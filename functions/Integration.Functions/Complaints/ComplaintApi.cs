@@ -41,8 +41,8 @@ public sealed record ComplaintView(
 /// webhook-id, the payload archived as received, then the desk applies the event exactly once.
 /// </summary>
 public sealed class ComplaintApi(
-    ComplaintDesk desk, MasterDataCache master, Idempotency idempotency, RequestLog requests, RawArchive raw, ComplaintFactStore facts,
-    IOptions<ComplaintOptions> options, TimeProvider time)
+    ComplaintDesk desk, MasterDataCache master, Idempotency idempotency, RequestLog requests, RawArchive raw, ComplaintRatings ratings,
+    TimeProvider time)
 {
     private static readonly string[] Kinds = ["late-delivery", "short-delivery", "quality", "other"];
 
@@ -113,8 +113,7 @@ public sealed class ComplaintApi(
         var quarter = Quarter.Of(time.GetUtcNow());
         if (period is not null && !Quarter.TryParse(period, out quarter))
             return ProblemResponses.BadPeriod();
-        var list = await facts.ListAsync(supplier, quarter.ToString(), context.RequestAborted);
-        return TypedResults.Ok(ComplaintFigures.Of(supplier, quarter.ToString(), list, options.Value.TimelyResolutionTiers));
+        return TypedResults.Ok(await ratings.OfAsync(supplier, quarter, context.RequestAborted));
     }
 
     private Task<IResult> ActAsync(HttpContext context, string id, string action, PartnerRole role, Func<ItemReader, ComplaintEvent?> read) =>

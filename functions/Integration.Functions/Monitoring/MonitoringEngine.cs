@@ -5,6 +5,7 @@ using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
 using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Complaints;
+using Integration.Orchestrations.Assessments;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 
@@ -28,8 +29,8 @@ public sealed record IndicatorScope(string Kind, string Code, string? Name, IRea
 /// them (raised once per party, rule, batch and quarter; cleared when the breach no longer holds).
 /// </summary>
 public sealed class MonitoringEngine(
-    RecordStore records, RawArchive raw, RequestLog requests, IOptions<FeedLimits> limits, MasterStore masterStore, MasterDataCache master, AlertStore alerts, ComplaintFactStore complaintFacts,
-    MonitoringMarks marks, TraceCodeRegistry traceCodes, IOptions<MonitoringOptions> options, IOptions<ComplaintOptions> complaintOptions, TimeProvider time,
+    RecordStore records, RawArchive raw, RequestLog requests, IOptions<FeedLimits> limits, MasterStore masterStore, MasterDataCache master, AlertStore alerts, ComplaintRatings ratings, AssessmentStore unitResults,
+    MonitoringMarks marks, TraceCodeRegistry traceCodes, IOptions<MonitoringOptions> options, TimeProvider time,
     ILogger<MonitoringEngine> logger)
 {
     public Contribute Contribute
@@ -134,23 +135,36 @@ public sealed class MonitoringEngine(
     /// <summary>R7: the supplier's timely-resolution ratio of complaints raised in the quarter, with its tier as severity.</summary>
     private async Task<Indicator> ComplaintRatioAsync(string supplier, Quarter quarter, CancellationToken cancellationToken)
     {
-        var tiers = complaintOptions.Value.TimelyResolutionTiers;
-        var figures = ComplaintFigures.Of(supplier, quarter.ToString(), await complaintFacts.ListAsync(supplier, quarter.ToString(), cancellationToken), tiers);
-        var severity = IndicatorCalculator.TierSeverity(figures.TimelyResolutionRatio, tiers);
-        return new Indicator("timelyResolutionRatio", "R7", null, figures.TimelyResolutionRatio, tiers.Max(), severity is not null, figures.ResolvedInTime, figures.ResolutionDecided)
+        var figures = await ratings.OfAsync(supplier, quarter, cancellationToken);
+        var severity = Tiers.Severity(figures.TimelyResolutionRatio, ratings.Tiers);
+        return new Indicator("timelyResolutionRatio", "R7", null, figures.TimelyResolutionRatio, ratings.Tiers.Max(), severity is not null, figures.ResolvedInTime, figures.ResolutionDecided)
         {
             Severity = severity,
             Detail = "Complaints resolved by the committed date ÷ complaints whose resolution is decided (resolved, or overdue).",
         };
     }
 
-    /// <summary>Brings a unit's alerts for a quarter in step with its indicators; returns how many alerts changed.</summary>
+    /// <summary>
+    /// Brings a unit's alerts for a quarter in step with its indicators; returns how many alerts changed. For a quarter
+    /// that is over, the unit's result is kept too, so that the quarterly assessment reads it instead of the aggregates.
+    /// </summary>
     public async Task<int> EvaluateUnitAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
         var data = master.Master;
         var unit = await UnitAsync(code, cancellationToken);
         var jurisdiction = data.Institutions.GetValueOrDefault(code)?.Jurisdiction;
-        return await SyncAsync(Calculator.ForUnits([unit], quarter, time.GetUtcNow()), code, jurisdiction, quarter, cancellationToken);
+        var changed = await SyncAsync(Calculator.ForUnits([unit], quarter, time.GetUtcNow()), code, jurisdiction, quarter, cancellationToken);
+        if (time.GetUtcNow() >= UnitResults.EndOf(quarter)) await KeepUnitResultAsync(unit, quarter, cancellationToken);
+        return changed;
+    }
+
+    /// <summary>The unit's result for the quarter (<see cref="UnitResults"/>), kept when the quarter is over.</summary>
+    public async Task<UnitResult> KeepUnitResultAsync(AssessedUnit unit, Quarter quarter, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var result = UnitResults.Of(master.Master, options.Value, unit, quarter, now);
+        if (now >= UnitResults.EndOf(quarter)) await unitResults.KeepUnitResultAsync(quarter.ToString(), unit.Code, HubJson.Serialize(result), now, cancellationToken);
+        return result;
     }
 
     /// <summary>
@@ -236,9 +250,13 @@ public sealed class MonitoringEngine(
     public async Task<(int Evaluated, int Changed)> SweepAsync(TimeSpan budget, TimeSpan fullEvery, CancellationToken cancellationToken)
     {
         var started = time.GetUtcNow();
-        if (await marks.LastFullAsync(cancellationToken) is not { } last || started - last >= fullEvery)
+        var last = await marks.LastFullAsync(cancellationToken);
+        if (last is null || started - last >= fullEvery)
         {
             await MarkAllAsync(Quarter.Of(started), cancellationToken);
+            // The first full evaluation after a quarter is over evaluates that quarter once more, as it ended: the results
+            // the quarterly assessment reads are then kept before it runs.
+            if (last is { } before && Quarter.Of(before) != Quarter.Of(started)) await MarkAllAsync(Quarter.Of(started).Previous, cancellationToken);
             await marks.SetLastFullAsync(started, cancellationToken);
         }
         int evaluated = 0, changed = 0;

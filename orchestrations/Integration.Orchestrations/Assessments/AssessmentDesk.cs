@@ -1,5 +1,6 @@
 using Integration.Domain;
 using Integration.Domain.Master;
+using Integration.Domain.Monitoring;
 using Integration.Orchestrations.Durable;
 using Integration.Storage;
 using Microsoft.Extensions.Logging;
@@ -16,7 +17,8 @@ public interface IAssessmentSource
 
     Task<UnitResult> UnitAsync(string code, Quarter quarter, CancellationToken cancellationToken);
 
-    Task<(int ResolvedInTime, int Decided, decimal? Ratio, int Tier)> ComplaintsAsync(string supplier, Quarter quarter, CancellationToken cancellationToken);
+    /// <summary>R7's figures of the supplier for the quarter.</summary>
+    Task<Complaints.ComplaintFigures> ComplaintsAsync(string supplier, Quarter quarter, CancellationToken cancellationToken);
 }
 
 /// <summary>Where an assessment stands, for the API: its state and how many results of the current phase are in.</summary>
@@ -170,16 +172,13 @@ public sealed class AssessmentDesk(
         {
             var onTime = units.Sum(u => u.Suppliers.GetValueOrDefault(code)?.OnTime ?? 0);
             var due = units.Sum(u => u.Suppliers.GetValueOrDefault(code)?.Due ?? 0);
-            var rate = due == 0 ? (decimal?)null : Math.Round(onTime / due, 4);
+            var rate = IndicatorCalculator.SupplierRate(null, onTime, due, tiers).Value;
             var complaints = await source.ComplaintsAsync(code, quarter, cancellationToken);
-            var result = new SupplierResult(code, master.Companies.GetValueOrDefault(code)?.Name ?? code, onTime, due, rate, Tier(rate, tiers),
-                complaints.ResolvedInTime, complaints.Decided, complaints.Ratio, complaints.Tier);
+            var result = new SupplierResult(code, master.Companies.GetValueOrDefault(code)?.Name ?? code, onTime, due, rate, Tiers.Level(rate, tiers),
+                complaints.ResolvedInTime, complaints.ResolutionDecided, complaints.TimelyResolutionRatio, complaints.Tier);
             return (Key(state.Generation, AssessmentPhase.Suppliers, code), HubJson.Serialize(result));
         }));
     }
-
-    /// <summary>The tier of a ratio (R4, R7): how many of the tiers it is below (0: none).</summary>
-    public static int Tier(decimal? value, IEnumerable<decimal> tiers) => value is { } v ? tiers.Count(t => v < t) : 0;
 
     /// <summary>
     /// Activity: builds the report from the result rows and writes its artifacts (replacing a run before's), records the

@@ -137,7 +137,8 @@ public sealed class ComplaintDesk(
                 await records.SaveAsync(next.ComplaintId, HubJson.Serialize(next), next.Version, next.IsOpen || next.Timer is not null, signal.EventId,
                     new EventOutcome(state is null ? 201 : 200), cancellationToken);
                 fault?.Invoke("desk.recorded");
-                if (signal.Event is ComplaintTimerFired fired && state?.Timer is { } timer) timerFired?.Invoke(fired.At - timer.DueAt);
+                // How late the deadline's consequences are in place (from its due time to now), for the metrics.
+                if (signal.Event is ComplaintTimerFired && state?.Timer is { } timer) timerFired?.Invoke(time.GetUtcNow() - timer.DueAt);
                 return next;
             default:
                 throw new InvalidOperationException("Unknown decision.");

@@ -32,21 +32,25 @@ public sealed class DurableEngine : IHostedService, IDisposable
     private readonly ILogger<DurableEngine> logger;
     private readonly bool runWorker;
 
-    public DurableEngine(StorageOptions storage, DurableOptions options, IEnumerable<DurableTaskType> types, IServiceProvider services, ILoggerFactory loggerFactory, bool runWorker = true)
+    public DurableEngine(HubStorage hubStorage, DurableOptions options, IEnumerable<DurableTaskType> types, IServiceProvider services, ILoggerFactory loggerFactory, bool runWorker = true)
     {
         logger = loggerFactory.CreateLogger<DurableEngine>();
         this.runWorker = runWorker;
+        var storage = hubStorage.Options;
         TaskHub = options.TaskHubName(storage.Prefix);
         var settings = new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = TaskHub,
+            // The hub's own transport and request counters: the provider's requests count in the operations figures.
             StorageAccountClientProvider = !string.IsNullOrWhiteSpace(storage.ConnectionString)
-                ? new StorageAccountClientProvider(storage.ConnectionString)
+                ? new StorageAccountClientProvider(
+                    StorageServiceClientProvider.ForBlob(storage.ConnectionString, hubStorage.Counted(new Azure.Storage.Blobs.BlobClientOptions())),
+                    StorageServiceClientProvider.ForQueue(storage.ConnectionString, hubStorage.Counted(new Azure.Storage.Queues.QueueClientOptions())),
+                    StorageServiceClientProvider.ForTable(storage.ConnectionString, hubStorage.Counted(new Azure.Data.Tables.TableClientOptions())))
                 : new StorageAccountClientProvider(
-                    new Uri($"https://{storage.AccountName}.blob.{storage.EndpointSuffix}"),
-                    new Uri($"https://{storage.AccountName}.queue.{storage.EndpointSuffix}"),
-                    new Uri($"https://{storage.AccountName}.table.{storage.EndpointSuffix}"),
-                    new DefaultAzureCredential()),
+                    StorageServiceClientProvider.ForBlob(new Uri($"https://{storage.AccountName}.blob.{storage.EndpointSuffix}"), new DefaultAzureCredential(), hubStorage.Counted(new Azure.Storage.Blobs.BlobClientOptions())),
+                    StorageServiceClientProvider.ForQueue(new Uri($"https://{storage.AccountName}.queue.{storage.EndpointSuffix}"), new DefaultAzureCredential(), hubStorage.Counted(new Azure.Storage.Queues.QueueClientOptions())),
+                    StorageServiceClientProvider.ForTable(new Uri($"https://{storage.AccountName}.table.{storage.EndpointSuffix}"), new DefaultAzureCredential(), hubStorage.Counted(new Azure.Data.Tables.TableClientOptions()))),
             PartitionCount = options.PartitionCount,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
+using Integration.Storage;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Integration.Load;
@@ -370,6 +371,57 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         Assert.Equal(["A1/B1", "H1/B1", "H1/B2", "H2/B1"], Entries(report, "unreportedPurchases"));
         Assert.Equal([(1, "H1"), (2, "A1"), (null, "H2")], Ranked(report, "C1"));
         Assert.Empty(report["repeatOffenders"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task TheAssessmentReadsTheResultsTheMonitoringKept_ButRecomputesAUnitWhoseDataChangedSince()
+    {
+        await using var kept = await fixture.NewWorldAsync(Settings(), loadProvince: false);
+        var scenario = new MonitoringScenario(kept);
+        await scenario.LoadMasterDataAsync();
+        await scenario.SendFeedsAsync();
+        var admin = kept.Admin();
+        // 2026Q3 is over: evaluating it again keeps each unit's result, as the first sweep after a quarter's end does.
+        using (var evaluate = await admin.PostJsonAsync("/api/v1/admin/monitoring/evaluate?period=2026Q3", new { }))
+            Assert.Equal(HttpStatusCode.Accepted, evaluate.StatusCode);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        async Task<TableEntity?> KeptAsync(string unit) =>
+            (await kept.Storage.Assessments.GetEntityIfExistsAsync<TableEntity>("evaluated|2026Q3", unit)) is { HasValue: true } row ? row.Value : null;
+        while (await KeptAsync("H1") is null || await KeptAsync("H2") is null || await KeptAsync("A1") is null || await BacklogAsync(admin) > 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The units' results were never kept.");
+            await Task.Delay(250);
+        }
+        // Marked as no computation would name them: the report shows the kept rows were read.
+        async Task RenameAsync(string unit, string name)
+        {
+            var row = (await KeptAsync(unit))!;
+            var result = JsonNode.Parse(TableText.Read(row, "Data"))!;
+            result["name"] = name;
+            TableText.Write(row, "Data", result.ToJsonString());
+            await kept.Storage.Assessments.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+        }
+        await RenameAsync("H1", "（保留的结果）");
+        await RenameAsync("H2", "（保留的结果）");
+        // H2's data changes (as ingestion marks it) and the sweep is not let near it: the assessment must not use the kept row.
+        await kept.RestartHubsAsync(new Dictionary<string, string?> { ["Hub__Monitoring__SweepSchedule"] = "0 0 0 1 1 *" });
+        await new MonitoringMarks(kept.Storage).MarkAsync([("H2", "2026Q3")], DateTimeOffset.UtcNow, default);
+        admin = kept.Admin();
+        using (var run = await admin.PostJsonAsync("/api/v1/assessments/2026Q3/run", new { }))
+            Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
+        await CompletedAsync(admin, "2026Q3", 1);
+        var report = Json(await ReportAsync(admin, "assessments/2026Q3", "json"));
+        var names = report["rankings"]!.AsArray().Single(r => r!["jurisdiction"]!.GetValue<string>() == "C1")!["rows"]!.AsArray()
+            .ToDictionary(r => r!["unit"]!.GetValue<string>(), r => r!["name"]!.GetValue<string>());
+        Assert.Equal("（保留的结果）", names["H1"]);
+        Assert.NotEqual("（保留的结果）", names["H2"]);
+        ExpectQ3(report);
+    }
+
+    private static async Task<int> BacklogAsync(PartnerClient admin)
+    {
+        using var response = await admin.GetAsync("/api/v1/admin/operations");
+        return (await Samples.Expect(response, HttpStatusCode.OK))["monitoringBacklog"]!.GetValue<int>();
     }
 
     [Fact]

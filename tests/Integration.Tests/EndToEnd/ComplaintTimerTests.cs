@@ -106,7 +106,8 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     [Fact]
     public async Task HubKilledWhileTheComplaintWaits_DeadlinePassesWithNoHub_TheRestartedHubEscalates()
     {
-        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 10, ("Hub__Durable__WorkerId", "crashing-worker"));
+        // A message the killed hub had taken (the raise's last step may still be in flight) reappears after 5 s.
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 10, ("Hub__Durable__WorkerId", "crashing-worker"), ("Hub__Durable__VisibilityTimeout", "00:00:05"));
         var c = new ComplaintSamples(world);
         var id = Samples.Unique("CMP");
         var due = (await c.RaiseAsync(id))["replyDueAt"]!.GetValue<DateTimeOffset>();

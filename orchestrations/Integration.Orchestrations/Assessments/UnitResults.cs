@@ -1,0 +1,45 @@
+using Integration.Domain;
+using Integration.Domain.Master;
+using Integration.Domain.Monitoring;
+
+namespace Integration.Orchestrations.Assessments;
+
+/// <summary>
+/// A unit's result for a quarter, from its aggregates (no record is read): the monitoring engine's indicators, the
+/// ordered amounts of the quarter and of the same quarter a year before (R25's cost growth), and each supplier's share of
+/// R4 at the unit. Pure: the monitoring engine keeps it when it evaluates a unit for a quarter that is over, and the
+/// assessment computes it the same way when no kept one is current.
+/// </summary>
+public static class UnitResults
+{
+    public static UnitResult Of(MasterData data, MonitoringOptions options, AssessedUnit unit, Quarter quarter, DateTimeOffset asOf)
+    {
+        var calculator = new IndicatorCalculator(data, options);
+        var indicators = calculator.ForUnits([unit], quarter, asOf);
+        var months = Cells.Months(quarter).ToHashSet(StringComparer.Ordinal);
+        var yearBefore = Cells.Months(new Quarter(quarter.Year - 1, quarter.Number)).ToHashSet(StringComparer.Ordinal);
+        decimal amount = 0, amountBefore = 0;
+        var makers = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var key in unit.Cells.Keys)
+        {
+            var (period, product) = Cells.Split(key);
+            var value = Fixed.Value(unit.Cells.Get(key, Cells.OrderedAmount));
+            if (months.Contains(period)) amount += value;
+            else if (yearBefore.Contains(period)) amountBefore += value;
+            if (months.Contains(period) && data.Products.TryGetValue(product, out var p)) makers.Add(p.Manufacturer);
+        }
+        // Each supplier's share of R4 at this unit, summed over the units by the supplier's own work item.
+        var shares = new SortedDictionary<string, SupplierShare>(StringComparer.Ordinal);
+        foreach (var maker in makers)
+            if (calculator.ForSupplier(maker, [unit], quarter, asOf).FirstOrDefault(i => i.Rule == "R4" && i.Batch is null) is { } rate)
+                shares[maker] = new SupplierShare(rate.Numerator, rate.Denominator);
+        data.Institutions.TryGetValue(unit.Code, out var institution);
+        var path = institution is null ? [] : data.JurisdictionPath(institution.Jurisdiction);
+        string? At(JurisdictionLevel level) => path.FirstOrDefault(j => data.Jurisdictions.TryGetValue(j, out var x) && x.Level == level);
+        return new UnitResult(unit.Code, institution?.Name ?? unit.Code, (institution?.Level ?? InstitutionLevel.Primary).ToString().ToLowerInvariant(),
+            At(JurisdictionLevel.County), At(JurisdictionLevel.City), indicators, amount, amountBefore, shares);
+    }
+
+    /// <summary>The instant a quarter is over (midnight China time after its last day): a result computed after it no longer changes with the clock.</summary>
+    public static DateTimeOffset EndOf(Quarter quarter) => new(quarter.LastDay.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.FromHours(8));
+}
