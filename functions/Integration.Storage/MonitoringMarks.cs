@@ -14,11 +14,25 @@ public sealed class MonitoringMarks(HubStorage storage)
 {
     private const string Partition = "mark";
     private const string MetaPartition = "meta";
+    private const string ChangedPartition = "changed";
+
+    /// <summary>When the unit's data last changed (any quarter), or null when never since the hub kept track.</summary>
+    public async Task<DateTimeOffset?> ChangedAtAsync(string unit, CancellationToken cancellationToken)
+    {
+        var row = await storage.Monitoring.GetEntityIfExistsAsync<TableEntity>(ChangedPartition, TableKeys.Of(unit), cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value!.GetDateTimeOffset("At") : null;
+    }
 
     public async Task MarkAsync(IEnumerable<(string Unit, string Quarter)> marks, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var rows = marks.Distinct().Select(m => new TableEntity(Partition, $"{m.Quarter}|{m.Unit}") { ["At"] = now }).ToList();
+        var list = marks.Distinct().ToList();
+        var rows = list.Select(m => new TableEntity(Partition, $"{m.Quarter}|{m.Unit}") { ["At"] = now }).ToList();
         foreach (var chunk in TableBatch.Chunk(rows, _ => 200))
+            await TableBatch.SubmitAsync(storage.Monitoring, [.. chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))], cancellationToken);
+        // When each unit's data last changed, whatever the quarter (a demand report or an agreement counts for every
+        // quarter of its cycle): a unit's result kept before then is not current.
+        var changed = list.Select(m => m.Unit).Distinct(StringComparer.Ordinal).Select(u => new TableEntity(ChangedPartition, TableKeys.Of(u)) { ["At"] = now }).ToList();
+        foreach (var chunk in TableBatch.Chunk(changed, _ => 200))
             await TableBatch.SubmitAsync(storage.Monitoring, [.. chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e))], cancellationToken);
     }
 
@@ -33,10 +47,6 @@ public sealed class MonitoringMarks(HubStorage storage)
         }
         return list;
     }
-
-    /// <summary>True while the unit's aggregates for the quarter changed after its last evaluation.</summary>
-    public async Task<bool> IsMarkedAsync(string unit, string quarter, CancellationToken cancellationToken) =>
-        (await storage.Monitoring.GetEntityIfExistsAsync<TableEntity>(Partition, $"{quarter}|{unit}", ["RowKey"], cancellationToken)).HasValue;
 
     /// <summary>How many units (and province-wide evaluations) wait to be evaluated: the monitoring engine's backlog.</summary>
     public async Task<int> CountAsync(CancellationToken cancellationToken)

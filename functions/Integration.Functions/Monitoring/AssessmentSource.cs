@@ -19,12 +19,12 @@ public sealed class AssessmentSource(
 
     /// <summary>
     /// A unit's result: the one the monitoring engine kept when it last evaluated the unit for the quarter, if that was
-    /// after the quarter was over and nothing changed since (no mark); otherwise computed from the aggregates now (and kept).
+    /// after the quarter was over and the unit's data did not change since; otherwise computed from the aggregates now (and kept).
     /// </summary>
     public async Task<UnitResult> UnitAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
         if (await results.KeptUnitResultAsync(quarter.ToString(), code, cancellationToken) is { } kept && kept.EvaluatedAt >= UnitResults.EndOf(quarter)
-            && !await marks.IsMarkedAsync(code, quarter.ToString(), cancellationToken))
+            && await marks.ChangedAtAsync(code, cancellationToken) is var changed && (changed is null || changed < kept.EvaluatedAt))
             return HubJson.Deserialize<UnitResult>(kept.Json);
         return await engine.KeepUnitResultAsync(await engine.UnitAsync(code, cancellationToken), quarter, cancellationToken);
     }
