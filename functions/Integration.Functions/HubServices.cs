@@ -79,16 +79,29 @@ public static class HubServices
                 new(typeof(Integration.Orchestrations.Assessments.RecordAssessment), IsActivity: true),
                 new(typeof(Integration.Orchestrations.Assessments.AssessItems), IsActivity: true),
                 new(typeof(Integration.Orchestrations.Assessments.WriteAssessmentReport), IsActivity: true),
+                new(typeof(Integration.Orchestrations.Cases.CaseOrchestration), IsActivity: false),
+                new(typeof(Integration.Orchestrations.Cases.ApplyCaseEvent), IsActivity: true),
             ],
             sp, sp.GetRequiredService<ILoggerFactory>(), runWorker: config.GetValue("Hub:Processing:RunTriggers", true) || UnderFunctionsHost));
         services.AddHostedService(sp => sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>());
         services.AddHostedService<DurableMigration>();
-        services.AddSingleton<ComplaintRecords>();
-        services.AddSingleton(sp => new ComplaintDesk(sp.GetRequiredService<ComplaintRecords>(), sp.GetRequiredService<AlertStore>(),
+        services.AddSingleton(sp => new ComplaintDesk(OrchestrationRecords.Complaints(sp.GetRequiredService<HubStorage>()), sp.GetRequiredService<AlertStore>(),
             sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(),
             () => sp.GetRequiredService<Calendar.CalendarBook>().Machine, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintDesk>>(),
             sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value.AnswerWait, HubClock.Offset(config, builder.Environment),
             sp.GetRequiredService<FaultInjection>().At, lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
+        services.AddSingleton<JsonCommands>();
+        services.AddOptions<Integration.Orchestrations.Cases.CaseOptions>().BindConfiguration("Hub:Cases")
+            .Validate(o => new[] { o.ExplanationWorkingDays, o.TalkWorkingDays, o.RectificationWorkingDays, o.DemandReturnWorkingDays, o.EscalationWorkingDays }.All(d => d is >= 1 and <= 120),
+                "Hub:Cases: working days are 1 to 120.")
+            .ValidateOnStart();
+        services.AddSingleton<Integration.Orchestrations.Cases.ICaseEvidence, Monitoring.CaseEvidence>();
+        services.AddSingleton(sp => new Integration.Orchestrations.Cases.CaseDesk(OrchestrationRecords.Cases(sp.GetRequiredService<HubStorage>()), sp.GetRequiredService<AlertStore>(),
+            sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(), sp.GetRequiredService<Integration.Orchestrations.Cases.ICaseEvidence>(),
+            () => new Integration.Orchestrations.Cases.CaseMachine(sp.GetRequiredService<Calendar.CalendarBook>().Calendar, sp.GetRequiredService<IOptions<Integration.Orchestrations.Cases.CaseOptions>>().Value),
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Integration.Orchestrations.Cases.CaseDesk>>(),
+            sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value.AnswerWait, HubClock.Offset(config, builder.Environment)));
+        services.AddSingleton<CaseApi>();
         services.AddSingleton<ComplaintApi>();
         services.AddSingleton<ComplaintRatings>();
         services.AddSingleton<AssessmentStore>();
@@ -201,6 +214,7 @@ public static class HubServices
         app.MapAlerts();
         app.MapSubscriptions();
         app.MapComplaints();
+        app.MapCases();
         app.MapWorkingDays();
         app.MapOfficeConsole();
         app.MapIndicators();

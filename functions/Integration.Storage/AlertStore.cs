@@ -53,7 +53,10 @@ public static class AlertKinds
     /// <summary>The quarterly assessments: done, with the links to their reports (R21), for the provincial centre.</summary>
     public const string Assessment = "assessment";
 
-    public static readonly IReadOnlyList<string> All = [Operator, Complaint, Monitoring, Assessment];
+    /// <summary>Supervision cases (R27): to the party asked to explain or rectify, and to the offices a case is escalated to.</summary>
+    public const string Case = "case";
+
+    public static readonly IReadOnlyList<string> All = [Operator, Complaint, Monitoring, Assessment, Case];
 }
 
 public static class AlertStatus

@@ -63,6 +63,7 @@ public sealed class HubStorage
         Complaints = Table("complaints");
         ComplaintFacts = Table("complaintfacts");
         Orchestrations = Table("orchestrations");
+        Cases = Table("cases");
         Monitoring = Table("monitoring");
         TraceCodes = Table("tracecodes");
         Assessments = Table("assessments");
@@ -134,6 +135,9 @@ public sealed class HubStorage
     /// <summary>The index of open orchestration instances and when each needs looking at.</summary>
     public TableClient Orchestrations { get; }
 
+    /// <summary>Supervision cases (R27): a partition per case with its record.</summary>
+    public TableClient Cases { get; }
+
     /// <summary>Institutions whose aggregates changed since their alerts were last evaluated, by quarter.</summary>
     public TableClient Monitoring { get; }
 
@@ -162,7 +166,7 @@ public sealed class HubStorage
     public BlobContainerClient Reports { get; }
 
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Monitoring, TraceCodes, Assessments, Calendar, Users, RequestBindings }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Cases, Monitoring, TraceCodes, Assessments, Calendar, Users, RequestBindings }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
     public IEnumerable<BlobContainerClient> AllContainers => [Raw, State, Reports];

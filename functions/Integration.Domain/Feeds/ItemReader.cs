@@ -208,6 +208,9 @@ public sealed partial class ItemReader(int? index, FieldSource source, ProblemLi
         return instant;
     }
 
+    /// <summary>A field's JSON value as given (null when absent or not JSON), for shapes the typed readers do not cover.</summary>
+    public System.Text.Json.JsonElement? Element(string name) => source.Get(name)?.Json;
+
     /// <summary>A list of strings: a JSON array, or in CSV one cell with the values separated by ';' or '|'.</summary>
     public IReadOnlyList<string>? TextList(string name, int maxCount, int maxLength, bool required = true)
     {

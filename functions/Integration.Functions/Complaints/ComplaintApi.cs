@@ -41,8 +41,7 @@ public sealed record ComplaintView(
 /// webhook-id, the payload archived as received, then the desk applies the event exactly once.
 /// </summary>
 public sealed class ComplaintApi(
-    ComplaintDesk desk, MasterDataCache master, Idempotency idempotency, RequestLog requests, RawArchive raw, ComplaintRatings ratings,
-    TimeProvider time)
+    ComplaintDesk desk, MasterDataCache master, JsonCommands commands, ComplaintRatings ratings, TimeProvider time)
 {
     private static readonly string[] Kinds = ["late-delivery", "short-delivery", "quality", "other"];
 
@@ -138,59 +137,16 @@ public sealed class ComplaintApi(
         };
         });
 
-    /// <summary>
-    /// The common shape of a complaint write: idempotency by webhook-id, JSON body checks listing every problem (the
-    /// reader returns what to do only when there are none), the payload archived as received, the desk's answer recorded
-    /// for replays.
-    /// </summary>
-    private async Task<IResult> WriteAsync(HttpContext context, string route, bool requireBody, Func<Caller, ItemReader, string, Func<Task<DeskOutcome>>?> read)
-    {
-        var caller = Caller.Of(context);
-        var partner = caller.Partner;
-        var ct = context.RequestAborted;
-        var requestId = RequestIds.From(partner.PartnerId, caller.WebhookId);
-        var bodyHash = RequestIds.BodyHash(caller.Body);
-        if (await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, ct) is { } earlier) return earlier;
-        if (caller.Body.Length > 0 || requireBody)
-        {
-            if (!FeedIntake.TryFormat(context.Request.ContentType, file: false, out _, out _))
-                return ProblemResponses.Of(415, "Unsupported media type", "Send application/json.");
-        }
-        var problems = new ProblemList();
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(caller.Body.Length == 0 ? "{}"u8.ToArray() : caller.Body);
-        }
-        catch (JsonException)
-        {
-            problems.Add(new Problem(null, "", "malformed-json", "The body is not valid JSON."));
-            return ProblemResponses.Rejected(problems);
-        }
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
+    /// <summary>A complaint write as a <see cref="JsonCommands"/> command, answered with the complaint's view.</summary>
+    private Task<IResult> WriteAsync(HttpContext context, string route, bool requireBody, Func<Caller, ItemReader, string, Func<Task<DeskOutcome>>?> read) =>
+        commands.HandleAsync(context, route, requireBody, (caller, reader, requestId) => read(caller, reader, requestId) is { } apply
+            ? async () =>
             {
-                problems.Add(new Problem(null, "", "type", "The body must be a JSON object."));
-                return ProblemResponses.Rejected(problems);
+                var o = await apply();
+                return new CommandResult(o.Status, o.State is null ? null : ComplaintView.Of(o.State), o.Code, o.Detail,
+                    o.Status == 201 ? $"/api/v1/complaints/{o.State!.ComplaintId}" : null);
             }
-            var apply = read(caller, ItemReader.ForObject(document.RootElement, problems), requestId);
-            if (problems.Any || apply is null) return ProblemResponses.Rejected(problems);
-            await raw.StoreOnceAsync(RawArchive.BlobName(route, partner.PartnerId, requestId), new BinaryData(caller.Body),
-                new RawMetadata(partner.PartnerId, partner.Role, partner.EntityCode, route, requestId, caller.WebhookId, bodyHash, time.GetUtcNow(), context.Request.ContentType ?? "application/json"), ct);
-            var outcome = await apply();
-            if (!outcome.Succeeded)
-                return ProblemResponses.Of(outcome.Status, outcome.Status == 404 ? "Not found" : "Not possible now", outcome.Detail ?? "", [new Problem(null, "", outcome.Code ?? "refused", outcome.Detail ?? "")]);
-            var body = JsonSerializer.Serialize(ComplaintView.Of(outcome.State!), HubJson.Options);
-            await requests.TryAddAsync(new RequestRecord(partner.PartnerId, requestId, caller.WebhookId, bodyHash, route, outcome.Status, body, time.GetUtcNow())
-            {
-                Status = RequestStatus.Applied,
-                Items = 1,
-            }, ct);
-            if (outcome.Status == 201) context.Response.Headers.Location = $"/api/v1/complaints/{outcome.State!.ComplaintId}";
-            return Results.Text(body, "application/json", System.Text.Encoding.UTF8, outcome.Status);
-        }
-    }
+            : null);
 
     private bool MaySee(Partner partner, ComplaintState state) => Sees(partner, state, master.Master);
 

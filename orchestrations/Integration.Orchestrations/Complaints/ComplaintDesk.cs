@@ -24,7 +24,7 @@ public sealed record DeskOutcome(int Status, ComplaintState? State, string? Code
 /// <param name="fault">Called at named points (<c>desk.recorded</c>) so that tests can make the process die there.</param>
 /// <param name="timerFired">Told how late each timer fired, for the metrics.</param>
 public sealed class ComplaintDesk(
-    ComplaintRecords records, AlertStore alerts, ComplaintFactStore facts, DurableEngine engine, Func<ComplaintMachine> machine, TimeProvider time,
+    OrchestrationRecords records, AlertStore alerts, ComplaintFactStore facts, DurableEngine engine, Func<ComplaintMachine> machine, TimeProvider time,
     ILogger<ComplaintDesk> logger, TimeSpan answerWait, TimeSpan clockOffset, Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
 {
     public const string Orchestration = "complaints";
@@ -74,15 +74,8 @@ public sealed class ComplaintDesk(
     /// <summary>Waits for the orchestration to record its answer to the event (null when it has not within the wait).</summary>
     private async Task<DeskOutcome?> AnswerAsync(string complaintId, string eventId, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        var pause = TimeSpan.FromMilliseconds(25);
-        while (time.GetElapsedTime(started) < answerWait)
-        {
-            await Task.Delay(pause, cancellationToken);
-            pause = TimeSpan.FromMilliseconds(Math.Min(250, pause.TotalMilliseconds * 1.5));
-            if (await records.GetAsync(complaintId, cancellationToken) is { } record && record.Outcomes.TryGetValue(eventId, out var outcome))
-                return Outcome(outcome, HubJson.Deserialize<ComplaintState>(record.Json));
-        }
+        if (await records.WaitForOutcomeAsync(complaintId, eventId, answerWait, time, cancellationToken) is { } answered)
+            return Outcome(answered.Outcome, HubJson.Deserialize<ComplaintState>(answered.Record.Json));
         logger.LogWarning("Complaint {ComplaintId}: the orchestration had not applied event {EventId} within {Wait}; answered with the decision taken before raising it", complaintId, eventId, answerWait);
         return null;
     }

@@ -1,4 +1,4 @@
-using Integration.Domain;
+using Integration.Orchestrations.Durable;
 using Integration.Storage;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Logging;
@@ -52,7 +52,8 @@ public sealed class ComplaintOrchestration : TaskOrchestrator<ComplaintRun, Comp
                 context.ContinueAsNew(run with { State = state, First = null, Seen = seen }, preserveUnprocessedEvents: true);
                 return state;
             }
-            var signal = pending ?? await NextAsync(context, state, run.ClockOffset);
+            var signal = pending ?? await Deadlines.NextAsync(context, EventName, state?.Timer?.DueAt, run.ClockOffset,
+                at => new ComplaintSignal($"timer|{state!.Timer!.Id}", new ComplaintTimerFired(at, state.Timer.Id)));
             pending = null;
             if (seen.Contains(signal.EventId)) continue;
             state = await context.CallActivityAsync<ComplaintState?>(nameof(ApplyComplaintEvent), new ComplaintApply(state, signal), Retry);
@@ -64,20 +65,6 @@ public sealed class ComplaintOrchestration : TaskOrchestrator<ComplaintRun, Comp
             }
             if (state is null) return null; // the first event was not a raise: there is no complaint
         }
-    }
-
-    /// <summary>The next event, or the current timer's firing when it comes first (the other wait is cancelled).</summary>
-    private static async Task<ComplaintSignal> NextAsync(TaskOrchestrationContext context, ComplaintState? state, TimeSpan clockOffset)
-    {
-        using var cancel = new CancellationTokenSource();
-        var next = context.WaitForExternalEvent<ComplaintSignal>(EventName, cancel.Token);
-        if (state?.Timer is not { } timer) return await next;
-        var due = context.CreateTimer((timer.DueAt - clockOffset).UtcDateTime, cancel.Token);
-        var first = await Task.WhenAny(next, due);
-        cancel.Cancel();
-        if (first == next) return await next;
-        var at = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero) + clockOffset;
-        return new ComplaintSignal($"timer|{timer.Id}", new ComplaintTimerFired(at, timer.Id));
     }
 }
 

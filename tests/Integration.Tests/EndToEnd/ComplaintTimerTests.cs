@@ -170,7 +170,7 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
         var second = await world.StartHubAsync();
         var view = await c.WaitAsync(id, Escalated, TimeSpan.FromSeconds(90), second);
         Assert.Equal(["raised", "escalated"], ComplaintSamples.Steps(view));
-        Assert.Equal(ComplaintRecords.DurableEngine, (await world.Storage.Orchestrations.GetEntityAsync<TableEntity>("complaints", id)).Value.GetString(ComplaintRecords.EngineColumn));
+        Assert.Equal(OrchestrationRecords.DurableEngine, (await world.Storage.Orchestrations.GetEntityAsync<TableEntity>("complaints", id)).Value.GetString(OrchestrationRecords.EngineColumn));
         using var alerts = await c.SupplierClient(second).GetAsync("/api/v1/alerts");
         Assert.Contains((await Samples.Expect(alerts, HttpStatusCode.OK))["items"]!.AsArray(), a => a!["id"]!.GetValue<string>() == owed.Id);
     }

@@ -4,24 +4,30 @@ using Integration.Domain;
 
 namespace Integration.Storage;
 
-/// <summary>How an event sent to a complaint's orchestration was answered: 200/201, or the refusal's status, code and detail.</summary>
+/// <summary>How an event sent to an orchestration was answered: 200/201, or the refusal's status, code and detail.</summary>
 public sealed record EventOutcome(int Status, string? Code = null, string? Detail = null);
 
-/// <summary>A complaint as its orchestration last recorded it (state JSON and version), with the answers to its recent events.</summary>
-public sealed record ComplaintRecord(string Json, int Version, IReadOnlyDictionary<string, EventOutcome> Outcomes);
+/// <summary>An instance (a complaint, a case) as its orchestration last recorded it (state JSON and version), with the answers to its recent events.</summary>
+public sealed record InstanceRecord(string Json, int Version, IReadOnlyDictionary<string, EventOutcome> Outcomes);
 
 /// <summary>
-/// What the complaint orchestrations record for reading (the API, the console, lists): a row per complaint, written
-/// only by the orchestration's activity (<c>state|{id}</c> in the complaint's own partition, the row the hub has always
-/// kept), with the answers to the last <see cref="OutcomesKept"/> events so that a request waits for and returns its
-/// orchestration's own answer; and the open complaints in an index (the <c>orchestrations</c> table, partition
-/// <c>complaints</c>, one row each, removed on close). The source of truth is the orchestration's history.
+/// What the orchestrations of one kind (complaints, cases) record for reading (the API, the console, lists): a row per
+/// instance, written only by its orchestration's activity (<c>state|{id}</c> in the instance's own partition of the
+/// kind's table), with the answers to the last <see cref="OutcomesKept"/> events so that a request waits for and returns
+/// its orchestration's own answer; and the open instances in an index (the <c>orchestrations</c> table, partition
+/// <paramref name="index"/>, one row each, removed on close). The source of truth is the orchestration's history.
 /// </summary>
-public sealed class ComplaintRecords(HubStorage storage)
+public sealed class OrchestrationRecords(HubStorage storage, TableClient table, string index)
 {
     public const int OutcomesKept = 32;
 
-    private const string Index = "complaints";
+    /// <summary>The complaints' records: table <c>complaints</c>, index partition <c>complaints</c>.</summary>
+    public static OrchestrationRecords Complaints(HubStorage storage) => new(storage, storage.Complaints, "complaints");
+
+    /// <summary>The supervision cases' records: table <c>cases</c>, index partition <c>cases</c>.</summary>
+    public static OrchestrationRecords Cases(HubStorage storage) => new(storage, storage.Cases, "cases");
+
+    private string Index => index;
 
     /// <summary>The index column that says the complaint runs on the Durable Task engine (set by the migration).</summary>
     public const string EngineColumn = "Engine";
@@ -30,9 +36,9 @@ public sealed class ComplaintRecords(HubStorage storage)
 
     private static string StateRow(string id) => $"state|{id}";
 
-    public async Task<ComplaintRecord?> GetAsync(string id, CancellationToken cancellationToken)
+    public async Task<InstanceRecord?> GetAsync(string id, CancellationToken cancellationToken)
     {
-        var row = await storage.Complaints.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), cancellationToken: cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), cancellationToken: cancellationToken);
         return row.HasValue ? Read(row.Value!) : null;
     }
 
@@ -44,7 +50,7 @@ public sealed class ComplaintRecords(HubStorage storage)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await storage.Complaints.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), cancellationToken: cancellationToken);
+            var existing = await table.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), cancellationToken: cancellationToken);
             var current = existing.HasValue ? Read(existing.Value!) : null;
             var outcomes = current?.Outcomes.Where(o => o.Key != eventId).TakeLast(OutcomesKept - 1).ToList() ?? [];
             outcomes.Add(new(eventId, outcome));
@@ -55,8 +61,8 @@ public sealed class ComplaintRecords(HubStorage storage)
             row["Version"] = newer ? version : current!.Version;
             try
             {
-                if (existing.HasValue) await storage.Complaints.UpdateEntityAsync(row, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
-                else await storage.Complaints.AddEntityAsync(row, cancellationToken);
+                if (existing.HasValue) await table.UpdateEntityAsync(row, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                else await table.AddEntityAsync(row, cancellationToken);
                 break;
             }
             catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 10)
@@ -68,7 +74,7 @@ public sealed class ComplaintRecords(HubStorage storage)
         else await ForgetAsync(id, cancellationToken);
     }
 
-    /// <summary>Lists the complaint among the open ones, as running on the Durable Task engine.</summary>
+    /// <summary>Lists the instance among the open ones, as running on the Durable Task engine.</summary>
     public Task MarkOpenAsync(string id, CancellationToken cancellationToken) =>
         storage.Orchestrations.UpsertEntityAsync(new TableEntity(Index, id) { [EngineColumn] = DurableEngine }, TableUpdateMode.Replace, cancellationToken);
 
@@ -83,14 +89,38 @@ public sealed class ComplaintRecords(HubStorage storage)
         }
     }
 
-    /// <summary>The ids of the open complaints.</summary>
+    /// <summary>Every instance's record, open or closed (a scan of the kind's table: for lists of a few thousand).</summary>
+    public async IAsyncEnumerable<InstanceRecord> AllAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey ge {"state|"} and RowKey lt {"state}"}"), cancellationToken: cancellationToken))
+            yield return Read(row);
+    }
+
+    /// <summary>
+    /// Waits for the orchestration to record its answer to the event (polling the record, up to <paramref name="wait"/>):
+    /// the answer and the record then, or null.
+    /// </summary>
+    public async Task<(EventOutcome Outcome, InstanceRecord Record)?> WaitForOutcomeAsync(string id, string eventId, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        var pause = TimeSpan.FromMilliseconds(25);
+        while (time.GetElapsedTime(started) < wait)
+        {
+            await Task.Delay(pause, cancellationToken);
+            pause = TimeSpan.FromMilliseconds(Math.Min(250, pause.TotalMilliseconds * 1.5));
+            if (await GetAsync(id, cancellationToken) is { } record && record.Outcomes.TryGetValue(eventId, out var outcome)) return (outcome, record);
+        }
+        return null;
+    }
+
+    /// <summary>The ids of the open instances.</summary>
     public async IAsyncEnumerable<string> OpenIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await foreach (var row in storage.Orchestrations.QueryAsync<TableEntity>(e => e.PartitionKey == Index, select: ["RowKey"], cancellationToken: cancellationToken))
             yield return row.RowKey;
     }
 
-    /// <summary>Open complaints still run by the engine before the Durable Task one (no <see cref="EngineColumn"/>): the migration's work.</summary>
+    /// <summary>Open instances still run by the engine before the Durable Task one (no <see cref="EngineColumn"/>): the migration's work.</summary>
     public async Task<IReadOnlyList<string>> NotMigratedAsync(CancellationToken cancellationToken)
     {
         var list = new List<string>();
@@ -99,17 +129,17 @@ public sealed class ComplaintRecords(HubStorage storage)
         return list;
     }
 
-    /// <summary>The effects (kind, payload) the engine before this one noted on a complaint's row with its last transition.</summary>
+    /// <summary>The effects (kind, payload) the engine before this one noted on an instance's row with its last transition.</summary>
     public async Task<IReadOnlyList<(string Kind, string Payload)>> LegacyEffectsAsync(string id, CancellationToken cancellationToken)
     {
-        var row = await storage.Complaints.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), ["Effects"], cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), ["Effects"], cancellationToken);
         if (!row.HasValue || row.Value!.GetString("Effects") is not { Length: > 0 } json) return [];
         return [.. HubJson.Deserialize<List<LegacyEffect>>(json).Select(e => (e.Kind, e.Payload))];
     }
 
     private sealed record LegacyEffect(string Id, string Kind, string Payload);
 
-    private static ComplaintRecord Read(TableEntity row) => new(
+    private static InstanceRecord Read(TableEntity row) => new(
         TableText.Read(row, "Data"),
         row.GetInt32("Version") ?? 0,
         row.GetString("Outcomes") is { Length: > 0 } json ? HubJson.Deserialize<Dictionary<string, EventOutcome>>(json) : new Dictionary<string, EventOutcome>());

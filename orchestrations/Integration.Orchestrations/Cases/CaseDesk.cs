@@ -1,0 +1,111 @@
+using Integration.Domain;
+using Integration.Orchestrations.Durable;
+using Integration.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Integration.Orchestrations.Cases;
+
+/// <summary>What the case desk answers: the case as it now is, or why the event was refused.</summary>
+public sealed record CaseAnswer(int Status, CaseState? State, string? Code = null, string? Detail = null)
+{
+    public bool Succeeded => Status is 200 or 201;
+}
+
+/// <summary>How a rectification's indicators stand for its party now (from the monitoring engine's data).</summary>
+public interface ICaseEvidence
+{
+    Task<IReadOnlyList<CaseCheck>> CheckAsync(CaseState state, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The supervision cases' use cases over their Durable Task orchestrations (<see cref="CaseOrchestration"/>), as the
+/// complaint desk does for complaints: an event is decided first on the case as recorded (a refusal answers at once and
+/// changes nothing), then raised to (or, for an opening, starts) the case's orchestration, and the request waits for the
+/// orchestration's own answer. The activity calls back into <see cref="ApplyAsync(CaseState?, CaseSignal, CancellationToken)"/>.
+/// </summary>
+public sealed class CaseDesk(
+    OrchestrationRecords records, AlertStore alerts, DurableEngine engine, ICaseEvidence evidence, Func<CaseMachine> machine, TimeProvider time,
+    ILogger<CaseDesk> logger, TimeSpan answerWait, TimeSpan clockOffset)
+{
+    public async Task<CaseState?> GetAsync(string caseId, CancellationToken cancellationToken) =>
+        await records.GetAsync(caseId, cancellationToken) is { } record ? HubJson.Deserialize<CaseState>(record.Json) : null;
+
+    /// <summary>Every case, open or closed.</summary>
+    public async Task<IReadOnlyList<CaseState>> AllAsync(CancellationToken cancellationToken)
+    {
+        var list = new List<CaseState>();
+        await foreach (var record in records.AllAsync(cancellationToken)) list.Add(HubJson.Deserialize<CaseState>(record.Json));
+        return list;
+    }
+
+    /// <summary>An office's or the party's event with a stable id (its request id): decided, raised once, answered with the orchestration's outcome.</summary>
+    public async Task<CaseAnswer> ApplyAsync(string caseId, CaseEvent e, string eventId, CancellationToken cancellationToken)
+    {
+        var record = await records.GetAsync(caseId, cancellationToken);
+        var state = record is null ? null : HubJson.Deserialize<CaseState>(record.Json);
+        if (record?.Outcomes.TryGetValue(eventId, out var earlier) == true) return new CaseAnswer(earlier.Status, state, earlier.Code, earlier.Detail);
+        switch (machine().Decide(state, e))
+        {
+            case CaseRefused refused:
+                return new CaseAnswer(refused.Status, state, refused.Code, refused.Detail);
+            case CaseUnchanged:
+                return new CaseAnswer(200, state);
+            case CaseTransition t:
+                var signal = new CaseSignal(eventId, e);
+                var instance = CaseOrchestration.InstanceId(caseId);
+                if (state is not null || !await engine.StartInstanceAsync(nameof(CaseOrchestration), instance, new CaseRun(null, signal, clockOffset, [])))
+                    await engine.RaiseAsync(instance, CaseOrchestration.EventName, signal);
+                if (await records.WaitForOutcomeAsync(caseId, eventId, answerWait, time, cancellationToken) is { } answered)
+                    return new CaseAnswer(answered.Outcome.Status, HubJson.Deserialize<CaseState>(answered.Record.Json), answered.Outcome.Code, answered.Outcome.Detail);
+                logger.LogWarning("Case {CaseId}: the orchestration had not applied event {EventId} within {Wait}", caseId, eventId, answerWait);
+                return new CaseAnswer(state is null ? 201 : 200, t.State with { History = [.. state?.History ?? [], .. t.Steps] });
+            default:
+                throw new InvalidOperationException("Unknown decision.");
+        }
+    }
+
+    /// <summary>
+    /// The orchestration's activity: a rectification whose deadline came is checked against the data first; then the
+    /// machine decides, the notices are stored as alerts (stable ids), and the record is written with the event's answer.
+    /// </summary>
+    public async Task<CaseState?> ApplyAsync(CaseState? state, CaseSignal signal, CancellationToken cancellationToken)
+    {
+        var e = signal.Event;
+        if (e is CaseDeadlineFired fired && state is { Status: CaseStatus.Rectifying, Timer: { } timer } && timer.Id == fired.TimerId && fired.At >= timer.DueAt)
+            e = new CaseVerified(fired.At, fired.TimerId, await evidence.CheckAsync(state, fired.At, cancellationToken));
+        var id = state?.CaseId ?? (e as CaseOpened)?.CaseId;
+        switch (machine().Decide(state, e))
+        {
+            case CaseRefused refused:
+                if (id is not null) await records.SaveAsync(id, null, 0, true, signal.EventId, new EventOutcome(refused.Status, refused.Code, refused.Detail), cancellationToken);
+                return state;
+            case CaseUnchanged:
+                if (id is not null && e is not (CaseDeadlineFired or CaseVerified)) await records.SaveAsync(id, null, 0, true, signal.EventId, new EventOutcome(200), cancellationToken);
+                return state;
+            case CaseTransition t:
+                var next = t.State with { History = [.. state?.History ?? [], .. t.Steps] };
+                await Task.WhenAll(t.Notices.Select(n => alerts.RaiseAsync(ToAlert(next, n, e.At), cancellationToken)));
+                await records.SaveAsync(next.CaseId, HubJson.Serialize(next), next.Version, next.IsOpen, signal.EventId, new EventOutcome(state is null ? 201 : 200), cancellationToken);
+                logger.LogInformation("Case {CaseId}: {Step}", next.CaseId, t.Steps.Count > 0 ? t.Steps[^1].Step : null);
+                return next;
+            default:
+                throw new InvalidOperationException("Unknown decision.");
+        }
+    }
+
+    private static Alert ToAlert(CaseState state, CaseNotice notice, DateTimeOffset at) =>
+        new(notice.Id, AlertKinds.Case, notice.Severity, notice.Title, notice.Detail, at)
+        {
+            Rule = state.Rule,
+            Jurisdiction = notice.Audience == CaseAudience.Office ? notice.Office : state.JurisdictionPath.Count > 0 ? state.JurisdictionPath[^1] : null,
+            Party = notice.Audience == CaseAudience.Party ? state.Party : null,
+            Facts = new Dictionary<string, string>
+            {
+                ["caseId"] = state.CaseId,
+                ["kind"] = CaseNames.Of(state.Kind),
+                ["party"] = state.Party,
+                ["level"] = CaseNames.Of(state.Level),
+                ["audience"] = notice.Audience.ToString().ToLowerInvariant(),
+            },
+        };
+}
