@@ -37,6 +37,9 @@ public sealed class WorkingDayCalendar
 
     public FrozenSet<int> NoticeYears { get; }
 
+    /// <summary>Monday to Friday, every year, no holidays: a fallback where the arrangement of a year is not known.</summary>
+    public static WorkingDayCalendar Weekdays { get; } = new(Enumerable.Range(1, 9999), [], []);
+
     /// <summary>The years of the project's data file (Calendar/cn-workdays.json, embedded): the seed, before any year is loaded.</summary>
     public static IReadOnlyList<CalendarYear> PackagedYears { get; } = LoadYears(typeof(WorkingDayCalendar).Assembly.GetManifestResourceStream("cn-workdays.json")!);
 

@@ -223,28 +223,11 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         }
         catch (CalendarYearUnknownException missing)
         {
-            due = Weekdays(start, days);
+            due = WorkingDayCalendar.Weekdays.AddWorkingDays(start, days);
             problem = $"{missing.Year}年工作日安排尚未载入，期限按周一至周五计算。";
         }
         var dueAt = ChinaTime.DeadlineOf(due);
         return state with { DueDate = due, DueAt = dueAt, Timer = new CaseTimer($"{state.CaseId}:{state.Version}", dueAt), CalendarProblem = problem };
-    }
-
-    private static DateOnly Weekdays(DateOnly date, int count)
-    {
-        static bool Weekday(DateOnly d) => d.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
-        var day = date;
-        if (count == 0)
-        {
-            while (!Weekday(day)) day = day.AddDays(1);
-            return day;
-        }
-        for (var found = 0; found < count;)
-        {
-            day = day.AddDays(1);
-            if (Weekday(day)) found++;
-        }
-        return day;
     }
 
     private static string DueText(CaseState state) => state.DueAt is { } at ? $" {at.ToOffset(ChinaTime.Offset):yyyy-MM-dd HH:mm}（北京时间）" : "（期限待定：工作日安排尚未载入）";
