@@ -89,6 +89,13 @@ public static class HubServices
             sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(),
             () => sp.GetRequiredService<Calendar.CalendarBook>().Machine, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintDesk>>(),
             sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value.AnswerWait, HubClock.Offset(config, builder.Environment),
+            async (year, version, ct) =>
+            {
+                var book = sp.GetRequiredService<Calendar.CalendarBook>();
+                if ((book.Year(year)?.Version ?? 0) >= version) return true;
+                await book.ReloadAsync(ct);
+                return (book.Year(year)?.Version ?? 0) >= version;
+            },
             sp.GetRequiredService<FaultInjection>().At, lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
         services.AddSingleton<JsonCommands>();
         services.AddOptions<Integration.Orchestrations.Cases.CaseOptions>().BindConfiguration("Hub:Cases")

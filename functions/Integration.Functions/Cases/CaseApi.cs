@@ -175,7 +175,8 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
 
     private bool IsParty(Partner partner, CaseState state) => IsParty(partner, state, master.Master);
 
-    private static bool IsParty(Partner partner, CaseState state, MasterData data) => state.PartyKind == "institution"
+    /// <summary>Whether the partner (or console account) is the party the case is about.</summary>
+    public static bool IsParty(Partner partner, CaseState state, MasterData data) => state.PartyKind == "institution"
         ? partner.Role == PartnerRole.Hospital && data.MaySubmitFor(partner.EntityCode, state.Party)
         : partner.Role is PartnerRole.Supplier or PartnerRole.Distributor && partner.EntityCode == state.Party;
 
@@ -191,11 +192,14 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
     private async Task<CaseState?> VisibleAsync(Partner partner, string id, CancellationToken cancellationToken) =>
         await desk.GetAsync(id, cancellationToken) is { } state && Sees(partner, state, master.Master) ? state : null;
 
-    /// <summary>An office's act: it must see the case and hold it or be above its level (a county does not overrule the city it went up to).</summary>
+    /// <summary>An office may act on a case it sees that is at its level or below (a county does not overrule the city it went up to).</summary>
+    public static bool MayDecide(Partner partner, CaseState state) => LevelOf(partner) is { } level && level >= state.Level;
+
+    /// <summary>An office's act: it must see the case and hold it or be above its level.</summary>
     private async Task<CommandResult> OfficeActsAsync(Partner partner, string id, string requestId, CaseEvent e, CancellationToken cancellationToken)
     {
         if (await VisibleAsync(partner, id, cancellationToken) is not { } state) return NotFound(id);
-        if (LevelOf(partner) is not { } level || level < state.Level)
+        if (!MayDecide(partner, state))
             return new CommandResult(403, null, "not-your-level", $"The case is with the {state.Level.ToString().ToLowerInvariant()} office; an office at that level or above acts on it.");
         return await ApplyAsync(id, e, requestId, cancellationToken);
     }

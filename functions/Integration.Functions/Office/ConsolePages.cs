@@ -20,7 +20,7 @@ namespace Integration.Functions.Office;
 /// inbox, the working-day calendar (province). Each page asks the same stores and rules as the API (the scope of an
 /// account is the scope of a partner of its role), so that no rule is written twice.
 /// </summary>
-public static class ConsolePages
+public static partial class ConsolePages
 {
     public static IEndpointRouteBuilder MapConsolePages(this IEndpointRouteBuilder app)
     {
@@ -57,6 +57,11 @@ public static class ConsolePages
         pages.MapGet("/indicators", IndicatorsAsync);
         pages.MapGet("/complaints", ComplaintsAsync);
         pages.MapGet("/complaints/{id}", ComplaintAsync);
+        pages.MapGet("/cases", CasesAsync);
+        pages.MapGet("/cases/{id}", (HttpContext context, IAntiforgery antiforgery, string id, Orchestrations.Cases.CaseDesk desk, MasterDataCache master) =>
+            CaseAsync(context, antiforgery, id, desk, master, null));
+        pages.MapPost("/cases/{id}/explanation", ExplainCaseAsync);
+        pages.MapPost("/cases/{id}/decision", DecideCaseAsync);
         pages.MapGet("/assessments", AssessmentsAsync);
         pages.MapPost("/assessments/run", RunAssessmentAsync);
         pages.MapGet("/assessments/{quarter}/report.{format}", ReportAsync);
@@ -598,7 +603,7 @@ public static class ConsolePages
             .Append("<a class=\"skip\" href=\"#main\">跳到正文</a><header><span class=\"brand\">集采执行监测平台</span>");
         if (me is not null)
         {
-            html.Append("<nav aria-label=\"主菜单\"><ul><li><a href=\"/console/\">概况</a></li><li><a href=\"/console/alerts\">告警</a></li><li><a href=\"/console/indicators\">指标</a></li><li><a href=\"/console/complaints\">诉求</a></li>");
+            html.Append("<nav aria-label=\"主菜单\"><ul><li><a href=\"/console/\">概况</a></li><li><a href=\"/console/alerts\">告警</a></li><li><a href=\"/console/indicators\">指标</a></li><li><a href=\"/console/complaints\">诉求</a></li><li><a href=\"/console/cases\">督导</a></li>");
             if (Assessments.MayRead(me)) html.Append("<li><a href=\"/console/assessments\">监测通报</a></li>");
             if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/calendar\">工作日安排</a></li><li><a href=\"/console/admin/users\">账号管理</a></li>");
             html.Append("</ul></nav>")

@@ -21,11 +21,16 @@ public sealed record DeskOutcome(int Status, ComplaintState? State, string? Code
 /// </summary>
 /// <param name="machine">The machine on the working-day calendar in force now (a year loaded at run time changes it).</param>
 /// <param name="clockOffset">The hub clock's offset from the wall clock (test worlds only), which the orchestrations' timers need.</param>
+/// <param name="calendarHas">
+/// Whether this instance's calendar has a year at a version or later (reading the loaded years again first if not): a
+/// calendar change is applied on that version, not on an older one the instance still holds.
+/// </param>
 /// <param name="fault">Called at named points (<c>desk.recorded</c>) so that tests can make the process die there.</param>
 /// <param name="timerFired">Told how late each timer fired, for the metrics.</param>
 public sealed class ComplaintDesk(
     OrchestrationRecords records, AlertStore alerts, ComplaintFactStore facts, DurableEngine engine, Func<ComplaintMachine> machine, TimeProvider time,
-    ILogger<ComplaintDesk> logger, TimeSpan answerWait, TimeSpan clockOffset, Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
+    ILogger<ComplaintDesk> logger, TimeSpan answerWait, TimeSpan clockOffset, Func<int, int, CancellationToken, Task<bool>> calendarHas,
+    Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
 {
     public const string Orchestration = "complaints";
 
@@ -96,7 +101,7 @@ public sealed class ComplaintDesk(
         await Parallel.ForEachAsync(records.OpenIdsAsync(cancellationToken), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (id, ct) =>
         {
             if (await GetAsync(id, ct) is not { IsOpen: true } state) return;
-            var e = new ComplaintCalendarChanged(time.GetUtcNow(), year);
+            var e = new ComplaintCalendarChanged(time.GetUtcNow(), year, version);
             if (decide.Decide(state, e) is not ComplaintTransition t) return;
             await engine.RaiseAsync(ComplaintOrchestration.InstanceId(id), ComplaintOrchestration.EventName, new ComplaintSignal($"calendar|{year}|{version}", e));
             if (t.Steps.Any(s => s.Step == "deadline-moved")) Interlocked.Increment(ref moved);
@@ -113,6 +118,9 @@ public sealed class ComplaintDesk(
     public async Task<ComplaintState?> ApplyAsync(ComplaintState? state, ComplaintSignal signal, CancellationToken cancellationToken)
     {
         var id = state?.ComplaintId ?? (signal.Event as ComplaintRaised)?.ComplaintId;
+        // Thrown, the activity is tried again (with back-off) until this instance has read the version.
+        if (signal.Event is ComplaintCalendarChanged changed && !await calendarHas(changed.Year, changed.Version, cancellationToken))
+            throw new InvalidOperationException($"The calendar of {changed.Year} version {changed.Version} is not read on this instance yet.");
         switch (machine().Decide(state, signal.Event))
         {
             case ComplaintRefused refused:

@@ -112,8 +112,11 @@ public sealed record ComplaintReopened(DateTimeOffset At, string Actor, string? 
 
 public sealed record ComplaintTimerFired(DateTimeOffset At, string TimerId) : ComplaintEvent(At, null);
 
-/// <summary>The provincial centre loaded or amended a year's working-day arrangement: deadlines waiting for it are set, open ones moved.</summary>
-public sealed record ComplaintCalendarChanged(DateTimeOffset At, int Year) : ComplaintEvent(At, null);
+/// <summary>
+/// The provincial centre loaded or amended a year's working-day arrangement (<paramref name="Version"/> of it): deadlines
+/// waiting for it are set, open ones moved. The instance that applies it decides on that version or a later one.
+/// </summary>
+public sealed record ComplaintCalendarChanged(DateTimeOffset At, int Year, int Version = 0) : ComplaintEvent(At, null);
 
 /// <summary>Who an alert of the complaint desk is for.</summary>
 public enum Audience { Supplier, Hospital, County, City, Province, Operators }

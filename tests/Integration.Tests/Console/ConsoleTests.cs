@@ -225,6 +225,53 @@ public sealed class ConsoleTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task ASupervisionCase_TheHospitalExplainsInTheConsole_TheCountyAcceptsIt_ASiblingCountySeesNothing()
+    {
+        await using var world = await fixture.NewWorldAsync();
+        var c = new ComplaintSamples(world);
+        var id = Samples.Unique("CASE");
+        using (var open = await world.Client(c.County).PostJsonAsync("/api/v1/cases", new JsonObject
+        {
+            ["caseId"] = id, ["kind"] = "explanation", ["party"] = c.Hospital.Code, ["reason"] = "第四季度采购进度落后于序时进度",
+        }))
+            await Samples.Expect(open, HttpStatusCode.Created);
+        await AddUsersAsync(world, ("hosp-c", "李主任", "hospital", c.Hospital.Code), ("county-c", "孙科长", "county", c.County), ("county-o", "周科长", "county", c.OtherCounty));
+
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var hospital = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(hospital, "hosp-c", Password);
+        await hospital.GetByRole(AriaRole.Link, new() { Name = "督导" }).ClickAsync();
+        Assert.Contains("待说明", await hospital.Locator("tr", new() { HasText = id }).InnerTextAsync());
+        await ExpectAccessibleAsync(hospital, "cases-hospital");
+        await hospital.GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync();
+        await hospital.GetByLabel("说明").FillAsync("院内采购流程调整导致滞后，已于本月补足。");
+        await hospital.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
+        Assert.Contains("已提交。", await hospital.Locator("[role=status]").InnerTextAsync());
+        Assert.Contains("待审核", await hospital.Locator("dl.facts").InnerTextAsync());
+        await ExpectAccessibleAsync(hospital, "case-explained");
+
+        var county = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(county, "county-c", Password);
+        await county.GotoAsync($"/console/cases/{id}");
+        Assert.Contains("院内采购流程调整导致滞后", await county.Locator("ol.timeline").InnerTextAsync());
+        await county.GetByLabel("决定").SelectOptionAsync("accept");
+        await county.GetByLabel("意见").FillAsync("说明合理。");
+        await county.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
+        Assert.Contains("已办结（说明认可）", await county.Locator("dl.facts").InnerTextAsync());
+        using (var read = await world.Client(c.County).GetAsync($"/api/v1/cases/{id}"))
+        {
+            var view = await Samples.Expect(read, HttpStatusCode.OK);
+            Assert.Equal(("closed", "explained"), (view["status"]!.GetValue<string>(), view["outcome"]!.GetValue<string>()));
+        }
+
+        var sibling = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(sibling, "county-o", Password);
+        await sibling.GotoAsync("/console/cases?show=closed");
+        Assert.DoesNotContain(id, await sibling.Locator("main").InnerTextAsync());
+        Assert.Equal(404, (await sibling.GotoAsync($"/console/cases/{id}"))!.Status);
+    }
+
+    [Fact]
     public async Task TheProvince_CreatesAnAccountFromTheConsole_ItsProblemsInChinese_ThePasswordNeverShown()
     {
         await using var world = await fixture.NewWorldAsync();
