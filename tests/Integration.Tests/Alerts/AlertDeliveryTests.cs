@@ -250,7 +250,7 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         // The test's own warnings (the hub raises its own too: the operators' warning of a missing calendar year, say).
         var mine = raised.Select(a => a.Id).ToHashSet(StringComparer.Ordinal);
         IEnumerable<string> Ids(Received r) => JsonNode.Parse(r.Body)!["data"]!["events"]!.AsArray().Select(e => e!["alert"]!["id"]!.GetValue<string>()).Where(mine.Contains);
-        await EventuallyAsync(() => Digests().SelectMany(Ids).Distinct().Count(), n => n == raised.Count, TimeSpan.FromSeconds(60), "every warning arrives in a digest");
+        await EventuallyAsync(() => Digests().SelectMany(Ids).Distinct().Count(), n => n == raised.Count, TimeSpan.FromSeconds(120), "every warning arrives in a digest");
         await Task.Delay(2000);
         var parts = Digests();
         Assert.True(parts.Count > 1, $"{parts.Count} part(s)");
