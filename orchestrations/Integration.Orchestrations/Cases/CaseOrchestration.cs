@@ -15,13 +15,11 @@ public sealed record CaseApply(CaseState? State, CaseSignal Signal);
 /// One supervision case (R27) as a Durable Task orchestration, instance <c>case:{id}</c>: it waits for the party's or the
 /// office's next event or its deadline, whichever comes first, and has each applied by <see cref="ApplyCaseEvent"/> (which
 /// checks a rectification against the data when its deadline comes). Like the complaints': deterministic, an event applied
-/// once, continued as new every <see cref="TurnsPerGeneration"/> events, completed when the case is closed.
+/// once, completed when the case is closed (no continue-as-new, as for complaints).
 /// </summary>
 public sealed class CaseOrchestration : TaskOrchestrator<CaseRun, CaseState?>
 {
     public const string EventName = "case-event";
-
-    public const int TurnsPerGeneration = 20;
 
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(300, TimeSpan.FromSeconds(1), 2, TimeSpan.FromMinutes(5)));
 
@@ -32,14 +30,9 @@ public sealed class CaseOrchestration : TaskOrchestrator<CaseRun, CaseState?>
         var state = run.State;
         var seen = run.Seen.ToList();
         var pending = run.First;
-        for (var turn = 0; ; turn++)
+        while (true)
         {
             if (state is { IsOpen: false }) return state;
-            if (turn == TurnsPerGeneration)
-            {
-                context.ContinueAsNew(run with { State = state, First = null, Seen = seen }, preserveUnprocessedEvents: true);
-                return state;
-            }
             var signal = pending ?? await Deadlines.NextAsync(context, EventName, state?.Timer?.DueAt, run.ClockOffset,
                 at => new CaseSignal($"timer|{state!.Timer!.Id}", new CaseDeadlineFired(at, state.Timer.Id)));
             pending = null;

@@ -69,7 +69,7 @@ public sealed class ComplaintDesk(
                 var instance = ComplaintOrchestration.InstanceId(complaintId);
                 if (state is not null || !await engine.StartInstanceAsync(nameof(ComplaintOrchestration), instance, new ComplaintRun(null, signal, clockOffset, [])))
                     await engine.RaiseAsync(instance, ComplaintOrchestration.EventName, signal);
-                var predicted = new DeskOutcome(state is null ? 201 : 200, t.State with { History = [.. state?.History ?? [], .. t.Steps] });
+                var predicted = new DeskOutcome(state is null ? 201 : 200, ComplaintMachine.After(state, t));
                 return await AnswerAsync(complaintId, eventId, cancellationToken) ?? predicted;
             default:
                 throw new InvalidOperationException("Unknown decision.");
@@ -130,7 +130,7 @@ public sealed class ComplaintDesk(
                 if (id is not null && signal.Event is not ComplaintTimerFired) await records.SaveAsync(id, null, 0, true, signal.EventId, new EventOutcome(200), cancellationToken);
                 return state;
             case ComplaintTransition t:
-                var next = t.State with { History = [.. state?.History ?? [], .. t.Steps] };
+                var next = ComplaintMachine.After(state, t);
                 await Task.WhenAll(t.Notices.Select(n => alerts.RaiseAsync(ToAlert(next, n, signal.Event.At), cancellationToken)));
                 if (state is null || (state.RepliedInTime, state.ResolvedInTime, state.IsOpen) != (next.RepliedInTime, next.ResolvedInTime, next.IsOpen))
                     await facts.UpsertAsync(new ComplaintFact(next.Supplier, Quarter.Of(next.RaisedAt).ToString(), next.ComplaintId, next.Hospital, next.Version,

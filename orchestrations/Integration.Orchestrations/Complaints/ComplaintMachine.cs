@@ -24,6 +24,9 @@ public sealed record ComplaintUnchanged(string Why) : ComplaintDecision;
 /// </summary>
 public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptions options)
 {
+    /// <summary>The state after a transition: the machine's new state with the transition's steps added to the history.</summary>
+    public static ComplaintState After(ComplaintState? state, ComplaintTransition t) => t.State with { History = [.. state?.History ?? [], .. t.Steps] };
+
     public ComplaintDecision Decide(ComplaintState? state, ComplaintEvent e) => (state, e) switch
     {
         (null, ComplaintRaised raised) => Raise(raised),
