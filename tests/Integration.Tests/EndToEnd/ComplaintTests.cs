@@ -17,7 +17,7 @@ public sealed class ComplaintTests(HubFixture fixture)
     {
         var id = Samples.Unique("CMP");
         var raised = await C.RaiseAsync(id);
-        var today = ChinaTime.DateOf(DateTimeOffset.UtcNow);
+        var today = ChinaTime.DateOf(World.Clock.GetUtcNow());
         Assert.Equal("awaiting-reply", raised["status"]!.GetValue<string>());
         Assert.Equal(ChinaTime.DeadlineOf(WorkingDayCalendar.China.AddWorkingDays(today, 2)), raised["replyDueAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal("none", raised["escalationLevel"]!.GetValue<string>());
@@ -52,7 +52,7 @@ public sealed class ComplaintTests(HubFixture fixture)
         using var figures = await C.SupplierClient().GetAsync($"/api/v1/indicators/suppliers/{C.Supplier}/complaints");
         var f = await Samples.Expect(figures, HttpStatusCode.OK);
         Assert.True(f["resolvedInTime"]!.GetValue<int>() >= 1);
-        Assert.Equal(Quarter.Of(DateTimeOffset.UtcNow).ToString(), f["period"]!.GetValue<string>());
+        Assert.Equal(Quarter.Of(World.Clock.GetUtcNow()).ToString(), f["period"]!.GetValue<string>());
     }
 
     /// <summary>The newest notice of a complaint to an audience, among the caller's alerts.</summary>
@@ -90,7 +90,7 @@ public sealed class ComplaintTests(HubFixture fixture)
     {
         var id = Samples.Unique("CMP");
         await C.RaiseAsync(id);
-        var tooLate = WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(DateTimeOffset.UtcNow), 6);
+        var tooLate = WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(World.Clock.GetUtcNow()), 6);
         using var response = await C.SupplierClient().PostJsonAsync($"/api/v1/complaints/{id}/reply", ComplaintSamples.Reply(tooLate));
         var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
         Assert.Contains("R5", problem["detail"]!.GetValue<string>());
@@ -105,7 +105,7 @@ public sealed class ComplaintTests(HubFixture fixture)
         await C.RaiseAsync(id);
         var otherSupplier = World.Province.Companies.First(c => c.Kind == Domain.Master.CompanyKind.Manufacturer && c.Code != C.Supplier).Code;
         var otherHospital = new Samples(World).OtherHospital.Code;
-        var commit = WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(DateTimeOffset.UtcNow), 2);
+        var commit = WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(World.Clock.GetUtcNow()), 2);
 
         // What an unknown complaint answers, with the id in its place: the foreign one answers the same, word for word.
         async Task<string> AnswerAsync(Integration.Load.PartnerClient client, HttpMethod method, string path, JsonNode? body, HttpStatusCode status)
@@ -151,7 +151,7 @@ public sealed class ComplaintTests(HubFixture fixture)
     {
         var id = Samples.Unique("CMP");
         await C.RaiseAsync(id);
-        var body = Samples.Json(ComplaintSamples.Reply(WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(DateTimeOffset.UtcNow), 1)));
+        var body = Samples.Json(ComplaintSamples.Reply(WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(World.Clock.GetUtcNow()), 1)));
         var webhookId = Samples.Unique("msg");
         using var first = await C.SupplierClient().SendAsync(HttpMethod.Post, $"/api/v1/complaints/{id}/reply", body, "application/json", webhookId);
         var a = await Samples.Expect(first, HttpStatusCode.OK);
@@ -178,7 +178,7 @@ public sealed class ComplaintTests(HubFixture fixture)
     {
         var id = Samples.Unique("CMP");
         await C.RaiseAsync(id);
-        var commit = WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(DateTimeOffset.UtcNow), 2);
+        var commit = WorkingDayCalendar.China.AddWorkingDays(ChinaTime.DateOf(World.Clock.GetUtcNow()), 2);
         (await C.SupplierClient().PostJsonAsync($"/api/v1/complaints/{id}/reply", ComplaintSamples.Reply(commit))).Dispose();
         (await C.SupplierClient().PostJsonAsync($"/api/v1/complaints/{id}/resolve", new { message = "已送达" })).Dispose();
         using var r = await C.HospitalClient().PostJsonAsync($"/api/v1/complaints/{id}/reopen", new { reason = "数量不足" });
