@@ -42,7 +42,11 @@ public sealed class RecordStore(HubStorage storage)
     /// key unique in the table: Azurite looks entities up by RowKey first, and a key shared by every institution made
     /// each point read a scan of 1,650 candidates.
     /// </summary>
-    private static string AggregateKey(string partition, string cell) => $"{AggregatePrefix}{cell}|{partition}";
+    private static string AggregateKey(string partition, string cell) =>
+        Cells.IsLine(cell) ? $"{LineRowPrefix}{cell}|{partition}" : $"{AggregatePrefix}{cell}|{partition}";
+
+    /// <summary>R3's line rows (<see cref="Cells.LineKey"/>): beside the aggregates, outside the range <see cref="ReadCellsAsync"/> reads.</summary>
+    private const string LineRowPrefix = "agl|";
 
     private static string CellOf(string partition, string rowKey) => rowKey[AggregatePrefix.Length..^(partition.Length + 1)];
 
@@ -144,7 +148,7 @@ public sealed class RecordStore(HubStorage storage)
     /// <summary>What a delivery takes from its order line, or a receipt from its delivery (see <see cref="RecordBasis"/>).</summary>
     private static RecordBasis? BasisFrom(IFeedItem referenced) => referenced switch
     {
-        OrderLine o => new RecordBasis(o.OrderedAt, null, null),
+        OrderLine o => new RecordBasis(o.OrderedAt, null, o.Cancelled ? 0 : o.Quantity),
         Delivery d => new RecordBasis(d.DeliveredAt, d.Product, d.Quantity),
         _ => null,
     };
@@ -205,7 +209,7 @@ public sealed class RecordStore(HubStorage storage)
 
             // On the fast path the aggregate rows are taken from the cache (a row not there is taken to be new): a
             // wrong guess fails the transaction like an existing record does, and the next attempt reads everything.
-            var (aggregates, after) = await AggregateActionsAsync(table, partition, delta, fast, ct);
+            var (aggregates, after, cellsChanged) = await AggregateActionsAsync(table, partition, delta, fast, ct);
             if (actions.Count + headers.Count + aggregates.Count > TableBatch.MaxOperations && chunk.Count > 1)
             {
                 // The versions replaced touch cells the new ones do not: do the chunk in halves.
@@ -218,7 +222,7 @@ public sealed class RecordStore(HubStorage storage)
             {
                 var answers = await TableBatch.SubmitAsync(table, [.. actions, .. HeaderActions(headers), .. aggregates], ct);
                 Remember(table, aggregates, after, answers.Skip(actions.Count + headers.Count).ToList());
-                return new(written, chunk.Count - written.Count, [.. delta.Select(c => c.Cell).Distinct(StringComparer.Ordinal)], found);
+                return new(written, chunk.Count - written.Count, cellsChanged, found);
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
             {
@@ -269,12 +273,12 @@ public sealed class RecordStore(HubStorage storage)
             if (before == after) return [];
             var delta = Contributions.Delta(contribute(item, before), contribute(item, after)).ToList();
             var entity = new TableEntity(hospital, key) { ["BasisAt"] = after?.At, ["BasisProduct"] = after?.Product, ["BasisQty"] = after?.Quantity?.ToString(CultureInfo.InvariantCulture) };
-            var (aggregates, _) = await AggregateActionsAsync(table, hospital, delta, cached: false, ct);
+            var (aggregates, _, cellsChanged) = await AggregateActionsAsync(table, hospital, delta, cached: false, ct);
             try
             {
                 await TableBatch.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, row.Value!.ETag), .. aggregates], ct);
                 Forget(table, aggregates);
-                return [.. delta.Select(c => c.Cell).Distinct(StringComparer.Ordinal)];
+                return cellsChanged;
             }
             catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
             {
@@ -312,35 +316,53 @@ public sealed class RecordStore(HubStorage storage)
 
     /// <summary>
     /// The aggregate rows a delta changes: added when new, else merged with the new sums, guarded by their ETags; with
-    /// the fields each row will hold. <paramref name="cached"/>: rows known to this instance are not read, others are
-    /// taken to be new; otherwise every row is read.
+    /// the fields each row will hold, and the cells changed (R3's line rows left out). <paramref name="cached"/>: rows
+    /// known to this instance are not read, others are taken to be new; otherwise every row is read. R3's line rows
+    /// (<see cref="Cells.LineKey"/>) change the cells they feed (<see cref="Contributions.Derived"/>) from what they
+    /// held and will hold, in the same transaction: a line counts at most its ordered quantity, however its deliveries
+    /// come.
     /// </summary>
-    private async Task<(List<TableTransactionAction> Actions, List<Dictionary<string, long>> After)> AggregateActionsAsync(
+    private async Task<(List<TableTransactionAction> Actions, List<Dictionary<string, long>> After, List<string> Cells)> AggregateActionsAsync(
         TableClient table, string partition, List<Contribution> delta, bool cached, CancellationToken ct)
     {
-        var byCell = Contributions.Delta([], delta).GroupBy(c => c.Cell, StringComparer.Ordinal).ToList();
-        var rows = await Task.WhenAll(byCell.Select(async g =>
+        var summed = Contributions.Delta([], delta).ToList();
+        var lines = summed.Select(c => c.Cell).Where(Cells.IsLine).Distinct(StringComparer.Ordinal).ToList();
+        var names = summed.Select(c => c.Cell).Concat(lines.Select(Contributions.DerivedCell)).Distinct(StringComparer.Ordinal).ToList();
+        var rows = await Task.WhenAll(names.Select(async cell =>
         {
-            var key = AggregateKey(partition, g.Key);
+            var key = AggregateKey(partition, cell);
             if (cached) return aggregateCache.GetValueOrDefault((table.Name, partition, key));
             var row = await table.GetEntityIfExistsAsync<TableEntity>(partition, key, cancellationToken: ct);
             return row.HasValue ? new CachedRow(row.Value!.ETag, row.Value.Where(p => p.Value is long).ToDictionary(p => p.Key, p => (long)p.Value)) : null;
         }));
+        var index = names.Select((name, i) => (name, i)).ToDictionary(x => x.name, x => x.i, StringComparer.Ordinal);
+        var fields = rows.Select(r => new Dictionary<string, long>(r?.Fields ?? [], StringComparer.Ordinal)).ToArray();
+        var changed = names.Select(_ => new HashSet<string>(StringComparer.Ordinal)).ToArray();
+        void Apply(Contribution c)
+        {
+            var i = index[c.Cell];
+            fields[i][c.Field] = fields[i].GetValueOrDefault(c.Field) + c.Amount;
+            changed[i].Add(c.Field);
+        }
+        foreach (var c in summed) Apply(c);
+        foreach (var line in lines)
+            foreach (var c in Contributions.Derived(line, rows[index[line]]?.Fields ?? [], fields[index[line]]))
+                Apply(c);
         var actions = new List<TableTransactionAction>();
         var after = new List<Dictionary<string, long>>();
-        for (var i = 0; i < byCell.Count; i++)
+        var cells = new List<string>();
+        for (var i = 0; i < names.Count; i++)
         {
-            var entity = new TableEntity(partition, AggregateKey(partition, byCell[i].Key));
-            var current = rows[i];
-            var fields = new Dictionary<string, long>(current?.Fields ?? [], StringComparer.Ordinal);
-            foreach (var c in byCell[i])
-                entity[c.Field] = fields[c.Field] = fields.GetValueOrDefault(c.Field) + c.Amount;
-            after.Add(fields);
-            actions.Add(current is null
+            if (changed[i].Count == 0) continue;
+            var entity = new TableEntity(partition, AggregateKey(partition, names[i]));
+            foreach (var field in changed[i]) entity[field] = fields[i][field];
+            after.Add(fields[i]);
+            actions.Add(rows[i] is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, entity)
-                : new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, current.ETag));
+                : new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, rows[i]!.ETag));
+            if (!Cells.IsLine(names[i])) cells.Add(names[i]);
         }
-        return (actions, after);
+        return (actions, after, cells);
     }
 
     /// <summary>
@@ -369,8 +391,11 @@ public sealed class RecordStore(HubStorage storage)
 
     private async Task<RecordBasis?> OrderLineBasisAsync(string hospital, string key, CancellationToken ct)
     {
-        var row = await storage.Feeds[FeedKind.Orders].GetEntityIfExistsAsync<TableEntity>(hospital, key, ["OrderedAt"], ct);
-        return row.HasValue ? new RecordBasis(row.Value!.GetDateTimeOffset("OrderedAt"), null, null) : null;
+        var row = await storage.Feeds[FeedKind.Orders].GetEntityIfExistsAsync<TableEntity>(hospital, key, ["OrderedAt", "Qty", "Cancelled", "Data"], ct);
+        if (!row.HasValue) return null;
+        // A line written before its quantity was kept beside it: from its JSON.
+        if (row.Value!.GetString("Qty") is not { } qty) return BasisFrom(HubJson.Deserialize<OrderLine>(JoinData(row.Value)));
+        return new RecordBasis(row.Value.GetDateTimeOffset("OrderedAt"), null, row.Value.GetBoolean("Cancelled") == true ? 0 : decimal.Parse(qty, CultureInfo.InvariantCulture));
     }
 
     private async Task<RecordBasis?> DeliveryBasisAsync(string hospital, string key, CancellationToken ct)
@@ -454,8 +479,8 @@ public sealed class RecordStore(HubStorage storage)
     /// <summary>Which aggregate fields a feed's table holds.</summary>
     private static Func<string, bool> FeedFields(FeedKind feed) => feed switch
     {
-        FeedKind.Orders => f => f is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty || f.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal),
-        FeedKind.Deliveries => f => f is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries,
+        FeedKind.Orders => f => f is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty || f.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal),
+        FeedKind.Deliveries => f => f is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty,
         FeedKind.Receipts => f => f is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts,
         FeedKind.Payments => f => f is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
         _ => f => f is Cells.ReportedQty or Cells.LastYearQty or Cells.ReportLines or Cells.ExplainedLines,
@@ -479,6 +504,8 @@ public sealed class RecordStore(HubStorage storage)
                 entity["Product"] = line.Product;
                 entity["Distributor"] = line.Distributor;
                 entity["OrderedAt"] = line.OrderedAt;
+                entity["Qty"] = line.Quantity.ToString(CultureInfo.InvariantCulture);
+                entity["Cancelled"] = line.Cancelled;
                 break;
             case Delivery d:
                 entity["Product"] = d.Product;
@@ -534,7 +561,8 @@ public sealed class RecordStore(HubStorage storage)
         foreach (var x in items)
         {
             var header = Companion(x.Item)?.RowKey;
-            var own = contribute(x.Item, x.Basis).Select(c => c.Cell).Distinct(StringComparer.Ordinal).ToList();
+            var own = contribute(x.Item, x.Basis).SelectMany(c => Cells.IsLine(c.Cell) ? [c.Cell, Contributions.DerivedCell(c.Cell)] : new[] { c.Cell })
+                .Distinct(StringComparer.Ordinal).ToList();
             var size = ((IDictionary<string, object>)x.Entity).Values.Sum(v => v is string s ? s.Length : 16) + 300 + own.Count * 400;
             var operations = chunk.Count + headers.Count + cells.Count + 1 + (header is null || headers.Contains(header) ? 0 : 1) + own.Count(c => !cells.Contains(c));
             if (chunk.Count > 0 && (operations > TableBatch.MaxOperations || chars + size > TableBatch.MaxPayloadChars))

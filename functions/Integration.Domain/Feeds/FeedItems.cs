@@ -21,10 +21,13 @@ public sealed record DemandReport(
     public string Key => $"demand|{ReportId}|{Product}";
 }
 
-/// <summary>A purchase order line (订单), quantity in the product's base unit.</summary>
+/// <summary>
+/// A purchase order line (订单), quantity in the product's base unit. <see cref="Cancelled"/>: a re-sent line that the
+/// hospital cancelled; it leaves R3's delivery rate (ordered and delivered) and the delivery window's share.
+/// </summary>
 public sealed record OrderLine(
     string Hospital, string OrderId, int LineNo, string Product, decimal Quantity, decimal UnitPrice, string Channel,
-    string Distributor, DateTimeOffset OrderedAt) : IFeedItem
+    string Distributor, DateTimeOffset OrderedAt, bool Cancelled = false) : IFeedItem
 {
     public string Key => FeedKeys.OrderLine(OrderId, LineNo);
 }

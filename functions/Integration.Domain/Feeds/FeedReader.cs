@@ -37,7 +37,7 @@ public static class FeedReader
     public static readonly IReadOnlyDictionary<FeedKind, string[]> Fields = new Dictionary<FeedKind, string[]>
     {
         [FeedKind.DemandReports] = ["reportId", "product", "batch", "reportedQuantity", "lastYearQuantity", "explanation", "unit", "hospital"],
-        [FeedKind.Orders] = ["orderId", "lineNo", "product", "quantity", "unitPrice", "channel", "distributor", "orderedAt", "unit", "hospital"],
+        [FeedKind.Orders] = ["orderId", "lineNo", "product", "quantity", "unitPrice", "channel", "distributor", "orderedAt", "unit", "hospital", "cancelled"],
         [FeedKind.Deliveries] = ["deliveryId", "orderId", "lineNo", "hospital", "product", "quantity", "lot", "expiry", "traceCodes", "deliveredAt", "unit"],
         [FeedKind.Receipts] = ["receiptId", "deliveryId", "quantity", "confirmedAt", "hospital"],
         [FeedKind.Payments] = ["paymentId", "orderId", "distributor", "amount", "dueAt", "paidAt", "hospital"],
@@ -88,9 +88,11 @@ public static class FeedReader
         var channel = r.OneOf("channel", Channels);
         var distributor = KnownCompany(r, ctx, "distributor");
         var orderedAt = Recent(r, ctx, "orderedAt");
+        var cancelled = r.Boolean("cancelled", required: false);
         var factor = PackFactor(r, product);
         return r.Ok
-            ? new OrderLine(hospital!, orderId!, lineNo!.Value, product!.Code, quantity!.Value * factor, unitPrice!.Value / factor, channel!, distributor!, orderedAt!.Value)
+            ? new OrderLine(hospital!, orderId!, lineNo!.Value, product!.Code, quantity!.Value * factor, unitPrice!.Value / factor, channel!, distributor!, orderedAt!.Value,
+                cancelled ?? false)
             : null;
     }
 

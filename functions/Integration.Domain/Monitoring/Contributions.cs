@@ -21,9 +21,9 @@ public static class Fixed
 public readonly record struct Contribution(string Cell, string Field, long Amount);
 
 /// <summary>
-/// What a record needs from the record it refers to: a delivery, its order line's ordering time (R3's deadline); a
-/// receipt, its delivery's product, quantity and delivery time (R17, R19). Kept with the record, so that replacing
-/// it takes out exactly what it put in.
+/// What a record needs from the record it refers to: a delivery, its order line's ordering time (the delivery window's
+/// deadline) and ordered quantity, 0 when the line is cancelled (R3); a receipt, its delivery's product, quantity and
+/// delivery time (R17, R19). Kept with the record, so that replacing it takes out exactly what it put in.
 /// </summary>
 public sealed record RecordBasis(DateTimeOffset? At, string? Product, decimal? Quantity);
 
@@ -68,6 +68,27 @@ public static class Cells
     public const string OrderedQty = "OrdQty", OrderedAmount = "OrdAmt", OrderLines = "OrdLines";
     public const string OfflineQty = "OffQty", OfflineAmount = "OffAmt", OfflineLines = "OffLines";
     public const string DueQty = "DueQty";
+
+    /// <summary>
+    /// R3 (配送率), by month of ordering: the quantity ordered on lines not cancelled (orders), and the quantity delivered
+    /// on them, each line counting at most its ordered quantity (deliveries, derived from the line rows: see
+    /// <see cref="LineKey"/>).
+    /// </summary>
+    public const string RateOrderedQty = "RateOrdQty", RateDeliveredQty = "RateDelQty";
+
+    /// <summary>
+    /// R3: an order line's row among the aggregates of the deliveries, <c>line~{month}|{product}|{ordered}|{lineNo}|{orderId}</c>
+    /// (month of ordering, ordered quantity in fixed point), summing its deliveries' quantities (<see cref="DeliveredQty"/>).
+    /// Not a cell the indicators read: it feeds <see cref="RateDeliveredQty"/> of its month and product with at most the
+    /// ordered quantity (<see cref="Contributions.Derived"/>), in the same transaction as the deliveries that change it.
+    /// A line re-sent with another time or quantity moves its deliveries to another line row (their basis changes).
+    /// </summary>
+    public static string LineKey(string month, string product, long ordered, string orderId, int lineNo) =>
+        string.Create(CultureInfo.InvariantCulture, $"{LinePrefix}{month}|{product}|{ordered}|{lineNo}|{orderId}");
+
+    public const string LinePrefix = "line~";
+
+    public static bool IsLine(string cell) => cell.StartsWith(LinePrefix, StringComparison.Ordinal);
 
     /// <summary>R16: order lines by size, <c>H00</c>..<c>H99</c>, quarter-octave bins of the quantity (see <see cref="SizeBin"/>).</summary>
     public const string HistogramPrefix = "H";
@@ -119,6 +140,9 @@ public static class Contributions
                     yield return new(cell, Cells.OfflineLines, 1);
                 }
                 yield return new(cell, Cells.BinField(Cells.SizeBin(o.Quantity)), 1);
+                // R3: a cancelled line leaves the delivery rate and the delivery window's share.
+                if (o.Cancelled) break;
+                yield return new(cell, Cells.RateOrderedQty, qty);
                 yield return new(Cells.Key(Cells.Month(Deadline(o.OrderedAt, o.Product, master, options)), o.Product), Cells.DueQty, qty);
                 break;
             }
@@ -128,11 +152,15 @@ public static class Contributions
                 yield return new(cell, Cells.DeliveredQty, Fixed.Of(d.Quantity));
                 yield return new(cell, Cells.Deliveries, 1);
                 if (Traced(d, master)) yield return new(cell, Cells.TracedDeliveries, 1);
-                if (basis?.At is { } orderedAt)
+                // A delivery of a cancelled line (ordered quantity 0 in the basis) counts for neither R3 figure.
+                if (basis?.At is { } orderedAt && basis.Quantity is not 0)
                 {
                     var deadline = Deadline(orderedAt, d.Product, master, options);
                     if (d.DeliveredAt <= deadline)
                         yield return new(Cells.Key(Cells.Month(deadline), d.Product), Cells.OnTimeQty, Fixed.Of(d.Quantity));
+                    // R3: delivered on the line, capped at the ordered quantity by the line row (see Derived).
+                    if (basis.Quantity is { } ordered)
+                        yield return new(Cells.LineKey(Cells.Month(orderedAt), d.Product, Fixed.Of(ordered), d.OrderId, d.LineNo), Cells.DeliveredQty, Fixed.Of(d.Quantity));
                 }
                 break;
             }
@@ -182,7 +210,28 @@ public static class Contributions
         return sums.Where(s => s.Value != 0).Select(s => new Contribution(s.Key.Item1, s.Key.Item2, s.Value));
     }
 
-    /// <summary>R3: an order line is to be delivered within the batch's window (72 hours by default).</summary>
+    /// <summary>
+    /// R3: what a line row (<see cref="Cells.LineKey"/>) adds to the cell of its month and product when its fields go
+    /// from <paramref name="before"/> to <paramref name="after"/>: the change of the delivered quantity counted, at most
+    /// the line's ordered quantity.
+    /// </summary>
+    public static IEnumerable<Contribution> Derived(string line, IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after)
+    {
+        var (cell, ordered) = LineOf(line);
+        var change = Math.Min(ordered, after.GetValueOrDefault(Cells.DeliveredQty)) - Math.Min(ordered, before.GetValueOrDefault(Cells.DeliveredQty));
+        if (change != 0) yield return new(cell, Cells.RateDeliveredQty, change);
+    }
+
+    /// <summary>R3: the cell a line row feeds (its month and product).</summary>
+    public static string DerivedCell(string line) => LineOf(line).Cell;
+
+    private static (string Cell, long Ordered) LineOf(string line)
+    {
+        var parts = line[Cells.LinePrefix.Length..].Split('|', 5);
+        return (Cells.Key(parts[0], parts[1]), long.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The delivery window (timelyDeliveryRate): an order line is to be delivered within the batch's window (72 hours by default, the project's choice).</summary>
     public static DateTimeOffset Deadline(DateTimeOffset orderedAt, string product, MasterData master, MonitoringOptions options) =>
         orderedAt.AddHours(options.For(BatchOf(product, master)).DeliveryWindowHours);
 

@@ -11,7 +11,7 @@ namespace Integration.Domain.Monitoring;
 /// <para>
 /// Feeds are taken one after the other in <see cref="Order"/> (what a feed refers to comes first), requests of a
 /// feed in any order. Only one feed's records are held at a time, with the little later feeds refer to (an order
-/// line's ordering time, a delivery's product, quantity and time): memory grows with the largest feed, not with all.
+/// line's ordering time and quantity, a delivery's product, quantity and time): memory grows with the largest feed, not with all.
 /// </para>
 /// </summary>
 public sealed class Recomputation(MasterData master, MonitoringOptions options, Func<string, bool>? keep = null)
@@ -27,7 +27,7 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
     private sealed class Shard
     {
         public readonly Dictionary<(string Hospital, string Key), (string Version, IFeedItem Item)> Latest = new();
-        public Dictionary<(string, string), DateTimeOffset>? OrderedAt = new();
+        public Dictionary<(string, string), (DateTimeOffset At, decimal Quantity)>? OrderedAt = new();
         public Dictionary<(string, string), RecordBasis>? Delivered = new();
         public readonly Dictionary<string, CellSet> Cells = new(StringComparer.Ordinal);
     }
@@ -104,16 +104,17 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
 
     private void Sum(Shard shard)
     {
+        var lines = new Dictionary<(string Hospital, string Line), long>();
         foreach (var (key, (_, item)) in shard.Latest)
         {
             RecordBasis? basis = null;
             switch (item)
             {
                 case OrderLine o:
-                    shard.OrderedAt![key] = o.OrderedAt;
+                    shard.OrderedAt![key] = (o.OrderedAt, o.Cancelled ? 0 : o.Quantity);
                     break;
                 case Delivery d:
-                    if (shard.OrderedAt!.TryGetValue((d.Hospital, FeedKeys.OrderLine(d.OrderId, d.LineNo)), out var at)) basis = new RecordBasis(at, null, null);
+                    if (shard.OrderedAt!.TryGetValue((d.Hospital, FeedKeys.OrderLine(d.OrderId, d.LineNo)), out var line)) basis = new RecordBasis(line.At, null, line.Quantity);
                     shard.Delivered![key] = new RecordBasis(d.DeliveredAt, d.Product, d.Quantity);
                     break;
                 case Receipt r:
@@ -125,10 +126,22 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
             var kept = true;
             foreach (var c in Contributions.Of(item, basis, master, options))
             {
+                // R3's line rows are summed whole, then what they feed is added (below).
+                if (Domain.Monitoring.Cells.IsLine(c.Cell))
+                {
+                    lines[(item.Hospital, c.Cell)] = lines.GetValueOrDefault((item.Hospital, c.Cell)) + c.Amount;
+                    continue;
+                }
                 // An item's contributions mostly share one cell key: its period is checked once.
                 if (!ReferenceEquals(c.Cell, cell)) (cell, kept) = (c.Cell, keep is null || keep(Domain.Monitoring.Cells.Split(c.Cell).Period));
                 if (kept) set.Add(c);
             }
         }
+        foreach (var ((hospital, line), delivered) in lines)
+            foreach (var c in Contributions.Derived(line, NoFields, new Dictionary<string, long> { [Domain.Monitoring.Cells.DeliveredQty] = delivered }))
+                if (keep is null || keep(Domain.Monitoring.Cells.Split(c.Cell).Period))
+                    shard.Cells[hospital].Add(c);
     }
+
+    private static readonly IReadOnlyDictionary<string, long> NoFields = new Dictionary<string, long>();
 }

@@ -66,6 +66,14 @@ public sealed class IncrementalVersusFullTests(HubFixture fixture)
             Assert.True(differences.Count == 0, $"seed {seed}, {hospital}:\n{string.Join("\n", differences.Take(20))}");
             Assert.True(rebuilt.Keys.Any(), $"seed {seed}: {hospital} has no figures; the generator is broken");
         }
+        // R3's cells are covered: lines delivered beyond their ordered quantity (capped), cancelled lines with deliveries.
+        var latest = rounds.SelectMany(x => x).SelectMany(r => r.Items.Select(i => (r.Version, Item: i)))
+            .GroupBy(x => (x.Item.Hospital, x.Item.Key)).Select(g => g.MaxBy(x => x.Version, StringComparer.Ordinal).Item).ToList();
+        var delivered = latest.OfType<Delivery>().GroupBy(d => (d.Hospital, FeedKeys.OrderLine(d.OrderId, d.LineNo))).ToDictionary(g => g.Key, g => g.Sum(d => d.Quantity));
+        var ordered = latest.OfType<OrderLine>().Where(o => delivered.ContainsKey((o.Hospital, o.Key))).ToList();
+        Assert.True(ordered.Any(o => !o.Cancelled && delivered[(o.Hospital, o.Key)] > o.Quantity), $"seed {seed}: no line delivered beyond its quantity");
+        Assert.True(ordered.Any(o => o.Cancelled), $"seed {seed}: no cancelled line with deliveries");
+        Assert.Contains(expected.Values, c => c.Keys.Any(k => c.Get(k, Cells.RateDeliveredQty) > 0));
     }
 
     /// <summary>
@@ -99,15 +107,17 @@ public sealed class IncrementalVersusFullTests(HubFixture fixture)
                     {
                         case 0:
                         {
-                            // A new line, or a new version of one (its orderedAt may move: its deliveries follow).
+                            // A new line, or a new version of one (its orderedAt may move: its deliveries follow; R3: it may be
+                            // cancelled, or taken back, and its quantity may fall below what was delivered on it).
                             var old = lines.Count > 0 && random.Next(3) == 0 ? lines[random.Next(lines.Count)] : null;
                             item = old is not null
-                                ? old with { Quantity = random.Next(1, 400), OrderedAt = random.Next(2) == 0 ? old.OrderedAt : Instant(120), Channel = random.Next(4) == 0 ? "offline" : "online" }
+                                ? old with { Quantity = random.Next(1, 400), OrderedAt = random.Next(2) == 0 ? old.OrderedAt : Instant(120), Channel = random.Next(4) == 0 ? "offline" : "online", Cancelled = random.Next(4) == 0 }
                                 : new OrderLine(Hospital(), $"O{random.Next(40)}", random.Next(1, 3), Product(), random.Next(1, 400), random.Next(1, 9), random.Next(6) == 0 ? "offline" : "online", "D1", Instant(120));
                             break;
                         }
                         case 1 when lines.Count > 0:
                         {
+                            // R3: several partial deliveries of a line, often more than it ordered in all (capped per line).
                             var line = lines[random.Next(lines.Count)];
                             var id = random.Next(3) == 0 && deliveries.Count > 0 ? deliveries[random.Next(deliveries.Count)].DeliveryId : $"DL{random.Next(60)}";
                             var codes = Enumerable.Range(0, random.Next(0, 6)).Select(c => $"{id}-{c}").ToList();
