@@ -110,6 +110,7 @@ public static class HubServices
             sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value.AnswerWait, HubClock.Offset(config, builder.Environment)));
         services.AddSingleton<CaseApi>();
         services.AddSingleton<ComplaintApi>();
+        services.AddSingleton<IAgreedVolumes, Monitoring.AgreedVolumes>();
         services.AddSingleton<ComplaintRatings>();
         services.AddSingleton<AssessmentStore>();
         services.AddSingleton<Integration.Orchestrations.Assessments.CityReports>();

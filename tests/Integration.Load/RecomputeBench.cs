@@ -213,8 +213,9 @@ public static class RecomputeBench
             QUALIFY row_number() OVER (PARTITION BY {{key}} ORDER BY version DESC) = 1
             """;
         static string Local(string column) => $"CAST(left({column}, 19) AS TIMESTAMP)"; // every synthetic instant is +08:00
-        Run(Read("orders", "hospital VARCHAR, orderId VARCHAR, lineNo INTEGER, product VARCHAR, quantity DECIMAL(18,4), unitPrice DECIMAL(18,4), channel VARCHAR, orderedAt VARCHAR",
-            "hospital, orderId, lineNo", $"hospital, orderId, lineNo, product, quantity, unitPrice, channel, {Local("orderedAt")} AS orderedAt"));
+        Run(Read("orders", "hospital VARCHAR, orderId VARCHAR, lineNo INTEGER, product VARCHAR, quantity DECIMAL(18,4), unitPrice DECIMAL(18,4), channel VARCHAR, orderedAt VARCHAR, cancelled BOOLEAN",
+            "hospital, orderId, lineNo", $"hospital, orderId, lineNo, product, quantity, unitPrice, channel, {Local("orderedAt")} AS orderedAt, coalesce(cancelled, false) AS cancelled"));
+        Run("DELETE FROM orders WHERE cancelled"); // a cancelled line is no purchase, and its deliveries count for no line
         Run(Read("deliveries", "hospital VARCHAR, deliveryId VARCHAR, orderId VARCHAR, lineNo INTEGER, product VARCHAR, quantity DECIMAL(18,4), traceCodes VARCHAR[], deliveredAt VARCHAR",
             "hospital, deliveryId", $"hospital, deliveryId, orderId, lineNo, product, quantity, len(list_distinct(traceCodes)) AS codes, {Local("deliveredAt")} AS deliveredAt"));
         Run(Read("receipts", "hospital VARCHAR, receiptId VARCHAR, deliveryId VARCHAR, quantity DECIMAL(18,4), confirmedAt VARCHAR",
@@ -240,6 +241,11 @@ public static class RecomputeBench
                 UNION ALL SELECT hospital, {M("orderedAt")}, product, 'OffLines', 1 FROM orders WHERE channel = 'offline'
                 UNION ALL SELECT hospital, {M("orderedAt")}, product, 'H' || lpad(CAST(CASE WHEN quantity <= 1 THEN 0 ELSE least(99, floor(4 * log2(CAST(quantity AS DOUBLE)))) END AS INTEGER)::VARCHAR, 2, '0'), 1 FROM orders
                 UNION ALL SELECT hospital, {M($"orderedAt + {window}")}, product, 'DueQty', {F("quantity")} FROM orders
+                UNION ALL SELECT hospital, {M("orderedAt")}, product, 'RateOrdQty', {F("quantity")} FROM orders
+                UNION ALL SELECT hospital, {M("orderedAt")}, product, 'RateDelQty', least(ordered, delivered) FROM (
+                    SELECT o.hospital, o.orderedAt, d.product, any_value({F("o.quantity")}) AS ordered, sum({F("d.quantity")}) AS delivered
+                    FROM deliveries d JOIN orders o USING (hospital, orderId, lineNo)
+                    GROUP BY o.hospital, o.orderId, o.lineNo, o.orderedAt, d.product)
                 UNION ALL SELECT hospital, {M("deliveredAt")}, product, 'DelQty', {F("quantity")} FROM deliveries
                 UNION ALL SELECT hospital, {M("deliveredAt")}, product, 'Dlv', 1 FROM deliveries
                 UNION ALL SELECT d.hospital, {M("d.deliveredAt")}, d.product, 'DlvTraced', 1 FROM deliveries d JOIN products p ON p.code = d.product
@@ -271,7 +277,7 @@ public static class RecomputeBench
             // R3 and R8 per hospital and batch (the alliance members counted each on their own here).
             command.CommandText = $"""
                 WITH rate AS (
-                    SELECT c.hospital, p.batch, sum(v) FILTER (WHERE field = 'OnTimeQty') / nullif(sum(v) FILTER (WHERE field = 'DueQty'), 0) AS deliveryRate
+                    SELECT c.hospital, p.batch, sum(v) FILTER (WHERE field = 'RateDelQty') / nullif(sum(v) FILTER (WHERE field = 'RateOrdQty'), 0) AS deliveryRate
                     FROM cells c JOIN products p ON p.code = c.product WHERE p.selected AND c.period <> 'cycle' GROUP BY ALL),
                 bought AS (
                     SELECT o.hospital, a.batch, sum(o.quantity) AS bought FROM orders o JOIN agreements a ON a.hospital = o.hospital AND a.product = o.product

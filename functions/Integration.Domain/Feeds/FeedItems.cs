@@ -23,7 +23,8 @@ public sealed record DemandReport(
 
 /// <summary>
 /// A purchase order line (订单), quantity in the product's base unit. <see cref="Cancelled"/>: a re-sent line that the
-/// hospital cancelled; it leaves R3's delivery rate (ordered and delivered) and the delivery window's share.
+/// hospital cancelled; it is no purchase and leaves every indicator (R3's delivery rate among them: neither its ordered
+/// quantity nor what was delivered on it counts).
 /// </summary>
 public sealed record OrderLine(
     string Hospital, string OrderId, int LineNo, string Product, decimal Quantity, decimal UnitPrice, string Channel,

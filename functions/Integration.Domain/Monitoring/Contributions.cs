@@ -125,6 +125,9 @@ public static class Contributions
     {
         switch (item)
         {
+            // A cancelled line (re-sent with cancelled: true) is no purchase: it leaves every figure, R3's among them.
+            case OrderLine { Cancelled: true }:
+                break;
             case OrderLine o:
             {
                 var cell = Cells.Key(Cells.Month(o.OrderedAt), o.Product);
@@ -140,8 +143,6 @@ public static class Contributions
                     yield return new(cell, Cells.OfflineLines, 1);
                 }
                 yield return new(cell, Cells.BinField(Cells.SizeBin(o.Quantity)), 1);
-                // R3: a cancelled line leaves the delivery rate and the delivery window's share.
-                if (o.Cancelled) break;
                 yield return new(cell, Cells.RateOrderedQty, qty);
                 yield return new(Cells.Key(Cells.Month(Deadline(o.OrderedAt, o.Product, master, options)), o.Product), Cells.DueQty, qty);
                 break;

@@ -54,9 +54,12 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
     private sealed class BatchSums
     {
-        public decimal OnTime, Due, Purchased, Agreed, Selected, NonSelected, Substitutable, SubstitutableBase, Unreported, Total, MaxRatio;
+        public decimal Delivered, Ordered, OnTime, Due, Purchased, Agreed, Selected, NonSelected, Substitutable, SubstitutableBase, Unreported, Total, MaxRatio;
         public int Agreements, OverAgreed, ReportedProducts, Drops;
         public readonly SortedSet<string> DropProducts = new(StringComparer.Ordinal), OverProducts = new(StringComparer.Ordinal);
+
+        /// <summary>R4: the supplier's delivered and ordered quantities at each unit (for the units below the first tier).</summary>
+        public readonly SortedDictionary<string, (decimal Delivered, decimal Ordered)> ByUnit = new(StringComparer.Ordinal);
     }
 
     private IReadOnlyList<Indicator> Compute(IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf, string? supplier, bool jurisdiction)
@@ -68,7 +71,8 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         BatchSums Of(string batch) => batches.TryGetValue(batch, out var b) ? b : batches[batch] = new BatchSums();
         decimal selectedAmount = 0, totalAmount = 0, offlineQty = 0, orderedQty = 0, paid = 0, latePaid = 0;
         long lines = 0, abnormal = 0, receipts = 0, lateReceipts = 0, overReceipts = 0, payments = 0, latePayments = 0, deliveries = 0, traced = 0;
-        decimal primaryOnTime = 0, primaryDue = 0, otherOnTime = 0, otherDue = 0;
+        decimal primaryDelivered = 0, primaryOrdered = 0, otherDelivered = 0, otherOrdered = 0;
+        var supplierByUnit = new SortedDictionary<string, (decimal Delivered, decimal Ordered)>(StringComparer.Ordinal);
         var abnormalDetail = new List<string>();
         var abnormalItems = new List<string>();
         var unagreed = new SortedSet<string>(StringComparer.Ordinal);
@@ -81,6 +85,9 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             var history = new Dictionary<string, long[]>(StringComparer.Ordinal);
             var current = new Dictionary<string, long[]>(StringComparer.Ordinal);
             var orderedInQuarter = new HashSet<string>(StringComparer.Ordinal);
+            // R3: delivered and ordered quantities of the quarter's order lines, per selected product (counted below
+            // only where the unit has an agreed volume of the product).
+            var rate = new Dictionary<string, (decimal Delivered, decimal Ordered)>(StringComparer.Ordinal);
             foreach (var key in cells.Keys)
             {
                 var (period, code) = Cells.Split(key);
@@ -137,12 +144,10 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                         {
                             b.Selected += qty;
                             selectedAmount += Fixed.Value(F(Cells.OrderedAmount));
-                            var onTime = Fixed.Value(F(Cells.OnTimeQty));
-                            var due = Fixed.Value(F(Cells.DueQty));
-                            b.OnTime += onTime;
-                            b.Due += due;
-                            if (unit.Level == InstitutionLevel.Primary) { primaryOnTime += onTime; primaryDue += due; }
-                            else { otherOnTime += onTime; otherDue += due; }
+                            b.OnTime += Fixed.Value(F(Cells.OnTimeQty));
+                            b.Due += Fixed.Value(F(Cells.DueQty));
+                            var (delivered, ordered) = rate.GetValueOrDefault(code);
+                            rate[code] = (delivered + Fixed.Value(F(Cells.RateDeliveredQty)), ordered + Fixed.Value(F(Cells.RateOrderedQty)));
                             if (qty > 0) orderedInQuarter.Add(code);
                         }
                         // Substitutable drugs (可替代药品) are other generics: R12 watches them, not R9/R10.
@@ -187,6 +192,23 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             var agreed = unit.Agreements.Select(a => a.Product).ToHashSet(StringComparer.Ordinal);
             foreach (var code in orderedInQuarter.Where(c => !agreed.Contains(c))) unagreed.Add($"{unit.Code}/{code}");
 
+            foreach (var (code, (delivered, ordered)) in rate.Where(r => r.Value.Ordered > 0))
+            {
+                // R20 compares the levels' supply, whatever the agreements (the project's reading: a primary-care
+                // institution that buys without an agreed volume is still supplied, or not).
+                if (unit.Level == InstitutionLevel.Primary) { primaryDelivered += delivered; primaryOrdered += ordered; }
+                else { otherDelivered += delivered; otherOrdered += ordered; }
+                // R3 (003 二(三)): the delivery rate is owed to every institution with an agreed volume of the product.
+                if (!agreed.Contains(code)) continue;
+                var b = Of(master.Products[code].Batch);
+                b.Delivered += delivered;
+                b.Ordered += ordered;
+                var (d, o) = b.ByUnit.GetValueOrDefault(unit.Code);
+                b.ByUnit[unit.Code] = (d + delivered, o + ordered);
+                (d, o) = supplierByUnit.GetValueOrDefault(unit.Code);
+                supplierByUnit[unit.Code] = (d + delivered, o + ordered);
+            }
+
             foreach (var (code, now) in current)
             {
                 var t = options.For(master.Products.TryGetValue(code, out var p) ? master.Batches.GetValueOrDefault(p.Batch) : null);
@@ -204,13 +226,15 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         {
             var batch = master.Batches.GetValueOrDefault(code);
             var t = options.For(batch);
+            if (b.Due > 0) list.Add(Timely(code, b.OnTime, b.Due, t));
             if (supplier is not null)
             {
-                if (b.Due > 0) list.Add(SupplierRate(code, b.OnTime, b.Due));
+                if (b.Ordered > 0) list.Add(SupplierRate(code, b.Delivered, b.Ordered, b.ByUnit));
                 continue;
             }
-            list.Add(Below("deliveryRate", "R3", code, b.OnTime, b.Due, t.DeliveryRate,
-                $"Quantity delivered within {t.DeliveryWindowHours} h of ordering ÷ quantity ordered, lines whose deadline fell in {quarter}."));
+            if (b.Ordered > 0)
+                list.Add(Below("deliveryRate", "R3", code, b.Delivered, b.Ordered, t.DeliveryRate,
+                    $"Quantity delivered ÷ quantity ordered on the order lines of {quarter} (month of ordering) of selected products the institution has an agreed volume of; a line counts at most its ordered quantity, cancelled lines are left out."));
             if (batch is not null && b.Agreements > 0)
             {
                 var elapsed = ElapsedShare(batch, quarter, asOf);
@@ -249,9 +273,11 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
         if (supplier is not null)
         {
-            var onTime = batches.Values.Sum(b => b.OnTime);
+            var delivered = batches.Values.Sum(b => b.Delivered);
+            var ordered = batches.Values.Sum(b => b.Ordered);
+            if (ordered > 0) list.Add(SupplierRate(null, delivered, ordered, supplierByUnit));
             var due = batches.Values.Sum(b => b.Due);
-            if (due > 0) list.Add(SupplierRate(null, onTime, due));
+            if (due > 0) list.Add(Timely(null, batches.Values.Sum(b => b.OnTime), due, province));
             list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
             return list;
         }
@@ -268,11 +294,11 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with
             { Severity = unagreed.Count > 0 ? High : null, Items = unagreed.Count > 0 ? [.. unagreed.Take(20)] : null });
         list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
-        if (jurisdiction && primaryDue > 0 && otherDue > 0)
+        if (jurisdiction && primaryOrdered > 0 && otherOrdered > 0)
         {
-            var others = Ratio(otherOnTime, otherDue)!.Value;
-            list.Add(Below("primaryCareDeliveryGap", "R20", null, primaryOnTime, primaryDue, Math.Max(0, others - province.LevelGap),
-                $"Delivery rate of primary-care institutions; threshold: the other institutions' rate ({others:P1}) less {province.LevelGap:P0}."));
+            var others = Ratio(otherDelivered, otherOrdered)!.Value;
+            list.Add(Below("primaryCareDeliveryGap", "R20", null, primaryDelivered, primaryOrdered, Math.Max(0, others - province.LevelGap),
+                $"Delivery rate (delivered ÷ ordered, R3's figures at every institution) of primary-care institutions; threshold: the other institutions' rate ({others:P1}) less {province.LevelGap:P0}."));
         }
         return list;
     }
@@ -311,18 +337,35 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         return Math.Round((decimal)elapsed / total, 4);
     }
 
-    private Indicator SupplierRate(string? batch, decimal onTime, decimal due) => SupplierRate(batch, onTime, due, options.Tiers);
+    /// <summary>The share delivered within the delivery window (a figure of its own beside R3; the window and any threshold are the project's choices).</summary>
+    private static Indicator Timely(string? batch, decimal onTime, decimal due, Thresholds t) =>
+        Below("timelyDeliveryRate", "R3", batch, onTime, due, t.TimelyDeliveryRate,
+            $"Quantity delivered within {t.DeliveryWindowHours} h of ordering (the project's window) ÷ quantity ordered, lines whose window ended in the quarter" +
+            (t.TimelyDeliveryRate is null ? "; monitored, no threshold by default." : "."));
 
-    /// <summary>R4: a supplier's delivery rate from its on-time and due quantities, with its tier as severity (the indicators and the notice alike).</summary>
-    public static Indicator SupplierRate(string? batch, decimal onTime, decimal due, IEnumerable<decimal> supplierTiers)
+    private Indicator SupplierRate(string? batch, decimal delivered, decimal ordered, IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)> byUnit) =>
+        SupplierRate(batch, delivered, ordered, options.Tiers, byUnit);
+
+    /// <summary>
+    /// R4: a supplier's delivery rate (R3's figures at the institutions with an agreed volume of its products), with its
+    /// tier as severity, and the institutions where its own rate is below the first tier (003 二(三): "每一家"): the
+    /// indicators and the notice alike.
+    /// </summary>
+    public static Indicator SupplierRate(string? batch, decimal delivered, decimal ordered, IEnumerable<decimal> supplierTiers,
+        IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)>? byUnit = null)
     {
-        var rate = Ratio(onTime, due);
+        var rate = Ratio(delivered, ordered);
         var tiers = supplierTiers.OrderDescending().ToList();
         var severity = Tiers.Severity(rate, tiers);
-        return new Indicator("deliveryRate", "R4", batch, rate, tiers[0], severity is not null, onTime, due)
+        var below = (byUnit ?? new Dictionary<string, (decimal, decimal)>())
+            .Where(u => u.Value.Ordered > 0 && u.Value.Delivered / u.Value.Ordered < tiers[0]).Select(u => u.Key).Order(StringComparer.Ordinal).ToList();
+        return new Indicator("deliveryRate", "R4", batch, rate, tiers[0], severity is not null || below.Count > 0, delivered, ordered)
         {
-            Severity = severity,
-            Detail = "Quantity of the supplier's products delivered on time ÷ quantity ordered; tiers " + string.Join("/", tiers.Select(t => t.ToString("P0", CultureInfo.InvariantCulture))) + ".",
+            Severity = severity ?? (below.Count > 0 ? Warning : null),
+            Detail = "Quantity of the supplier's products delivered ÷ quantity ordered, at the institutions with an agreed volume of them; tiers " +
+                string.Join("/", tiers.Select(t => t.ToString("P0", CultureInfo.InvariantCulture))) +
+                (below.Count > 0 ? $"; below {tiers[0]:P0} at {below.Count} institution(s): {string.Join(", ", below.Take(20))}." : "."),
+            Items = below.Count > 0 ? [.. below.Take(20)] : null,
         };
     }
 

@@ -12,8 +12,8 @@ public static class IndicatorText
     /// <summary>An indicator's name and what it measures, for people (the console's indicator pages); the id itself for one it does not know.</summary>
     public static (string Name, string Definition) Describe(string id) => id switch
     {
-        "deliveryRate" => ("配送率", "中选产品配送量 ÷ 订单量（R3；企业分档 R4：80%/60%/30%）"),
-        "timelyDeliveryRate" => ("按时配送率", "下单后规定时限内（默认72小时，本平台设定）的配送量 ÷ 订单量"),
+        "deliveryRate" => ("配送率", "有约定采购量的医疗机构中选产品配送量 ÷ 订单量，每条订单明细最多计其订购量，已取消的不计（R3：80%；企业分档 R4：80%/60%/30%）"),
+        "timelyDeliveryRate" => ("按时配送率", "下单后规定时限内（默认72小时，时限为本平台设定）的配送量 ÷ 订单量，仅监测"),
         "agreedVolumeProgress" => ("采购进度", "中选产品已采购量 ÷ 约定采购量，与时间进度（序时进度）比较（R8）"),
         "selectedQuantityShare" => ("中选产品采购量占比", "中选产品采购量 ÷ 同通用名产品采购量（R9）"),
         "nonSelectedShare" => ("非中选产品采购量占比", "非中选产品采购量 ÷ 同通用名产品采购量，限值按批次执行通知（R10）"),
@@ -38,7 +38,8 @@ public static class IndicatorText
     public static string Headline(Indicator i) => (i.Id, i.Rule) switch
     {
         ("deliveryRate", "R4") => "企业配送率低于分档要求",
-        ("deliveryRate", _) => "配送及时率低于要求",
+        ("deliveryRate", _) => "中选产品配送率低于80%",
+        ("timelyDeliveryRate", _) => "按时配送率低于要求",
         ("agreedVolumeProgress", _) => "采购进度低于序时进度",
         ("selectedQuantityShare", _) => "中选产品采购量占比低于要求",
         ("nonSelectedShare", _) => "非中选产品采购量占比超过限值",
@@ -63,7 +64,11 @@ public static class IndicatorText
     {
         var text = (i.Id, i.Rule) switch
         {
-            ("deliveryRate", _) => $"按时配送 {Fmt(i.Numerator)}，应配送 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
+            ("deliveryRate", "R4") => i.Value < i.Threshold
+                ? $"配送 {Fmt(i.Numerator)}，订购 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}"
+                : $"配送率 {Pct(i.Value)}，但在部分有约定采购量的医疗机构低于 {Pct(i.Threshold)}",
+            ("deliveryRate", _) => $"配送 {Fmt(i.Numerator)}，订购 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
+            ("timelyDeliveryRate", _) => $"时限内配送 {Fmt(i.Numerator)}，应配送 {Fmt(i.Denominator)}，按时配送率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
             ("agreedVolumeProgress", _) => $"中选产品已采购 {Fmt(i.Numerator)}，约定采购量 {Fmt(i.Denominator)}，完成 {Pct(i.Value)}，低于序时进度 {Pct(i.Threshold)}",
             ("selectedQuantityShare", _) => $"中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
             ("nonSelectedShare", _) => $"非中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}，超过 {Pct(i.Threshold)}",

@@ -15,7 +15,10 @@ public static class Tiers
         ratio is { } v ? tiers.Where(t => v < t).Order().Cast<decimal?>().FirstOrDefault() : null;
 
     /// <summary>Below the first tier a warning, the second high, the third and lower critical; null when not below any.</summary>
-    public static string? Severity(decimal? ratio, IEnumerable<decimal> tiers) => Level(ratio, tiers) switch
+    public static string? Severity(decimal? ratio, IEnumerable<decimal> tiers) => Severity(Level(ratio, tiers));
+
+    /// <summary>The severity of a tier level (<see cref="Level"/>).</summary>
+    public static string? Severity(int level) => level switch
     {
         0 => null,
         1 => IndicatorCalculator.Warning,

@@ -18,7 +18,7 @@ public static class Contracts
     /// <summary>A demand report line (R1). <c>hospital</c> is for an alliance reporting for a member; <c>unit</c> "pack" converts by pack size.</summary>
     public sealed record DemandReportItem(string ReportId, string Product, string Batch, decimal ReportedQuantity, decimal LastYearQuantity, string? Explanation = null, string? Unit = null, string? Hospital = null);
 
-    /// <summary>An order line; <c>channel</c> is online or offline (R15); <c>cancelled</c>: a re-sent line that is cancelled (it leaves R3).</summary>
+    /// <summary>An order line; <c>channel</c> is online or offline (R15); <c>cancelled</c>: a re-sent line that is cancelled (no purchase: it leaves every indicator, R3 among them).</summary>
     public sealed record OrderLineItem(string OrderId, int LineNo, string Product, decimal Quantity, decimal UnitPrice, string Channel, string Distributor, DateTimeOffset OrderedAt, string? Unit = null, string? Hospital = null, bool? Cancelled = null);
 
     /// <summary>A delivery of an order line with its traceability codes (R23).</summary>

@@ -24,8 +24,9 @@ public sealed class AssessmentSource(
     public async Task<UnitResult> UnitAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
         if (await results.KeptUnitResultAsync(quarter.ToString(), code, cancellationToken) is { } kept && kept.EvaluatedAt >= UnitResults.EndOf(quarter)
-            && await marks.ChangedAtAsync(code, cancellationToken) is var changed && (changed is null || changed < kept.EvaluatedAt))
-            return HubJson.Deserialize<UnitResult>(kept.Json);
+            && await marks.ChangedAtAsync(code, cancellationToken) is var changed && (changed is null || changed < kept.EvaluatedAt)
+            && HubJson.Deserialize<UnitResult>(kept.Json) is { Definitions: UnitResults.Definitions } result)
+            return result;
         return await engine.KeepUnitResultAsync(await engine.UnitAsync(code, cancellationToken), quarter, cancellationToken);
     }
 

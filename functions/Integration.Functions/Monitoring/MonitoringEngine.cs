@@ -136,11 +136,12 @@ public sealed class MonitoringEngine(
     private async Task<Indicator> ComplaintRatioAsync(string supplier, Quarter quarter, CancellationToken cancellationToken)
     {
         var figures = await ratings.OfAsync(supplier, quarter, cancellationToken);
-        var severity = Tiers.Severity(figures.TimelyResolutionRatio, ratings.Tiers);
-        return new Indicator("timelyResolutionRatio", "R7", null, figures.TimelyResolutionRatio, ratings.Tiers.Max(), severity is not null, figures.ResolvedInTime, figures.ResolutionDecided)
+        // Tiered only with enough complaints (figures.Tier is 0 below the minimum).
+        var severity = Tiers.Severity(figures.Tier);
+        return new Indicator("timelyResolutionRatio", "R7", null, figures.TimelyResolutionRatio, ratings.Tiers.Max(), figures.Tier > 0, figures.ResolvedInTime, figures.ResolutionDecided)
         {
             Severity = severity,
-            Detail = "Complaints resolved by the committed date ÷ complaints whose resolution is decided (resolved, or overdue).",
+            Detail = $"Complaints resolved by the committed date ÷ complaints whose resolution is decided (resolved, or overdue), of institutions with an agreed volume of the supplier's products ({figures.Counted} of {figures.Received} received); tiered from {figures.Minimum} complaints (the project's choice).",
         };
     }
 

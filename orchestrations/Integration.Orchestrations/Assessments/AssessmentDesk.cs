@@ -170,12 +170,12 @@ public sealed class AssessmentDesk(
         var tiers = source.DeliveryTiers;
         return await Task.WhenAll(suppliers.Select(async code =>
         {
-            var onTime = units.Sum(u => u.Suppliers.GetValueOrDefault(code)?.OnTime ?? 0);
-            var due = units.Sum(u => u.Suppliers.GetValueOrDefault(code)?.Due ?? 0);
-            var rate = IndicatorCalculator.SupplierRate(null, onTime, due, tiers).Value;
+            var byUnit = units.Where(u => u.Suppliers.ContainsKey(code)).ToDictionary(u => u.Code, u => (u.Suppliers[code].Delivered, u.Suppliers[code].Ordered), StringComparer.Ordinal);
+            var r4 = IndicatorCalculator.SupplierRate(null, byUnit.Values.Sum(x => x.Delivered), byUnit.Values.Sum(x => x.Ordered), tiers, byUnit);
+            var below = byUnit.Where(u => u.Value.Ordered > 0 && u.Value.Delivered / u.Value.Ordered < r4.Threshold).Select(u => u.Key).Order(StringComparer.Ordinal).ToList();
             var complaints = await source.ComplaintsAsync(code, quarter, cancellationToken);
-            var result = new SupplierResult(code, master.Companies.GetValueOrDefault(code)?.Name ?? code, onTime, due, rate, Tiers.Level(rate, tiers),
-                complaints.ResolvedInTime, complaints.ResolutionDecided, complaints.TimelyResolutionRatio, complaints.Tier);
+            var result = new SupplierResult(code, master.Companies.GetValueOrDefault(code)?.Name ?? code, r4.Numerator, r4.Denominator, r4.Value, Tiers.Level(r4.Value, tiers),
+                complaints.ResolvedInTime, complaints.ResolutionDecided, complaints.TimelyResolutionRatio, complaints.Tier) { UnitsBelow = below };
             return (Key(state.Generation, AssessmentPhase.Suppliers, code), HubJson.Serialize(result));
         }));
     }

@@ -29,8 +29,8 @@ public sealed record AssessmentState(
     public string Status => Phase == AssessmentPhase.Completed ? "completed" : "running";
 }
 
-/// <summary>A supplier's figures at one unit (R4's numerator and denominator), summed over units by the supplier's item.</summary>
-public sealed record SupplierShare(decimal OnTime, decimal Due);
+/// <summary>A supplier's figures at one unit (R4's numerator and denominator: R3's delivered and ordered quantities), summed over units by the supplier's item.</summary>
+public sealed record SupplierShare(decimal Delivered, decimal Ordered);
 
 /// <summary>
 /// One unit's (a hospital's or an alliance's) result: where it is, its indicators for the quarter (the monitoring
@@ -39,9 +39,20 @@ public sealed record SupplierShare(decimal OnTime, decimal Due);
 /// </summary>
 public sealed record UnitResult(
     string Code, string Name, string Level, string? County, string? City, IReadOnlyList<Indicator> Indicators,
-    decimal Amount, decimal AmountYearBefore, IReadOnlyDictionary<string, SupplierShare> Suppliers);
+    decimal Amount, decimal AmountYearBefore, IReadOnlyDictionary<string, SupplierShare> Suppliers)
+{
+    /// <summary>The definitions the result was computed by (<see cref="UnitResults.Definitions"/>): a kept result of older ones is computed again.</summary>
+    public int Definitions { get; init; }
+}
 
-/// <summary>One supplier's result: R4's delivery rate over every unit and R7's timely-resolution ratio, each with its tier (0: none, 1-3: below 80/60/30%).</summary>
+/// <summary>
+/// One supplier's result: R4's delivery rate over the units with an agreed volume of its products, with the units where
+/// its rate is below the first tier (<see cref="UnitsBelow"/>, 003 二(三) "每一家"), and R7's timely-resolution ratio,
+/// each with its tier (0: none, 1-3: below 80/60/30%).
+/// </summary>
 public sealed record SupplierResult(
-    string Code, string Name, decimal OnTime, decimal Due, decimal? DeliveryRate, int DeliveryTier,
-    int ResolvedInTime, int ResolutionDecided, decimal? TimelyResolutionRatio, int ResolutionTier);
+    string Code, string Name, decimal Delivered, decimal Ordered, decimal? DeliveryRate, int DeliveryTier,
+    int ResolvedInTime, int ResolutionDecided, decimal? TimelyResolutionRatio, int ResolutionTier)
+{
+    public IReadOnlyList<string> UnitsBelow { get; init; } = [];
+}

@@ -12,6 +12,12 @@ namespace Integration.Orchestrations.Assessments;
 /// </summary>
 public static class UnitResults
 {
+    /// <summary>
+    /// The version of the indicators' definitions a result is computed by; raised when a definition changes (2: R3 as
+    /// delivered ÷ ordered at institutions with an agreed volume, R4 over them), so that results kept before are not read.
+    /// </summary>
+    public const int Definitions = 2;
+
     public static UnitResult Of(MasterData data, MonitoringOptions options, AssessedUnit unit, Quarter quarter, DateTimeOffset asOf)
     {
         var calculator = new IndicatorCalculator(data, options);
@@ -37,7 +43,7 @@ public static class UnitResults
         var path = institution is null ? [] : data.JurisdictionPath(institution.Jurisdiction);
         string? At(JurisdictionLevel level) => path.FirstOrDefault(j => data.Jurisdictions.TryGetValue(j, out var x) && x.Level == level);
         return new UnitResult(unit.Code, institution?.Name ?? unit.Code, (institution?.Level ?? InstitutionLevel.Primary).ToString().ToLowerInvariant(),
-            At(JurisdictionLevel.County), At(JurisdictionLevel.City), indicators, amount, amountBefore, shares);
+            At(JurisdictionLevel.County), At(JurisdictionLevel.City), indicators, amount, amountBefore, shares) { Definitions = Definitions };
     }
 
     /// <summary>The instant a quarter is over (midnight China time after its last day): a result computed after it no longer changes with the clock.</summary>

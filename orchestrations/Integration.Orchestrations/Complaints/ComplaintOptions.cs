@@ -23,4 +23,11 @@ public sealed class ComplaintOptions
 
     /// <summary>R7: tiers of the timely-resolution ratio, below which a supplier is flagged. Default 80%, 60%, 30% (003 二(七)).</summary>
     public decimal[] TimelyResolutionTiers { get; set; } = [0.8m, 0.6m, 0.3m];
+
+    /// <summary>
+    /// R7's "诉求反映较多" (003 二(七)): the least number of complaints in a quarter, from institutions with an agreed
+    /// volume of the supplier's products, before the supplier is tiered. Default 5 (the project's choice: the notice gives
+    /// no number).
+    /// </summary>
+    public int TieringMinimum { get; set; } = 5;
 }

@@ -55,6 +55,43 @@ public sealed class ComplaintTests(HubFixture fixture)
         Assert.Equal(Quarter.Of(World.Clock.GetUtcNow()).ToString(), f["period"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task R7_CountsOnlyTheComplaintsOfInstitutionsWithAnAgreedVolumeOfTheSuppliersProducts()
+    {
+        // A supplier the other tests leave alone; a hospital with an agreed volume of its products and one without (neither
+        // in an alliance, whose agreements would be the alliance's).
+        var province = World.Province;
+        var makers = province.Companies.Where(c => c.Kind == Domain.Master.CompanyKind.Manufacturer).Select(c => c.Code).ToList();
+        var taken = new[] { C.Supplier, makers.First(m => m != C.Supplier) };
+        var alone = province.Institutions.Where(i => i.Alliance is null && !province.Institutions.Any(m => m.Alliance == i.Code)).ToList();
+        string[] AgreedWith(string maker) => [.. province.Agreements.Where(a => province.ProductByCode(a.Product).Manufacturer == maker).Select(a => a.Hospital).Distinct()];
+        var supplier = makers.Last(m => !taken.Contains(m) && alone.Any(i => AgreedWith(m).Contains(i.Code)) && alone.Any(i => !AgreedWith(m).Contains(i.Code)));
+        var product = province.Products.First(p => p.Manufacturer == supplier).Code;
+        var agreed = alone.First(i => AgreedWith(supplier).Contains(i.Code)).Code;
+        var unagreed = alone.First(i => !AgreedWith(supplier).Contains(i.Code)).Code;
+
+        async Task<JsonNode> FiguresAsync()
+        {
+            using var response = await World.Admin().GetAsync($"/api/v1/indicators/suppliers/{supplier}/complaints");
+            return await Samples.Expect(response, HttpStatusCode.OK);
+        }
+        var before = await FiguresAsync();
+        foreach (var hospital in new[] { agreed, unagreed })
+        {
+            var body = C.Raise(Samples.Unique("CMP"));
+            (body["product"], body["supplier"]) = (product, supplier);
+            using var raised = await World.Client(hospital).PostJsonAsync("/api/v1/complaints", body);
+            await Samples.Expect(raised, HttpStatusCode.Created);
+        }
+        var after = await FiguresAsync();
+        // Both received, one counted (003 二(七): "有约定量医疗机构"); tiered only from 5 counted (the project's minimum).
+        Assert.Equal(before["received"]!.GetValue<int>() + 2, after["received"]!.GetValue<int>());
+        Assert.Equal(before["counted"]!.GetValue<int>() + 1, after["counted"]!.GetValue<int>());
+        Assert.Equal(5, after["minimum"]!.GetValue<int>());
+        Assert.True(after["counted"]!.GetValue<int>() < 5);
+        Assert.Equal(0, after["tier"]!.GetValue<int>());
+    }
+
     /// <summary>The newest notice of a complaint to an audience, among the caller's alerts.</summary>
     private static async Task<JsonNode> NoticeAsync(PartnerClient client, string complaintId, string audience)
     {

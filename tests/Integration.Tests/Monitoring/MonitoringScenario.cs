@@ -80,10 +80,11 @@ public sealed class MonitoringScenario(World world)
         await world.WaitProcessedAsync(client, JsonNode.Parse(body)!["requestId"]!.GetValue<string>());
     }
 
-    public static JsonObject Order(string id, string product, decimal qty, decimal price, string orderedAt, string channel = "online", string? hospital = null)
+    public static JsonObject Order(string id, string product, decimal qty, decimal price, string orderedAt, string channel = "online", string? hospital = null, bool? cancelled = null)
     {
         var o = new JsonObject { ["orderId"] = id, ["lineNo"] = 1, ["product"] = product, ["quantity"] = qty, ["unitPrice"] = price, ["channel"] = channel, ["distributor"] = "D1", ["orderedAt"] = At(orderedAt) };
         if (hospital is not null) o["hospital"] = hospital;
+        if (cancelled is not null) o["cancelled"] = cancelled;
         return o;
     }
 
@@ -106,17 +107,20 @@ public sealed class MonitoringScenario(World world)
             Order("O3", "P1", 50, 2, "2026-06-29T09:00:00"),    // ordered in Q2, deadline 07-02: the third quarter's
             Order("O4", "P4", 500, 3, "2026-08-10T09:00:00"),
             Order("O5", "P2", 300, 5, "2026-08-01T09:00:00", channel: "offline"),
-            Order("O6", "P3", 50, 4, "2026-08-02T09:00:00"));
+            Order("O6", "P3", 50, 4, "2026-08-02T09:00:00"),
+            Order("O7", "P1", 40, 2, "2026-08-05T09:00:00"));
+        // O7 is cancelled: sent again with cancelled: true, it is no purchase and leaves every figure.
+        await SendAsync("H1", "orders", Order("O7", "P1", 40, 2, "2026-08-05T09:00:00", cancelled: true));
         await SendAsync("H2", "orders", [
             .. Enumerable.Range(1, 8).Select(i => Order($"Q{i}", "P1", 10, 2, $"2026-06-{i:D2}T09:00:00")),
             Order("Q9", "P1", 20, 2, "2026-07-10T09:00:00"),
             Order("Q10", "P1", 200, 2, "2026-07-20T09:00:00")]);
         await SendAsync("A1", "orders", Order("A1-O1", "P1", 10, 2, "2026-08-01T09:00:00", hospital: "A1M"));
         await SendAsync("D1", "deliveries",
-            Delivery("D1", "O1", "H1", 60, "2026-07-03T10:00:00", codes: 6),
-            Delivery("D2", "O1", "H1", 40, "2026-07-05T10:00:00", codes: 2),
-            Delivery("D3", "O2", "H1", 100, "2026-09-30T10:00:00", codes: 10),
-            Delivery("D4", "O3", "H1", 50, "2026-07-01T10:00:00", codes: 5));
+            Delivery("D1", "O1", "H1", 80, "2026-07-03T10:00:00", codes: 8),
+            Delivery("D2", "O1", "H1", 40, "2026-07-05T10:00:00", codes: 2),   // O1 gets 120 of 100: the line counts 100 (R3)
+            Delivery("D3", "O2", "H1", 50, "2026-09-30T10:00:00", codes: 5),
+            Delivery("D4", "O3", "H1", 30, "2026-07-01T10:00:00", codes: 3));
         await SendAsync("H1", "receipts",
             new JsonObject { ["receiptId"] = "R1", ["deliveryId"] = "D1", ["quantity"] = 60, ["confirmedAt"] = At("2026-07-05T10:00:00") },
             new JsonObject { ["receiptId"] = "R2", ["deliveryId"] = "D2", ["quantity"] = 45, ["confirmedAt"] = At("2026-07-20T10:00:00") });

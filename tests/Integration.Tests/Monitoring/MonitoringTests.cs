@@ -49,10 +49,14 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         var h1 = await scenario.IndicatorsAsync("H1", "hospitals/H1?period=2026Q3");
         Assert.Equal("2026Q3", h1["period"]!.GetValue<string>());
         var I = (string id, string? batch) => MonitoringScenario.Find(h1, id, batch);
-        // R3: lines due in Q3 are O1 (100) and O3 (50, ordered in Q2); on time D1 60 + D4 50. O2's deadline is in Q4.
-        Expect(I("deliveryRate", "B1"), "R3", 0.7333m, 0.8m, true, 110, 150);
-        // B2's own threshold (configuration) is 90%.
+        // R3 (配送率): the lines ordered in Q3 of products H1 has an agreed volume of: O1 100 (delivered 80 + 40, counted
+        // 100), O2 100 (delivered 50); O7 is cancelled and O3 was ordered in Q2. 150 of 200.
+        Expect(I("deliveryRate", "B1"), "R3", 0.75m, 0.8m, true, 150, 200);
+        // B2's own threshold (configuration) is 90%: O4's 500 of P4, nothing delivered.
         Expect(I("deliveryRate", "B2"), "R3", 0m, 0.9m, true, 0, 500);
+        // The 72-hour share is a figure of its own, monitored without a threshold: the lines whose window ended in Q3 are
+        // O1 (100) and O3 (50); within it D1 80 + D4 30. O2's window ends in Q4.
+        Expect(I("timelyDeliveryRate", "B1"), "R3", 0.7333m, null, false, 110, 150);
         // R8: bought since 2026-01-01 up to the quarter's end 50 + 100 + 100 of 1000; 273 of 365 days elapsed.
         Expect(I("agreedVolumeProgress", "B1"), "R8", 0.25m, 0.7479m, true, 250, 1000);
         Expect(I("agreedVolumeProgress", "B2"), "R8", 5m, 0.2521m, false, 500, 100);
@@ -88,6 +92,8 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
     public async Task AbnormalOrder_AgainstTheHospitalsOwnHistory_IsFlaggedAndExplained()
     {
         var h2 = await scenario.IndicatorsAsync("H2", "hospitals/H2?period=2026Q3");
+        // R3 is owed to institutions with an agreed volume (003 二(三)): H2 has none, and no delivery rate.
+        Assert.DoesNotContain(h2["indicators"]!.AsArray(), i => i!["id"]!.GetValue<string>() == "deliveryRate");
         var abnormal = MonitoringScenario.Find(h2, "abnormalOrders");
         // Eight lines of 10 in June, 20 and 200 in July: only the 200 is far above the median (robust z 11.5).
         Expect(abnormal, "R16", 0.5m, 0m, true, 1, 2);
@@ -102,6 +108,8 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Assert.Equal("A1M", a1["scope"]!["members"]![0]!.GetValue<string>());
         Expect(MonitoringScenario.Find(a1, "agreedVolumeProgress", "B1"), "R8", 0.25m, 0.7479m, true, 10, 40);
         Expect(MonitoringScenario.Find(a1, "purchasesWithoutAgreement"), "R19", 0m, 0m, false, 0, 1);
+        // R3 at the alliance: its member's 10 of P1, under the alliance's agreement, nothing delivered.
+        Expect(MonitoringScenario.Find(a1, "deliveryRate", "B1"), "R3", 0m, 0.8m, true, 0, 10);
         // The alliance's partner sees its member; a member is not the alliance.
         await scenario.IndicatorsAsync("A1", "hospitals/A1M?period=2026Q3");
     }
@@ -110,15 +118,18 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
     public async Task County_And_Supplier_AggregateTheirUnits()
     {
         var x1 = await scenario.IndicatorsAsync("X1", "jurisdictions/X1?period=2026Q3");
-        // R20: the primary H2 delivered 0 of 220 due; the others 110 of 650 (16.9%), less 10 points.
-        Expect(MonitoringScenario.Find(x1, "primaryCareDeliveryGap"), "R20", 0m, 0.0692m, true, 0, 220);
-        Expect(MonitoringScenario.Find(x1, "deliveryRate", "B1"), "R3", 0.2973m, 0.8m, true, 110, 370);
+        // R20: the primary H2 got 0 of its 220 ordered in Q3; the others (H1) 150 of 700 (21.43%), less 10 points.
+        Expect(MonitoringScenario.Find(x1, "primaryCareDeliveryGap"), "R20", 0m, 0.1143m, true, 0, 220);
+        // R3 of the county: H1's 150 of 200; H2 has no agreed volume.
+        Expect(MonitoringScenario.Find(x1, "deliveryRate", "B1"), "R3", 0.75m, 0.8m, true, 150, 200);
 
         var m1 = await scenario.IndicatorsAsync("M1", "suppliers/M1?period=2026Q3");
-        // R4: M1's P1 and P4 at every unit: 110 on time of 150 + 500 (H1) + 220 (H2) + 10 (A1M); below 30% is the third tier.
+        // R4: M1's P1 and P4 at the units with an agreed volume of them: H1 150 of 200 + 0 of 500, A1 0 of 10 (H2 has no
+        // agreement): 150 of 710, below 30%, the third tier; below 80% at both units.
         var rate = MonitoringScenario.Find(m1, "deliveryRate");
-        Expect(rate, "R4", 0.125m, 0.8m, true, 110, 880);
+        Expect(rate, "R4", 0.2113m, 0.8m, true, 150, 710);
         Assert.Equal("critical", rate["severity"]!.GetValue<string>());
+        Assert.Equal(["A1", "H1"], rate["items"]!.AsArray().Select(i => i!.GetValue<string>()));
         Assert.Equal("R7", MonitoringScenario.Find(m1, "timelyResolutionRatio")["rule"]!.GetValue<string>());
 
         // A county office sees a supplier's figures in its county only.
@@ -184,17 +195,17 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         await using var _ = world;
         const string id = "monitoring:R3:deliveryRate:H1:B1:2026Q3";
         // Raised when the orders came (nothing delivered yet), its figures updated as the deliveries came.
-        var alert = await WaitAlertAsync(world, id, a => a["status"]!.GetValue<string>() == "active" && a["facts"]!["value"]!.GetValue<string>() == "0.7333");
+        var alert = await WaitAlertAsync(world, id, a => a["status"]!.GetValue<string>() == "active" && a["facts"]!["value"]!.GetValue<string>() == "0.75");
         Assert.NotNull(alert);
         Assert.Equal("H1", alert["party"]!.GetValue<string>());
         Assert.Equal("X1", alert["jurisdiction"]!.GetValue<string>());
         Assert.Equal("2026Q3", alert["period"]!.GetValue<string>());
-        Assert.Equal("0.7333", alert["facts"]!["value"]!.GetValue<string>());
+        Assert.Equal("0.75", alert["facts"]!["value"]!.GetValue<string>());
         Assert.Equal("0.8", alert["facts"]!["threshold"]!.GetValue<string>());
         Assert.Equal("PV/C1/X1", alert["facts"]!["jurisdictionPath"]!.GetValue<string>());
-        // In Chinese, for the county office that acts on it: 110 of the 150 ordered delivered within 72 hours.
-        Assert.Equal("县人民医院（批次 B1） 2026年第3季度配送及时率低于要求（R3）", alert["title"]!.GetValue<string>());
-        Assert.Equal("按时配送 110，应配送 150，配送率 73.33%，低于 80%", alert["detail"]!.GetValue<string>());
+        // In Chinese, for the county office that acts on it: 150 of the 200 ordered delivered.
+        Assert.Equal("县人民医院（批次 B1） 2026年第3季度中选产品配送率低于80%（R3）", alert["title"]!.GetValue<string>());
+        Assert.Equal("配送 150，订购 200，配送率 75%，低于 80%", alert["detail"]!.GetValue<string>());
 
         // Evaluated again (the whole province, twice): still one alert.
         using (var evaluate = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/evaluate?period=2026Q3", new { })) Assert.Equal(HttpStatusCode.Accepted, evaluate.StatusCode);
@@ -203,11 +214,12 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Assert.NotNull(r4);
         Assert.Equal("critical", r4["severity"]!.GetValue<string>());
         Assert.Equal("中选企业一 2026年第3季度企业配送率低于分档要求（R4）", r4["title"]!.GetValue<string>());
+        Assert.Equal("配送 150，订购 710，配送率 21.13%，低于 80%；涉及：A1、H1", r4["detail"]!.GetValue<string>());
         Assert.Single(await AlertsAsync(world, "rule=R3"), a => a!["id"]!.GetValue<string>() == id);
 
-        // The distributor corrects D2: delivered on 07-04, within the 72 hours. 150 of 150 on time: the breach is gone.
-        await scenario.SendAsync("D1", "deliveries", MonitoringScenario.Delivery("D2", "O1", "H1", 40, "2026-07-04T09:00:00", codes: 4));
-        Expect(MonitoringScenario.Find(await scenario.IndicatorsAsync("H1", "hospitals/H1?period=2026Q3"), "deliveryRate", "B1"), "R3", 1m, 0.8m, false, 150, 150);
+        // The distributor corrects D3: it delivered all of O2's 100. 200 of 200: the breach is gone.
+        await scenario.SendAsync("D1", "deliveries", MonitoringScenario.Delivery("D3", "O2", "H1", 100, "2026-09-30T10:00:00", codes: 10));
+        Expect(MonitoringScenario.Find(await scenario.IndicatorsAsync("H1", "hospitals/H1?period=2026Q3"), "deliveryRate", "B1"), "R3", 1m, 0.8m, false, 200, 200);
         var cleared = await WaitAlertAsync(world, id, a => a["status"]!.GetValue<string>() == "cleared");
         Assert.NotNull(cleared);
         Assert.NotNull(cleared["clearedAt"]);
@@ -244,7 +256,7 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         var report = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
         Assert.True(response.StatusCode == HttpStatusCode.OK, report.ToJsonString());
         Assert.Equal(0, report["differences"]!.GetValue<int>());
-        Assert.Equal(7, report["requests"]!.GetValue<int>());
+        Assert.Equal(8, report["requests"]!.GetValue<int>());   // the scenario's, O7 sent twice (the second time cancelled)
         // H1: June to October of P1, August of P2-P4, two months of payments, two cycle cells; H2: June, July; A1M: August.
         Assert.Equal(14, report["cellsCompared"]!.GetValue<int>());
     }

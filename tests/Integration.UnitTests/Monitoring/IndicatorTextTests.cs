@@ -9,10 +9,13 @@ public sealed class IndicatorTextTests
     [Fact]
     public void DeliveryRate_OfAHospital_R3_AndOfASupplier_R4_AreNamedApart_AndSayTheFigures()
     {
-        var r3 = new Indicator("deliveryRate", "R3", "B1", 0.7333m, 0.8m, true, 110, 150);
-        Assert.Equal("配送及时率低于要求", IndicatorText.Headline(r3));
-        Assert.Equal("按时配送 110，应配送 150，配送率 73.33%，低于 80%", IndicatorText.Breach(r3));
+        var r3 = new Indicator("deliveryRate", "R3", "B1", 0.75m, 0.8m, true, 150, 200);
+        Assert.Equal("中选产品配送率低于80%", IndicatorText.Headline(r3));
+        Assert.Equal("配送 150，订购 200，配送率 75%，低于 80%", IndicatorText.Breach(r3));
         Assert.Equal("企业配送率低于分档要求", IndicatorText.Headline(r3 with { Rule = "R4" }));
+        // R4 above the first tier overall, below it at an institution (003 二(三): "每一家"): said so, with the institution.
+        var r4 = new Indicator("deliveryRate", "R4", null, 0.9m, 0.8m, true, 900, 1000) { Items = ["H2"] };
+        Assert.Equal("配送率 90%，但在部分有约定采购量的医疗机构低于 80%；涉及：H2", IndicatorText.Breach(r4));
     }
 
     [Fact]

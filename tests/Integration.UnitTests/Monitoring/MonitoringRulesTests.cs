@@ -73,6 +73,54 @@ public sealed class MonitoringRulesTests
     }
 
     [Fact]
+    public void R3_ALineCountsAtMostItsOrderedQuantity_AndACancelledLineIsNoPurchase()
+    {
+        var options = new MonitoringOptions();
+        var line = new OrderLine("H1", "O1", 1, "P1", 100, 2m, "online", "D1", July1);
+        Assert.Contains(new Contribution("2026-07|P1", Cells.RateOrderedQty, 1_000_000), Contributions.Of(line, null, Master, options));
+        Assert.Empty(Contributions.Of(line with { Cancelled = true }, null, Master, options));
+
+        // A delivery adds to its line's row; the row feeds the month of ordering with at most the ordered 100.
+        var delivery = new Delivery("H1", "D1", "O1", 1, "P1", 80, "L", new(2028, 1, 1), [], July1.AddDays(1));
+        var row = Contributions.Of(delivery, new RecordBasis(July1, null, 100), Master, options).Single(c => Cells.IsLine(c.Cell));
+        Assert.Equal("2026-07|P1", Contributions.DerivedCell(row.Cell));
+        static Dictionary<string, long> Delivered(long v) => new() { [Cells.DeliveredQty] = v };
+        Assert.Equal([new Contribution("2026-07|P1", Cells.RateDeliveredQty, 800_000)], Contributions.Derived(row.Cell, Delivered(0), Delivered(800_000)));
+        Assert.Equal([new Contribution("2026-07|P1", Cells.RateDeliveredQty, 200_000)], Contributions.Derived(row.Cell, Delivered(800_000), Delivered(1_300_000)));
+        Assert.Empty(Contributions.Derived(row.Cell, Delivered(1_300_000), Delivered(1_100_000)));
+        // A delivery of a cancelled line (ordered 0 in its basis) counts for no line.
+        Assert.DoesNotContain(Contributions.Of(delivery, new RecordBasis(July1, null, 0), Master, options), c => Cells.IsLine(c.Cell) || c.Field == Cells.OnTimeQty);
+    }
+
+    [Fact]
+    public void R3_OnlyWhereTheUnitHasAnAgreedVolume_R4_ListsTheUnitsBelowTheFirstTier()
+    {
+        static AssessedUnit Unit(string code, decimal delivered, decimal ordered, params string[] agreed)
+        {
+            var cells = new CellSet();
+            foreach (var product in new[] { "P1", "P4" })
+            {
+                cells.Add(new Contribution($"2026-08|{product}", Cells.RateOrderedQty, Fixed.Of(ordered)));
+                cells.Add(new Contribution($"2026-08|{product}", Cells.RateDeliveredQty, Fixed.Of(delivered)));
+                cells.Add(new Contribution($"2026-08|{product}", Cells.OrderedQty, Fixed.Of(ordered)));
+            }
+            return new AssessedUnit(code, InstitutionLevel.Secondary, cells, [.. agreed.Select(p => new Agreement(code, p, p == "P1" ? "B1" : "B2", 1000, new(2026, 1, 1)))]);
+        }
+        Assert.True(Quarter.TryParse("2026Q3", out var q));
+        var calculator = new IndicatorCalculator(Master, new MonitoringOptions());
+        // H1 agreed P1 only: its P4 purchases are no part of its R3 (003 二(三): institutions with an agreed volume).
+        var h1 = Unit("H1", 70, 100, "P1");
+        var r3 = calculator.ForUnits([h1], q, July1.AddDays(100)).Where(i => i.Id == "deliveryRate").ToList();
+        var b1 = Assert.Single(r3);
+        Assert.Equal(("B1", 70m, 100m, 0.7m, true), (b1.Batch, b1.Numerator, b1.Denominator, b1.Value, b1.Breached));
+        // M1 makes P1 and P4: 70 of 100 at H1 (P1), 190 of 200 at H9 (both agreed): 260 of 300 overall, above 80%, but
+        // below it at H1, which the notice names.
+        var r4 = calculator.ForSupplier("M1", [h1, Unit("H9", 95, 100, "P1", "P4")], q, July1.AddDays(100)).Single(i => i.Rule == "R4" && i.Batch is null);
+        Assert.Equal((260m, 300m, 0.8667m, true, "warning"), (r4.Numerator, r4.Denominator, r4.Value, r4.Breached, r4.Severity));
+        Assert.Equal(["H1"], r4.Items);
+    }
+
+    [Fact]
     public void Traced_WhenTheCodesCoverEveryPack()
     {
         var d = new Delivery("H1", "D1", "O1", 1, "P1", 35, "L", new(2028, 1, 1), ["1", "2", "3"], July1);
