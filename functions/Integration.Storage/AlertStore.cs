@@ -231,6 +231,38 @@ public sealed class AlertStore(HubStorage storage)
         }
     }
 
+    private const string SetPrefix = "~set|";
+
+    /// <summary>
+    /// The ids a condition's source last held active under <paramref name="key"/> (e.g. a party's monitoring alerts of a
+    /// quarter), with the row's ETag: what a later evaluation that no longer produces an id must clear. Kept in the
+    /// kind's partition, outside the ranges the lists and the outbox read.
+    /// </summary>
+    public async Task<(IReadOnlySet<string> Ids, ETag? ETag)> ActiveSetAsync(string kind, string key, CancellationToken cancellationToken)
+    {
+        var row = await storage.Alerts.GetEntityIfExistsAsync<TableEntity>(kind, SetPrefix + RowKey(key), cancellationToken: cancellationToken);
+        return row.HasValue
+            ? (HubJson.Deserialize<string[]>(TableText.Read(row.Value!, "Ids")).ToHashSet(StringComparer.Ordinal), row.Value!.ETag)
+            : (new HashSet<string>(StringComparer.Ordinal), null);
+    }
+
+    /// <summary>Replaces the set (guarded by the ETag read with it: false when another evaluation wrote it meanwhile).</summary>
+    public async Task<bool> PutActiveSetAsync(string kind, string key, IEnumerable<string> ids, ETag? etag, CancellationToken cancellationToken)
+    {
+        var row = new TableEntity(kind, SetPrefix + RowKey(key));
+        TableText.Write(row, "Ids", HubJson.Serialize(ids.Order(StringComparer.Ordinal).ToArray()));
+        try
+        {
+            if (etag is { } e) await storage.Alerts.UpdateEntityAsync(row, e, TableUpdateMode.Replace, cancellationToken);
+            else await storage.Alerts.AddEntityAsync(row, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException x) when (x.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>One alert by id, whatever its kind; null when there is none.</summary>
     public async Task<Alert?> GetAsync(string id, CancellationToken cancellationToken) =>
         await FindRowAsync(id, cancellationToken) is { } row ? HubJson.Deserialize<Alert>(row.GetString("Data")) : null;

@@ -21,7 +21,7 @@ public sealed class MasterStore(HubStorage storage, SecretProtector protector)
         var (table, entities) = kind switch
         {
             MasterKind.Partners => (storage.Partners, items.Cast<PartnerItem>().Select(ToEntity)),
-            MasterKind.Agreements => (storage.Agreements, items.Cast<Agreement>().Select(a => Entity(a.Hospital, $"{a.Product}|{a.Batch}", a))),
+            MasterKind.Agreements => (storage.Agreements, items.Cast<Agreement>().Select(a => Entity(a.Hospital, MasterItems.AgreementKey(a), a))),
             _ => (storage.Master, items.Select(i => Entity(Partition(kind), MasterItems.Key(i), i))),
         };
         var groups = entities.GroupBy(e => e.PartitionKey);

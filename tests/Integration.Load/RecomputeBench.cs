@@ -164,7 +164,7 @@ public static class RecomputeBench
         var calculator = new IndicatorCalculator(master, options);
         var agreements = province.Agreements.GroupBy(a => a.Hospital).ToDictionary(g => g.Key, g => g.ToList());
         var units = master.Institutions.Keys.Select(master.UnitOf).Distinct().Select(code => AssessedUnit.Of(master, code,
-            master.UnitMembers(code).Select(m => (cells.GetValueOrDefault(m), (IEnumerable<Agreement>?)agreements.GetValueOrDefault(m))))).ToList();
+            master.UnitMembers(code).Select(m => (m, cells.GetValueOrDefault(m), (IEnumerable<Agreement>?)agreements.GetValueOrDefault(m))))).ToList();
         var indicators = units.AsParallel().Sum(u => calculator.ForUnits([u], Quarter, ChinaTime.EndOfDay(Quarter.LastDay)).Count);
         var province0 = calculator.ForUnits(units, Quarter, ChinaTime.EndOfDay(Quarter.LastDay), jurisdiction: true);
         var total = clock.Elapsed;

@@ -45,7 +45,7 @@ public static class MasterItems
         MasterKind.Companies => Ok(r, new Company(r.Id("code")!, r.Text("name")!, Parse<CompanyKind>(r.OneOf("kind", CompanyKinds)))),
         MasterKind.Batches => ReadBatch(r),
         MasterKind.Products => ReadProduct(r),
-        MasterKind.Agreements => Ok(r, new Agreement(r.Id("hospital")!, r.Id("product")!, r.Id("batch")!, r.Number("agreedQuantity", 0, MaxQuantity) ?? 0, ReadDateOrInstantDate(r, "signedAt"))),
+        MasterKind.Agreements => ReadAgreement(r),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -58,7 +58,7 @@ public static class MasterItems
         Company c => c.Code,
         Batch b => b.Code,
         Product p => p.Code,
-        Agreement a => $"{a.Hospital}|{a.Product}|{a.Batch}",
+        Agreement a => $"{a.Hospital}|{AgreementKey(a)}",
         _ => throw new ArgumentOutOfRangeException(nameof(item)),
     };
 
@@ -116,6 +116,13 @@ public static class MasterItems
                         Fail(index, "product", "not-selected", $"Product '{a.Product}' is not a selected product; agreements bind selected products.");
                     else if (product.Batch != a.Batch)
                         Fail(index, "batch", "batch-mismatch", $"Product '{a.Product}' belongs to batch '{product.Batch}'.");
+                    if (master.Batches.TryGetValue(a.Batch, out var cycle))
+                    {
+                        if (a.PeriodStart < cycle.CycleStart || a.PeriodStart > cycle.CycleEnd)
+                            Fail(index, "periodStart", "out-of-range", $"'periodStart' lies outside the cycle of batch '{a.Batch}' ({cycle.CycleStart:yyyy-MM-dd} to {cycle.CycleEnd:yyyy-MM-dd}).");
+                        if (a.PeriodEnd < cycle.CycleStart || a.PeriodEnd > cycle.CycleEnd)
+                            Fail(index, "periodEnd", "out-of-range", $"'periodEnd' lies outside the cycle of batch '{a.Batch}' ({cycle.CycleStart:yyyy-MM-dd} to {cycle.CycleEnd:yyyy-MM-dd}).");
+                    }
                     break;
                 case PartnerItem { Partner: var partner }:
                     var known = EntityKnown(partner.Role, partner.EntityCode, jurisdictions, master);
@@ -173,6 +180,22 @@ public static class MasterItems
             r.Problem("cycleEnd", "out-of-range", "'cycleEnd' is before 'cycleStart'.");
         return r.Ok ? batch : null;
     }
+
+    private static Agreement? ReadAgreement(ItemReader r)
+    {
+        var agreement = new Agreement(r.Id("hospital")!, r.Id("product")!, r.Id("batch")!, r.Number("agreedQuantity", 0, MaxQuantity) ?? 0,
+            ReadDateOrInstantDate(r, "signedAt"), r.Date("periodStart", required: false), r.Date("periodEnd", required: false));
+        if (r.Ok && agreement.PeriodStart is { } start && agreement.PeriodEnd is { } end && end < start)
+            r.Problem("periodEnd", "out-of-range", "'periodEnd' is before 'periodStart'.");
+        return r.Ok ? agreement : null;
+    }
+
+    /// <summary>
+    /// An agreement's key within its institution: product and batch, and the start of its own period when it has one
+    /// (a multi-year batch's agreements of each year are kept apart).
+    /// </summary>
+    public static string AgreementKey(Agreement a) =>
+        a.PeriodStart is { } start ? $"{a.Product}|{a.Batch}|{start:yyyy-MM-dd}" : $"{a.Product}|{a.Batch}";
 
     private static Product? ReadProduct(ItemReader r)
     {

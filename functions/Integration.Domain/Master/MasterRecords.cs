@@ -32,7 +32,12 @@ public sealed record Product(
     string Unit, int PackSize, decimal Price, Substitutability? Substitutable);
 
 /// <summary>A purchase agreement (购销协议): a hospital's agreed quantity of a selected product for a batch's cycle.</summary>
-public sealed record Agreement(string Hospital, string Product, string Batch, decimal AgreedQuantity, DateOnly SignedAt);
+public sealed record Agreement(string Hospital, string Product, string Batch, decimal AgreedQuantity, DateOnly SignedAt,
+    DateOnly? PeriodStart = null, DateOnly? PeriodEnd = null)
+{
+    /// <summary>The agreement's own period (multi-year batches agree a volume per year), the batch's cycle by default.</summary>
+    public (DateOnly Start, DateOnly End) PeriodIn(Batch batch) => (PeriodStart ?? batch.CycleStart, PeriodEnd ?? batch.CycleEnd);
+}
 
 /// <summary>A caller of the API: its role and the entity (jurisdiction, institution or company) it acts for.</summary>
 public sealed record Partner(string PartnerId, PartnerRole Role, string EntityCode, string Name);

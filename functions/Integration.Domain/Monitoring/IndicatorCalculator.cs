@@ -14,26 +14,48 @@ public sealed record Indicator(string Id, string Rule, string? Batch, decimal? V
 
     /// <summary>When breached, what broke the rule, as codes (<c>unit/product</c>, or products): the first twenty.</summary>
     public IReadOnlyList<string>? Items { get; init; }
+
+    /// <summary>The generic group (同通用名) the figures are of (R9, R10); null for the others.</summary>
+    public string? Group { get; init; }
 }
 
 /// <summary>
 /// A unit of assessment: an institution, or a county medical alliance (医共体) with its members as one unit (001): its
-/// aggregate cells summed and its agreements.
+/// aggregate cells summed and its agreements; an alliance's members' own cells too (<see cref="Members"/>), for what is
+/// held per agreement (R8, R14).
 /// </summary>
 public sealed record AssessedUnit(string Code, InstitutionLevel Level, CellSet Cells, IReadOnlyList<Agreement> Agreements)
 {
+    /// <summary>Each institution's own cells, by code (an alliance's head and members); null: the unit is one institution.</summary>
+    public IReadOnlyDictionary<string, CellSet>? Members { get; init; }
+
     /// <summary>The unit <paramref name="code"/> from its institutions' cells and agreements (<see cref="MasterData.UnitMembers"/>).</summary>
-    public static AssessedUnit Of(MasterData master, string code, IEnumerable<(CellSet? Cells, IEnumerable<Agreement>? Agreements)> members)
+    public static AssessedUnit Of(MasterData master, string code, IEnumerable<(string Code, CellSet? Cells, IEnumerable<Agreement>? Agreements)> members)
     {
         var cells = new CellSet();
         var agreements = new List<Agreement>();
-        foreach (var (c, a) in members)
+        var own = new Dictionary<string, CellSet>(StringComparer.Ordinal);
+        foreach (var (member, c, a) in members)
         {
             if (c is not null) cells.AddAll(c);
+            own[member] = c ?? new CellSet();
             agreements.AddRange(a ?? []);
         }
-        var level = master.Institutions.TryGetValue(code, out var own) ? own.Level : InstitutionLevel.Primary;
-        return new AssessedUnit(code, level, cells, agreements);
+        var level = master.Institutions.TryGetValue(code, out var institution) ? institution.Level : InstitutionLevel.Primary;
+        return new AssessedUnit(code, level, cells, agreements) { Members = own.Count > 1 ? own : null };
+    }
+
+    /// <summary>
+    /// The institutions whose purchases count against an agreement (R8, R14): a member's own agreement, its own purchases
+    /// only (never the alliance's total); an agreement of the unit itself (an institution, or an alliance's head for the
+    /// alliance), the unit's and those of members without an agreement of their own for the product.
+    /// </summary>
+    public IEnumerable<CellSet> PurchasersOf(Agreement a)
+    {
+        if (Members is null) return [Cells];
+        if (a.Hospital != Code) return Members.TryGetValue(a.Hospital, out var own) ? [own] : [];
+        var agreedApart = Agreements.Where(x => x.Hospital != Code && x.Product == a.Product).Select(x => x.Hospital).ToHashSet(StringComparer.Ordinal);
+        return Members.Where(m => m.Key == Code || !agreedApart.Contains(m.Key)).Select(m => m.Value);
     }
 }
 
@@ -54,9 +76,13 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
     private sealed class BatchSums
     {
-        public decimal Delivered, Ordered, OnTime, Due, Purchased, Agreed, Selected, NonSelected, Substitutable, SubstitutableBase, Unreported, Total, MaxRatio;
+        public decimal Delivered, Ordered, OnTime, Due, Purchased, Agreed, Scheduled, Substitutable, SubstitutableBase, Unreported, Total, MaxRatio;
         public int Agreements, OverAgreed, ReportedProducts, Drops;
-        public readonly SortedSet<string> DropProducts = new(StringComparer.Ordinal), OverProducts = new(StringComparer.Ordinal);
+        public readonly SortedSet<string> DropProducts = new(StringComparer.Ordinal), OverProducts = new(StringComparer.Ordinal), UnreportedGroups = new(StringComparer.Ordinal),
+            Behind = new(StringComparer.Ordinal);
+
+        /// <summary>R9, R10: selected and non-selected quantities per generic group of the batch.</summary>
+        public readonly SortedDictionary<string, (decimal Selected, decimal NonSelected)> Groups = new(StringComparer.Ordinal);
 
         /// <summary>R4: the supplier's delivered and ordered quantities at each unit (for the units below the first tier).</summary>
         public readonly SortedDictionary<string, (decimal Delivered, decimal Ordered)> ByUnit = new(StringComparer.Ordinal);
@@ -80,8 +106,9 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         foreach (var unit in units)
         {
             var cells = unit.Cells;
+            // R13: the generic groups the unit reported demand for (any product of the group: selected, non-selected or
+            // substitutable; non-selected codes are never in demand reports).
             var reported = new HashSet<string>(StringComparer.Ordinal);
-            var purchased = new Dictionary<string, decimal>(StringComparer.Ordinal);
             var history = new Dictionary<string, long[]>(StringComparer.Ordinal);
             var current = new Dictionary<string, long[]>(StringComparer.Ordinal);
             var orderedInQuarter = new HashSet<string>(StringComparer.Ordinal);
@@ -91,7 +118,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             foreach (var key in cells.Keys)
             {
                 var (period, code) = Cells.Split(key);
-                if (period == Cells.Cycle && cells.Get(key, Cells.ReportLines) > 0) reported.Add(code);
+                if (period == Cells.Cycle && cells.Get(key, Cells.ReportLines) > 0) reported.Add(master.Products.TryGetValue(code, out var p) ? p.GenericGroup : code);
             }
 
             foreach (var key in cells.Keys.Order(StringComparer.Ordinal))
@@ -126,11 +153,6 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 if (product is not null)
                 {
                     var b = Of(product.Batch);
-                    if (batch is not null && product.Selected && string.CompareOrdinal(period, Cells.Month(batch.CycleStart)) >= 0 && string.CompareOrdinal(period, Cells.Month(batch.CycleEnd)) <= 0)
-                    {
-                        purchased[code] = purchased.GetValueOrDefault(code) + qty;
-                        b.Purchased += qty;
-                    }
                     var bins = history.TryGetValue(code, out var h) ? h : history[code] = new long[Cells.Bins];
                     foreach (var (field, count) in f)
                         if (field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal) && int.TryParse(field.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var bin))
@@ -142,7 +164,6 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                     {
                         if (product.Selected)
                         {
-                            b.Selected += qty;
                             selectedAmount += Fixed.Value(F(Cells.OrderedAmount));
                             b.OnTime += Fixed.Value(F(Cells.OnTimeQty));
                             b.Due += Fixed.Value(F(Cells.DueQty));
@@ -151,10 +172,18 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                             if (qty > 0) orderedInQuarter.Add(code);
                         }
                         // Substitutable drugs (可替代药品) are other generics: R12 watches them, not R9/R10.
-                        else if (product.Substitutable is null) b.NonSelected += qty;
                         if (product.Substitutable is not null) b.Substitutable += qty;
+                        else
+                        {
+                            var (sel, non) = b.Groups.GetValueOrDefault(product.GenericGroup);
+                            b.Groups[product.GenericGroup] = product.Selected ? (sel + qty, non) : (sel, non + qty);
+                        }
                         b.Total += qty;
-                        if (!reported.Contains(code)) b.Unreported += qty;
+                        if (!reported.Contains(product.GenericGroup))
+                        {
+                            b.Unreported += qty;
+                            if (qty > 0) b.UnreportedGroups.Add(product.GenericGroup);
+                        }
                     }
                 }
                 if (!inQuarter) continue;
@@ -173,20 +202,44 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 traced += F(Cells.TracedDeliveries);
             }
 
+            // R8, R14 per agreement, over the agreement's own period: its product bought by the institutions it binds
+            // (AssessedUnit.PurchasersOf), up to the quarter's end; purchases without an agreement are no progress.
+            var bought = new Dictionary<CellSet, Dictionary<string, List<(string Month, decimal Qty)>>>(ReferenceEqualityComparer.Instance);
+            decimal Bought(Agreement a, DateOnly start, DateOnly end)
+            {
+                var (from, to) = (Cells.Month(start), Cells.Month(end));
+                if (string.CompareOrdinal(to, lastMonth) > 0) to = lastMonth;
+                decimal sum = 0;
+                foreach (var set in unit.PurchasersOf(a))
+                {
+                    if (!bought.TryGetValue(set, out var byProduct)) bought[set] = byProduct = PurchasesByProduct(set);
+                    foreach (var (month, qty) in byProduct.GetValueOrDefault(a.Product) ?? [])
+                        if (string.CompareOrdinal(month, from) >= 0 && string.CompareOrdinal(month, to) <= 0) sum += qty;
+                }
+                return sum;
+            }
             foreach (var a in unit.Agreements)
             {
                 if (supplier is not null && (!master.Products.TryGetValue(a.Product, out var ap) || ap.Manufacturer != supplier)) continue;
+                if (!master.Batches.TryGetValue(a.Batch, out var agreedBatch)) continue;
+                var (start, end) = a.PeriodIn(agreedBatch);
+                if (start > quarter.LastDay || end < quarter.FirstDay) continue;   // not in force in the quarter
                 var b = Of(a.Batch);
+                var t = options.For(agreedBatch);
+                var elapsed = ElapsedShare(start, end, quarter, asOf);
+                var purchased = Bought(a, start, end);
                 b.Agreements++;
                 b.Agreed += a.AgreedQuantity;
-                var t = options.For(master.Batches.GetValueOrDefault(a.Batch));
+                b.Purchased += purchased;
+                b.Scheduled += a.AgreedQuantity * elapsed;
                 if (a.AgreedQuantity <= 0) continue;
-                var ratio = purchased.GetValueOrDefault(a.Product) / a.AgreedQuantity;
+                var ratio = purchased / a.AgreedQuantity;
+                if (ratio < elapsed * t.ProgressFactor) b.Behind.Add($"{a.Hospital}/{a.Product}");
                 b.MaxRatio = Math.Max(b.MaxRatio, ratio);
                 if (ratio > t.OverAgreedFactor)
                 {
                     b.OverAgreed++;
-                    b.OverProducts.Add($"{unit.Code}/{a.Product}");
+                    b.OverProducts.Add($"{a.Hospital}/{a.Product}");
                 }
             }
             var agreed = unit.Agreements.Select(a => a.Product).ToHashSet(StringComparer.Ordinal);
@@ -237,24 +290,37 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                     $"Quantity delivered ÷ quantity ordered on the order lines of {quarter} (month of ordering) of selected products the institution has an agreed volume of; a line counts at most its ordered quantity, cancelled lines are left out."));
             if (batch is not null && b.Agreements > 0)
             {
-                var elapsed = ElapsedShare(batch, quarter, asOf);
-                list.Add(Below("agreedVolumeProgress", "R8", code, b.Purchased, b.Agreed, Math.Round(elapsed * t.ProgressFactor, 4),
-                    $"Selected quantity bought since the cycle start ({batch.CycleStart:yyyy-MM-dd}) ÷ agreed quantity; threshold: elapsed share of the cycle (序时进度) × {t.ProgressFactor}."));
+                var progress = Below("agreedVolumeProgress", "R8", code, b.Purchased, b.Agreed, b.Agreed == 0 ? null : Math.Round(b.Scheduled / b.Agreed * t.ProgressFactor, 4),
+                    "Per agreement in force in the quarter: its product bought in the agreement's own period so far (by the institution it binds) ÷ the agreed quantity; " +
+                    $"summed over the agreements, against the agreed-weighted elapsed share of their periods (序时进度) × {t.ProgressFactor}; breached too when any agreement is behind its own schedule" +
+                    (b.Behind.Count > 0 ? $": {string.Join(", ", b.Behind.Take(20))}." : "."));
+                list.Add(progress with
+                {
+                    Breached = progress.Breached || b.Behind.Count > 0,
+                    Severity = progress.Breached || b.Behind.Count > 0 ? Warning : null,
+                    Items = b.Behind.Count > 0 ? [.. b.Behind.Take(20)] : null,
+                });
             }
-            if (b.Selected + b.NonSelected > 0)
+            // R9, R10 per generic group (同通用名): a non-selected product competes with the selected one of its own name.
+            foreach (var (group, (selected, nonSelected)) in b.Groups.Where(g => g.Value.Selected + g.Value.NonSelected > 0))
             {
-                list.Add(Below("selectedQuantityShare", "R9", code, b.Selected, b.Selected + b.NonSelected, t.SelectedShareMinimum,
-                    "Selected quantity ÷ quantity of the batch's generic groups (selected and non-selected)."));
-                list.Add(Above("nonSelectedShare", "R10", code, b.NonSelected, b.Selected + b.NonSelected, t.NonSelectedShareLimit,
-                    t.NonSelectedShareLimit is null ? "Non-selected share; the batch sets no limit (monitored)." : "Non-selected quantity ÷ quantity of the batch's generic groups."));
+                var share = Below("selectedQuantityShare", "R9", code, selected, selected + nonSelected, t.SelectedShareMinimum,
+                    $"Selected quantity ÷ quantity of the generic group {group} (selected and non-selected); breached below the minimum, and always when non-selected is above selected.");
+                list.Add(share with { Group = group, Breached = share.Breached || nonSelected > selected, Severity = share.Breached || nonSelected > selected ? Warning : null });
+                list.Add(Above("nonSelectedShare", "R10", code, nonSelected, selected + nonSelected, t.NonSelectedShareLimit,
+                    t.NonSelectedShareLimit is null ? $"Non-selected share of the generic group {group}; the batch sets no limit (monitored)." : $"Non-selected quantity ÷ quantity of the generic group {group}.") with { Group = group });
             }
             if (b.Substitutable > 0 || b.SubstitutableBase > 0)
                 list.Add(Above("substitutableGrowth", "R12", code, b.Substitutable, b.SubstitutableBase, t.SubstitutableGrowthFactor,
                     "Substitutable quantity bought in the quarter ÷ a quarter of last year's (demand reports); above the factor is growth.") with
                     { Value = b.SubstitutableBase == 0 ? null : Ratio(b.Substitutable, b.SubstitutableBase), Breached = b.SubstitutableBase > 0 ? b.Substitutable > b.SubstitutableBase * t.SubstitutableGrowthFactor : b.Substitutable > 0 });
             if (b.Total > 0)
-                list.Add(Above("unreportedPurchases", "R13", code, b.Unreported, b.Total, t.UnreportedShareLimit,
-                    "Quantity of products bought without a demand report ÷ quantity bought in the batch."));
+            {
+                var unreported = Above("unreportedPurchases", "R13", code, b.Unreported, b.Total, t.UnreportedShareLimit,
+                    "Quantity bought of generic groups without a demand report for any of their products ÷ quantity bought in the batch" +
+                    (b.UnreportedGroups.Count > 0 ? $"; groups: {string.Join(", ", b.UnreportedGroups.Take(20))}." : "."));
+                list.Add(unreported with { Items = unreported.Breached ? [.. b.UnreportedGroups.Take(20)] : null });
+            }
             if (b.Agreements > 0)
                 list.Add(new Indicator("overAgreedVolume", "R14", code, Math.Round(b.MaxRatio, 4), t.OverAgreedFactor, b.OverAgreed > 0, b.OverAgreed, b.Agreements)
                 {
@@ -328,13 +394,27 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         return counts.Length - 1;
     }
 
-    /// <summary>R8's 序时进度: the share of the batch's cycle elapsed at the end of the quarter, or now if the quarter is not over.</summary>
-    public static decimal ElapsedShare(Batch batch, Quarter quarter, DateTimeOffset asOf)
+    /// <summary>R8's 序时进度: the share of a period (an agreement's, or a batch's cycle) elapsed at the end of the quarter, or now if the quarter is not over.</summary>
+    public static decimal ElapsedShare(DateOnly start, DateOnly end, Quarter quarter, DateTimeOffset asOf)
     {
-        var end = ChinaTime.DateOf(asOf) < quarter.LastDay ? ChinaTime.DateOf(asOf) : quarter.LastDay;
-        var total = batch.CycleEnd.DayNumber - batch.CycleStart.DayNumber + 1;
-        var elapsed = Math.Clamp(end.DayNumber - batch.CycleStart.DayNumber + 1, 0, total);
+        var until = ChinaTime.DateOf(asOf) < quarter.LastDay ? ChinaTime.DateOf(asOf) : quarter.LastDay;
+        var total = end.DayNumber - start.DayNumber + 1;
+        var elapsed = Math.Clamp(until.DayNumber - start.DayNumber + 1, 0, total);
         return Math.Round((decimal)elapsed / total, 4);
+    }
+
+    /// <summary>The quantities ordered of each product by month, from one institution's cells (R8, R14).</summary>
+    private static Dictionary<string, List<(string Month, decimal Qty)>> PurchasesByProduct(CellSet cells)
+    {
+        var byProduct = new Dictionary<string, List<(string, decimal)>>(StringComparer.Ordinal);
+        foreach (var key in cells.Keys)
+        {
+            var (period, product) = Cells.Split(key);
+            var qty = cells.Get(key, Cells.OrderedQty);
+            if (period == Cells.Cycle || qty == 0) continue;
+            (byProduct.TryGetValue(product, out var list) ? list : byProduct[product] = []).Add((period, Fixed.Value(qty)));
+        }
+        return byProduct;
     }
 
     /// <summary>The share delivered within the delivery window (a figure of its own beside R3; the window and any threshold are the project's choices).</summary>

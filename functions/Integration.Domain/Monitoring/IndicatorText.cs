@@ -15,11 +15,11 @@ public static class IndicatorText
         "deliveryRate" => ("配送率", "有约定采购量的医疗机构中选产品配送量 ÷ 订单量，每条订单明细最多计其订购量，已取消的不计（R3：80%；企业分档 R4：80%/60%/30%）"),
         "timelyDeliveryRate" => ("按时配送率", "下单后规定时限内（默认72小时，时限为本平台设定）的配送量 ÷ 订单量，仅监测"),
         "agreedVolumeProgress" => ("采购进度", "中选产品已采购量 ÷ 约定采购量，与时间进度（序时进度）比较（R8）"),
-        "selectedQuantityShare" => ("中选产品采购量占比", "中选产品采购量 ÷ 同通用名产品采购量（R9）"),
-        "nonSelectedShare" => ("非中选产品采购量占比", "非中选产品采购量 ÷ 同通用名产品采购量，限值按批次执行通知（R10）"),
+        "selectedQuantityShare" => ("中选产品采购量占比", "按通用名：中选产品采购量 ÷ 同通用名产品采购量，非中选超过中选即提示（R9）"),
+        "nonSelectedShare" => ("非中选产品采购量占比", "按通用名：非中选产品采购量 ÷ 同通用名产品采购量，限值按批次执行通知（R10）"),
         "vbpAmountShare" => ("集采金额占比", "中选产品采购金额 ÷ 平台采购总金额（R11，双通报）"),
         "substitutableGrowth" => ("可替代药品采购增长", "本季度可替代药品采购量 ÷ 上年季度平均（R12）"),
-        "unreportedPurchases" => ("不报量采购占比", "未报量产品采购量 ÷ 批次采购量（R13，限值为本平台设定）"),
+        "unreportedPurchases" => ("不报量采购占比", "未报量通用名（中选、非中选、可替代产品均未报量）的采购量 ÷ 批次采购量（R13，限值为本平台设定）"),
         "overAgreedVolume" => ("超约定采购量", "采购量超过约定采购量规定倍数的协议数（R14，默认4倍）"),
         "demandReportDrop" => ("报量减少", "报量比上年实际采购量减少超过20%且未说明理由的产品数（R1）"),
         "offlinePurchases" => ("线下采购占比", "线下采购量 ÷ 采购量（R15）"),
@@ -70,13 +70,14 @@ public static class IndicatorText
             ("deliveryRate", _) => $"配送 {Fmt(i.Numerator)}，订购 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
             ("timelyDeliveryRate", _) => $"时限内配送 {Fmt(i.Numerator)}，应配送 {Fmt(i.Denominator)}，按时配送率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
             ("agreedVolumeProgress", _) => $"中选产品已采购 {Fmt(i.Numerator)}，约定采购量 {Fmt(i.Denominator)}，完成 {Pct(i.Value)}，低于序时进度 {Pct(i.Threshold)}",
-            ("selectedQuantityShare", _) => $"中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
-            ("nonSelectedShare", _) => $"非中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}，超过 {Pct(i.Threshold)}",
+            ("selectedQuantityShare", _) => $"{GroupOf(i)}中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}" +
+                (i.Value < i.Threshold ? $"，低于 {Pct(i.Threshold)}" : "") + (i.Denominator - i.Numerator > i.Numerator ? "，非中选产品采购量超过中选产品" : ""),
+            ("nonSelectedShare", _) => $"{GroupOf(i)}非中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}，超过 {Pct(i.Threshold)}",
             ("vbpAmountShare", _) => $"中选产品采购金额 {Fmt(i.Numerator)} 元，占采购总金额 {Fmt(i.Denominator)} 元的 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
             ("substitutableGrowth", _) => i.Value is { } growth
                 ? $"本季度可替代药品采购 {Fmt(i.Numerator)}，上年季度平均 {Fmt(i.Denominator)}，为其 {Fmt(growth)} 倍"
                 : $"上年未报量，本季度可替代药品采购 {Fmt(i.Numerator)}",
-            ("unreportedPurchases", _) => $"未报量产品采购 {Fmt(i.Numerator)}，占该批次采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}",
+            ("unreportedPurchases", _) => $"未报量通用名的产品采购 {Fmt(i.Numerator)}，占该批次采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}",
             ("overAgreedVolume", _) => $"{Fmt(i.Numerator)} 个协议（共 {Fmt(i.Denominator)} 个）采购量超过约定采购量的 {Fmt(i.Threshold ?? 0)} 倍，最高为 {Fmt(i.Value ?? 0)} 倍",
             ("demandReportDrop", _) => $"{Fmt(i.Numerator)} 个产品（共报量 {Fmt(i.Denominator)} 个）报量比上年减少超过 {Pct(i.Threshold)}，且未说明理由",
             ("offlinePurchases", _) => $"线下采购 {Fmt(i.Numerator)}，占采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}",
@@ -91,6 +92,8 @@ public static class IndicatorText
         };
         return i.Items is { Count: > 0 } items ? $"{text}；涉及：{string.Join("、", items)}" : text;
     }
+
+    private static string GroupOf(Indicator i) => i.Group is null ? "" : $"通用名 {i.Group}：";
 
     /// <summary>A quarter as the notices write it: 2026年第3季度.</summary>
     public static string Of(Quarter quarter) => string.Create(CultureInfo.InvariantCulture, $"{quarter.Year}年第{quarter.Number}季度");

@@ -89,7 +89,7 @@ public sealed class MonitoringEngine(
     {
         var data = master.Master;
         var members = await Task.WhenAll(data.UnitMembers(code).Select(async m =>
-            ((CellSet?)await records.ReadCellsAsync(m, cancellationToken), (IEnumerable<Agreement>?)await masterStore.AgreementsOfAsync(m, cancellationToken))));
+            (m, (CellSet?)await records.ReadCellsAsync(m, cancellationToken), (IEnumerable<Agreement>?)await masterStore.AgreementsOfAsync(m, cancellationToken))));
         return AssessedUnit.Of(data, code, members);
     }
 
@@ -154,7 +154,7 @@ public sealed class MonitoringEngine(
         var data = master.Master;
         var unit = await UnitAsync(code, cancellationToken);
         var jurisdiction = data.Institutions.GetValueOrDefault(code)?.Jurisdiction;
-        var changed = await SyncAsync(Calculator.ForUnits([unit], quarter, time.GetUtcNow()), code, jurisdiction, quarter, cancellationToken);
+        var changed = await SyncAsync(Calculator.ForUnits([unit], quarter, time.GetUtcNow()), "unit", code, jurisdiction, quarter, cancellationToken);
         if (time.GetUtcNow() >= UnitResults.EndOf(quarter)) await KeepUnitResultAsync(unit, quarter, cancellationToken);
         return changed;
     }
@@ -181,20 +181,25 @@ public sealed class MonitoringEngine(
         {
             var indicators = Calculator.ForSupplier(supplier.Code, units, quarter, time.GetUtcNow()).Where(i => i.Batch is null && i.Rule == "R4").ToList();
             indicators.Add(await ComplaintRatioAsync(supplier.Code, quarter, cancellationToken));
-            changed += await SyncAsync(indicators, supplier.Code, null, quarter, cancellationToken);
+            changed += await SyncAsync(indicators, "supplier", supplier.Code, null, quarter, cancellationToken);
         }
         var byCode = units.ToDictionary(u => u.Code, StringComparer.Ordinal);
         foreach (var j in data.Jurisdictions.Values.Where(j => j.Level != JurisdictionLevel.Province))
         {
             var within = byCode.Values.Where(u => data.Institutions.TryGetValue(u.Code, out var i) && data.IsWithin(i.Jurisdiction, j.Code)).ToList();
             var gap = Calculator.ForUnits(within, quarter, time.GetUtcNow(), jurisdiction: true).Where(i => i.Rule == "R20").ToList();
-            // R20 needs both levels in the jurisdiction: when it is not computed at all, an earlier alert is cleared.
-            changed += await SyncAsync(gap, j.Code, j.Code, quarter, cancellationToken, clearIfAbsent: [AlertId("R20", "primaryCareDeliveryGap", j.Code, null, quarter)]);
+            changed += await SyncAsync(gap, "jurisdiction", j.Code, j.Code, quarter, cancellationToken);
         }
         return changed;
     }
 
-    private async Task<int> SyncAsync(IReadOnlyList<Indicator> indicators, string party, string? jurisdiction, Quarter quarter, CancellationToken cancellationToken, IReadOnlyList<string>? clearIfAbsent = null)
+    /// <summary>
+    /// Brings the alerts of a party's indicators in step with them: each breached one raised or updated, each other one
+    /// cleared, and so is any alert the party's last evaluation (of this <paramref name="scope"/>) held active that is no
+    /// longer computed at all (a generic group no longer bought, a unit that lost its agreed volume, R20 with one level
+    /// left): the set of active ids is kept per scope, party and quarter.
+    /// </summary>
+    private async Task<int> SyncAsync(IReadOnlyList<Indicator> indicators, string scope, string party, string? jurisdiction, Quarter quarter, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var data = master.Master;
@@ -203,7 +208,7 @@ public sealed class MonitoringEngine(
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var i in indicators)
         {
-            var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter);
+            var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group);
             seen.Add(id);
             var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, i.Severity ?? IndicatorCalculator.Warning, Title(i, data.NameOf(party), quarter), IndicatorText.Breach(i), now)
             {
@@ -215,6 +220,7 @@ public sealed class MonitoringEngine(
                 {
                     ["indicator"] = i.Id,
                     ["batch"] = i.Batch ?? "",
+                    ["group"] = i.Group ?? "",
                     ["value"] = Format(i.Value),
                     ["threshold"] = Format(i.Threshold),
                     ["numerator"] = Format(i.Numerator),
@@ -228,18 +234,25 @@ public sealed class MonitoringEngine(
                 logger.LogInformation("Monitoring alert {AlertId} {Change}", id, change);
             }
         }
-        foreach (var id in (clearIfAbsent ?? []).Where(id => !seen.Contains(id)))
-            if (await alerts.SyncAsync(AlertKinds.Monitoring, id, null, now, cancellationToken) is not null) changed++;
+        var active = indicators.Where(i => i.Breached).Select(i => AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group)).ToHashSet(StringComparer.Ordinal);
+        var key = $"{scope}|{party}|{quarter}";
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            var (before, etag) = await alerts.ActiveSetAsync(AlertKinds.Monitoring, key, cancellationToken);
+            foreach (var id in before.Where(id => !seen.Contains(id)))
+                if (await alerts.SyncAsync(AlertKinds.Monitoring, id, null, now, cancellationToken) is not null) changed++;
+            if (before.SetEquals(active) || await alerts.PutActiveSetAsync(AlertKinds.Monitoring, key, active, etag, cancellationToken)) break;
+        }
         return changed;
     }
 
-    /// <summary>Stable: the same breach of the same party, batch and quarter is one alert.</summary>
-    public static string AlertId(string rule, string indicator, string party, string? batch, Quarter quarter) =>
-        $"monitoring:{rule}:{indicator}:{party}:{batch ?? "all"}:{quarter}";
+    /// <summary>Stable: the same breach of the same party, batch (and generic group) and quarter is one alert.</summary>
+    public static string AlertId(string rule, string indicator, string party, string? batch, Quarter quarter, string? group = null) =>
+        $"monitoring:{rule}:{indicator}:{party}:{batch ?? "all"}{(group is null ? "" : ":" + group)}:{quarter}";
 
-    /// <summary>In Chinese, for the offices: who, when, which batch, what (<see cref="IndicatorText"/>), the rule.</summary>
+    /// <summary>In Chinese, for the offices: who, when, which batch (and generic group), what (<see cref="IndicatorText"/>), the rule.</summary>
     private static string Title(Indicator i, string party, Quarter quarter) =>
-        $"{party}{(i.Batch is null ? "" : $"（批次 {i.Batch}）")} {IndicatorText.Of(quarter)}{IndicatorText.Headline(i)}（{i.Rule}）";
+        $"{party}{(i.Batch is null ? "" : $"（批次 {i.Batch}{(i.Group is null ? "" : $"，通用名 {i.Group}")}）")} {IndicatorText.Of(quarter)}{IndicatorText.Headline(i)}（{i.Rule}）";
 
     private static string Format(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 

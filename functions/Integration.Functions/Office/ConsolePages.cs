@@ -401,12 +401,12 @@ public static partial class ConsolePages
             body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
         body.Append("</select><button type=\"submit\">查看</button></form>");
         body.Append($"<p class=\"detail\">截至 {E(Zh.DateTime(report.AsOf))}。阈值为省级配置（按批次）；注明“本平台设定”的为通知未规定、由本平台确定的数值。</p>");
-        body.Append("<table><caption>指标</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">指标</th><th scope=\"col\">批次</th><th scope=\"col\">数值</th><th scope=\"col\">阈值</th><th scope=\"col\">分子 / 分母</th><th scope=\"col\">结果</th></tr></thead><tbody>");
-        foreach (var i in report.Indicators.OrderBy(i => RuleNumber(i.Rule)).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Batch, StringComparer.Ordinal))
+        body.Append("<table><caption>指标</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">指标</th><th scope=\"col\">批次（通用名）</th><th scope=\"col\">数值</th><th scope=\"col\">阈值</th><th scope=\"col\">分子 / 分母</th><th scope=\"col\">结果</th></tr></thead><tbody>");
+        foreach (var i in report.Indicators.OrderBy(i => RuleNumber(i.Rule)).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Batch, StringComparer.Ordinal).ThenBy(i => i.Group, StringComparer.Ordinal))
         {
             var (name, definition) = Domain.Monitoring.IndicatorText.Describe(i.Id);
             body.Append($"<tr{(i.Breached ? " class=\"breached\"" : "")}><td>{E(i.Rule)}</td><td><strong>{E(name)}</strong><br><span class=\"detail\">{E(definition)}</span></td>")
-                .Append($"<td>{E(i.Batch ?? "—")}</td><td>{E(i.Value is { } v ? (IsShare(i.Id) ? Zh.Percent(v) : v.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
+                .Append($"<td>{E(i.Batch ?? "—")}{(i.Group is null ? "" : $"（{E(i.Group)}）")}</td><td>{E(i.Value is { } v ? (IsShare(i.Id) ? Zh.Percent(v) : v.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
                 .Append($"<td>{E(i.Threshold is { } t ? (IsShare(i.Id) ? Zh.Percent(t) : t.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
                 .Append($"<td>{E(i.Numerator.ToString("0.##", CultureInfo.InvariantCulture))} / {E(i.Denominator.ToString("0.##", CultureInfo.InvariantCulture))}</td>")
                 .Append($"<td>{(i.Breached ? $"<span class=\"sev sev-{E(i.Severity ?? "warning")}\">未达标</span><br><span class=\"detail\">{E(Domain.Monitoring.IndicatorText.Breach(i))}</span>" : "达标")}</td></tr>");

@@ -141,7 +141,7 @@ public sealed record AssessmentReport(
             "progressBelowSchedule" => Breached("agreedVolumeProgress"),
             // R9: above all, non-selected quantity greater than selected (selected share below one half).
             "nonSelectedAboveSelected" => u.Indicators.Where(i => i.Id == "selectedQuantityShare" && i.Denominator - i.Numerator > i.Numerator)
-                .Select(i => Entry(i, $"非中选 {IndicatorText.Fmt(i.Denominator - i.Numerator)}，中选 {IndicatorText.Fmt(i.Numerator)}") with { Value = i.Denominator - i.Numerator, Threshold = i.Numerator }),
+                .Select(i => Entry(i, $"通用名 {i.Group}：非中选 {IndicatorText.Fmt(i.Denominator - i.Numerator)}，中选 {IndicatorText.Fmt(i.Numerator)}") with { Value = i.Denominator - i.Numerator, Threshold = i.Numerator }),
             "substitutableGrowth" or "unreportedPurchases" or "overAgreedVolume" or "offlinePurchases" or "abnormalOrders" or "lateReceipts" or "latePayments" => Breached(list),
             _ => [],
         };

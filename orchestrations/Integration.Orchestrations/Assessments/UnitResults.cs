@@ -14,9 +14,10 @@ public static class UnitResults
 {
     /// <summary>
     /// The version of the indicators' definitions a result is computed by; raised when a definition changes (2: R3 as
-    /// delivered ÷ ordered at institutions with an agreed volume, R4 over them), so that results kept before are not read.
+    /// delivered ÷ ordered at institutions with an agreed volume, R4 over them; 3: R9, R10 per generic group, R13's
+    /// demand reports per group), so that results kept before are not read.
     /// </summary>
-    public const int Definitions = 2;
+    public const int Definitions = 3;
 
     public static UnitResult Of(MasterData data, MonitoringOptions options, AssessedUnit unit, Quarter quarter, DateTimeOffset asOf)
     {

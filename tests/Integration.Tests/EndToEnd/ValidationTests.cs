@@ -116,6 +116,24 @@ public sealed class ValidationTests(HubFixture fixture)
         Assert.Equal([(0, "/items/0/jurisdiction", "unknown-jurisdiction"), (1, "/items/1/level", "not-allowed")], Samples.Errors(await Samples.Expect(response, HttpStatusCode.BadRequest)));
     }
 
+    [Fact]
+    public async Task Agreements_OwnPeriod_EndBeforeStartOrOutsideTheCycle_400ListsThem()
+    {
+        var agreement = World.Province.Agreements[0];
+        var batch = World.Province.Batches.Single(b => b.Code == agreement.Batch);
+        object Item(DateOnly start, DateOnly end) => new
+        {
+            hospital = agreement.Hospital, product = agreement.Product, batch = agreement.Batch, agreedQuantity = 100, signedAt = "2025-12-01",
+            periodStart = start.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), periodEnd = end.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        using var response = await World.Admin().PutJsonAsync("/api/v1/admin/agreements", new
+        {
+            items = new[] { Item(batch.CycleStart.AddDays(10), batch.CycleStart), Item(batch.CycleStart.AddDays(-1), batch.CycleEnd.AddDays(1)) },
+        });
+        Assert.Equal([(0, "/items/0/periodEnd", "out-of-range"), (1, "/items/1/periodStart", "out-of-range"), (1, "/items/1/periodEnd", "out-of-range")],
+            Samples.Errors(await Samples.Expect(response, HttpStatusCode.BadRequest)));
+    }
+
     /// <summary>The body with the placeholder replaced by an escape that is valid JSON but no valid text (half a surrogate pair).</summary>
     private static byte[] Broken(JsonNode body) => System.Text.Encoding.UTF8.GetBytes(body.ToJsonString().Replace("@BROKEN@", "\\ud800", StringComparison.Ordinal));
 

@@ -140,6 +140,8 @@ public sealed class MonitoringScenario(World world)
         return JsonNode.Parse(body)!;
     }
 
+    public static IEnumerable<JsonNode> Indicators(JsonNode report) => report["indicators"]!.AsArray().Select(i => i!);
+
     public static JsonNode Find(JsonNode report, string id, string? batch = null) =>
         report["indicators"]!.AsArray().Single(i => i!["id"]!.GetValue<string>() == id && i["batch"]?.GetValue<string>() == batch)!;
 }

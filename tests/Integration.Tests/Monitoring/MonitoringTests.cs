@@ -63,14 +63,17 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         // R14: 500 of 100 agreed is 5×.
         Expect(I("overAgreedVolume", "B2"), "R14", 5m, 4m, true, 1, 1);
         Expect(I("overAgreedVolume", "B1"), "R14", 0.25m, 4m, false, 0, 1);
-        // R9/R10: selected 200 (O1, O2) against non-selected 300 (O5); the substitutable P3 is not of the generic group.
+        // R9/R10 per generic group: G1's selected 200 (O1, O2) against its non-selected 300 (O5); the substitutable P3 is
+        // not of the group.
         Expect(I("selectedQuantityShare", "B1"), "R9", 0.4m, 0.5m, true, 200, 500);
+        Assert.Equal("G1", I("selectedQuantityShare", "B1")["group"]!.GetValue<string>());
         Expect(I("nonSelectedShare", "B1"), "R10", 0.6m, null, false, 300, 500);
         Expect(I("nonSelectedShare", "B2"), "R10", 0m, 0.3m, false, 0, 500);
         // R12: 50 of P3 against a quarter of last year's 160.
         Expect(I("substitutableGrowth", "B1"), "R12", 1.25m, 1m, true, 50, 40);
-        // R13: P2 (300) has no demand report, of 550 bought in B1; nothing of B2 was reported.
-        Expect(I("unreportedPurchases", "B1"), "R13", 0.5455m, 0.1m, true, 300, 550);
+        // R13 per generic group: P2 (300) has no demand report of its own, but its group G1 has (P1's); P3's group G3 too.
+        // Nothing of B2 was reported.
+        Expect(I("unreportedPurchases", "B1"), "R13", 0m, 0.1m, false, 0, 550);
         Expect(I("unreportedPurchases", "B2"), "R13", 1m, 0.1m, true, 500, 500);
         // R1: P3 reported 100 against 160 last year (-37.5%, no explanation); P1 -10%.
         Expect(I("demandReportDrop", "B1"), "R1", 0.5m, 0.2m, true, 1, 2);
@@ -241,6 +244,14 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Assert.Equal("X1", duplicate["jurisdiction"]!.GetValue<string>());
         Assert.Equal($"追溯码 {MonitoringScenario.TraceCode("D1", 0)} 已随配送单 H1/D1 配送，又随配送单 H1/D5 配送：同一包装不能配送两次，上传数据不实。",
             duplicate["detail"]!.GetValue<string>());
+
+        // O4 (B2's only purchase) cancelled: B2's R3 and R13 are no longer computed at all, and their alerts are cleared.
+        const string b2 = "monitoring:R3:deliveryRate:H1:B2:2026Q3";
+        Assert.NotNull(await WaitAlertAsync(world, b2, a => a["status"]!.GetValue<string>() == "active"));
+        await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O4", "P4", 500, 3, "2026-08-10T09:00:00", cancelled: true));
+        Assert.DoesNotContain(MonitoringScenario.Indicators(await scenario.IndicatorsAsync("H1", "hospitals/H1?period=2026Q3")), i => i["id"]!.GetValue<string>() == "deliveryRate" && i["batch"]?.GetValue<string>() == "B2");
+        Assert.NotNull(await WaitAlertAsync(world, b2, a => a["status"]!.GetValue<string>() == "cleared"));
+        Assert.NotNull(await WaitAlertAsync(world, "monitoring:R13:unreportedPurchases:H1:B2:2026Q3", a => a["status"]!.GetValue<string>() == "cleared"));
 
         // The replaced delivery was counted once: the running aggregates still equal the rebuilt ones.
         using var recompute = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/recompute?period=2026Q3", new { });

@@ -121,6 +121,80 @@ public sealed class MonitoringRulesTests
     }
 
     [Fact]
+    public void R9_R10_PerGenericGroup_R13_ADemandReportCoversTheWholeGroup()
+    {
+        // Batch B1: G1 with P1 (selected) and P2 (non-selected), G5 with P5 (selected) only.
+        var master = new MasterData([], [new("H1", "H1", InstitutionLevel.Secondary, "X1", null)], [], [B1],
+            [new("P1", "P1", "G1", "B1", true, "M1", "片", 10, 2m, null), new("P2", "P2", "G1", "B1", false, "M2", "片", 10, 3m, null),
+             new("P5", "P5", "G5", "B1", true, "M1", "片", 10, 2m, null)]);
+        var cells = new CellSet();
+        void Bought(string product, decimal qty) => cells.Add(new Contribution($"2026-08|{product}", Cells.OrderedQty, Fixed.Of(qty)));
+        Bought("P1", 100);
+        Bought("P2", 150);
+        Bought("P5", 1000);
+        cells.Add(new Contribution($"{Cells.Cycle}|P1", Cells.ReportLines, 1));   // demand reported for P1 only
+        Assert.True(Quarter.TryParse("2026Q3", out var q));
+        var indicators = new IndicatorCalculator(master, new MonitoringOptions())
+            .ForUnits([new AssessedUnit("H1", InstitutionLevel.Secondary, cells, [])], q, July1.AddDays(100));
+
+        // The batch as a whole is 1,100 of 1,250 selected (88%); G1 is 100 of 250: non-selected above selected.
+        var g1 = indicators.Single(i => i.Id == "selectedQuantityShare" && i.Group == "G1");
+        Assert.Equal(("B1", 100m, 250m, 0.4m, true), (g1.Batch, g1.Numerator, g1.Denominator, g1.Value, g1.Breached));
+        Assert.Equal("通用名 G1：中选产品采购 100，占同通用名产品采购量 250 的 40%，低于 50%，非中选产品采购量超过中选产品", IndicatorText.Breach(g1));
+        Assert.False(indicators.Single(i => i.Id == "selectedQuantityShare" && i.Group == "G5").Breached);
+        Assert.Equal((150m, 250m), indicators.Single(i => i.Id == "nonSelectedShare" && i.Group == "G1") is var n ? (n.Numerator, n.Denominator) : default);
+        // Non-selected above selected is flagged even when the configured minimum is lower (003 二(七): "特别是").
+        var lenient = new IndicatorCalculator(master, new MonitoringOptions { Defaults = new RuleSettings { SelectedShareMinimum = 0.3m } })
+            .ForUnits([new AssessedUnit("H1", InstitutionLevel.Secondary, cells, [])], q, July1.AddDays(100));
+        Assert.True(lenient.Single(i => i.Id == "selectedQuantityShare" && i.Group == "G1").Breached);
+
+        // R13: P2 was never reported, but its group was (through P1); G5 was not: 1,000 of 1,250 bought unreported.
+        var unreported = indicators.Single(i => i.Id == "unreportedPurchases");
+        Assert.Equal((1000m, 1250m, true), (unreported.Numerator, unreported.Denominator, unreported.Breached));
+        Assert.Equal(["G5"], unreported.Items);
+    }
+
+    [Fact]
+    public void R8_R14_PerAgreement_AMemberAgainstItsOwnAgreedVolume_AYearsAgreementAgainstItsYear()
+    {
+        var b9 = new Batch("B9", "B9", ProductKind.Drug, new(2026, 1, 1), new(2027, 12, 31), null);   // a two-year batch
+        var master = new MasterData([], [new("A1", "医共体", InstitutionLevel.Secondary, "X1", null), new("A1M", "卫生院", InstitutionLevel.Primary, "X1", "A1"),
+                new("H1", "H1", InstitutionLevel.Secondary, "X1", null)], [], [B1, b9],
+            [new("P1", "P1", "G1", "B1", true, "M1", "片", 10, 2m, null), new("P9", "P9", "G9", "B9", true, "M1", "片", 10, 2m, null)]);
+        static CellSet Bought(string product, decimal qty)
+        {
+            var cells = new CellSet();
+            cells.Add(new Contribution($"2026-08|{product}", Cells.OrderedQty, Fixed.Of(qty)));
+            return cells;
+        }
+        Assert.True(Quarter.TryParse("2026Q3", out var q));
+        var asOf = new DateTimeOffset(2026, 10, 15, 9, 0, 0, ChinaTime.Offset);   // B1's 2026 cycle: 273 of 365 days elapsed (0.7479)
+        var calculator = new IndicatorCalculator(master, new MonitoringOptions());
+
+        // The alliance agreed 1,000 of P1 for itself, its member A1M 100 of its own. A1 bought 50, A1M 500.
+        var alliance = AssessedUnit.Of(master, "A1", [
+            ("A1", Bought("P1", 50), [new Agreement("A1", "P1", "B1", 1000, new(2025, 12, 20))]),
+            ("A1M", Bought("P1", 500), [new Agreement("A1M", "P1", "B1", 100, new(2025, 12, 20))])]);
+        var indicators = calculator.ForUnits([alliance], q, asOf);
+        // R14: A1M's 500 against its own 100 is 5×; against the alliance's 1,100 it would have been half.
+        var over = indicators.Single(i => i.Id == "overAgreedVolume");
+        Assert.Equal((5m, true, 1m, 2m), (over.Value!.Value, over.Breached, over.Numerator, over.Denominator));
+        Assert.Equal(["A1M/P1"], over.Items);
+        // R8: 550 of 1,100 against 0.7479; the alliance's own agreement is behind (50 of 1,000), A1M's is not.
+        var progress = indicators.Single(i => i.Id == "agreedVolumeProgress");
+        Assert.Equal((550m, 1100m, 0.5m, 0.7479m, true), (progress.Numerator, progress.Denominator, progress.Value, progress.Threshold, progress.Breached));
+        Assert.Equal(["A1/P1"], progress.Items);
+
+        // A two-year batch agreed per year: 2026's 100 is judged against 2026 (80 bought: ahead of 0.7479); 2027's is not
+        // in force yet. Against the whole cycle the schedule would have been 0.374 and the agreed 200.
+        var h1 = new AssessedUnit("H1", InstitutionLevel.Secondary, Bought("P9", 80), [
+            new Agreement("H1", "P9", "B9", 100, new(2025, 12, 20), new(2026, 1, 1), new(2026, 12, 31)),
+            new Agreement("H1", "P9", "B9", 100, new(2025, 12, 20), new(2027, 1, 1), new(2027, 12, 31))]);
+        var year = calculator.ForUnits([h1], q, asOf).Single(i => i.Id == "agreedVolumeProgress");
+        Assert.Equal(("B9", 80m, 100m, 0.8m, 0.7479m, false), (year.Batch, year.Numerator, year.Denominator, year.Value, year.Threshold, year.Breached));
+    }
+
+    [Fact]
     public void Traced_WhenTheCodesCoverEveryPack()
     {
         var d = new Delivery("H1", "D1", "O1", 1, "P1", 35, "L", new(2028, 1, 1), ["1", "2", "3"], July1);
@@ -137,7 +211,7 @@ public sealed class MonitoringRulesTests
     public void ElapsedShareOfTheCycle(string today, string quarter, decimal expected)
     {
         Assert.True(Quarter.TryParse(quarter, out var q));
-        Assert.Equal(expected, IndicatorCalculator.ElapsedShare(B1, q, ChinaTime.StartOfDay(DateOnly.Parse(today)).AddHours(12)));
+        Assert.Equal(expected, IndicatorCalculator.ElapsedShare(B1.CycleStart, B1.CycleEnd, q, ChinaTime.StartOfDay(DateOnly.Parse(today)).AddHours(12)));
     }
 
     [Fact]
