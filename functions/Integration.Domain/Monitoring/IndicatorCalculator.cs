@@ -17,6 +17,12 @@ public sealed record Indicator(string Id, string Rule, string? Batch, decimal? V
 
     /// <summary>The generic group (同通用名) the figures are of (R9, R10); null for the others.</summary>
     public string? Group { get; init; }
+
+    /// <summary>
+    /// R12: true when last year's quantity is the one declared in demand reports, because the hub has no purchases of the
+    /// unit (of any unit in a jurisdiction's sum) recorded for last year; null for the other indicators.
+    /// </summary>
+    public bool? DeclaredBase { get; init; }
 }
 
 /// <summary>
@@ -77,6 +83,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
     private sealed class BatchSums
     {
         public decimal Delivered, Ordered, OnTime, Due, Purchased, Agreed, Scheduled, Substitutable, SubstitutableBase, Unreported, Total, MaxRatio;
+        public bool DeclaredBase;
         public int Agreements, OverAgreed, ReportedProducts, Drops;
         public readonly SortedSet<string> DropProducts = new(StringComparer.Ordinal), OverProducts = new(StringComparer.Ordinal), UnreportedGroups = new(StringComparer.Ordinal),
             Behind = new(StringComparer.Ordinal);
@@ -92,6 +99,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
     {
         var months = Cells.Months(quarter).ToHashSet(StringComparer.Ordinal);
         var lastMonth = Cells.Months(quarter).Last();
+        var lastYearPrefix = $"{quarter.Year - 1:D4}-";
         var province = options.For(null);
         var batches = new SortedDictionary<string, BatchSums>(StringComparer.Ordinal);
         BatchSums Of(string batch) => batches.TryGetValue(batch, out var b) ? b : batches[batch] = new BatchSums();
@@ -115,6 +123,11 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             // R3: delivered and ordered quantities of the quarter's order lines, per selected product (counted below
             // only where the unit has an agreed volume of the product).
             var rate = new Dictionary<string, (decimal Delivered, decimal Ordered)>(StringComparer.Ordinal);
+            // R12: last year's purchases of each substitutable product as the hub recorded them, and as declared in demand
+            // reports (used only when the hub has no purchase of the unit recorded for last year).
+            var lastYearBought = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            var lastYearDeclared = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            var hasLastYear = false;
             foreach (var key in cells.Keys)
             {
                 var (period, code) = Cells.Split(key);
@@ -143,12 +156,17 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                         b.Drops++;
                         b.DropProducts.Add(code);
                     }
-                    if (product.Substitutable is not null) b.SubstitutableBase += lastYear / 4;
+                    if (product.Substitutable is not null) lastYearDeclared[code] = lastYearDeclared.GetValueOrDefault(code) + lastYear;
                     continue;
                 }
                 if (string.CompareOrdinal(period, lastMonth) > 0) continue;
                 var inQuarter = months.Contains(period);
                 var qty = Fixed.Value(F(Cells.OrderedQty));
+                if (period.StartsWith(lastYearPrefix, StringComparison.Ordinal) && F(Cells.OrderLines) != 0)
+                {
+                    hasLastYear = true;
+                    if (product?.Substitutable is not null) lastYearBought[code] = lastYearBought.GetValueOrDefault(code) + qty;
+                }
 
                 if (product is not null)
                 {
@@ -200,6 +218,16 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 latePayments += F(Cells.LatePayments);
                 deliveries += F(Cells.Deliveries);
                 traced += F(Cells.TracedDeliveries);
+            }
+
+            // R12's base: a quarter of last year's purchases, the hub's own record when it has one (declared otherwise).
+            foreach (var code in lastYearBought.Keys.Union(lastYearDeclared.Keys))
+            {
+                var product = master.Products[code];
+                if (supplier is not null && product.Manufacturer != supplier) continue;
+                var b = Of(product.Batch);
+                b.SubstitutableBase += (hasLastYear ? lastYearBought.GetValueOrDefault(code) : lastYearDeclared.GetValueOrDefault(code)) / 4;
+                if (!hasLastYear && lastYearDeclared.GetValueOrDefault(code) > 0) b.DeclaredBase = true;
             }
 
             // R8, R14 per agreement, over the agreement's own period: its product bought by the institutions it binds
@@ -311,9 +339,14 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                     t.NonSelectedShareLimit is null ? $"Non-selected share of the generic group {group}; the batch sets no limit (monitored)." : $"Non-selected quantity ÷ quantity of the generic group {group}.") with { Group = group });
             }
             if (b.Substitutable > 0 || b.SubstitutableBase > 0)
+            {
+                // Bought this year with nothing last year is growth too.
+                var grew = b.SubstitutableBase > 0 ? b.Substitutable > b.SubstitutableBase * t.SubstitutableGrowthFactor : b.Substitutable > 0;
                 list.Add(Above("substitutableGrowth", "R12", code, b.Substitutable, b.SubstitutableBase, t.SubstitutableGrowthFactor,
-                    "Substitutable quantity bought in the quarter ÷ a quarter of last year's (demand reports); above the factor is growth.") with
-                    { Value = b.SubstitutableBase == 0 ? null : Ratio(b.Substitutable, b.SubstitutableBase), Breached = b.SubstitutableBase > 0 ? b.Substitutable > b.SubstitutableBase * t.SubstitutableGrowthFactor : b.Substitutable > 0 });
+                    "Substitutable quantity bought in the quarter ÷ a quarter of last year's purchases, as the hub recorded them" +
+                    (b.DeclaredBase ? "; the hub has no purchases of last year recorded: the quantity declared in demand reports instead." : ".")) with
+                    { Value = b.SubstitutableBase == 0 ? null : Ratio(b.Substitutable, b.SubstitutableBase), Breached = grew, Severity = grew ? Warning : null, DeclaredBase = b.DeclaredBase });
+            }
             if (b.Total > 0)
             {
                 var unreported = Above("unreportedPurchases", "R13", code, b.Unreported, b.Total, t.UnreportedShareLimit,

@@ -18,7 +18,7 @@ public static class IndicatorText
         "selectedQuantityShare" => ("中选产品采购量占比", "按通用名：中选产品采购量 ÷ 同通用名产品采购量，非中选超过中选即提示（R9）"),
         "nonSelectedShare" => ("非中选产品采购量占比", "按通用名：非中选产品采购量 ÷ 同通用名产品采购量，限值按批次执行通知（R10）"),
         "vbpAmountShare" => ("集采金额占比", "中选产品采购金额 ÷ 平台采购总金额（R11，双通报）"),
-        "substitutableGrowth" => ("可替代药品采购增长", "本季度可替代药品采购量 ÷ 上年季度平均（R12）"),
+        "substitutableGrowth" => ("可替代药品采购增长", "本季度可替代药品采购量 ÷ 平台记录的上年采购量的季度平均（无记录时用报量申报数）（R12）"),
         "unreportedPurchases" => ("不报量采购占比", "未报量通用名（中选、非中选、可替代产品均未报量）的采购量 ÷ 批次采购量（R13，限值为本平台设定）"),
         "overAgreedVolume" => ("超约定采购量", "采购量超过约定采购量规定倍数的协议数（R14，默认4倍）"),
         "demandReportDrop" => ("报量减少", "报量比上年实际采购量减少超过20%且未说明理由的产品数（R1）"),
@@ -74,9 +74,9 @@ public static class IndicatorText
                 (i.Value < i.Threshold ? $"，低于 {Pct(i.Threshold)}" : "") + (i.Denominator - i.Numerator > i.Numerator ? "，非中选产品采购量超过中选产品" : ""),
             ("nonSelectedShare", _) => $"{GroupOf(i)}非中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}，超过 {Pct(i.Threshold)}",
             ("vbpAmountShare", _) => $"中选产品采购金额 {Fmt(i.Numerator)} 元，占采购总金额 {Fmt(i.Denominator)} 元的 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
-            ("substitutableGrowth", _) => i.Value is { } growth
+            ("substitutableGrowth", _) => (i.Value is { } growth
                 ? $"本季度可替代药品采购 {Fmt(i.Numerator)}，上年季度平均 {Fmt(i.Denominator)}，为其 {Fmt(growth)} 倍"
-                : $"上年未报量，本季度可替代药品采购 {Fmt(i.Numerator)}",
+                : $"上年未采购，本季度可替代药品采购 {Fmt(i.Numerator)}") + (i.DeclaredBase == true ? "（平台无上年采购记录，上年数为医疗机构报量时申报的数）" : ""),
             ("unreportedPurchases", _) => $"未报量通用名的产品采购 {Fmt(i.Numerator)}，占该批次采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}",
             ("overAgreedVolume", _) => $"{Fmt(i.Numerator)} 个协议（共 {Fmt(i.Denominator)} 个）采购量超过约定采购量的 {Fmt(i.Threshold ?? 0)} 倍，最高为 {Fmt(i.Value ?? 0)} 倍",
             ("demandReportDrop", _) => $"{Fmt(i.Numerator)} 个产品（共报量 {Fmt(i.Denominator)} 个）报量比上年减少超过 {Pct(i.Threshold)}，且未说明理由",

@@ -38,7 +38,10 @@ public sealed class IndicatorTextTests
     {
         var grown = new Indicator("substitutableGrowth", "R12", "B1", 1.5m, 1m, true, 150, 100);
         Assert.Equal("本季度可替代药品采购 150，上年季度平均 100，为其 1.5 倍", IndicatorText.Breach(grown));
-        Assert.Equal("上年未报量，本季度可替代药品采购 40", IndicatorText.Breach(grown with { Value = null, Numerator = 40, Denominator = 0 }));
+        Assert.Equal("上年未采购，本季度可替代药品采购 40", IndicatorText.Breach(grown with { Value = null, Numerator = 40, Denominator = 0 }));
+        // Last year's figure declared in demand reports (the hub has no record of last year) is said to be so.
+        Assert.Equal("本季度可替代药品采购 150，上年季度平均 100，为其 1.5 倍（平台无上年采购记录，上年数为医疗机构报量时申报的数）",
+            IndicatorText.Breach(grown with { DeclaredBase = true }));
     }
 
     [Fact]
