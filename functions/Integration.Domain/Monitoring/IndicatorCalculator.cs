@@ -105,7 +105,8 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         BatchSums Of(string batch) => batches.TryGetValue(batch, out var b) ? b : batches[batch] = new BatchSums();
         decimal selectedAmount = 0, totalAmount = 0, offlineQty = 0, orderedQty = 0, paid = 0, latePaid = 0;
         long lines = 0, abnormal = 0, receipts = 0, lateReceipts = 0, overReceipts = 0, payments = 0, latePayments = 0, deliveries = 0, traced = 0;
-        decimal primaryDelivered = 0, primaryOrdered = 0, otherDelivered = 0, otherOrdered = 0;
+        // R20: R3's figures per level, each institution at its own level (an alliance's members too).
+        var levels = new SortedDictionary<InstitutionLevel, (decimal Delivered, decimal Ordered)>();
         var supplierByUnit = new SortedDictionary<string, (decimal Delivered, decimal Ordered)>(StringComparer.Ordinal);
         var abnormalDetail = new List<string>();
         var abnormalItems = new List<string>();
@@ -273,12 +274,19 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             var agreed = unit.Agreements.Select(a => a.Product).ToHashSet(StringComparer.Ordinal);
             foreach (var code in orderedInQuarter.Where(c => !agreed.Contains(c))) unagreed.Add($"{unit.Code}/{code}");
 
+            // R20 compares the levels' supply, whatever the agreements (the project's reading: a primary-care institution
+            // that buys without an agreed volume is still supplied, or not).
+            if (jurisdiction)
+                foreach (var (member, own) in unit.Members ?? new Dictionary<string, CellSet> { [unit.Code] = cells })
+                {
+                    var level = master.Institutions.TryGetValue(member, out var institution) ? institution.Level : unit.Level;
+                    var (d, o) = levels.GetValueOrDefault(level);
+                    var (delivered, ordered) = SupplyOf(own, months);
+                    levels[level] = (d + delivered, o + ordered);
+                }
+
             foreach (var (code, (delivered, ordered)) in rate.Where(r => r.Value.Ordered > 0))
             {
-                // R20 compares the levels' supply, whatever the agreements (the project's reading: a primary-care
-                // institution that buys without an agreed volume is still supplied, or not).
-                if (unit.Level == InstitutionLevel.Primary) { primaryDelivered += delivered; primaryOrdered += ordered; }
-                else { otherDelivered += delivered; otherOrdered += ordered; }
                 // R3 (003 二(三)): the delivery rate is owed to every institution with an agreed volume of the product.
                 if (!agreed.Contains(code)) continue;
                 var b = Of(master.Products[code].Batch);
@@ -393,13 +401,33 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with
             { Severity = unagreed.Count > 0 ? High : null, Items = unagreed.Count > 0 ? [.. unagreed.Take(20)] : null });
         list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
-        if (jurisdiction && primaryOrdered > 0 && otherOrdered > 0)
-        {
-            var others = Ratio(otherDelivered, otherOrdered)!.Value;
-            list.Add(Below("primaryCareDeliveryGap", "R20", null, primaryDelivered, primaryOrdered, Math.Max(0, others - province.LevelGap),
-                $"Delivery rate (delivered ÷ ordered, R3's figures at every institution) of primary-care institutions; threshold: the other institutions' rate ({others:P1}) less {province.LevelGap:P0}."));
-        }
+        // R20 (000 二, 003 二(五)): each level against the best of the others, primary care watched first (high).
+        var supplied = levels.Where(l => l.Value.Ordered > 0).ToDictionary(l => l.Key, l => Ratio(l.Value.Delivered, l.Value.Ordered)!.Value);
+        if (supplied.Count > 1)
+            foreach (var (level, (delivered, ordered)) in levels.Where(l => l.Value.Ordered > 0))
+            {
+                var best = supplied.Where(x => x.Key != level).MaxBy(x => x.Value);
+                var name = level.ToString().ToLowerInvariant();
+                var gap = Below($"{name}CareDeliveryGap", "R20", null, delivered, ordered, Math.Max(0, best.Value - province.LevelGap),
+                    $"Delivery rate (delivered ÷ ordered, R3's figures at every institution, alliance members at their own level) of {name} institutions; " +
+                    $"threshold: the best other level's ({best.Key.ToString().ToLowerInvariant()}, {best.Value:P1}) less {province.LevelGap:P0}.");
+                list.Add(level == InstitutionLevel.Primary && gap.Breached ? gap with { Severity = High } : gap);
+            }
         return list;
+    }
+
+    /// <summary>R20: R3's delivered and ordered quantities of one institution's selected products ordered in the quarter.</summary>
+    private (decimal Delivered, decimal Ordered) SupplyOf(CellSet cells, IReadOnlySet<string> months)
+    {
+        decimal delivered = 0, ordered = 0;
+        foreach (var key in cells.Keys)
+        {
+            var (period, code) = Cells.Split(key);
+            if (!months.Contains(period) || !master.Products.TryGetValue(code, out var product) || !product.Selected) continue;
+            delivered += Fixed.Value(cells.Get(key, Cells.RateDeliveredQty));
+            ordered += Fixed.Value(cells.Get(key, Cells.RateOrderedQty));
+        }
+        return (delivered, ordered);
     }
 
     /// <summary>R16: lines of the quarter whose size bin lies more than the threshold above the history's median, in robust z (0.6745·(x − median) / MAD).</summary>

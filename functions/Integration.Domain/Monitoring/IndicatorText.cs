@@ -29,7 +29,9 @@ public static class IndicatorText
         "receiptsAboveDeliveries" => ("收货量超过配送量", "确认收货量超过配送量的笔数（R19）"),
         "purchasesWithoutAgreement" => ("未签协议采购", "未签订协议即采购的中选产品数（R19）"),
         "traceCodeCoverage" => ("追溯码覆盖率", "追溯码覆盖全部包装的配送笔数 ÷ 配送笔数（R23）"),
-        "primaryCareDeliveryGap" => ("基层配送差距", "基层医疗机构配送率与其他医疗机构的差距（R20，允许差距为本平台设定）"),
+        "primaryCareDeliveryGap" => ("基层配送差距", "基层医疗机构配送率与配送率最高的其他等级的差距（R20，允许差距为本平台设定）"),
+        "secondaryCareDeliveryGap" => ("二级医疗机构配送差距", "二级医疗机构配送率与配送率最高的其他等级的差距（R20，允许差距为本平台设定）"),
+        "tertiaryCareDeliveryGap" => ("三级医疗机构配送差距", "三级医疗机构配送率与配送率最高的其他等级的差距（R20，允许差距为本平台设定）"),
         "timelyResolutionRatio" => ("诉求及时解决率", "按期答复并按承诺解决的诉求 ÷ 诉求数（R7：80%/60%/30%）"),
         _ => (id, ""),
     };
@@ -55,7 +57,9 @@ public static class IndicatorText
         ("receiptsAboveDeliveries", _) => "确认收货量超过配送量",
         ("purchasesWithoutAgreement", _) => "未签订协议采购中选产品",
         ("traceCodeCoverage", _) => "追溯码覆盖率低于要求",
-        ("primaryCareDeliveryGap", _) => "基层医疗机构配送率明显低于其他医疗机构",
+        ("primaryCareDeliveryGap", _) => "基层医疗机构配送率明显低于其他等级医疗机构",
+        ("secondaryCareDeliveryGap", _) => "二级医疗机构配送率明显低于其他等级医疗机构",
+        ("tertiaryCareDeliveryGap", _) => "三级医疗机构配送率明显低于其他等级医疗机构",
         _ => i.Id,
     };
 
@@ -87,11 +91,14 @@ public static class IndicatorText
             ("receiptsAboveDeliveries", _) => $"确认收货量超过配送量 {Fmt(i.Numerator)} 笔，共 {Fmt(i.Denominator)} 笔",
             ("purchasesWithoutAgreement", _) => $"{Fmt(i.Numerator)} 个中选产品未签订协议即采购",
             ("traceCodeCoverage", _) => $"追溯码覆盖全部包装的配送 {Fmt(i.Numerator)} 笔，共 {Fmt(i.Denominator)} 笔，覆盖率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
-            ("primaryCareDeliveryGap", _) => $"基层医疗机构配送率 {Pct(i.Value)}，低于其他医疗机构配送率减去允许差距后的 {Pct(i.Threshold)}",
+            ("primaryCareDeliveryGap" or "secondaryCareDeliveryGap" or "tertiaryCareDeliveryGap", _) =>
+                $"{LevelOf(i.Id)}医疗机构配送 {Fmt(i.Numerator)}，订购 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于配送率最高的其他等级减去允许差距后的 {Pct(i.Threshold)}",
             _ => $"{i.Id}：{Fmt(i.Numerator)} / {Fmt(i.Denominator)}",
         };
         return i.Items is { Count: > 0 } items ? $"{text}；涉及：{string.Join("、", items)}" : text;
     }
+
+    private static string LevelOf(string id) => id switch { "primaryCareDeliveryGap" => "基层", "secondaryCareDeliveryGap" => "二级", _ => "三级" };
 
     private static string GroupOf(Indicator i) => i.Group is null ? "" : $"通用名 {i.Group}：";
 

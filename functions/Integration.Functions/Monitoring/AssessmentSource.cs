@@ -27,7 +27,7 @@ public sealed class AssessmentSource(
             && await marks.ChangedAtAsync(code, cancellationToken) is var changed && (changed is null || changed < kept.EvaluatedAt)
             && HubJson.Deserialize<UnitResult>(kept.Json) is { Definitions: UnitResults.Definitions } result)
             return result;
-        return await engine.KeepUnitResultAsync(await engine.UnitAsync(code, cancellationToken), quarter, cancellationToken);
+        return await engine.UnitResultAsync(code, quarter, cancellationToken);
     }
 
     public Task<ComplaintFigures> ComplaintsAsync(string supplier, Quarter quarter, CancellationToken cancellationToken) => ratings.OfAsync(supplier, quarter, cancellationToken);

@@ -152,19 +152,29 @@ public sealed class MonitoringEngine(
     public async Task<int> EvaluateUnitAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
         var data = master.Master;
+        var readAt = time.GetUtcNow();
         var unit = await UnitAsync(code, cancellationToken);
         var jurisdiction = data.Institutions.GetValueOrDefault(code)?.Jurisdiction;
         var changed = await SyncAsync(Calculator.ForUnits([unit], quarter, time.GetUtcNow()), "unit", code, jurisdiction, quarter, cancellationToken);
-        if (time.GetUtcNow() >= UnitResults.EndOf(quarter)) await KeepUnitResultAsync(unit, quarter, cancellationToken);
+        await KeepUnitResultAsync(unit, readAt, quarter, cancellationToken);
         return changed;
     }
 
-    /// <summary>The unit's result for the quarter (<see cref="UnitResults"/>), kept when the quarter is over.</summary>
-    public async Task<UnitResult> KeepUnitResultAsync(AssessedUnit unit, Quarter quarter, CancellationToken cancellationToken)
+    /// <summary>The unit's result for the quarter (<see cref="UnitResults"/>) from its aggregates now, kept when the quarter is over.</summary>
+    public async Task<UnitResult> UnitResultAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var result = UnitResults.Of(master.Master, options.Value, unit, quarter, now);
-        if (now >= UnitResults.EndOf(quarter)) await unitResults.KeepUnitResultAsync(quarter.ToString(), unit.Code, HubJson.Serialize(result), now, cancellationToken);
+        var readAt = time.GetUtcNow();
+        return await KeepUnitResultAsync(await UnitAsync(code, cancellationToken), readAt, quarter, cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps a unit's result when the quarter is over, stamped with the time its aggregates were read (before reading):
+    /// data written while it was computed marks the unit changed after that, so the kept result is not taken as current.
+    /// </summary>
+    private async Task<UnitResult> KeepUnitResultAsync(AssessedUnit unit, DateTimeOffset readAt, Quarter quarter, CancellationToken cancellationToken)
+    {
+        var result = UnitResults.Of(master.Master, options.Value, unit, quarter, readAt);
+        if (readAt >= UnitResults.EndOf(quarter)) await unitResults.KeepUnitResultAsync(quarter.ToString(), unit.Code, HubJson.Serialize(result), readAt, cancellationToken);
         return result;
     }
 

@@ -123,8 +123,15 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
     public async Task County_And_Supplier_AggregateTheirUnits()
     {
         var x1 = await scenario.IndicatorsAsync("X1", "jurisdictions/X1?period=2026Q3");
-        // R20: the primary H2 got 0 of its 220 ordered in Q3; the others (H1) 150 of 700 (21.43%), less 10 points.
-        Expect(MonitoringScenario.Find(x1, "primaryCareDeliveryGap"), "R20", 0m, 0.1143m, true, 0, 220);
+        // R20 per level: the primary H2 got 0 of its 220 ordered in Q3; the best other level, secondary (H1), 150 of 700
+        // (21.43%), less 10 points; primary care is watched first (high). Secondary against primary's 0% is within.
+        var primary = MonitoringScenario.Find(x1, "primaryCareDeliveryGap");
+        Expect(primary, "R20", 0m, 0.1143m, true, 0, 220);
+        Assert.Equal("high", primary["severity"]!.GetValue<string>());
+        Expect(MonitoringScenario.Find(x1, "secondaryCareDeliveryGap"), "R20", 0.2143m, 0m, false, 150, 700);
+        // In the city, the alliance's member A1M counts at its own level (primary: 10 more ordered), not as the alliance.
+        var c1 = await scenario.IndicatorsAsync("C1", "jurisdictions/C1?period=2026Q3");
+        Expect(MonitoringScenario.Find(c1, "primaryCareDeliveryGap"), "R20", 0m, 0.1143m, true, 0, 230);
         // R3 of the county: H1's 150 of 200; H2 has no agreed volume.
         Expect(MonitoringScenario.Find(x1, "deliveryRate", "B1"), "R3", 0.75m, 0.8m, true, 150, 200);
 
