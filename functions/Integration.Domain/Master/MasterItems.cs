@@ -175,9 +175,11 @@ public static class MasterItems
     private static Batch? ReadBatch(ItemReader r)
     {
         var batch = new Batch(r.Id("code")!, r.Text("name")!, Parse<ProductKind>(r.OneOf("kind", ProductKinds)),
-            r.Date("cycleStart") ?? default, r.Date("cycleEnd") ?? default, r.Number("nonSelectedShareLimit", 0, 1, required: false));
+            r.Date("cycleStart") ?? default, r.Date("cycleEnd") ?? default, r.Number("nonSelectedShareLimit", 0, 1, required: false), r.Date("signBy", required: false));
         if (r.Ok && batch.CycleEnd < batch.CycleStart)
             r.Problem("cycleEnd", "out-of-range", "'cycleEnd' is before 'cycleStart'.");
+        if (r.Ok && batch.SignBy > batch.CycleEnd)
+            r.Problem("signBy", "out-of-range", "'signBy' is after 'cycleEnd': agreements are due before the cycle ends.");
         return r.Ok ? batch : null;
     }
 

@@ -24,7 +24,8 @@ public sealed record Institution(string Code, string Name, InstitutionLevel Leve
 public sealed record Company(string Code, string Name, CompanyKind Kind);
 
 /// <summary>A procurement batch (批次) with its cycle; <see cref="NonSelectedShareLimit"/> is R10's per-batch limit.</summary>
-public sealed record Batch(string Code, string Name, ProductKind Kind, DateOnly CycleStart, DateOnly CycleEnd, decimal? NonSelectedShareLimit);
+/// <param name="SignBy">R2: the date by which institutions that reported demand must have signed their agreements (none: not watched).</param>
+public sealed record Batch(string Code, string Name, ProductKind Kind, DateOnly CycleStart, DateOnly CycleEnd, decimal? NonSelectedShareLimit, DateOnly? SignBy = null);
 
 /// <summary>A product by its national healthcare-security code (医保编码), selected (中选) or not, in a batch.</summary>
 public sealed record Product(

@@ -84,7 +84,10 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
     {
         public decimal Delivered, Ordered, OnTime, Due, Purchased, Agreed, Scheduled, Substitutable, SubstitutableBase, Unreported, Total, MaxRatio;
         public bool DeclaredBase;
-        public int Agreements, OverAgreed, ReportedProducts, Drops;
+        public int Agreements, OverAgreed, ReportedProducts, Drops, SignDue;
+
+        /// <summary>R2: reported products without an agreement signed by the batch's date, and those signed after it.</summary>
+        public readonly SortedSet<string> Unsigned = new(StringComparer.Ordinal), SignedLate = new(StringComparer.Ordinal);
         public readonly SortedSet<string> DropProducts = new(StringComparer.Ordinal), OverProducts = new(StringComparer.Ordinal), UnreportedGroups = new(StringComparer.Ordinal),
             Behind = new(StringComparer.Ordinal);
 
@@ -100,6 +103,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var months = Cells.Months(quarter).ToHashSet(StringComparer.Ordinal);
         var lastMonth = Cells.Months(quarter).Last();
         var lastYearPrefix = $"{quarter.Year - 1:D4}-";
+        var evaluatedOn = ChinaTime.DateOf(asOf) < quarter.LastDay ? ChinaTime.DateOf(asOf) : quarter.LastDay;
         var province = options.For(null);
         var batches = new SortedDictionary<string, BatchSums>(StringComparer.Ordinal);
         BatchSums Of(string batch) => batches.TryGetValue(batch, out var b) ? b : batches[batch] = new BatchSums();
@@ -129,6 +133,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             var lastYearBought = new Dictionary<string, decimal>(StringComparer.Ordinal);
             var lastYearDeclared = new Dictionary<string, decimal>(StringComparer.Ordinal);
             var hasLastYear = false;
+            var reportedProducts = new List<string>();
             foreach (var key in cells.Keys)
             {
                 var (period, code) = Cells.Split(key);
@@ -150,6 +155,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                     if (product is null || F(Cells.ReportLines) == 0) continue;
                     var b = Of(product.Batch);
                     b.ReportedProducts++;
+                    reportedProducts.Add(code);
                     var reportedQty = Fixed.Value(F(Cells.ReportedQty));
                     var lastYear = Fixed.Value(F(Cells.LastYearQty));
                     if (reportedQty < lastYear * (1 - t.DemandDropLimit) && F(Cells.ExplainedLines) == 0)
@@ -219,6 +225,19 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 latePayments += F(Cells.LatePayments);
                 deliveries += F(Cells.Deliveries);
                 traced += F(Cells.TracedDeliveries);
+            }
+
+            // R2: each selected product the unit reported demand for needs an agreement signed by the batch's date, once
+            // that date has passed (as of the quarter's end, or now).
+            foreach (var code in reportedProducts)
+            {
+                var product = master.Products[code];
+                if (!product.Selected || !master.Batches.TryGetValue(product.Batch, out var due) || due.SignBy is not { } signBy || evaluatedOn <= signBy) continue;
+                var b = Of(product.Batch);
+                b.SignDue++;
+                var signed = unit.Agreements.Where(a => a.Product == code).Select(a => (DateOnly?)a.SignedAt).Min();
+                if (signed is null) b.Unsigned.Add($"{unit.Code}/{code}");
+                else if (signed > signBy) b.SignedLate.Add($"{unit.Code}/{code}");
             }
 
             // R12's base: a quarter of last year's purchases, the hub's own record when it has one (declared otherwise).
@@ -369,6 +388,18 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                     Detail = b.OverAgreed > 0 ? $"Bought more than {t.OverAgreedFactor}× the agreed quantity: {string.Join(", ", b.OverProducts.Take(20))}." : "Agreements bought above the factor ÷ agreements; value: the highest purchased ÷ agreed.",
                     Items = b.OverAgreed > 0 ? [.. b.OverProducts.Take(20)] : null,
                 });
+            if (b.SignDue > 0)
+            {
+                var missing = b.Unsigned.Count + b.SignedLate.Count;
+                list.Add(new Indicator("unsignedAgreements", "R2", code, Ratio(missing, b.SignDue), 0m, missing > 0, missing, b.SignDue)
+                {
+                    Severity = b.Unsigned.Count > 0 ? High : missing > 0 ? Warning : null,
+                    Detail = $"Selected products reported in demand reports without an agreement signed by {batch!.SignBy:yyyy-MM-dd} ÷ products reported" +
+                        (b.Unsigned.Count > 0 ? $"; unsigned: {string.Join(", ", b.Unsigned.Take(20))}" : "") +
+                        (b.SignedLate.Count > 0 ? $"; signed late: {string.Join(", ", b.SignedLate.Take(20))}" : "") + ".",
+                    Items = missing > 0 ? [.. b.Unsigned.Concat(b.SignedLate).Take(20)] : null,
+                });
+            }
             if (b.ReportedProducts > 0)
                 list.Add(new Indicator("demandReportDrop", "R1", code, Ratio(b.Drops, b.ReportedProducts), t.DemandDropLimit, b.Drops > 0, b.Drops, b.ReportedProducts)
                 {

@@ -8,7 +8,7 @@ namespace Integration.Tests.Monitoring;
 /// <summary>
 /// A small province whose 2026Q3 indicators are computed by hand (MonitoringTests has the sums): county X1 with
 /// H1 (secondary) and H2 (primary), county X2 with the alliance A1 (head) and its member A1M. Batch B1 (drugs, cycle
-/// 2026) with P1 selected, P2 non-selected of the same generic, P3 substitutable; batch B2 (consumables, cycle from
+/// 2026, agreements due by 2025-12-15) with P1 selected, P2 non-selected of the same generic, P3 substitutable; batch B2 (consumables, cycle from
 /// 2026-07-01, non-selected limit 30% in its master data, delivery-rate threshold 90% in configuration) with P4.
 /// M1 makes P1 and P4, M2 the others; D1 delivers everything.
 /// </summary>
@@ -51,7 +51,7 @@ public sealed class MonitoringScenario(World world)
             new() { ["code"] = "M2", ["name"] = "企业二", ["kind"] = "manufacturer" },
             new() { ["code"] = "D1", ["name"] = "配送企业", ["kind"] = "distributor" });
         await Put("batches",
-            new() { ["code"] = "B1", ["name"] = "第一批", ["kind"] = "drug", ["cycleStart"] = "2026-01-01", ["cycleEnd"] = "2026-12-31" },
+            new() { ["code"] = "B1", ["name"] = "第一批", ["kind"] = "drug", ["cycleStart"] = "2026-01-01", ["cycleEnd"] = "2026-12-31", ["signBy"] = "2025-12-15" },
             new() { ["code"] = "B2", ["name"] = "耗材批", ["kind"] = "consumable", ["cycleStart"] = "2026-07-01", ["cycleEnd"] = "2027-06-30", ["nonSelectedShareLimit"] = 0.3 });
         JsonObject Product(string code, string group, string batch, bool selected, string maker, string? substitutable = null)
         {

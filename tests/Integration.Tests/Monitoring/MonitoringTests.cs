@@ -77,6 +77,10 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         // Nothing of B2 was reported.
         Expect(I("unreportedPurchases", "B1"), "R13", 0m, 0.1m, false, 0, 550);
         Expect(I("unreportedPurchases", "B2"), "R13", 1m, 0.1m, true, 500, 500);
+        // R2: H1 reported P1 (selected; P3 is not) and signed its agreement on 2025-12-20, after B1's 2025-12-15.
+        var unsigned = I("unsignedAgreements", "B1");
+        Expect(unsigned, "R2", 1m, 0m, true, 1, 1);
+        Assert.Equal(["H1/P1"], unsigned["items"]!.AsArray().Select(i => i!.GetValue<string>()));
         // R1: P3 reported 100 against 160 last year (-37.5%, no explanation); P1 -10%.
         Expect(I("demandReportDrop", "B1"), "R1", 0.5m, 0.2m, true, 1, 2);
         // R11: selected amount 200 + 200 + 1500 of 3600.

@@ -224,6 +224,28 @@ public sealed class MonitoringRulesTests
     }
 
     [Fact]
+    public void R2_AReportedProductNeedsAnAgreementSignedByTheBatchsDate_OnceItHasPassed()
+    {
+        var b5 = new Batch("B5", "B5", ProductKind.Drug, new(2026, 1, 1), new(2027, 12, 31), null, SignBy: new(2026, 8, 31));
+        var master = new MasterData([], [new("H1", "H1", InstitutionLevel.Secondary, "X1", null)], [], [b5],
+            [new("P1", "P1", "G1", "B5", true, "M1", "片", 10, 2m, null), new("P2", "P2", "G2", "B5", true, "M1", "片", 10, 2m, null),
+             new("P3", "P3", "G3", "B5", true, "M1", "片", 10, 2m, null), new("P4", "P4", "G1", "B5", false, "M2", "片", 10, 2m, null)]);
+        var cells = new CellSet();
+        foreach (var p in new[] { "P1", "P2", "P3", "P4" }) cells.Add(new Contribution($"{Cells.Cycle}|{p}", Cells.ReportLines, 1));
+        // P1 signed in time, P2 signed late, P3 not at all; P4 is not selected: no agreement is owed for it.
+        var unit = new AssessedUnit("H1", InstitutionLevel.Secondary, cells,
+            [new Agreement("H1", "P1", "B5", 100, new(2026, 8, 20)), new Agreement("H1", "P2", "B5", 100, new(2026, 9, 10))]);
+        var calculator = new IndicatorCalculator(master, new MonitoringOptions());
+        Assert.True(Quarter.TryParse("2026Q3", out var q3));
+        var r2 = calculator.ForUnits([unit], q3, new DateTimeOffset(2026, 10, 15, 9, 0, 0, ChinaTime.Offset)).Single(i => i.Id == "unsignedAgreements");
+        Assert.Equal((2m, 3m, true, "high"), (r2.Numerator, r2.Denominator, r2.Breached, r2.Severity));
+        Assert.Equal(["H1/P3", "H1/P2"], r2.Items);
+        // Before the date nothing is due: no figure at all.
+        Assert.True(Quarter.TryParse("2026Q2", out var q2));
+        Assert.DoesNotContain(calculator.ForUnits([unit], q2, new DateTimeOffset(2026, 10, 15, 9, 0, 0, ChinaTime.Offset)), i => i.Id == "unsignedAgreements");
+    }
+
+    [Fact]
     public void Traced_WhenTheCodesCoverEveryPack()
     {
         var d = new Delivery("H1", "D1", "O1", 1, "P1", 35, "L", new(2028, 1, 1), ["1", "2", "3"], July1);
