@@ -70,6 +70,12 @@ public static class Cells
     public const string DueQty = "DueQty";
 
     /// <summary>
+    /// R26 (002 一): order lines of selected products priced above the selected price (the product's <c>price</c> in master
+    /// data, per base unit, as it was when the line was written), and the amount above it.
+    /// </summary>
+    public const string AbovePriceLines = "PriceLines", AbovePriceExcess = "PriceExcess";
+
+    /// <summary>
     /// R3 (配送率), by month of ordering: the quantity ordered on lines not cancelled (orders), and the quantity delivered
     /// on them, each line counting at most its ordered quantity (deliveries, derived from the line rows: see
     /// <see cref="LineKey"/>).
@@ -144,6 +150,11 @@ public static class Contributions
                 }
                 yield return new(cell, Cells.BinField(Cells.SizeBin(o.Quantity)), 1);
                 yield return new(cell, Cells.RateOrderedQty, qty);
+                if (master.Products.TryGetValue(o.Product, out var priced) && priced.Selected && o.UnitPrice > priced.Price)
+                {
+                    yield return new(cell, Cells.AbovePriceLines, 1);
+                    yield return new(cell, Cells.AbovePriceExcess, Fixed.Of((o.UnitPrice - priced.Price) * o.Quantity));
+                }
                 yield return new(Cells.Key(Cells.Month(Deadline(o.OrderedAt, o.Product, master, options)), o.Product), Cells.DueQty, qty);
                 break;
             }

@@ -115,6 +115,9 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var abnormalDetail = new List<string>();
         var abnormalItems = new List<string>();
         var unagreed = new SortedSet<string>(StringComparer.Ordinal);
+        long selectedLines = 0, abovePriceLines = 0;
+        decimal abovePriceExcess = 0;
+        var abovePrice = new SortedSet<string>(StringComparer.Ordinal);
 
         foreach (var unit in units)
         {
@@ -195,6 +198,13 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                             var (delivered, ordered) = rate.GetValueOrDefault(code);
                             rate[code] = (delivered + Fixed.Value(F(Cells.RateDeliveredQty)), ordered + Fixed.Value(F(Cells.RateOrderedQty)));
                             if (qty > 0) orderedInQuarter.Add(code);
+                            selectedLines += F(Cells.OrderLines);
+                            if (F(Cells.AbovePriceLines) > 0)
+                            {
+                                abovePriceLines += F(Cells.AbovePriceLines);
+                                abovePriceExcess += Fixed.Value(F(Cells.AbovePriceExcess));
+                                abovePrice.Add($"{unit.Code}/{code}");
+                            }
                         }
                         // Substitutable drugs (可替代药品) are other generics: R12 watches them, not R9/R10.
                         if (product.Substitutable is not null) b.Substitutable += qty;
@@ -432,6 +442,10 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with
             { Severity = unagreed.Count > 0 ? High : null, Items = unagreed.Count > 0 ? [.. unagreed.Take(20)] : null });
         list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
+        list.Add(Count("priceAboveSelected", "R26", abovePriceLines, selectedLines, abovePriceLines > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"Order lines of selected products priced above the selected price ÷ order lines of selected products; {abovePriceExcess:0.##} above it in all: {string.Join(", ", abovePrice.Take(20))}.")
+            : "Order lines of selected products priced above the selected price ÷ order lines of selected products.") with
+            { Severity = abovePriceLines > 0 ? High : null, Items = abovePriceLines > 0 ? [.. abovePrice.Take(20)] : null });
         // R20 (000 二, 003 二(五)): each level against the best of the others, primary care watched first (high).
         var supplied = levels.Where(l => l.Value.Ordered > 0).ToDictionary(l => l.Key, l => Ratio(l.Value.Delivered, l.Value.Ordered)!.Value);
         if (supplied.Count > 1)

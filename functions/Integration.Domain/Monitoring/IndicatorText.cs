@@ -29,6 +29,7 @@ public static class IndicatorText
         "latePayments" => ("不及时支付货款", "超过合同付款期限支付的金额占比（R18）"),
         "receiptsAboveDeliveries" => ("收货量超过配送量", "确认收货量超过配送量的笔数（R19）"),
         "purchasesWithoutAgreement" => ("未签协议采购", "未签订协议即采购的中选产品数（R19）"),
+        "priceAboveSelected" => ("高于中选价格采购", "单价高于中选价格的中选产品订单明细数 ÷ 中选产品订单明细数（R26）"),
         "traceCodeCoverage" => ("追溯码覆盖率", "追溯码覆盖全部包装的配送笔数 ÷ 配送笔数（R23）"),
         "primaryCareDeliveryGap" => ("基层配送差距", "基层医疗机构配送率与配送率最高的其他等级的差距（R20，允许差距为本平台设定）"),
         "secondaryCareDeliveryGap" => ("二级医疗机构配送差距", "二级医疗机构配送率与配送率最高的其他等级的差距（R20，允许差距为本平台设定）"),
@@ -59,6 +60,7 @@ public static class IndicatorText
         ("receiptsAboveDeliveries", _) => "确认收货量超过配送量",
         ("purchasesWithoutAgreement", _) => "未签订协议采购中选产品",
         ("traceCodeCoverage", _) => "追溯码覆盖率低于要求",
+        ("priceAboveSelected", _) => "中选产品采购价格高于中选价格",
         ("primaryCareDeliveryGap", _) => "基层医疗机构配送率明显低于其他等级医疗机构",
         ("secondaryCareDeliveryGap", _) => "二级医疗机构配送率明显低于其他等级医疗机构",
         ("tertiaryCareDeliveryGap", _) => "三级医疗机构配送率明显低于其他等级医疗机构",
@@ -93,6 +95,7 @@ public static class IndicatorText
             ("latePayments", _) => $"超过合同付款期限支付 {Fmt(i.Numerator)} 元，占已付 {Fmt(i.Denominator)} 元的 {Pct(i.Value)}",
             ("receiptsAboveDeliveries", _) => $"确认收货量超过配送量 {Fmt(i.Numerator)} 笔，共 {Fmt(i.Denominator)} 笔",
             ("purchasesWithoutAgreement", _) => $"{Fmt(i.Numerator)} 个中选产品未签订协议即采购",
+            ("priceAboveSelected", _) => $"{Fmt(i.Numerator)} 条中选产品订单明细（共 {Fmt(i.Denominator)} 条）单价高于中选价格",
             ("traceCodeCoverage", _) => $"追溯码覆盖全部包装的配送 {Fmt(i.Numerator)} 笔，共 {Fmt(i.Denominator)} 笔，覆盖率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
             ("primaryCareDeliveryGap" or "secondaryCareDeliveryGap" or "tertiaryCareDeliveryGap", _) =>
                 $"{LevelOf(i.Id)}医疗机构配送 {Fmt(i.Numerator)}，订购 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于配送率最高的其他等级减去允许差距后的 {Pct(i.Threshold)}",

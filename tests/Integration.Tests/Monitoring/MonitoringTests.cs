@@ -91,6 +91,11 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Expect(I("receiptsAboveDeliveries", null), "R19", 0.5m, 0m, true, 1, 2);
         Expect(I("latePayments", null), "R18", 0.8824m, 0m, true, 1500, 1700);
         Expect(I("purchasesWithoutAgreement", null), "R19", 0m, 0m, false, 0, 2);
+        // R26 (002 一): O4 bought P4 at 3 a piece, its selected price is 2; O1 and O2 at P1's 2. One line of three.
+        var price = I("priceAboveSelected", null);
+        Expect(price, "R26", 0.3333m, 0m, true, 1, 3);
+        Assert.Equal(["H1/P4"], price["items"]!.AsArray().Select(i => i!.GetValue<string>()));
+        Assert.Contains("500 above it in all", price["detail"]!.GetValue<string>());
         // R23: D2 has 2 codes for 4 packs.
         Expect(I("traceCodeCoverage", null), "R23", 0.75m, 1m, true, 3, 4);
         // R16: three lines of P1 are too short a history (five lines in the quarter).

@@ -246,6 +246,16 @@ public sealed class MonitoringRulesTests
     }
 
     [Fact]
+    public void R26_ALineOfASelectedProductAboveItsSelectedPrice_CountsWithTheAmountAboveIt()
+    {
+        var options = new MonitoringOptions();
+        var line = new OrderLine("H1", "O1", 1, "P1", 100, 2.5m, "online", "D1", July1);   // P1's selected price is 2
+        Assert.Contains(new Contribution("2026-07|P1", Cells.AbovePriceLines, 1), Contributions.Of(line, null, Master, options));
+        Assert.Contains(new Contribution("2026-07|P1", Cells.AbovePriceExcess, 500_000), Contributions.Of(line, null, Master, options));
+        Assert.DoesNotContain(Contributions.Of(line with { UnitPrice = 2m }, null, Master, options), c => c.Field == Cells.AbovePriceLines);
+    }
+
+    [Fact]
     public void Traced_WhenTheCodesCoverEveryPack()
     {
         var d = new Delivery("H1", "D1", "O1", 1, "P1", 35, "L", new(2028, 1, 1), ["1", "2", "3"], July1);
