@@ -96,8 +96,10 @@ public static class MasterItems
                         Fail(index, "parent", "unknown-jurisdiction", $"Parent '{j.Parent}' is not a known {Name(parentLevel.Value)}.");
                     break;
                 case Institution i:
-                    if (!jurisdictions.TryGetValue(i.Jurisdiction, out var county) || county.Level != JurisdictionLevel.County)
-                        Fail(index, "jurisdiction", "unknown-jurisdiction", $"'{i.Jurisdiction}' is not a known county.");
+                    // Most institutions lie in a county; those under a city or the province directly (市直、省直) are
+                    // overseen from that level up.
+                    if (!jurisdictions.ContainsKey(i.Jurisdiction))
+                        Fail(index, "jurisdiction", "unknown-jurisdiction", $"'{i.Jurisdiction}' is not a known county, city or province.");
                     break;
                 case Product p:
                     if (!master.Batches.ContainsKey(p.Batch))

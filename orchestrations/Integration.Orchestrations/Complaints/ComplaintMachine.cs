@@ -151,7 +151,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
             }
             case TimerPurpose.Deadline:
             {
-                var level = state.Escalation == EscalationLevel.Province ? EscalationLevel.Province : state.Escalation + 1;
+                var level = NextLevel(state);
                 var late = phase.Waiting == ComplaintStatus.AwaitingReply ? "答复" : "解决";
                 var next = state with
                 {
@@ -377,6 +377,17 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
 
     private static Notice Notice(ComplaintState state, Audience audience, string rule, string severity, string title, string detail) =>
         new($"complaint:{state.ComplaintId}:{state.Version}:{audience.ToString().ToLowerInvariant()}", audience, rule, severity, title, detail);
+
+    /// <summary>
+    /// The level a breach goes up to: the next one with an office over the hospital (a hospital directly under a city,
+    /// 市直, goes first to the city; one under the province, 省直, to the province).
+    /// </summary>
+    private static EscalationLevel NextLevel(ComplaintState state)
+    {
+        var level = state.Escalation == EscalationLevel.Province ? EscalationLevel.Province : state.Escalation + 1;
+        while (level < EscalationLevel.Province && Office(state, level) == "?") level++;
+        return level;
+    }
 
     private static string Office(ComplaintState state, EscalationLevel level)
     {

@@ -158,6 +158,20 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Expect(MonitoringScenario.Find(m1InX2, "deliveryRate"), "R4", 0m, 0.8m, true, 0, 10);
     }
 
+    [Fact]
+    public async Task AnInstitutionDirectlyUnderACity_IsTheCitysToSee_NotACountys()
+    {
+        // 市直: a city hospital is registered under the city itself (no county).
+        using (var put = await world.Admin().PutJsonAsync("/api/v1/admin/institutions", new JsonObject
+        {
+            ["items"] = new JsonArray(new JsonObject { ["code"] = "H9", ["name"] = "市第一人民医院", ["level"] = "tertiary", ["jurisdiction"] = "C1" }),
+        }))
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        await Task.Delay(1000); // master data reaches every instance within its refresh interval (0.3 s in tests)
+        Assert.Equal("hospital", (await scenario.IndicatorsAsync("C1", "hospitals/H9?period=2026Q3"))["scope"]!["kind"]!.GetValue<string>());
+        await scenario.IndicatorsAsync("X1", "hospitals/H9?period=2026Q3", HttpStatusCode.NotFound);
+    }
+
     [Theory]
     [InlineData("X2", "hospitals/H1")]
     [InlineData("H2", "hospitals/H1")]

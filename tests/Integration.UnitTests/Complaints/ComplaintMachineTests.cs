@@ -73,6 +73,23 @@ public sealed class ComplaintMachineTests
     }
 
     [Fact]
+    public void NoReply_AHospitalDirectlyUnderACity_GoesFirstToTheCity_ThenTheProvince()
+    {
+        var raised = Assert.IsType<ComplaintTransition>(Machine.Decide(null,
+            new ComplaintRaised(At("2026-11-24 10:00"), "hospital-H9", "C-9", "H9", "M0001", "YB010001", "late-delivery", "三天未到货。", ["360000", "360100"])));
+        static ComplaintState ToDeadline(ComplaintState s)
+        {
+            while (s.Timer!.Purpose == TimerPurpose.Reminder) s = FireTimer(s).State;
+            return s;
+        }
+        var city = FireTimer(ToDeadline(raised.State));
+        Assert.Equal(EscalationLevel.City, city.State.Escalation);
+        Assert.Contains(city.Notices, n => n.Audience == Audience.City && n.Severity == "high");
+        Assert.Contains("市级医保部门（360100）", Assert.Single(city.Steps).Detail);
+        Assert.Equal(EscalationLevel.Province, FireTimer(ToDeadline(city.State)).State.Escalation);
+    }
+
+    [Fact]
     public void Reply_InTime_CommitsWithinFiveWorkingDays_LaterIsRefused()
     {
         var s = Raise("2026-11-24 10:00").State;
