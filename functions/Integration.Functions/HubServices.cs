@@ -68,6 +68,9 @@ public static class HubServices
         services.AddSingleton<MonitoringMarks>();
         services.AddSingleton<TraceCodeRegistry>();
         services.AddSingleton<MonitoringEngine>();
+        services.AddSingleton<ListingStore>();
+        services.AddSingleton<ListingMonitor>();
+        services.AddSingleton<ListingIntake>();
         services.AddOptions<Integration.Orchestrations.Durable.DurableOptions>().BindConfiguration("Hub:Durable")
             .Validate(o => !o.Problems(config["Hub:Storage:Prefix"] ?? "").Any(), "Hub:Durable has invalid settings (see DurableOptions.Problems).")
             .ValidateOnStart();

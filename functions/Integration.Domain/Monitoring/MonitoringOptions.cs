@@ -19,6 +19,9 @@ public sealed class MonitoringOptions
 
     public IReadOnlyList<decimal> Tiers => SupplierTiers is { Count: > 0 } t ? t : [0.8m, 0.6m, 0.3m];
 
+    /// <summary>R24: days within which a listing above the lowest other province's must come down (002 五: 30).</summary>
+    public int ListingAdjustDays { get; set; } = 30;
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, decimal?), Thresholds> cache = new();
 
     /// <summary>
@@ -56,6 +59,7 @@ public sealed class MonitoringOptions
                 if (v is < 0 or > 1) yield return $"{name}: {field} is a share between 0 and 1.";
         }
         if (Tiers.Any(t => t is <= 0 or > 1)) yield return "SupplierTiers are shares between 0 and 1.";
+        if (ListingAdjustDays is < 1 or > 365) yield return "ListingAdjustDays is 1 to 365.";
     }
 }
 

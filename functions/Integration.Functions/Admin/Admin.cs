@@ -37,6 +37,13 @@ public static class Admin
             .Produces<Contracts.UpsertedResponse>()
             .WithProblems();
 
+        admin.MapPut("/listing-prices", (HttpContext context, ListingIntake intake) => intake.UpsertAsync(context))
+            .WithName("PutListingPrices")
+            .WithSummary("R24: record listing prices (product, price, lowestOtherProvince, observedAt); a listing above the lowest other province's for more than 30 days raises an alert (role province)")
+            .Takes(typeof(Contracts.ItemsRequest<Contracts.ListingPriceItem>), "application/json")
+            .Produces<Contracts.UpsertedResponse>()
+            .WithProblems();
+
         admin.MapGet("/operations", async (HttpContext context, QueueInspector inspector, MasterDataCache master, HubMetrics metrics, IOptions<ProcessingOptions> processing, HubStorage storage, MonitoringMarks marks) =>
             {
                 if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre sees the hub's operations.");

@@ -37,6 +37,9 @@ public static class Contracts
     public sealed record UserItem(string UserId, string Name, string Role, string EntityCode, string? Password = null);
 
     /// <summary>The body of <c>PUT /api/v1/admin/users</c>.</summary>
+    /// <summary>R24: a product's listing price here and the lowest listing of it in any other province, when observed.</summary>
+    public sealed record ListingPriceItem(string Product, decimal Price, decimal LowestOtherProvince, DateTimeOffset ObservedAt);
+
     public sealed record UsersRequest(IReadOnlyList<UserItem> Items);
 
     /// <summary>An RFC 9457 problem answer with every problem of the request in <c>errors</c>.</summary>

@@ -30,7 +30,7 @@ public sealed record IndicatorScope(string Kind, string Code, string? Name, IRea
 /// </summary>
 public sealed class MonitoringEngine(
     RecordStore records, RawArchive raw, RequestLog requests, IOptions<FeedLimits> limits, MasterStore masterStore, MasterDataCache master, AlertStore alerts, ComplaintRatings ratings, AssessmentStore unitResults,
-    MonitoringMarks marks, TraceCodeRegistry traceCodes, IOptions<MonitoringOptions> options, TimeProvider time,
+    MonitoringMarks marks, TraceCodeRegistry traceCodes, ListingMonitor listings, IOptions<MonitoringOptions> options, TimeProvider time,
     ILogger<MonitoringEngine> logger)
 {
     public Contribute Contribute
@@ -186,7 +186,8 @@ public sealed class MonitoringEngine(
     {
         var data = master.Master;
         var units = await UnitsWithinAsync(null, cancellationToken);
-        var changed = 0;
+        // R24 is not of a quarter: time passing alone breaches it, so it is checked with the province's evaluation.
+        var changed = await listings.EvaluateAsync(cancellationToken);
         foreach (var supplier in data.Companies.Values.Where(c => c.Kind == CompanyKind.Manufacturer))
         {
             var indicators = Calculator.ForSupplier(supplier.Code, units, quarter, time.GetUtcNow()).Where(i => i.Batch is null && i.Rule == "R4").ToList();

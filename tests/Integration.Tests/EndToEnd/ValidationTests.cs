@@ -134,6 +134,40 @@ public sealed class ValidationTests(HubFixture fixture)
             Samples.Errors(await Samples.Expect(response, HttpStatusCode.BadRequest)));
     }
 
+    [Fact]
+    public async Task ListingPrices_R24_AboveTheLowestForMoreThan30Days_AlertsTheManufacturer_ClearedByALowerListing()
+    {
+        var product = World.Province.Products.Last();
+        var now = World.Clock.GetUtcNow();
+        object Listing(decimal price, decimal lowest, DateTimeOffset observedAt) => new { product = product.Code, price, lowestOtherProvince = lowest, observedAt };
+        var id = $"monitoring:R24:listingAboveLowest:{product.Manufacturer}:{product.Code}";
+        async Task<JsonNode?> AlertAsync()
+        {
+            using var response = await World.Client(product.Manufacturer).GetAsync("/api/v1/alerts?rule=R24");
+            return (await Samples.Expect(response, HttpStatusCode.OK))["items"]!.AsArray().FirstOrDefault(a => a!["id"]!.GetValue<string>() == id);
+        }
+
+        // Bad items: every problem listed, nothing recorded; a hospital may not record prices at all.
+        using (var bad = await World.Admin().PutJsonAsync("/api/v1/admin/listing-prices", new { items = new object[] { new { product = "NOPE", price = -1, lowestOtherProvince = 5, observedAt = now.AddDays(3) } } }))
+            Assert.Equal([(0, "/items/0/price", "not-positive"), (0, "/items/0/product", "unknown-product"), (0, "/items/0/observedAt", "in-the-future")],
+                Samples.Errors(await Samples.Expect(bad, HttpStatusCode.BadRequest)));
+        using (var hospital = await World.Client(Samples.Hospital.Code).PutJsonAsync("/api/v1/admin/listing-prices", new { items = new[] { Listing(12, 10, now) } }))
+            Assert.Equal(HttpStatusCode.Forbidden, hospital.StatusCode);
+
+        // Above since 40 days ago, still above 10 days ago: past the 30 days.
+        using (var put = await World.Admin().PutJsonAsync("/api/v1/admin/listing-prices", new { items = new[] { Listing(12, 10, now.AddDays(-40)), Listing(12, 9.5m, now.AddDays(-10)) } }))
+            Assert.Equal(2, (await Samples.Expect(put, HttpStatusCode.OK))["upserted"]!.GetValue<int>());
+        var alert = await AlertAsync();
+        Assert.NotNull(alert);
+        Assert.Equal(("active", "high", "9.5"), (alert["status"]!.GetValue<string>(), alert["severity"]!.GetValue<string>(), alert["facts"]!["lowestOtherProvince"]!.GetValue<string>()));
+        Assert.Contains("挂网价格 12 元，其他省份最低 9.5 元", alert["detail"]!.GetValue<string>());
+
+        // The listing comes down to the lowest: cleared.
+        using (var lower = await World.Admin().PutJsonAsync("/api/v1/admin/listing-prices", new { items = new[] { Listing(9.5m, 9.5m, now) } }))
+            await Samples.Expect(lower, HttpStatusCode.OK);
+        Assert.Equal("cleared", (await AlertAsync())!["status"]!.GetValue<string>());
+    }
+
     /// <summary>The body with the placeholder replaced by an escape that is valid JSON but no valid text (half a surrogate pair).</summary>
     private static byte[] Broken(JsonNode body) => System.Text.Encoding.UTF8.GetBytes(body.ToJsonString().Replace("@BROKEN@", "\\ud800", StringComparison.Ordinal));
 
