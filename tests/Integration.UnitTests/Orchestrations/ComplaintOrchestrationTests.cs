@@ -75,7 +75,8 @@ public sealed class ComplaintOrchestrationTests
     public async Task TheReplyComesFirst_TheTimerIsCancelled_ADuplicateReplyIsSkipped()
     {
         await using var host = await StartAsync();
-        var offset = SecondsBeforeDeadline(4);
+        // The deadline 8 s away: room for the reply to be applied first on a loaded machine (the whole suite runs in parallel).
+        var offset = SecondsBeforeDeadline(8);
         var instance = ComplaintOrchestration.InstanceId("C1");
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(ComplaintOrchestration), new ComplaintRun(null, Raise(offset), offset, []),
             new StartOrchestrationOptions { InstanceId = instance });
@@ -85,7 +86,7 @@ public sealed class ComplaintOrchestrationTests
         await host.Client.RaiseEventAsync(instance, ComplaintOrchestration.EventName, reply);
         // After the reply's deadline has passed, the resolution: events apply in order, so an escalation by the reply's
         // timer would stand before it.
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        await Task.Delay(TimeSpan.FromSeconds(10));
         await host.Client.RaiseEventAsync(instance, ComplaintOrchestration.EventName,
             new ComplaintSignal("resolve-1", new ComplaintResolved(DateTimeOffset.UtcNow + offset, "m", "已补货")));
         var resolved = await WaitForAsync(s => s.Status == ComplaintStatus.Resolved, TimeSpan.FromSeconds(10));
