@@ -479,7 +479,7 @@ public sealed class RecordStore(HubStorage storage)
     /// <summary>Which aggregate fields a feed's table holds.</summary>
     private static Func<string, bool> FeedFields(FeedKind feed) => feed switch
     {
-        FeedKind.Orders => f => f is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess || f.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal),
+        FeedKind.Orders => f => f is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess || f.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal),
         FeedKind.Deliveries => f => f is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty,
         FeedKind.Receipts => f => f is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts,
         FeedKind.Payments => f => f is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,

@@ -195,10 +195,10 @@ public static class RecomputeBench
             command.ExecuteNonQuery();
         }
         Run($"SET threads = {Environment.ProcessorCount}; SET preserve_insertion_order = false;");
-        Run("CREATE TABLE products (code VARCHAR, batch VARCHAR, selected BOOLEAN, packSize INTEGER, price DECIMAL(18,4))");
+        Run("CREATE TABLE products (code VARCHAR, batch VARCHAR, selected BOOLEAN, packSize INTEGER, price DECIMAL(18,4), referencePrice DECIMAL(18,4))");
         using (var appender = db.CreateAppender("products"))
             foreach (var p in province.Products)
-                appender.CreateRow().AppendValue(p.Code).AppendValue(p.Batch).AppendValue(p.Selected).AppendValue(p.PackSize).AppendValue(p.Price).EndRow();
+                appender.CreateRow().AppendValue(p.Code).AppendValue(p.Batch).AppendValue(p.Selected).AppendValue(p.PackSize).AppendValue(p.Price).AppendValue(p.ReferencePrice).EndRow();
         Run("CREATE TABLE agreements (hospital VARCHAR, product VARCHAR, batch VARCHAR, agreed DECIMAL(18,4))");
         using (var appender = db.CreateAppender("agreements"))
             foreach (var a in province.Agreements)
@@ -243,6 +243,10 @@ public static class RecomputeBench
                 UNION ALL SELECT hospital, {M($"orderedAt + {window}")}, product, 'DueQty', {F("quantity")} FROM orders
                 UNION ALL SELECT hospital, {M("orderedAt")}, product, 'RateOrdQty', {F("quantity")} FROM orders
                 UNION ALL SELECT o.hospital, {M("o.orderedAt")}, o.product, 'PriceLines', 1 FROM orders o JOIN products p ON p.code = o.product WHERE p.selected AND o.unitPrice > p.price
+                UNION ALL SELECT o.hospital, {M("o.orderedAt")}, o.product, 'RefLines', 1 FROM orders o JOIN products p ON p.code = o.product
+                    WHERE p.batch IS NULL AND p.referencePrice IS NOT NULL AND o.unitPrice > p.referencePrice
+                UNION ALL SELECT o.hospital, {M("o.orderedAt")}, o.product, 'RefExcess', {F("(o.unitPrice - p.referencePrice) * o.quantity")} FROM orders o JOIN products p ON p.code = o.product
+                    WHERE p.batch IS NULL AND p.referencePrice IS NOT NULL AND o.unitPrice > p.referencePrice
                 UNION ALL SELECT o.hospital, {M("o.orderedAt")}, o.product, 'PriceExcess', {F("(o.unitPrice - p.price) * o.quantity")} FROM orders o JOIN products p ON p.code = o.product WHERE p.selected AND o.unitPrice > p.price
                 UNION ALL SELECT hospital, {M("orderedAt")}, product, 'RateDelQty', least(ordered, delivered) FROM (
                     SELECT o.hospital, o.orderedAt, d.product, any_value({F("o.quantity")}) AS ordered, sum({F("d.quantity")}) AS delivered

@@ -79,7 +79,7 @@ public sealed class SyntheticProvince
         foreach (var institution in Institutions)
         {
             foreach (var product in random.GetItems(selectedProducts, Math.Min(shape.AgreementsPerInstitution, selectedProducts.Length)).DistinctBy(p => p.Code))
-                Agreements.Add(new Agreement(institution.Code, product.Code, product.Batch, 100 * random.Next(10, 500), new DateOnly(2025, 12, 1)));
+                Agreements.Add(new Agreement(institution.Code, product.Code, product.Batch!, 100 * random.Next(10, 500), new DateOnly(2025, 12, 1)));
         }
 
         Partners.AddRange(Jurisdictions.Where(j => j.Level != JurisdictionLevel.Province).Select(j =>

@@ -72,7 +72,7 @@ public static class FeedReader
             if (!ctx.Master.Batches.ContainsKey(batch))
                 r.Problem("batch", "unknown-batch", $"Batch '{batch}' is not known.");
             else if (product is not null && product.Batch != batch)
-                r.Problem("batch", "batch-mismatch", $"Product '{product.Code}' belongs to batch '{product.Batch}'.");
+                r.Problem("batch", "batch-mismatch", product.Batch is null ? $"Product '{product.Code}' is in no batch." : $"Product '{product.Code}' belongs to batch '{product.Batch}'.");
         }
         return r.Ok ? new DemandReport(hospital!, reportId!, product!.Code, batch!, reported!.Value * factor, lastYear!.Value * factor, explanation) : null;
     }
@@ -212,7 +212,7 @@ public static class FeedReader
 
     private static void CheckTraceCodes(ItemReader r, FeedContext ctx, Product product, IReadOnlyList<string> codes)
     {
-        var kind = ctx.Master.Batches.TryGetValue(product.Batch, out var batch) ? batch.Kind : ProductKind.Drug;
+        var kind = product.KindIn(ctx.Master);
         var pattern = kind == ProductKind.Drug ? ctx.Limits.DrugTraceCodePattern : ctx.Limits.ConsumableTraceCodePattern;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < codes.Count; i++)

@@ -102,7 +102,7 @@ public static class MasterItems
                         Fail(index, "jurisdiction", "unknown-jurisdiction", $"'{i.Jurisdiction}' is not a known county, city or province.");
                     break;
                 case Product p:
-                    if (!master.Batches.ContainsKey(p.Batch))
+                    if (p.Batch is not null && !master.Batches.ContainsKey(p.Batch))
                         Fail(index, "batch", "unknown-batch", $"Batch '{p.Batch}' is not known.");
                     if (!master.Companies.TryGetValue(p.Manufacturer, out var maker) || maker.Kind != CompanyKind.Manufacturer)
                         Fail(index, "manufacturer", "unknown-company", $"'{p.Manufacturer}' is not a known manufacturer.");
@@ -117,7 +117,7 @@ public static class MasterItems
                     else if (!product.Selected)
                         Fail(index, "product", "not-selected", $"Product '{a.Product}' is not a selected product; agreements bind selected products.");
                     else if (product.Batch != a.Batch)
-                        Fail(index, "batch", "batch-mismatch", $"Product '{a.Product}' belongs to batch '{product.Batch}'.");
+                        Fail(index, "batch", "batch-mismatch", product.Batch is null ? $"Product '{a.Product}' is in no batch." : $"Product '{a.Product}' belongs to batch '{product.Batch}'.");
                     if (master.Batches.TryGetValue(a.Batch, out var cycle))
                     {
                         if (a.PeriodStart < cycle.CycleStart || a.PeriodStart > cycle.CycleEnd)
@@ -204,10 +204,19 @@ public static class MasterItems
     private static Product? ReadProduct(ItemReader r)
     {
         var substitutable = r.OneOf("substitutable", SubstitutableValues, required: false);
-        var product = new Product(r.Id("code")!, r.Text("name")!, r.Text("genericGroup", maxLength: 100)!, r.Id("batch")!,
+        var batch = r.Id("batch", required: false);
+        var kind = r.OneOf("kind", ProductKinds, required: false);
+        var product = new Product(r.Id("code")!, r.Text("name")!, r.Text("genericGroup", maxLength: 100)!, batch,
             r.Boolean("selected") ?? false, r.Id("manufacturer")!, r.Text("unit", maxLength: 20)!,
             r.Integer("packSize", 1, 1_000_000) ?? 0, r.Number("price", 0, MaxPrice) ?? 0,
-            substitutable is null ? null : Parse<Substitutability>(substitutable));
+            substitutable is null ? null : Parse<Substitutability>(substitutable),
+            kind is null ? null : Parse<ProductKind>(kind), r.Boolean("nationalNegotiation", required: false) ?? false,
+            r.Number("referencePrice", 0, MaxPrice, required: false));
+        // A listed product outside any batch (R11's other purchases) is not selected, and says what it is.
+        if (r.Ok && batch is null && product.Selected)
+            r.Problem("selected", "not-allowed", "A product outside any batch cannot be selected.");
+        if (r.Ok && batch is null && kind is null)
+            r.Problem("kind", "required", "A product outside any batch needs its 'kind' (drug or consumable).");
         return r.Ok ? product : null;
     }
 

@@ -27,10 +27,19 @@ public sealed record Company(string Code, string Name, CompanyKind Kind);
 /// <param name="SignBy">R2: the date by which institutions that reported demand must have signed their agreements (none: not watched).</param>
 public sealed record Batch(string Code, string Name, ProductKind Kind, DateOnly CycleStart, DateOnly CycleEnd, decimal? NonSelectedShareLimit, DateOnly? SignBy = null);
 
-/// <summary>A product by its national healthcare-security code (医保编码), selected (中选) or not, in a batch.</summary>
+/// <summary>
+/// A product by its national healthcare-security code (医保编码): selected (中选) or not, in a batch; or a listed product
+/// outside any batch (<see cref="Batch"/> null: the platform's other purchases, R11's denominator), with its own
+/// <see cref="Kind"/>, whether it is a national-negotiation drug (left out of R11) and its reference price (R26).
+/// </summary>
 public sealed record Product(
-    string Code, string Name, string GenericGroup, string Batch, bool Selected, string Manufacturer,
-    string Unit, int PackSize, decimal Price, Substitutability? Substitutable);
+    string Code, string Name, string GenericGroup, string? Batch, bool Selected, string Manufacturer,
+    string Unit, int PackSize, decimal Price, Substitutability? Substitutable,
+    ProductKind? Kind = null, bool NationalNegotiation = false, decimal? ReferencePrice = null)
+{
+    /// <summary>A drug or a consumable: its own kind, else its batch's.</summary>
+    public ProductKind KindIn(MasterData master) => Kind ?? (Batch is not null && master.Batches.TryGetValue(Batch, out var b) ? b.Kind : ProductKind.Drug);
+}
 
 /// <summary>A purchase agreement (购销协议): a hospital's agreed quantity of a selected product for a batch's cycle.</summary>
 public sealed record Agreement(string Hospital, string Product, string Batch, decimal AgreedQuantity, DateOnly SignedAt,

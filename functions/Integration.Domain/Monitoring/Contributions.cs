@@ -75,6 +75,9 @@ public static class Cells
     /// </summary>
     public const string AbovePriceLines = "PriceLines", AbovePriceExcess = "PriceExcess";
 
+    /// <summary>R26 (002 二): order lines of listed products outside the batches priced above their reference price, and the amount above it.</summary>
+    public const string AboveReferenceLines = "RefLines", AboveReferenceExcess = "RefExcess";
+
     /// <summary>
     /// R3 (配送率), by month of ordering: the quantity ordered on lines not cancelled (orders), and the quantity delivered
     /// on them, each line counting at most its ordered quantity (deliveries, derived from the line rows: see
@@ -154,6 +157,11 @@ public static class Contributions
                 {
                     yield return new(cell, Cells.AbovePriceLines, 1);
                     yield return new(cell, Cells.AbovePriceExcess, Fixed.Of((o.UnitPrice - priced.Price) * o.Quantity));
+                }
+                if (priced is { Batch: null, ReferencePrice: { } reference } && o.UnitPrice > reference)
+                {
+                    yield return new(cell, Cells.AboveReferenceLines, 1);
+                    yield return new(cell, Cells.AboveReferenceExcess, Fixed.Of((o.UnitPrice - reference) * o.Quantity));
                 }
                 yield return new(Cells.Key(Cells.Month(Deadline(o.OrderedAt, o.Product, master, options)), o.Product), Cells.DueQty, qty);
                 break;
@@ -256,5 +264,5 @@ public static class Contributions
     }
 
     private static Batch? BatchOf(string product, MasterData master) =>
-        master.Products.TryGetValue(product, out var p) && master.Batches.TryGetValue(p.Batch, out var b) ? b : null;
+        master.Products.TryGetValue(product, out var p) && p.Batch is not null && master.Batches.TryGetValue(p.Batch, out var b) ? b : null;
 }

@@ -107,7 +107,11 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var province = options.For(null);
         var batches = new SortedDictionary<string, BatchSums>(StringComparer.Ordinal);
         BatchSums Of(string batch) => batches.TryGetValue(batch, out var b) ? b : batches[batch] = new BatchSums();
-        decimal selectedAmount = 0, totalAmount = 0, offlineQty = 0, orderedQty = 0, paid = 0, latePaid = 0;
+        var amounts = new SortedDictionary<ProductKind, (decimal Selected, decimal All)>();
+        long listedLines = 0, aboveReferenceLines = 0;
+        decimal aboveReferenceExcess = 0;
+        var aboveReference = new SortedSet<string>(StringComparer.Ordinal);
+        decimal offlineQty = 0, orderedQty = 0, paid = 0, latePaid = 0;
         long lines = 0, abnormal = 0, receipts = 0, lateReceipts = 0, overReceipts = 0, payments = 0, latePayments = 0, deliveries = 0, traced = 0;
         // R20: R3's figures per level, each institution at its own level (an alliance's members too).
         var levels = new SortedDictionary<InstitutionLevel, (decimal Delivered, decimal Ordered)>();
@@ -150,12 +154,12 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 long F(string field) => f.GetValueOrDefault(field);
                 master.Products.TryGetValue(code, out var product);
                 if (supplier is not null && product?.Manufacturer != supplier) continue;
-                var batch = product is not null && master.Batches.TryGetValue(product.Batch, out var bt) ? bt : null;
+                var batch = product?.Batch is { } inBatch && master.Batches.TryGetValue(inBatch, out var bt) ? bt : null;
                 var t = options.For(batch);
 
                 if (period == Cells.Cycle)
                 {
-                    if (product is null || F(Cells.ReportLines) == 0) continue;
+                    if (product?.Batch is null || F(Cells.ReportLines) == 0) continue;
                     var b = Of(product.Batch);
                     b.ReportedProducts++;
                     reportedProducts.Add(code);
@@ -180,7 +184,6 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
                 if (product is not null)
                 {
-                    var b = Of(product.Batch);
                     var bins = history.TryGetValue(code, out var h) ? h : history[code] = new long[Cells.Bins];
                     foreach (var (field, count) in f)
                         if (field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal) && int.TryParse(field.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var bin))
@@ -188,11 +191,22 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                             bins[bin] += count;
                             if (inQuarter) (current.TryGetValue(code, out var c) ? c : current[code] = new long[Cells.Bins])[bin] += count;
                         }
-                    if (inQuarter)
+                    if (inQuarter && product.Batch is null && product.ReferencePrice is not null)
                     {
+                        // R26 (002 二): a listed product outside the batches, against its reference price.
+                        listedLines += F(Cells.OrderLines);
+                        if (F(Cells.AboveReferenceLines) > 0)
+                        {
+                            aboveReferenceLines += F(Cells.AboveReferenceLines);
+                            aboveReferenceExcess += Fixed.Value(F(Cells.AboveReferenceExcess));
+                            aboveReference.Add($"{unit.Code}/{code}");
+                        }
+                    }
+                    if (inQuarter && product.Batch is not null)
+                    {
+                        var b = Of(product.Batch);
                         if (product.Selected)
                         {
-                            selectedAmount += Fixed.Value(F(Cells.OrderedAmount));
                             b.OnTime += Fixed.Value(F(Cells.OnTimeQty));
                             b.Due += Fixed.Value(F(Cells.DueQty));
                             var (delivered, ordered) = rate.GetValueOrDefault(code);
@@ -222,7 +236,15 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                     }
                 }
                 if (!inQuarter) continue;
-                totalAmount += Fixed.Value(F(Cells.OrderedAmount));
+                // R11 (001 三): selected amount ÷ every platform purchase, drugs and consumables apart and together; a
+                // national-negotiation drug is left out of both.
+                if (product is not null && !(product.NationalNegotiation && product.KindIn(master) == ProductKind.Drug))
+                {
+                    var kind = product.KindIn(master);
+                    var (sel, all) = amounts.GetValueOrDefault(kind);
+                    var amount = Fixed.Value(F(Cells.OrderedAmount));
+                    amounts[kind] = (sel + (product.Selected ? amount : 0), all + amount);
+                }
                 orderedQty += qty;
                 offlineQty += Fixed.Value(F(Cells.OfflineQty));
                 lines += F(Cells.OrderLines);
@@ -242,7 +264,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             foreach (var code in reportedProducts)
             {
                 var product = master.Products[code];
-                if (!product.Selected || !master.Batches.TryGetValue(product.Batch, out var due) || due.SignBy is not { } signBy || evaluatedOn <= signBy) continue;
+                if (!product.Selected || product.Batch is null || !master.Batches.TryGetValue(product.Batch, out var due) || due.SignBy is not { } signBy || evaluatedOn <= signBy) continue;
                 var b = Of(product.Batch);
                 b.SignDue++;
                 var signed = unit.Agreements.Where(a => a.Product == code).Select(a => (DateOnly?)a.SignedAt).Min();
@@ -254,7 +276,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             foreach (var code in lastYearBought.Keys.Union(lastYearDeclared.Keys))
             {
                 var product = master.Products[code];
-                if (supplier is not null && product.Manufacturer != supplier) continue;
+                if (supplier is not null && product.Manufacturer != supplier || product.Batch is null) continue;
                 var b = Of(product.Batch);
                 b.SubstitutableBase += (hasLastYear ? lastYearBought.GetValueOrDefault(code) : lastYearDeclared.GetValueOrDefault(code)) / 4;
                 if (!hasLastYear && lastYearDeclared.GetValueOrDefault(code) > 0) b.DeclaredBase = true;
@@ -318,7 +340,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             {
                 // R3 (003 二(三)): the delivery rate is owed to every institution with an agreed volume of the product.
                 if (!agreed.Contains(code)) continue;
-                var b = Of(master.Products[code].Batch);
+                var b = Of(master.Products[code].Batch!);
                 b.Delivered += delivered;
                 b.Ordered += ordered;
                 var (d, o) = b.ByUnit.GetValueOrDefault(unit.Code);
@@ -329,7 +351,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
             foreach (var (code, now) in current)
             {
-                var t = options.For(master.Products.TryGetValue(code, out var p) ? master.Batches.GetValueOrDefault(p.Batch) : null);
+                var t = options.For(master.Products.TryGetValue(code, out var p) && p.Batch is not null ? master.Batches.GetValueOrDefault(p.Batch) : null);
                 var flagged = AbnormalLines(history[code], now, t, out var median);
                 if (flagged == 0) continue;
                 abnormal += flagged;
@@ -430,7 +452,17 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             return list;
         }
 
-        list.Add(Below("vbpAmountShare", "R11", null, selectedAmount, totalAmount, province.VbpAmountShareMinimum, "Selected (VBP) purchase amount ÷ total purchase amount."));
+        var (selectedAmount, totalAmount) = (amounts.Values.Sum(a => a.Selected), amounts.Values.Sum(a => a.All));
+        list.Add(Below("vbpAmountShare", "R11", null, selectedAmount, totalAmount, province.VbpAmountShareMinimum,
+            "Selected (VBP) purchase amount ÷ amount of every platform purchase (listed drugs except national-negotiation drugs, and consumables)."));
+        foreach (var (kind, (sel, all)) in amounts.Where(a => a.Value.All > 0))
+            list.Add(Below(kind == ProductKind.Drug ? "vbpAmountShareDrugs" : "vbpAmountShareConsumables", "R11", null, sel, all, province.VbpAmountShareMinimum,
+                kind == ProductKind.Drug ? "Selected drugs' amount ÷ amount of every listed drug bought except national-negotiation drugs." : "Selected consumables' amount ÷ amount of every consumable bought."));
+        if (listedLines > 0)
+            list.Add(Count("priceAboveReference", "R26", aboveReferenceLines, listedLines, aboveReferenceLines > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"Order lines of listed products outside the batches priced above their reference price ÷ such lines; {aboveReferenceExcess:0.##} above it in all: {string.Join(", ", aboveReference.Take(20))}.")
+                : "Order lines of listed products outside the batches priced above their reference price ÷ such lines.") with
+                { Severity = aboveReferenceLines > 0 ? Warning : null, Items = aboveReferenceLines > 0 ? [.. aboveReference.Take(20)] : null });
         list.Add(Above("offlinePurchases", "R15", null, offlineQty, orderedQty, province.OfflineShareLimit, "Quantity bought offline ÷ quantity bought.") with { Severity = offlineQty > orderedQty * province.OfflineShareLimit && offlineQty > 0 ? High : null });
         list.Add(Count("abnormalOrders", "R16", abnormal, lines, abnormalDetail.Count > 0 ? string.Join("; ", abnormalDetail.Take(20)) :
             $"Order lines whose size is more than robust z {province.AbnormalZ} above the unit's own history of the product (median and MAD of log-size bins).") with

@@ -17,7 +17,10 @@ public static class IndicatorText
         "agreedVolumeProgress" => ("采购进度", "中选产品已采购量 ÷ 约定采购量，与时间进度（序时进度）比较（R8）"),
         "selectedQuantityShare" => ("中选产品采购量占比", "按通用名：中选产品采购量 ÷ 同通用名产品采购量，非中选超过中选即提示（R9）"),
         "nonSelectedShare" => ("非中选产品采购量占比", "按通用名：非中选产品采购量 ÷ 同通用名产品采购量，限值按批次执行通知（R10）"),
-        "vbpAmountShare" => ("集采金额占比", "中选产品采购金额 ÷ 平台采购总金额（R11，双通报）"),
+        "vbpAmountShare" => ("集采金额占比", "中选产品采购金额 ÷ 平台采购总金额（挂网药品不含国谈药品，加耗材）（R11，双通报）"),
+        "vbpAmountShareDrugs" => ("集采药品金额占比", "中选药品采购金额 ÷ 挂网药品（不含国谈药品）采购总金额（R11）"),
+        "vbpAmountShareConsumables" => ("集采耗材金额占比", "中选耗材采购金额 ÷ 耗材采购总金额（R11）"),
+        "priceAboveReference" => ("高于挂网参考价采购", "单价高于参考价的非集采挂网产品订单明细数 ÷ 其订单明细数（R26）"),
         "substitutableGrowth" => ("可替代药品采购增长", "本季度可替代药品采购量 ÷ 平台记录的上年采购量的季度平均（无记录时用报量申报数）（R12）"),
         "unreportedPurchases" => ("不报量采购占比", "未报量通用名（中选、非中选、可替代产品均未报量）的采购量 ÷ 批次采购量（R13，限值为本平台设定）"),
         "overAgreedVolume" => ("超约定采购量", "采购量超过约定采购量规定倍数的协议数（R14，默认4倍）"),
@@ -47,7 +50,8 @@ public static class IndicatorText
         ("agreedVolumeProgress", _) => "采购进度低于序时进度",
         ("selectedQuantityShare", _) => "中选产品采购量占比低于要求",
         ("nonSelectedShare", _) => "非中选产品采购量占比超过限值",
-        ("vbpAmountShare", _) => "中选产品采购金额占比低于要求",
+        ("vbpAmountShare" or "vbpAmountShareDrugs" or "vbpAmountShareConsumables", _) => "中选产品采购金额占比低于要求",
+        ("priceAboveReference", _) => "非集采挂网产品采购价格高于参考价",
         ("substitutableGrowth", _) => "可替代药品采购量超过上年",
         ("unreportedPurchases", _) => "不报量仍大量采购",
         ("overAgreedVolume", _) => "实际采购量超过约定采购量的规定倍数",
@@ -81,7 +85,8 @@ public static class IndicatorText
             ("selectedQuantityShare", _) => $"{GroupOf(i)}中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}" +
                 (i.Value < i.Threshold ? $"，低于 {Pct(i.Threshold)}" : "") + (i.Denominator - i.Numerator > i.Numerator ? "，非中选产品采购量超过中选产品" : ""),
             ("nonSelectedShare", _) => $"{GroupOf(i)}非中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}，超过 {Pct(i.Threshold)}",
-            ("vbpAmountShare", _) => $"中选产品采购金额 {Fmt(i.Numerator)} 元，占采购总金额 {Fmt(i.Denominator)} 元的 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
+            ("priceAboveReference", _) => $"{Fmt(i.Numerator)} 条非集采挂网产品订单明细（共 {Fmt(i.Denominator)} 条）单价高于参考价",
+            ("vbpAmountShare" or "vbpAmountShareDrugs" or "vbpAmountShareConsumables", _) => $"中选产品采购金额 {Fmt(i.Numerator)} 元，占采购总金额 {Fmt(i.Denominator)} 元的 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
             ("substitutableGrowth", _) => (i.Value is { } growth
                 ? $"本季度可替代药品采购 {Fmt(i.Numerator)}，上年季度平均 {Fmt(i.Denominator)}，为其 {Fmt(growth)} 倍"
                 : $"上年未采购，本季度可替代药品采购 {Fmt(i.Numerator)}") + (i.DeclaredBase == true ? "（平台无上年采购记录，上年数为医疗机构报量时申报的数）" : ""),

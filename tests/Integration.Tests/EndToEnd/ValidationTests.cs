@@ -135,6 +135,17 @@ public sealed class ValidationTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task Products_OutsideAnyBatch_NeedTheirKind_AndCannotBeSelected()
+    {
+        var maker = World.Province.Companies.First(c => c.Kind == Domain.Master.CompanyKind.Manufacturer).Code;
+        object Listed(string code, string? kind, bool selected) => new { code, name = "挂网药品", genericGroup = "G-LISTED", selected, manufacturer = maker, unit = "片", packSize = 10, price = 3, kind, referencePrice = 3 };
+        using (var bad = await World.Admin().PutJsonAsync("/api/v1/admin/products", new { items = new[] { Listed("L-BAD-1", null, false), Listed("L-BAD-2", "drug", true) } }))
+            Assert.Equal([(0, "/items/0/kind", "required"), (1, "/items/1/selected", "not-allowed")], Samples.Errors(await Samples.Expect(bad, HttpStatusCode.BadRequest)));
+        using var good = await World.Admin().PutJsonAsync("/api/v1/admin/products", new { items = new[] { Listed(Samples.Unique("L"), "drug", false) } });
+        Assert.Equal(1, (await Samples.Expect(good, HttpStatusCode.OK))["upserted"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task ListingPrices_R24_AboveTheLowestForMoreThan30Days_AlertsTheManufacturer_ClearedByALowerListing()
     {
         var product = World.Province.Products.Last();

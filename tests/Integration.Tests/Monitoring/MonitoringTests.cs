@@ -85,6 +85,9 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Expect(I("demandReportDrop", "B1"), "R1", 0.5m, 0.2m, true, 1, 2);
         // R11: selected amount 200 + 200 + 1500 of 3600.
         Expect(I("vbpAmountShare", null), "R11", 0.5278m, null, false, 1900, 3600);
+        // Drugs apart (B1: P1 400 of P1, P2 1,500 and P3 200) and consumables apart (B2: P4's 1,500 of 1,500).
+        Expect(I("vbpAmountShareDrugs", null), "R11", 0.1905m, null, false, 400, 2100);
+        Expect(I("vbpAmountShareConsumables", null), "R11", 1m, null, false, 1500, 1500);
         Expect(I("offlinePurchases", null), "R15", 0.2857m, 0m, true, 300, 1050);
         // R17: R2 confirmed 15 days after D2; R19: R2 accepts 45 of 40 delivered.
         Expect(I("lateReceipts", null), "R17", 0.5m, 0m, true, 1, 2);

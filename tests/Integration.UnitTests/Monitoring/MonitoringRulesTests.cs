@@ -256,6 +256,40 @@ public sealed class MonitoringRulesTests
     }
 
     [Fact]
+    public void R11_EveryPlatformPurchase_DrugsAndConsumablesApart_NationalNegotiationDrugsLeftOut_R26_ReferencePrice()
+    {
+        // B1 (drugs) with P1 selected; B2 (consumables) with P4 selected; outside any batch: L1 a listed drug (reference
+        // price 3), N1 a national-negotiation drug, C1 a listed consumable.
+        var master = new MasterData([], [new("H1", "H1", InstitutionLevel.Secondary, "X1", null)], [], [B1, B2],
+            [new("P1", "P1", "G1", "B1", true, "M1", "片", 10, 2m, null), new("P4", "P4", "G4", "B2", true, "M1", "个", 1, 5m, null),
+             new("L1", "L1", "GL", null, false, "M2", "片", 10, 3m, null, ProductKind.Drug, ReferencePrice: 3m),
+             new("N1", "N1", "GN", null, false, "M2", "片", 10, 50m, null, ProductKind.Drug, NationalNegotiation: true),
+             new("C1", "C1", "GC", null, false, "M2", "个", 1, 10m, null, ProductKind.Consumable)]);
+        var options = new MonitoringOptions();
+        var cells = new CellSet();
+        void Order(string product, decimal qty, decimal price)
+        {
+            foreach (var c in Contributions.Of(new OrderLine("H1", $"O-{product}", 1, product, qty, price, "online", "D1", July1.AddDays(40)), null, master, options)) cells.Add(c);
+        }
+        Order("P1", 100, 2);    // 200 selected drugs
+        Order("L1", 100, 4);    // 400 other drugs, at 4 against a reference price of 3
+        Order("N1", 10, 50);    // 500 of a national-negotiation drug: in neither figure
+        Order("P4", 10, 5);     // 50 selected consumables
+        Order("C1", 15, 10);    // 150 other consumables
+        Assert.True(Quarter.TryParse("2026Q3", out var q));
+        var indicators = new IndicatorCalculator(master, options).ForUnits([new AssessedUnit("H1", InstitutionLevel.Secondary, cells, [])], q, July1.AddDays(100));
+        Indicator I(string id) => indicators.Single(i => i.Id == id);
+        Assert.Equal((250m, 800m, 0.3125m), (I("vbpAmountShare").Numerator, I("vbpAmountShare").Denominator, I("vbpAmountShare").Value!.Value));
+        Assert.Equal((200m, 600m), (I("vbpAmountShareDrugs").Numerator, I("vbpAmountShareDrugs").Denominator));
+        Assert.Equal((50m, 200m), (I("vbpAmountShareConsumables").Numerator, I("vbpAmountShareConsumables").Denominator));
+        // R26 (002 二): L1's line at 4 is above its reference price of 3, by 100 in all.
+        var reference = I("priceAboveReference");
+        Assert.Equal((1m, 1m, true), (reference.Numerator, reference.Denominator, reference.Breached));
+        Assert.Equal(["H1/L1"], reference.Items);
+        Assert.Contains("100 above it in all", reference.Detail);
+    }
+
+    [Fact]
     public void Traced_WhenTheCodesCoverEveryPack()
     {
         var d = new Delivery("H1", "D1", "O1", 1, "P1", 35, "L", new(2028, 1, 1), ["1", "2", "3"], July1);
