@@ -3,9 +3,12 @@ using Integration.Domain.Monitoring;
 
 namespace Integration.Orchestrations.Assessments;
 
-/// <summary>A unit's place in its county's or city's ranking (R21): progress against 序时进度, then delivery rate.</summary>
+/// <summary>
+/// A unit's place in its county's or city's ranking (R21): progress against 序时进度, then delivery rate; with the
+/// selected amount share beside them (R11, 双通报: 001 三).
+/// </summary>
 public sealed record RankingRow(int? Rank, string Unit, string Name, string? County, string? City,
-    decimal? Progress, decimal? Schedule, decimal? ProgressRatio, decimal? DeliveryRate, int Problems);
+    decimal? Progress, decimal? Schedule, decimal? ProgressRatio, decimal? DeliveryRate, decimal? AmountShare, int Problems);
 
 public sealed record Ranking(string Jurisdiction, string JurisdictionName, string Level, IReadOnlyList<RankingRow> Rows);
 
@@ -17,9 +20,9 @@ public sealed record ProblemList(string Id, string Rule, string Title, IReadOnly
 /// <summary>A unit or supplier on a list (or in a tier) this quarter and the one before: a candidate for 约谈 (R21).</summary>
 public sealed record RepeatOffender(string Kind, string Code, string Name, string? County, string? City, IReadOnlyList<string> Lists);
 
-/// <summary>R25's retained-savings (结余留用) basket of a unit.</summary>
+/// <summary>R25's retained-savings (结余留用) basket of a unit, the amount share (R11) beside the quantity share (双考核).</summary>
 public sealed record BasketRow(string Unit, string Name, string? County, string? City,
-    decimal? AgreedCompletion, decimal? PaymentRate, decimal? CostGrowth, decimal? OfflineShare, decimal? NonSelectedShare);
+    decimal? AgreedCompletion, decimal? PaymentRate, decimal? CostGrowth, decimal? OfflineShare, decimal? NonSelectedShare, decimal? AmountShare);
 
 public sealed record AssessmentSummary(int Units, int Suppliers, IReadOnlyDictionary<string, int> ListCounts,
     IReadOnlyDictionary<string, int> DeliveryTiers, IReadOnlyDictionary<string, int> ResolutionTiers, int RepeatOffenders, string? PreviousQuarter);
@@ -38,6 +41,7 @@ public sealed record AssessmentReport(
     [
         ("progressBelowSchedule", "R8", "采购进度低于序时进度"),
         ("nonSelectedAboveSelected", "R9", "非中选产品采购量超过中选产品"),
+        ("amountShareBelowMinimum", "R11", "中选产品采购金额占比低于要求"),
         ("substitutableGrowth", "R12", "可替代药品采购量超过上年"),
         ("unreportedPurchases", "R13", "不报量仍大量采购"),
         ("overAgreedVolume", "R14", "实际采购量超过约定采购量的规定倍数"),
@@ -139,6 +143,8 @@ public sealed record AssessmentReport(
         return list switch
         {
             "progressBelowSchedule" => Breached("agreedVolumeProgress"),
+            // R11: breached only where a minimum is configured (monitored by default).
+            "amountShareBelowMinimum" => Breached("vbpAmountShare"),
             // R9: above all, non-selected quantity greater than selected (selected share below one half).
             "nonSelectedAboveSelected" => u.Indicators.Where(i => i.Id == "selectedQuantityShare" && i.Denominator - i.Numerator > i.Numerator)
                 .Select(i => Entry(i, $"通用名 {i.Group}：非中选 {IndicatorText.Fmt(i.Denominator - i.Numerator)}，中选 {IndicatorText.Fmt(i.Numerator)}") with { Value = i.Denominator - i.Numerator, Threshold = i.Numerator }),
@@ -160,7 +166,9 @@ public sealed record AssessmentReport(
         var p = Ratio(progress.Sum(i => i.Numerator), den);
         var schedule = Ratio(progress.Sum(i => (i.Threshold ?? 0) * i.Denominator), den);
         var (onTime, due) = Sum(u, "deliveryRate");
-        return new RankingRow(null, u.Code, u.Name, u.County, u.City, p, schedule, p is { } a && schedule is > 0 ? Math.Round(a / schedule.Value, 4) : null, Ratio(onTime, due), problems);
+        var (selectedAmount, amount) = Sum(u, "vbpAmountShare");
+        return new RankingRow(null, u.Code, u.Name, u.County, u.City, p, schedule, p is { } a && schedule is > 0 ? Math.Round(a / schedule.Value, 4) : null, Ratio(onTime, due),
+            Ratio(selectedAmount, amount), problems);
     }
 
     /// <summary>Ranks by progress against 序时进度 (highest first), then delivery rate, then code; units without agreements come last, unranked.</summary>
@@ -178,7 +186,8 @@ public sealed record AssessmentReport(
         var (late, paid) = Sum(u, "latePayments");
         var (offline, ordered) = Sum(u, "offlinePurchases");
         var (nonSelected, group) = Sum(u, "nonSelectedShare");
+        var (selectedAmount, amount) = Sum(u, "vbpAmountShare");
         return new BasketRow(u.Code, u.Name, u.County, u.City, Ratio(bought, agreed), Ratio(paid - late, paid),
-            u.AmountYearBefore == 0 ? null : Math.Round(u.Amount / u.AmountYearBefore - 1, 4), Ratio(offline, ordered), Ratio(nonSelected, group));
+            u.AmountYearBefore == 0 ? null : Math.Round(u.Amount / u.AmountYearBefore - 1, 4), Ratio(offline, ordered), Ratio(nonSelected, group), Ratio(selectedAmount, amount));
     }
 }

@@ -34,9 +34,9 @@ public static class ReportTables
         return
         [
             new("概况", ["项目", "数值"], summary),
-            new("排名", ["辖区", "层级", "排名", "单位编码", "单位名称", "县", "市", "采购进度", "序时进度", "进度比", "配送率", "问题数"],
+            new("排名", ["辖区", "层级", "排名", "单位编码", "单位名称", "县", "市", "采购进度", "序时进度", "进度比", "配送率", "集采金额占比", "问题数"],
                 [.. r.Rankings.SelectMany(k => k.Rows.Select(x => Row(k.JurisdictionName, k.Level == "city" ? "市" : "县", x.Rank, x.Unit, x.Name, x.County, x.City,
-                    x.Progress, x.Schedule, x.ProgressRatio, x.DeliveryRate, x.Problems)))]),
+                    x.Progress, x.Schedule, x.ProgressRatio, x.DeliveryRate, x.AmountShare, x.Problems)))]),
             new("问题清单", ["清单", "规则", "单位编码", "单位名称", "县", "市", "批次", "指标值", "阈值", "说明"],
                 [.. r.Lists.SelectMany(l => l.Entries.Select(e => Row(l.Title, l.Rule, e.Unit, e.Name, e.County, e.City, e.Batch, e.Value, e.Threshold, e.Detail)))]),
             new("企业分档", ["企业编码", "企业名称", "配送量", "订购量", "配送率", "配送率分档（R4）", "配送率低于80%的医疗机构", "按期解决诉求数", "应解决诉求数", "诉求及时解决率", "解决率分档（R7）"],
@@ -44,8 +44,8 @@ public static class ReportTables
                     x.ResolvedInTime, x.ResolutionDecided, x.TimelyResolutionRatio, TierName(x.ResolutionTier)))]),
             new("约谈候选", ["类型", "编码", "名称", "县", "市", "连续上榜清单"],
                 [.. r.RepeatOffenders.Select(x => Row(x.Kind == "unit" ? "医疗机构" : "企业", x.Code, x.Name, x.County, x.City, string.Join("；", x.Lists.Select(ListTitle))))]),
-            new("结余留用", ["单位编码", "单位名称", "县", "市", "约定量完成率", "回款率", "费用增长率", "线下采购占比", "非中选产品采购量占比"],
-                [.. r.Basket.Select(x => Row(x.Unit, x.Name, x.County, x.City, x.AgreedCompletion, x.PaymentRate, x.CostGrowth, x.OfflineShare, x.NonSelectedShare))]),
+            new("结余留用", ["单位编码", "单位名称", "县", "市", "约定量完成率", "回款率", "费用增长率", "线下采购占比", "非中选产品采购量占比", "集采金额占比"],
+                [.. r.Basket.Select(x => Row(x.Unit, x.Name, x.County, x.City, x.AgreedCompletion, x.PaymentRate, x.CostGrowth, x.OfflineShare, x.NonSelectedShare, x.AmountShare))]),
         ];
     }
 

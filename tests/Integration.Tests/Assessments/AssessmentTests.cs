@@ -136,8 +136,10 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
 
         // R25's basket of H1: 750 of 1,100; paid late 1,500 of 1,700; offline 300 of 1,050; non-selected 300 of 1,000 (B1 500, B2 500).
         var basket = report["basket"]!.AsArray().Single(b => b!["unit"]!.GetValue<string>() == "H1")!;
-        Assert.Equal((0.6818m, 0.1176m, 0.2857m, 0.3m), (basket["agreedCompletion"]!.GetValue<decimal>(), basket["paymentRate"]!.GetValue<decimal>(),
-            basket["offlineShare"]!.GetValue<decimal>(), basket["nonSelectedShare"]!.GetValue<decimal>()));
+        // Beside the quantity share, the amount share (R11: 1,900 of 3,600; 双考核).
+        Assert.Equal((0.6818m, 0.1176m, 0.2857m, 0.3m, 0.5278m), (basket["agreedCompletion"]!.GetValue<decimal>(), basket["paymentRate"]!.GetValue<decimal>(),
+            basket["offlineShare"]!.GetValue<decimal>(), basket["nonSelectedShare"]!.GetValue<decimal>(), basket["amountShare"]!.GetValue<decimal>()));
+        Assert.Equal(0.5278m, h1["amountShare"]!.GetValue<decimal>());
     }
 
     [Fact]
@@ -165,7 +167,7 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         var csv = await ReportAsync(world.Admin(), "assessments/2026Q3", "csv");
         Assert.Equal(Encoding.UTF8.GetPreamble(), csv[..3]);
         var rows = ReadCsv(csv);
-        Assert.Contains(rows, r => r.SequenceEqual(["市", "市", "1", "H1", "县人民医院", "X1", "C1", "0.6818", "0.7028", "0.9701", "0.2143", "8"]));
+        Assert.Contains(rows, r => r.SequenceEqual(["市", "市", "1", "H1", "县人民医院", "X1", "C1", "0.6818", "0.7028", "0.9701", "0.2143", "0.5278", "8"]));
         Assert.Contains(rows, r => r.Length > 3 && r[0] == "违规线下采购" && r[2] == "H1" && r[7] == "0.2857");
 
         using (var xlsx = SpreadsheetDocument.Open(new MemoryStream(await ReportAsync(world.Admin(), "assessments/2026Q3", "xlsx")), false))

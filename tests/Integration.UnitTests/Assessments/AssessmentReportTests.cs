@@ -55,6 +55,21 @@ public sealed class AssessmentReportTests
     }
 
     [Fact]
+    public void AmountShare_R11_BesideTheQuantityShare_InRankingsAndBasket_AndOnAListWhereAMinimumIsBroken()
+    {
+        // U6's selected amount 300 of 1,000 against a configured minimum of 50%; U7 has 900 of 1,000.
+        var units = new[]
+        {
+            Unit("U6", "X1", I("vbpAmountShare", "R11", 300, 1000, 0.5m, true, null), I("agreedVolumeProgress", "R8", 10, 100, 0.5m, true)),
+            Unit("U7", "X1", I("vbpAmountShare", "R11", 900, 1000, 0.5m, false, null)),
+        };
+        var report = AssessmentReport.Build("2026Q3", At, ("PV", "省"), Names, units, [], null);
+        Assert.Equal(["U6"], report.Lists.Single(l => l.Id == "amountShareBelowMinimum").Entries.Select(e => e.Unit));
+        Assert.Equal(0.3m, report.Rankings.Single(r => r.Jurisdiction == "X1").Rows.Single(r => r.Unit == "U6").AmountShare);
+        Assert.Equal(0.9m, report.Basket.Single(b => b.Unit == "U7").AmountShare);
+    }
+
+    [Fact]
     public void Lists_RepeatOffenders_AndTheBasket()
     {
         var report = Report();
