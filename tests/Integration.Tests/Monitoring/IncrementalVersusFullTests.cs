@@ -19,7 +19,8 @@ public sealed class IncrementalVersusFullTests(HubFixture fixture)
         [new("M1", "M1", CompanyKind.Manufacturer), new("D1", "D1", CompanyKind.Distributor)],
         [new("B1", "B1", ProductKind.Drug, new(2026, 1, 1), new(2026, 12, 31), null), new("B2", "B2", ProductKind.Consumable, new(2026, 7, 1), new(2027, 6, 30), 0.3m)],
         [new("P1", "P1", "G1", "B1", true, "M1", "片", 10, 2m, null), new("P2", "P2", "G1", "B1", false, "M1", "片", 10, 3m, null),
-         new("P3", "P3", "G3", "B1", false, "M1", "片", 1, 4m, Substitutability.Full), new("P4", "P4", "G4", "B2", true, "M1", "个", 1, 5m, null)]);
+         new("P3", "P3", "G3", "B1", false, "M1", "片", 1, 4m, Substitutability.Full), new("P4", "P4", "G4", "B2", true, "M1", "个", 1, 5m, null),
+         new("P5", "P5", "G5", null, false, "M1", "片", 10, 3m, null, ProductKind.Drug, ReferencePrice: 3m)]);   // listed, outside the batches
 
     // B2 delivers within 48 hours and confirms within 3 days: write-time thresholds per batch.
     private static readonly MonitoringOptions Options = new() { Batches = { ["B2"] = new RuleSettings { DeliveryWindowHours = 48, ReceiptDays = 3 } } };
@@ -74,6 +75,9 @@ public sealed class IncrementalVersusFullTests(HubFixture fixture)
         Assert.True(ordered.Any(o => !o.Cancelled && delivered[(o.Hospital, o.Key)] > o.Quantity), $"seed {seed}: no line delivered beyond its quantity");
         Assert.True(ordered.Any(o => o.Cancelled), $"seed {seed}: no cancelled line with deliveries");
         Assert.Contains(expected.Values, c => c.Keys.Any(k => c.Get(k, Cells.RateDeliveredQty) > 0));
+        // R26's cells are covered: selected products above their price, a listed one above its reference price.
+        Assert.Contains(expected.Values, c => c.Keys.Any(k => c.Get(k, Cells.AbovePriceLines) > 0));
+        Assert.Contains(expected.Values, c => c.Keys.Any(k => c.Get(k, Cells.AboveReferenceLines) > 0));
     }
 
     /// <summary>
@@ -91,7 +95,7 @@ public sealed class IncrementalVersusFullTests(HubFixture fixture)
         var seq = 0;
         string Version() => RecordStore.Version(start.AddMinutes(seq), $"r{seq++:D4}");
         string Hospital() => $"H{random.Next(1, 4)}";
-        string Product() => $"P{random.Next(1, 5)}";
+        string Product() => $"P{random.Next(1, 6)}";
         for (var round = 0; round < 6; round++)
         {
             var requests = new List<Request>();
