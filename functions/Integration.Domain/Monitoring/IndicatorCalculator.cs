@@ -56,13 +56,16 @@ public sealed record AssessedUnit(string Code, InstitutionLevel Level, CellSet C
     /// only (never the alliance's total); an agreement of the unit itself (an institution, or an alliance's head for the
     /// alliance), the unit's and those of members without an agreement of their own for the product.
     /// </summary>
-    public IEnumerable<CellSet> PurchasersOf(Agreement a)
+    /// <param name="agreedApart">The members with an agreement of their own, by product (<see cref="MembersAgreed"/>, built once per unit).</param>
+    public IEnumerable<CellSet> PurchasersOf(Agreement a, ILookup<string, string> agreedApart)
     {
         if (Members is null) return [Cells];
         if (a.Hospital != Code) return Members.TryGetValue(a.Hospital, out var own) ? [own] : [];
-        var agreedApart = Agreements.Where(x => x.Hospital != Code && x.Product == a.Product).Select(x => x.Hospital).ToHashSet(StringComparer.Ordinal);
-        return Members.Where(m => m.Key == Code || !agreedApart.Contains(m.Key)).Select(m => m.Value);
+        return Members.Where(m => m.Key == Code || !agreedApart[a.Product].Contains(m.Key, StringComparer.Ordinal)).Select(m => m.Value);
     }
+
+    /// <summary>The members with an agreement of their own, by product.</summary>
+    public ILookup<string, string> MembersAgreed() => Agreements.Where(x => x.Hospital != Code).ToLookup(x => x.Product, x => x.Hospital, StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -285,12 +288,13 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             // R8, R14 per agreement, over the agreement's own period: its product bought by the institutions it binds
             // (AssessedUnit.PurchasersOf), up to the quarter's end; purchases without an agreement are no progress.
             var bought = new Dictionary<CellSet, Dictionary<string, List<(string Month, decimal Qty)>>>(ReferenceEqualityComparer.Instance);
+            var agreedApart = unit.MembersAgreed();
             decimal Bought(Agreement a, DateOnly start, DateOnly end)
             {
                 var (from, to) = (Cells.Month(start), Cells.Month(end));
                 if (string.CompareOrdinal(to, lastMonth) > 0) to = lastMonth;
                 decimal sum = 0;
-                foreach (var set in unit.PurchasersOf(a))
+                foreach (var set in unit.PurchasersOf(a, agreedApart))
                 {
                     if (!bought.TryGetValue(set, out var byProduct)) bought[set] = byProduct = PurchasesByProduct(set);
                     foreach (var (month, qty) in byProduct.GetValueOrDefault(a.Product) ?? [])
