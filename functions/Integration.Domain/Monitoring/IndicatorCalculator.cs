@@ -69,9 +69,10 @@ public sealed record AssessedUnit(string Code, InstitutionLevel Level, CellSet C
 }
 
 /// <summary>
-/// Computes the indicators of R1, R3, R8-R20 and R23 from aggregate cells (no record is read): for one unit (a
+/// Computes the indicators of R1-R3, R8-R20, R23 and R26 from aggregate cells (no record is read): for one unit (a
 /// hospital or an alliance), a jurisdiction (its units summed, with R20 between levels) or a supplier (its products at
-/// every unit, with the R4 tiers as severity). Rates of a scope are sums over sums, not averages of rates.
+/// the units with an agreed volume of them, with the R4 tiers as severity). Rates of a scope are sums over sums, not
+/// averages of rates.
 /// </summary>
 public sealed class IndicatorCalculator(MasterData master, MonitoringOptions options)
 {
