@@ -104,6 +104,8 @@ public static class MasterItems
                 case Product p:
                     if (p.Batch is not null && !master.Batches.ContainsKey(p.Batch))
                         Fail(index, "batch", "unknown-batch", $"Batch '{p.Batch}' is not known.");
+                    else if (p.Batch is not null && p.Kind is { } productKind && productKind != master.Batches[p.Batch].Kind)
+                        Fail(index, "kind", "kind-mismatch", $"Batch '{p.Batch}' is of {master.Batches[p.Batch].Kind.ToString().ToLowerInvariant()}s.");
                     if (!master.Companies.TryGetValue(p.Manufacturer, out var maker) || maker.Kind != CompanyKind.Manufacturer)
                         Fail(index, "manufacturer", "unknown-company", $"'{p.Manufacturer}' is not a known manufacturer.");
                     break;

@@ -139,8 +139,12 @@ public sealed class ValidationTests(HubFixture fixture)
     {
         var maker = World.Province.Companies.First(c => c.Kind == Domain.Master.CompanyKind.Manufacturer).Code;
         object Listed(string code, string? kind, bool selected) => new { code, name = "挂网药品", genericGroup = "G-LISTED", selected, manufacturer = maker, unit = "片", packSize = 10, price = 3, kind, referencePrice = 3 };
-        using (var bad = await World.Admin().PutJsonAsync("/api/v1/admin/products", new { items = new[] { Listed("L-BAD-1", null, false), Listed("L-BAD-2", "drug", true) } }))
-            Assert.Equal([(0, "/items/0/kind", "required"), (1, "/items/1/selected", "not-allowed")], Samples.Errors(await Samples.Expect(bad, HttpStatusCode.BadRequest)));
+        var batch = World.Province.Batches[0];
+        var otherKind = batch.Kind == Domain.Master.ProductKind.Drug ? "consumable" : "drug";
+        var inBatch = new { code = "B-BAD-3", name = "批次产品", genericGroup = "G-B", batch = batch.Code, selected = true, manufacturer = maker, unit = "片", packSize = 10, price = 3, kind = otherKind };
+        using (var bad = await World.Admin().PutJsonAsync("/api/v1/admin/products", new { items = new object[] { Listed("L-BAD-1", null, false), Listed("L-BAD-2", "drug", true), inBatch } }))
+            Assert.Equal([(0, "/items/0/kind", "required"), (1, "/items/1/selected", "not-allowed"), (2, "/items/2/kind", "kind-mismatch")],
+                Samples.Errors(await Samples.Expect(bad, HttpStatusCode.BadRequest)));
         using var good = await World.Admin().PutJsonAsync("/api/v1/admin/products", new { items = new[] { Listed(Samples.Unique("L"), "drug", false) } });
         Assert.Equal(1, (await Samples.Expect(good, HttpStatusCode.OK))["upserted"]!.GetValue<int>());
     }
