@@ -307,6 +307,8 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             {
                 if (supplier is not null && (!master.Products.TryGetValue(a.Product, out var ap) || ap.Manufacturer != supplier)) continue;
                 if (!master.Batches.TryGetValue(a.Batch, out var agreedBatch)) continue;
+                // An alliance's agreement seen from one member alone gives it an agreed volume (R3), not progress of its own.
+                if (unit.Members is null && a.Hospital != unit.Code) continue;
                 var (start, end) = a.PeriodIn(agreedBatch);
                 if (start > quarter.LastDay || end < quarter.FirstDay) continue;   // not in force in the quarter
                 var b = Of(a.Batch);

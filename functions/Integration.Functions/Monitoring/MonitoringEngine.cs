@@ -84,12 +84,22 @@ public sealed class MonitoringEngine(
         return duplicates.Count;
     }
 
-    /// <summary>One institution, or an alliance with its members as one unit, with its cells and agreements.</summary>
+    /// <summary>
+    /// One institution, or an alliance with its members as one unit, with its cells and agreements. An alliance's member
+    /// on its own also has the alliance's agreements for the products it has none of its own for: they give it an agreed
+    /// volume (R3), not its own progress (R8, R14).
+    /// </summary>
     public async Task<AssessedUnit> UnitAsync(string code, CancellationToken cancellationToken)
     {
         var data = master.Master;
         var members = await Task.WhenAll(data.UnitMembers(code).Select(async m =>
             (m, (CellSet?)await records.ReadCellsAsync(m, cancellationToken), (IEnumerable<Agreement>?)await masterStore.AgreementsOfAsync(m, cancellationToken))));
+        if (data.Institutions.GetValueOrDefault(code)?.Alliance is { } alliance && alliance != code && members.Length == 1)
+        {
+            var own = members[0].Item3!.Select(a => a.Product).ToHashSet(StringComparer.Ordinal);
+            var covering = (await masterStore.AgreementsOfAsync(alliance, cancellationToken)).Where(a => !own.Contains(a.Product));
+            members[0] = (members[0].m, members[0].Item2, members[0].Item3!.Concat(covering).ToList());
+        }
         return AssessedUnit.Of(data, code, members);
     }
 
@@ -157,6 +167,12 @@ public sealed class MonitoringEngine(
         var jurisdiction = data.Institutions.GetValueOrDefault(code)?.Jurisdiction;
         var changed = await SyncAsync(Calculator.ForUnits([unit], quarter, time.GetUtcNow()), "unit", code, jurisdiction, quarter, cancellationToken);
         await KeepUnitResultAsync(unit, readAt, quarter, cancellationToken);
+        // R3 (003 二(三)): an alliance's members are measured each too, every one with an agreed volume.
+        foreach (var member in data.UnitMembers(code).Skip(1))
+        {
+            var own = Calculator.ForUnits([await UnitAsync(member, cancellationToken)], quarter, time.GetUtcNow()).Where(i => i.Id == "deliveryRate").ToList();
+            changed += await SyncAsync(own, "member", member, data.Institutions.GetValueOrDefault(member)?.Jurisdiction, quarter, cancellationToken);
+        }
         return changed;
     }
 

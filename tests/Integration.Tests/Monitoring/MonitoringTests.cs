@@ -127,8 +127,15 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Expect(MonitoringScenario.Find(a1, "purchasesWithoutAgreement"), "R19", 0m, 0m, false, 0, 1);
         // R3 at the alliance: its member's 10 of P1, under the alliance's agreement, nothing delivered.
         Expect(MonitoringScenario.Find(a1, "deliveryRate", "B1"), "R3", 0m, 0.8m, true, 0, 10);
-        // The alliance's partner sees its member; a member is not the alliance.
-        await scenario.IndicatorsAsync("A1", "hospitals/A1M?period=2026Q3");
+        // The alliance's partner sees its member; a member is not the alliance. Measured on its own (R3: "每一家"), A1M
+        // has the alliance's agreed volume of P1 and got none of its 10; the alliance's progress is not its own (no R8).
+        var a1m = await scenario.IndicatorsAsync("A1", "hospitals/A1M?period=2026Q3");
+        Expect(MonitoringScenario.Find(a1m, "deliveryRate", "B1"), "R3", 0m, 0.8m, true, 0, 10);
+        Assert.DoesNotContain(MonitoringScenario.Indicators(a1m), i => i["id"]!.GetValue<string>() == "agreedVolumeProgress");
+        Assert.Equal(0m, MonitoringScenario.Find(a1m, "purchasesWithoutAgreement")["numerator"]!.GetValue<decimal>());
+        // And its own alert, for its county's office.
+        var own = await WaitAlertAsync(world, "monitoring:R3:deliveryRate:A1M:B1:2026Q3", a => a["status"]!.GetValue<string>() == "active");
+        Assert.Equal("X2", own!["jurisdiction"]!.GetValue<string>());
     }
 
     [Fact]
