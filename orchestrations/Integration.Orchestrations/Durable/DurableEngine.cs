@@ -62,6 +62,10 @@ public sealed class DurableEngine : IHostedService, IDisposable
             LeaseInterval = options.LeaseInterval,
             LeaseRenewInterval = options.LeaseInterval / 3,
             LeaseAcquireInterval = options.LeaseInterval / 3,
+            // A partition-table read or write slower than this is abandoned and retried. The provider's 2 s is too short
+            // for a loaded storage emulator: every attempt timed out and no instance ever took the partitions over (a
+            // CI run's crash test). An operation is allowed as long as a lease lasts (the project's choice).
+            PartitionTableOperationTimeout = options.LeaseInterval,
             ControlQueueVisibilityTimeout = options.VisibilityTimeout,
             WorkItemQueueVisibilityTimeout = options.VisibilityTimeout,
             LoggerFactory = loggerFactory,
