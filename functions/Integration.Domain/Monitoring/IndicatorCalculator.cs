@@ -66,6 +66,23 @@ public sealed record AssessedUnit(string Code, InstitutionLevel Level, CellSet C
 
     /// <summary>The members with an agreement of their own, by product.</summary>
     public ILookup<string, string> MembersAgreed() => Agreements.Where(x => x.Hospital != Code).ToLookup(x => x.Product, x => x.Hospital, StringComparer.Ordinal);
+
+    /// <summary>
+    /// An alliance's member on its own (R3: each is measured): its own cells and agreements, and the alliance's
+    /// agreements for the products it has none of its own for, which give it an agreed volume (R3) but no progress of
+    /// its own (R8, R14: they are not the member's).
+    /// </summary>
+    public static AssessedUnit Member(MasterData master, string code, CellSet cells, IReadOnlyList<Agreement> own, IEnumerable<Agreement> alliance)
+    {
+        var agreed = own.Select(a => a.Product).ToHashSet(StringComparer.Ordinal);
+        var level = master.Institutions.TryGetValue(code, out var institution) ? institution.Level : InstitutionLevel.Primary;
+        return new AssessedUnit(code, level, cells, [.. own, .. alliance.Where(a => !agreed.Contains(a.Product))]);
+    }
+
+    /// <summary>Each member of an alliance unit on its own (<see cref="Member"/>), from the unit's cells and agreements: nothing read again.</summary>
+    public IEnumerable<AssessedUnit> MemberUnits(MasterData master) =>
+        (Members ?? new Dictionary<string, CellSet>()).Where(m => m.Key != Code)
+            .Select(m => Member(master, m.Key, m.Value, [.. Agreements.Where(a => a.Hospital == m.Key)], Agreements.Where(a => a.Hospital == Code)));
 }
 
 /// <summary>
@@ -466,10 +483,8 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             list.Add(Below(kind == ProductKind.Drug ? "vbpAmountShareDrugs" : "vbpAmountShareConsumables", "R11", null, sel, all, province.VbpAmountShareMinimum,
                 kind == ProductKind.Drug ? "Selected drugs' amount ÷ amount of every listed drug bought except national-negotiation drugs." : "Selected consumables' amount ÷ amount of every consumable bought."));
         if (listedLines > 0)
-            list.Add(Count("priceAboveReference", "R26", aboveReferenceLines, listedLines, aboveReferenceLines > 0
-                ? string.Create(CultureInfo.InvariantCulture, $"Order lines of listed products outside the batches priced above their reference price ÷ such lines; {aboveReferenceExcess:0.##} above it in all: {string.Join(", ", aboveReference.Take(20))}.")
-                : "Order lines of listed products outside the batches priced above their reference price ÷ such lines.") with
-                { Severity = aboveReferenceLines > 0 ? Warning : null, Items = aboveReferenceLines > 0 ? [.. aboveReference.Take(20)] : null });
+            list.Add(PriceAbove("priceAboveReference", aboveReferenceLines, listedLines, aboveReferenceExcess, aboveReference,
+                "Order lines of listed products outside the batches priced above their reference price ÷ such lines", Warning));
         list.Add(Above("offlinePurchases", "R15", null, offlineQty, orderedQty, province.OfflineShareLimit, "Quantity bought offline ÷ quantity bought.") with { Severity = offlineQty > orderedQty * province.OfflineShareLimit && offlineQty > 0 ? High : null });
         list.Add(Count("abnormalOrders", "R16", abnormal, lines, abnormalDetail.Count > 0 ? string.Join("; ", abnormalDetail.Take(20)) :
             $"Order lines whose size is more than robust z {province.AbnormalZ} above the unit's own history of the product (median and MAD of log-size bins).") with
@@ -481,10 +496,8 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with
             { Severity = unagreed.Count > 0 ? High : null, Items = unagreed.Count > 0 ? [.. unagreed.Take(20)] : null });
         list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
-        list.Add(Count("priceAboveSelected", "R26", abovePriceLines, selectedLines, abovePriceLines > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"Order lines of selected products priced above the selected price ÷ order lines of selected products; {abovePriceExcess:0.##} above it in all: {string.Join(", ", abovePrice.Take(20))}.")
-            : "Order lines of selected products priced above the selected price ÷ order lines of selected products.") with
-            { Severity = abovePriceLines > 0 ? High : null, Items = abovePriceLines > 0 ? [.. abovePrice.Take(20)] : null });
+        list.Add(PriceAbove("priceAboveSelected", abovePriceLines, selectedLines, abovePriceExcess, abovePrice,
+            "Order lines of selected products priced above the selected price ÷ order lines of selected products", High));
         // R20 (000 二, 003 二(五)): each level against the best of the others, primary care watched first (high).
         var supplied = levels.Where(l => l.Value.Ordered > 0).ToDictionary(l => l.Key, l => Ratio(l.Value.Delivered, l.Value.Ordered)!.Value);
         if (supplied.Count > 1)
@@ -562,6 +575,10 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         return byProduct;
     }
 
+    /// <summary>R4 (003 二(三) "每一家"): the units where a supplier's delivered ÷ ordered is below the threshold, by code.</summary>
+    public static IReadOnlyList<string> UnitsBelow(IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)> byUnit, decimal threshold) =>
+        [.. byUnit.Where(u => u.Value.Ordered > 0 && u.Value.Delivered / u.Value.Ordered < threshold).Select(u => u.Key).Order(StringComparer.Ordinal)];
+
     /// <summary>The share delivered within the delivery window (a figure of its own beside R3; the window and any threshold are the project's choices).</summary>
     private static Indicator Timely(string? batch, decimal onTime, decimal due, Thresholds t) =>
         Below("timelyDeliveryRate", "R3", batch, onTime, due, t.TimelyDeliveryRate,
@@ -582,8 +599,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var rate = Ratio(delivered, ordered);
         var tiers = supplierTiers.OrderDescending().ToList();
         var severity = Tiers.Severity(rate, tiers);
-        var below = (byUnit ?? new Dictionary<string, (decimal, decimal)>())
-            .Where(u => u.Value.Ordered > 0 && u.Value.Delivered / u.Value.Ordered < tiers[0]).Select(u => u.Key).Order(StringComparer.Ordinal).ToList();
+        var below = UnitsBelow(byUnit ?? new Dictionary<string, (decimal, decimal)>(), tiers[0]);
         return new Indicator("deliveryRate", "R4", batch, rate, tiers[0], severity is not null || below.Count > 0, delivered, ordered)
         {
             Severity = severity ?? (below.Count > 0 ? Warning : null),
@@ -607,6 +623,13 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var breached = value is { } v && threshold is { } t && v > t;
         return new Indicator(id, rule, batch, value, threshold, breached, numerator, denominator) { Severity = breached ? Warning : null, Detail = detail };
     }
+
+    /// <summary>R26: order lines priced above a price they are held to, with the amount above it and the unit/product codes.</summary>
+    private static Indicator PriceAbove(string id, long above, long lines, decimal excess, IEnumerable<string> items, string what, string severity) =>
+        Count(id, "R26", above, lines, above > 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{what}; {excess:0.##} above it in all: {string.Join(", ", items.Take(20))}.")
+            : $"{what}.") with
+        { Severity = above > 0 ? severity : null, Items = above > 0 ? [.. items.Take(20)] : null };
 
     /// <summary>A count of problems: breached when there is any.</summary>
     private static Indicator Count(string id, string rule, long numerator, long denominator, string detail) =>

@@ -95,11 +95,7 @@ public sealed class MonitoringEngine(
         var members = await Task.WhenAll(data.UnitMembers(code).Select(async m =>
             (m, (CellSet?)await records.ReadCellsAsync(m, cancellationToken), (IEnumerable<Agreement>?)await masterStore.AgreementsOfAsync(m, cancellationToken))));
         if (data.Institutions.GetValueOrDefault(code)?.Alliance is { } alliance && alliance != code && members.Length == 1)
-        {
-            var own = members[0].Item3!.Select(a => a.Product).ToHashSet(StringComparer.Ordinal);
-            var covering = (await masterStore.AgreementsOfAsync(alliance, cancellationToken)).Where(a => !own.Contains(a.Product));
-            members[0] = (members[0].m, members[0].Item2, members[0].Item3!.Concat(covering).ToList());
-        }
+            return AssessedUnit.Member(data, code, members[0].Item2 ?? new CellSet(), [.. members[0].Item3!], await masterStore.AgreementsOfAsync(alliance, cancellationToken));
         return AssessedUnit.Of(data, code, members);
     }
 
@@ -168,10 +164,10 @@ public sealed class MonitoringEngine(
         var changed = await SyncAsync(Calculator.ForUnits([unit], quarter, time.GetUtcNow()), "unit", code, jurisdiction, quarter, cancellationToken);
         await KeepUnitResultAsync(unit, readAt, quarter, cancellationToken);
         // R3 (003 二(三)): an alliance's members are measured each too, every one with an agreed volume.
-        foreach (var member in data.UnitMembers(code).Skip(1))
+        foreach (var member in unit.MemberUnits(data))
         {
-            var own = Calculator.ForUnits([await UnitAsync(member, cancellationToken)], quarter, time.GetUtcNow()).Where(i => i.Id == "deliveryRate").ToList();
-            changed += await SyncAsync(own, "member", member, data.Institutions.GetValueOrDefault(member)?.Jurisdiction, quarter, cancellationToken);
+            var own = Calculator.ForUnits([member], quarter, time.GetUtcNow()).Where(i => i.Id == "deliveryRate").ToList();
+            changed += await SyncAsync(own, "member", member.Code, data.Institutions.GetValueOrDefault(member.Code)?.Jurisdiction, quarter, cancellationToken);
         }
         return changed;
     }

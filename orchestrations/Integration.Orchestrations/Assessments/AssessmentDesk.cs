@@ -172,7 +172,7 @@ public sealed class AssessmentDesk(
         {
             var byUnit = units.Where(u => u.Suppliers.ContainsKey(code)).ToDictionary(u => u.Code, u => (u.Suppliers[code].Delivered, u.Suppliers[code].Ordered), StringComparer.Ordinal);
             var r4 = IndicatorCalculator.SupplierRate(null, byUnit.Values.Sum(x => x.Delivered), byUnit.Values.Sum(x => x.Ordered), tiers, byUnit);
-            var below = byUnit.Where(u => u.Value.Ordered > 0 && u.Value.Delivered / u.Value.Ordered < r4.Threshold).Select(u => u.Key).Order(StringComparer.Ordinal).ToList();
+            var below = IndicatorCalculator.UnitsBelow(byUnit, r4.Threshold!.Value);
             var complaints = await source.ComplaintsAsync(code, quarter, cancellationToken);
             var result = new SupplierResult(code, master.Companies.GetValueOrDefault(code)?.Name ?? code, r4.Numerator, r4.Denominator, r4.Value, Tiers.Level(r4.Value, tiers),
                 complaints.ResolvedInTime, complaints.ResolutionDecided, complaints.TimelyResolutionRatio, complaints.Tier) { UnitsBelow = below };
