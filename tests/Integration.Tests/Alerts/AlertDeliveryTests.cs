@@ -263,7 +263,9 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
     {
         await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Fast) { ["Hub__Alerts__Delivery__Budget"] = "00:00:06" }, loadProvince: false);
         await using var receiver = new WebhookReceiver { Answer = _ => 500 };
-        await SubscribeAsync(world.Admin(), "flaky", receiver.Url("flaky"), NewSecret());
+        // Only the test's rule: the operators' own alerts (the dead letter's below among them) would go dead at this
+        // endpoint too, and be replayed with it (CI failed on it once: 2 replayed).
+        await SubscribeAsync(world.Admin(), "flaky", receiver.Url("flaky"), NewSecret(), new { rules = new[] { "R3" } });
         await new AlertStore(world.Storage).RaiseAsync(NewAlert("360101"), default);
 
         var dead = await EventuallyAsync(() => DeliveriesAsync(world.Admin(), "flaky", "dead").Result, d => d.Count == 1, TimeSpan.FromSeconds(90), "the delivery goes dead");
