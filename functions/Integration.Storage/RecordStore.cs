@@ -43,10 +43,13 @@ public sealed class RecordStore(HubStorage storage)
     /// each point read a scan of 1,650 candidates.
     /// </summary>
     private static string AggregateKey(string partition, string cell) =>
-        Cells.IsLine(cell) ? $"{LineRowPrefix}{cell}|{partition}" : $"{AggregatePrefix}{cell}|{partition}";
+        Cells.IsDerived(cell) ? $"{DerivedRowPrefix}{cell}|{partition}" : $"{AggregatePrefix}{cell}|{partition}";
 
-    /// <summary>R3's line rows (<see cref="Cells.LineKey"/>): beside the aggregates, outside the range <see cref="ReadCellsAsync"/> reads.</summary>
-    private const string LineRowPrefix = "agl|";
+    /// <summary>
+    /// Derived rows (R3's line rows, <see cref="Cells.LineKey"/>; R17's delivery rows, <see cref="Cells.ConfirmKey"/>):
+    /// beside the aggregates, outside the range <see cref="ReadCellsAsync"/> reads.
+    /// </summary>
+    private const string DerivedRowPrefix = "agl|";
 
     private static string CellOf(string partition, string rowKey) => rowKey[AggregatePrefix.Length..^(partition.Length + 1)];
 
@@ -316,17 +319,17 @@ public sealed class RecordStore(HubStorage storage)
 
     /// <summary>
     /// The aggregate rows a delta changes: added when new, else merged with the new sums, guarded by their ETags; with
-    /// the fields each row will hold, and the cells changed (R3's line rows left out). <paramref name="cached"/>: rows
-    /// known to this instance are not read, others are taken to be new; otherwise every row is read. R3's line rows
-    /// (<see cref="Cells.LineKey"/>) change the cells they feed (<see cref="Contributions.Derived"/>) from what they
-    /// held and will hold, in the same transaction: a line counts at most its ordered quantity, however its deliveries
-    /// come.
+    /// the fields each row will hold, and the cells changed (derived rows left out). <paramref name="cached"/>: rows
+    /// known to this instance are not read, others are taken to be new; otherwise every row is read. Derived rows (R3's
+    /// lines, <see cref="Cells.LineKey"/>; R17's deliveries, <see cref="Cells.ConfirmKey"/>) change the cells they feed
+    /// (<see cref="Contributions.Derived"/>) from what they held and will hold, in the same transaction: a line counts at
+    /// most its ordered quantity however its deliveries come, a delivery is confirmed once however many receipts it has.
     /// </summary>
     private async Task<(List<TableTransactionAction> Actions, List<Dictionary<string, long>> After, List<string> Cells)> AggregateActionsAsync(
         TableClient table, string partition, List<Contribution> delta, bool cached, CancellationToken ct)
     {
         var summed = Contributions.Delta([], delta).ToList();
-        var lines = summed.Select(c => c.Cell).Where(Cells.IsLine).Distinct(StringComparer.Ordinal).ToList();
+        var lines = summed.Select(c => c.Cell).Where(Cells.IsDerived).Distinct(StringComparer.Ordinal).ToList();
         var names = summed.Select(c => c.Cell).Concat(lines.Select(Contributions.DerivedCell)).Distinct(StringComparer.Ordinal).ToList();
         var rows = await Task.WhenAll(names.Select(async cell =>
         {
@@ -360,7 +363,7 @@ public sealed class RecordStore(HubStorage storage)
             actions.Add(rows[i] is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, entity)
                 : new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, rows[i]!.ETag));
-            if (!Cells.IsLine(names[i])) cells.Add(names[i]);
+            if (!Cells.IsDerived(names[i])) cells.Add(names[i]);
         }
         return (actions, after, cells);
     }
@@ -480,8 +483,8 @@ public sealed class RecordStore(HubStorage storage)
     private static Func<string, bool> FeedFields(FeedKind feed) => feed switch
     {
         FeedKind.Orders => f => f is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess || f.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal),
-        FeedKind.Deliveries => f => f is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty,
-        FeedKind.Receipts => f => f is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts,
+        FeedKind.Deliveries => f => f is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty or Cells.ConfirmDue,
+        FeedKind.Receipts => f => f is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts or Cells.Confirmed or Cells.PayableAmount,
         FeedKind.Payments => f => f is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
         _ => f => f is Cells.ReportedQty or Cells.LastYearQty or Cells.ReportLines or Cells.ExplainedLines,
     };
@@ -561,7 +564,7 @@ public sealed class RecordStore(HubStorage storage)
         foreach (var x in items)
         {
             var header = Companion(x.Item)?.RowKey;
-            var own = contribute(x.Item, x.Basis).SelectMany(c => Cells.IsLine(c.Cell) ? [c.Cell, Contributions.DerivedCell(c.Cell)] : new[] { c.Cell })
+            var own = contribute(x.Item, x.Basis).SelectMany(c => Cells.IsDerived(c.Cell) ? [c.Cell, Contributions.DerivedCell(c.Cell)] : new[] { c.Cell })
                 .Distinct(StringComparer.Ordinal).ToList();
             var size = ((IDictionary<string, object>)x.Entity).Values.Sum(v => v is string s ? s.Length : 16) + 300 + own.Count * 400;
             var operations = chunk.Count + headers.Count + cells.Count + 1 + (header is null || headers.Contains(header) ? 0 : 1) + own.Count(c => !cells.Contains(c));

@@ -97,7 +97,32 @@ public static class Cells
 
     public const string LinePrefix = "line~";
 
-    public static bool IsLine(string cell) => cell.StartsWith(LinePrefix, StringComparison.Ordinal);
+    /// <summary>
+    /// R17: a delivery's row among the aggregates of the receipts, <c>rcv~{day}|{deliveryId}</c> (the day its receipt is
+    /// due), counting its receipts (<see cref="Receipts"/>). Like R3's line rows, not a cell the indicators read: it feeds
+    /// <see cref="Confirmed"/> of its day with 1 once the delivery has any receipt (<see cref="Contributions.Derived"/>).
+    /// </summary>
+    public static string ConfirmKey(string day, string deliveryId) => $"{ConfirmPrefix}{day}|{deliveryId}";
+
+    public const string ConfirmPrefix = "rcv~";
+
+    /// <summary>A row that feeds a cell rather than being one (R3's line rows, R17's delivery rows): kept beside the aggregates.</summary>
+    public static bool IsDerived(string cell) =>
+        cell.StartsWith(LinePrefix, StringComparison.Ordinal) || cell.StartsWith(ConfirmPrefix, StringComparison.Ordinal);
+
+    /// <summary>The period key of a day, <c>yyyy-MM-dd</c> (China time): R17's and R18's cells, by the day something falls due.</summary>
+    public static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static bool IsDay(string period) => period.Length == 10 && period[4] == '-' && period[7] == '-';
+
+    /// <summary>
+    /// R17, by the day a receipt is due (delivery + the receipt days, China time): deliveries (deliveries' table) and,
+    /// of them, those with a receipt (receipts' table, derived from the delivery rows, <see cref="ConfirmKey"/>).
+    /// </summary>
+    public const string ConfirmDue = "CfmDue", Confirmed = "CfmDone";
+
+    /// <summary>R18, by the day payment is due (acceptance + the payment days): the amount accepted (receipts' table).</summary>
+    public const string PayableAmount = "PayableAmt";
 
     /// <summary>R16: order lines by size, <c>H00</c>..<c>H99</c>, quarter-octave bins of the quantity (see <see cref="SizeBin"/>).</summary>
     public const string HistogramPrefix = "H";
@@ -171,6 +196,8 @@ public static class Contributions
                 var cell = Cells.Key(Cells.Month(d.DeliveredAt), d.Product);
                 yield return new(cell, Cells.DeliveredQty, Fixed.Of(d.Quantity));
                 yield return new(cell, Cells.Deliveries, 1);
+                // R17: its receipt falls due the receipt days after it (outstanding until a receipt comes).
+                yield return new(Cells.Key(Cells.Day(ReceiptDue(d.DeliveredAt, d.Product, master, options)), Cells.AnyProduct), Cells.ConfirmDue, 1);
                 if (Traced(d, master)) yield return new(cell, Cells.TracedDeliveries, 1);
                 // A delivery of a cancelled line (ordered quantity 0 in the basis) counts for neither R3 figure.
                 if (basis?.At is { } orderedAt && basis.Quantity is not 0)
@@ -190,11 +217,23 @@ public static class Contributions
                 var cell = Cells.Key(Cells.Month(r.ConfirmedAt), product);
                 yield return new(cell, Cells.ReceivedQty, Fixed.Of(r.Quantity));
                 yield return new(cell, Cells.Receipts, 1);
-                var days = options.For(BatchOf(product, master)).ReceiptDays;
-                if (basis?.At is { } deliveredAt && r.ConfirmedAt > deliveredAt.AddDays(days))
-                    yield return new(cell, Cells.LateReceipts, 1);
+                var t = options.For(BatchOf(product, master));
+                if (basis?.At is { } deliveredAt)
+                {
+                    if (r.ConfirmedAt > deliveredAt.AddDays(t.ReceiptDays)) yield return new(cell, Cells.LateReceipts, 1);
+                    // R17: the delivery is confirmed (once, however many receipts it has: see Derived).
+                    yield return new(Cells.ConfirmKey(Cells.Day(ReceiptDue(deliveredAt, product, master, options)), r.DeliveryId), Cells.Receipts, 1);
+                }
                 if (basis?.Quantity is { } delivered && r.Quantity > delivered)
                     yield return new(cell, Cells.OverReceipts, 1);
+                // R18: what was accepted is owed, the payment days after acceptance; valued at the product's price in master
+                // data (the selected price; a listed product's reference price), at most the quantity delivered.
+                if (master.Products.TryGetValue(product, out var p) && (p.Price > 0 ? p.Price : p.ReferencePrice) is { } price and > 0)
+                {
+                    var accepted = Math.Min(r.Quantity, basis?.Quantity ?? r.Quantity);
+                    var due = ChinaTime.DateOf(r.ConfirmedAt).AddDays(t.PaymentDays);
+                    yield return new(Cells.Key(Cells.Day(due), Cells.AnyProduct), Cells.PayableAmount, Fixed.Of(accepted * price));
+                }
                 break;
             }
             case Payment p:
@@ -235,15 +274,24 @@ public static class Contributions
     /// from <paramref name="before"/> to <paramref name="after"/>: the change of the delivered quantity counted, at most
     /// the line's ordered quantity.
     /// </summary>
-    public static IEnumerable<Contribution> Derived(string line, IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after)
+    public static IEnumerable<Contribution> Derived(string row, IReadOnlyDictionary<string, long> before, IReadOnlyDictionary<string, long> after)
     {
-        var (cell, ordered) = LineOf(line);
+        if (row.StartsWith(Cells.ConfirmPrefix, StringComparison.Ordinal))
+        {
+            // R17: a delivery with any receipt is confirmed, once.
+            var confirmed = (after.GetValueOrDefault(Cells.Receipts) > 0 ? 1 : 0) - (before.GetValueOrDefault(Cells.Receipts) > 0 ? 1 : 0);
+            if (confirmed != 0) yield return new(DerivedCell(row), Cells.Confirmed, confirmed);
+            yield break;
+        }
+        var (cell, ordered) = LineOf(row);
         var change = Math.Min(ordered, after.GetValueOrDefault(Cells.DeliveredQty)) - Math.Min(ordered, before.GetValueOrDefault(Cells.DeliveredQty));
         if (change != 0) yield return new(cell, Cells.RateDeliveredQty, change);
     }
 
-    /// <summary>R3: the cell a line row feeds (its month and product).</summary>
-    public static string DerivedCell(string line) => LineOf(line).Cell;
+    /// <summary>The cell a derived row feeds: an R3 line row, its month and product; an R17 delivery row, its day.</summary>
+    public static string DerivedCell(string row) => row.StartsWith(Cells.ConfirmPrefix, StringComparison.Ordinal)
+        ? Cells.Key(row.Substring(Cells.ConfirmPrefix.Length, 10), Cells.AnyProduct)
+        : LineOf(row).Cell;
 
     private static (string Cell, long Ordered) LineOf(string line)
     {
@@ -254,6 +302,10 @@ public static class Contributions
     /// <summary>The delivery window (timelyDeliveryRate): an order line is to be delivered within the batch's window (72 hours by default, the project's choice).</summary>
     public static DateTimeOffset Deadline(DateTimeOffset orderedAt, string product, MasterData master, MonitoringOptions options) =>
         orderedAt.AddHours(options.For(BatchOf(product, master)).DeliveryWindowHours);
+
+    /// <summary>R17: the day (China time) by which a delivery's receipt is to be confirmed: the batch's receipt days after it.</summary>
+    public static DateOnly ReceiptDue(DateTimeOffset deliveredAt, string product, MasterData master, MonitoringOptions options) =>
+        ChinaTime.DateOf(deliveredAt.AddDays(options.For(BatchOf(product, master)).ReceiptDays));
 
     /// <summary>R23: a delivery whose distinct traceability codes cover every pack it delivered.</summary>
     public static bool Traced(Delivery d, MasterData master)

@@ -134,6 +134,10 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var aboveReference = new SortedSet<string>(StringComparer.Ordinal);
         decimal offlineQty = 0, orderedQty = 0, paid = 0, latePaid = 0;
         long lines = 0, abnormal = 0, receipts = 0, lateReceipts = 0, overReceipts = 0, payments = 0, latePayments = 0, deliveries = 0, traced = 0;
+        // R17, R18: what fell due before this day (the day after the quarter's end, or today), still outstanding now.
+        var dueBefore = Cells.Day(ChinaTime.DateOf(asOf) <= quarter.LastDay ? ChinaTime.DateOf(asOf) : quarter.LastDay.AddDays(1));
+        long confirmDue = 0, confirmed = 0;
+        decimal payable = 0, paidEver = 0;
         // R20: R3's figures per level, each institution at its own level (an alliance's members too).
         var levels = new SortedDictionary<InstitutionLevel, (decimal Delivered, decimal Ordered)>();
         var supplierByUnit = new SortedDictionary<string, (decimal Delivered, decimal Ordered)>(StringComparer.Ordinal);
@@ -175,6 +179,16 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 long F(string field) => f.GetValueOrDefault(field);
                 master.Products.TryGetValue(code, out var product);
                 if (supplier is not null && product?.Manufacturer != supplier) continue;
+                if (Cells.IsDay(period))
+                {
+                    if (string.CompareOrdinal(period, dueBefore) >= 0) continue;
+                    confirmDue += F(Cells.ConfirmDue);
+                    confirmed += F(Cells.Confirmed);
+                    payable += Fixed.Value(F(Cells.PayableAmount));
+                    continue;
+                }
+                // R18: every payment made counts against what is owed, the oldest first.
+                paidEver += Fixed.Value(F(Cells.PaidAmount));
                 var batch = product?.Batch is { } inBatch && master.Batches.TryGetValue(inBatch, out var bt) ? bt : null;
                 var t = options.For(batch);
 
@@ -491,6 +505,16 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             { Items = abnormalItems.Count > 0 ? [.. abnormalItems.Take(20)] : null });
         list.Add(Count("lateReceipts", "R17", lateReceipts, receipts, $"Receipts confirmed more than {province.ReceiptDays} days after delivery ÷ receipts."));
         list.Add(Above("latePayments", "R18", null, latePaid, paid, 0m, "Amount paid after the contract's payment deadline ÷ amount paid (by month of the deadline)."));
+        // R17 and R18 as they stand: what is still outstanding past its term, not only what was late when it came.
+        list.Add(Count("unconfirmedDeliveries", "R17", confirmDue - confirmed, confirmDue,
+            $"Deliveries still without a receipt {province.ReceiptDays} days after delivery ÷ deliveries whose receipt was due (before {dueBefore})."));
+        var unpaid = Math.Max(0, payable - paidEver);
+        list.Add(new Indicator("unpaidOverdue", "R18", null, Ratio(unpaid, payable), 0m, unpaid > 0, unpaid, payable)
+        {
+            Severity = unpaid > 0 ? Warning : null,
+            Detail = $"Amount accepted (receipts at the product's selected or reference price) not paid within {province.PaymentDays} days of acceptance ÷ amount " +
+                $"accepted and due (before {dueBefore}); payments settle the oldest amounts first.",
+        });
         list.Add(Count("receiptsAboveDeliveries", "R19", overReceipts, receipts, "Receipts of more than was delivered ÷ receipts.") with { Severity = overReceipts > 0 ? High : null });
         list.Add(Count("purchasesWithoutAgreement", "R19", unagreed.Count, unagreed.Count + units.Sum(u => u.Agreements.Count), unagreed.Count > 0
             ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with

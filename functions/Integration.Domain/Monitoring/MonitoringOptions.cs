@@ -42,7 +42,7 @@ public sealed class MonitoringOptions
             s.DeliveryWindowHours!.Value, s.DeliveryRate!.Value, s.TimelyDeliveryRate, s.ProgressFactor!.Value, s.DemandDropLimit!.Value,
             s.SelectedShareMinimum!.Value, s.NonSelectedShareLimit, s.VbpAmountShareMinimum, s.SubstitutableGrowthFactor!.Value,
             s.UnreportedShareLimit!.Value, s.OverAgreedFactor!.Value, s.OfflineShareLimit!.Value, s.AbnormalZ!.Value,
-            s.AbnormalMinHistory!.Value, s.ReceiptDays!.Value, s.LevelGap!.Value, s.TraceCoverage!.Value);
+            s.AbnormalMinHistory!.Value, s.ReceiptDays!.Value, s.LevelGap!.Value, s.TraceCoverage!.Value, s.PaymentDays!.Value);
     }
 
     /// <summary>Problems with the configuration (empty when it is usable); checked when the hub starts.</summary>
@@ -52,6 +52,7 @@ public sealed class MonitoringOptions
         {
             if (s.DeliveryWindowHours is <= 0) yield return $"{name}: DeliveryWindowHours must be positive.";
             if (s.ReceiptDays is < 0) yield return $"{name}: ReceiptDays may not be negative.";
+            if (s.PaymentDays is < 0) yield return $"{name}: PaymentDays may not be negative.";
             if (s.AbnormalMinHistory is < 2) yield return $"{name}: AbnormalMinHistory is at least 2.";
             foreach (var (field, v) in new[] { ("DeliveryRate", s.DeliveryRate), ("TimelyDeliveryRate", s.TimelyDeliveryRate), ("SelectedShareMinimum", s.SelectedShareMinimum), ("NonSelectedShareLimit", s.NonSelectedShareLimit),
                          ("DemandDropLimit", s.DemandDropLimit), ("UnreportedShareLimit", s.UnreportedShareLimit), ("OfflineShareLimit", s.OfflineShareLimit),
@@ -71,7 +72,7 @@ public sealed record RuleSettings
     {
         DeliveryWindowHours = 72, DeliveryRate = 0.8m, ProgressFactor = 1m, DemandDropLimit = 0.2m, SelectedShareMinimum = 0.5m,
         SubstitutableGrowthFactor = 1m, UnreportedShareLimit = 0.1m, OverAgreedFactor = 4m, OfflineShareLimit = 0m, AbnormalZ = 3.5m,
-        AbnormalMinHistory = 8, ReceiptDays = 7, LevelGap = 0.1m, TraceCoverage = 1m,
+        AbnormalMinHistory = 8, ReceiptDays = 7, LevelGap = 0.1m, TraceCoverage = 1m, PaymentDays = 30,
     };
 
     /// <summary>
@@ -125,6 +126,12 @@ public sealed record RuleSettings
     /// <summary>R17: days after delivery by which receipt is to be confirmed (hub's choice: 7; the notices leave it to configuration).</summary>
     public int? ReceiptDays { get; init; }
 
+    /// <summary>
+    /// R18: days after receipt confirmation (acceptance) by which the amount accepted is to be paid (30: the national VBP
+    /// rule, 医保基金与医药企业直接结算 within 30 days of acceptance).
+    /// </summary>
+    public int? PaymentDays { get; init; }
+
     /// <summary>R20: primary-care institutions' delivery rate this far below the others' is an imbalance (hub's choice: 10 points).</summary>
     public decimal? LevelGap { get; init; }
 
@@ -151,6 +158,7 @@ public sealed record RuleSettings
         ReceiptDays = other.ReceiptDays ?? ReceiptDays,
         LevelGap = other.LevelGap ?? LevelGap,
         TraceCoverage = other.TraceCoverage ?? TraceCoverage,
+        PaymentDays = other.PaymentDays ?? PaymentDays,
     };
 }
 
@@ -159,4 +167,4 @@ public sealed record Thresholds(
     int DeliveryWindowHours, decimal DeliveryRate, decimal? TimelyDeliveryRate, decimal ProgressFactor, decimal DemandDropLimit, decimal SelectedShareMinimum,
     decimal? NonSelectedShareLimit, decimal? VbpAmountShareMinimum, decimal SubstitutableGrowthFactor, decimal UnreportedShareLimit,
     decimal OverAgreedFactor, decimal OfflineShareLimit, decimal AbnormalZ, int AbnormalMinHistory, int ReceiptDays, decimal LevelGap,
-    decimal TraceCoverage);
+    decimal TraceCoverage, int PaymentDays);

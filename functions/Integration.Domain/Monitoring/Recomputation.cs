@@ -104,7 +104,8 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
 
     private void Sum(Shard shard)
     {
-        var lines = new Dictionary<(string Hospital, string Line), long>();
+        // Derived rows (R3's order lines, R17's deliveries) are summed whole, then what they feed is added (below).
+        var derived = new Dictionary<(string Hospital, string Row), Dictionary<string, long>>();
         foreach (var (key, (_, item)) in shard.Latest)
         {
             RecordBasis? basis = null;
@@ -126,10 +127,10 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
             var kept = true;
             foreach (var c in Contributions.Of(item, basis, master, options))
             {
-                // R3's line rows are summed whole, then what they feed is added (below).
-                if (Domain.Monitoring.Cells.IsLine(c.Cell))
+                if (Domain.Monitoring.Cells.IsDerived(c.Cell))
                 {
-                    lines[(item.Hospital, c.Cell)] = lines.GetValueOrDefault((item.Hospital, c.Cell)) + c.Amount;
+                    var fields = derived.TryGetValue((item.Hospital, c.Cell), out var f) ? f : derived[(item.Hospital, c.Cell)] = new(StringComparer.Ordinal);
+                    fields[c.Field] = fields.GetValueOrDefault(c.Field) + c.Amount;
                     continue;
                 }
                 // An item's contributions mostly share one cell key: its period is checked once.
@@ -137,8 +138,8 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
                 if (kept) set.Add(c);
             }
         }
-        foreach (var ((hospital, line), delivered) in lines)
-            foreach (var c in Contributions.Derived(line, NoFields, new Dictionary<string, long> { [Domain.Monitoring.Cells.DeliveredQty] = delivered }))
+        foreach (var ((hospital, row), fields) in derived)
+            foreach (var c in Contributions.Derived(row, NoFields, fields))
                 if (keep is null || keep(Domain.Monitoring.Cells.Split(c.Cell).Period))
                     shard.Cells[hospital].Add(c);
     }

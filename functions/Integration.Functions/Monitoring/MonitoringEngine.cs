@@ -48,14 +48,22 @@ public sealed class MonitoringEngine(
     {
         var data = master.Master;
         var now = time.GetUtcNow();
-        return marks.MarkAsync(cells.Select(c => (data.UnitOf(c.Hospital), QuarterOf(Cells.Split(c.Cell).Period, now))), now, cancellationToken);
+        return marks.MarkAsync(cells.SelectMany(c => QuartersOf(Cells.Split(c.Cell).Period, now).Select(q => (data.UnitOf(c.Hospital), q))), now, cancellationToken);
     }
 
     public Task MarkAsync(IEnumerable<IFeedItem> items, CancellationToken cancellationToken) =>
         MarkAsync(items.SelectMany(i => Contribute(i, null).Select(c => (i.Hospital, c.Cell))), cancellationToken);
 
-    private static string QuarterOf(string period, DateTimeOffset now) =>
-        (period == Cells.Cycle ? Quarter.Of(now) : Quarter.Of(DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture))).ToString();
+    /// <summary>
+    /// The quarters a cell's change may change: a month's, its quarter; the cycle's (demand reports), the current one; a
+    /// day's (R17, R18: what falls due that day, outstanding from then on), its quarter and the current one.
+    /// </summary>
+    private static IEnumerable<string> QuartersOf(string period, DateTimeOffset now)
+    {
+        if (period == Cells.Cycle) return [Quarter.Of(now).ToString()];
+        if (Cells.IsDay(period)) return new[] { Quarter.Of(DateOnly.ParseExact(period, "yyyy-MM-dd", CultureInfo.InvariantCulture)), Quarter.Of(now) }.Distinct().Select(q => q.ToString());
+        return [Quarter.Of(DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToString()];
+    }
 
     /// <summary>
     /// R19: registers the deliveries' traceability codes and raises an alert (once per code) for each code another

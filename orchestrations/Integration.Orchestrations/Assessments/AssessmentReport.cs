@@ -49,6 +49,8 @@ public sealed record AssessmentReport(
         ("abnormalOrders", "R16", "超常规订单"),
         ("lateReceipts", "R17", "不及时确认收货"),
         ("latePayments", "R18", "不及时支付货款"),
+        ("unconfirmedDeliveries", "R17", "配送后逾期未确认收货"),
+        ("unpaidOverdue", "R18", "验收后逾期未支付货款"),
     ];
 
     public const string DeliveryTierList = "supplierDeliveryTier", ResolutionTierList = "supplierResolutionTier";
@@ -148,7 +150,8 @@ public sealed record AssessmentReport(
             // R9: above all, non-selected quantity greater than selected (selected share below one half).
             "nonSelectedAboveSelected" => u.Indicators.Where(i => i.Id == "selectedQuantityShare" && i.Denominator - i.Numerator > i.Numerator)
                 .Select(i => Entry(i, $"通用名 {i.Group}：非中选 {IndicatorText.Fmt(i.Denominator - i.Numerator)}，中选 {IndicatorText.Fmt(i.Numerator)}") with { Value = i.Denominator - i.Numerator, Threshold = i.Numerator }),
-            "substitutableGrowth" or "unreportedPurchases" or "overAgreedVolume" or "offlinePurchases" or "abnormalOrders" or "lateReceipts" or "latePayments" => Breached(list),
+            "substitutableGrowth" or "unreportedPurchases" or "overAgreedVolume" or "offlinePurchases" or "abnormalOrders" or "lateReceipts" or "latePayments"
+                or "unconfirmedDeliveries" or "unpaidOverdue" => Breached(list),
             _ => [],
         };
     }

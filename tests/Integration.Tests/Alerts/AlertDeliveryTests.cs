@@ -121,11 +121,13 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         var alert = NewAlert("360101");
         await new AlertStore(world.Storage).RaiseAsync(alert, default);
 
-        var got = (await EventuallyAsync(() => topic.Requests.ToList(), r => r.Count > 0, TimeSpan.FromSeconds(20), "the topic gets the event"))[0];
+        // The request with the test's alert (the hub publishes its own too: the operators' notice of next year's calendar, say).
+        IReadOnlyList<Received> Mine() => [.. topic.Requests.Where(r => r.Body.Contains(alert.Id, StringComparison.Ordinal))];
+        var got = (await EventuallyAsync(Mine, r => r.Count > 0, TimeSpan.FromSeconds(20), "the topic gets the event"))[0];
         Assert.Equal("api/events", got.Path);
         Assert.Equal("test-topic-key", got.Headers["aeg-sas-key"]);
         Assert.StartsWith("application/cloudevents-batch+json", got.Headers["content-type"]);
-        var e = Assert.Single(JsonNode.Parse(got.Body)!.AsArray())!;
+        var e = JsonNode.Parse(got.Body)!.AsArray().Single(x => x!["alertid"]!.GetValue<string>() == alert.Id)!;
         Assert.Equal("1.0", e["specversion"]!.GetValue<string>());
         Assert.Equal("hub.alert.raised", e["type"]!.GetValue<string>());
         Assert.Equal("/integration-hub/alerts", e["source"]!.GetValue<string>());
@@ -133,7 +135,7 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         Assert.Equal(alert.Id, e["data"]!["id"]!.GetValue<string>());
         // Published once: the event leaves the outbox after it.
         await Task.Delay(2500);
-        Assert.Single(topic.Requests);
+        Assert.Single(Mine());
     }
 
     [Fact]
@@ -150,7 +152,9 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         var raised = Enumerable.Range(0, 300).Select(i => NewAlert("360101") with { Detail = $"第{i}条：" + new string('药', 2000) }).ToList();
         await Parallel.ForEachAsync(raised, async (a, ct) => await store.RaiseAsync(a, ct));
 
-        IReadOnlyList<string> Published() => [.. topic.Requests.SelectMany(r => JsonNode.Parse(r.Body)!.AsArray().Select(e => e!["alertid"]!.GetValue<string>()))];
+        // The test's own (the hub publishes its own too: the operators' notice of next year's calendar, say).
+        IReadOnlyList<string> Published() => [.. topic.Requests.SelectMany(r => JsonNode.Parse(r.Body)!.AsArray().Select(e => e!["alertid"]!.GetValue<string>()))
+            .Where(id => id.StartsWith("test:", StringComparison.Ordinal))];
         await EventuallyAsync(Published, p => p.Count >= raised.Count, TimeSpan.FromSeconds(60), "every event reaches the topic");
         await Task.Delay(2000);
         Assert.Equal(raised.Select(a => a.Id).Order(StringComparer.Ordinal), Published().Order(StringComparer.Ordinal));

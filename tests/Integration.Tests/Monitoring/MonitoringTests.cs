@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Integration.Domain;
 
 namespace Integration.Tests.Monitoring;
 
@@ -91,6 +92,12 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Expect(I("offlinePurchases", null), "R15", 0.2857m, 0m, true, 300, 1050);
         // R17: R2 confirmed 15 days after D2; R19: R2 accepts 45 of 40 delivered.
         Expect(I("lateReceipts", null), "R17", 0.5m, 0m, true, 1, 2);
+        // R17 as it stands: of the deliveries whose receipt fell due in the quarter (D4 07-08, D1 07-10, D2 07-12; D3's is
+        // due 10-07), D4 has none still.
+        Expect(I("unconfirmedDeliveries", null), "R17", 0.3333m, 0m, true, 1, 3);
+        // R18 as it stands: R1's 60 and R2's 40 (of 45) of P1 at 2 fell due 30 days after acceptance (08-04, 08-19), 200;
+        // 1,700 is paid: nothing owed.
+        Expect(I("unpaidOverdue", null), "R18", 0m, 0m, false, 0, 200);
         Expect(I("receiptsAboveDeliveries", null), "R19", 0.5m, 0m, true, 1, 2);
         Expect(I("latePayments", null), "R18", 0.8824m, 0m, true, 1500, 1700);
         Expect(I("purchasesWithoutAgreement", null), "R19", 0m, 0m, false, 0, 2);
@@ -233,6 +240,50 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
     }
 
     [Fact]
+    public async Task R17_R18_WhatIsStillOutstanding_IsFlagged_UntilTheReceiptAndThePaymentCome()
+    {
+        // A world of its own, with the scenario's master data and these feeds only, dated back from now.
+        var world = await fixture.NewWorldAsync(MonitoringScenario.Settings, loadProvince: false);
+        await using var _ = world;
+        var scenario = new MonitoringScenario(world);
+        await scenario.LoadMasterDataAsync();
+        var now = world.Clock.GetUtcNow();
+        string Ago(int days) => now.AddDays(-days).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        var quarter = Quarter.Of(now).ToString();
+        await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O1", "P1", 100, 2, Ago(45)));
+        await scenario.SendAsync("D1", "deliveries",
+            MonitoringScenario.Delivery("DA", "O1", "H1", 50, Ago(44), codes: 5),
+            MonitoringScenario.Delivery("DB", "O1", "H1", 50, Ago(10), codes: 5));
+        // DA accepted 40 days ago: its 100 (50 of P1 at 2) was to be paid 10 days ago; 30 of it is paid.
+        await scenario.SendAsync("H1", "receipts", new JsonObject { ["receiptId"] = "RA", ["deliveryId"] = "DA", ["quantity"] = 50, ["confirmedAt"] = MonitoringScenario.At(Ago(40)) });
+        await scenario.SendAsync("H1", "payments", new JsonObject { ["paymentId"] = "PAY1", ["orderId"] = "O1", ["distributor"] = "D1", ["amount"] = 30, ["dueAt"] = MonitoringScenario.At(Ago(5)), ["paidAt"] = MonitoringScenario.At(Ago(5)) });
+
+        // DB has no receipt 10 days after it came (7 are allowed): one of the two deliveries due is outstanding.
+        var h1 = await scenario.IndicatorsAsync("H1", $"hospitals/H1?period={quarter}");
+        Expect(MonitoringScenario.Find(h1, "unconfirmedDeliveries"), "R17", 0.5m, 0m, true, 1, 2);
+        Expect(MonitoringScenario.Find(h1, "unpaidOverdue"), "R18", 0.7m, 0m, true, 70, 100);
+        // Neither was late when it came (nothing was confirmed or paid late): only the outstanding figures see it.
+        Assert.False(MonitoringScenario.Find(h1, "lateReceipts")["breached"]!.GetValue<bool>());
+        Assert.False(MonitoringScenario.Find(h1, "latePayments")["breached"]!.GetValue<bool>());
+        // The alerts, in Chinese, with the figures as they stand once every feed is in (both deliveries were outstanding
+        // before DA's receipt came).
+        const string UnconfirmedText = "1 笔配送超过规定天数仍未确认收货（应确认 2 笔）", UnpaidText = "验收后超过付款期限仍未支付 70 元（已到期应付 100 元）";
+        var unconfirmed = await WaitAlertAsync(world, $"monitoring:R17:unconfirmedDeliveries:H1:all:{quarter}", a => a["detail"]!.GetValue<string>() == UnconfirmedText);
+        Assert.Equal("active", unconfirmed?["status"]!.GetValue<string>());
+        var unpaid = await WaitAlertAsync(world, $"monitoring:R18:unpaidOverdue:H1:all:{quarter}", a => a["detail"]!.GetValue<string>() == UnpaidText);
+        Assert.Equal("active", unpaid?["status"]!.GetValue<string>());
+
+        // The hospital confirms DB and pays the rest: both clear.
+        await scenario.SendAsync("H1", "receipts", new JsonObject { ["receiptId"] = "RB", ["deliveryId"] = "DB", ["quantity"] = 50, ["confirmedAt"] = MonitoringScenario.At(Ago(0)) });
+        await scenario.SendAsync("H1", "payments", new JsonObject { ["paymentId"] = "PAY2", ["orderId"] = "O1", ["distributor"] = "D1", ["amount"] = 70, ["dueAt"] = MonitoringScenario.At(Ago(0)), ["paidAt"] = MonitoringScenario.At(Ago(0)) });
+        h1 = await scenario.IndicatorsAsync("H1", $"hospitals/H1?period={quarter}");
+        Expect(MonitoringScenario.Find(h1, "unconfirmedDeliveries"), "R17", 0m, 0m, false, 0, 2);
+        Expect(MonitoringScenario.Find(h1, "unpaidOverdue"), "R18", 0m, 0m, false, 0, 100);
+        Assert.NotNull(await WaitAlertAsync(world, $"monitoring:R17:unconfirmedDeliveries:H1:all:{quarter}", a => a["status"]!.GetValue<string>() == "cleared"));
+        Assert.NotNull(await WaitAlertAsync(world, $"monitoring:R18:unpaidOverdue:H1:all:{quarter}", a => a["status"]!.GetValue<string>() == "cleared"));
+    }
+
+    [Fact]
     public async Task Breach_RaisesOneAlert_ClearedWhenTheFiguresNoLongerBreak()
     {
         // A world of its own: this test changes the scenario's data.
@@ -311,6 +362,8 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Assert.Equal(0, report["differences"]!.GetValue<int>());
         Assert.Equal(8, report["requests"]!.GetValue<int>());   // the scenario's, O7 sent twice (the second time cancelled)
         // H1: June to October of P1, August of P2-P4, two months of payments, two cycle cells; H2: June, July; A1M: August.
-        Assert.Equal(14, report["cellsCompared"]!.GetValue<int>());
+        // And H1's days things fall due (R17, R18): four deliveries' receipts (07-08, 07-10, 07-12, 10-07) and two
+        // receipts' payments (08-04, 08-19).
+        Assert.Equal(20, report["cellsCompared"]!.GetValue<int>());
     }
 }

@@ -82,14 +82,14 @@ public sealed class MonitoringRulesTests
 
         // A delivery adds to its line's row; the row feeds the month of ordering with at most the ordered 100.
         var delivery = new Delivery("H1", "D1", "O1", 1, "P1", 80, "L", new(2028, 1, 1), [], July1.AddDays(1));
-        var row = Contributions.Of(delivery, new RecordBasis(July1, null, 100), Master, options).Single(c => Cells.IsLine(c.Cell));
+        var row = Contributions.Of(delivery, new RecordBasis(July1, null, 100), Master, options).Single(c => Cells.IsDerived(c.Cell));
         Assert.Equal("2026-07|P1", Contributions.DerivedCell(row.Cell));
         static Dictionary<string, long> Delivered(long v) => new() { [Cells.DeliveredQty] = v };
         Assert.Equal([new Contribution("2026-07|P1", Cells.RateDeliveredQty, 800_000)], Contributions.Derived(row.Cell, Delivered(0), Delivered(800_000)));
         Assert.Equal([new Contribution("2026-07|P1", Cells.RateDeliveredQty, 200_000)], Contributions.Derived(row.Cell, Delivered(800_000), Delivered(1_300_000)));
         Assert.Empty(Contributions.Derived(row.Cell, Delivered(1_300_000), Delivered(1_100_000)));
         // A delivery of a cancelled line (ordered 0 in its basis) counts for no line.
-        Assert.DoesNotContain(Contributions.Of(delivery, new RecordBasis(July1, null, 0), Master, options), c => Cells.IsLine(c.Cell) || c.Field == Cells.OnTimeQty);
+        Assert.DoesNotContain(Contributions.Of(delivery, new RecordBasis(July1, null, 0), Master, options), c => c.Cell.StartsWith(Cells.LinePrefix, StringComparison.Ordinal) || c.Field == Cells.OnTimeQty);
     }
 
     [Fact]
@@ -243,6 +243,55 @@ public sealed class MonitoringRulesTests
         // Before the date nothing is due: no figure at all.
         Assert.True(Quarter.TryParse("2026Q2", out var q2));
         Assert.DoesNotContain(calculator.ForUnits([unit], q2, new DateTimeOffset(2026, 10, 15, 9, 0, 0, ChinaTime.Offset)), i => i.Id == "unsignedAgreements");
+    }
+
+    [Fact]
+    public void R17_R18_WhatIsStillOutstandingPastItsTerm_NotOnlyWhatCameLate()
+    {
+        var options = new MonitoringOptions();
+        var at = (int month, int day) => new DateTimeOffset(2026, month, day, 10, 0, 0, ChinaTime.Offset);
+        // Four deliveries of P1 (price 2) to H1; a receipt is due 7 days after each (the project's choice).
+        var recomputation = new Recomputation(Master, options);
+        recomputation.Add(FeedKind.Orders, "1", [new OrderLine("H1", "O1", 1, "P1", 400, 2m, "online", "D1", at(9, 1))]);
+        recomputation.Add(FeedKind.Deliveries, "1", [
+            new Delivery("H1", "D1", "O1", 1, "P1", 100, "L", new(2028, 1, 1), [], at(9, 1)),    // receipt due 09-08: confirmed twice (counted once)
+            new Delivery("H1", "D2", "O1", 1, "P1", 100, "L", new(2028, 1, 1), [], at(9, 2)),    // due 09-09: never confirmed
+            new Delivery("H1", "D3", "O1", 1, "P1", 100, "L", new(2028, 1, 1), [], at(9, 20)),   // due 09-27: confirmed 10-20, late
+            new Delivery("H1", "D4", "O1", 1, "P1", 100, "L", new(2028, 1, 1), [], at(10, 1))]); // due 10-08: never confirmed
+        recomputation.Add(FeedKind.Receipts, "1", [
+            new Receipt("H1", "R1", "D1", 60, at(9, 3)), new Receipt("H1", "R1b", "D1", 40, at(9, 5)),   // 200 owed by 10-03 and 10-05
+            new Receipt("H1", "R3", "D3", 100, at(10, 20))]);                                          // 200 owed by 11-19
+        recomputation.Add(FeedKind.Payments, "1", [new Payment("H1", "PAY1", "O1", "D1", 150, new(2026, 10, 31, 0, 0, 0, ChinaTime.Offset), at(10, 10))]);
+        var unit = new AssessedUnit("H1", InstitutionLevel.Secondary, recomputation.Finish()["H1"], []);
+        var calculator = new IndicatorCalculator(Master, options);
+        Assert.True(Quarter.TryParse("2026Q4", out var q4));
+        Indicator Of(IReadOnlyList<Indicator> list, string id) => list.Single(i => i.Id == id);
+
+        // On 10-15: the receipts due before it are D1's, D2's, D3's and D4's; D2's and D4's are still missing. Owed by then
+        // 120 + 80 (D1's receipts), paid 150 (the oldest first): 50 unpaid past the 30 days.
+        var october = calculator.ForUnits([unit], q4, at(10, 15));
+        Assert.Equal((2m, 4m, true), (Of(october, "unconfirmedDeliveries").Numerator, Of(october, "unconfirmedDeliveries").Denominator, Of(october, "unconfirmedDeliveries").Breached));
+        Assert.Equal((50m, 200m, 0.25m, true), (Of(october, "unpaidOverdue").Numerator, Of(october, "unpaidOverdue").Denominator, Of(october, "unpaidOverdue").Value, Of(october, "unpaidOverdue").Breached));
+        // On 10-04 D4's receipt is not due yet (D3's is counted as given: the records as they stand), nor the second 80
+        // owed; the first 120 is covered by the 150 paid.
+        var early = calculator.ForUnits([unit], q4, at(10, 4));
+        Assert.Equal((1m, 3m), (Of(early, "unconfirmedDeliveries").Numerator, Of(early, "unconfirmedDeliveries").Denominator));
+        Assert.Equal((0m, 120m, false), (Of(early, "unpaidOverdue").Numerator, Of(early, "unpaidOverdue").Denominator, Of(early, "unpaidOverdue").Breached));
+        // On 12-01 D3's 200 is owed too: 400 - 150.
+        var december = calculator.ForUnits([unit], q4, at(12, 1));
+        Assert.Equal((250m, 400m), (Of(december, "unpaidOverdue").Numerator, Of(december, "unpaidOverdue").Denominator));
+        // The third quarter as it stands now: of what was due by its end (D1's, D2's and D3's receipts; nothing owed yet),
+        // D2's receipt is still missing.
+        Assert.True(Quarter.TryParse("2026Q3", out var q3));
+        var third = calculator.ForUnits([unit], q3, at(12, 1));
+        Assert.Equal((1m, 3m), (Of(third, "unconfirmedDeliveries").Numerator, Of(third, "unconfirmedDeliveries").Denominator));
+        Assert.Equal((0m, 0m, false), (Of(third, "unpaidOverdue").Numerator, Of(third, "unpaidOverdue").Denominator, Of(third, "unpaidOverdue").Breached));
+        // Only late confirmations, as before: D3's (R17's lateReceipts is by month of confirmation).
+        Assert.Equal(1m, Of(october, "lateReceipts").Numerator);
+        // A second receipt of a delivery confirms nothing more: the derived row counts a delivery once.
+        var row = Cells.ConfirmKey("2026-09-08", "D1");
+        Assert.Equal([new Contribution("2026-09-08|*", Cells.Confirmed, 1)], Contributions.Derived(row, new Dictionary<string, long>(), new Dictionary<string, long> { [Cells.Receipts] = 1 }));
+        Assert.Empty(Contributions.Derived(row, new Dictionary<string, long> { [Cells.Receipts] = 1 }, new Dictionary<string, long> { [Cells.Receipts] = 2 }));
     }
 
     [Fact]
