@@ -112,6 +112,7 @@ public static class HubServices
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Integration.Orchestrations.Cases.CaseDesk>>(),
             sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value.AnswerWait, HubClock.Offset(config, builder.Environment)));
         services.AddSingleton<CaseApi>();
+        services.AddSingleton<AutoCaseOpener>();
         services.AddSingleton<ComplaintApi>();
         services.AddSingleton<IAgreedVolumes, Monitoring.AgreedVolumes>();
         services.AddSingleton<ComplaintRatings>();

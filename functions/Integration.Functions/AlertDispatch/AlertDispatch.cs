@@ -1,4 +1,5 @@
 using Integration.Domain.Alerts;
+using Integration.Functions.Api;
 using Integration.Functions.Outbound;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
@@ -14,13 +15,14 @@ namespace Integration.Functions;
 /// subscription whose owner may see an alert and whose filter it passes gets its share as batches of deliveries
 /// (insert-if-absent) with a queue message each for <see cref="DeliverAlert"/> (or, for a subscription that takes a
 /// daily digest, the digest unless the alert is serious, see <see cref="AlertDigest"/>); every change is also published
-/// to the Event Grid topic when one is configured (<see cref="AlertTopic"/>); then the run ends and its changes leave
+/// to the Event Grid topic when one is configured (<see cref="AlertTopic"/>); the cases the changes open are opened
+/// (<see cref="AutoCaseOpener"/>); then the run ends and its changes leave
 /// the outbox. A crash in between does the run again, and what was recorded already is not recorded twice.
 /// </summary>
 [TimerTrigger("%Hub:Alerts:DispatchSchedule%")]
 public sealed class AlertDispatch(
     AlertStore alerts, AlertEventStore events, SubscriptionStore subscriptions, DeliveryQueue deliveries, AlertDigestStore digests, AlertTopic topic,
-    MasterDataCache master, IOptions<DeliveryOptions> options, FaultInjection faults, TimeProvider time, ILogger<AlertDispatch> logger) : ITimerFunction
+    AutoCaseOpener cases, MasterDataCache master, IOptions<DeliveryOptions> options, FaultInjection faults, TimeProvider time, ILogger<AlertDispatch> logger) : ITimerFunction
 {
     /// <summary>Alert changes fanned out together at most.</summary>
     public const int MaxPerRun = 1000;
@@ -38,6 +40,8 @@ public sealed class AlertDispatch(
                 // The topic too, before the run ends (if it fails, the run is done again, and the webhook deliveries
                 // already recorded are not recorded twice).
                 await topic.PublishAsync(run.Events, cancellationToken);
+                // The cases the changes open (R27: where the notices say an explanation is due), before the run ends too.
+                await cases.OpenAsync(run.Events, cancellationToken);
                 await alerts.CompleteRunAsync(run, cancellationToken);
                 if (run.Events.Count < MaxPerRun) break;
             }

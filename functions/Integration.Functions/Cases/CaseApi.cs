@@ -11,12 +11,12 @@ namespace Integration.Functions.Api;
 /// <summary>A supervision case as its party and the offices above see it (api.md "Supervision cases").</summary>
 public sealed record CaseView(
     string CaseId, string Kind, string Party, string PartyKind, string PartyName, string Status, string? Outcome, string Level,
-    string Rule, string Reason, DateTimeOffset OpenedAt, string OpenedBy, DateTimeOffset? DueAt, DateTimeOffset? ClosedAt, string? CalendarProblem,
+    string Rule, string? Period, string Reason, DateTimeOffset OpenedAt, string OpenedBy, DateTimeOffset? DueAt, DateTimeOffset? ClosedAt, string? CalendarProblem,
     IReadOnlyList<string> Indicators, IReadOnlyList<CaseCheck> Checks, IReadOnlyList<CaseExplanation> Explanations, IReadOnlyList<CaseTalk> Talks,
     IReadOnlyList<Alert> Alerts, IReadOnlyList<CaseStep> History)
 {
     public static CaseView Of(CaseState s, IReadOnlyList<Alert> alerts) => new(
-        s.CaseId, CaseNames.Of(s.Kind), s.Party, s.PartyKind, s.PartyName, CaseNames.Of(s.Status), CaseNames.Of(s.Outcome), CaseNames.Of(s.Level), s.Rule, s.Reason, s.OpenedAt, s.OpenedBy, s.DueAt, s.ClosedAt,
+        s.CaseId, CaseNames.Of(s.Kind), s.Party, s.PartyKind, s.PartyName, CaseNames.Of(s.Status), CaseNames.Of(s.Outcome), CaseNames.Of(s.Level), s.Rule, s.Period, s.Reason, s.OpenedAt, s.OpenedBy, s.DueAt, s.ClosedAt,
         s.CalendarProblem, s.Indicators, s.Checks, s.Explanations, s.Talks, alerts, s.History);
 }
 
@@ -39,6 +39,8 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
         if (LevelOf(partner) is not { } level)
             return () => Task.FromResult(new CommandResult(403, null, "forbidden", "Only the provincial centre and the city and county offices open supervision cases."));
         var caseId = r.Id("caseId");
+        if (caseId?.StartsWith(AutoCases.Prefix, StringComparison.OrdinalIgnoreCase) == true)
+            r.Problem("caseId", "reserved", $"Case ids beginning with '{AutoCases.Prefix}' are the hub's own (the cases it opens itself).");
         var kindName = r.OneOf("kind", Kinds);
         var party = r.Id("party");
         var reason = r.Text("reason", maxLength: 2000);
@@ -72,7 +74,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
             var kind = Enum.Parse<CaseKind>(kindName!.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
             var rule = found.Select(a => a.Rule).FirstOrDefault(x => x is not null) ?? "R27";
             var e = new CaseOpened(time.GetUtcNow(), partner.PartnerId, caseId!, kind, party!, partyKind!, partyName!, path, level, reason!,
-                [.. found.Select(a => a.Id)], rule, indicators, days ?? options.Value.DaysFor(kind));
+                [.. found.Select(a => a.Id)], rule, indicators, days ?? options.Value.DaysFor(kind), found.Select(a => a.Period).FirstOrDefault(x => x is not null));
             return Result(await desk.ApplyAsync(caseId!, e, requestId, context.RequestAborted), found);
         };
     });

@@ -63,8 +63,18 @@ public sealed class AlertSender : IDisposable
     }
 
     /// <summary>The CloudEvent of an alert's change; its id is the event's (stable across attempts: receivers de-duplicate on it).</summary>
-    public static string CloudEvent(AlertEvent e) => CloudEvent(e.EventId, $"hub.alert.{e.Change}", e.Alert.Id, e.At, JsonNode.Parse(HubJson.Serialize(e.Alert)),
+    public static string CloudEvent(AlertEvent e) => CloudEvent(e.EventId, TypeOf(e), e.Alert.Id, e.At, JsonNode.Parse(HubJson.Serialize(e.Alert)),
         new() { ["alertid"] = e.Alert.Id, ["severity"] = e.Alert.Severity });
+
+    /// <summary>
+    /// The CloudEvents type of an alert's change: <c>hub.alert.raised</c>, <c>.updated</c>, <c>.cleared</c>; a supervision
+    /// case's notice, when raised, says what happened to the case: <c>hub.case.opened</c>, <c>.explained</c>,
+    /// <c>.decided</c>, <c>.escalated</c>, <c>.overdue</c>, <c>.closed</c> (the notice's <c>event</c> fact).
+    /// </summary>
+    public static string TypeOf(AlertEvent e) =>
+        e is { Change: "raised", Alert: { Kind: AlertKinds.Case, Facts: { } facts } } && facts.TryGetValue("event", out var happened)
+            ? $"hub.case.{happened}"
+            : $"hub.alert.{e.Change}";
 
     /// <summary>A CloudEvents 1.0 JSON body from the hub's alerts source, with extension attributes.</summary>
     public static string CloudEvent(string eventId, string type, string subject, DateTimeOffset time, JsonNode? data, Dictionary<string, string>? extensions = null)

@@ -39,7 +39,7 @@ public sealed class AlertTopic
         var cloudEvents = events.Select(e =>
         {
             var data = HubJson.Serialize(e.Alert);
-            var cloudEvent = new CloudEvent(AlertSender.EventSource, $"hub.alert.{e.Change}", new BinaryData(data), "application/json", CloudEventDataFormat.Json)
+            var cloudEvent = new CloudEvent(AlertSender.EventSource, AlertSender.TypeOf(e), new BinaryData(data), "application/json", CloudEventDataFormat.Json)
             {
                 Id = AlertSender.WebhookId(e.EventId),
                 Subject = e.Alert.Id,

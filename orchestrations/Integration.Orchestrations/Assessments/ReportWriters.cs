@@ -33,7 +33,7 @@ public static class ReportWriters
         Write(format, report, report.Tables(), report.Title, report.GeneratedAt,
         [
             new("chart-raised", "各市发现问题数", [.. report.Cities.Select(c => (c.CityName, c.Raised))], "#c0392b"),
-            new("chart-rectified", "各市已整改问题数", [.. report.Cities.Select(c => (c.CityName, c.Rectified))], "#27ae60"),
+            new("chart-rectified", "各市整改经数据核实到位的督导案件数", [.. report.Cities.Select(c => (c.CityName, c.Cases.Rectified))], "#27ae60"),
         ]);
 
     private static byte[] Write(string format, object data, IReadOnlyList<ReportTable> tables, string title, DateTimeOffset generatedAt, IReadOnlyList<BarChart> charts) => format switch

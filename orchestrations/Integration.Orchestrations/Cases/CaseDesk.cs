@@ -11,6 +11,20 @@ public sealed record CaseAnswer(int Status, CaseState? State, string? Code = nul
     public bool Succeeded => Status is 200 or 201;
 }
 
+/// <summary>What a case's step is, as the CloudEvents its notices go out as say it (<c>hub.case.{event}</c>).</summary>
+public static class CaseEvents
+{
+    public static string Of(string step) => step switch
+    {
+        "opened" => "opened",
+        "explained" or "rectification-reported" => "explained",
+        "accepted" or "closed" or "rectified" => "closed",
+        "escalated" or "overdue-at-province" => "escalated",
+        "talk-overdue" => "overdue",
+        _ => "decided",
+    };
+}
+
 /// <summary>How a rectification's indicators stand for its party now (from the monitoring engine's data).</summary>
 public interface ICaseEvidence
 {
@@ -65,6 +79,17 @@ public sealed class CaseDesk(
     }
 
     /// <summary>
+    /// Opens a case the hub opens itself (<see cref="AutoCases"/>): started once under its derived id, never again once it
+    /// exists (open or closed), without waiting for it. True when it was started now.
+    /// </summary>
+    public async Task<bool> OpenOnceAsync(CaseOpened e, CancellationToken cancellationToken)
+    {
+        if (await records.GetAsync(e.CaseId, cancellationToken) is not null || machine().Decide(null, e) is not CaseTransition) return false;
+        return await engine.StartInstanceAsync(nameof(CaseOrchestration), CaseOrchestration.InstanceId(e.CaseId),
+            new CaseRun(null, new CaseSignal($"opened|{e.CaseId}", e), clockOffset, []));
+    }
+
+    /// <summary>
     /// The orchestration's activity: a rectification whose deadline came is checked against the data first; then the
     /// machine decides, the notices are stored as alerts (stable ids), and the record is written with the event's answer.
     /// </summary>
@@ -84,7 +109,8 @@ public sealed class CaseDesk(
                 return state;
             case CaseTransition t:
                 var next = t.State with { History = [.. state?.History ?? [], .. t.Steps] };
-                await Task.WhenAll(t.Notices.Select(n => alerts.RaiseAsync(ToAlert(next, n, e.At), cancellationToken)));
+                var happened = CaseEvents.Of(t.Steps.Count > 0 ? t.Steps[^1].Step : "");
+                await Task.WhenAll(t.Notices.Select(n => alerts.RaiseAsync(ToAlert(next, n, e.At, happened), cancellationToken)));
                 await records.SaveAsync(next.CaseId, HubJson.Serialize(next), next.Version, next.IsOpen, signal.EventId, new EventOutcome(state is null ? 201 : 200), cancellationToken);
                 logger.LogInformation("Case {CaseId}: {Step}", next.CaseId, t.Steps.Count > 0 ? t.Steps[^1].Step : null);
                 return next;
@@ -93,7 +119,7 @@ public sealed class CaseDesk(
         }
     }
 
-    private static Alert ToAlert(CaseState state, CaseNotice notice, DateTimeOffset at) =>
+    private static Alert ToAlert(CaseState state, CaseNotice notice, DateTimeOffset at, string happened) =>
         new(notice.Id, AlertKinds.Case, notice.Severity, notice.Title, notice.Detail, at)
         {
             Rule = state.Rule,
@@ -106,6 +132,7 @@ public sealed class CaseDesk(
                 ["party"] = state.Party,
                 ["level"] = CaseNames.Of(state.Level),
                 ["audience"] = notice.Audience.ToString().ToLowerInvariant(),
+                ["event"] = happened,
             },
         };
 }

@@ -61,7 +61,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var state = new CaseState
         {
             CaseId = e.CaseId, Kind = e.Kind, Party = e.Party, PartyKind = e.PartyKind, PartyName = e.PartyName, JurisdictionPath = e.JurisdictionPath,
-            Level = e.Level, OpenedBy = e.Actor!, OpenedAt = e.At, Reason = e.Reason, Alerts = e.Alerts, Rule = e.Rule, Indicators = e.Indicators,
+            Level = e.Level, OpenedBy = e.Actor!, OpenedAt = e.At, Reason = e.Reason, Alerts = e.Alerts, Rule = e.Rule, Indicators = e.Indicators, Period = e.Period,
             Status = e.Kind switch
             {
                 CaseKind.Talk => CaseStatus.AwaitingTalk,

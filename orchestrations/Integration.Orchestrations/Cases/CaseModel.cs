@@ -65,6 +65,9 @@ public sealed record CaseState
     /// <summary>The rule the case is about (R27 unless the alerts or the office name another).</summary>
     public string Rule { get; init; } = "R27";
 
+    /// <summary>The quarter of the breach the case is about (its alerts'), if any: R22's half year counts it there.</summary>
+    public string? Period { get; init; }
+
     /// <summary>A rectification's indicators, checked against their thresholds when its deadline comes.</summary>
     public IReadOnlyList<string> Indicators { get; init; } = [];
 
@@ -98,7 +101,7 @@ public abstract record CaseEvent(DateTimeOffset At, string? Actor);
 
 public sealed record CaseOpened(DateTimeOffset At, string Actor, string CaseId, CaseKind Kind, string Party, string PartyKind, string PartyName,
     IReadOnlyList<string> JurisdictionPath, CaseLevel Level, string Reason, IReadOnlyList<string> Alerts, string Rule, IReadOnlyList<string> Indicators,
-    int DueWorkingDays) : CaseEvent(At, Actor);
+    int DueWorkingDays, string? Period = null) : CaseEvent(At, Actor);
 
 public sealed record CaseExplained(DateTimeOffset At, string Actor, string Text, IReadOnlyList<string> Documents) : CaseEvent(At, Actor);
 
@@ -128,6 +131,17 @@ public sealed class CaseOptions
 
     /// <summary>After a missed deadline, working days the next level gives.</summary>
     public int EscalationWorkingDays { get; set; } = 5;
+
+    /// <summary>Cases open themselves where the notices say an explanation is due (<see cref="AutoCases"/>).</summary>
+    public bool AutoOpen { get; set; } = true;
+
+    /// <summary>The monitoring rules whose breaches open an explanation case, comma-separated (R1, R13, R14: the notices').</summary>
+    public string AutoOpenRules { get; set; } = "R1,R13,R14";
+
+    /// <summary>A complaint escalated to the province opens a case about its supplier.</summary>
+    public bool AutoOpenComplaints { get; set; } = true;
+
+    public IReadOnlySet<string> AutoOpenRuleSet => AutoOpenRules.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
 
     public int DaysFor(CaseKind kind) => kind switch
     {

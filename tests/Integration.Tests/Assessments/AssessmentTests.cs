@@ -486,16 +486,33 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         }
         using (var ack = await scenario.Client("X1").PostJsonAsync($"/api/v1/alerts/{Uri.EscapeDataString("monitoring:R3:deliveryRate:H1:B1:2026Q3")}/acknowledge", new { note = "已督促整改" }))
             Assert.Equal(HttpStatusCode.OK, ack.StatusCode);
+        // The case the hub opened about H1's R14 breach (R27) is explained, and the county accepts the explanation.
+        const string r14 = "auto:R14:H1:2026Q3";
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(250))
+        {
+            using var found = await scenario.Client("X1").GetAsync($"/api/v1/cases/{r14}");
+            if (found.StatusCode == HttpStatusCode.OK) break;
+            Assert.True(DateTime.UtcNow < deadline, $"no case {r14}");
+        }
+        using (var explain = await scenario.Client("H1").PostJsonAsync($"/api/v1/cases/{r14}/explanation", new { text = "临床需求增加，已说明。" }))
+            Assert.Equal(HttpStatusCode.OK, explain.StatusCode);
+        using (var accept = await scenario.Client("X1").PostJsonAsync($"/api/v1/cases/{r14}/decision", new { decision = "accept" }))
+            Assert.Equal(HttpStatusCode.OK, accept.StatusCode);
+        async Task<JsonArray> Cases()
+        {
+            using var response = await later.Admin().GetAsync("/api/v1/cases?jurisdiction=C1&limit=1000");
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!["items"]!.AsArray();
+        }
 
         using (var early = await later.Admin().PostJsonAsync("/api/v1/city-reports/2027H1/run", new { })) Assert.Equal(HttpStatusCode.BadRequest, early.StatusCode);
         // The report counts the alerts as they are when it runs: run it until the alerts stood still around it.
+        JsonArray cases;
         for (var attempt = 1; ; attempt++)
         {
-            alerts = await Monitoring();
+            (alerts, cases) = (await Monitoring(), await Cases());
             using (var run = await later.Admin().PostJsonAsync("/api/v1/city-reports/2026H2/run", new { }))
                 Assert.True(run.StatusCode == HttpStatusCode.OK, await run.Content.ReadAsStringAsync());
-            var after = await Monitoring();
-            if (after.ToJsonString() == alerts.ToJsonString()) break;
+            if ((await Monitoring()).ToJsonString() == alerts.ToJsonString() && (await Cases()).ToJsonString() == cases.ToJsonString()) break;
             Assert.True(attempt < 10, "the monitoring alerts kept changing");
             await Task.Delay(1000);
         }
@@ -505,9 +522,16 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         // Every monitoring alert of the half lies in C1 except the suppliers' (no jurisdiction); one was taken in hand.
         var inCity = alerts.Where(a => a!["jurisdiction"] is not null).ToList();
         var cleared = inCity.Count(a => a!["status"]?.GetValue<string>() == "cleared");
-        Assert.Equal((inCity.Count, 1, cleared, inCity.Count - cleared), (c1["raised"]!.GetValue<int>(), c1["acknowledged"]!.GetValue<int>(), c1["rectified"]!.GetValue<int>(), c1["open"]!.GetValue<int>()));
+        Assert.Equal((inCity.Count, 1, cleared, inCity.Count - cleared), (c1["raised"]!.GetValue<int>(), c1["acknowledged"]!.GetValue<int>(), c1["cleared"]!.GetValue<int>(), c1["open"]!.GetValue<int>()));
+        // The cases about the half's breaches (the hub's own, R1, R13 and R14 of 2026Q3; those of 2027Q1 belong to the next
+        // half): one explained; none rectified, whatever cleared (only a case verified by the data is a rectification).
+        var ofHalf = cases.Where(c => c!["period"]?.GetValue<string>() is "2026Q3" or "2026Q4").ToList();
+        Assert.Contains(ofHalf, c => c!["caseId"]!.GetValue<string>() == r14);
+        Assert.Equal((ofHalf.Count, 1, 0, ofHalf.Count - 1), (c1["cases"]!["opened"]!.GetValue<int>(), c1["cases"]!["explained"]!.GetValue<int>(),
+            c1["cases"]!["rectified"]!.GetValue<int>(), c1["cases"]!["open"]!.GetValue<int>()));
         Assert.True(inCity.Count > 15, $"{inCity.Count} alerts");
         var rules = c1["rules"]!.AsArray().ToDictionary(r => r!["rule"]!.GetValue<string>(), r => (r!["raised"]!.GetValue<int>(), r["acknowledged"]!.GetValue<int>()));
+        Assert.Equal(1, c1["rules"]!.AsArray().Single(r => r!["rule"]!.GetValue<string>() == "R14")!["cases"]!["explained"]!.GetValue<int>());
         Assert.Equal(alerts.Count(a => a!["rule"]!.GetValue<string>() == "R3" && a["jurisdiction"] is not null), rules["R3"].Item1);
         Assert.Equal(1, rules["R3"].Item2);
         // Rules in their order (R3 before R14, not as text).

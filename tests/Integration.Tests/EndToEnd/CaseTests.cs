@@ -107,6 +107,82 @@ public sealed class CaseTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task CasesOpenThemselves_WhereTheNoticesAskForAnExplanation_OneForEachBreach()
+    {
+        await using var world = await fixture.NewWorldAsync(MonitoringScenario.Settings, loadProvince: false);
+        var scenario = new MonitoringScenario(world);
+        await scenario.LoadMasterDataAsync();
+        // A subscriber of R14's alerts: when it is told of a change, the dispatch (which opens the cases) has seen it.
+        await using var receiver = new WebhookReceiver();
+        using (var put = await world.Admin().PutJsonAsync("/api/v1/subscriptions/r14", new
+        {
+            url = receiver.Url("r14"), secret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), filter = new { rules = new[] { "R14" } },
+        }))
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        await scenario.SendFeedsAsync();
+        var county = scenario.Client("X1");
+
+        async Task<JsonNode> CaseAsync(string id)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                using var response = await county.GetAsync($"/api/v1/cases/{id}");
+                if (response.StatusCode == HttpStatusCode.OK) return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"No case {id}: {(int)response.StatusCode}");
+                await Task.Delay(250);
+            }
+        }
+
+        // R14 (003 二(七)): H1 bought 500 of P4 against 100 agreed in the third quarter; its county office holds the case.
+        const string id = "auto:R14:H1:2026Q3";
+        var r14 = await CaseAsync(id);
+        Assert.Equal(("explanation", "awaiting-explanation", "county", "R14", "hub", "H1"), (r14["kind"]!.GetValue<string>(), r14["status"]!.GetValue<string>(),
+            r14["level"]!.GetValue<string>(), r14["rule"]!.GetValue<string>(), r14["openedBy"]!.GetValue<string>(), r14["party"]!.GetValue<string>()));
+        Assert.Equal("monitoring:R14:overAgreedVolume:H1:B2:2026Q3", r14["alerts"]![0]!["id"]!.GetValue<string>());
+        Assert.NotNull(r14["dueAt"]);
+        Assert.Contains("按通知要求须作出说明", r14["reason"]!.GetValue<string>());
+        // R13 (B2 bought without a demand report) too; and R1 (a demand report 37.5% below last year without a reason),
+        // evaluated for the quarter it came in (demand reports are for the batch's cycle).
+        await CaseAsync("auto:R13:H1:2026Q3");
+        await CaseAsync($"auto:R1:H1:{Integration.Domain.Quarter.Of(world.Clock.GetUtcNow())}");
+        // The other county's office sees none of them; the hospital sees its own, and explains.
+        using (var sibling = await scenario.Client("X2").GetAsync($"/api/v1/cases/{id}"))
+            Assert.Equal(HttpStatusCode.NotFound, sibling.StatusCode);
+        using (var explain = await scenario.Client("H1").PostJsonAsync($"/api/v1/cases/{id}/explanation", new JsonObject { ["text"] = "B2 耗材临床需求激增，已补签协议。" }))
+            Assert.Equal("awaiting-decision", (await Samples.Expect(explain, HttpStatusCode.OK))["status"]!.GetValue<string>());
+        // An office cannot take an id of the hub's own.
+        using (var reserved = await county.PostJsonAsync("/api/v1/cases", new JsonObject { ["caseId"] = "auto:R14:H1:2026Q4", ["kind"] = "explanation", ["party"] = "H1", ["reason"] = "x" }))
+            Assert.Equal([(null, "/caseId", "reserved")], Samples.Errors(await Samples.Expect(reserved, HttpStatusCode.BadRequest)));
+
+        // The same breach grows (100 more of P4): the alert changes and is fanned out again, and the case stays the one
+        // it was, explained, with nothing opened beside it.
+        await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O8", "P4", 100, 3, "2026-08-20T09:00:00"));
+        static string? Value(Received r) => JsonNode.Parse(r.Body)!["data"]!["facts"]?["value"]?.GetValue<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!receiver.Requests.Any(r => r.AlertId == "monitoring:R14:overAgreedVolume:H1:B2:2026Q3" && Value(r) == "6"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the grown breach (600 of 100 agreed) is fanned out: " + string.Join(", ", receiver.Requests.Select(r => r.AlertId + "=" + Value(r))));
+            await Task.Delay(250);
+        }
+        var after = await CaseAsync(id);
+        Assert.Equal(("awaiting-decision", 2), (after["status"]!.GetValue<string>(), after["history"]!.AsArray().Count));
+        using (var list = await county.GetAsync("/api/v1/cases?party=H1&rule=R14"))
+        {
+            var ids = (await Samples.Expect(list, HttpStatusCode.OK))["items"]!.AsArray().Select(c => c!["caseId"]!.GetValue<string>()).ToList();
+            Assert.Single(ids, x => x == id);
+            // Beside it at most the current quarter's (the agreement's breach lasts into it).
+            Assert.All(ids, x => Assert.Matches($"^auto:R14:H1:(2026Q3|{Integration.Domain.Quarter.Of(world.Clock.GetUtcNow())})$", x));
+        }
+        // The subscriber heard of the case as case events (its notices carry the breach's rule): opened, then explained.
+        static string Type(Received r) => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>();
+        for (var until = DateTime.UtcNow.AddSeconds(30); !receiver.Requests.Any(r => r.AlertId == $"case:{id}:2:office"); await Task.Delay(250))
+            Assert.True(DateTime.UtcNow < until, "the explanation's notice is delivered");
+        Assert.Equal("hub.case.opened", Type(receiver.Requests.First(r => r.AlertId == $"case:{id}:1:party")));
+        Assert.Equal("hub.case.explained", Type(receiver.Requests.First(r => r.AlertId == $"case:{id}:2:office")));
+    }
+
+    [Fact]
     public async Task ARectification_IsVerifiedByTheData_AtItsDeadline_RectifiedOrTakenUpALevel()
     {
         await using var world = await fixture.NewWorldAsync(MonitoringScenario.Settings, loadProvince: false);

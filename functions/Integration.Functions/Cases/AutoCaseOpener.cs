@@ -1,0 +1,20 @@
+using Integration.Functions.Ingestion;
+using Integration.Orchestrations.Cases;
+using Integration.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Integration.Functions.Api;
+
+/// <summary>
+/// Opens the cases the hub opens itself (<see cref="AutoCases"/>) from the alert changes the dispatch fans out: at least
+/// once (a run done again after a crash looks again), and a case once (its id is derived from the breach).
+/// </summary>
+public sealed class AutoCaseOpener(CaseDesk desk, MasterDataCache master, IOptions<CaseOptions> options, ILogger<AutoCaseOpener> logger)
+{
+    public async Task OpenAsync(IEnumerable<AlertEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var e in events)
+            if (AutoCases.For(e.Alert, master.Master, options.Value, e.At) is { } opened && await desk.OpenOnceAsync(opened, cancellationToken))
+                logger.LogInformation("Case {CaseId} opened by the hub for alert {AlertId}", opened.CaseId, e.Alert.Id);
+    }
+}

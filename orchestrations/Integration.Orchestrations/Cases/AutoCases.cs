@@ -1,0 +1,53 @@
+using Integration.Domain.Master;
+using Integration.Storage;
+
+namespace Integration.Orchestrations.Cases;
+
+/// <summary>
+/// The cases the hub opens itself where the notices say an explanation is due (R27; configurable, on by default): a
+/// monitoring breach of a rule that asks for one (R1 a demand report more than 20% below last year, 001 二(一); R13
+/// selected products bought heavily without a demand report; R14 purchases above 4× the agreed volume, 003 二(七)),
+/// as the office over the institution; and a complaint escalated to the province, about its supplier, as the province.
+/// The case's id is derived from what it is about (<c>auto:{rule}:{party}:{quarter}</c>, <c>auto:complaint:{id}</c>):
+/// one case per party, rule and quarter (per complaint), never a second one for the same breach, however often it is
+/// raised again, evaluated again or fanned out again after a crash. Offices cannot choose ids in this namespace.
+/// </summary>
+public static class AutoCases
+{
+    public const string Prefix = "auto:";
+
+    /// <summary>Who opened a case the hub opened.</summary>
+    public const string Actor = "hub";
+
+    /// <summary>The case an alert's change asks for, or null.</summary>
+    public static CaseOpened? For(Alert alert, MasterData data, CaseOptions options, DateTimeOffset at)
+    {
+        if (!options.AutoOpen || alert.Status == AlertStatus.Cleared) return null;
+        if (alert is { Kind: AlertKinds.Monitoring, Rule: { } rule, Party: { } party, Period: { } period } && options.AutoOpenRuleSet.Contains(rule)
+            && data.Institutions.TryGetValue(party, out var institution))
+        {
+            var path = data.JurisdictionPath(institution.Jurisdiction);
+            if (path.Count == 0) return null;
+            return new CaseOpened(at, Actor, $"{Prefix}{rule}:{party}:{period}", CaseKind.Explanation, party, "institution", institution.Name, path,
+                LevelOf(data, path[^1]), $"{alert.Title}：{alert.Detail}。按通知要求须作出说明（系统自动立案）", [alert.Id], rule, [],
+                options.DaysFor(CaseKind.Explanation), period);
+        }
+        if (options.AutoOpenComplaints && alert is { Kind: AlertKinds.Complaint, Facts: { } facts }
+            && facts.GetValueOrDefault("audience") == "province" && facts.GetValueOrDefault("escalationLevel") == "province"
+            && facts.GetValueOrDefault("complaintId") is { } complaint && facts.GetValueOrDefault("supplier") is { } supplier
+            && data.Companies.TryGetValue(supplier, out var company)
+            && data.Jurisdictions.Values.FirstOrDefault(j => j.Level == JurisdictionLevel.Province) is { } province)
+            return new CaseOpened(at, Actor, $"{Prefix}complaint:{complaint}", CaseKind.Explanation, supplier, "company", company.Name, [province.Code],
+                CaseLevel.Province, $"{alert.Title}：{alert.Detail}。诉求超期已上报省级医保部门，企业须作出说明（系统自动立案）", [alert.Id], alert.Rule ?? "R6", [],
+                options.DaysFor(CaseKind.Explanation), alert.Period);
+        return null;
+    }
+
+    private static CaseLevel LevelOf(MasterData data, string office) =>
+        data.Jurisdictions.TryGetValue(office, out var j) ? j.Level switch
+        {
+            JurisdictionLevel.County => CaseLevel.County,
+            JurisdictionLevel.City => CaseLevel.City,
+            _ => CaseLevel.Province,
+        } : CaseLevel.Province;
+}
