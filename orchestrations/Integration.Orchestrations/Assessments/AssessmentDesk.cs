@@ -193,7 +193,30 @@ public sealed class AssessmentDesk(
         var completed = state with { Phase = AssessmentPhase.Completed, CompletedAt = time.GetUtcNow() };
         await RecordAsync(completed, cancellationToken);
         await AlertAsync(completed, cancellationToken);
+        await RepeatOffendersAsync(report, cancellationToken);
         return completed;
+    }
+
+    /// <summary>
+    /// R21 (000 三, 003 二(七)): each unit or supplier on a notice list two quarters running is a candidate for a
+    /// supervision talk (约谈): an alert to the office over it (a supplier: the province), once per quarter whatever the
+    /// run (its id has no generation), from which the hub opens the talk case (<see cref="Cases.AutoCases"/>).
+    /// </summary>
+    private Task RepeatOffendersAsync(AssessmentReport report, CancellationToken cancellationToken)
+    {
+        var titles = AssessmentReport.ListDefinitions.ToDictionary(d => d.Id, d => d.Title, StringComparer.Ordinal);
+        titles[AssessmentReport.DeliveryTierList] = "企业配送率分档";
+        titles[AssessmentReport.ResolutionTierList] = "企业诉求及时解决率分档";
+        return Task.WhenAll(report.RepeatOffenders.Select(r => alerts.RaiseAsync(
+            new Alert($"assessment:{report.Quarter}:repeat:{r.Code}", AlertKinds.Assessment, "high", $"{r.Name}连续两个季度列入通报清单（约谈候选）",
+                $"{r.Name}在{report.Summary.PreviousQuarter}和{report.Quarter}均列入：{string.Join("、", r.Lists.Select(l => titles.GetValueOrDefault(l) ?? l))}。", report.GeneratedAt)
+            {
+                Rule = "R21",
+                Party = r.Code,
+                Jurisdiction = r.County ?? r.City ?? report.Jurisdiction,
+                Period = report.Quarter,
+                Facts = new Dictionary<string, string> { ["repeatOffender"] = r.Kind, ["lists"] = string.Join(",", r.Lists) },
+            }, cancellationToken)));
     }
 
     private async Task<AssessmentReport> BuildAsync(AssessmentState state, CancellationToken cancellationToken)

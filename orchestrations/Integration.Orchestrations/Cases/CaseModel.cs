@@ -141,6 +141,9 @@ public sealed class CaseOptions
     /// <summary>A complaint escalated to the province opens a case about its supplier.</summary>
     public bool AutoOpenComplaints { get; set; } = true;
 
+    /// <summary>A unit or supplier on a notice list two quarters running opens a supervision-talk case (R21).</summary>
+    public bool AutoOpenRepeatOffenders { get; set; } = true;
+
     public IReadOnlySet<string> AutoOpenRuleSet => AutoOpenRules.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
 
     public int DaysFor(CaseKind kind) => kind switch

@@ -115,6 +115,9 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         Assert.Equal(["H2"], Entries(report, "abnormalOrders"));
         Assert.Equal(["H1"], Entries(report, "lateReceipts"));
         Assert.Equal(["H1"], Entries(report, "latePayments"));
+        // R17, R18 as they stand: D4's receipt is still missing; nothing accepted is unpaid.
+        Assert.Equal(["H1"], Entries(report, "unconfirmedDeliveries"));
+        Assert.Empty(Entries(report, "unpaidOverdue"));
         // Explained in Chinese for the offices, with what broke the rule.
         static string Detail(JsonNode report, string list) => report["lists"]!.AsArray().Single(l => l!["id"]!.GetValue<string>() == list)!["entries"]![0]!["detail"]!.GetValue<string>();
         Assert.Equal("1 个协议（共 1 个）采购量超过约定采购量的 4 倍，最高为 5 倍；涉及：H1/P4", Detail(report, "overAgreedVolume"));
@@ -146,6 +149,24 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
     public async Task ASmallProvince_RankingsListsTiersAndRepeatOffenders_AsComputedByHand()
     {
         ExpectQ3(Json(await ReportAsync(world.Admin(), "assessments/2026Q3", "json")));
+        // The repeat offenders are candidates for a supervision talk (R21): the hub opens a talk case for each, H1's at its
+        // county office, M1's at the province.
+        foreach (var (party, level, kind) in new[] { ("H1", "county", "institution"), ("A1", "county", "institution"), ("M1", "province", "company") })
+        {
+            for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(250))
+            {
+                using var found = await world.Admin().GetAsync($"/api/v1/cases/auto:R21:{party}:2026Q3");
+                if (found.StatusCode == HttpStatusCode.OK)
+                {
+                    var talk = JsonNode.Parse(await found.Content.ReadAsStringAsync())!;
+                    Assert.Equal(("talk", "awaiting-talk", level, kind, "R21"), (talk["kind"]!.GetValue<string>(), talk["status"]!.GetValue<string>(),
+                        talk["level"]!.GetValue<string>(), talk["partyKind"]!.GetValue<string>(), talk["rule"]!.GetValue<string>()));
+                    Assert.Contains("连续两个季度列入通报清单", talk["reason"]!.GetValue<string>());
+                    break;
+                }
+                Assert.True(DateTime.UtcNow < deadline, $"no talk case for {party}");
+            }
+        }
         var view = (await ViewAsync(world.Admin(), "2026Q3"))!;
         Assert.Equal(3, view["summary"]!["listCounts"]!["unreportedPurchases"]!.GetValue<int>());
         Assert.Equal("/api/v1/assessments/2026Q3/report.xlsx", view["links"]!["report.xlsx"]!.GetValue<string>());

@@ -46,6 +46,23 @@ public sealed class AutoCasesTests
     }
 
     [Fact]
+    public void ARepeatOffender_OpensATalkCase_AnInstitutionAtItsOffice_ASupplierAtTheProvince()
+    {
+        Alert Repeat(string code, string kind) => new($"assessment:2026Q3:repeat:{code}", AlertKinds.Assessment, "high", "连续两个季度列入通报清单（约谈候选）", "列入：采购进度低于序时进度。", At)
+        {
+            Rule = "R21", Party = code, Period = "2026Q3", Facts = new Dictionary<string, string> { ["repeatOffender"] = kind, ["lists"] = "progressBelowSchedule" },
+        };
+        var unit = AutoCases.For(Repeat("H1", "unit"), Master, new CaseOptions(), At)!;
+        Assert.Equal(("auto:R21:H1:2026Q3", CaseKind.Talk, CaseLevel.County, "institution", 10), (unit.CaseId, unit.Kind, unit.Level, unit.PartyKind, unit.DueWorkingDays));
+        var supplier = AutoCases.For(Repeat("M1", "supplier"), Master, new CaseOptions(), At)!;
+        Assert.Equal(("auto:R21:M1:2026Q3", CaseKind.Talk, CaseLevel.Province, "company"), (supplier.CaseId, supplier.Kind, supplier.Level, supplier.PartyKind));
+        Assert.Equal(["PV"], supplier.JurisdictionPath);
+        Assert.Null(AutoCases.For(Repeat("H1", "unit"), Master, new CaseOptions { AutoOpenRepeatOffenders = false }, At));
+        // The assessment's other alerts (its completion) open nothing.
+        Assert.Null(AutoCases.For(Repeat("H1", "unit") with { Facts = new Dictionary<string, string> { ["report.html"] = "/x" } }, Master, new CaseOptions(), At));
+    }
+
+    [Fact]
     public void AComplaintEscalatedToTheProvince_OpensACaseAboutItsSupplier_AsTheProvince()
     {
         Alert Complaint(string audience, string level) => new($"complaint:K1:3:{audience}", AlertKinds.Complaint, "critical", "诉求答复超期，已升级至省级医保部门", "企业一未在期限内答复", At)
