@@ -9,9 +9,13 @@ using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Monitoring;
 
-/// <summary>What the assessment reads: the units' results the monitoring engine kept (or computes now), the complaint desk's R7 figures.</summary>
+/// <summary>
+/// What the assessment reads: the units' results the monitoring engine kept (or computes now), the complaint desk's R7
+/// figures, the supervision cases.
+/// </summary>
 public sealed class AssessmentSource(
-    MonitoringEngine engine, MasterDataCache master, ComplaintRatings ratings, AssessmentStore results, MonitoringMarks marks, IOptions<MonitoringOptions> monitoring) : IAssessmentSource
+    MonitoringEngine engine, MasterDataCache master, ComplaintRatings ratings, AssessmentStore results, MonitoringMarks marks, IOptions<MonitoringOptions> monitoring,
+    Orchestrations.Cases.CaseDesk cases) : IAssessmentSource
 {
     public MasterData Master => master.Master;
 
@@ -31,4 +35,6 @@ public sealed class AssessmentSource(
     }
 
     public Task<ComplaintFigures> ComplaintsAsync(string supplier, Quarter quarter, CancellationToken cancellationToken) => ratings.OfAsync(supplier, quarter, cancellationToken);
+
+    public Task<IReadOnlyList<Orchestrations.Cases.CaseState>> CasesAsync(CancellationToken cancellationToken) => cases.AllAsync(cancellationToken);
 }

@@ -19,6 +19,9 @@ public interface IAssessmentSource
 
     /// <summary>R7's figures of the supplier for the quarter.</summary>
     Task<Complaints.ComplaintFigures> ComplaintsAsync(string supplier, Quarter quarter, CancellationToken cancellationToken);
+
+    /// <summary>The supervision cases (R27), open and closed: what the offices did about the notices' entries.</summary>
+    Task<IReadOnlyList<Cases.CaseState>> CasesAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>Where an assessment stands, for the API: its state and how many results of the current phase are in.</summary>
@@ -30,7 +33,8 @@ public sealed record AssessmentProgress(AssessmentState State, int Done, int Exp
 /// a new generation (one ETag-guarded write of its state, so two starts at once make one) and starts its orchestration;
 /// starting a running one resumes it (its orchestration is started if it is missing or failed: the items with results
 /// are not done again). The orchestration's activities call back into <see cref="RecordAsync"/>, <see cref="AssessAsync"/>
-/// and <see cref="ReportAsync"/>. The report is built from the result rows alone, so the same results give the same report.
+/// and <see cref="ReportAsync"/>. The report is built from the result rows (and the supervision cases about its entries,
+/// as they stand when it is built), so the same results give the same figures.
 /// </summary>
 /// <param name="itemsPerActivity">Units or suppliers computed by one activity.</param>
 /// <param name="concurrency">Units computed at once by this instance (each reads its members' aggregate partitions): the
@@ -228,7 +232,7 @@ public sealed class AssessmentDesk(
         var master = source.Master;
         var root = master.Jurisdictions.Values.FirstOrDefault(j => j.Level == JurisdictionLevel.Province);
         return AssessmentReport.Build(state.Quarter, time.GetUtcNow(), (root?.Code ?? "province", root?.Name ?? "全省"),
-            master.Jurisdictions.Values.ToDictionary(j => j.Code, j => j.Name, StringComparer.Ordinal), units, suppliers, previous);
+            master.Jurisdictions.Values.ToDictionary(j => j.Code, j => j.Name, StringComparer.Ordinal), units, suppliers, previous, await source.CasesAsync(cancellationToken));
     }
 
     /// <summary>Tells the provincial centre the assessment is done, with the links to its artifacts (once per run).</summary>

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Integration.Domain;
 using Integration.Domain.Monitoring;
+using Integration.Orchestrations.Cases;
 
 namespace Integration.Orchestrations.Assessments;
 
@@ -13,7 +15,15 @@ public sealed record RankingRow(int? Rank, string Unit, string Name, string? Cou
 public sealed record Ranking(string Jurisdiction, string JurisdictionName, string Level, IReadOnlyList<RankingRow> Rows);
 
 /// <summary>An entry of one of the notice's lists: a unit (or a unit's batch) and the figures that put it there.</summary>
-public sealed record ListEntry(string Unit, string Name, string? County, string? City, string? Batch, decimal? Value, decimal? Threshold, string? Detail);
+public sealed record ListEntry(string Unit, string Name, string? County, string? City, string? Batch, decimal? Value, decimal? Threshold, string? Detail)
+{
+    /// <summary>What the offices did about it (R27): the supervision case about this unit, rule and quarter and how it stands, in Chinese.</summary>
+    public string? FollowUp { get; init; }
+}
+
+/// <summary>A rectification case (限期整改) about a breach of the quarter before, and what became of it.</summary>
+public sealed record RectificationRow(string CaseId, string Party, string PartyName, string? County, string? City, string Rule, IReadOnlyList<string> Indicators, string? DueAt,
+    string Outcome);
 
 public sealed record ProblemList(string Id, string Rule, string Title, IReadOnlyList<ListEntry> Entries);
 
@@ -36,6 +46,9 @@ public sealed record AssessmentReport(
     IReadOnlyList<Ranking> Rankings, IReadOnlyList<ProblemList> Lists, IReadOnlyList<SupplierResult> Suppliers,
     IReadOnlyList<RepeatOffender> RepeatOffenders, IReadOnlyList<BasketRow> Basket)
 {
+    /// <summary>The rectification cases about the quarter before's breaches, with their outcome (the notice's follow-up of the last one).</summary>
+    public IReadOnlyList<RectificationRow> Rectifications { get; init; } = [];
+
     /// <summary>The notice's lists: id, rule, title (as the officials read it).</summary>
     public static readonly IReadOnlyList<(string Id, string Rule, string Title)> ListDefinitions =
     [
@@ -61,11 +74,21 @@ public sealed record AssessmentReport(
     /// </summary>
     public static AssessmentReport Build(
         string quarter, DateTimeOffset generatedAt, (string Code, string Name) province, IReadOnlyDictionary<string, string> names,
-        IReadOnlyList<UnitResult> units, IReadOnlyList<SupplierResult> suppliers, AssessmentReport? previous)
+        IReadOnlyList<UnitResult> units, IReadOnlyList<SupplierResult> suppliers, AssessmentReport? previous, IReadOnlyList<CaseState>? cases = null)
     {
         units = [.. units.OrderBy(u => u.Code, StringComparer.Ordinal)];
         suppliers = [.. suppliers.OrderBy(s => s.Code, StringComparer.Ordinal)];
-        var lists = ListDefinitions.Select(d => new ProblemList(d.Id, d.Rule, d.Title, [.. units.SelectMany(u => Entries(d.Id, u))])).ToList();
+        cases ??= [];
+        // R27: each entry with the case about its unit, rule and quarter (the most advanced one, if several).
+        var followed = cases.Where(c => c.Period == quarter).GroupBy(c => (c.Party, c.Rule))
+            .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Outcome switch { CaseOutcome.Explained or CaseOutcome.Rectified => 0, CaseOutcome.Closed => 1, _ => 2 })
+                .ThenBy(c => c.CaseId, StringComparer.Ordinal).First());
+        ListEntry Follow(ListEntry e, string rule) => followed.TryGetValue((e.Unit, rule), out var c) ? e with { FollowUp = $"{FollowUpText(c)}（案件 {c.CaseId}）" } : e;
+        var lists = ListDefinitions.Select(d => new ProblemList(d.Id, d.Rule, d.Title, [.. units.SelectMany(u => Entries(d.Id, u)).Select(e => Follow(e, d.Rule))])).ToList();
+        var lastQuarter = Domain.Quarter.TryParse(quarter, out var q) ? q.Previous.ToString() : null;
+        var rectifications = cases.Where(c => c.Kind == CaseKind.Rectification && c.Period is not null && c.Period == lastQuarter).OrderBy(c => c.CaseId, StringComparer.Ordinal)
+            .Select(c => new RectificationRow(c.CaseId, c.Party, c.PartyName, c.JurisdictionPath.ElementAtOrDefault(2), c.JurisdictionPath.ElementAtOrDefault(1), c.Rule, c.Indicators, c.DueAt?.ToOffset(ChinaTime.Offset).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                FollowUpText(c))).ToList();
         var problems = lists.SelectMany(l => l.Entries.Select(e => e.Unit)).GroupBy(u => u, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var rows = units.Select(u => Row(u, problems.GetValueOrDefault(u.Code))).ToList();
         var rankings = rows.Where(r => r.County is not null).GroupBy(r => r.County!, StringComparer.Ordinal).Select(g => Rank(g.Key, names, "county", g))
@@ -105,8 +128,18 @@ public sealed record AssessmentReport(
             .OrderBy(r => r.Kind == "unit" ? 0 : 1).ThenBy(r => r.Code, StringComparer.Ordinal).ToList();
 
         return new AssessmentReport(quarter, generatedAt, province.Code, province.Name,
-            SummaryOf(units.Count, suppliers, lists, repeats.Count, previous?.Quarter), rankings, lists, suppliers, repeats, [.. units.Select(BasketOf)]);
+            SummaryOf(units.Count, suppliers, lists, repeats.Count, previous?.Quarter), rankings, lists, suppliers, repeats, [.. units.Select(BasketOf)])
+        { Rectifications = rectifications };
     }
+
+    /// <summary>How a case stands, as the notice says it.</summary>
+    private static string FollowUpText(CaseState c) => c.Outcome switch
+    {
+        CaseOutcome.Explained => "说明已认可",
+        CaseOutcome.Rectified => "整改经数据核实到位",
+        CaseOutcome.Closed => "已办结",
+        _ => c.Level == CaseLevel.County ? "督导中" : $"督导中，已升级至{CaseMachine.LevelName(c.Level)}",
+    };
 
     private static AssessmentSummary SummaryOf(int units, IReadOnlyList<SupplierResult> suppliers, IReadOnlyList<ProblemList> lists, int repeats, string? previous) =>
         new(units, suppliers.Count, lists.ToDictionary(l => l.Id, l => l.Entries.Count, StringComparer.Ordinal),
@@ -133,6 +166,7 @@ public sealed record AssessmentReport(
             Lists = lists,
             RepeatOffenders = repeats,
             Basket = basket,
+            Rectifications = [.. Rectifications.Where(r => In(r.County, r.City))],
             Summary = SummaryOf(basket.Count, Suppliers, lists, repeats.Count, Summary.PreviousQuarter),
         };
     }

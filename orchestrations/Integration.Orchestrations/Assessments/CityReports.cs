@@ -9,7 +9,7 @@ namespace Integration.Orchestrations.Assessments;
 /// CSV, XLSX, HTML; a new generation replaces the one before), and the provincial centre told once per half. Generated
 /// by the schedule after the half ends (due before the 10th) and on demand.
 /// </summary>
-public sealed class CityReports(AssessmentStore artifacts, AlertStore alerts, ComplaintFactStore complaints, Cases.CaseDesk cases, IAssessmentSource source, TimeProvider time)
+public sealed class CityReports(AssessmentStore artifacts, AlertStore alerts, ComplaintFactStore complaints, IAssessmentSource source, TimeProvider time)
 {
     public static string ArtifactName(HalfYear half, string format) => $"city-reports/{half}/report.{format}";
 
@@ -21,7 +21,7 @@ public sealed class CityReports(AssessmentStore artifacts, AlertStore alerts, Co
         foreach (var company in master.Companies.Keys.Order(StringComparer.Ordinal))
             foreach (var quarter in half.Quarters)
                 facts.AddRange(await complaints.ListAsync(company, quarter.ToString(), cancellationToken));
-        var report = CityReport.Build(half, time.GetUtcNow(), master, raised, facts, await cases.AllAsync(cancellationToken));
+        var report = CityReport.Build(half, time.GetUtcNow(), master, raised, facts, await source.CasesAsync(cancellationToken));
         foreach (var format in AssessmentDesk.Formats)
             await artifacts.PutArtifactAsync(ArtifactName(half, format), ReportWriters.Write(report, format), ReportWriters.ContentTypes[format], cancellationToken);
         await alerts.RaiseAsync(new Alert($"cityreport:{half}", AlertKinds.Assessment, "info", report.Title,

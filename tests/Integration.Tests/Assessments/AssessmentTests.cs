@@ -563,6 +563,15 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         await ReportAsync(scenario.Client("X1"), "city-reports/2026H2", "json", HttpStatusCode.Forbidden);
         var csv = ReadCsv(await ReportAsync(later.Admin(), "city-reports/2026H2", "csv"));
         Assert.Contains(csv, r => r.Length > 2 && r[0] == "C1" && r[1] == "市" && r[3] == "1");
+
+        // The quarter's notice shows what was done about its entries: H1's R14 entry, its explanation accepted (R27).
+        using (var run = await later.Admin().PostJsonAsync("/api/v1/assessments/2026Q3/run", new { }))
+            Assert.True(run.IsSuccessStatusCode, await run.Content.ReadAsStringAsync());
+        await CompletedAsync(later.Admin(), "2026Q3", 1);
+        var notice = Json(await ReportAsync(later.Admin(), "assessments/2026Q3", "json"));
+        var entry = notice["lists"]!.AsArray().Single(l => l!["id"]!.GetValue<string>() == "overAgreedVolume")!["entries"]!.AsArray().Single(e => e!["unit"]!.GetValue<string>() == "H1")!;
+        Assert.Equal($"说明已认可（案件 {r14}）", entry["followUp"]!.GetValue<string>());
+        Assert.Contains(ReadCsv(await ReportAsync(later.Admin(), "assessments/2026Q3", "csv")), r => r.Contains($"说明已认可（案件 {r14}）"));
     }
 
     [Fact]

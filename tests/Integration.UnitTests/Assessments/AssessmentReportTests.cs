@@ -1,5 +1,6 @@
 using Integration.Domain.Monitoring;
 using Integration.Orchestrations.Assessments;
+using Integration.Orchestrations.Cases;
 
 namespace Integration.UnitTests.Assessments;
 
@@ -92,6 +93,42 @@ public sealed class AssessmentReportTests
         var basket = report.Basket.Single(b => b.Unit == "U1");
         Assert.Equal((0.3m, 0.75m, 0.2m, 0.05m, (decimal?)null), (basket.AgreedCompletion, basket.PaymentRate, basket.CostGrowth, basket.OfflineShare, basket.NonSelectedShare));
         Assert.Equal(0.6m, report.Basket.Single(b => b.Unit == "U4").NonSelectedShare);
+    }
+
+    private static CaseState Case(string id, CaseKind kind, string party, string county, string rule, string period, CaseOutcome? outcome, CaseLevel level = CaseLevel.County) => new()
+    {
+        CaseId = id, Kind = kind, Party = party, PartyKind = "institution", PartyName = party, JurisdictionPath = ["PV", "C1", county], Level = level,
+        OpenedBy = "x", OpenedAt = At, Reason = "x", Rule = rule, Period = period, Outcome = outcome,
+        Status = outcome is null ? CaseStatus.AwaitingExplanation : CaseStatus.Closed, Indicators = kind == CaseKind.Rectification ? ["agreedVolumeProgress"] : [],
+        DueAt = new DateTimeOffset(2026, 9, 30, 23, 59, 59, TimeSpan.FromHours(8)),
+    };
+
+    [Fact]
+    public void R27_AnEntryShowsItsCase_AndLastQuartersRectificationsTheirOutcome()
+    {
+        IReadOnlyList<CaseState> cases =
+        [
+            // U1's R8 entry: an explanation accepted (beside an open one about the same breach: the accepted one shows).
+            Case("A", CaseKind.Explanation, "U1", "X1", "R8", "2026Q3", CaseOutcome.Explained),
+            Case("B", CaseKind.Explanation, "U1", "X1", "R8", "2026Q3", null),
+            // U1's R15 entry: a case still open, at the city.
+            Case("C", CaseKind.Explanation, "U1", "X1", "R15", "2026Q3", null, CaseLevel.City),
+            // Last quarter's rectifications: U1's verified by the data, U4's (another county) still running; and one of 2026Q3.
+            Case("R1", CaseKind.Rectification, "U1", "X1", "R8", "2026Q2", CaseOutcome.Rectified),
+            Case("R2", CaseKind.Rectification, "U4", "X2", "R17", "2026Q2", null),
+            Case("R3", CaseKind.Rectification, "U1", "X1", "R8", "2026Q3", null),
+        ];
+        var report = AssessmentReport.Build("2026Q3", At, ("PV", "省"), Names, Units, [Supplier("S1", 1)], Previous(), cases);
+        string? FollowUp(string list) => report.Lists.Single(l => l.Id == list).Entries.Single(e => e.Unit == "U1").FollowUp;
+        Assert.Equal("说明已认可（案件 A）", FollowUp("progressBelowSchedule"));
+        Assert.Equal("督导中，已升级至市级（案件 C）", FollowUp("offlinePurchases"));
+        Assert.Null(FollowUp("latePayments"));
+        Assert.Equal([("R1", "整改经数据核实到位", "2026-09-30"), ("R2", "督导中", "2026-09-30")], report.Rectifications.Select(r => (r.CaseId, r.Outcome, r.DueAt)));
+        // In the notice's tables, and a county's cut has its own only.
+        var tables = ReportTables.Of(report);
+        Assert.Contains(tables.Single(t => t.Name == "问题清单").Rows, r => r[^1] as string == "说明已认可（案件 A）");
+        Assert.Equal(2, tables.Single(t => t.Name == "上季度限期整改").Rows.Count);
+        Assert.Equal(["R2"], report.Cut("X2", "乙县").Rectifications.Select(r => r.CaseId));
     }
 
     [Fact]
