@@ -18,7 +18,7 @@ namespace Integration.Functions;
 [QueueTrigger("%Hub:Queues:Ingest%")]
 public sealed class ProcessIngest(
     RawArchive raw, MasterDataCache master, RecordStore records, RequestLog requests, FeedReferences references, HubMetrics metrics,
-    IOptions<FeedLimits> limits, IOptions<ProcessingOptions> processing, MonitoringEngine monitoring, FaultInjection faults, TimeProvider time,
+    IOptions<FeedLimits> limits, IOptions<ProcessingOptions> processing, MonitoringEngine monitoring, Orchestrations.Cases.CaseDesk cases, FaultInjection faults, TimeProvider time,
     ILogger<ProcessIngest> logger) : IQueueFunction
 {
     public async Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
@@ -35,6 +35,11 @@ public sealed class ProcessIngest(
         await monitoring.MarkAsync(result.Touched, cancellationToken);
         // Every delivery of the request, written now or before a crash: registering a code again is a no-op.
         if (feed == FeedKind.Deliveries) await monitoring.CheckTraceCodesAsync(items.OfType<Delivery>(), cancellationToken);
+        // A returned demand report re-sent: the party's demand-return cases follow it (R27, 退回重新填报).
+        if (feed == FeedKind.DemandReports)
+            foreach (var party in items.OfType<DemandReport>().GroupBy(d => d.Hospital, StringComparer.Ordinal))
+                await cases.FollowDemandReportsAsync(party.Key, new Orchestrations.Cases.CaseReportResent(meta.AcceptedAt, meta.PartnerId, message.RequestId,
+                    [.. party.Select(d => d.ReportId).Distinct(StringComparer.Ordinal)], party.Count()), cancellationToken);
         faults.At("process.applied");
         await requests.MarkProcessedAsync(RequestRecord.Accepted(meta, message.Blob, items.Count), time.GetUtcNow(), processing.Value.InstanceId, cancellationToken);
         metrics.Processed(meta.Route, result.Written.Count, result.Skipped, time.GetUtcNow() - meta.AcceptedAt);

@@ -17,7 +17,7 @@ public static class CaseEvents
     public static string Of(string step) => step switch
     {
         "opened" => "opened",
-        "explained" or "rectification-reported" => "explained",
+        "explained" or "rectification-reported" or "report-resent" => "explained",
         "accepted" or "closed" or "rectified" => "closed",
         "escalated" or "overdue-at-province" => "escalated",
         "talk-overdue" => "overdue",
@@ -76,6 +76,20 @@ public sealed class CaseDesk(
             default:
                 throw new InvalidOperationException("Unknown decision.");
         }
+    }
+
+    /// <summary>
+    /// A party's demand reports, accepted: each of its <c>demand-return</c> cases waiting for them follows them (once per
+    /// request, however often it is processed). Reads the open cases (fine for hundreds). Returns the cases that moved.
+    /// </summary>
+    public async Task<int> FollowDemandReportsAsync(string party, CaseReportResent e, CancellationToken cancellationToken)
+    {
+        var moved = 0;
+        await foreach (var id in records.OpenIdsAsync(cancellationToken))
+            if (await GetAsync(id, cancellationToken) is { Kind: CaseKind.DemandReturn, Status: CaseStatus.AwaitingExplanation } state && state.Party == party
+                && (await ApplyAsync(id, e, $"resent|{e.RequestId}", cancellationToken)).State?.Status == CaseStatus.AwaitingDecision)
+                moved++;
+        return moved;
     }
 
     /// <summary>

@@ -34,6 +34,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         (_, CaseExplained explained) => Explain(state, explained),
         (_, CaseDecided decided) => Decide(state, decided),
         (_, CaseTalkRecorded talk) => Talk(state, talk),
+        (_, CaseReportResent resent) => Resent(state, resent),
         _ => throw new ArgumentOutOfRangeException(nameof(e)),
     };
 
@@ -103,6 +104,21 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
                     ? "The explanation was given; the office is deciding on it."
                     : "This case waits for a supervision talk, not an explanation.");
         }
+    }
+
+    /// <summary>
+    /// A returned demand report re-sent (退回重新填报): the case follows the report itself, waiting for the office's
+    /// decision; reports sent before the case was opened, or once it is no longer waiting for them, change nothing.
+    /// </summary>
+    private static CaseDecision Resent(CaseState state, CaseReportResent e)
+    {
+        if (state.Kind != CaseKind.DemandReturn || state.Status != CaseStatus.AwaitingExplanation || e.At < state.OpenedAt)
+            return new CaseUnchanged("The case does not wait for a demand report.");
+        var late = state.DueAt is { } dueAt && e.At > dueAt ? "（逾期）" : "";
+        var what = $"{state.PartyName}重新填报需求报量{late}：报量单 {string.Join("、", e.Reports)}，共 {e.Lines} 条（请求 {e.RequestId}）";
+        var next = state with { Status = CaseStatus.AwaitingDecision, Timer = null, Version = state.Version + 1 };
+        return new CaseTransition(next, [Notice(next, CaseAudience.Office, "info", $"{state.PartyName}已重新填报需求报量", $"督导案件 {state.CaseId}：{what}，请审核。")],
+            [new CaseStep(e.At, "report-resent", e.Actor, what + "。")]);
     }
 
     private CaseDecision Decide(CaseState state, CaseDecided e)

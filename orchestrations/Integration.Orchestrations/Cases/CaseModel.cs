@@ -97,6 +97,7 @@ public sealed record CaseState
 [JsonDerivedType(typeof(CaseTalkRecorded), "talk")]
 [JsonDerivedType(typeof(CaseDeadlineFired), "deadline")]
 [JsonDerivedType(typeof(CaseVerified), "verified")]
+[JsonDerivedType(typeof(CaseReportResent), "resent")]
 public abstract record CaseEvent(DateTimeOffset At, string? Actor);
 
 public sealed record CaseOpened(DateTimeOffset At, string Actor, string CaseId, CaseKind Kind, string Party, string PartyKind, string PartyName,
@@ -108,6 +109,12 @@ public sealed record CaseExplained(DateTimeOffset At, string Actor, string Text,
 public sealed record CaseDecided(DateTimeOffset At, string Actor, CaseDecisionKind Decision, string? Note, int? DueWorkingDays, IReadOnlyList<string> Indicators) : CaseEvent(At, Actor);
 
 public sealed record CaseTalkRecorded(DateTimeOffset At, string Actor, DateTimeOffset ScheduledAt, IReadOnlyList<string> Participants, string? Minutes, IReadOnlyList<string> Commitments) : CaseEvent(At, Actor);
+
+/// <summary>
+/// The party re-sent demand reports (a <c>demand-return</c> case follows them: 退回重新填报): the request, when the hub
+/// accepted it (<see cref="CaseEvent.At"/>), its report ids and lines.
+/// </summary>
+public sealed record CaseReportResent(DateTimeOffset At, string Actor, string RequestId, IReadOnlyList<string> Reports, int Lines) : CaseEvent(At, Actor);
 
 /// <summary>The case's deadline came (its timer fired).</summary>
 public sealed record CaseDeadlineFired(DateTimeOffset At, string TimerId) : CaseEvent(At, null);

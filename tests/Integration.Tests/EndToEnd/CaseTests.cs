@@ -183,6 +183,38 @@ public sealed class CaseTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task AReturnedDemandReport_IsFollowedByTheReportTheHospitalSendsAgain()
+    {
+        await using var world = await fixture.NewWorldAsync(MonitoringScenario.Settings, loadProvince: false);
+        var scenario = new MonitoringScenario(world);
+        await scenario.LoadMasterDataAsync();
+        var county = scenario.Client("X1");
+        var id = Samples.Unique("RETURN");
+        using (var open = await county.PostJsonAsync("/api/v1/cases", new JsonObject
+        {
+            ["caseId"] = id, ["kind"] = "demand-return", ["party"] = "H1", ["reason"] = "P3 报量较上年减少 37.5% 且未说明理由，退回重新填报",
+        }))
+            Assert.Equal("awaiting-explanation", (await Samples.Expect(open, HttpStatusCode.Created))["status"]!.GetValue<string>());
+
+        // Another hospital's report is not H1's; H1 sends its report again, now with a reason.
+        await scenario.SendAsync("H2", "demand-reports", new JsonObject { ["reportId"] = "DR9", ["product"] = "P1", ["batch"] = "B1", ["reportedQuantity"] = 100, ["lastYearQuantity"] = 100 });
+        await scenario.SendAsync("H1", "demand-reports",
+            new JsonObject { ["reportId"] = "DR1", ["product"] = "P3", ["batch"] = "B1", ["reportedQuantity"] = 150, ["lastYearQuantity"] = 160, ["explanation"] = "按临床用量重新测算" });
+        var resent = await WaitAsync(county, id, v => v["status"]!.GetValue<string>() == "awaiting-decision", TimeSpan.FromSeconds(60));
+        Assert.Equal(["opened", "report-resent"], Steps(resent));
+        Assert.Contains("重新填报需求报量：报量单 DR1，共 1 条", resent["history"]![1]!["detail"]!.GetValue<string>());
+        // The county is told, and accepts the new report.
+        using (var alerts = await county.GetAsync("/api/v1/alerts"))
+            Assert.Contains((await Samples.Expect(alerts, HttpStatusCode.OK))["items"]!.AsArray(),
+                a => a!["facts"]!["caseId"]?.GetValue<string>() == id && a["title"]!.GetValue<string>() == "县人民医院已重新填报需求报量");
+        using (var accept = await county.PostJsonAsync($"/api/v1/cases/{id}/decision", new JsonObject { ["decision"] = "accept", ["note"] = "重新填报合理。" }))
+        {
+            var closed = await Samples.Expect(accept, HttpStatusCode.OK);
+            Assert.Equal(("closed", "explained"), (closed["status"]!.GetValue<string>(), closed["outcome"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
     public async Task ARectification_IsVerifiedByTheData_AtItsDeadline_RectifiedOrTakenUpALevel()
     {
         await using var world = await fixture.NewWorldAsync(MonitoringScenario.Settings, loadProvince: false);

@@ -31,6 +31,21 @@ public sealed class CaseMachineTests
     }
 
     [Fact]
+    public void ADemandReturn_FollowsTheReportSentAgain_OnlyOnceAndOnlyAfterItWasOpened()
+    {
+        var state = Apply(null, Opened(CaseKind.DemandReturn));
+        Assert.IsType<CaseUnchanged>(machine.Decide(state, new CaseReportResent(Monday.AddHours(-1), "p-H1", "req0", ["DR1"], 2)));
+        var t = Assert.IsType<CaseTransition>(machine.Decide(state, new CaseReportResent(Monday.AddDays(1), "p-H1", "req1", ["DR1"], 2)));
+        Assert.Equal((CaseStatus.AwaitingDecision, null), (t.State.Status, t.State.Timer));
+        Assert.Equal(("report-resent", "第一医院重新填报需求报量：报量单 DR1，共 2 条（请求 req1）。"), (t.Steps[0].Step, t.Steps[0].Detail));
+        Assert.Equal(CaseAudience.Office, Assert.Single(t.Notices).Audience);
+        var next = t.State with { History = [.. state.History, .. t.Steps] };
+        Assert.IsType<CaseUnchanged>(machine.Decide(next, new CaseReportResent(Monday.AddDays(2), "p-H1", "req2", ["DR1"], 2)));
+        // An explanation case does not wait for demand reports.
+        Assert.IsType<CaseUnchanged>(machine.Decide(Apply(null, Opened(CaseKind.Explanation)), new CaseReportResent(Monday.AddDays(1), "p-H1", "req1", ["DR1"], 2)));
+    }
+
+    [Fact]
     public void MissedExplanations_GoCountyCityProvince_ThenStayAtTheProvince()
     {
         var state = Apply(null, Opened(CaseKind.Explanation));
