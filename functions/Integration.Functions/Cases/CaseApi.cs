@@ -13,11 +13,11 @@ public sealed record CaseView(
     string CaseId, string Kind, string Party, string PartyKind, string PartyName, string Status, string? Outcome, string Level,
     string Rule, string? Period, string Reason, DateTimeOffset OpenedAt, string OpenedBy, DateTimeOffset? DueAt, DateTimeOffset? ClosedAt, string? CalendarProblem,
     IReadOnlyList<string> Indicators, IReadOnlyList<CaseCheck> Checks, IReadOnlyList<CaseExplanation> Explanations, IReadOnlyList<CaseTalk> Talks,
-    IReadOnlyList<Alert> Alerts, IReadOnlyList<CaseStep> History)
+    IReadOnlyList<CaseMeasure> Measures, IReadOnlyList<Alert> Alerts, IReadOnlyList<CaseStep> History)
 {
     public static CaseView Of(CaseState s, IReadOnlyList<Alert> alerts) => new(
         s.CaseId, CaseNames.Of(s.Kind), s.Party, s.PartyKind, s.PartyName, CaseNames.Of(s.Status), CaseNames.Of(s.Outcome), CaseNames.Of(s.Level), s.Rule, s.Period, s.Reason, s.OpenedAt, s.OpenedBy, s.DueAt, s.ClosedAt,
-        s.CalendarProblem, s.Indicators, s.Checks, s.Explanations, s.Talks, alerts, s.History);
+        s.CalendarProblem, s.Indicators, s.Checks, s.Explanations, s.Talks, s.Measures, alerts, s.History);
 }
 
 /// <summary>
@@ -123,6 +123,21 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
         if (!r.Ok) return null;
         return () => OfficeActsAsync(caller.Partner, id, requestId,
             new CaseTalkRecorded(time.GetUtcNow(), caller.Partner.PartnerId, scheduledAt!.Value, participants!, minutes, commitments), context.RequestAborted);
+    });
+
+    /// <summary>The provincial centre's measure against the party (报量风险提示, 减少约定采购量, 不接受参加集采, 招采信用评价, 移交纪检监察).</summary>
+    public Task<IResult> MeasureAsync(HttpContext context, string id) => commands.HandleAsync(context, "cases-measure", requireBody: true, (caller, r, requestId) =>
+    {
+        var measure = r.OneOf("measure", [.. CaseMeasures.Names.Keys]);
+        var note = r.Text("note", required: false, maxLength: 2000);
+        if (!r.Ok) return null;
+        return async () =>
+        {
+            if (await VisibleAsync(caller.Partner, id, context.RequestAborted) is null) return NotFound(id);
+            if (caller.Partner.Role != PartnerRole.Province)
+                return new CommandResult(403, null, "province-only", "Only the provincial centre takes measures against a party.");
+            return await ApplyAsync(id, new CaseMeasureRecorded(time.GetUtcNow(), caller.Partner.PartnerId, measure!, note), requestId, context.RequestAborted);
+        };
     });
 
     public async Task<IResult> GetAsync(HttpContext context, string id)

@@ -30,6 +30,9 @@ public static class Cases
         group.MapPost("/{id}/talk", (HttpContext c, string id, CaseApi api) => api.TalkAsync(c, id))
             .WithName("RecordCaseTalk").WithSummary("A supervision talk (约谈): scheduled, then held with its minutes and the party's commitments")
             .Takes(typeof(TalkRequest), "application/json").Produces<CaseView>().WithProblems().Problem(StatusCodes.Status404NotFound);
+        group.MapPost("/{id}/measure", (HttpContext c, string id, CaseApi api) => api.MeasureAsync(c, id))
+            .WithName("RecordCaseMeasure").WithSummary("The provincial centre's measure against the party: risk-warning, reduce-agreed-volume, exclude-from-procurement, credit-rating, referral")
+            .Takes(typeof(MeasureRequest), "application/json").Produces<CaseView>().WithProblems().Problem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -40,6 +43,8 @@ public static class Cases
     public sealed record ExplanationRequest(string Text, IReadOnlyList<Document>? Documents = null);
 
     public sealed record DecisionRequest(string Decision, string? Note = null, int? DueWorkingDays = null, IReadOnlyList<string>? Indicators = null);
+
+    public sealed record MeasureRequest(string Measure, string? Note = null);
 
     public sealed record TalkRequest(DateTimeOffset ScheduledAt, IReadOnlyList<string> Participants, string? Minutes = null, IReadOnlyList<string>? Commitments = null);
 }

@@ -31,6 +31,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         (_, CaseDeadlineFired fired) => Missed(state, fired),
         (_, CaseVerified verified) => Verify(state, verified),
         ({ IsOpen: false }, _) => new CaseRefused(409, "case-closed", $"Case '{state.CaseId}' is closed."),
+        (_, CaseMeasureRecorded measure) => Measure(state, measure),
         (_, CaseExplained explained) => Explain(state, explained),
         (_, CaseDecided decided) => Decide(state, decided),
         (_, CaseTalkRecorded talk) => Talk(state, talk),
@@ -119,6 +120,17 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var next = state with { Status = CaseStatus.AwaitingDecision, Timer = null, Version = state.Version + 1 };
         return new CaseTransition(next, [Notice(next, CaseAudience.Office, "info", $"{state.PartyName}已重新填报需求报量", $"督导案件 {state.CaseId}：{what}，请审核。")],
             [new CaseStep(e.At, "report-resent", e.Actor, what + "。")]);
+    }
+
+    /// <summary>The province's measure against the party: recorded on the case, the party told; the case's course unchanged.</summary>
+    private static CaseDecision Measure(CaseState state, CaseMeasureRecorded e)
+    {
+        if (!CaseMeasures.Names.TryGetValue(e.Measure, out var name)) return new CaseRefused(400, "unknown-measure", $"'{e.Measure}' is not a measure.");
+        var next = state with { Measures = [.. state.Measures, new CaseMeasure(e.At, e.Actor!, e.Measure, e.Note)], Version = state.Version + 1 };
+        var note = string.IsNullOrWhiteSpace(e.Note) ? "" : $"：{e.Note}";
+        var detail = $"省级医保部门对{state.PartyName}采取处理措施：{name}{note}";
+        return new CaseTransition(next, [Notice(next, CaseAudience.Party, "critical", $"省级医保部门处理措施：{name}", $"{detail}（督导案件 {state.CaseId}）。")],
+            [new CaseStep(e.At, "measure", e.Actor, detail + "。")]);
     }
 
     private CaseDecision Decide(CaseState state, CaseDecided e)

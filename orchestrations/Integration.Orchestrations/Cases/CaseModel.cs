@@ -80,6 +80,9 @@ public sealed record CaseState
     public IReadOnlyList<CaseExplanation> Explanations { get; init; } = [];
     public IReadOnlyList<CaseTalk> Talks { get; init; } = [];
     public IReadOnlyList<CaseCheck> Checks { get; init; } = [];
+
+    /// <summary>The province's measures on the case (<see cref="CaseMeasures"/>).</summary>
+    public IReadOnlyList<CaseMeasure> Measures { get; init; } = [];
     public IReadOnlyList<CaseStep> History { get; init; } = [];
     public int Version { get; init; }
 
@@ -98,6 +101,7 @@ public sealed record CaseState
 [JsonDerivedType(typeof(CaseDeadlineFired), "deadline")]
 [JsonDerivedType(typeof(CaseVerified), "verified")]
 [JsonDerivedType(typeof(CaseReportResent), "resent")]
+[JsonDerivedType(typeof(CaseMeasureRecorded), "measure")]
 public abstract record CaseEvent(DateTimeOffset At, string? Actor);
 
 public sealed record CaseOpened(DateTimeOffset At, string Actor, string CaseId, CaseKind Kind, string Party, string PartyKind, string PartyName,
@@ -115,6 +119,30 @@ public sealed record CaseTalkRecorded(DateTimeOffset At, string Actor, DateTimeO
 /// accepted it (<see cref="CaseEvent.At"/>), its report ids and lines.
 /// </summary>
 public sealed record CaseReportResent(DateTimeOffset At, string Actor, string RequestId, IReadOnlyList<string> Reports, int Lines) : CaseEvent(At, Actor);
+
+/// <summary>A measure the province takes on the case (000 四, 五; 001 四): see <see cref="CaseMeasures"/>.</summary>
+public sealed record CaseMeasureRecorded(DateTimeOffset At, string Actor, string Measure, string? Note) : CaseEvent(At, Actor);
+
+/// <summary>A measure on the case, as recorded.</summary>
+public sealed record CaseMeasure(DateTimeOffset At, string By, string Measure, string? Note);
+
+/// <summary>
+/// The measures the provincial centre takes against a party that did not rectify (000 四, 五; 001 四), by their API
+/// names: a risk warning on its demand reports (报量风险提示), a reduced agreed volume (减少约定采购量), not accepted in
+/// procurement (不接受参加集采), an entry in the procurement credit rating (招采信用评价), a referral to the discipline
+/// inspectors (移交纪检监察).
+/// </summary>
+public static class CaseMeasures
+{
+    public static readonly IReadOnlyDictionary<string, string> Names = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["risk-warning"] = "报量风险提示",
+        ["reduce-agreed-volume"] = "减少约定采购量",
+        ["exclude-from-procurement"] = "不接受参加集采",
+        ["credit-rating"] = "招采信用评价",
+        ["referral"] = "移交纪检监察",
+    };
+}
 
 /// <summary>The case's deadline came (its timer fired).</summary>
 public sealed record CaseDeadlineFired(DateTimeOffset At, string TimerId) : CaseEvent(At, null);

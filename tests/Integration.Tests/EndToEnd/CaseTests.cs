@@ -89,6 +89,26 @@ public sealed class CaseTests(HubFixture fixture)
             var stored = await world.Storage.State.GetBlobClient(document).DownloadContentAsync();
             Assert.Equal("承诺函：第四季度按序时进度完成约定采购量。", stored.Value.Content.ToString());
         }
+        // The provincial centre records a measure on the case while it is open (a city cannot; an unknown measure is named
+        // back), and the hospital is told.
+        using (var cityMeasure = await world.Client(c.City).PostJsonAsync($"/api/v1/cases/{id}/measure", new JsonObject { ["measure"] = "credit-rating" }))
+            Assert.Equal("province-only", Samples.Errors(await Samples.Expect(cityMeasure, HttpStatusCode.Forbidden))[0].Code);
+        using (var unknown = await world.Admin().PostJsonAsync($"/api/v1/cases/{id}/measure", new JsonObject { ["measure"] = "fine", ["note"] = 3 }))
+            Assert.Equal(["/measure", "/note"], Samples.Errors(await Samples.Expect(unknown, HttpStatusCode.BadRequest)).Select(e => e.Field));
+        using (var measure = await world.Admin().PostJsonAsync($"/api/v1/cases/{id}/measure", new JsonObject { ["measure"] = "credit-rating", ["note"] = "记入招采信用评价" }))
+        {
+            var recorded = await Samples.Expect(measure, HttpStatusCode.OK);
+            Assert.Equal(("credit-rating", "记入招采信用评价"), (recorded["measures"]![0]!["measure"]!.GetValue<string>(), recorded["measures"]![0]!["note"]!.GetValue<string>()));
+            Assert.Equal("measure", Steps(recorded)[^1]);
+            Assert.Equal("awaiting-decision", recorded["status"]!.GetValue<string>());
+        }
+        for (var until = DateTime.UtcNow.AddSeconds(30); ; await Task.Delay(250))
+        {
+            using var told = await c.HospitalClient().GetAsync("/api/v1/alerts?limit=1000");
+            if ((await Samples.Expect(told, HttpStatusCode.OK))["items"]!.AsArray()
+                .Any(a => a!["facts"]!["caseId"]?.GetValue<string>() == id && a["title"]!.GetValue<string>() == "省级医保部门处理措施：招采信用评价")) break;
+            Assert.True(DateTime.UtcNow < until, "the hospital is told of the measure");
+        }
         using (var countyDecides = await county.PostJsonAsync($"/api/v1/cases/{id}/decision", new JsonObject { ["decision"] = "accept" }))
             Assert.Equal("not-your-level", Samples.Errors(await Samples.Expect(countyDecides, HttpStatusCode.Forbidden))[0].Code);
         using (var bad = await world.Client(c.City).PostJsonAsync($"/api/v1/cases/{id}/decision", new JsonObject { ["decision"] = "forgive", ["dueWorkingDays"] = -1 }))
@@ -97,13 +117,17 @@ public sealed class CaseTests(HubFixture fixture)
         {
             var closed = await Samples.Expect(accept, HttpStatusCode.OK);
             Assert.Equal(("closed", "explained"), (closed["status"]!.GetValue<string>(), closed["outcome"]!.GetValue<string>()));
-            Assert.Equal(["opened", "escalated", "explained", "accepted"], Steps(closed));
+            Assert.Equal(["opened", "escalated", "explained", "measure", "accepted"], Steps(closed));
         }
         // Closed: a further explanation is refused and changes nothing.
         using (var again = await c.HospitalClient().PostJsonAsync($"/api/v1/cases/{id}/explanation", new JsonObject { ["text"] = "补充说明" }))
             Assert.Equal("case-closed", Samples.Errors(await Samples.Expect(again, HttpStatusCode.Conflict))[0].Code);
         using (var mine = await c.HospitalClient().GetAsync("/api/v1/cases?status=closed&kind=explanation"))
             Assert.Contains((await Samples.Expect(mine, HttpStatusCode.OK))["items"]!.AsArray(), x => x!["caseId"]!.GetValue<string>() == id);
+
+        // Closed: no measure either.
+        using (var late = await world.Admin().PostJsonAsync($"/api/v1/cases/{id}/measure", new JsonObject { ["measure"] = "referral" }))
+            Assert.Equal("case-closed", Samples.Errors(await Samples.Expect(late, HttpStatusCode.Conflict))[0].Code);
     }
 
     [Fact]

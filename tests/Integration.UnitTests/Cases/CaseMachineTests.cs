@@ -46,6 +46,18 @@ public sealed class CaseMachineTests
     }
 
     [Fact]
+    public void AMeasure_IsRecordedOnAnOpenCase_AndThePartyIsTold_AnUnknownOneIsRefused()
+    {
+        var state = Apply(null, Opened(CaseKind.Explanation));
+        var t = Assert.IsType<CaseTransition>(machine.Decide(state, new CaseMeasureRecorded(Monday.AddDays(1), "province", "reduce-agreed-volume", "下一采购年度约定量减少 10%")));
+        Assert.Equal((CaseStatus.AwaitingExplanation, "reduce-agreed-volume"), (t.State.Status, Assert.Single(t.State.Measures).Measure));
+        Assert.Equal(("省级医保部门处理措施：减少约定采购量", CaseAudience.Party), (Assert.Single(t.Notices).Title, t.Notices[0].Audience));
+        var closed = Apply(state, new CaseDecided(Monday.AddDays(1), "county", CaseDecisionKind.Close, null, null, []));
+        Assert.Equal("case-closed", Assert.IsType<CaseRefused>(machine.Decide(closed, new CaseMeasureRecorded(Monday.AddDays(2), "province", "referral", null))).Code);
+        Assert.Equal(400, Assert.IsType<CaseRefused>(machine.Decide(state, new CaseMeasureRecorded(Monday, "province", "fine", null))).Status);
+    }
+
+    [Fact]
     public void MissedExplanations_GoCountyCityProvince_ThenStayAtTheProvince()
     {
         var state = Apply(null, Opened(CaseKind.Explanation));
