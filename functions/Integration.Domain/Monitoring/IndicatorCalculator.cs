@@ -26,6 +26,14 @@ public sealed record Indicator(string Id, string Rule, string? Batch, decimal? V
 }
 
 /// <summary>
+/// One agreement's progress (R8, R14) in a quarter: the period it runs over, what was bought against it by its end (or
+/// now), the share of the period elapsed (序时进度), bought ÷ agreed (null for a zero agreed volume), behind schedule, above
+/// the over-agreed factor; and R3's delivered and ordered quantities of its product in the quarter.
+/// </summary>
+public sealed record AgreementProgress(Agreement Agreement, DateOnly Start, DateOnly End, decimal Purchased, decimal Elapsed, decimal? Ratio, bool Behind,
+    bool OverAgreed, decimal Delivered, decimal Ordered);
+
+/// <summary>
 /// A unit of assessment: an institution, or a county medical alliance (医共体) with its members as one unit (001): its
 /// aggregate cells summed and its agreements; an alliance's members' own cells too (<see cref="Members"/>), for what is
 /// held per agreement (R8, R14).
@@ -317,47 +325,20 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 if (!hasLastYear && lastYearDeclared.GetValueOrDefault(code) > 0) b.DeclaredBase = true;
             }
 
-            // R8, R14 per agreement, over the agreement's own period: its product bought by the institutions it binds
-            // (AssessedUnit.PurchasersOf), up to the quarter's end; purchases without an agreement are no progress.
-            var bought = new Dictionary<CellSet, Dictionary<string, List<(string Month, decimal Qty)>>>(ReferenceEqualityComparer.Instance);
-            var agreedApart = unit.MembersAgreed();
-            decimal Bought(Agreement a, DateOnly start, DateOnly end)
+            foreach (var p in Agreements(unit, quarter, asOf, supplier))
             {
-                var (from, to) = (Cells.Month(start), Cells.Month(end));
-                if (string.CompareOrdinal(to, lastMonth) > 0) to = lastMonth;
-                decimal sum = 0;
-                foreach (var set in unit.PurchasersOf(a, agreedApart))
-                {
-                    if (!bought.TryGetValue(set, out var byProduct)) bought[set] = byProduct = PurchasesByProduct(set);
-                    foreach (var (month, qty) in byProduct.GetValueOrDefault(a.Product) ?? [])
-                        if (string.CompareOrdinal(month, from) >= 0 && string.CompareOrdinal(month, to) <= 0) sum += qty;
-                }
-                return sum;
-            }
-            foreach (var a in unit.Agreements)
-            {
-                if (supplier is not null && (!master.Products.TryGetValue(a.Product, out var ap) || ap.Manufacturer != supplier)) continue;
-                if (!master.Batches.TryGetValue(a.Batch, out var agreedBatch)) continue;
-                // An alliance's agreement seen from one member alone gives it an agreed volume (R3), not progress of its own.
-                if (unit.Members is null && a.Hospital != unit.Code) continue;
-                var (start, end) = a.PeriodIn(agreedBatch);
-                if (start > quarter.LastDay || end < quarter.FirstDay) continue;   // not in force in the quarter
-                var b = Of(a.Batch);
-                var t = options.For(agreedBatch);
-                var elapsed = ElapsedShare(start, end, quarter, asOf);
-                var purchased = Bought(a, start, end);
+                var b = Of(p.Agreement.Batch);
                 b.Agreements++;
-                b.Agreed += a.AgreedQuantity;
-                b.Purchased += purchased;
-                b.Scheduled += a.AgreedQuantity * elapsed;
-                if (a.AgreedQuantity <= 0) continue;
-                var ratio = purchased / a.AgreedQuantity;
-                if (ratio < elapsed * t.ProgressFactor) b.Behind.Add($"{a.Hospital}/{a.Product}");
+                b.Agreed += p.Agreement.AgreedQuantity;
+                b.Purchased += p.Purchased;
+                b.Scheduled += p.Agreement.AgreedQuantity * p.Elapsed;
+                if (p.Ratio is not { } ratio) continue;
+                if (p.Behind) b.Behind.Add($"{p.Agreement.Hospital}/{p.Agreement.Product}");
                 b.MaxRatio = Math.Max(b.MaxRatio, ratio);
-                if (ratio > t.OverAgreedFactor)
+                if (p.OverAgreed)
                 {
                     b.OverAgreed++;
-                    b.OverProducts.Add($"{a.Hospital}/{a.Product}");
+                    b.OverProducts.Add($"{p.Agreement.Hospital}/{p.Agreement.Product}");
                 }
             }
             var agreed = unit.Agreements.Select(a => a.Product).ToHashSet(StringComparer.Ordinal);
@@ -534,6 +515,49 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                     $"threshold: the best other level's ({best.Key.ToString().ToLowerInvariant()}, {best.Value:P1}) less {province.LevelGap:P0}.");
                 list.Add(level == InstitutionLevel.Primary && gap.Breached ? gap with { Severity = High } : gap);
             }
+        return list;
+    }
+
+    /// <summary>
+    /// R8, R14 per agreement in force in the quarter, over the agreement's own period: its product bought by the
+    /// institutions it binds (<see cref="AssessedUnit.PurchasersOf"/>) up to the quarter's end, against the share of the
+    /// period elapsed (序时进度); purchases without an agreement are no progress. With R3's figures of the product at those
+    /// institutions in the quarter (delivered ÷ ordered). <paramref name="supplier"/>: its products' agreements only.
+    /// </summary>
+    public IReadOnlyList<AgreementProgress> Agreements(AssessedUnit unit, Quarter quarter, DateTimeOffset asOf, string? supplier = null)
+    {
+        var months = Cells.Months(quarter).ToHashSet(StringComparer.Ordinal);
+        var lastMonth = Cells.Months(quarter).Last();
+        var bought = new Dictionary<CellSet, Dictionary<string, List<(string Month, decimal Qty)>>>(ReferenceEqualityComparer.Instance);
+        var agreedApart = unit.MembersAgreed();
+        var list = new List<AgreementProgress>();
+        foreach (var a in unit.Agreements)
+        {
+            if (supplier is not null && (!master.Products.TryGetValue(a.Product, out var ap) || ap.Manufacturer != supplier)) continue;
+            if (!master.Batches.TryGetValue(a.Batch, out var agreedBatch)) continue;
+            // An alliance's agreement seen from one member alone gives it an agreed volume (R3), not progress of its own.
+            if (unit.Members is null && a.Hospital != unit.Code) continue;
+            var (start, end) = a.PeriodIn(agreedBatch);
+            if (start > quarter.LastDay || end < quarter.FirstDay) continue;   // not in force in the quarter
+            var (from, to) = (Cells.Month(start), Cells.Month(end));
+            if (string.CompareOrdinal(to, lastMonth) > 0) to = lastMonth;
+            decimal purchased = 0, delivered = 0, ordered = 0;
+            foreach (var set in unit.PurchasersOf(a, agreedApart))
+            {
+                if (!bought.TryGetValue(set, out var byProduct)) bought[set] = byProduct = PurchasesByProduct(set);
+                foreach (var (month, qty) in byProduct.GetValueOrDefault(a.Product) ?? [])
+                    if (string.CompareOrdinal(month, from) >= 0 && string.CompareOrdinal(month, to) <= 0) purchased += qty;
+                foreach (var month in months)
+                {
+                    delivered += Fixed.Value(set.Get(Cells.Key(month, a.Product), Cells.RateDeliveredQty));
+                    ordered += Fixed.Value(set.Get(Cells.Key(month, a.Product), Cells.RateOrderedQty));
+                }
+            }
+            var t = options.For(agreedBatch);
+            var elapsed = ElapsedShare(start, end, quarter, asOf);
+            decimal? ratio = a.AgreedQuantity > 0 ? purchased / a.AgreedQuantity : null;
+            list.Add(new AgreementProgress(a, start, end, purchased, elapsed, ratio, ratio < elapsed * t.ProgressFactor, ratio > t.OverAgreedFactor, delivered, ordered));
+        }
         return list;
     }
 

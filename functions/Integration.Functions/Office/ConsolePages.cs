@@ -55,6 +55,7 @@ public static partial class ConsolePages
             Me(context).Role == PartnerRole.Province ? UsersPageAsync(context, antiforgery, users, master, time, null, null, null) : Task.FromResult(NotFound(context)));
         pages.MapPost("/admin/users", SaveUserAsync);
         pages.MapGet("/indicators", IndicatorsAsync);
+        pages.MapGet("/agreements", AgreementsAsync);
         pages.MapGet("/complaints", ComplaintsAsync);
         pages.MapGet("/complaints/{id}", ComplaintAsync);
         pages.MapGet("/cases", CasesAsync);
@@ -603,7 +604,9 @@ public static partial class ConsolePages
             .Append("<a class=\"skip\" href=\"#main\">跳到正文</a><header><span class=\"brand\">集采执行监测平台</span>");
         if (me is not null)
         {
-            html.Append("<nav aria-label=\"主菜单\"><ul><li><a href=\"/console/\">概况</a></li><li><a href=\"/console/alerts\">告警</a></li><li><a href=\"/console/indicators\">指标</a></li><li><a href=\"/console/complaints\">诉求</a></li><li><a href=\"/console/cases\">督导</a></li>");
+            html.Append("<nav aria-label=\"主菜单\"><ul><li><a href=\"/console/\">概况</a></li><li><a href=\"/console/alerts\">告警</a></li><li><a href=\"/console/indicators\">指标</a></li>");
+            if (me.Role != PartnerRole.Distributor) html.Append("<li><a href=\"/console/agreements\">协议进度</a></li>");
+            html.Append("<li><a href=\"/console/complaints\">诉求</a></li><li><a href=\"/console/cases\">督导</a></li>");
             if (Assessments.MayRead(me)) html.Append("<li><a href=\"/console/assessments\">监测通报</a></li>");
             if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/calendar\">工作日安排</a></li><li><a href=\"/console/admin/users\">账号管理</a></li>");
             html.Append("</ul></nav>")

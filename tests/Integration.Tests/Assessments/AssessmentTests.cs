@@ -346,18 +346,21 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         var firstXlsx = await ReportAsync(world.Admin(), "assessments/2026Q3", "xlsx");
         await RunAsync(world.Admin(), "2026Q3");
         var second = await ReportAsync(world.Admin(), "assessments/2026Q3", "json");
+        // The figures are the same; what the offices did about the entries (their cases, opened by the hub meanwhile) may not be.
         static string WithoutTime(byte[] json)
         {
             var node = Json(json).AsObject();
             Assert.True(node.Remove("generatedAt"));
+            foreach (var entry in node["lists"]!.AsArray().SelectMany(l => l!["entries"]!.AsArray())) entry!.AsObject().Remove("followUp");
             return node.ToJsonString();
         }
         Assert.Equal(WithoutTime(first), WithoutTime(second));
         Assert.NotEqual(Json(first)["generatedAt"]!.GetValue<string>(), Json(second)["generatedAt"]!.GetValue<string>());
         using var a = SpreadsheetDocument.Open(new MemoryStream(firstXlsx), false);
         using var b = SpreadsheetDocument.Open(new MemoryStream(await ReportAsync(world.Admin(), "assessments/2026Q3", "xlsx")), false);
-        foreach (var sheet in new[] { "排名", "问题清单", "企业分档", "约谈候选", "结余留用" })
+        foreach (var sheet in new[] { "排名", "企业分档", "约谈候选", "结余留用" })
             Assert.Equal(Sheet(a, sheet), Sheet(b, sheet));
+        Assert.Equal(Sheet(a, "问题清单").Select(r => string.Join("|", r.Take(10))), Sheet(b, "问题清单").Select(r => string.Join("|", r.Take(10))));
         ExpectQ3(Json(second));
     }
 

@@ -225,6 +225,48 @@ public sealed class ConsoleTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task AHospitalSeesItsAgreementsProgress_ASupplierItsHospitals_AnotherCountyNeither()
+    {
+        await using var world = await fixture.NewWorldAsync(Monitoring.MonitoringScenario.Settings, loadProvince: false);
+        var scenario = new Monitoring.MonitoringScenario(world);
+        await scenario.LoadMasterDataAsync();
+        await scenario.SendFeedsAsync();
+        await AddUsersAsync(world, ("hosp-h1", "李主任", "hospital", "H1"), ("maker-m1", "赵经理", "supplier", "M1"), ("county-x2", "周科长", "county", "X2"));
+        await using var browser = await ConsoleBrowser.StartAsync();
+
+        // The hospital, product by product (the figures of MonitoringTests): P1 250 of 1,000 bought against 74.8% of the
+        // year gone, 150 of 200 ordered in the quarter delivered; P4 500 of 100, more than 4×.
+        var hospital = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(hospital, "hosp-h1", Password);
+        await hospital.GetByRole(AriaRole.Link, new() { Name = "协议进度" }).ClickAsync();
+        await hospital.GetByLabel("季度").SelectOptionAsync("2026Q3");
+        await hospital.GetByRole(AriaRole.Button, new() { Name = "查看" }).ClickAsync();
+        var p1 = await hospital.Locator("tbody tr", new() { HasText = "B1" }).InnerTextAsync();
+        foreach (var expected in new[] { "1,000", "250", "25.0%", "74.8%", "150 / 200", "75.0%（低于要求）", "低于序时进度（R8）" }) Assert.Contains(expected, p1);
+        var p4 = await hospital.Locator("tbody tr", new() { HasText = "B2" }).InnerTextAsync();
+        foreach (var expected in new[] { "500.0%", "25.2%", "0 / 500", "超过约定采购量规定倍数（R14）" }) Assert.Contains(expected, p4);
+        await ExpectAccessibleAsync(hospital, "agreements-hospital");
+
+        // The supplier: each hospital with an agreed volume of its products (H1's two, the alliance's one).
+        var supplier = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(supplier, "maker-m1", Password);
+        await supplier.GotoAsync("/console/agreements?period=2026Q3");
+        var rows = await supplier.Locator("tbody tr").AllInnerTextsAsync();
+        Assert.Equal(3, rows.Count);
+        Assert.Equal(2, rows.Count(r => r.Contains("县人民医院", StringComparison.Ordinal)));
+        Assert.Contains(rows, r => r.Contains("乙县医共体", StringComparison.Ordinal) && r.Contains("0 / 10", StringComparison.Ordinal));
+        await ExpectAccessibleAsync(supplier, "agreements-supplier");
+
+        // Another county's office does not see H1's (as a page that does not exist), but its own alliance's.
+        var county = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(county, "county-x2", Password);
+        Assert.Equal(404, (await county.GotoAsync("/console/agreements?unit=H1"))!.Status);
+        await county.GotoAsync("/console/agreements?period=2026Q3");
+        await county.GetByRole(AriaRole.Link, new() { Name = "乙县医共体" }).ClickAsync();
+        Assert.Contains("40", await county.Locator("tbody tr").First.InnerTextAsync());
+    }
+
+    [Fact]
     public async Task ASupervisionCase_TheHospitalExplainsInTheConsole_TheCountyAcceptsIt_ASiblingCountySeesNothing()
     {
         await using var world = await fixture.NewWorldAsync();
