@@ -48,18 +48,9 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
         var indicators = r.TextList("indicators", maxCount: 20, maxLength: 60, required: false) ?? [];
         var days = r.Integer("dueWorkingDays", 0, 120, required: false);
         var data = master.Master;
-        string? partyKind = null, partyName = null;
-        IReadOnlyList<string> path = [];
-        if (party is not null)
-        {
-            // A party outside the office's jurisdiction answers as one that does not exist.
-            if (data.Institutions.TryGetValue(party, out var institution) && (level == CaseLevel.Province || data.IsWithin(institution.Jurisdiction, partner.EntityCode)))
-                (partyKind, partyName, path) = ("institution", institution.Name, data.JurisdictionPath(institution.Jurisdiction));
-            else if (data.Companies.TryGetValue(party, out var company))
-                (partyKind, partyName, path) = ("company", company.Name, data.JurisdictionPath(partner.EntityCode));
-            else
-                r.Problem("party", "unknown-party", $"'{party}' is not an institution in your jurisdiction or a known company.");
-        }
+        // A party outside the office's jurisdiction answers as one that does not exist.
+        if (party is not null && PartyOf(partner, party, data) is null)
+            r.Problem("party", "unknown-party", $"'{party}' is not an institution in your jurisdiction or a known company.");
         if (kindName == "rectification" && indicators.Count == 0)
             r.Problem("indicators", "required", "A rectification names the indicators it is checked against when its deadline comes.");
         if (!r.Ok) return null;
@@ -72,12 +63,31 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
                 else return new CommandResult(400, null, "unknown-alert", $"No alert '{alertId}' in your scope.");
             }
             var kind = Enum.Parse<CaseKind>(kindName!.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
-            var rule = found.Select(a => a.Rule).FirstOrDefault(x => x is not null) ?? "R27";
-            var e = new CaseOpened(time.GetUtcNow(), partner.PartnerId, caseId!, kind, party!, partyKind!, partyName!, path, level, reason!,
-                [.. found.Select(a => a.Id)], rule, indicators, days ?? options.Value.DaysFor(kind), found.Select(a => a.Period).FirstOrDefault(x => x is not null));
+            var e = Opening(partner, level, data, caseId!, kind, party!, reason!, found, indicators, days ?? options.Value.DaysFor(kind), time.GetUtcNow());
             return Result(await desk.ApplyAsync(caseId!, e, requestId, context.RequestAborted), found);
         };
     });
+
+    /// <summary>
+    /// The party an office may open a case about: an institution within its jurisdiction (the offices above it on the
+    /// path), or a company (the opening office's chain); null for anything else, as if it did not exist.
+    /// </summary>
+    public static (string Kind, string Name, IReadOnlyList<string> Path)? PartyOf(Partner office, string party, MasterData data)
+    {
+        if (data.Institutions.TryGetValue(party, out var institution) && (office.Role == PartnerRole.Province || data.IsWithin(institution.Jurisdiction, office.EntityCode)))
+            return ("institution", institution.Name, data.JurisdictionPath(institution.Jurisdiction));
+        if (data.Companies.TryGetValue(party, out var company)) return ("company", company.Name, data.JurisdictionPath(office.EntityCode));
+        return null;
+    }
+
+    /// <summary>An office's opening of a case (the API's and the console's): from the alerts behind it it takes its rule and quarter.</summary>
+    public static CaseOpened Opening(Partner office, CaseLevel level, MasterData data, string caseId, CaseKind kind, string party, string reason,
+        IReadOnlyList<Alert> alerts, IReadOnlyList<string> indicators, int days, DateTimeOffset at)
+    {
+        var (partyKind, partyName, path) = PartyOf(office, party, data) ?? throw new ArgumentException($"'{party}' is not a party of {office.EntityCode}.", nameof(party));
+        return new CaseOpened(at, office.PartnerId, caseId, kind, party, partyKind, partyName, path, level, reason, [.. alerts.Select(a => a.Id)],
+            alerts.Select(a => a.Rule).FirstOrDefault(x => x is not null) ?? "R27", indicators, days, alerts.Select(a => a.Period).FirstOrDefault(x => x is not null));
+    }
 
     public Task<IResult> ExplainAsync(HttpContext context, string id) => commands.HandleAsync(context, "cases-explanation", requireBody: true, (caller, r, requestId) =>
     {

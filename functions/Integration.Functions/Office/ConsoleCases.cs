@@ -4,7 +4,9 @@ using Integration.Domain.Master;
 using Integration.Functions.Api;
 using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Cases;
+using Integration.Storage;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Office;
 
@@ -85,6 +87,64 @@ public static partial class ConsolePages
         }
         body.Append("<p><a href=\"/console/cases\">返回督导案件列表</a></p>");
         return Page(context, antiforgery, "督导案件", body.ToString(), error ? 400 : 200);
+    }
+
+    /// <summary>An office opens a case from an alert it sees (the same opening as <c>POST /api/v1/cases</c>): the form, prefilled from the alert.</summary>
+    private static async Task<IResult> NewCaseAsync(HttpContext context, IAntiforgery antiforgery, AlertStore alerts, MasterDataCache master, IOptions<CaseOptions> options,
+        string? alert, string? message = null, IFormCollection? form = null)
+    {
+        var me = Me(context);
+        var data = master.Master;
+        if (CaseApi.LevelOf(me) is null || alert is null || await alerts.GetAsync(alert, context.RequestAborted) is not { Party: { } party } a || !Alerts.Sees(me, a, data)
+            || CaseApi.PartyOf(me, party, data) is not { } who)
+            return NotFound(context);
+        string Value(string name, string fallback) => form is null ? fallback : form[name].ToString();
+        var kind = Value("kind", "explanation");
+        var body = new StringBuilder($"<h1>立案督导：{E(who.Name)}</h1>");
+        if (message is not null) body.Append($"<p class=\"error\" role=\"alert\">{E(message)}</p>");
+        body.Append($"<p class=\"detail\">依据告警：{E(a.Title)}（{E(a.Detail)}）</p>")
+            .Append($"<form method=\"post\" action=\"/console/cases/new?alert={Uri.EscapeDataString(a.Id)}\">").Append(Token(context, antiforgery))
+            .Append("<label for=\"kind\">类型</label><select id=\"kind\" name=\"kind\">");
+        foreach (var (value, text) in new[] { ("explanation", "要求说明"), ("talk", "约谈督导"), ("rectification", "限期整改"), ("demand-return", "退回重新填报") })
+            body.Append($"<option value=\"{value}\"{(value == kind ? " selected" : "")}>{text}</option>");
+        body.Append("</select>")
+            .Append($"<label for=\"reason\">事由</label><textarea id=\"reason\" name=\"reason\" rows=\"3\" maxlength=\"2000\" required>{E(Value("reason", $"{a.Title}：{a.Detail}"))}</textarea>")
+            .Append($"<label for=\"dueWorkingDays\">期限（工作日，可空：说明 {options.Value.ExplanationWorkingDays}、约谈 {options.Value.TalkWorkingDays}、整改 {options.Value.RectificationWorkingDays}、重新填报 {options.Value.DemandReturnWorkingDays}）</label>")
+            .Append($"<input id=\"dueWorkingDays\" name=\"dueWorkingDays\" type=\"number\" min=\"0\" max=\"120\" value=\"{E(Value("dueWorkingDays", ""))}\">")
+            .Append($"<label for=\"indicators\">整改核实指标（以逗号分隔，限期整改时填写）</label><input id=\"indicators\" name=\"indicators\" value=\"{E(Value("indicators", a.Facts?.GetValueOrDefault("indicator") ?? ""))}\">")
+            .Append("<button type=\"submit\">立案</button></form>");
+        return Page(context, antiforgery, "立案督导", body.ToString(), message is null ? 200 : 400);
+    }
+
+    private static async Task<IResult> OpenCaseAsync(HttpContext context, IAntiforgery antiforgery, AlertStore alerts, CaseDesk desk, MasterDataCache master,
+        IOptions<CaseOptions> options, TimeProvider time, string? alert)
+    {
+        if (await Refused(context, antiforgery) is { } refused) return refused;
+        var me = Me(context);
+        var data = master.Master;
+        if (CaseApi.LevelOf(me) is not { } level || alert is null || await alerts.GetAsync(alert, context.RequestAborted) is not { Party: { } party } a || !Alerts.Sees(me, a, data)
+            || CaseApi.PartyOf(me, party, data) is null)
+            return NotFound(context);
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        Task<IResult> Again(string message) => NewCaseAsync(context, antiforgery, alerts, master, options, alert, message, form);
+        if (!Enum.TryParse<CaseKind>(form["kind"].ToString().Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var kind) || !Enum.IsDefined(kind)) return await Again("请选择类型。");
+        var reason = form["reason"].ToString().Trim();
+        if (reason.Length is 0 or > 2000) return await Again("请填写事由（2000字以内）。");
+        int? days = null;
+        if (form["dueWorkingDays"].ToString().Trim() is { Length: > 0 } d)
+        {
+            if (!int.TryParse(d, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n > 120) return await Again("期限为0至120个工作日。");
+            days = n;
+        }
+        var indicators = form["indicators"].ToString().Split([',', '，', '、'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (kind == CaseKind.Rectification && indicators.Length == 0) return await Again("限期整改须填写核实指标。");
+        // A case number of the office's own: its code, the day and a random part (unique; an office's id space, never the hub's auto:).
+        var now = time.GetUtcNow();
+        var id = $"{me.EntityCode}-{ChinaTime.DateOf(now):yyyyMMdd}-{Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";
+        var e = CaseApi.Opening(me, level, data, id, kind, party, reason, [a], indicators, days ?? options.Value.DaysFor(kind), now);
+        var answer = await desk.ApplyAsync(id, e, $"console|{id}", context.RequestAborted);
+        if (!answer.Succeeded) return await Again(CaseRefusal(answer.Code));
+        return Results.Redirect($"/console/cases/{Uri.EscapeDataString(id)}");
     }
 
     private static async Task<IResult> ExplainCaseAsync(HttpContext context, IAntiforgery antiforgery, string id, CaseDesk desk, MasterDataCache master, TimeProvider time)

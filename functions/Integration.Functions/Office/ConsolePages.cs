@@ -59,6 +59,9 @@ public static partial class ConsolePages
         pages.MapGet("/complaints", ComplaintsAsync);
         pages.MapGet("/complaints/{id}", ComplaintAsync);
         pages.MapGet("/cases", CasesAsync);
+        pages.MapGet("/cases/new", (HttpContext context, IAntiforgery antiforgery, AlertStore alerts, MasterDataCache master, IOptions<Orchestrations.Cases.CaseOptions> options, string? alert) =>
+            NewCaseAsync(context, antiforgery, alerts, master, options, alert));
+        pages.MapPost("/cases/new", OpenCaseAsync);
         pages.MapGet("/cases/{id}", (HttpContext context, IAntiforgery antiforgery, string id, Orchestrations.Cases.CaseDesk desk, MasterDataCache master) =>
             CaseAsync(context, antiforgery, id, desk, master, null));
         pages.MapPost("/cases/{id}/explanation", ExplainCaseAsync);
@@ -182,6 +185,9 @@ public static partial class ConsolePages
                     .Append($"<label class=\"visually-hidden\" for=\"note-{E(a.Id)}\">受理说明</label><input id=\"note-{E(a.Id)}\" name=\"note\" maxlength=\"500\" placeholder=\"受理说明（可选）\">")
                     .Append("<button type=\"submit\">受理</button></form>");
             else if (mine) body.Append("已由我受理");
+            // An office opens a supervision case from an alert about a party in its jurisdiction (R27).
+            if (mayAcknowledge && a.Party is { } party && Api.CaseApi.PartyOf(me, party, master.Master) is not null)
+                body.Append($"<a class=\"action\" href=\"/console/cases/new?alert={Uri.EscapeDataString(a.Id)}\">立案督导<span class=\"visually-hidden\">：{E(a.Title)}</span></a>");
             body.Append("</td></tr>");
         }
         if (shown.Count == 0) body.Append("<tr><td colspan=\"6\">没有符合条件的告警。</td></tr>");

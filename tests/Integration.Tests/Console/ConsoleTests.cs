@@ -31,10 +31,11 @@ public sealed class ConsoleTests(HubFixture fixture)
         Assert.DoesNotContain(Password, answer.ToJsonString(), StringComparison.Ordinal);
     }
 
-    private static Alert MonitoringAlert(string county, string title) =>
+    private static Alert MonitoringAlert(string county, string title, string party = "H1") =>
         new($"test:{Guid.NewGuid():N}", AlertKinds.Monitoring, "high", title, "按时配送 110，应配送 150，配送率 73.3%，低于 80%", DateTimeOffset.UtcNow)
         {
-            Rule = "R3", Jurisdiction = county, Party = "H1", Period = Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow).ToString(),
+            Rule = "R3", Jurisdiction = county, Party = party, Period = Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow).ToString(),
+            Facts = new Dictionary<string, string> { ["indicator"] = "deliveryRate" },
         };
 
     private static async Task ExpectAccessibleAsync(IPage page, string name)
@@ -51,7 +52,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         var c = new ComplaintSamples(world);
         await AddUsersAsync(world, ("county1", "王科长", "county", c.County));
         var store = new AlertStore(world.Storage);
-        var mine = MonitoringAlert(c.County, "本县医院配送率低于要求（测试）");
+        var mine = MonitoringAlert(c.County, "本县医院配送率低于要求（测试）", c.Hospital.Code);
         var theirs = MonitoringAlert(c.OtherCounty, "邻县医院配送率低于要求（测试）");
         await store.RaiseAsync(mine, default);
         await store.RaiseAsync(theirs, default);
@@ -83,6 +84,28 @@ public sealed class ConsoleTests(HubFixture fixture)
         {
             var ack = (await Samples.Expect(read, HttpStatusCode.OK))["alert"]!["acknowledgements"]![0]!;
             Assert.Equal(("user:county1", c.County, "已约谈医院，督促整改"), (ack["partnerId"]!.GetValue<string>(), ack["entityCode"]!.GetValue<string>(), ack["note"]!.GetValue<string>()));
+        }
+
+        // And opens a rectification case from it (R27): the form is prefilled from the alert; the case is the API's.
+        await page.Locator("tr", new() { HasText = mine.Title }).GetByRole(AriaRole.Link, new() { Name = "立案督导" }).ClickAsync();
+        Assert.Equal("本县医院配送率低于要求（测试）：按时配送 110，应配送 150，配送率 73.3%，低于 80%", await page.GetByLabel("事由").InputValueAsync());
+        await ExpectAccessibleAsync(page, "case-new");
+        await page.GetByLabel("类型").SelectOptionAsync("rectification");
+        await page.GetByLabel("整改核实指标（以逗号分隔，限期整改时填写）").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "立案" }).ClickAsync();
+        Assert.Contains("限期整改须填写核实指标。", await page.Locator("[role=alert]").InnerTextAsync());
+        await page.GetByLabel("整改核实指标（以逗号分隔，限期整改时填写）").FillAsync("deliveryRate");
+        await page.GetByRole(AriaRole.Button, new() { Name = "立案" }).ClickAsync();
+        var facts = await page.Locator("dl.facts").InnerTextAsync();
+        Assert.Contains("限期整改", facts);
+        Assert.Contains(c.Hospital.Name, facts);
+        var caseId = page.Url[(page.Url.LastIndexOf('/') + 1)..];
+        using (var read = await world.Client(c.County).GetAsync($"/api/v1/cases/{caseId}"))
+        {
+            var view = await Samples.Expect(read, HttpStatusCode.OK);
+            Assert.Equal(("rectification", "rectifying", "R3", mine.Id), (view["kind"]!.GetValue<string>(), view["status"]!.GetValue<string>(), view["rule"]!.GetValue<string>(),
+                view["alerts"]![0]!["id"]!.GetValue<string>()));
+            Assert.Equal("user:county1", view["openedBy"]!.GetValue<string>());
         }
 
         await page.GotoAsync("/console/");
