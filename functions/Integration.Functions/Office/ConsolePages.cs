@@ -66,6 +66,9 @@ public static partial class ConsolePages
             CaseAsync(context, antiforgery, id, desk, master, null));
         pages.MapPost("/cases/{id}/explanation", ExplainCaseAsync);
         pages.MapPost("/cases/{id}/decision", DecideCaseAsync);
+        pages.MapGet("/city-reports", CityReportsAsync);
+        pages.MapPost("/city-reports/run", RunCityReportAsync);
+        pages.MapGet("/city-reports/{half}/report.{format}", CityReportFileAsync);
         pages.MapGet("/assessments", AssessmentsAsync);
         pages.MapPost("/assessments/run", RunAssessmentAsync);
         pages.MapGet("/assessments/{quarter}/report.{format}", ReportAsync);
@@ -614,6 +617,7 @@ public static partial class ConsolePages
             if (me.Role != PartnerRole.Distributor) html.Append("<li><a href=\"/console/agreements\">协议进度</a></li>");
             html.Append("<li><a href=\"/console/complaints\">诉求</a></li><li><a href=\"/console/cases\">督导</a></li>");
             if (Assessments.MayRead(me)) html.Append("<li><a href=\"/console/assessments\">监测通报</a></li>");
+            if (MayReadCityReports(me)) html.Append("<li><a href=\"/console/city-reports\">半年报告</a></li>");
             if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/calendar\">工作日安排</a></li><li><a href=\"/console/admin/users\">账号管理</a></li>");
             html.Append("</ul></nav>")
                 .Append($"<span class=\"who\">{E(me.Name)}（{E(Zh.Role(me.Role))} · {E(master.IsLoaded ? master.Master.NameOf(me.EntityCode) : me.EntityCode)}）</span>")

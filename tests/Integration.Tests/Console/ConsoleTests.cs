@@ -290,6 +290,45 @@ public sealed class ConsoleTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task TheProvinceGeneratesTheHalfYearCityReport_ACitySeesItsOwn_ACountyNothing()
+    {
+        // The hub's clock reads 2027-01-05 (China time): the second half of 2026 is over.
+        var offset = new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.FromHours(8)) - DateTimeOffset.UtcNow;
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Monitoring.MonitoringScenario.Settings)
+        {
+            ["Hub__Clock__Offset"] = offset.ToString(@"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture),
+        }, loadProvince: false);
+        var scenario = new Monitoring.MonitoringScenario(world);
+        await scenario.LoadMasterDataAsync();
+        await scenario.SendFeedsAsync();
+        await AddUsersAsync(world, ("prov-r", "省级管理员", "province", "PV"), ("city-r", "市级科长", "city", "C1"), ("county-r", "县级科长", "county", "X1"));
+        await using var browser = await ConsoleBrowser.StartAsync();
+
+        var province = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(province, "prov-r", Password);
+        await province.GetByRole(AriaRole.Link, new() { Name = "半年报告" }).ClickAsync();
+        Assert.Contains("2026年下半年集采执行问题处置情况报告", await province.Locator("h1").InnerTextAsync());
+        Assert.Contains("该半年报告尚未生成", await province.Locator("main").InnerTextAsync());
+        await province.GetByRole(AriaRole.Button, new() { Name = "生成报告" }).ClickAsync();
+        var report = province.FrameLocator("iframe.report");
+        Assert.Contains("市", await report.Locator("table").First.InnerTextAsync());
+        await ExpectAccessibleAsync(province, "city-reports-province");
+
+        var city = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(city, "city-r", Password);
+        await city.GotoAsync("/console/city-reports?half=2026H2");
+        Assert.Contains("（本市）", await city.Locator("main").InnerTextAsync());
+        Assert.Equal(200, (await city.APIRequest.GetAsync("/console/city-reports/2026H2/report.csv")).Status);
+        Assert.Equal(0, await city.GetByRole(AriaRole.Button, new() { Name = "生成报告" }).CountAsync());
+
+        var county = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(county, "county-r", Password);
+        Assert.Equal(0, await county.GetByRole(AriaRole.Link, new() { Name = "半年报告" }).CountAsync());
+        Assert.Equal(404, (await county.GotoAsync("/console/city-reports?half=2026H2"))!.Status);
+        Assert.Equal(404, (await county.APIRequest.GetAsync("/console/city-reports/2026H2/report.csv")).Status);
+    }
+
+    [Fact]
     public async Task ASupervisionCase_TheHospitalExplainsInTheConsole_TheCountyAcceptsIt_ASiblingCountySeesNothing()
     {
         await using var world = await fixture.NewWorldAsync();
