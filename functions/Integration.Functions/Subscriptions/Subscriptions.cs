@@ -121,28 +121,31 @@ public static partial class Subscriptions
             .Produces<DeliveryList>().WithProblems();
 
         group.MapPost("/{id}/replay", async (HttpContext context, string id, SubscriptionStore store, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time) =>
-            {
-                if (await Owned(context, id, store) is null) return NotFound(id);
-                var replayed = 0;
-                var resent = 0;
-                foreach (var batch in (await deliveries.BatchesAsync(id, AlertDeliveryStatus.Dead, context.RequestAborted))
-                             .Concat(await deliveries.BatchesAsync(id, AlertDeliveryStatus.Pending, context.RequestAborted)).DistinctBy(b => b.Id))
-                {
-                    // The dead ones pending again with a new retry budget (each unless an attempt changed it since), then
-                    // a message for them and for those never attempted (their message may be lost): a crash in between
-                    // leaves them pending, and the next replay sends them.
-                    var now = time.GetUtcNow();
-                    var made = await deliveries.ChangeAsync(id, batch.Id, [.. batch.Deliveries.Where(d => d.Status == AlertDeliveryStatus.Dead)
-                        .Select(d => new DeliveryChange(d, d with { Status = AlertDeliveryStatus.Pending, Attempts = 0, FirstAttemptAt = now, NextAttemptAt = null }))], context.RequestAborted, batch);
-                    var neverTried = batch.Deliveries.Where(d => d.Status == AlertDeliveryStatus.Pending && d.Attempts == 0).Select(d => d.EventId).ToList();
-                    await queue.SendAsync(id, batch.Id, [.. made.Select(d => d.EventId), .. neverTried], TimeSpan.Zero, context.RequestAborted);
-                    replayed += made.Count;
-                    resent += neverTried.Count;
-                }
-                return TypedResults.Ok(new ReplayResult(replayed, resent));
-            })
+                await Owned(context, id, store) is null ? NotFound(id) : TypedResults.Ok(await ReplayAsync(id, deliveries, queue, time, context.RequestAborted)))
             .WithName("ReplaySubscription").WithSummary("Try a subscription's dead letters again (and send again those never attempted)").Produces<ReplayResult>().WithProblems();
         return app;
+    }
+
+    /// <summary>A subscription's dead letters tried again, and those never attempted sent again (the API's and the console's).</summary>
+    public static async Task<ReplayResult> ReplayAsync(string id, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var replayed = 0;
+        var resent = 0;
+        foreach (var batch in (await deliveries.BatchesAsync(id, AlertDeliveryStatus.Dead, cancellationToken))
+                     .Concat(await deliveries.BatchesAsync(id, AlertDeliveryStatus.Pending, cancellationToken)).DistinctBy(b => b.Id))
+        {
+            // The dead ones pending again with a new retry budget (each unless an attempt changed it since), then
+            // a message for them and for those never attempted (their message may be lost): a crash in between
+            // leaves them pending, and the next replay sends them.
+            var now = time.GetUtcNow();
+            var made = await deliveries.ChangeAsync(id, batch.Id, [.. batch.Deliveries.Where(d => d.Status == AlertDeliveryStatus.Dead)
+                .Select(d => new DeliveryChange(d, d with { Status = AlertDeliveryStatus.Pending, Attempts = 0, FirstAttemptAt = now, NextAttemptAt = null }))], cancellationToken, batch);
+            var neverTried = batch.Deliveries.Where(d => d.Status == AlertDeliveryStatus.Pending && d.Attempts == 0).Select(d => d.EventId).ToList();
+            await queue.SendAsync(id, batch.Id, [.. made.Select(d => d.EventId), .. neverTried], TimeSpan.Zero, cancellationToken);
+            replayed += made.Count;
+            resent += neverTried.Count;
+        }
+        return new ReplayResult(replayed, resent);
     }
 
     private static async Task<Subscription?> Owned(HttpContext context, string id, SubscriptionStore store)

@@ -329,6 +329,34 @@ public sealed class ConsoleTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task TheProvince_SeesTheQueues_AndMovesPoisonMessagesBack_ACountyDoesNotSeeThePage()
+    {
+        await using var world = await fixture.NewWorldAsync();
+        var c = new ComplaintSamples(world);
+        await AddUsersAsync(world, ("prov-ops", "运维值班", "province", world.Province.Jurisdictions.First(j => j.Level == Integration.Domain.Master.JurisdictionLevel.Province).Code),
+            ("county-ops", "县级科长", "county", c.County));
+        // A message that failed five times, waiting in the poison queue.
+        var poison = world.Storage.Queue(HubStorage.PoisonQueueName(world.Queue));
+        await poison.CreateIfNotExistsAsync();
+        await poison.SendMessageAsync("{\"partnerId\":\"nobody\",\"requestId\":\"r1\",\"blob\":\"missing\"}");
+
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(page, "prov-ops", Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "运行状况" }).ClickAsync();
+        var row = page.Locator("tr", new() { HasText = world.Queue });
+        Assert.Contains("ProcessIngest", await row.First.InnerTextAsync());
+        await ExpectAccessibleAsync(page, "operations");
+        await row.GetByRole(AriaRole.Button, new() { Name = "重新处理" }).ClickAsync();
+        Assert.Contains($"已将 1 条失败消息移回队列 {world.Queue}。", await page.Locator("[role=status]").InnerTextAsync());
+
+        var county = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(county, "county-ops", Password);
+        Assert.Equal(0, await county.GetByRole(AriaRole.Link, new() { Name = "运行状况" }).CountAsync());
+        Assert.Equal(404, (await county.GotoAsync("/console/admin/operations"))!.Status);
+    }
+
+    [Fact]
     public async Task ASupervisionCase_TheHospitalExplainsInTheConsole_TheCountyAcceptsIt_ASiblingCountySeesNothing()
     {
         await using var world = await fixture.NewWorldAsync();

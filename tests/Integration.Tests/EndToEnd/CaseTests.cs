@@ -131,6 +131,48 @@ public sealed class CaseTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task ATalk_IsScheduledAndHeld_TheSameRecordSentToTwoHubsAtOnce_AppliedOnce_ThenClosed()
+    {
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 3600);
+        HubProcess[] hubs = [world.Hub, await world.StartHubAsync()];
+        var c = new ComplaintSamples(world);
+        var id = Samples.Unique("TALK");
+        using (var open = await world.Client(c.County, hubs[1]).PostJsonAsync("/api/v1/cases", new JsonObject
+        {
+            ["caseId"] = id, ["kind"] = "talk", ["party"] = c.Hospital.Code, ["reason"] = "连续两个季度采购进度落后，约谈督导",
+        }))
+            Assert.Equal("awaiting-talk", (await Samples.Expect(open, HttpStatusCode.Created))["status"]!.GetValue<string>());
+        var county = world.Client(c.County);
+        using (var scheduled = await county.PostJsonAsync($"/api/v1/cases/{id}/talk", new JsonObject
+        {
+            ["scheduledAt"] = "2026-12-03T09:30:00+08:00", ["participants"] = new JsonArray("县医保局王科长", "县人民医院李院长"),
+        }))
+            Assert.Equal("awaiting-talk", (await Samples.Expect(scheduled, HttpStatusCode.OK))["status"]!.GetValue<string>());
+
+        // The minutes, sent with one webhook-id to both hubs at once: one talk held, both answered alike.
+        var body = Samples.Json(new JsonObject
+        {
+            ["scheduledAt"] = "2026-12-03T09:30:00+08:00", ["participants"] = new JsonArray("县医保局王科长", "县人民医院李院长"),
+            ["minutes"] = "医院说明了采购滞后原因，承诺整改。", ["commitments"] = new JsonArray("12月底前按序时进度补足采购"),
+        });
+        var webhookId = Samples.Unique("msg");
+        var answers = await Task.WhenAll(hubs.Select(async hub =>
+        {
+            using var response = await world.Client(c.County, hub).SendAsync(HttpMethod.Post, $"/api/v1/cases/{id}/talk", body, "application/json", webhookId);
+            return Steps(await Samples.Expect(response, HttpStatusCode.OK));
+        }));
+        Assert.All(answers, steps => Assert.Equal(["opened", "talk-scheduled", "talk-held"], steps));
+        using (var close = await county.PostJsonAsync($"/api/v1/cases/{id}/decision", new JsonObject { ["decision"] = "close", ["note"] = "约谈已完成，承诺存档。" }))
+        {
+            var closed = await Samples.Expect(close, HttpStatusCode.OK);
+            Assert.Equal(("closed", "closed"), (closed["status"]!.GetValue<string>(), closed["outcome"]!.GetValue<string>()));
+            Assert.Equal(["opened", "talk-scheduled", "talk-held", "closed"], Steps(closed));
+            Assert.Equal(2, closed["talks"]!.AsArray().Count);
+            Assert.Equal("12月底前按序时进度补足采购", closed["talks"]![1]!["commitments"]![0]!.GetValue<string>());
+        }
+    }
+
+    [Fact]
     public async Task CasesOpenThemselves_WhereTheNoticesAskForAnExplanation_OneForEachBreach()
     {
         await using var world = await fixture.NewWorldAsync(MonitoringScenario.Settings, loadProvince: false);
