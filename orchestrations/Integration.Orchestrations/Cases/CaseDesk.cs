@@ -80,17 +80,23 @@ public sealed class CaseDesk(
 
     /// <summary>
     /// A party's demand reports, accepted: each of its <c>demand-return</c> cases waiting for them follows them (once per
-    /// request, however often it is processed). Reads the open cases (fine for hundreds). Returns the cases that moved.
+    /// request, however often it is processed). One query of the cases marked as waiting for the party's report (see
+    /// <see cref="WaitsForReport"/>), usually none. Returns the cases that moved.
     /// </summary>
     public async Task<int> FollowDemandReportsAsync(string party, CaseReportResent e, CancellationToken cancellationToken)
     {
         var moved = 0;
-        await foreach (var id in records.OpenIdsAsync(cancellationToken))
-            if (await GetAsync(id, cancellationToken) is { Kind: CaseKind.DemandReturn, Status: CaseStatus.AwaitingExplanation } state && state.Party == party
+        foreach (var id in await records.WaitingForAsync(ReportOf(party), cancellationToken))
+            if (await GetAsync(id, cancellationToken) is { } state && WaitsForReport(state) && state.Party == party
                 && (await ApplyAsync(id, e, $"resent|{e.RequestId}", cancellationToken)).State?.Status == CaseStatus.AwaitingDecision)
                 moved++;
         return moved;
     }
+
+    /// <summary>A returned demand report's case waits for the party's report while it waits for the party (退回重新填报).</summary>
+    private static bool WaitsForReport(CaseState state) => state is { Kind: CaseKind.DemandReturn, Status: CaseStatus.AwaitingExplanation };
+
+    private static string ReportOf(string party) => $"report|{party}";
 
     /// <summary>
     /// Opens a case the hub opens itself (<see cref="AutoCases"/>): started once under its derived id, never again once it
@@ -125,7 +131,10 @@ public sealed class CaseDesk(
                 var next = t.State with { History = [.. state?.History ?? [], .. t.Steps] };
                 var happened = CaseEvents.Of(t.Steps.Count > 0 ? t.Steps[^1].Step : "");
                 await Task.WhenAll(t.Notices.Select(n => alerts.RaiseAsync(ToAlert(next, n, e.At, happened), cancellationToken)));
+                // The hint that the case waits for its party's demand report: before the state that waits, gone after the one that does not.
+                if (WaitsForReport(next)) await records.MarkWaitingAsync(ReportOf(next.Party), next.CaseId, cancellationToken);
                 await records.SaveAsync(next.CaseId, HubJson.Serialize(next), next.Version, next.IsOpen, signal.EventId, new EventOutcome(state is null ? 201 : 200), cancellationToken);
+                if (!WaitsForReport(next) && state is not null && WaitsForReport(state)) await records.UnmarkWaitingAsync(ReportOf(next.Party), next.CaseId, cancellationToken);
                 logger.LogInformation("Case {CaseId}: {Step}", next.CaseId, t.Steps.Count > 0 ? t.Steps[^1].Step : null);
                 return next;
             default:
