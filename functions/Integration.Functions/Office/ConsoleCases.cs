@@ -95,9 +95,7 @@ public static partial class ConsolePages
     {
         var me = Me(context);
         var data = master.Master;
-        if (CaseApi.LevelOf(me) is null || alert is null || await alerts.GetAsync(alert, context.RequestAborted) is not { Party: { } party } a || !Alerts.Sees(me, a, data)
-            || CaseApi.PartyOf(me, party, data) is not { } who)
-            return NotFound(context);
+        if (await CaseAlertAsync(me, alert, alerts, data, context.RequestAborted) is not ({ } a, _) || CaseApi.PartyOf(me, a.Party!, data) is not { } who) return NotFound(context);
         string Value(string name, string fallback) => form is null ? fallback : form[name].ToString();
         var kind = Value("kind", "explanation");
         var body = new StringBuilder($"<h1>立案督导：{E(who.Name)}</h1>");
@@ -116,15 +114,19 @@ public static partial class ConsolePages
         return Page(context, antiforgery, "立案督导", body.ToString(), message is null ? 200 : 400);
     }
 
+    /// <summary>An alert an office may open a case from (it sees it, and its party is the office's), with the office's level; null otherwise.</summary>
+    private static async Task<(Alert Alert, CaseLevel Level)?> CaseAlertAsync(Partner me, string? alert, AlertStore alerts, MasterData data, CancellationToken cancellationToken) =>
+        CaseApi.LevelOf(me) is { } level && alert is not null && await alerts.GetAsync(alert, cancellationToken) is { Party: { } party } a && Alerts.Sees(me, a, data)
+            && CaseApi.PartyOf(me, party, data) is not null ? (a, level) : null;
+
     private static async Task<IResult> OpenCaseAsync(HttpContext context, IAntiforgery antiforgery, AlertStore alerts, CaseDesk desk, MasterDataCache master,
         IOptions<CaseOptions> options, TimeProvider time, string? alert)
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         var data = master.Master;
-        if (CaseApi.LevelOf(me) is not { } level || alert is null || await alerts.GetAsync(alert, context.RequestAborted) is not { Party: { } party } a || !Alerts.Sees(me, a, data)
-            || CaseApi.PartyOf(me, party, data) is null)
-            return NotFound(context);
+        if (await CaseAlertAsync(me, alert, alerts, data, context.RequestAborted) is not ({ } a, var level)) return NotFound(context);
+        var party = a.Party!;
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         Task<IResult> Again(string message) => NewCaseAsync(context, antiforgery, alerts, master, options, alert, message, form);
         if (!Enum.TryParse<CaseKind>(form["kind"].ToString().Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var kind) || !Enum.IsDefined(kind)) return await Again("请选择类型。");

@@ -1,12 +1,8 @@
-using System.Collections.Concurrent;
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Cases;
-using Integration.Orchestrations.Durable;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.DurableTask.Worker;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Integration.UnitTests.Orchestrations;
 
@@ -24,41 +20,17 @@ public sealed class CaseOrchestrationTests
 
     private static readonly CaseMachine Machine = new(WorkingDayCalendar.China, new CaseOptions());
 
-    private readonly ConcurrentQueue<(string Event, CaseState? State)> applied = new();
+    private readonly AppliedEvents<CaseApply, CaseState> events = new();
 
-    private async Task<DurableTaskTestHost> StartAsync() => await DurableTaskTestHost.StartAsync(registry =>
-    {
-        registry.AddOrchestrator<CaseOrchestration>();
-        registry.AddActivityFunc<CaseApply, CaseState?>(nameof(ApplyCaseEvent), (_, input) =>
-        {
-            var after = Machine.Decide(input.State, input.Signal.Event) is CaseTransition t ? t.State with { History = [.. input.State?.History ?? [], .. t.Steps] } : input.State;
-            applied.Enqueue((input.Signal.EventId, after));
-            return Task.FromResult(after);
-        });
-    }, new DurableTaskTestHostOptions
-    {
-        ConfigureServices = services =>
-        {
-            services.Configure<DurableTaskWorkerOptions>(o => o.DataConverter = HubDataConverter.Instance);
-            services.Configure<DurableTaskClientOptions>(o => o.DataConverter = HubDataConverter.Instance);
-        },
-    });
+    private Task<DurableTaskTestHost> StartAsync() => events.StartAsync<CaseOrchestration>(nameof(ApplyCaseEvent), input =>
+        (input.Signal.EventId, Machine.Decide(input.State, input.Signal.Event) is CaseTransition t ? t.State with { History = [.. input.State?.History ?? [], .. t.Steps] } : input.State));
 
     private static TimeSpan SecondsBeforeDeadline(int seconds) => Deadline.AddSeconds(-seconds) - DateTimeOffset.UtcNow;
 
     private static CaseSignal Open(TimeSpan offset) => new("open", new CaseOpened(DateTimeOffset.UtcNow + offset, "county", "K1", CaseKind.Explanation, "H1", "institution", "第一医院",
         ["P", "C", "X"], CaseLevel.County, "采购进度滞后", [], "R8", [], 0));
 
-    private async Task<CaseState> WaitForAsync(Func<CaseState, bool> condition, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (applied.LastOrDefault().State is { } state && condition(state)) return state;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("Applied: " + string.Join(", ", applied.Select(a => a.Event)));
-    }
+    private Task<CaseState> WaitForAsync(Func<CaseState, bool> condition, TimeSpan timeout) => events.WaitForAsync(condition, timeout);
 
     [Fact]
     public async Task TheDeadlineComesFirst_TheCaseGoesUpToTheCity_WithANewDeadline()
@@ -93,7 +65,7 @@ public sealed class CaseOrchestrationTests
             new CaseSignal("accept-1", new CaseDecided(DateTimeOffset.UtcNow + offset, "county", CaseDecisionKind.Accept, null, null, [])));
         var closed = await WaitForAsync(s => !s.IsOpen, TimeSpan.FromSeconds(10));
         Assert.Equal(["opened", "explained", "accepted"], closed.History.Select(h => h.Step));
-        Assert.Equal(["open", "explain-1", "accept-1"], applied.Select(a => a.Event));
+        Assert.Equal(["open", "explain-1", "accept-1"], events.Applied.Select(a => a.Event));
         var ended = await host.Client.WaitForInstanceCompletionAsync(instance, getInputsAndOutputs: false, TestContext.Current.CancellationToken);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, ended.RuntimeStatus);
     }

@@ -1,12 +1,8 @@
-using System.Collections.Concurrent;
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Complaints;
-using Integration.Orchestrations.Durable;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.DurableTask.Worker;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Integration.UnitTests.Orchestrations;
 
@@ -22,42 +18,17 @@ public sealed class ComplaintOrchestrationTests
     private static readonly DateTimeOffset Deadline = new(2026, 12, 1, 23, 59, 59, Cst);
     private static readonly ComplaintMachine Machine = new(WorkingDayCalendar.China, new ComplaintOptions { ReplyWorkingDays = 0 });
 
-    /// <summary>Each applied event and the state after it, as the activity saw them.</summary>
-    private readonly ConcurrentQueue<(string Event, ComplaintState? State)> applied = new();
+    private readonly AppliedEvents<ComplaintApply, ComplaintState> events = new();
 
-    private async Task<DurableTaskTestHost> StartAsync() => await DurableTaskTestHost.StartAsync(registry =>
-    {
-        registry.AddOrchestrator<ComplaintOrchestration>();
-        registry.AddActivityFunc<ComplaintApply, ComplaintState?>(nameof(ApplyComplaintEvent), (_, input) =>
-        {
-            var after = Machine.Decide(input.State, input.Signal.Event) is ComplaintTransition t ? ComplaintMachine.After(input.State, t) : input.State;
-            applied.Enqueue((input.Signal.EventId, after));
-            return Task.FromResult(after);
-        });
-    }, new DurableTaskTestHostOptions
-    {
-        ConfigureServices = services =>
-        {
-            services.Configure<DurableTaskWorkerOptions>(o => o.DataConverter = HubDataConverter.Instance);
-            services.Configure<DurableTaskClientOptions>(o => o.DataConverter = HubDataConverter.Instance);
-        },
-    });
+    private Task<DurableTaskTestHost> StartAsync() => events.StartAsync<ComplaintOrchestration>(nameof(ApplyComplaintEvent), input =>
+        (input.Signal.EventId, Machine.Decide(input.State, input.Signal.Event) is ComplaintTransition t ? ComplaintMachine.After(input.State, t) : input.State));
 
     /// <summary>The hub clock's offset so that it reads <paramref name="seconds"/> before the deadline now.</summary>
     private static TimeSpan SecondsBeforeDeadline(int seconds) => Deadline.AddSeconds(-seconds) - DateTimeOffset.UtcNow;
 
     private static ComplaintSignal Raise(TimeSpan offset) => new("raise", new ComplaintRaised(DateTimeOffset.UtcNow + offset, "h", "C1", "H1", "M1", "P1", "late-delivery", "未配送", ["P", "C", "X"]));
 
-    private async Task<ComplaintState> WaitForAsync(Func<ComplaintState, bool> condition, TimeSpan timeout)
-    {
-        var until = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < until)
-        {
-            if (applied.LastOrDefault().State is { } state && condition(state)) return state;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("Applied: " + string.Join(", ", applied.Select(a => a.Event)));
-    }
+    private Task<ComplaintState> WaitForAsync(Func<ComplaintState, bool> condition, TimeSpan timeout) => events.WaitForAsync(condition, timeout);
 
     [Fact]
     public async Task TheDeadlineComesFirst_TheTimerFires_TheComplaintGoesToTheCounty()
@@ -91,7 +62,7 @@ public sealed class ComplaintOrchestrationTests
             new ComplaintSignal("resolve-1", new ComplaintResolved(DateTimeOffset.UtcNow + offset, "m", "已补货")));
         var resolved = await WaitForAsync(s => s.Status == ComplaintStatus.Resolved, TimeSpan.FromSeconds(10));
         Assert.Equal(["raised", "replied", "resolved"], resolved.History.Select(h => h.Step));
-        Assert.Equal(["raise", "reply-1", "resolve-1"], applied.Select(a => a.Event));
+        Assert.Equal(["raise", "reply-1", "resolve-1"], events.Applied.Select(a => a.Event));
     }
 
     [Fact]
@@ -113,7 +84,7 @@ public sealed class ComplaintOrchestrationTests
             new ComplaintSignal("resolve-1", new ComplaintResolved(DateTimeOffset.UtcNow + offset, "m", "已补货")));
         var resolved = await WaitForAsync(s => s.Status == ComplaintStatus.Resolved, TimeSpan.FromSeconds(30));
         Assert.Equal(["raised", "replied", "resolved"], resolved.History.Select(h => h.Step));
-        Assert.Equal(["raise", .. Enumerable.Range(0, 25).Select(i => $"calendar|2026|{i}"), "reply-1", "resolve-1"], applied.Select(a => a.Event));
+        Assert.Equal(["raise", .. Enumerable.Range(0, 25).Select(i => $"calendar|2026|{i}"), "reply-1", "resolve-1"], events.Applied.Select(a => a.Event));
         Assert.Equal(OrchestrationRuntimeStatus.Running, (await host.Client.GetInstanceAsync(instance))!.RuntimeStatus);
     }
 }
