@@ -26,6 +26,19 @@ public static class MasterItems
         ["agreements"] = MasterKind.Agreements,
     };
 
+    /// <summary>The fields of each kind's items: the columns a CSV upload of that kind may name.</summary>
+    public static IReadOnlyList<string> Fields(MasterKind kind) => kind switch
+    {
+        MasterKind.Partners => ["partnerId", "role", "entityCode", "name", "secret"],
+        MasterKind.Jurisdictions => ["code", "name", "level", "parent"],
+        MasterKind.Institutions => ["code", "name", "level", "jurisdiction", "alliance"],
+        MasterKind.Companies => ["code", "name", "kind"],
+        MasterKind.Batches => ["code", "name", "kind", "cycleStart", "cycleEnd", "nonSelectedShareLimit", "signBy"],
+        MasterKind.Products => ["code", "name", "genericGroup", "batch", "selected", "manufacturer", "unit", "packSize", "price", "substitutable", "kind", "nationalNegotiation", "referencePrice"],
+        MasterKind.Agreements => ["hospital", "product", "batch", "agreedQuantity", "signedAt", "periodStart", "periodEnd"],
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
     private static readonly string[] JurisdictionLevels = ["province", "city", "county"];
     private static readonly string[] InstitutionLevels = ["tertiary", "secondary", "primary"];
     private static readonly string[] CompanyKinds = ["manufacturer", "distributor"];

@@ -26,6 +26,9 @@ public static class WebhookSignature
         return Convert.TryFromBase64String(secret[SecretPrefix.Length..], buffer, out var n) && n is >= 24 and <= 64;
     }
 
+    /// <summary>The <c>whsec_</c> form of a key: the inverse of <see cref="DecodeSecret"/>.</summary>
+    public static string EncodeSecret(ReadOnlySpan<byte> key) => SecretPrefix + Convert.ToBase64String(key);
+
     public static byte[] DecodeSecret(string secret)
     {
         if (!IsWellFormedSecret(secret))

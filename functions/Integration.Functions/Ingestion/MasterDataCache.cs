@@ -23,6 +23,9 @@ public sealed class MasterDataCache(MasterStore store, IOptions<AdminOptions> ad
 
     public MasterData Master => (current ?? throw new InvalidOperationException("Master data is not loaded yet.")).Master;
 
+    /// <summary>Every partner held (the configured provincial centre included).</summary>
+    public IReadOnlyCollection<PartnerKeys> Partners => current?.Partners.Values ?? [];
+
     public PartnerKeys? FindPartner(string partnerId) =>
         current is { } snapshot && snapshot.Partners.TryGetValue(partnerId, out var partner) ? partner : null;
 

@@ -77,6 +77,7 @@ public static partial class ConsolePages
         pages.MapGet("/assessments", AssessmentsAsync);
         pages.MapPost("/assessments/run", RunAssessmentAsync);
         pages.MapGet("/assessments/{quarter}/report.{format}", ReportAsync);
+        pages.MapConsoleAdmin();
         return app;
     }
 
@@ -623,7 +624,7 @@ public static partial class ConsolePages
             html.Append("<li><a href=\"/console/complaints\">诉求</a></li><li><a href=\"/console/cases\">督导</a></li>");
             if (Assessments.MayRead(me)) html.Append("<li><a href=\"/console/assessments\">监测通报</a></li>");
             if (MayReadCityReports(me)) html.Append("<li><a href=\"/console/city-reports\">半年报告</a></li>");
-            if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/calendar\">工作日安排</a></li><li><a href=\"/console/admin/users\">账号管理</a></li><li><a href=\"/console/admin/operations\">运行状况</a></li>");
+            if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/admin\">系统管理</a></li>");
             html.Append("</ul></nav>")
                 .Append($"<span class=\"who\">{E(me.Name)}（{E(Zh.Role(me.Role))} · {E(master.IsLoaded ? master.Master.NameOf(me.EntityCode) : me.EntityCode)}）</span>")
                 .Append("<form method=\"post\" action=\"/console/logout\" class=\"logout\">").Append(Token(context, antiforgery)).Append("<button type=\"submit\">退出</button></form>");

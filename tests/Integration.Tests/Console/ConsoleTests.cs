@@ -128,6 +128,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         await using var browser = await ConsoleBrowser.StartAsync();
         var page = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(page, "prov1", Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "系统管理" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "工作日安排" }).ClickAsync();
         Assert.Contains("2027年", await page.Locator("table").InnerTextAsync());
 
@@ -343,6 +344,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         await using var browser = await ConsoleBrowser.StartAsync();
         var page = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(page, "prov-ops", Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "系统管理" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "运行状况" }).ClickAsync();
         var row = page.Locator("tr", new() { HasText = world.Queue });
         Assert.Contains("ProcessIngest", await row.First.InnerTextAsync());
@@ -352,7 +354,7 @@ public sealed class ConsoleTests(HubFixture fixture)
 
         var county = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(county, "county-ops", Password);
-        Assert.Equal(0, await county.GetByRole(AriaRole.Link, new() { Name = "运行状况" }).CountAsync());
+        Assert.Equal(0, await county.GetByRole(AriaRole.Link, new() { Name = "系统管理" }).CountAsync());
         Assert.Equal(404, (await county.GotoAsync("/console/admin/operations"))!.Status);
     }
 
@@ -412,6 +414,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         await using var browser = await ConsoleBrowser.StartAsync();
         var page = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(page, "prov-admin", Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "系统管理" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "账号管理" }).ClickAsync();
 
         await page.GetByLabel("账号", new() { Exact = true }).FillAsync("new-county");
@@ -434,5 +437,120 @@ public sealed class ConsoleTests(HubFixture fixture)
         await ConsoleBrowser.SignInAsync(county, "new-county", chosen);
         Assert.EndsWith("/console/", county.Url, StringComparison.Ordinal);
         Assert.Equal(404, (await county.GotoAsync("/console/admin/users"))!.Status);
+    }
+
+    [Fact]
+    public async Task TheProvince_CreatesAPartner_AndRotatesItsSecret_BothWorkDuringTheRotation_TheOldStopsWhenRetired()
+    {
+        await using var world = await fixture.NewWorldAsync();
+        var c = new ComplaintSamples(world);
+        await AddUsersAsync(world, ("prov-keys", "钱处长", "province", world.Province.Jurisdictions.Single(j => j.Level == JurisdictionLevel.Province).Code),
+            ("county-keys", "孙科长", "county", c.County));
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(page, "prov-keys", Password);
+        await page.GetByRole(AriaRole.Link, new() { Name = "系统管理" }).ClickAsync();
+        await ExpectAccessibleAsync(page, "admin-index");
+        await page.GetByRole(AriaRole.Link, new() { Name = "接口合作方与密钥" }).ClickAsync();
+
+        const string id = "his-console-1";
+        await page.GetByLabel("编号（字母、数字和 . _ - :）").FillAsync(id);
+        await page.GetByLabel("名称").FillAsync("测试医院信息系统");
+        await page.GetByLabel("角色").SelectOptionAsync("hospital");
+        await page.GetByLabel("所属代码（辖区、医疗机构或企业）").FillAsync("NO-SUCH-HOSPITAL");
+        await page.GetByRole(AriaRole.Button, new() { Name = "创建并生成密钥" }).ClickAsync();
+        Assert.Contains("所属代码：与角色不符或不存在", await page.Locator("[role=alert]").InnerTextAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(world, id, WebhookSignatureSecret()));
+
+        await page.GetByLabel("所属代码（辖区、医疗机构或企业）").FillAsync(c.Hospital.Code);
+        await page.GetByRole(AriaRole.Button, new() { Name = "创建并生成密钥" }).ClickAsync();
+        Assert.Contains($"已创建合作方 {id}", await page.Locator("[role=status]").InnerTextAsync());
+        var first = await page.GetByLabel("新密钥", new() { Exact = true }).InputValueAsync();
+        Assert.StartsWith("whsec_", first, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(world, id, first));
+        await ExpectAccessibleAsync(page, "admin-partners-created");
+
+        // Shown once: the list never shows it again; creating the same id again does not replace its secret.
+        await page.GotoAsync("/console/admin/partners");
+        Assert.DoesNotContain(first, await page.ContentAsync());
+        await page.GetByLabel("编号（字母、数字和 . _ - :）").FillAsync(id);
+        await page.GetByLabel("名称").FillAsync("重复");
+        await page.GetByLabel("所属代码（辖区、医疗机构或企业）").FillAsync(c.Hospital.Code);
+        await page.GetByRole(AriaRole.Button, new() { Name = "创建并生成密钥" }).ClickAsync();
+        Assert.Contains($"编号：{id} 已存在", await page.Locator("[role=alert]").InnerTextAsync());
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(world, id, first));
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"生成新密钥：{id}" }).ClickAsync();
+        Assert.Contains("新旧密钥现在同时有效", await page.Locator("[role=status]").InnerTextAsync());
+        var second = await page.GetByLabel("新密钥", new() { Exact = true }).InputValueAsync();
+        Assert.NotEqual(first, second);
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (await StatusAsync(world, id, first), await StatusAsync(world, id, second)));
+        Assert.Contains("2 个（更换中）", await page.Locator("tr", new() { HasText = id }).InnerTextAsync());
+        await ExpectAccessibleAsync(page, "admin-partners-rotating");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"停用旧密钥：{id}（只保留最新的）" }).ClickAsync();
+        Assert.Contains("现在只有最新的密钥有效", await page.Locator("[role=status]").InnerTextAsync());
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.OK), (await StatusAsync(world, id, first), await StatusAsync(world, id, second)));
+        Assert.DoesNotContain(second, await page.ContentAsync());
+
+        var county = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(county, "county-keys", Password);
+        Assert.Equal(404, (await county.GotoAsync("/console/admin/partners"))!.Status);
+        Assert.Equal(404, (await county.GotoAsync("/console/admin"))!.Status);
+
+        static string WebhookSignatureSecret() => Integration.Domain.Security.WebhookSignature.NewSecret();
+    }
+
+    /// <summary>A signed read as a partner: 200 when its secret is accepted, 401 when not.</summary>
+    private static async Task<HttpStatusCode> StatusAsync(World world, string partnerId, string secret)
+    {
+        using var response = await new PartnerClient(world.Hub.Http, partnerId, secret, world.Clock).GetAsync($"/api/v1/calendar/{DateTimeOffset.UtcNow.Year}");
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task TheProvince_UploadsInstitutionsAsACsvFile_EveryProblemListedByLine_NothingLoadedUntilTheFileIsRight()
+    {
+        await using var world = await fixture.NewWorldAsync();
+        var c = new ComplaintSamples(world);
+        await AddUsersAsync(world, ("prov-data", "周处长", "province", world.Province.Jurisdictions.Single(j => j.Level == JurisdictionLevel.Province).Code));
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(page, "prov-data", Password);
+        await page.GotoAsync("/console/admin");
+        await page.GetByRole(AriaRole.Link, new() { Name = "基础数据导入" }).ClickAsync();
+        var before = await InstitutionsAsync(page);
+
+        await using (var template = await page.Context.APIRequest.GetAsync("/console/admin/master/institutions.csv"))
+        {
+            Assert.Equal(200, template.Status);
+            Assert.Equal("code,name,level,jurisdiction,alliance", (await template.TextAsync()).Trim('\uFEFF', '\r', '\n'));
+        }
+
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var gb18030 = System.Text.Encoding.GetEncoding("GB18030");
+        var bad = $"code,name,level,jurisdiction\r\nUP-1,上传一院,secondary,{c.County}\r\nUP-2,上传二院,secondary,NO-SUCH-COUNTY\r\nUP-3,,tertiary,{c.County}\r\n";
+        await page.GetByLabel("数据类别").SelectOptionAsync("institutions");
+        await page.GetByLabel("文件（CSV 或 JSON）").SetInputFilesAsync(new FilePayload { Name = "机构.csv", MimeType = "text/csv", Buffer = gb18030.GetBytes(bad) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "上传并导入" }).ClickAsync();
+        var problems = await page.Locator("[role=alert]").InnerTextAsync();
+        Assert.Contains("第 3 行，所属辖区：辖区不存在", problems);
+        Assert.Contains("第 4 行，名称：必填", problems);
+        Assert.True(problems.IndexOf("第 3 行", StringComparison.Ordinal) < problems.IndexOf("第 4 行", StringComparison.Ordinal), problems);
+        Assert.Equal(before, await InstitutionsAsync(page));
+        await ExpectAccessibleAsync(page, "admin-master-problems");
+
+        var good = $"code,name,level,jurisdiction\r\nUP-1,上传一院,secondary,{c.County}\r\nUP-2,上传二院,primary,{c.County}\r\n";
+        await page.GetByLabel("文件（CSV 或 JSON）").SetInputFilesAsync(new FilePayload { Name = "机构.csv", MimeType = "text/csv", Buffer = gb18030.GetBytes(good) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "上传并导入" }).ClickAsync();
+        Assert.Contains("已导入医疗机构 2 条（机构.csv）", await page.Locator("[role=status]").InnerTextAsync());
+        Assert.Equal(before + 2, await InstitutionsAsync(page));
+        await ExpectAccessibleAsync(page, "admin-master-loaded");
+
+        // What was loaded is master data like any other: an account can now be made for the new hospital.
+        await AddUsersAsync(world, ("up-1-user", "上传一院用户", "hospital", "UP-1"));
+
+        static async Task<int> InstitutionsAsync(IPage page) =>
+            int.Parse(await page.Locator(".tiles li", new() { HasText = "医疗机构" }).Locator(".tile-n").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }
