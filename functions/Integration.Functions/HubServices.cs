@@ -60,7 +60,7 @@ public static class HubServices
         services.AddHostedService(sp => sp.GetRequiredService<Calendar.CalendarBook>());
         services.AddSingleton<Calendar.CalendarLoads>();
         services.AddSingleton<CalendarIntake>();
-        services.AddConsole(builder.Environment);
+        services.AddConsole(builder.Environment, builder.Configuration);
         services.AddSingleton<ComplaintFactStore>();
         services.AddOptions<MonitoringOptions>().BindConfiguration("Hub:Monitoring")
             .Validate(o => !o.Problems().Any(), "Hub:Monitoring has invalid thresholds (see MonitoringOptions.Problems).")
@@ -243,7 +243,7 @@ public static class HubServices
     /// (HttpOnly, SameSite=Strict, Secure outside Development, sliding idle expiry), antiforgery tokens on every form,
     /// the keys that protect both kept in the storage account so that every instance shares them.
     /// </summary>
-    private static void AddConsole(this IServiceCollection services, IHostEnvironment environment)
+    private static void AddConsole(this IServiceCollection services, IHostEnvironment environment, IConfiguration configuration)
     {
         services.AddOptions<Office.ConsoleOptions>().BindConfiguration("Hub:Console")
             .Validate(o => !o.Problems().Any(), "Hub:Console has invalid settings (see ConsoleOptions.Problems).")
@@ -257,7 +257,7 @@ public static class HubServices
             new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>
                 o.XmlRepository = new Office.BlobKeyRepository(sp.GetRequiredService<HubStorage>().State)));
         var secure = environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
-        services.AddAuthentication(Office.ConsoleSignIn.Scheme).AddCookie(Office.ConsoleSignIn.Scheme, o =>
+        var authentication = services.AddAuthentication(Office.ConsoleSignIn.Scheme).AddCookie(Office.ConsoleSignIn.Scheme, o =>
         {
             o.LoginPath = "/console/login";
             o.AccessDeniedPath = "/console/login";
@@ -269,6 +269,36 @@ public static class HubServices
             o.Cookie.Path = "/console";
             o.SlidingExpiration = true;
         });
+        // The province's identity provider, when configured: the code flow with PKCE, its answer in the query (a
+        // top-level GET, so that the correlation cookies can stay SameSite=Lax), the account found by a claim.
+        var oidc = configuration.GetSection("Hub:Console:Oidc").Get<Office.ConsoleOidcOptions>() ?? new();
+        if (oidc.Enabled)
+        {
+            authentication.AddOpenIdConnect(Office.ConsoleSignIn.OidcScheme, o =>
+            {
+                o.Authority = oidc.Authority;
+                o.ClientId = oidc.ClientId;
+                o.ClientSecret = oidc.ClientSecret;
+                o.ResponseType = Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectResponseType.Code;
+                o.ResponseMode = Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectResponseMode.Query;
+                o.UsePkce = true;
+                o.CallbackPath = "/console/signin-oidc";
+                o.SignInScheme = Office.ConsoleSignIn.Scheme;
+                o.MapInboundClaims = false;
+                o.SaveTokens = false;
+                o.RequireHttpsMetadata = !environment.IsDevelopment();
+                o.Scope.Clear();
+                o.Scope.Add("openid");
+                o.Scope.Add("profile");
+                o.CorrelationCookie.SameSite = o.NonceCookie.SameSite = SameSiteMode.Lax;
+                o.CorrelationCookie.SecurePolicy = o.NonceCookie.SecurePolicy = secure;
+                o.Events = new Microsoft.AspNetCore.Authentication.OpenIdConnect.OpenIdConnectEvents
+                {
+                    OnTicketReceived = Office.ConsoleSignIn.OnTicketReceivedAsync,
+                    OnRemoteFailure = Office.ConsoleSignIn.OnRemoteFailureAsync,
+                };
+            });
+        }
         services.AddOptions<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions>(Office.ConsoleSignIn.Scheme)
             .Configure<IOptions<Office.ConsoleOptions>>((o, console) => o.ExpireTimeSpan = console.Value.IdleTimeout);
         services.AddAuthorization(o => o.AddPolicy(Office.ConsoleSignIn.Scheme, p => p.AddAuthenticationSchemes(Office.ConsoleSignIn.Scheme).RequireAuthenticatedUser()));

@@ -15,10 +15,43 @@ public sealed class ConsoleOptions
     /// <summary>Shortest password an account may be given. Default 10 characters.</summary>
     public int MinPasswordLength { get; set; } = 10;
 
+    /// <summary>Sign-in through the province's identity provider (OpenID Connect); off unless an authority is set.</summary>
+    public ConsoleOidcOptions Oidc { get; set; } = new();
+
     public IEnumerable<string> Problems()
     {
+        if (Oidc.Enabled && (string.IsNullOrWhiteSpace(Oidc.ClientId) || string.IsNullOrWhiteSpace(Oidc.AccountClaim)))
+            yield return "Hub:Console:Oidc needs a ClientId and an AccountClaim when an Authority is set.";
+        if (Oidc.Enabled && !Uri.TryCreate(Oidc.Authority, UriKind.Absolute, out _))
+            yield return "Hub:Console:Oidc:Authority is an absolute URL (the identity provider's issuer).";
         if (MaxFailedSignIns < 1) yield return "Hub:Console:MaxFailedSignIns is at least 1.";
         if (LockoutDuration <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero) yield return "Hub:Console:LockoutDuration and IdleTimeout are positive.";
         if (MinPasswordLength < 8) yield return "Hub:Console:MinPasswordLength is at least 8.";
     }
+}
+
+/// <summary>
+/// The console's OpenID Connect sign-in (Hub:Console:Oidc): the authorization code flow with PKCE against the
+/// province's identity provider (Entra ID: <c>https://login.microsoftonline.com/{tenant}/v2.0</c>). The value of
+/// <see cref="AccountClaim"/> in the ID token names the console account (its <c>userId</c>), which the provincial centre
+/// creates as for a password sign-in: role and jurisdiction come from the account, never from the identity provider.
+/// </summary>
+public sealed class ConsoleOidcOptions
+{
+    /// <summary>The identity provider's issuer URL. Empty (the default): no OpenID Connect sign-in.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>The hub's client id at the identity provider.</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The hub's client secret (a confidential client); kept in configuration or Key Vault, never logged.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The ID token's claim whose value is the account's <c>userId</c>. Default <c>preferred_username</c>.</summary>
+    public string AccountClaim { get; set; } = "preferred_username";
+
+    /// <summary>The sign-in button's text. Default 统一身份认证登录.</summary>
+    public string DisplayName { get; set; } = "统一身份认证登录";
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Authority);
 }

@@ -35,7 +35,18 @@ public static partial class ConsolePages
                     "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable);
         });
         console.MapGet("/assets/{file}", (string file) => Asset(file));
-        console.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl) => Login(context, antiforgery, null, returnUrl));
+        console.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error) => Login(context, antiforgery, ExternalError(error), returnUrl));
+        console.MapGet("/login/oidc", (HttpContext context, IOptions<ConsoleOptions> options, string? returnUrl) => options.Value.Oidc.Enabled
+            // Back through a page of the hub's own, so that the session cookie (SameSite=Strict) goes with the next request.
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/console/signed-in?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)) }, [ConsoleSignIn.OidcScheme])
+            : NotFound(context));
+        console.MapGet("/signed-in", (HttpContext context, string? returnUrl) =>
+        {
+            var target = E(SafeReturnUrl(returnUrl));
+            Secure(context);
+            return Results.Content($"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={target}\"><title>正在进入</title></head>" +
+                $"<body><main><p>登录成功，正在进入……<a href=\"{target}\">如未自动跳转，请点此进入</a></p></main></body></html>", "text/html; charset=utf-8", Encoding.UTF8);
+        });
         console.MapPost("/login", LoginAsync);
         console.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
         {
@@ -95,6 +106,9 @@ public static partial class ConsolePages
             .Append($"<label for=\"userId\">账号</label><input id=\"userId\" name=\"userId\" autocomplete=\"username\" required value=\"{E(userId ?? "")}\">")
             .Append("<label for=\"password\">密码</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
             .Append("<button type=\"submit\">登录</button></form>");
+        var oidc = context.RequestServices.GetRequiredService<IOptions<ConsoleOptions>>().Value.Oidc;
+        if (oidc.Enabled)
+            body.Append($"<p class=\"external\">或 <a href=\"/console/login/oidc?returnUrl={E(Uri.EscapeDataString(SafeReturnUrl(returnUrl)))}\">{E(oidc.DisplayName)}</a></p>");
         return Page(context, antiforgery, "登录", body.ToString(), error is null ? 200 : 400);
     }
 
@@ -108,9 +122,22 @@ public static partial class ConsolePages
             return Login(context, antiforgery, "请输入账号和密码。", returnUrl, userId);
         var error = await signIn.SignInAsync(context, userId, form["password"].ToString());
         if (error is not null) return Login(context, antiforgery, error, returnUrl, userId);
-        // Only a path of the console itself: never an address elsewhere.
-        return Results.Redirect(returnUrl.StartsWith("/console/", StringComparison.Ordinal) && !returnUrl.StartsWith("/console//", StringComparison.Ordinal) ? returnUrl : "/console/");
+        return Results.Redirect(SafeReturnUrl(returnUrl));
     }
+
+    /// <summary>Only a path of the console itself: never an address elsewhere.</summary>
+    private static string SafeReturnUrl(string? returnUrl) =>
+        returnUrl is not null && returnUrl.StartsWith("/console/", StringComparison.Ordinal) && !returnUrl.StartsWith("/console//", StringComparison.Ordinal)
+            && !returnUrl.Contains('\\') ? returnUrl : "/console/";
+
+    /// <summary>Why a sign-in through the identity provider did not sign anyone in (a fixed text per reason; nothing from the query is shown).</summary>
+    private static string? ExternalError(string? error) => error switch
+    {
+        "oidc-unknown" => "您的统一身份认证账号未在本平台开通，请联系省级管理员开通（平台账号须与统一身份认证的登录名一致）。",
+        "oidc-claim" => "统一身份认证未提供登录名，无法找到对应的平台账号，请联系省级管理员。",
+        "oidc-failed" => "统一身份认证登录未成功，请重试；如仍不成功，请联系省级管理员。",
+        _ => null,
+    };
 
     // ---- overview ----
 

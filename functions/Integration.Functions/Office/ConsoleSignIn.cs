@@ -45,14 +45,7 @@ public sealed class ConsoleSignIn(UserStore users, IPasswordHasher<ConsoleUser> 
             }
             if (user.FailedSignIns > 0 || user.LockedUntil is not null)
                 await users.ReplaceAsync(user with { FailedSignIns = 0, LockedUntil = null }, etag, ct);
-            var identity = new ClaimsIdentity(
-            [
-                new Claim(ClaimTypes.NameIdentifier, user.UserId),
-                new Claim(ClaimTypes.Name, user.Name),
-                new Claim(ClaimTypes.Role, user.Role.ToString()),
-                new Claim(EntityClaim, user.EntityCode),
-            ], Scheme);
-            await context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
+            await context.SignInAsync(Scheme, PrincipalOf(user));
             logger.LogInformation("Console sign-in of {UserId}", userId);
             return null;
         }
@@ -60,6 +53,51 @@ public sealed class ConsoleSignIn(UserStore users, IPasswordHasher<ConsoleUser> 
     }
 
     public const string EntityClaim = "hub:entity";
+
+    /// <summary>The authentication scheme of the sign-in through the province's identity provider.</summary>
+    public const string OidcScheme = "console-oidc";
+
+    /// <summary>The signed-in account: its id, name, role and entity, nothing from elsewhere.</summary>
+    private static ClaimsPrincipal PrincipalOf(ConsoleUser user) => new(new ClaimsIdentity(
+    [
+        new Claim(ClaimTypes.NameIdentifier, user.UserId),
+        new Claim(ClaimTypes.Name, user.Name),
+        new Claim(ClaimTypes.Role, user.Role.ToString()),
+        new Claim(EntityClaim, user.EntityCode),
+    ], Scheme));
+
+    /// <summary>
+    /// After the identity provider vouched for someone: the console account its <see cref="ConsoleOidcOptions.AccountClaim"/>
+    /// names becomes the session's principal; without such an account (or the claim) nobody is signed in and the sign-in
+    /// page says why. A lockout from failed passwords does not apply here: it guards the passwords, and this sign-in uses none.
+    /// </summary>
+    public static async Task OnTicketReceivedAsync(TicketReceivedContext context)
+    {
+        var services = context.HttpContext.RequestServices;
+        var claim = services.GetRequiredService<IOptions<ConsoleOptions>>().Value.Oidc.AccountClaim;
+        var logger = services.GetRequiredService<ILogger<ConsoleSignIn>>();
+        var userId = context.Principal?.FindFirst(claim)?.Value;
+        var found = userId is null ? null : await services.GetRequiredService<UserStore>().GetAsync(userId, context.HttpContext.RequestAborted);
+        if (found is null)
+        {
+            logger.LogWarning("Console sign-in through OpenID Connect refused: {Reason}", userId is null ? $"the ID token has no '{claim}' claim" : $"no account {userId}");
+            context.Response.Redirect($"/console/login?error={(userId is null ? "oidc-claim" : "oidc-unknown")}");
+            context.HandleResponse();
+            return;
+        }
+        context.Principal = PrincipalOf(found.Value.User);
+        logger.LogInformation("Console sign-in of {UserId} through OpenID Connect", userId);
+    }
+
+    /// <summary>A failed exchange with the identity provider (a bad token, a refusal, a stale state): back to the sign-in page.</summary>
+    public static Task OnRemoteFailureAsync(RemoteFailureContext context)
+    {
+        context.HttpContext.RequestServices.GetRequiredService<ILogger<ConsoleSignIn>>()
+            .LogWarning("Console sign-in through OpenID Connect failed: {Reason}", context.Failure?.Message);
+        context.Response.Redirect("/console/login?error=oidc-failed");
+        context.HandleResponse();
+        return Task.CompletedTask;
+    }
 
     private const string WrongPassword = "账号或密码错误。";
 

@@ -64,12 +64,13 @@ public sealed class UserIntake(
                 r.Problem("userId", "duplicate", $"'{userId}' appears twice in the request.");
             if (r.Ok) read.Add((i, userId!, name!, MasterItems.ParseRole(role!), entity!, password));
         }
-        // A new account needs a password; a change of an existing one may keep its password.
+        // A new account needs a password (unless people sign in through the identity provider, when an account without
+        // one signs in only there); a change of an existing one may keep its password.
         var existing = new Dictionary<string, ConsoleUser>(StringComparer.Ordinal);
         foreach (var item in read)
         {
             if (await users.GetAsync(item.UserId, ct) is { } found) existing[item.UserId] = found.User;
-            else if (item.Password is null) problems.Add(new Problem(item.Index, $"/items/{item.Index}/password", "required", "A new account needs a 'password'."));
+            else if (item.Password is null && !options.Value.Oidc.Enabled) problems.Add(new Problem(item.Index, $"/items/{item.Index}/password", "required", "A new account needs a 'password'."));
         }
         if (problems.Any) return null;
 
@@ -79,7 +80,7 @@ public sealed class UserIntake(
         {
             var user = new ConsoleUser(userId, name, role, entity, existing.GetValueOrDefault(userId)?.PasswordHash ?? "") { UpdatedAt = now };
             // A password set or reset also unlocks the account.
-            user = password is null ? user with { FailedSignIns = existing[userId].FailedSignIns, LockedUntil = existing[userId].LockedUntil }
+            user = password is null ? existing.TryGetValue(userId, out var before) ? user with { FailedSignIns = before.FailedSignIns, LockedUntil = before.LockedUntil } : user
                 : user with { PasswordHash = hasher.HashPassword(user, password) };
             await users.UpsertAsync(user, ct);
         }

@@ -553,4 +553,50 @@ public sealed class ConsoleTests(HubFixture fixture)
         static async Task<int> InstitutionsAsync(IPage page) =>
             int.Parse(await page.Locator(".tiles li", new() { HasText = "医疗机构" }).Locator(".tile-n").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    [Fact]
+    public async Task SignInThroughTheIdentityProvider_FindsTheAccountByItsClaim_AStrangerOrAForgedTokenSignsNobodyIn()
+    {
+        await using var idp = await TestIdentityProvider.StartAsync();
+        await using var world = await fixture.NewWorldAsync(idp.HubSettings);
+        var c = new ComplaintSamples(world);
+        // With an identity provider, an account may have no password: it signs in only there.
+        var account = new JsonObject { ["userId"] = "oidc-county", ["name"] = "冯科长", ["role"] = "county", ["entityCode"] = c.County };
+        using (var created = await world.Admin().PutJsonAsync("/api/v1/admin/users", new JsonObject { ["items"] = new JsonArray(account) }))
+            await Samples.Expect(created, HttpStatusCode.OK);
+
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(world.Hub);
+        await page.GotoAsync("/console/alerts");
+        await ExpectAccessibleAsync(page, "login-with-identity-provider");
+        idp.NextUser = "oidc-county";
+        await page.GetByRole(AriaRole.Link, new() { Name = "统一身份认证登录" }).ClickAsync();
+        await page.WaitForURLAsync("**/console/alerts");
+        Assert.Contains("冯科长（县级医保部门", await page.Locator("header").InnerTextAsync());
+        Assert.Equal(1, idp.TokensIssued);
+        // No password works for it.
+        var withPassword = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(withPassword, "oidc-county", Password);
+        Assert.Contains("账号或密码错误", await withPassword.Locator("[role=alert]").InnerTextAsync());
+
+        var stranger = await browser.NewPageAsync(world.Hub);
+        idp.NextUser = "nobody-here";
+        await stranger.GotoAsync("/console/login");
+        await stranger.GetByRole(AriaRole.Link, new() { Name = "统一身份认证登录" }).ClickAsync();
+        await stranger.WaitForURLAsync("**/console/login?error=oidc-unknown");
+        Assert.Contains("未在本平台开通", await stranger.Locator("[role=alert]").InnerTextAsync());
+        await stranger.GotoAsync("/console/");
+        Assert.Contains("/console/login", stranger.Url, StringComparison.Ordinal);
+
+        var forged = await browser.NewPageAsync(world.Hub);
+        idp.NextUser = "oidc-county";
+        idp.SignWithAnotherKey = true;
+        await forged.GotoAsync("/console/login");
+        await forged.GetByRole(AriaRole.Link, new() { Name = "统一身份认证登录" }).ClickAsync();
+        await forged.WaitForURLAsync("**/console/login?error=oidc-failed");
+        Assert.Contains("统一身份认证登录未成功", await forged.Locator("[role=alert]").InnerTextAsync());
+        await forged.GotoAsync("/console/");
+        Assert.Contains("/console/login", forged.Url, StringComparison.Ordinal);
+        Assert.Equal(3, idp.TokensIssued);
+    }
 }
