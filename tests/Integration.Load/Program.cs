@@ -44,8 +44,10 @@ switch (options.Command)
         return await Assess();
     case "send":
         return await Send();
+    case "console":
+        return await ConsolePages();
     default:
-        Console.Error.WriteLine("usage: Integration.Load demo|bench|complaints|alerts|assess|recompute|send [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T] [--alerts N] [--subscribers N] [--storage CONNECTION] [--storage-prefix P] [--quarter 2026Q3] [--province-data] [--dir D]; send --path /api/v1/... [--method GET|POST|PUT|DELETE] [--body FILE] [--content-type T] [--partner-id ID --secret whsec_...]");
+        Console.Error.WriteLine("usage: Integration.Load demo|bench|complaints|alerts|assess|console|recompute|send [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T] [--alerts N] [--subscribers N] [--storage CONNECTION] [--storage-prefix P] [--quarter 2026Q3] [--province-data] [--dir D]; send --path /api/v1/... [--method GET|POST|PUT|DELETE] [--body FILE] [--content-type T] [--partner-id ID --secret whsec_...]");
         return 2;
 }
 
@@ -323,6 +325,17 @@ Integration.Storage.HubStorage Storage() => new(new Integration.Storage.StorageO
     ConnectionString = options.Get("storage", Environment.GetEnvironmentVariable("Hub__Storage__ConnectionString") ?? "UseDevelopmentStorage=true"),
     Prefix = options.Get("storage-prefix", Environment.GetEnvironmentVariable("Hub__Storage__Prefix") ?? ""),
 });
+
+// The console's page times at province size (--scale demo for a small one): --days working days of feeds, --alerts
+// more alerts (raised in the hub's store: --storage, --storage-prefix), --complaints, --cases, each page --repeats times.
+async Task<int> ConsolePages()
+{
+    var demo = options.Get("scale", "province") == "demo";
+    int Int(string name, int province, int small) => int.Parse(options.Get(name, (demo ? small : province).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+    return await ConsolePageBench.RunAsync(new Uri(url), http, admin, Storage(), new ConsolePageBench.Settings(
+        demo ? ProvinceShape.Demo : ProvinceShape.Province, seed, Int("days", 1, 1), Int("alerts", 10_000, 50), Int("complaints", 300, 5), Int("cases", 100, 3),
+        Int("repeats", 5, 2), Int("parallel", 16, 4)), Console.Out);
+}
 
 // The alert fan-out benchmark: --alerts alerts (default 10,000) to --subscribers webhook subscribers (default 100). The
 // alerts are raised in the hub's alert store (--storage, --storage-prefix: the hub's own), as the monitoring engine does.

@@ -113,7 +113,7 @@ public static partial class ConsolePages
         var item = new JsonObject { ["secret"] = secret };
         foreach (var field in new[] { "partnerId", "name", "role", "entityCode" })
             if (form[field].ToString().Trim() is { Length: > 0 } value) item[field] = value;
-        var (problems, _) = await ApplyPartnerAsync(context, intake, item);
+        var problems = await ApplyPartnerAsync(context, intake, item);
         return problems is null
             ? PartnersPage(context, antiforgery, master, admin.Value, null, (id, secret, true), null)
             : PartnersPage(context, antiforgery, master, admin.Value, problems, null, null, form);
@@ -144,7 +144,7 @@ public static partial class ConsolePages
             ["partnerId"] = p.PartnerId, ["name"] = p.Name, ["role"] = p.Role.ToString().ToLowerInvariant(), ["entityCode"] = p.EntityCode,
             ["secrets"] = new JsonArray([.. secrets.Select(s => (JsonNode)s)]),
         };
-        var (problems, _) = await ApplyPartnerAsync(context, intake, item);
+        var problems = await ApplyPartnerAsync(context, intake, item);
         if (problems is not null) return PartnersPage(context, antiforgery, master, admin, problems, null, null);
         return retire
             ? PartnersPage(context, antiforgery, master, admin, null, null, $"已停用 {id} 的旧密钥，现在只有最新的密钥有效。")
@@ -152,13 +152,13 @@ public static partial class ConsolePages
     }
 
     /// <summary>One partner through the API's intake: the problems in Chinese, or null when it was saved.</summary>
-    private static async Task<(IReadOnlyList<string>? Problems, int Count)> ApplyPartnerAsync(HttpContext context, MasterIntake intake, JsonObject item)
+    private static async Task<IReadOnlyList<string>?> ApplyPartnerAsync(HttpContext context, MasterIntake intake, JsonObject item)
     {
         var body = Encoding.UTF8.GetBytes(new JsonObject { ["items"] = new JsonArray(item) }.ToJsonString());
         var problems = new ProblemList();
         using var document = ItemDocument.FromJson(body, 1, problems);
         var count = await intake.ApplyAsync(MasterKind.Partners, document, problems, MasterIntake.Upload.FromConsole(Me(context), body, "application/json"), context.RequestAborted);
-        return count is null ? ([.. problems.Items.Select(p => MasterProblemText(p, null, oneItem: true))], 0) : (null, count.Value);
+        return count is null ? [.. problems.Items.Select(p => MasterProblemText(p, null, oneItem: true))] : null;
     }
 
     // ---- master-data uploads ----

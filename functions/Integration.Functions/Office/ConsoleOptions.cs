@@ -15,6 +15,18 @@ public sealed class ConsoleOptions
     /// <summary>Shortest password an account may be given. Default 10 characters.</summary>
     public int MinPasswordLength { get; set; } = 10;
 
+    /// <summary>How long the console's alert lists may be behind the alerts table (they are read once per this on an instance). Default 10 s.</summary>
+    public TimeSpan ListMaxAge { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// A jurisdiction's or supplier's indicators shown in the console are computed again once their snapshot is this old.
+    /// Default 10 minutes.
+    /// </summary>
+    public TimeSpan ReportMaxAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a page waits for indicators being computed before it shows the snapshot it has (or says they are being computed). Default 5 s.</summary>
+    public TimeSpan ReportWait { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Sign-in through the province's identity provider (OpenID Connect); off unless an authority is set.</summary>
     public ConsoleOidcOptions Oidc { get; set; } = new();
 
@@ -27,6 +39,7 @@ public sealed class ConsoleOptions
         if (MaxFailedSignIns < 1) yield return "Hub:Console:MaxFailedSignIns is at least 1.";
         if (LockoutDuration <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero) yield return "Hub:Console:LockoutDuration and IdleTimeout are positive.";
         if (MinPasswordLength < 8) yield return "Hub:Console:MinPasswordLength is at least 8.";
+        if (ReportMaxAge <= TimeSpan.Zero || ReportWait < TimeSpan.Zero || ListMaxAge < TimeSpan.Zero) yield return "Hub:Console:ReportMaxAge is positive, ReportWait and ListMaxAge not negative.";
     }
 }
 

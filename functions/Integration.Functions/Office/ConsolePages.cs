@@ -141,12 +141,12 @@ public static partial class ConsolePages
 
     // ---- overview ----
 
-    private static async Task<IResult> OverviewAsync(HttpContext context, IAntiforgery antiforgery, AlertStore alerts, MasterDataCache master, TimeProvider time, string? quarter)
+    private static async Task<IResult> OverviewAsync(HttpContext context, IAntiforgery antiforgery, ConsoleAlertList alerts, MasterDataCache master, TimeProvider time, string? quarter)
     {
         var me = Me(context);
         var q = Quarter.Of(time.GetUtcNow());
         if (quarter is not null && !Quarter.TryParse(quarter, out q)) q = Quarter.Of(time.GetUtcNow());
-        var inScope = (await alerts.ListAsync(null, null, context.RequestAborted)).Where(a => Alerts.Sees(me, a, master.Master)).ToList();
+        var inScope = (await alerts.ListAsync(context.RequestAborted)).Where(a => Alerts.Sees(me, a, master.Master)).ToList();
         var open = inScope.Where(a => a.Status != AlertStatus.Cleared && (a.Period is null || a.Period == q.ToString())).ToList();
         var byRule = open.GroupBy(a => a.Rule ?? "—").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count())).ToList();
         string[] severities = ["critical", "high", "warning", "info"];
@@ -180,14 +180,17 @@ public static partial class ConsolePages
 
     // ---- alerts ----
 
-    private static async Task<IResult> AlertsAsync(HttpContext context, IAntiforgery antiforgery, AlertStore alerts, MasterDataCache master,
+    /// <summary>Alerts listed in one page (the newest). The project's choice.</summary>
+    private const int MaxListed = 500;
+
+    private static async Task<IResult> AlertsAsync(HttpContext context, IAntiforgery antiforgery, ConsoleAlertList alerts, MasterDataCache master,
         string? rule, string? severity, string? status, string? done)
     {
         var me = Me(context);
-        var list = (await alerts.ListAsync(null, null, context.RequestAborted)).Where(a => Alerts.Sees(me, a, master.Master)).ToList();
+        var list = (await alerts.ListAsync(context.RequestAborted)).Where(a => Alerts.Sees(me, a, master.Master)).ToList();
         var rules = list.Select(a => a.Rule).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         bool Acknowledged(Alert a) => a.Acknowledgements is { Count: > 0 };
-        var shown = list
+        var matched = list
             .Where(a => string.IsNullOrEmpty(rule) || a.Rule == rule)
             .Where(a => string.IsNullOrEmpty(severity) || a.Severity == severity)
             .Where(a => status switch
@@ -197,7 +200,9 @@ public static partial class ConsolePages
                 "cleared" => a.Status == AlertStatus.Cleared,
                 _ => true,
             })
-            .Take(500).ToList();
+            .OrderByDescending(a => a.RaisedAt).ToList();
+        // The newest first, at most MaxListed in a page: a province's quarter can hold tens of thousands.
+        var shown = matched.Take(MaxListed).ToList();
         var body = new StringBuilder("<h1>告警</h1>");
         if (done is not null) body.Append($"<p class=\"notice\" role=\"status\">已受理告警：{E(done)}</p>");
         body.Append("<form method=\"get\" action=\"/console/alerts\" class=\"filters\">");
@@ -205,7 +210,7 @@ public static partial class ConsolePages
         body.Append(Select("severity", "严重程度", [("", "全部"), ("critical", "严重"), ("high", "高"), ("warning", "警告"), ("info", "提示")], severity));
         body.Append(Select("status", "状态", [("", "全部"), ("open", "待处理"), ("acknowledged", "已受理"), ("cleared", "已解除")], status));
         body.Append("<button type=\"submit\">筛选</button></form>");
-        body.Append($"<table class=\"alerts\"><caption>共 {shown.Count} 条</caption><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">严重程度</th><th scope=\"col\">规则</th><th scope=\"col\">告警</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
+        body.Append($"<table class=\"alerts\"><caption>共 {matched.Count} 条{(matched.Count > shown.Count ? $"，显示最新的 {shown.Count} 条，可用上方的筛选缩小范围" : "")}</caption><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">严重程度</th><th scope=\"col\">规则</th><th scope=\"col\">告警</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
         var mayAcknowledge = me.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County;
         foreach (var a in shown)
         {
@@ -231,7 +236,7 @@ public static partial class ConsolePages
         return Page(context, antiforgery, "告警", body.ToString());
     }
 
-    private static async Task<IResult> AcknowledgeAsync(HttpContext context, IAntiforgery antiforgery, string id, AlertStore alerts, MasterDataCache master, TimeProvider time)
+    private static async Task<IResult> AcknowledgeAsync(HttpContext context, IAntiforgery antiforgery, string id, AlertStore alerts, ConsoleAlertList list, MasterDataCache master, TimeProvider time)
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
@@ -242,6 +247,7 @@ public static partial class ConsolePages
         var note = form["note"].ToString().Trim();
         if (note.Length > 500) note = note[..500];
         await alerts.AcknowledgeAsync(id, new Acknowledgement(me.PartnerId, me.EntityCode, time.GetUtcNow(), note.Length == 0 ? null : note), context.RequestAborted);
+        list.Forget();
         return Results.Redirect($"/console/alerts?done={Uri.EscapeDataString(alert.Title)}");
     }
 
@@ -423,7 +429,7 @@ public static partial class ConsolePages
 
     // ---- indicators of a unit, supplier or jurisdiction in scope ----
 
-    private static async Task<IResult> IndicatorsAsync(HttpContext context, IAntiforgery antiforgery, Monitoring.MonitoringEngine engine, MasterDataCache master,
+    private static async Task<IResult> IndicatorsAsync(HttpContext context, IAntiforgery antiforgery, IndicatorSnapshots snapshots, MasterDataCache master,
         TimeProvider time, string? kind, string? code, string? period)
     {
         var me = Me(context);
@@ -434,15 +440,21 @@ public static partial class ConsolePages
         var q = Quarter.Of(time.GetUtcNow());
         if (period is not null && !Quarter.TryParse(period, out q)) q = Quarter.Of(time.GetUtcNow());
         if (Indicators.Visibility(me, kind, code, data) != Indicators.Visible.Yes) return NotFound(context);
-        var report = await Indicators.ReportAsync(engine, me, kind, code, q, context.RequestAborted);
+        var (report, computing) = await snapshots.GetAsync(me, kind, code, q, context.RequestAborted);
 
         var body = new StringBuilder($"<h1>{E(data.NameOf(code))} · {E(Zh.Quarter(q))}指标</h1>");
+        if (report is null)
+        {
+            body.Append("<p class=\"notice\" role=\"status\">正在计算指标（需要读取辖区内或供货的全部医疗机构的数据，省级范围可能需要几分钟）。</p>");
+            return Page(context, antiforgery, "指标", body.ToString(), refreshSeconds: 10);
+        }
         body.Append("<form method=\"get\" action=\"/console/indicators\" class=\"filters\">")
             .Append($"<input type=\"hidden\" name=\"kind\" value=\"{E(kind)}\"><input type=\"hidden\" name=\"code\" value=\"{E(code)}\">")
             .Append("<label for=\"period\">季度</label><select id=\"period\" name=\"period\">");
         for (var x = Quarter.Of(time.GetUtcNow()); x.Year >= Quarter.Of(time.GetUtcNow()).Year - 1; x = x.Previous)
             body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
         body.Append("</select><button type=\"submit\">查看</button></form>");
+        if (computing) body.Append($"<p class=\"notice\" role=\"status\">以下为 {E(Zh.DateTime(report.AsOf))} 的计算结果，正在重新计算，稍后刷新页面可看到更新的数据。</p>");
         body.Append($"<p class=\"detail\">截至 {E(Zh.DateTime(report.AsOf))}。阈值为省级配置（按批次）；注明“本平台设定”的为通知未规定、由本平台确定的数值。</p>");
         body.Append("<table><caption>指标</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">指标</th><th scope=\"col\">批次（通用名）</th><th scope=\"col\">数值</th><th scope=\"col\">阈值</th><th scope=\"col\">分子 / 分母</th><th scope=\"col\">结果</th></tr></thead><tbody>");
         foreach (var i in report.Indicators.OrderBy(i => RuleNumber(i.Rule)).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Batch, StringComparer.Ordinal).ThenBy(i => i.Group, StringComparer.Ordinal))
@@ -641,7 +653,6 @@ public static partial class ConsolePages
         var master = context.RequestServices.GetRequiredService<MasterDataCache>();
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append(refreshSeconds is { } refresh ? $"<meta http-equiv=\"refresh\" content=\"{refresh}\">" : "")
             .Append($"<title>{E(title)} · 集采监测平台</title><link rel=\"stylesheet\" href=\"/console/assets/console.css\"></head><body>")
             .Append("<a class=\"skip\" href=\"#main\">跳到正文</a><header><span class=\"brand\">集采执行监测平台</span>");
         if (me is not null)
@@ -656,9 +667,13 @@ public static partial class ConsolePages
                 .Append($"<span class=\"who\">{E(me.Name)}（{E(Zh.Role(me.Role))} · {E(master.IsLoaded ? master.Master.NameOf(me.EntityCode) : me.EntityCode)}）</span>")
                 .Append("<form method=\"post\" action=\"/console/logout\" class=\"logout\">").Append(Token(context, antiforgery)).Append("<button type=\"submit\">退出</button></form>");
         }
-        html.Append($"</header><main id=\"main\">{body}</main>");
-        if (body.Contains("data-chart", StringComparison.Ordinal))
-            html.Append("<script src=\"/console/assets/echarts.min.js\"></script><script src=\"/console/assets/console.js\"></script>");
+        // A page that follows something moving reloads itself by script (with a control to stop it), not by a meta refresh.
+        var refreshing = refreshSeconds is { } seconds
+            ? $"<p class=\"detail\" data-refresh=\"{seconds}\">本页每 {seconds} 秒自动刷新。<button type=\"button\" data-stop-refresh>停止自动刷新</button></p>" : "";
+        html.Append($"</header><main id=\"main\">{body}{refreshing}</main>");
+        var chart = body.Contains("data-chart", StringComparison.Ordinal);
+        if (chart) html.Append("<script src=\"/console/assets/echarts.min.js\"></script>");
+        if (chart || refreshing.Length > 0) html.Append("<script src=\"/console/assets/console.js\"></script>");
         html.Append("</body></html>");
         Secure(context);
         return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);

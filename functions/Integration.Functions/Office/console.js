@@ -1,4 +1,11 @@
-// Draws the console's charts from their data-chart attributes (ECharts, served by the hub from the npm lock).
+// Draws the console's charts from their data-chart attributes (ECharts, served by the hub from the npm lock), and
+// reloads a page that follows something moving (data-refresh, seconds) until its person stops it.
+var refresh = document.querySelector('[data-refresh]');
+if (refresh) {
+  var timer = setTimeout(function () { location.reload(); }, 1000 * Number(refresh.getAttribute('data-refresh')));
+  var stop = refresh.querySelector('[data-stop-refresh]');
+  stop.addEventListener('click', function () { clearTimeout(timer); stop.disabled = true; stop.textContent = '已停止自动刷新'; });
+}
 document.querySelectorAll('[data-chart]').forEach(function (el) {
   var spec = JSON.parse(el.getAttribute('data-chart'));
   var chart = echarts.init(el, null, { renderer: 'svg' });

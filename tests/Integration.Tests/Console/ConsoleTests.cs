@@ -599,4 +599,46 @@ public sealed class ConsoleTests(HubFixture fixture)
         Assert.Contains("/console/login", forged.Url, StringComparison.Ordinal);
         Assert.Equal(3, idp.TokensIssued);
     }
+
+    [Fact]
+    public async Task AJurisdictionsIndicators_AreComputedInTheBackground_ShownWhenReady_AsTheApiHasThem_AHospitalsAtOnce()
+    {
+        // A page does not wait at all for indicators being computed (ReportWait 0): it says so and refreshes itself.
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Monitoring.MonitoringScenario.Settings) { ["Hub__Console__ReportWait"] = "00:00:00" },
+            loadProvince: false);
+        var scenario = new Monitoring.MonitoringScenario(world);
+        await scenario.LoadMasterDataAsync();
+        await scenario.SendFeedsAsync();
+        await AddUsersAsync(world, ("county-x1", "陈科长", "county", "X1"), ("hosp-h1-ind", "李主任", "hospital", "H1"));
+        // R20 per level (the figures of MonitoringTests): secondary care 150 of 700 delivered.
+        var api = Monitoring.MonitoringScenario.Find(await scenario.IndicatorsAsync("admin", "jurisdictions/X1?period=2026Q3"), "secondaryCareDeliveryGap");
+        var expected = (api["value"]!.GetValue<decimal>() * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
+
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var county = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(county, "county-x1", Password);
+        await county.GotoAsync("/console/indicators?period=2026Q3");
+        Assert.Contains("正在计算指标", await county.Locator("[role=status]").InnerTextAsync());
+        await ExpectAccessibleAsync(county, "indicators-computing");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!(await county.Locator("main").InnerTextAsync()).Contains("截至", StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The county's indicators were not computed within 60 s.");
+            await Task.Delay(500);
+            await county.ReloadAsync();
+        }
+        Assert.Equal("21.4%", expected);
+        Assert.Contains(expected, await county.Locator("tbody tr", new() { HasText = "R20" }).AllInnerTextsAsync() is var rows ? string.Join("\n", rows) : "");
+        Assert.True((await world.Storage.State.GetBlobClient("indicators/jurisdictions/X1/2026Q3/all.json").ExistsAsync()).Value);
+        Assert.Contains("县人民医院", await county.Locator("ul.below").InnerTextAsync());
+        await ExpectAccessibleAsync(county, "indicators-county");
+
+        // A hospital's read one unit: computed when asked, never "being computed".
+        var hospital = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(hospital, "hosp-h1-ind", Password);
+        await hospital.GotoAsync("/console/indicators?period=2026Q3");
+        Assert.Contains("截至", await hospital.Locator("main").InnerTextAsync());
+        Assert.Equal(0, await hospital.GetByText("正在计算").CountAsync());
+        Assert.Equal(404, (await hospital.GotoAsync("/console/indicators?kind=jurisdictions&code=X1"))!.Status);
+    }
 }

@@ -67,6 +67,18 @@ public sealed class LoadToolTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task ConsolePageBenchmark_AtDemoScale_TimesEachPageOfEachKindOfAccount()
+    {
+        await using var world = await fixture.NewWorldAsync(loadProvince: false);
+        var (exitCode, output) = await RunAsync(world, "console", "--scale", "demo", "--storage", world.Azurite.ConnectionString, "--storage-prefix", world.Prefix);
+        Assert.True(exitCode == 0, output);
+        Assert.Matches(@"set-up:  50 alerts raised", output);
+        Assert.Matches(@"province +/console/admin/partners +\d+ ms +\d+ ms +\d+ KiB +\d+ ms", output);
+        Assert.Matches(@"supplier +/console/agreements +\d+ ms", output);
+        Assert.Matches(@"all pages: 70 views, median \d+ ms, p95 \d+ ms, slowest \d+ ms", output);
+    }
+
+    [Fact]
     public async Task AlertFanOutBenchmark_AtSmallScale_ReportsDeliveriesPerSecondAndMemory()
     {
         await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?> { ["Hub__Alerts__DispatchSchedule"] = "* * * * * *" }, loadProvince: false);
