@@ -252,7 +252,7 @@ public static class HubServices
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<ConsoleUser>, Microsoft.AspNetCore.Identity.PasswordHasher<ConsoleUser>>();
         services.AddSingleton<Office.ConsoleSignIn>();
         services.AddSingleton<Office.UserIntake>();
-        services.AddSingleton<Office.IndicatorSnapshots>();
+        services.AddSingleton<Office.ConsoleSnapshots>();
         services.AddSingleton<Office.ConsoleAlertList>();
         Microsoft.AspNetCore.DataProtection.DataProtectionBuilderExtensions.SetApplicationName(services.AddDataProtection(), "integration-hub");
         services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>

@@ -327,14 +327,15 @@ Integration.Storage.HubStorage Storage() => new(new Integration.Storage.StorageO
 });
 
 // The console's page times at province size (--scale demo for a small one): --days working days of feeds, --alerts
-// more alerts (raised in the hub's store: --storage, --storage-prefix), --complaints, --cases, each page --repeats times.
+// more alerts (raised in the hub's store: --storage, --storage-prefix), --complaints, --cases, each page --repeats times;
+// then up to --wait-minutes (default 40) for the indicators that were being computed.
 async Task<int> ConsolePages()
 {
     var demo = options.Get("scale", "province") == "demo";
     int Int(string name, int province, int small) => int.Parse(options.Get(name, (demo ? small : province).ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
     return await ConsolePageBench.RunAsync(new Uri(url), http, admin, Storage(), new ConsolePageBench.Settings(
         demo ? ProvinceShape.Demo : ProvinceShape.Province, seed, Int("days", 1, 1), Int("alerts", 10_000, 50), Int("complaints", 300, 5), Int("cases", 100, 3),
-        Int("repeats", 5, 2), Int("parallel", 16, 4)), Console.Out);
+        Int("repeats", 5, 2), Int("parallel", 16, 4), double.Parse(options.Get("wait-minutes", "40"), CultureInfo.InvariantCulture)), Console.Out);
 }
 
 // The alert fan-out benchmark: --alerts alerts (default 10,000) to --subscribers webhook subscribers (default 100). The

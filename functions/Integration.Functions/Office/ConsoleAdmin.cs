@@ -84,10 +84,10 @@ public static partial class ConsolePages
         body.Append("</tbody></table>");
         string Field(string name) => form?[name].ToString() ?? "";
         body.Append("<h2>新建合作方</h2><form method=\"post\" action=\"/console/admin/partners\" class=\"calendar\">").Append(Token(context, antiforgery))
-            .Append($"<label for=\"partnerId\">编号（字母、数字和 . _ - :）</label><input id=\"partnerId\" name=\"partnerId\" required value=\"{E(Field("partnerId"))}\">")
-            .Append($"<label for=\"partnerName\">名称</label><input id=\"partnerName\" name=\"name\" required value=\"{E(Field("name"))}\">")
-            .Append(Select("role", "角色", MasterItems.RoleNames.Select(r => (r, Zh.Role(MasterItems.ParseRole(r)))), Field("role")))
-            .Append($"<label for=\"partnerEntity\">所属代码（辖区、医疗机构或企业）</label><input id=\"partnerEntity\" name=\"entityCode\" required value=\"{E(Field("entityCode"))}\">")
+            .Append(Input("partnerId", "partnerId", "编号（字母、数字和 . _ - :）", Field("partnerId")))
+            .Append(Input("partnerName", "name", "名称", Field("name")))
+            .Append(RoleSelect(Field("role")))
+            .Append(Input("partnerEntity", "entityCode", "所属代码（辖区、医疗机构或企业）", Field("entityCode")))
             .Append("<button type=\"submit\">创建并生成密钥</button></form>");
         return Page(context, antiforgery, "接口合作方与密钥", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
     }

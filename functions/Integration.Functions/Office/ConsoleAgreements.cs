@@ -17,8 +17,8 @@ namespace Integration.Functions.Office;
 /// </summary>
 public static partial class ConsolePages
 {
-    private static async Task<IResult> AgreementsAsync(HttpContext context, IAntiforgery antiforgery, Monitoring.MonitoringEngine engine, MasterDataCache master,
-        IOptions<MonitoringOptions> options, TimeProvider time, string? unit, string? period)
+    private static async Task<IResult> AgreementsAsync(HttpContext context, IAntiforgery antiforgery, Monitoring.MonitoringEngine engine, ConsoleSnapshots snapshots,
+        MasterDataCache master, IOptions<MonitoringOptions> options, TimeProvider time, string? unit, string? period)
     {
         var me = Me(context);
         var data = master.Master;
@@ -55,11 +55,19 @@ public static partial class ConsolePages
         }
 
         var calculator = new IndicatorCalculator(data, options.Value);
-        var units = supplier is not null ? await engine.UnitsWithinAsync(null, context.RequestAborted) : [await engine.UnitAsync(unit!, context.RequestAborted)];
-        var rows = units.SelectMany(u => calculator.Agreements(u, q, now, supplier).Select(p => (Unit: u.Code, Progress: p)))
-            .OrderBy(r => r.Unit, StringComparer.Ordinal).ThenBy(r => r.Progress.Agreement.Hospital, StringComparer.Ordinal)
-            .ThenBy(r => r.Progress.Agreement.Product, StringComparer.Ordinal).ToList();
-        body.Append($"<p class=\"detail\">截至 {E(Zh.DateTime(now))}。完成率 = 协议期内已采购量 ÷ 约定采购量；序时进度 = 协议期已过天数 ÷ 协议期天数（季度已结束的，按季度末计）；" +
+        AgreementRows Compute(IReadOnlyList<AssessedUnit> units, DateTimeOffset asOf) => new(asOf,
+            [.. units.SelectMany(u => calculator.Agreements(u, q, asOf, supplier).Select(p => new AgreementRow(u.Code, p)))
+                .OrderBy(r => r.Unit, StringComparer.Ordinal).ThenBy(r => r.Progress.Agreement.Hospital, StringComparer.Ordinal)
+                .ThenBy(r => r.Progress.Agreement.Product, StringComparer.Ordinal)]);
+        // A hospital's read one unit: computed when asked. A supplier's are at every hospital, every unit: a snapshot.
+        var (found, computing) = supplier is null
+            ? new ConsoleSnapshots.Snapshot<AgreementRows>(Compute([await engine.UnitAsync(unit!, context.RequestAborted)], now), false)
+            : await snapshots.GetAsync($"agreements/{Uri.EscapeDataString(supplier)}/{q}",
+                async ct => Compute(await engine.UnitsWithinAsync(null, ct), time.GetUtcNow()), r => r.AsOf, context.RequestAborted);
+        if (found is null) return Computing(context, antiforgery, "协议进度", body);
+        if (computing) body.Append(Recomputing(found.AsOf));
+        var rows = found.Rows;
+        body.Append($"<p class=\"detail\">截至 {E(Zh.DateTime(found.AsOf))}。完成率 = 协议期内已采购量 ÷ 约定采购量；序时进度 = 协议期已过天数 ÷ 协议期天数（季度已结束的，按季度末计）；" +
             "配送率 = 本季度有约定采购量的订单配送量 ÷ 订单量，每条订单明细最多计其订购量（R3）。</p>");
         body.Append("<table><caption>购销协议</caption><thead><tr>");
         if (supplier is not null) body.Append("<th scope=\"col\">医疗机构</th>");
@@ -86,3 +94,8 @@ public static partial class ConsolePages
 
     private static string Qty(decimal value) => E(value.ToString("#,0.##", CultureInfo.InvariantCulture));
 }
+
+/// <summary>Agreements' progress as of an instant, each with the unit whose figures it is (an alliance's for its members).</summary>
+public sealed record AgreementRows(DateTimeOffset AsOf, IReadOnlyList<AgreementRow> Rows);
+
+public sealed record AgreementRow(string Unit, AgreementProgress Progress);

@@ -272,10 +272,10 @@ public static partial class ConsolePages
         body.Append("</tbody></table>");
         string Field(string name) => form?[name].ToString() ?? "";
         body.Append("<h2>新建账号或重设密码</h2><form method=\"post\" action=\"/console/admin/users\" class=\"calendar\">").Append(Token(context, antiforgery))
-            .Append($"<label for=\"newUserId\">账号</label><input id=\"newUserId\" name=\"userId\" required value=\"{E(Field("userId"))}\">")
-            .Append($"<label for=\"newName\">姓名</label><input id=\"newName\" name=\"name\" required value=\"{E(Field("name"))}\">")
-            .Append(Select("role", "角色", MasterItems.RoleNames.Select(r => (r, Zh.Role(MasterItems.ParseRole(r)))), Field("role")))
-            .Append($"<label for=\"entityCode\">所属代码（辖区、医疗机构或企业）</label><input id=\"entityCode\" name=\"entityCode\" required value=\"{E(Field("entityCode"))}\">")
+            .Append(Input("newUserId", "userId", "账号", Field("userId")))
+            .Append(Input("newName", "name", "姓名", Field("name")))
+            .Append(RoleSelect(Field("role")))
+            .Append(Input("entityCode", "entityCode", "所属代码（辖区、医疗机构或企业）", Field("entityCode")))
             .Append("<label for=\"newPassword\">密码（新账号必填；留空则保留原密码）</label><input id=\"newPassword\" name=\"password\" type=\"password\" autocomplete=\"new-password\">")
             .Append("<button type=\"submit\">保存</button></form>");
         return Page(context, antiforgery, "账号管理", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
@@ -429,8 +429,8 @@ public static partial class ConsolePages
 
     // ---- indicators of a unit, supplier or jurisdiction in scope ----
 
-    private static async Task<IResult> IndicatorsAsync(HttpContext context, IAntiforgery antiforgery, IndicatorSnapshots snapshots, MasterDataCache master,
-        TimeProvider time, string? kind, string? code, string? period)
+    private static async Task<IResult> IndicatorsAsync(HttpContext context, IAntiforgery antiforgery, Monitoring.MonitoringEngine engine, ConsoleSnapshots snapshots,
+        MasterDataCache master, TimeProvider time, string? kind, string? code, string? period)
     {
         var me = Me(context);
         var data = master.Master;
@@ -440,21 +440,23 @@ public static partial class ConsolePages
         var q = Quarter.Of(time.GetUtcNow());
         if (period is not null && !Quarter.TryParse(period, out q)) q = Quarter.Of(time.GetUtcNow());
         if (Indicators.Visibility(me, kind, code, data) != Indicators.Visible.Yes) return NotFound(context);
-        var (report, computing) = await snapshots.GetAsync(me, kind, code, q, context.RequestAborted);
+        // A hospital's indicators read one unit: computed when asked. A jurisdiction's or a supplier's read every unit
+        // below: a snapshot (an office sees a supplier's figures within its jurisdiction only, a snapshot per such cut).
+        var scope = kind == "suppliers" && me.Role is PartnerRole.City or PartnerRole.County ? me.EntityCode : "all";
+        var (report, computing) = kind == "hospitals"
+            ? new ConsoleSnapshots.Snapshot<Monitoring.IndicatorReport>(await Indicators.ReportAsync(engine, me, kind, code, q, context.RequestAborted), false)
+            : await snapshots.GetAsync($"indicators/{kind}/{Uri.EscapeDataString(code)}/{q}/{Uri.EscapeDataString(scope)}",
+                ct => Indicators.ReportAsync(engine, me, kind, code, q, ct), r => r.AsOf, context.RequestAborted);
 
         var body = new StringBuilder($"<h1>{E(data.NameOf(code))} · {E(Zh.Quarter(q))}指标</h1>");
-        if (report is null)
-        {
-            body.Append("<p class=\"notice\" role=\"status\">正在计算指标（需要读取辖区内或供货的全部医疗机构的数据，省级范围可能需要几分钟）。</p>");
-            return Page(context, antiforgery, "指标", body.ToString(), refreshSeconds: 10);
-        }
+        if (report is null) return Computing(context, antiforgery, "指标", body);
         body.Append("<form method=\"get\" action=\"/console/indicators\" class=\"filters\">")
             .Append($"<input type=\"hidden\" name=\"kind\" value=\"{E(kind)}\"><input type=\"hidden\" name=\"code\" value=\"{E(code)}\">")
             .Append("<label for=\"period\">季度</label><select id=\"period\" name=\"period\">");
         for (var x = Quarter.Of(time.GetUtcNow()); x.Year >= Quarter.Of(time.GetUtcNow()).Year - 1; x = x.Previous)
             body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
         body.Append("</select><button type=\"submit\">查看</button></form>");
-        if (computing) body.Append($"<p class=\"notice\" role=\"status\">以下为 {E(Zh.DateTime(report.AsOf))} 的计算结果，正在重新计算，稍后刷新页面可看到更新的数据。</p>");
+        if (computing) body.Append(Recomputing(report.AsOf));
         body.Append($"<p class=\"detail\">截至 {E(Zh.DateTime(report.AsOf))}。阈值为省级配置（按批次）；注明“本平台设定”的为通知未规定、由本平台确定的数值。</p>");
         body.Append("<table><caption>指标</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">指标</th><th scope=\"col\">批次（通用名）</th><th scope=\"col\">数值</th><th scope=\"col\">阈值</th><th scope=\"col\">分子 / 分母</th><th scope=\"col\">结果</th></tr></thead><tbody>");
         foreach (var i in report.Indicators.OrderBy(i => RuleNumber(i.Rule)).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Batch, StringComparer.Ordinal).ThenBy(i => i.Group, StringComparer.Ordinal))
@@ -482,6 +484,16 @@ public static partial class ConsolePages
         }
         return Page(context, antiforgery, "指标", body.ToString());
     }
+
+    /// <summary>A page whose figures are being computed for the first time (<see cref="ConsoleSnapshots"/>): it says so and reloads itself.</summary>
+    private static IResult Computing(HttpContext context, IAntiforgery antiforgery, string title, StringBuilder body)
+    {
+        body.Append("<p class=\"notice\" role=\"status\">正在计算（需要读取辖区内或供货的全部医疗机构的数据，省级范围可能需要几分钟）。</p>");
+        return Page(context, antiforgery, title, body.ToString(), refreshSeconds: 10);
+    }
+
+    private static string Recomputing(DateTimeOffset asOf) =>
+        $"<p class=\"notice\" role=\"status\">以下为 {E(Zh.DateTime(asOf))} 的计算结果，正在重新计算，稍后刷新页面可看到更新的数据。</p>";
 
     /// <summary>Indicators whose value is a share (shown as a percentage); the others are ratios or counts.</summary>
     private static bool IsShare(string id) => id is not ("substitutableGrowth" or "overAgreedVolume" or "abnormalOrders" or "purchasesWithoutAgreement");
@@ -695,6 +707,14 @@ public static partial class ConsolePages
         var tokens = antiforgery.GetAndStoreTokens(context);
         return $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken!)}\">";
     }
+
+    /// <summary>A required text field with its label.</summary>
+    private static string Input(string id, string name, string label, string value) =>
+        $"<label for=\"{id}\">{E(label)}</label><input id=\"{id}\" name=\"{name}\" required value=\"{E(value)}\">";
+
+    /// <summary>The roles of partners and console accounts, in Chinese.</summary>
+    private static string RoleSelect(string selected) =>
+        Select("role", "角色", MasterItems.RoleNames.Select(r => (r, Zh.Role(MasterItems.ParseRole(r)))), selected);
 
     private static string Select(string name, string label, IEnumerable<(string Value, string Text)> options, string? selected)
     {

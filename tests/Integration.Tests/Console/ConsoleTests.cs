@@ -618,7 +618,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         var county = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(county, "county-x1", Password);
         await county.GotoAsync("/console/indicators?period=2026Q3");
-        Assert.Contains("正在计算指标", await county.Locator("[role=status]").InnerTextAsync());
+        Assert.Contains("正在计算（", await county.Locator("[role=status]").InnerTextAsync());
         await ExpectAccessibleAsync(county, "indicators-computing");
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (!(await county.Locator("main").InnerTextAsync()).Contains("截至", StringComparison.Ordinal))
@@ -629,7 +629,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         }
         Assert.Equal("21.4%", expected);
         Assert.Contains(expected, await county.Locator("tbody tr", new() { HasText = "R20" }).AllInnerTextsAsync() is var rows ? string.Join("\n", rows) : "");
-        Assert.True((await world.Storage.State.GetBlobClient("indicators/jurisdictions/X1/2026Q3/all.json").ExistsAsync()).Value);
+        Assert.True((await world.Storage.State.GetBlobClient("console/indicators/jurisdictions/X1/2026Q3/all.json").ExistsAsync()).Value);
         Assert.Contains("县人民医院", await county.Locator("ul.below").InnerTextAsync());
         await ExpectAccessibleAsync(county, "indicators-county");
 
