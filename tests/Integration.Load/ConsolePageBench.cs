@@ -109,8 +109,15 @@ public static partial class ConsolePageBench
         var all = new List<double>();
         var sessions = new Dictionary<string, HttpClient>();
         foreach (var (userId, _, _, _) in accounts) sessions[userId] = await SignInAsync(hub, userId);
-        // The indicators pages last: the computations they start in the background share the storage with the pages after them.
-        var views = accounts.SelectMany(a => a.Pages.Select(p => (a.UserId, a.Role, Page: p))).OrderBy(v => v.Page.StartsWith("/console/indicators", StringComparison.Ordinal)).ToList();
+        // The pages that read every unit below (kept as snapshots, computed in the background) last: their computations
+        // share the storage with the pages after them.
+        static bool ReadsEveryUnit(string role, string page) => role switch
+        {
+            "province" or "city" or "county" => page is "/console/" || page.StartsWith("/console/indicators", StringComparison.Ordinal),
+            "supplier" => page is "/console/indicators" or "/console/agreements",
+            _ => false,
+        };
+        var views = accounts.SelectMany(a => a.Pages.Select(p => (a.UserId, a.Role, Page: p))).OrderBy(v => ReadsEveryUnit(v.Role, v.Page)).ToList();
         var computingSince = new List<(string UserId, string Role, string Page, long Since)>();
         foreach (var (userId, role, page) in views)
         {
@@ -181,7 +188,7 @@ public static partial class ConsolePageBench
     [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">")]
     private static partial Regex TokenField();
 
-    private static bool IsComputing(byte[] page) => System.Text.Encoding.UTF8.GetString(page).Contains("正在计算（", StringComparison.Ordinal);
+    private static bool IsComputing(byte[] page) => System.Text.Encoding.UTF8.GetString(page) is var text && (text.Contains("正在计算（", StringComparison.Ordinal) || text.Contains("辖区指标正在计算", StringComparison.Ordinal));
 
     private static double Figure(JsonNode node, string path) => path.Split('.').Aggregate(node, (n, part) => n[part]!).GetValue<double>();
 }

@@ -110,7 +110,10 @@ async Task<int> Demo()
     await feeds.SendAllAsync(demandReports, 8, CancellationToken.None);
     Count("demand-reports", demandReports.Sum(r => r.Items));
 
-    for (var day = today.AddDays(-3); day < today; day = day.AddDays(1))
+    // The last days of the last completed quarter (so that its assessment has something to say), then the last three days.
+    var completed = Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow).Previous;
+    var days = Enumerable.Range(0, 3).Select(i => completed.LastDay.AddDays(i - 2)).Concat(Enumerable.Range(1, 3).Select(i => today.AddDays(-i)).Reverse()).Distinct().ToList();
+    foreach (var day in days)
     {
         Console.WriteLine($"Day {day:yyyy-MM-dd}:");
         var orders = province.OrderLines(day).ToList();
@@ -160,6 +163,12 @@ async Task<int> Demo()
         await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
     }
     Console.WriteLine("Accepted and processed: " + string.Join(", ", totals.Select(t => $"{t.Key} {t.Value}")));
+
+    // The last completed quarter's assessment, so that there is a notice to read.
+    Console.WriteLine($"Assessing {completed} ...");
+    if (await AssessmentBench.RunAsync(admin, completed.ToString(), TimeSpan.FromMinutes(5), Console.Out) is not 0 and var failed)
+        return failed;
+    Console.WriteLine($"  the notice of {completed}: {url}/console/assessments?quarter={completed}");
     Console.WriteLine($"Partners of the demo province sign with secrets derived from seed {seed} (see tests/Integration.Load/SyntheticProvince.cs).");
 
     // People sign in to the console with accounts the province manages: one of each kind, for a first look.

@@ -24,6 +24,18 @@ public sealed record CellDifference(string Hospital, string Cell, string Field, 
 public sealed record IndicatorScope(string Kind, string Code, string? Name, IReadOnlyList<string>? Members = null);
 
 /// <summary>
+/// A jurisdiction's overview for a quarter (the console's first page): its own indicators, those of each jurisdiction
+/// directly below it (or, for a county, of each unit), and the ordered amounts of the twelve months to the quarter's end.
+/// </summary>
+public sealed record JurisdictionOverview(IndicatorReport Report, IReadOnlyList<BelowFigures> Below, IReadOnlyList<MonthFigures> Months);
+
+/// <summary>A jurisdiction (<c>jurisdictions</c>) or a unit (<c>hospitals</c>) directly below, with its indicators.</summary>
+public sealed record BelowFigures(string Kind, string Code, string Name, IReadOnlyList<Indicator> Indicators);
+
+/// <summary>A month's ordered amount (order lines, yuan) and the part of it for selected products.</summary>
+public sealed record MonthFigures(string Month, decimal Ordered, decimal Selected);
+
+/// <summary>
 /// The monitoring engine: indicators of a hospital (or alliance), a jurisdiction or a supplier for a quarter, from the
 /// running aggregates (<see cref="RecordStore.ReadCellsAsync"/>), and the alerts of their breaches, kept in step with
 /// them (raised once per party, rule, batch and quarter; cleared when the breach no longer holds).
@@ -121,6 +133,43 @@ public sealed class MonitoringEngine(
     }
 
     private IndicatorCalculator Calculator => new(master.Master, options.Value);
+
+    /// <summary>
+    /// A jurisdiction's overview: every unit within read once; the jurisdiction's indicators, and each jurisdiction
+    /// directly below's (its units' together, as <see cref="ForJurisdictionAsync"/> does) or, where a unit's institution
+    /// lies in the jurisdiction itself (a county's, 市直, 省直), the unit's own; the twelve months' ordered amounts.
+    /// </summary>
+    public async Task<JurisdictionOverview> OverviewAsync(string code, Quarter quarter, CancellationToken cancellationToken)
+    {
+        var data = master.Master;
+        var units = await UnitsWithinAsync(code, cancellationToken);
+        var now = time.GetUtcNow();
+        var calculator = Calculator;
+        var report = new IndicatorReport(new IndicatorScope("jurisdiction", code, data.Jurisdictions.GetValueOrDefault(code)?.Name), quarter.ToString(), now,
+            calculator.ForUnits(units, quarter, now, jurisdiction: true));
+        (string Kind, string Code) Below(AssessedUnit unit)
+        {
+            var path = data.Institutions.TryGetValue(unit.Code, out var institution) ? data.JurisdictionPath(institution.Jurisdiction) : [];
+            var at = path.ToList().IndexOf(code);
+            return at >= 0 && at + 1 < path.Count ? ("jurisdictions", path[at + 1]) : ("hospitals", unit.Code);
+        }
+        var below = units.GroupBy(Below).Select(g => new BelowFigures(g.Key.Kind, g.Key.Code, data.NameOf(g.Key.Code),
+                g.Key.Kind == "jurisdictions" ? calculator.ForUnits([.. g], quarter, now, jurisdiction: true) : calculator.ForUnits([.. g], quarter, now)))
+            .OrderBy(b => b.Code, StringComparer.Ordinal).ToList();
+        var months = Enumerable.Range(0, 12).Select(i => Cells.Month(quarter.FirstDay.AddMonths(i - 9))).ToList();
+        var ordered = months.ToDictionary(m => m, _ => (Ordered: 0m, Selected: 0m), StringComparer.Ordinal);
+        foreach (var unit in units)
+        {
+            foreach (var key in unit.Cells.Keys)
+            {
+                var (period, product) = Cells.Split(key);
+                if (!ordered.TryGetValue(period, out var sum)) continue;
+                var amount = Fixed.Value(unit.Cells.Get(key, Cells.OrderedAmount));
+                ordered[period] = (sum.Ordered + amount, sum.Selected + (data.Products.GetValueOrDefault(product)?.Selected == true ? amount : 0));
+            }
+        }
+        return new JurisdictionOverview(report, below, [.. months.Select(m => new MonthFigures(m, ordered[m].Ordered, ordered[m].Selected))]);
+    }
 
     public async Task<IndicatorReport> ForHospitalAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {

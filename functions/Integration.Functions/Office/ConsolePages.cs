@@ -139,60 +139,30 @@ public static partial class ConsolePages
         _ => null,
     };
 
-    // ---- overview ----
-
-    private static async Task<IResult> OverviewAsync(HttpContext context, IAntiforgery antiforgery, ConsoleAlertList alerts, MasterDataCache master, TimeProvider time, string? quarter)
-    {
-        var me = Me(context);
-        var q = Quarter.Of(time.GetUtcNow());
-        if (quarter is not null && !Quarter.TryParse(quarter, out q)) q = Quarter.Of(time.GetUtcNow());
-        var inScope = (await alerts.ListAsync(context.RequestAborted)).Where(a => Alerts.Sees(me, a, master.Master)).ToList();
-        var open = inScope.Where(a => a.Status != AlertStatus.Cleared && (a.Period is null || a.Period == q.ToString())).ToList();
-        var byRule = open.GroupBy(a => a.Rule ?? "—").OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count())).ToList();
-        string[] severities = ["critical", "high", "warning", "info"];
-        var chart = new JsonObject
-        {
-            ["title"] = "未解除的告警（按规则和严重程度）",
-            ["categories"] = new JsonArray([.. byRule.Select(r => (JsonNode)r.Key)]),
-            ["series"] = new JsonArray([.. severities.Select(s => (JsonNode)new JsonObject
-            {
-                ["name"] = Zh.Severity(s),
-                ["data"] = new JsonArray([.. byRule.Select(r => (JsonNode)open.Count(a => (a.Rule ?? "—") == r.Key && a.Severity == s))]),
-            })]),
-        };
-        var body = new StringBuilder();
-        body.Append($"<h1>{E(master.Master.NameOf(me.EntityCode))} · {E(Zh.Quarter(q))}概况</h1>");
-        body.Append("<form method=\"get\" action=\"/console/\" class=\"filters\"><label for=\"quarter\">季度</label><select id=\"quarter\" name=\"quarter\">");
-        for (var x = Quarter.Of(time.GetUtcNow()); x.Year >= Quarter.Of(time.GetUtcNow()).Year - 1; x = x.Previous)
-            body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
-        body.Append("</select><button type=\"submit\">查看</button></form>");
-        body.Append("<section aria-labelledby=\"counts\"><h2 id=\"counts\">未解除的告警</h2><ul class=\"tiles\">");
-        foreach (var s in severities)
-            body.Append($"<li><span class=\"tile-n\">{open.Count(a => a.Severity == s)}</span><span>{E(Zh.Severity(s))}</span></li>");
-        body.Append("</ul>");
-        body.Append($"<div class=\"chart\" role=\"img\" aria-label=\"未解除的告警按规则和严重程度的分布\" data-chart=\"{E(chart.ToJsonString())}\"></div>");
-        body.Append("<table><caption>按规则统计</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">未解除的告警</th></tr></thead><tbody>");
-        foreach (var (rule, count) in byRule) body.Append($"<tr><td>{E(rule)}</td><td>{count}</td></tr>");
-        if (byRule.Count == 0) body.Append("<tr><td colspan=\"2\">本季度暂无未解除的告警。</td></tr>");
-        body.Append("</tbody></table><p><a href=\"/console/alerts\">查看全部告警</a></p></section>");
-        return Page(context, antiforgery, "概况", body.ToString());
-    }
-
     // ---- alerts ----
 
     /// <summary>Alerts listed in one page (the newest). The project's choice.</summary>
     private const int MaxListed = 500;
 
     private static async Task<IResult> AlertsAsync(HttpContext context, IAntiforgery antiforgery, ConsoleAlertList alerts, MasterDataCache master,
-        string? rule, string? severity, string? status, string? done)
+        string? rule, string? severity, string? status, string? jurisdiction, string? done)
     {
         var me = Me(context);
-        var list = (await alerts.ListAsync(context.RequestAborted)).Where(a => Alerts.Sees(me, a, master.Master)).ToList();
+        var data = master.Master;
+        var list = (await alerts.ListAsync(context.RequestAborted)).Where(a => Alerts.Sees(me, a, data)).ToList();
+        // The jurisdictions below an office's own, to narrow the inbox to one of them.
+        var below = me.Role is PartnerRole.Province or PartnerRole.City
+            ? data.Jurisdictions.Values.Where(j => j.Code != me.EntityCode && data.IsWithin(j.Code, me.EntityCode))
+                .Select(j => (j.Code, Path: string.Join(" / ", data.JurisdictionPath(j.Code).Skip(data.JurisdictionPath(me.EntityCode).Count).Select(data.NameOf))))
+                .OrderBy(j => j.Path, StringComparer.Ordinal).ToList()
+            : [];
+        if (!below.Any(j => j.Code == jurisdiction)) jurisdiction = null;
         var rules = list.Select(a => a.Rule).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
         bool Acknowledged(Alert a) => a.Acknowledgements is { Count: > 0 };
         var matched = list
             .Where(a => string.IsNullOrEmpty(rule) || a.Rule == rule)
             .Where(a => string.IsNullOrEmpty(severity) || a.Severity == severity)
+            .Where(a => jurisdiction is null || (a.Jurisdiction is { } j && data.IsWithin(j, jurisdiction)))
             .Where(a => status switch
             {
                 "open" => a.Status != AlertStatus.Cleared && !Acknowledged(a),
@@ -209,6 +179,7 @@ public static partial class ConsolePages
         body.Append(Select("rule", "规则", [("", "全部"), .. rules.Select(r => (r, r))], rule));
         body.Append(Select("severity", "严重程度", [("", "全部"), ("critical", "严重"), ("high", "高"), ("warning", "警告"), ("info", "提示")], severity));
         body.Append(Select("status", "状态", [("", "全部"), ("open", "待处理"), ("acknowledged", "已受理"), ("cleared", "已解除")], status));
+        if (below.Count > 0) body.Append(Select("jurisdiction", "辖区", [("", "全部"), .. below], jurisdiction));
         body.Append("<button type=\"submit\">筛选</button></form>");
         body.Append($"<table class=\"alerts\"><caption>共 {matched.Count} 条{(matched.Count > shown.Count ? $"，显示最新的 {shown.Count} 条，可用上方的筛选缩小范围" : "")}</caption><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">严重程度</th><th scope=\"col\">规则</th><th scope=\"col\">告警</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
         var mayAcknowledge = me.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County;
@@ -334,17 +305,16 @@ public static partial class ConsolePages
             PartnerRole.Province => Orchestrations.Complaints.EscalationLevel.Province,
             _ => (Orchestrations.Complaints.EscalationLevel?)null,
         };
-        bool Overdue(Orchestrations.Complaints.ComplaintState c) => c.Escalation != Orchestrations.Complaints.EscalationLevel.None || c.RepliedInTime == false || c.ResolvedInTime == false;
         show ??= "open";
         var shown = (show switch
         {
-            "overdue" => mine.Where(Overdue),
+            "overdue" => mine.Where(ComplaintOverdue),
             "escalated" when myLevel is { } level => mine.Where(c => c.Escalation == level),
             _ => mine,
         }).OrderBy(c => c.Phase?.DueDate ?? DateOnly.MaxValue).ThenBy(c => c.ComplaintId, StringComparer.Ordinal).Take(500).ToList();
 
         var body = new StringBuilder("<h1>诉求</h1><nav aria-label=\"诉求列表\" class=\"tabs\"><ul>");
-        var tabs = new List<(string Key, string Text)> { ("open", $"办理中（{mine.Count}）"), ("overdue", $"已超期（{mine.Count(Overdue)}）") };
+        var tabs = new List<(string Key, string Text)> { ("open", $"办理中（{mine.Count}）"), ("overdue", $"已超期（{mine.Count(ComplaintOverdue)}）") };
         if (myLevel is { } mineLevel) tabs.Add(("escalated", $"已升级至本级（{mine.Count(c => c.Escalation == mineLevel)}）"));
         foreach (var (key, text) in tabs)
             body.Append($"<li><a href=\"/console/complaints?show={key}\"{(key == show ? " aria-current=\"page\"" : "")}>{E(text)}</a></li>");
@@ -365,6 +335,10 @@ public static partial class ConsolePages
         body.Append("</tbody></table>");
         return Page(context, antiforgery, "诉求", body.ToString());
     }
+
+    /// <summary>A complaint past a deadline: escalated, or replied to or resolved late.</summary>
+    private static bool ComplaintOverdue(Orchestrations.Complaints.ComplaintState c) =>
+        c.Escalation != Orchestrations.Complaints.EscalationLevel.None || c.RepliedInTime == false || c.ResolvedInTime == false;
 
     private static async Task<IResult> ComplaintAsync(HttpContext context, IAntiforgery antiforgery, string id, Orchestrations.Complaints.ComplaintDesk desk, MasterDataCache master)
     {
@@ -443,10 +417,15 @@ public static partial class ConsolePages
         // A hospital's indicators read one unit: computed when asked. A jurisdiction's or a supplier's read every unit
         // below: a snapshot (an office sees a supplier's figures within its jurisdiction only, a snapshot per such cut).
         var scope = kind == "suppliers" && me.Role is PartnerRole.City or PartnerRole.County ? me.EntityCode : "all";
-        var (report, computing) = kind == "hospitals"
-            ? new ConsoleSnapshots.Snapshot<Monitoring.IndicatorReport>(await Indicators.ReportAsync(engine, me, kind, code, q, context.RequestAborted), false)
-            : await snapshots.GetAsync($"indicators/{kind}/{Uri.EscapeDataString(code)}/{q}/{Uri.EscapeDataString(scope)}",
-                ct => Indicators.ReportAsync(engine, me, kind, code, q, ct), r => r.AsOf, context.RequestAborted);
+        var (report, computing) = kind switch
+        {
+            "hospitals" => new ConsoleSnapshots.Snapshot<Monitoring.IndicatorReport>(await Indicators.ReportAsync(engine, me, kind, code, q, context.RequestAborted), false),
+            // A jurisdiction's are its overview's (one computation for both pages).
+            "jurisdictions" => await OverviewOfAsync(snapshots, engine, code, q, context.RequestAborted) is var (overview, again)
+                ? new ConsoleSnapshots.Snapshot<Monitoring.IndicatorReport>(overview?.Report, again) : default!,
+            _ => await snapshots.GetAsync($"indicators/{kind}/{Uri.EscapeDataString(code)}/{q}/{Uri.EscapeDataString(scope)}",
+                ct => Indicators.ReportAsync(engine, me, kind, code, q, ct), r => r.AsOf, context.RequestAborted),
+        };
 
         var body = new StringBuilder($"<h1>{E(data.NameOf(code))} · {E(Zh.Quarter(q))}指标</h1>");
         if (report is null) return Computing(context, antiforgery, "指标", body);
@@ -518,7 +497,7 @@ public static partial class ConsolePages
         var running = progress is not null && progress.State.Status != "completed";
         if (progress is null) body.Append("<p>该季度尚未评估。</p>");
         else if (running)
-            body.Append($"<p role=\"status\">评估进行中（{E(PhaseName(progress.State.Phase))}）：已完成 {progress.Done} / {progress.Expected}。本页每 5 秒刷新。</p>")
+            body.Append($"<p role=\"status\">评估进行中（{E(PhaseName(progress.State.Phase))}）：已完成 {progress.Done} / {progress.Expected}。</p>")
                 .Append($"<progress max=\"{Math.Max(progress.Expected, 1)}\" value=\"{progress.Done}\" aria-label=\"评估进度\">{progress.Done}/{progress.Expected}</progress>");
         else
         {

@@ -16,8 +16,13 @@ namespace Integration.Functions.Office;
 /// only the computation, which the next view starts again.
 /// </summary>
 public sealed class ConsoleSnapshots(HubStorage storage, TimeProvider time, IOptions<ConsoleOptions> options, IHostApplicationLifetime lifetime, ILogger<ConsoleSnapshots> logger)
+    : IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<object>>> running = new(StringComparer.Ordinal);
+
+    // One computation at a time on an instance: each reads hundreds of units, and several at once would only share the
+    // storage's throughput with each other and with every other page (the project's choice).
+    private readonly SemaphoreSlim computing = new(1, 1);
 
     /// <summary>What to show (null while the first is computed) and whether a newer one is being computed.</summary>
     public sealed record Snapshot<T>(T? Value, bool Computing) where T : class;
@@ -53,11 +58,19 @@ public sealed class ConsoleSnapshots(HubStorage storage, TimeProvider time, IOpt
         var ct = lifetime.ApplicationStopping;
         try
         {
-            var started = time.GetTimestamp();
-            var value = await compute(ct);
-            await storage.State.GetBlobClient($"console/{name}.json").UploadAsync(BinaryData.FromString(HubJson.Serialize(value)), overwrite: true, ct);
-            logger.LogInformation("Console snapshot {Name} computed in {Seconds:F1} s", name, time.GetElapsedTime(started).TotalSeconds);
-            return value;
+            await computing.WaitAsync(ct);
+            try
+            {
+                var started = time.GetTimestamp();
+                var value = await compute(ct);
+                await storage.State.GetBlobClient($"console/{name}.json").UploadAsync(BinaryData.FromString(HubJson.Serialize(value)), overwrite: true, ct);
+                logger.LogInformation("Console snapshot {Name} computed in {Seconds:F1} s", name, time.GetElapsedTime(started).TotalSeconds);
+                return value;
+            }
+            finally
+            {
+                computing.Release();
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -69,4 +82,6 @@ public sealed class ConsoleSnapshots(HubStorage storage, TimeProvider time, IOpt
             running.TryRemove(name, out _);
         }
     }
+
+    public void Dispose() => computing.Dispose();
 }

@@ -15,9 +15,10 @@ document.querySelectorAll('[data-chart]').forEach(function (el) {
     legend: { right: 0, top: 0 },
     grid: { top: 64, left: 48, right: 16, bottom: 32 },
     xAxis: { type: 'category', data: spec.categories },
-    yAxis: { type: 'value', minInterval: 1 },
-    color: ['#a40e26', '#d9480f', '#e8a400', '#0b5cad'],
-    series: spec.series.map(function (s) { return { name: s.name, type: 'bar', stack: 'all', data: s.data }; })
+    yAxis: { type: 'value', minInterval: spec.kind === 'line' ? 0 : 1 },
+    color: spec.kind === 'line' ? ['#0b5cad', '#116329'] : ['#a40e26', '#d9480f', '#e8a400', '#0b5cad'],
+    // Counts stack as bars; amounts over time are lines.
+    series: spec.series.map(function (s) { return spec.kind === 'line' ? { name: s.name, type: 'line', data: s.data } : { name: s.name, type: 'bar', stack: 'all', data: s.data }; })
   });
   window.addEventListener('resize', function () { chart.resize(); });
 });

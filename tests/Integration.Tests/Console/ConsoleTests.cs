@@ -110,7 +110,7 @@ public sealed class ConsoleTests(HubFixture fixture)
 
         await page.GotoAsync("/console/");
         Assert.Contains("未解除的告警", await page.Locator("main").InnerTextAsync());
-        await page.Locator(".chart svg").WaitForAsync();
+        await page.GetByRole(AriaRole.Img, new() { Name = "未解除的告警按规则和严重程度的分布" }).Locator("svg").WaitForAsync();
         await ExpectAccessibleAsync(page, "overview-county");
 
         // The province's pages and other counties' alerts answer as if they did not exist.
@@ -227,7 +227,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         await using var browser = await ConsoleBrowser.StartAsync();
         var page = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(page, "county-c", Password);
-        await page.GetByRole(AriaRole.Link, new() { Name = "诉求" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "诉求", Exact = true }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "已升级至本级（1）" }).ClickAsync();
         var row = await page.Locator("tr", new() { HasText = id }).InnerTextAsync();
         Assert.Contains("县级", row);
@@ -629,7 +629,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         }
         Assert.Equal("21.4%", expected);
         Assert.Contains(expected, await county.Locator("tbody tr", new() { HasText = "R20" }).AllInnerTextsAsync() is var rows ? string.Join("\n", rows) : "");
-        Assert.True((await world.Storage.State.GetBlobClient("console/indicators/jurisdictions/X1/2026Q3/all.json").ExistsAsync()).Value);
+        Assert.True((await world.Storage.State.GetBlobClient("console/overview/X1/2026Q3.json").ExistsAsync()).Value);
         Assert.Contains("县人民医院", await county.Locator("ul.below").InnerTextAsync());
         await ExpectAccessibleAsync(county, "indicators-county");
 
@@ -640,5 +640,61 @@ public sealed class ConsoleTests(HubFixture fixture)
         Assert.Contains("截至", await hospital.Locator("main").InnerTextAsync());
         Assert.Equal(0, await hospital.GetByText("正在计算").CountAsync());
         Assert.Equal(404, (await hospital.GotoAsync("/console/indicators?kind=jurisdictions&code=X1"))!.Status);
+    }
+
+    [Fact]
+    public async Task TheOverview_ShowsTheJurisdictionsIndicators_RanksWhatLiesBelow_AndTheMonths_AsTheApiHasThem()
+    {
+        await using var world = await fixture.NewWorldAsync(Monitoring.MonitoringScenario.Settings, loadProvince: false);
+        var scenario = new Monitoring.MonitoringScenario(world);
+        await scenario.LoadMasterDataAsync();
+        await scenario.SendFeedsAsync();
+        await AddUsersAsync(world, ("county-x1-o", "陈科长", "county", "X1"), ("city-c1-o", "黄处长", "city", "C1"));
+        var x1 = await scenario.IndicatorsAsync("admin", "jurisdictions/X1?period=2026Q3");
+        static string Percent(JsonNode i) => (i["value"]!.GetValue<decimal>() * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
+        static int Breached(JsonNode report) => Monitoring.MonitoringScenario.Indicators(report).Count(i => i["breached"]!.GetValue<bool>());
+
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var county = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(county, "county-x1-o", Password);
+        await county.GotoAsync("/console/?quarter=2026Q3");
+        var b1 = await county.Locator("section", new() { HasText = "主要指标" }).Locator("tr", new() { HasText = "B1" }).InnerTextAsync();
+        Assert.Contains(Percent(Monitoring.MonitoringScenario.Find(x1, "deliveryRate", "B1")), b1);
+        Assert.Contains(Percent(Monitoring.MonitoringScenario.Find(x1, "agreedVolumeProgress", "B1")), b1);
+        // Below a county, its institutions, each with as many indicators breached as the API's report of it says.
+        foreach (var (code, name) in new[] { ("H1", "县人民医院"), ("H2", "乡镇卫生院") })
+        {
+            var row = await county.Locator("section", new() { HasText = "下级排名" }).Locator("tr", new() { HasText = name }).InnerTextAsync();
+            Assert.Contains($"\t{Breached(await scenario.IndicatorsAsync("admin", $"hospitals/{code}?period=2026Q3"))}\t", row);
+        }
+        var months = await county.Locator("section", new() { HasText = "月度趋势" }).Locator("tbody tr").AllInnerTextsAsync();
+        Assert.Equal(12, months.Count);
+        Assert.StartsWith("2025年10月", months[0]);
+        Assert.StartsWith("2026年9月", months[^1]);
+        Assert.Contains("诉求已超期", await county.Locator("section", new() { HasText = "期限" }).InnerTextAsync());
+        await ExpectAccessibleAsync(county, "overview-county");
+
+        // Below a city, its counties; a county's link leads to its indicators.
+        var city = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(city, "city-c1-o", Password);
+        await city.GotoAsync("/console/?quarter=2026Q3");
+        var below = await city.Locator("section", new() { HasText = "下级排名" }).InnerTextAsync();
+        Assert.Contains("甲县", below);
+        Assert.Contains("乙县", below);
+        await ExpectAccessibleAsync(city, "overview-city");
+        await city.GetByRole(AriaRole.Link, new() { Name = "甲县" }).ClickAsync();
+        Assert.Contains("甲县 · 2026年第三季度指标", await city.Locator("h1").InnerTextAsync());
+        Assert.Contains(Percent(Monitoring.MonitoringScenario.Find(x1, "deliveryRate", "B1")), await city.Locator("main").InnerTextAsync());
+
+        // The city's inbox narrowed to one of its counties: H1 (甲县) has alerts; 乙县's list has none of them.
+        await city.GotoAsync("/console/alerts");
+        Assert.Contains("县人民医院", await city.Locator("table.alerts").InnerTextAsync());
+        await city.GetByLabel("辖区").SelectOptionAsync(new SelectOptionValue { Label = "乙县" });
+        await city.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        Assert.DoesNotContain("县人民医院", await city.Locator("table.alerts").InnerTextAsync());
+        await city.GetByLabel("辖区").SelectOptionAsync(new SelectOptionValue { Label = "甲县" });
+        await city.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        Assert.Contains("县人民医院", await city.Locator("table.alerts").InnerTextAsync());
+        Assert.DoesNotContain("乙县", await city.Locator("table.alerts tbody").InnerTextAsync());
     }
 }

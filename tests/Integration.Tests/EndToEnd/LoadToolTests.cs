@@ -37,11 +37,15 @@ public sealed class LoadToolTests(HubFixture fixture)
         Assert.Contains("/console/ ; demo accounts (password demo-password-2026): demo-province (province", output);
         Assert.Equal((0, 0), await world.QueueDepthsAsync());
 
-        // The demo accounts sign in to the console.
+        // The demo accounts sign in to the console, and the last completed quarter has its notice.
+        var completed = Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow).Previous;
+        Assert.Contains($"the notice of {completed}: ", output);
         await using var browser = await ConsoleBrowser.StartAsync();
         var page = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(page, "demo-county", "demo-password-2026");
         Assert.EndsWith("/console/", page.Url, StringComparison.Ordinal);
+        await page.GotoAsync($"/console/assessments?quarter={completed}");
+        Assert.Contains("第1次评估，完成于", await page.Locator("main").InnerTextAsync());
     }
 
     [Fact]
