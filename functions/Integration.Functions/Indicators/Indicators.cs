@@ -74,11 +74,12 @@ public static class Indicators
     }
 
     /// <summary>The indicators of what <see cref="Visibility"/> lets the partner see (an office sees a supplier's figures in its jurisdiction only).</summary>
-    public static Task<IndicatorReport> ReportAsync(MonitoringEngine engine, Partner partner, string scopeKind, string code, Quarter quarter, CancellationToken ct) => scopeKind switch
+    public static Task<IndicatorReport> ReportAsync(MonitoringEngine engine, Partner partner, string scopeKind, string code, Quarter quarter, CancellationToken ct,
+        int parallelism = MonitoringEngine.ReadParallelism) => scopeKind switch
     {
         "hospitals" => engine.ForHospitalAsync(code, quarter, ct),
         "jurisdictions" => engine.ForJurisdictionAsync(code, quarter, ct),
-        _ => engine.ForSupplierAsync(code, quarter, partner.Role is PartnerRole.City or PartnerRole.County ? partner.EntityCode : null, ct),
+        _ => engine.ForSupplierAsync(code, quarter, partner.Role is PartnerRole.City or PartnerRole.County ? partner.EntityCode : null, ct, parallelism),
     };
 
     private static IResult NotFound(string what, string code) => ProblemResponses.Of(404, "Not found", $"No {what} '{code}'.");

@@ -120,29 +120,32 @@ public sealed class MonitoringEngine(
     }
 
     /// <summary>Every unit with an institution in the jurisdiction (every unit when null).</summary>
-    public async Task<IReadOnlyList<AssessedUnit>> UnitsWithinAsync(string? jurisdiction, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AssessedUnit>> UnitsWithinAsync(string? jurisdiction, CancellationToken cancellationToken, int parallelism = ReadParallelism)
     {
         var data = master.Master;
         var codes = data.Institutions.Values
             .Where(i => jurisdiction is null || data.IsWithin(i.Jurisdiction, jurisdiction))
             .Select(i => data.UnitOf(i.Code)).Distinct().Order(StringComparer.Ordinal).ToList();
         var units = new AssessedUnit[codes.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, codes.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken },
+        await Parallel.ForEachAsync(Enumerable.Range(0, codes.Count), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
             async (i, ct) => units[i] = await UnitAsync(codes[i], ct));
         return units;
     }
 
     private IndicatorCalculator Calculator => new(master.Master, options.Value);
 
+    /// <summary>Units read at once when many are read (the project's choice); the console's background computations read fewer.</summary>
+    public const int ReadParallelism = 16;
+
     /// <summary>
     /// A jurisdiction's overview: every unit within read once; the jurisdiction's indicators, and each jurisdiction
     /// directly below's (its units' together, as <see cref="ForJurisdictionAsync"/> does) or, where a unit's institution
     /// lies in the jurisdiction itself (a county's, 市直, 省直), the unit's own; the twelve months' ordered amounts.
     /// </summary>
-    public async Task<JurisdictionOverview> OverviewAsync(string code, Quarter quarter, CancellationToken cancellationToken)
+    public async Task<JurisdictionOverview> OverviewAsync(string code, Quarter quarter, CancellationToken cancellationToken, int parallelism = ReadParallelism)
     {
         var data = master.Master;
-        var units = await UnitsWithinAsync(code, cancellationToken);
+        var units = await UnitsWithinAsync(code, cancellationToken, parallelism);
         var now = time.GetUtcNow();
         var calculator = Calculator;
         var report = new IndicatorReport(new IndicatorScope("jurisdiction", code, data.Jurisdictions.GetValueOrDefault(code)?.Name), quarter.ToString(), now,
@@ -188,9 +191,9 @@ public sealed class MonitoringEngine(
     }
 
     /// <summary>A supplier's figures at every unit (or those within <paramref name="within"/>), with R7 from the complaint desk.</summary>
-    public async Task<IndicatorReport> ForSupplierAsync(string code, Quarter quarter, string? within, CancellationToken cancellationToken)
+    public async Task<IndicatorReport> ForSupplierAsync(string code, Quarter quarter, string? within, CancellationToken cancellationToken, int parallelism = ReadParallelism)
     {
-        var units = await UnitsWithinAsync(within, cancellationToken);
+        var units = await UnitsWithinAsync(within, cancellationToken, parallelism);
         return new IndicatorReport(new IndicatorScope("supplier", code, master.Master.Companies.GetValueOrDefault(code)?.Name),
             quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForSupplier(code, units, quarter, time.GetUtcNow()), await ComplaintRatioAsync(code, quarter, cancellationToken)]);
     }

@@ -63,7 +63,7 @@ public static partial class ConsolePages
         var (found, computing) = supplier is null
             ? new ConsoleSnapshots.Snapshot<AgreementRows>(Compute([await engine.UnitAsync(unit!, context.RequestAborted)], now), false)
             : await snapshots.GetAsync($"agreements/{Uri.EscapeDataString(supplier)}/{q}",
-                async ct => Compute(await engine.UnitsWithinAsync(null, ct), time.GetUtcNow()), r => r.AsOf, context.RequestAborted);
+                async ct => Compute(await engine.UnitsWithinAsync(null, ct, snapshots.Parallelism), time.GetUtcNow()), r => r.AsOf, context.RequestAborted);
         if (found is null) return Computing(context, antiforgery, "协议进度", body);
         if (computing) body.Append(Recomputing(found.AsOf));
         var rows = found.Rows;

@@ -27,6 +27,12 @@ public sealed class ConsoleOptions
     /// <summary>How long a page waits for indicators being computed before it shows the snapshot it has (or says they are being computed). Default 5 s.</summary>
     public TimeSpan ReportWait { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Units a background computation reads at once. Default 2 (the project's choice): on a storage that answers one
+    /// request at a time (Azurite) more is not faster and makes every other page wait behind it.
+    /// </summary>
+    public int SnapshotParallelism { get; set; } = 2;
+
     /// <summary>Sign-in through the province's identity provider (OpenID Connect); off unless an authority is set.</summary>
     public ConsoleOidcOptions Oidc { get; set; } = new();
 
@@ -39,7 +45,7 @@ public sealed class ConsoleOptions
         if (MaxFailedSignIns < 1) yield return "Hub:Console:MaxFailedSignIns is at least 1.";
         if (LockoutDuration <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero) yield return "Hub:Console:LockoutDuration and IdleTimeout are positive.";
         if (MinPasswordLength < 8) yield return "Hub:Console:MinPasswordLength is at least 8.";
-        if (ReportMaxAge <= TimeSpan.Zero || ReportWait < TimeSpan.Zero || ListMaxAge < TimeSpan.Zero) yield return "Hub:Console:ReportMaxAge is positive, ReportWait and ListMaxAge not negative.";
+        if (ReportMaxAge <= TimeSpan.Zero || ReportWait < TimeSpan.Zero || ListMaxAge < TimeSpan.Zero || SnapshotParallelism < 1) yield return "Hub:Console:ReportMaxAge and SnapshotParallelism are positive, ReportWait and ListMaxAge not negative.";
     }
 }
 

@@ -27,7 +27,7 @@ public static partial class ConsolePages
 
     /// <summary>A jurisdiction's overview snapshot: also what its indicators page shows (one computation for both).</summary>
     private static Task<ConsoleSnapshots.Snapshot<JurisdictionOverview>> OverviewOfAsync(ConsoleSnapshots snapshots, MonitoringEngine engine, string code, Quarter q, CancellationToken ct) =>
-        snapshots.GetAsync($"overview/{Uri.EscapeDataString(code)}/{q}", c => engine.OverviewAsync(code, q, c), o => o.Report.AsOf, ct);
+        snapshots.GetAsync($"overview/{Uri.EscapeDataString(code)}/{q}", c => engine.OverviewAsync(code, q, c, snapshots.Parallelism), o => o.Report.AsOf, ct);
 
     private static async Task<IResult> OverviewAsync(HttpContext context, IAntiforgery antiforgery, ConsoleAlertList alerts, ConsoleSnapshots snapshots, MonitoringEngine engine,
         ComplaintDesk complaints, CaseDesk cases, MasterDataCache master, TimeProvider time, string? quarter)

@@ -424,7 +424,7 @@ public static partial class ConsolePages
             "jurisdictions" => await OverviewOfAsync(snapshots, engine, code, q, context.RequestAborted) is var (overview, again)
                 ? new ConsoleSnapshots.Snapshot<Monitoring.IndicatorReport>(overview?.Report, again) : default!,
             _ => await snapshots.GetAsync($"indicators/{kind}/{Uri.EscapeDataString(code)}/{q}/{Uri.EscapeDataString(scope)}",
-                ct => Indicators.ReportAsync(engine, me, kind, code, q, ct), r => r.AsOf, context.RequestAborted),
+                ct => Indicators.ReportAsync(engine, me, kind, code, q, ct, snapshots.Parallelism), r => r.AsOf, context.RequestAborted),
         };
 
         var body = new StringBuilder($"<h1>{E(data.NameOf(code))} · {E(Zh.Quarter(q))}指标</h1>");

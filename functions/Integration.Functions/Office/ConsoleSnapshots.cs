@@ -27,6 +27,9 @@ public sealed class ConsoleSnapshots(HubStorage storage, TimeProvider time, IOpt
     /// <summary>What to show (null while the first is computed) and whether a newer one is being computed.</summary>
     public sealed record Snapshot<T>(T? Value, bool Computing) where T : class;
 
+    /// <summary>Units a computation reads at once (<see cref="ConsoleOptions.SnapshotParallelism"/>).</summary>
+    public int Parallelism => options.Value.SnapshotParallelism;
+
     public async Task<Snapshot<T>> GetAsync<T>(string name, Func<CancellationToken, Task<T>> compute, Func<T, DateTimeOffset> asOf, CancellationToken cancellationToken)
         where T : class
     {
