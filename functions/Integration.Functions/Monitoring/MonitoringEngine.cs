@@ -148,8 +148,7 @@ public sealed class MonitoringEngine(
         var units = await UnitsWithinAsync(code, cancellationToken, parallelism);
         var now = time.GetUtcNow();
         var calculator = Calculator;
-        var report = new IndicatorReport(new IndicatorScope("jurisdiction", code, data.Jurisdictions.GetValueOrDefault(code)?.Name), quarter.ToString(), now,
-            calculator.ForUnits(units, quarter, now, jurisdiction: true));
+        var report = JurisdictionReport(code, units, quarter, now);
         (string Kind, string Code) Below(AssessedUnit unit)
         {
             var path = data.Institutions.TryGetValue(unit.Code, out var institution) ? data.JurisdictionPath(institution.Jurisdiction) : [];
@@ -186,9 +185,13 @@ public sealed class MonitoringEngine(
     public async Task<IndicatorReport> ForJurisdictionAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
         var units = await UnitsWithinAsync(code, cancellationToken);
-        return new IndicatorReport(new IndicatorScope("jurisdiction", code, master.Master.Jurisdictions.GetValueOrDefault(code)?.Name),
-            quarter.ToString(), time.GetUtcNow(), Calculator.ForUnits(units, quarter, time.GetUtcNow(), jurisdiction: true));
+        return JurisdictionReport(code, units, quarter, time.GetUtcNow());
     }
+
+    /// <summary>A jurisdiction's indicators: its units' cells together.</summary>
+    private IndicatorReport JurisdictionReport(string code, IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf) =>
+        new(new IndicatorScope("jurisdiction", code, master.Master.Jurisdictions.GetValueOrDefault(code)?.Name), quarter.ToString(), asOf,
+            Calculator.ForUnits(units, quarter, asOf, jurisdiction: true));
 
     /// <summary>A supplier's figures at every unit (or those within <paramref name="within"/>), with R7 from the complaint desk.</summary>
     public async Task<IndicatorReport> ForSupplierAsync(string code, Quarter quarter, string? within, CancellationToken cancellationToken, int parallelism = ReadParallelism)

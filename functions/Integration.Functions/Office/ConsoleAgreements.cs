@@ -23,7 +23,7 @@ public static partial class ConsolePages
         var me = Me(context);
         var data = master.Master;
         var now = time.GetUtcNow();
-        var q = period is not null && Quarter.TryParse(period, out var chosen) ? chosen : Quarter.Of(now);
+        var q = QuarterOr(period, Quarter.Of(now));
         var supplier = me.Role == PartnerRole.Supplier ? me.EntityCode : null;
         var office = me.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County;
         // A hospital: its own (an alliance's head, the alliance's); an office: an institution within its jurisdiction.
@@ -35,12 +35,7 @@ public static partial class ConsolePages
 
         var title = supplier is not null ? $"{data.NameOf(supplier)} · 各医疗机构约定采购量与配送进度" : unit is not null ? $"{data.NameOf(unit)} · 购销协议执行进度" : "购销协议执行进度";
         var body = new StringBuilder($"<h1>{E(title)}</h1>");
-        body.Append("<form method=\"get\" action=\"/console/agreements\" class=\"filters\">");
-        if (unit is not null && office) body.Append($"<input type=\"hidden\" name=\"unit\" value=\"{E(unit)}\">");
-        body.Append("<label for=\"period\">季度</label><select id=\"period\" name=\"period\">");
-        for (var x = Quarter.Of(now); x.Year >= Quarter.Of(now).Year - 1; x = x.Previous)
-            body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
-        body.Append("</select><button type=\"submit\">查看</button></form>");
+        body.Append(QuarterPicker("/console/agreements", "period", Quarter.Of(now), q, unit is not null && office ? [("unit", unit)] : []));
 
         if (unit is null && supplier is null)
         {

@@ -35,14 +35,11 @@ public static partial class ConsolePages
         var me = Me(context);
         var data = master.Master;
         var now = time.GetUtcNow();
-        var q = quarter is not null && Quarter.TryParse(quarter, out var chosen) ? chosen : Quarter.Of(now);
+        var q = QuarterOr(quarter, Quarter.Of(now));
         var office = me.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County;
         var body = new StringBuilder();
         body.Append($"<h1>{E(data.NameOf(me.EntityCode))} · {E(Zh.Quarter(q))}概况</h1>");
-        body.Append("<form method=\"get\" action=\"/console/\" class=\"filters\"><label for=\"quarter\">季度</label><select id=\"quarter\" name=\"quarter\">");
-        for (var x = Quarter.Of(now); x.Year >= Quarter.Of(now).Year - 1; x = x.Previous)
-            body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
-        body.Append("</select><button type=\"submit\">查看</button></form>");
+        body.Append(QuarterPicker("/console/", "quarter", Quarter.Of(now), q));
 
         var computing = false;
         if (office)
@@ -94,14 +91,15 @@ public static partial class ConsolePages
     {
         if (overview.Below.Count == 0) return;
         // Those that fall short most first: the most indicators breached, then the lowest delivery rate of a batch.
-        static decimal Lowest(BelowFigures b, string id) => b.Indicators.Where(i => i.Id == id && i.Value is not null).Select(i => i.Value!.Value).DefaultIfEmpty(decimal.MaxValue).Min();
-        var ranked = overview.Below.OrderByDescending(b => b.Indicators.Count(i => i.Breached)).ThenBy(b => Lowest(b, "deliveryRate")).ThenBy(b => b.Code, StringComparer.Ordinal).ToList();
+        static Indicator? Lowest(BelowFigures b, string id) => b.Indicators.Where(i => i.Id == id && i.Value is not null).MinBy(i => i.Value);
+        var ranked = overview.Below.OrderByDescending(b => b.Indicators.Count(i => i.Breached))
+            .ThenBy(b => Lowest(b, "deliveryRate")?.Value ?? decimal.MaxValue).ThenBy(b => b.Code, StringComparer.Ordinal).ToList();
         body.Append("<section aria-labelledby=\"below\"><h2 id=\"below\">下级排名</h2><table><caption>按未达标指标数排列（多者在前）</caption><thead><tr>")
             .Append("<th scope=\"col\">序号</th><th scope=\"col\">名称</th><th scope=\"col\">未达标指标</th><th scope=\"col\">最低配送率（批次）</th><th scope=\"col\">最低协议量完成进度（批次）</th></tr></thead><tbody>");
         var n = 0;
         foreach (var b in ranked.Take(MaxListed))
         {
-            string LowestOf(string id) => b.Indicators.Where(i => i.Id == id && i.Value is not null).MinBy(i => i.Value) is { } i ? $"{Figure(i)}（{E(i.Batch ?? "全部")}）" : "—";
+            string LowestOf(string id) => Lowest(b, id) is { } i ? $"{Figure(i)}（{E(i.Batch ?? "全部")}）" : "—";
             body.Append($"<tr><td>{++n}</td><td><a href=\"/console/indicators?kind={b.Kind}&amp;code={Uri.EscapeDataString(b.Code)}&amp;period={q}\">{E(b.Name)}</a></td>")
                 .Append($"<td>{b.Indicators.Count(i => i.Breached)}</td><td>{LowestOf("deliveryRate")}</td><td>{LowestOf("agreedVolumeProgress")}</td></tr>");
         }

@@ -411,8 +411,7 @@ public static partial class ConsolePages
         // By default, the account's own: its institution, its company, its jurisdiction.
         kind ??= me.Role switch { PartnerRole.Hospital => "hospitals", PartnerRole.Supplier or PartnerRole.Distributor => "suppliers", _ => "jurisdictions" };
         code ??= me.EntityCode;
-        var q = Quarter.Of(time.GetUtcNow());
-        if (period is not null && !Quarter.TryParse(period, out q)) q = Quarter.Of(time.GetUtcNow());
+        var q = QuarterOr(period, Quarter.Of(time.GetUtcNow()));
         if (Indicators.Visibility(me, kind, code, data) != Indicators.Visible.Yes) return NotFound(context);
         // A hospital's indicators read one unit: computed when asked. A jurisdiction's or a supplier's read every unit
         // below: a snapshot (an office sees a supplier's figures within its jurisdiction only, a snapshot per such cut).
@@ -421,20 +420,14 @@ public static partial class ConsolePages
         {
             "hospitals" => new ConsoleSnapshots.Snapshot<Monitoring.IndicatorReport>(await Indicators.ReportAsync(engine, me, kind, code, q, context.RequestAborted), false),
             // A jurisdiction's are its overview's (one computation for both pages).
-            "jurisdictions" => await OverviewOfAsync(snapshots, engine, code, q, context.RequestAborted) is var (overview, again)
-                ? new ConsoleSnapshots.Snapshot<Monitoring.IndicatorReport>(overview?.Report, again) : default!,
+            "jurisdictions" => ReportOf(await OverviewOfAsync(snapshots, engine, code, q, context.RequestAborted)),
             _ => await snapshots.GetAsync($"indicators/{kind}/{Uri.EscapeDataString(code)}/{q}/{Uri.EscapeDataString(scope)}",
                 ct => Indicators.ReportAsync(engine, me, kind, code, q, ct, snapshots.Parallelism), r => r.AsOf, context.RequestAborted),
         };
 
         var body = new StringBuilder($"<h1>{E(data.NameOf(code))} · {E(Zh.Quarter(q))}指标</h1>");
         if (report is null) return Computing(context, antiforgery, "指标", body);
-        body.Append("<form method=\"get\" action=\"/console/indicators\" class=\"filters\">")
-            .Append($"<input type=\"hidden\" name=\"kind\" value=\"{E(kind)}\"><input type=\"hidden\" name=\"code\" value=\"{E(code)}\">")
-            .Append("<label for=\"period\">季度</label><select id=\"period\" name=\"period\">");
-        for (var x = Quarter.Of(time.GetUtcNow()); x.Year >= Quarter.Of(time.GetUtcNow()).Year - 1; x = x.Previous)
-            body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
-        body.Append("</select><button type=\"submit\">查看</button></form>");
+        body.Append(QuarterPicker("/console/indicators", "period", Quarter.Of(time.GetUtcNow()), q, ("kind", kind), ("code", code)));
         if (computing) body.Append(Recomputing(report.AsOf));
         body.Append($"<p class=\"detail\">截至 {E(Zh.DateTime(report.AsOf))}。阈值为省级配置（按批次）；注明“本平台设定”的为通知未规定、由本平台确定的数值。</p>");
         body.Append("<table><caption>指标</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">指标</th><th scope=\"col\">批次（通用名）</th><th scope=\"col\">数值</th><th scope=\"col\">阈值</th><th scope=\"col\">分子 / 分母</th><th scope=\"col\">结果</th></tr></thead><tbody>");
@@ -471,6 +464,10 @@ public static partial class ConsolePages
         return Page(context, antiforgery, title, body.ToString(), refreshSeconds: 10);
     }
 
+    /// <summary>A jurisdiction's indicators are those of its overview's snapshot.</summary>
+    private static ConsoleSnapshots.Snapshot<Monitoring.IndicatorReport> ReportOf(ConsoleSnapshots.Snapshot<Monitoring.JurisdictionOverview> overview) =>
+        new(overview.Value?.Report, overview.Computing);
+
     private static string Recomputing(DateTimeOffset asOf) =>
         $"<p class=\"notice\" role=\"status\">以下为 {E(Zh.DateTime(asOf))} 的计算结果，正在重新计算，稍后刷新页面可看到更新的数据。</p>";
 
@@ -487,13 +484,10 @@ public static partial class ConsolePages
         var me = Me(context);
         if (!Assessments.MayRead(me)) return NotFound(context);
         var last = Quarter.Of(time.GetUtcNow()).Previous;
-        var q = quarter is not null && Quarter.TryParse(quarter, out var asked) ? asked : last;
+        var q = QuarterOr(quarter, last);
         var progress = await desk.GetAsync(q, context.RequestAborted);
         var body = new StringBuilder($"<h1>{E(Zh.Quarter(q))}监测通报</h1>");
-        body.Append("<form method=\"get\" action=\"/console/assessments\" class=\"filters\"><label for=\"quarter\">季度</label><select id=\"quarter\" name=\"quarter\">");
-        for (var x = last; x.Year >= last.Year - 1; x = x.Previous)
-            body.Append($"<option value=\"{x}\"{(x == q ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
-        body.Append("</select><button type=\"submit\">查看</button></form>");
+        body.Append(QuarterPicker("/console/assessments", "quarter", last, q));
         var running = progress is not null && progress.State.Status != "completed";
         if (progress is null) body.Append("<p>该季度尚未评估。</p>");
         else if (running)
@@ -685,6 +679,23 @@ public static partial class ConsolePages
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
         return $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken!)}\">";
+    }
+
+    /// <summary>The quarter a page was asked for, or <paramref name="otherwise"/> when none (or no quarter) was named.</summary>
+    private static Quarter QuarterOr(string? text, Quarter otherwise) => text is not null && Quarter.TryParse(text, out var asked) ? asked : otherwise;
+
+    /// <summary>
+    /// A form that picks a quarter (<paramref name="latest"/> and those before it, back to the start of the year before),
+    /// keeping the page's other choices as hidden fields.
+    /// </summary>
+    private static string QuarterPicker(string action, string name, Quarter latest, Quarter selected, params (string Name, string Value)[] hidden)
+    {
+        var html = new StringBuilder($"<form method=\"get\" action=\"{action}\" class=\"filters\">");
+        foreach (var (field, value) in hidden) html.Append($"<input type=\"hidden\" name=\"{field}\" value=\"{E(value)}\">");
+        html.Append($"<label for=\"{name}\">季度</label><select id=\"{name}\" name=\"{name}\">");
+        for (var x = latest; x.Year >= latest.Year - 1; x = x.Previous)
+            html.Append($"<option value=\"{x}\"{(x == selected ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
+        return html.Append("</select><button type=\"submit\">查看</button></form>").ToString();
     }
 
     /// <summary>A required text field with its label.</summary>
