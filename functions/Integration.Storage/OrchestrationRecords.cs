@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Data.Tables;
 using Integration.Domain;
@@ -44,10 +45,14 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
 
     /// <summary>
     /// Records an event's answer and, when <paramref name="stateJson"/> is given, the state it made (<paramref name="version"/>):
-    /// a state older than the one recorded is not written back (an activity run again after a newer one). Keeps the open index.
+    /// a state older than the one recorded is not written back (an activity run again after a newer one). Keeps the open
+    /// index when the instance opened or closed (<paramref name="wasOpen"/> to <paramref name="open"/>); an activity run
+    /// again after a crash passes the same pair, so the index is written then too. A request of this process waiting for
+    /// the event's answer (<see cref="WaitForOutcomeAsync"/>) is told at once.
     /// </summary>
-    public async Task SaveAsync(string id, string? stateJson, int version, bool open, string eventId, EventOutcome outcome, CancellationToken cancellationToken)
+    public async Task SaveAsync(string id, string? stateJson, int version, bool wasOpen, bool open, string eventId, EventOutcome outcome, CancellationToken cancellationToken)
     {
+        InstanceRecord saved;
         for (var attempt = 1; ; attempt++)
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), cancellationToken: cancellationToken);
@@ -57,8 +62,9 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
             var row = new TableEntity(id, StateRow(id)) { ["Outcomes"] = HubJson.Serialize(outcomes.ToDictionary(o => o.Key, o => o.Value)) };
             var newer = stateJson is not null && (current is null || version >= current.Version);
             if (!newer && current is null) return; // a refusal of an event to a complaint that was never created: nothing to keep
-            TableText.Write(row, "Data", newer ? stateJson! : current!.Json);
-            row["Version"] = newer ? version : current!.Version;
+            saved = new InstanceRecord(newer ? stateJson! : current!.Json, newer ? version : current!.Version, outcomes.ToDictionary(o => o.Key, o => o.Value));
+            TableText.Write(row, "Data", saved.Json);
+            row["Version"] = saved.Version;
             try
             {
                 if (existing.HasValue) await table.UpdateEntityAsync(row, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
@@ -69,10 +75,16 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
             {
             }
         }
-        if (stateJson is null) return;
-        if (open) await MarkOpenAsync(id, cancellationToken);
-        else await ForgetAsync(id, cancellationToken);
+        if (stateJson is not null && open != wasOpen)
+        {
+            if (open) await MarkOpenAsync(id, cancellationToken);
+            else await ForgetAsync(id, cancellationToken);
+        }
+        if (waiting.TryRemove((id, eventId), out var waiter)) waiter.TrySetResult((outcome, saved));
     }
+
+    /// <summary>The requests of this process waiting for an event's answer, by instance and event id.</summary>
+    private readonly ConcurrentDictionary<(string Id, string EventId), TaskCompletionSource<(EventOutcome, InstanceRecord)>> waiting = new();
 
     /// <summary>Lists the instance among the open ones, as running on the Durable Task engine.</summary>
     public Task MarkOpenAsync(string id, CancellationToken cancellationToken) =>
@@ -97,21 +109,36 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
     }
 
     /// <summary>
-    /// Waits for the orchestration to record its answer to the event (polling the record, up to <paramref name="wait"/>):
-    /// the answer and the record then, or null.
+    /// Waits for the orchestration to record its answer to the event, up to <paramref name="wait"/>: the answer and the
+    /// record then, or null. An answer recorded by this process arrives at once; one recorded by another instance (its
+    /// activity ran there) is found by reading the record every <see cref="AnswerPoll"/>.
     /// </summary>
     public async Task<(EventOutcome Outcome, InstanceRecord Record)?> WaitForOutcomeAsync(string id, string eventId, TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
-        var started = time.GetTimestamp();
-        var pause = TimeSpan.FromMilliseconds(25);
-        while (time.GetElapsedTime(started) < wait)
+        var key = (id, eventId);
+        var waiter = waiting.GetOrAdd(key, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+        try
         {
-            await Task.Delay(pause, cancellationToken);
-            pause = TimeSpan.FromMilliseconds(Math.Min(250, pause.TotalMilliseconds * 1.5));
-            if (await GetAsync(id, cancellationToken) is { } record && record.Outcomes.TryGetValue(eventId, out var outcome)) return (outcome, record);
+            var started = time.GetTimestamp();
+            while (true)
+            {
+                // Read first: the answer may have been recorded before this request began to wait.
+                if (await GetAsync(id, cancellationToken) is { } record && record.Outcomes.TryGetValue(eventId, out var outcome)) return (outcome, record);
+                var left = wait - time.GetElapsedTime(started);
+                if (left <= TimeSpan.Zero) return null;
+                var pause = Task.Delay(left < AnswerPoll ? left : AnswerPoll, time, cancellationToken);
+                if (await Task.WhenAny(waiter.Task, pause) == waiter.Task) return await waiter.Task;
+                await pause;
+            }
         }
-        return null;
+        finally
+        {
+            waiting.TryRemove(KeyValuePair.Create(key, waiter));
+        }
     }
+
+    /// <summary>How often a request waiting for an answer recorded by another instance reads the record.</summary>
+    public static readonly TimeSpan AnswerPoll = TimeSpan.FromMilliseconds(500);
 
     /// <summary>
     /// Marks an instance as waiting for something outside it (<paramref name="what"/>: a case's re-sent demand report by

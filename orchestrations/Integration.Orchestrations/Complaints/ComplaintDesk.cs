@@ -124,10 +124,10 @@ public sealed class ComplaintDesk(
         switch (machine().Decide(state, signal.Event))
         {
             case ComplaintRefused refused:
-                if (id is not null) await records.SaveAsync(id, null, 0, true, signal.EventId, new EventOutcome(refused.Status, refused.Code, refused.Detail), cancellationToken);
+                if (id is not null) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(refused.Status, refused.Code, refused.Detail), cancellationToken);
                 return state;
             case ComplaintUnchanged:
-                if (id is not null && signal.Event is not ComplaintTimerFired) await records.SaveAsync(id, null, 0, true, signal.EventId, new EventOutcome(200), cancellationToken);
+                if (id is not null && signal.Event is not ComplaintTimerFired) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(200), cancellationToken);
                 return state;
             case ComplaintTransition t:
                 var next = ComplaintMachine.After(state, t);
@@ -135,7 +135,7 @@ public sealed class ComplaintDesk(
                 if (state is null || (state.RepliedInTime, state.ResolvedInTime, state.IsOpen) != (next.RepliedInTime, next.ResolvedInTime, next.IsOpen))
                     await facts.UpsertAsync(new ComplaintFact(next.Supplier, Quarter.Of(next.RaisedAt).ToString(), next.ComplaintId, next.Hospital, next.Version,
                         next.RepliedInTime, next.ResolvedInTime, next.IsOpen), cancellationToken);
-                await records.SaveAsync(next.ComplaintId, HubJson.Serialize(next), next.Version, next.IsOpen || next.Timer is not null, signal.EventId,
+                await records.SaveAsync(next.ComplaintId, HubJson.Serialize(next), next.Version, Listed(state), Listed(next), signal.EventId,
                     new EventOutcome(state is null ? 201 : 200), cancellationToken);
                 fault?.Invoke("desk.recorded");
                 // How late the deadline's consequences are in place (from its due time to now), for the metrics.
@@ -145,6 +145,9 @@ public sealed class ComplaintDesk(
                 throw new InvalidOperationException("Unknown decision.");
         }
     }
+
+    /// <summary>Whether the complaint is among the open ones (a closed complaint still waiting on a timer is).</summary>
+    private static bool Listed(ComplaintState? state) => state is not null && (state.IsOpen || state.Timer is not null);
 
     /// <summary>
     /// The one-off move from the engine before this one (state rows with an outbox, a sweep): each open complaint it ran
@@ -157,7 +160,7 @@ public sealed class ComplaintDesk(
         var ids = await records.NotMigratedAsync(cancellationToken);
         foreach (var id in ids)
         {
-            if (await GetAsync(id, cancellationToken) is { } state && (state.IsOpen || state.Timer is not null))
+            if (await GetAsync(id, cancellationToken) is { } state && Listed(state))
             {
                 foreach (var (kind, payload) in await records.LegacyEffectsAsync(id, cancellationToken))
                 {
