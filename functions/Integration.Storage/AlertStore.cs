@@ -3,75 +3,9 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Integration.Domain;
+using Integration.Domain.Alerts;
 
 namespace Integration.Storage;
-
-/// <summary>
-/// An alert: something an office or an operator must act on. <see cref="Id"/> is stable, so the same condition is
-/// raised once however often it is detected.
-/// </summary>
-public sealed record Alert(string Id, string Kind, string Severity, string Title, string Detail, DateTimeOffset RaisedAt)
-{
-    public string? Rule { get; init; }
-
-    /// <summary>The jurisdiction the alert is about (the office it is for, or the county of the party).</summary>
-    public string? Jurisdiction { get; init; }
-
-    /// <summary>The institution or company the alert is about or for.</summary>
-    public string? Party { get; init; }
-    public IReadOnlyDictionary<string, string>? Facts { get; init; }
-
-    /// <summary>The period the alert is about (a quarter such as <c>2026Q3</c>), for the monitoring rules.</summary>
-    public string? Period { get; init; }
-
-    /// <summary><c>active</c>, or <c>cleared</c> once the condition no longer holds (monitoring alerts); null reads as active.</summary>
-    public string? Status { get; init; }
-
-    public DateTimeOffset? ClearedAt { get; init; }
-
-    /// <summary>When the figures last changed.</summary>
-    public DateTimeOffset? UpdatedAt { get; init; }
-
-    /// <summary>The offices that took the alert in hand, first first (kept while the alert holds; a new occurrence starts without).</summary>
-    public IReadOnlyList<Acknowledgement>? Acknowledgements { get; init; }
-}
-
-/// <summary>An office (its partner and entity) saying it handles an alert, when, with an optional note.</summary>
-public sealed record Acknowledgement(string PartnerId, string EntityCode, DateTimeOffset At, string? Note);
-
-public static class AlertKinds
-{
-    /// <summary>For the engineers who run the hub (poison messages, dead letters, a missing calendar year): seen by the provincial centre.</summary>
-    public const string Operator = "operator";
-
-    /// <summary>The complaint desk's notices: to suppliers and hospitals, and to the offices complaints are escalated to (R5, R6).</summary>
-    public const string Complaint = "complaint";
-
-    /// <summary>The monitoring engine's breaches of R1, R3, R4, R8-R20 and R23, per party, batch and quarter.</summary>
-    public const string Monitoring = "monitoring";
-
-    /// <summary>The quarterly assessments: done, with the links to their reports (R21), for the provincial centre.</summary>
-    public const string Assessment = "assessment";
-
-    /// <summary>Supervision cases (R27): to the party asked to explain or rectify, and to the offices a case is escalated to.</summary>
-    public const string Case = "case";
-
-    public static readonly IReadOnlyList<string> All = [Operator, Complaint, Monitoring, Assessment, Case];
-}
-
-public static class AlertStatus
-{
-    public const string Active = "active", Cleared = "cleared";
-}
-
-/// <summary>A change of an alert waiting to be sent to its subscribers: the alert as it became, and how (raised, updated, cleared).</summary>
-public sealed record AlertEvent(string EventId, string Change, Alert Alert, DateTimeOffset At);
-
-/// <summary>
-/// Alert events fanned out together: the set is fixed when the run starts (kept in a blob until the run is complete), so
-/// that a run done again after a crash records the same batches of deliveries, and nothing twice.
-/// </summary>
-public sealed record DispatchRun(string Id, string Kind, IReadOnlyList<AlertEvent> Events);
 
 /// <summary>
 /// Alerts by kind, one row per alert id (insert-if-absent). Every change of an alert writes, in the same transaction,

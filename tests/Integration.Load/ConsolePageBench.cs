@@ -7,6 +7,7 @@ using System.Text.RegularExpressions;
 using Integration.Domain;
 using Integration.Domain.Master;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.Load;
 
@@ -52,7 +53,7 @@ public static partial class ConsolePageBench
         watch.Restart();
         var units = province.OrderingInstitutions.ToArray();
         string[] rules = ["R3", "R8", "R9", "R11", "R17", "R18", "R23"];
-        string[] severities = ["critical", "high", "warning", "info"];
+        Severity[] severities = [Severity.Critical, Severity.High, Severity.Warning, Severity.Info];
         var store = new AlertStore(storage);
         var quarter = Quarter.Of(DateTimeOffset.UtcNow).ToString();
         var run = Guid.NewGuid().ToString("N")[..8];

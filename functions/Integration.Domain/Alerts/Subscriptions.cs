@@ -6,7 +6,7 @@ namespace Integration.Domain.Alerts;
 /// What a subscriber wants delivered: alerts about its jurisdiction subtree (none: all it may see), of the given rules,
 /// severities and kinds (each empty or null: all).
 /// </summary>
-public sealed record SubscriptionFilter(string? Jurisdiction, IReadOnlyList<string>? Rules, IReadOnlyList<string>? Severities, IReadOnlyList<string>? Kinds)
+public sealed record SubscriptionFilter(string? Jurisdiction, IReadOnlyList<string>? Rules, IReadOnlyList<Severity>? Severities, IReadOnlyList<string>? Kinds)
 {
     public static readonly SubscriptionFilter Everything = new(null, null, null, null);
 
@@ -15,10 +15,10 @@ public sealed record SubscriptionFilter(string? Jurisdiction, IReadOnlyList<stri
     /// <paramref name="jurisdiction"/> passes the filter. An alert about no jurisdiction (the operators') passes only a
     /// filter with no jurisdiction.
     /// </summary>
-    public bool Matches(string kind, string? rule, string severity, string? jurisdiction, MasterData master) =>
+    public bool Matches(string kind, string? rule, Severity severity, string? jurisdiction, MasterData master) =>
         (Kinds is not { Count: > 0 } || Kinds.Contains(kind, StringComparer.Ordinal)) &&
         (Rules is not { Count: > 0 } || (rule is not null && Rules.Contains(rule, StringComparer.Ordinal))) &&
-        (Severities is not { Count: > 0 } || Severities.Contains(severity, StringComparer.Ordinal)) &&
+        (Severities is not { Count: > 0 } || Severities.Contains(severity)) &&
         (Jurisdiction is null || (jurisdiction is not null && master.IsWithin(jurisdiction, Jurisdiction)));
 }
 
@@ -41,7 +41,7 @@ public sealed class DeliveryOptions
     /// Severities that go out at once even to subscribers of the daily digest (<c>high</c>, <c>critical</c>); the
     /// others wait for the digest of a subscription that asked for one.
     /// </summary>
-    public List<string> SeriousSeverities { get; set; } = ["high", "critical"];
+    public List<Severity> SeriousSeverities { get; set; } = [Severity.High, Severity.Critical];
 
     /// <summary>Attempts open at once on one endpoint, per hub instance (4); more wait their turn in the queue.</summary>
     public int MaxInFlight { get; set; } = 4;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Integration.Domain.Alerts;
 
 namespace Integration.Domain.Calendar;
 
@@ -63,11 +64,11 @@ public sealed class CalendarOptions
     /// it is too early; this year's is critical at once; next year's a warning from <see cref="WarnFrom"/>, critical
     /// from <see cref="SeriousFrom"/>.
     /// </summary>
-    public IReadOnlyList<(int Year, string? Severity)> MissingYearWarnings(DateOnly today, Func<int, bool> known)
+    public IReadOnlyList<(int Year, Severity? Severity)> MissingYearWarnings(DateOnly today, Func<int, bool> known)
     {
         var next = today.Year + 1;
-        string? Next() => known(next) || today < On(WarnFrom, today.Year) ? null : today >= On(SeriousFrom, today.Year) ? "critical" : "warning";
-        return [(today.Year, known(today.Year) ? null : "critical"), (next, Next())];
+        Severity? Next() => known(next) || today < On(WarnFrom, today.Year) ? null : today >= On(SeriousFrom, today.Year) ? Severity.Critical : Severity.Warning;
+        return [(today.Year, known(today.Year) ? null : Severity.Critical), (next, Next())];
     }
 
     public IEnumerable<string> Problems()

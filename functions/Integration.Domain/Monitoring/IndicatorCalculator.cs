@@ -1,4 +1,5 @@
 using System.Globalization;
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 
 namespace Integration.Domain.Monitoring;
@@ -7,7 +8,7 @@ namespace Integration.Domain.Monitoring;
 public sealed record Indicator(string Id, string Rule, string? Batch, decimal? Value, decimal? Threshold, bool Breached, decimal Numerator, decimal Denominator)
 {
     /// <summary>When breached: <c>warning</c>, <c>high</c> or <c>critical</c> (a supplier's R4 tiers 80/60/30).</summary>
-    public string? Severity { get; init; }
+    public Severity? Severity { get; init; }
 
     /// <summary>What the figures mean and, when breached, what broke the rule (products, statistics).</summary>
     public string? Detail { get; init; }
@@ -101,8 +102,6 @@ public sealed record AssessedUnit(string Code, InstitutionLevel Level, CellSet C
 /// </summary>
 public sealed class IndicatorCalculator(MasterData master, MonitoringOptions options)
 {
-    public const string Warning = "warning", High = "high", Critical = "critical";
-
     public IReadOnlyList<Indicator> ForUnits(IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf, bool jurisdiction = false) =>
         Compute(units, quarter, asOf, supplier: null, jurisdiction);
 
@@ -403,7 +402,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 list.Add(progress with
                 {
                     Breached = progress.Breached || b.Behind.Count > 0,
-                    Severity = progress.Breached || b.Behind.Count > 0 ? Warning : null,
+                    Severity = progress.Breached || b.Behind.Count > 0 ? Severity.Warning : null,
                     Items = b.Behind.Count > 0 ? [.. b.Behind.Take(20)] : null,
                 });
             }
@@ -412,7 +411,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             {
                 var share = Below("selectedQuantityShare", "R9", code, selected, selected + nonSelected, t.SelectedShareMinimum,
                     $"Selected quantity ÷ quantity of the generic group {group} (selected and non-selected); breached below the minimum, and always when non-selected is above selected.");
-                list.Add(share with { Group = group, Breached = share.Breached || nonSelected > selected, Severity = share.Breached || nonSelected > selected ? Warning : null });
+                list.Add(share with { Group = group, Breached = share.Breached || nonSelected > selected, Severity = share.Breached || nonSelected > selected ? Severity.Warning : null });
                 list.Add(Above("nonSelectedShare", "R10", code, nonSelected, selected + nonSelected, t.NonSelectedShareLimit,
                     t.NonSelectedShareLimit is null ? $"Non-selected share of the generic group {group}; the batch sets no limit (monitored)." : $"Non-selected quantity ÷ quantity of the generic group {group}.") with { Group = group });
             }
@@ -423,7 +422,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 list.Add(Above("substitutableGrowth", "R12", code, b.Substitutable, b.SubstitutableBase, t.SubstitutableGrowthFactor,
                     "Substitutable quantity bought in the quarter ÷ a quarter of last year's purchases, as the hub recorded them" +
                     (b.DeclaredBase ? "; the hub has no purchases of last year recorded: the quantity declared in demand reports instead." : ".")) with
-                    { Value = b.SubstitutableBase == 0 ? null : Ratio(b.Substitutable, b.SubstitutableBase), Breached = grew, Severity = grew ? Warning : null, DeclaredBase = b.DeclaredBase });
+                    { Value = b.SubstitutableBase == 0 ? null : Ratio(b.Substitutable, b.SubstitutableBase), Breached = grew, Severity = grew ? Severity.Warning : null, DeclaredBase = b.DeclaredBase });
             }
             if (b.Total > 0)
             {
@@ -435,7 +434,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             if (b.Agreements > 0)
                 list.Add(new Indicator("overAgreedVolume", "R14", code, Math.Round(b.MaxRatio, 4), t.OverAgreedFactor, b.OverAgreed > 0, b.OverAgreed, b.Agreements)
                 {
-                    Severity = b.OverAgreed > 0 ? Warning : null,
+                    Severity = b.OverAgreed > 0 ? Severity.Warning : null,
                     Detail = b.OverAgreed > 0 ? $"Bought more than {t.OverAgreedFactor}× the agreed quantity: {string.Join(", ", b.OverProducts.Take(20))}." : "Agreements bought above the factor ÷ agreements; value: the highest purchased ÷ agreed.",
                     Items = b.OverAgreed > 0 ? [.. b.OverProducts.Take(20)] : null,
                 });
@@ -444,7 +443,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 var missing = b.Unsigned.Count + b.SignedLate.Count;
                 list.Add(new Indicator("unsignedAgreements", "R2", code, Ratio(missing, b.SignDue), 0m, missing > 0, missing, b.SignDue)
                 {
-                    Severity = b.Unsigned.Count > 0 ? High : missing > 0 ? Warning : null,
+                    Severity = b.Unsigned.Count > 0 ? Severity.High : missing > 0 ? Severity.Warning : null,
                     Detail = $"Selected products reported in demand reports without an agreement signed by {batch!.SignBy:yyyy-MM-dd} ÷ products reported" +
                         (b.Unsigned.Count > 0 ? $"; unsigned: {string.Join(", ", b.Unsigned.Take(20))}" : "") +
                         (b.SignedLate.Count > 0 ? $"; signed late: {string.Join(", ", b.SignedLate.Take(20))}" : "") + ".",
@@ -454,7 +453,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             if (b.ReportedProducts > 0)
                 list.Add(new Indicator("demandReportDrop", "R1", code, Ratio(b.Drops, b.ReportedProducts), t.DemandDropLimit, b.Drops > 0, b.Drops, b.ReportedProducts)
                 {
-                    Severity = b.Drops > 0 ? Warning : null,
+                    Severity = b.Drops > 0 ? Severity.Warning : null,
                     Detail = b.Drops > 0 ? $"Reported more than {t.DemandDropLimit:P0} below last year without an explanation: {string.Join(", ", b.DropProducts.Take(20))}." : "Products reported more than the limit below last year without explanation ÷ products reported.",
                     Items = b.Drops > 0 ? [.. b.DropProducts.Take(20)] : null,
                 });
@@ -479,8 +478,8 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 kind == ProductKind.Drug ? "Selected drugs' amount ÷ amount of every listed drug bought except national-negotiation drugs." : "Selected consumables' amount ÷ amount of every consumable bought."));
         if (listedLines > 0)
             list.Add(PriceAbove("priceAboveReference", aboveReferenceLines, listedLines, aboveReferenceExcess, aboveReference,
-                "Order lines of listed products outside the batches priced above their reference price ÷ such lines", Warning));
-        list.Add(Above("offlinePurchases", "R15", null, offlineQty, orderedQty, province.OfflineShareLimit, "Quantity bought offline ÷ quantity bought.") with { Severity = offlineQty > orderedQty * province.OfflineShareLimit && offlineQty > 0 ? High : null });
+                "Order lines of listed products outside the batches priced above their reference price ÷ such lines", Severity.Warning));
+        list.Add(Above("offlinePurchases", "R15", null, offlineQty, orderedQty, province.OfflineShareLimit, "Quantity bought offline ÷ quantity bought.") with { Severity = offlineQty > orderedQty * province.OfflineShareLimit && offlineQty > 0 ? Severity.High : null });
         list.Add(Count("abnormalOrders", "R16", abnormal, lines, abnormalDetail.Count > 0 ? string.Join("; ", abnormalDetail.Take(20)) :
             $"Order lines whose size is more than robust z {province.AbnormalZ} above the unit's own history of the product (median and MAD of log-size bins).") with
             { Items = abnormalItems.Count > 0 ? [.. abnormalItems.Take(20)] : null });
@@ -492,17 +491,17 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var unpaid = Math.Max(0, payable - paidEver);
         list.Add(new Indicator("unpaidOverdue", "R18", null, Ratio(unpaid, payable), 0m, unpaid > 0, unpaid, payable)
         {
-            Severity = unpaid > 0 ? Warning : null,
+            Severity = unpaid > 0 ? Severity.Warning : null,
             Detail = $"Amount accepted (receipts at the product's selected or reference price) not paid within {province.PaymentDays} days of acceptance ÷ amount " +
                 $"accepted and due (before {dueBefore}); payments settle the oldest amounts first.",
         });
-        list.Add(Count("receiptsAboveDeliveries", "R19", overReceipts, receipts, "Receipts of more than was delivered ÷ receipts.") with { Severity = overReceipts > 0 ? High : null });
+        list.Add(Count("receiptsAboveDeliveries", "R19", overReceipts, receipts, "Receipts of more than was delivered ÷ receipts.") with { Severity = overReceipts > 0 ? Severity.High : null });
         list.Add(Count("purchasesWithoutAgreement", "R19", unagreed.Count, unagreed.Count + units.Sum(u => u.Agreements.Count), unagreed.Count > 0
             ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with
-            { Severity = unagreed.Count > 0 ? High : null, Items = unagreed.Count > 0 ? [.. unagreed.Take(20)] : null });
+            { Severity = unagreed.Count > 0 ? Severity.High : null, Items = unagreed.Count > 0 ? [.. unagreed.Take(20)] : null });
         list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
         list.Add(PriceAbove("priceAboveSelected", abovePriceLines, selectedLines, abovePriceExcess, abovePrice,
-            "Order lines of selected products priced above the selected price ÷ order lines of selected products", High));
+            "Order lines of selected products priced above the selected price ÷ order lines of selected products", Severity.High));
         // R20 (000 二, 003 二(五)): each level against the best of the others, primary care watched first (high).
         var supplied = levels.Where(l => l.Value.Ordered > 0).ToDictionary(l => l.Key, l => Ratio(l.Value.Delivered, l.Value.Ordered)!.Value);
         if (supplied.Count > 1)
@@ -513,7 +512,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 var gap = Below($"{name}CareDeliveryGap", "R20", null, delivered, ordered, Math.Max(0, best.Value - province.LevelGap),
                     $"Delivery rate (delivered ÷ ordered, R3's figures at every institution, alliance members at their own level) of {name} institutions; " +
                     $"threshold: the best other level's ({best.Key.ToString().ToLowerInvariant()}, {best.Value:P1}) less {province.LevelGap:P0}.");
-                list.Add(level == InstitutionLevel.Primary && gap.Breached ? gap with { Severity = High } : gap);
+                list.Add(level == InstitutionLevel.Primary && gap.Breached ? gap with { Severity = Severity.High } : gap);
             }
         return list;
     }
@@ -650,7 +649,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var below = UnitsBelow(byUnit ?? new Dictionary<string, (decimal, decimal)>(), tiers[0]);
         return new Indicator("deliveryRate", "R4", batch, rate, tiers[0], severity is not null || below.Count > 0, delivered, ordered)
         {
-            Severity = severity ?? (below.Count > 0 ? Warning : null),
+            Severity = severity ?? (below.Count > 0 ? Severity.Warning : null),
             Detail = "Quantity of the supplier's products delivered ÷ quantity ordered, at the institutions with an agreed volume of them; tiers " +
                 string.Join("/", tiers.Select(t => t.ToString("P0", CultureInfo.InvariantCulture))) +
                 (below.Count > 0 ? $"; below {tiers[0]:P0} at {below.Count} institution(s): {string.Join(", ", below.Take(20))}." : "."),
@@ -662,18 +661,18 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
     {
         var value = Ratio(numerator, denominator);
         var breached = value is { } v && threshold is { } t && v < t;
-        return new Indicator(id, rule, batch, value, threshold, breached, numerator, denominator) { Severity = breached ? Warning : null, Detail = detail };
+        return new Indicator(id, rule, batch, value, threshold, breached, numerator, denominator) { Severity = breached ? Severity.Warning : null, Detail = detail };
     }
 
     private static Indicator Above(string id, string rule, string? batch, decimal numerator, decimal denominator, decimal? threshold, string detail)
     {
         var value = Ratio(numerator, denominator);
         var breached = value is { } v && threshold is { } t && v > t;
-        return new Indicator(id, rule, batch, value, threshold, breached, numerator, denominator) { Severity = breached ? Warning : null, Detail = detail };
+        return new Indicator(id, rule, batch, value, threshold, breached, numerator, denominator) { Severity = breached ? Severity.Warning : null, Detail = detail };
     }
 
     /// <summary>R26: order lines priced above a price they are held to, with the amount above it and the unit/product codes.</summary>
-    private static Indicator PriceAbove(string id, long above, long lines, decimal excess, IEnumerable<string> items, string what, string severity) =>
+    private static Indicator PriceAbove(string id, long above, long lines, decimal excess, IEnumerable<string> items, string what, Severity severity) =>
         Count(id, "R26", above, lines, above > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{what}; {excess:0.##} above it in all: {string.Join(", ", items.Take(20))}.")
             : $"{what}.") with
@@ -681,7 +680,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
     /// <summary>A count of problems: breached when there is any.</summary>
     private static Indicator Count(string id, string rule, long numerator, long denominator, string detail) =>
-        new(id, rule, null, Ratio(numerator, denominator), 0m, numerator > 0, numerator, denominator) { Severity = numerator > 0 ? Warning : null, Detail = detail };
+        new(id, rule, null, Ratio(numerator, denominator), 0m, numerator > 0, numerator, denominator) { Severity = numerator > 0 ? Severity.Warning : null, Detail = detail };
 
     private static decimal? Ratio(decimal numerator, decimal denominator) => denominator == 0 ? null : Math.Round(numerator / denominator, 4);
 

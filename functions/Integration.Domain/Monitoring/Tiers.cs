@@ -15,14 +15,14 @@ public static class Tiers
         ratio is { } v ? tiers.Where(t => v < t).Order().Cast<decimal?>().FirstOrDefault() : null;
 
     /// <summary>Below the first tier a warning, the second high, the third and lower critical; null when not below any.</summary>
-    public static string? Severity(decimal? ratio, IEnumerable<decimal> tiers) => Severity(Level(ratio, tiers));
+    public static Alerts.Severity? Severity(decimal? ratio, IEnumerable<decimal> tiers) => Severity(Level(ratio, tiers));
 
     /// <summary>The severity of a tier level (<see cref="Level"/>).</summary>
-    public static string? Severity(int level) => level switch
+    public static Alerts.Severity? Severity(int level) => level switch
     {
         0 => null,
-        1 => IndicatorCalculator.Warning,
-        2 => IndicatorCalculator.High,
-        _ => IndicatorCalculator.Critical,
+        1 => Alerts.Severity.Warning,
+        2 => Alerts.Severity.High,
+        _ => Alerts.Severity.Critical,
     };
 }

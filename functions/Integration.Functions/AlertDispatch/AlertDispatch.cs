@@ -5,6 +5,7 @@ using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
+using Integration.Orchestrations;
 
 namespace Integration.Functions;
 
@@ -66,10 +67,10 @@ public sealed class AlertDispatch(
         return sent;
     }
 
-    private bool Serious(Alert alert) => options.Value.SeriousSeverities.Contains(alert.Severity, StringComparer.Ordinal);
+    private bool Serious(Alert alert) => options.Value.SeriousSeverities.Contains(alert.Severity);
 
     private bool Wants(Subscription subscription, Alert alert) =>
         master.FindPartner(subscription.Owner)?.Partner is { } owner &&
-        Alerts.Sees(owner, alert, master.Master) &&
+        Scopes.Sees(owner, alert, master.Master) &&
         subscription.Filter.Matches(alert.Kind, alert.Rule, alert.Severity, alert.Jurisdiction, master.Master);
 }

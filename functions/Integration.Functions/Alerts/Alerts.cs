@@ -3,6 +3,8 @@ using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
 using Integration.Storage;
+using Integration.Domain.Alerts;
+using Integration.Orchestrations;
 
 namespace Integration.Functions;
 
@@ -32,7 +34,7 @@ public static class Alerts
                     return ProblemResponses.Invalid(problems);
                 var data = master.Master;
                 var list = (await alerts.ListAsync(null, from, context.RequestAborted))
-                    .Where(a => Sees(partner, a, data))
+                    .Where(a => Scopes.Sees(partner, a, data))
                     .Where(a => jurisdiction is null || (a.Jurisdiction is { } j && data.IsWithin(j, jurisdiction)))
                     .Where(a => rule is null || a.Rule == rule);
                 var (items, more, next) = paging.Page(list, a => a.RaisedAt, a => a.Id, descending: true);
@@ -48,7 +50,7 @@ public static class Alerts
         app.MapGet("/api/v1/alerts/{id}", async (HttpContext context, string id, AlertStore alerts, AlertEventStore events, AlertDeliveryStore deliveries, SubscriptionStore subscriptions, MasterDataCache master) =>
             {
                 var partner = Caller.Of(context).Partner;
-                if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Sees(partner, alert, master.Master)) return AlertNotFound(id);
+                if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Scopes.Sees(partner, alert, master.Master)) return AlertNotFound(id);
                 var visible = (await subscriptions.ListAsync(context.RequestAborted)).Where(s => partner.Role == PartnerRole.Province || s.Owner == partner.PartnerId).Select(s => s.Id).ToList();
                 var sent = (await deliveries.OfAlertAsync(visible, await events.RunsOfAsync(alert.Id, context.RequestAborted), alert.Id, context.RequestAborted))
                     .OrderBy(d => d.Subscription, StringComparer.Ordinal).ThenBy(d => d.FirstAttemptAt).ThenBy(d => d.EventId, StringComparer.Ordinal)
@@ -65,7 +67,7 @@ public static class Alerts
             {
                 var caller = Caller.Of(context);
                 var partner = caller.Partner;
-                if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Sees(partner, alert, master.Master)) return AlertNotFound(id);
+                if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Scopes.Sees(partner, alert, master.Master)) return AlertNotFound(id);
                 if (partner.Role is not (PartnerRole.Province or PartnerRole.City or PartnerRole.County))
                     return ProblemResponses.Forbidden("Alerts are acknowledged by the offices that handle them (province, city, county).");
                 string? note = null;
@@ -101,16 +103,4 @@ public static class Alerts
     /// <summary>A page of alerts, newest first; <paramref name="Next"/>, when there are more, is the <c>cursor</c> of the next page.</summary>
     public sealed record AlertPage(IReadOnlyList<Alert> Items, bool More, string? Next);
 
-    /// <summary>
-    /// Whether a partner may see an alert (listed, or delivered to its endpoints): the province everything (the
-    /// operators' alerts too), a city or county office what lies in its jurisdiction, a hospital what is about it (or a
-    /// member of the alliance it stands for), a company what is addressed to it.
-    /// </summary>
-    public static bool Sees(Partner partner, Alert a, MasterData data) => partner.Role switch
-    {
-        PartnerRole.Province => true,
-        PartnerRole.City or PartnerRole.County => a.Kind != AlertKinds.Operator && a.Jurisdiction is { } j && data.IsWithin(j, partner.EntityCode),
-        PartnerRole.Hospital => a.Party is { } p && data.MaySubmitFor(partner.EntityCode, p),
-        _ => a.Party == partner.EntityCode,
-    };
 }

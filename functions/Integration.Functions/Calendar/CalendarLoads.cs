@@ -3,6 +3,7 @@ using Integration.Domain.Calendar;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
+using Integration.Domain.Alerts;
 
 namespace Integration.Functions.Calendar;
 
@@ -67,7 +68,7 @@ public sealed class CalendarLoads(
         var today = ChinaTime.DateOf(now);
         foreach (var (year, severity) in options.Value.MissingYearWarnings(today, y => book.Year(y) is not null))
         {
-            var alert = severity is null ? null : new Alert(NoticeAlertId(year), AlertKinds.Operator, severity,
+            var alert = severity is not { } s ? null : new Alert(NoticeAlertId(year), AlertKinds.Operator, s,
                 $"尚未载入{year}年工作日安排（no working-day calendar for {year}）",
                 $"国务院办公厅关于{year}年部分节假日安排的通知尚未载入。自{year - 1}年12月{WorkingDayCalendar.LateDecemberFrom}日起，" +
                 $"期限落在{year}年的诉求暂无期限，企业答复的承诺日期待载入后核对。请在通知发布后载入：PUT /api/v1/admin/calendar/{year}。" +

@@ -2,6 +2,7 @@ using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Cases;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
+using Integration.Domain.Alerts;
 
 namespace Integration.Functions.Api;
 

@@ -5,6 +5,8 @@ using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Cases;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
+using Integration.Domain.Alerts;
+using Integration.Orchestrations;
 
 namespace Integration.Functions.Api;
 
@@ -36,7 +38,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
     public Task<IResult> OpenAsync(HttpContext context) => commands.HandleAsync(context, "cases", requireBody: true, (caller, r, requestId) =>
     {
         var partner = caller.Partner;
-        if (LevelOf(partner) is not { } level)
+        if (Scopes.LevelOf(partner) is not { } level)
             return () => Task.FromResult(new CommandResult(403, null, "forbidden", "Only the provincial centre and the city and county offices open supervision cases."));
         var caseId = r.Id("caseId");
         if (caseId?.StartsWith(AutoCases.Prefix, StringComparison.OrdinalIgnoreCase) == true)
@@ -59,7 +61,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
             var found = new List<Alert>();
             foreach (var alertId in alertIds)
             {
-                if (await alerts.GetAsync(alertId, context.RequestAborted) is { } alert && Alerts.Sees(partner, alert, data)) found.Add(alert);
+                if (await alerts.GetAsync(alertId, context.RequestAborted) is { } alert && Scopes.Sees(partner, alert, data)) found.Add(alert);
                 else return new CommandResult(400, null, "unknown-alert", $"No alert '{alertId}' in your scope.");
             }
             var kind = Enum.Parse<CaseKind>(kindName!.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
@@ -179,7 +181,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
         if (problems.Count > 0) return ProblemResponses.Invalid(problems);
         var data = master.Master;
         var list = (await desk.AllAsync(context.RequestAborted))
-            .Where(c => Sees(partner, c, data))
+            .Where(c => Scopes.Sees(partner, c, data))
             .Where(c => status is null || (status == "open" ? c.IsOpen : status == "closed" ? !c.IsOpen : c.Status == wantedStatus))
             .Where(c => wantedKind is null || c.Kind == wantedKind)
             .Where(c => party is null || c.Party == party)
@@ -192,41 +194,16 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
 
     public sealed record CasePage(IReadOnlyList<CaseView> Items, bool More, string? Next);
 
-    /// <summary>Who sees a case (the API and the console): the province; the offices on its path; the party.</summary>
-    public static bool Sees(Partner partner, CaseState state, MasterData data) => partner.Role switch
-    {
-        PartnerRole.Province => true,
-        PartnerRole.City or PartnerRole.County => state.JurisdictionPath.Contains(partner.EntityCode),
-        _ => IsParty(partner, state, data),
-    };
-
-    private bool IsParty(Partner partner, CaseState state) => IsParty(partner, state, master.Master);
-
-    /// <summary>Whether the partner (or console account) is the party the case is about.</summary>
-    public static bool IsParty(Partner partner, CaseState state, MasterData data) => state.PartyKind == "institution"
-        ? partner.Role == PartnerRole.Hospital && data.MaySubmitFor(partner.EntityCode, state.Party)
-        : partner.Role is PartnerRole.Supplier or PartnerRole.Distributor && partner.EntityCode == state.Party;
-
-    /// <summary>The office level a partner acts at, or null when it is not an office.</summary>
-    public static CaseLevel? LevelOf(Partner partner) => partner.Role switch
-    {
-        PartnerRole.Province => CaseLevel.Province,
-        PartnerRole.City => CaseLevel.City,
-        PartnerRole.County => CaseLevel.County,
-        _ => null,
-    };
+    private bool IsParty(Partner partner, CaseState state) => Scopes.IsParty(partner, state, master.Master);
 
     private async Task<CaseState?> VisibleAsync(Partner partner, string id, CancellationToken cancellationToken) =>
-        await desk.GetAsync(id, cancellationToken) is { } state && Sees(partner, state, master.Master) ? state : null;
-
-    /// <summary>An office may act on a case it sees that is at its level or below (a county does not overrule the city it went up to).</summary>
-    public static bool MayDecide(Partner partner, CaseState state) => LevelOf(partner) is { } level && level >= state.Level;
+        await desk.GetAsync(id, cancellationToken) is { } state && Scopes.Sees(partner, state, master.Master) ? state : null;
 
     /// <summary>An office's act: it must see the case and hold it or be above its level.</summary>
     private async Task<CommandResult> OfficeActsAsync(Partner partner, string id, string requestId, CaseEvent e, CancellationToken cancellationToken)
     {
         if (await VisibleAsync(partner, id, cancellationToken) is not { } state) return NotFound(id);
-        if (!MayDecide(partner, state))
+        if (!Scopes.MayDecide(partner, state))
             return new CommandResult(403, null, "not-your-level", $"The case is with the {state.Level.ToString().ToLowerInvariant()} office; an office at that level or above acts on it.");
         return await ApplyAsync(id, e, requestId, cancellationToken);
     }
@@ -244,7 +221,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
     {
         var list = new List<Alert>();
         foreach (var id in state.Alerts)
-            if (await alerts.GetAsync(id, cancellationToken) is { } alert && Alerts.Sees(partner, alert, master.Master)) list.Add(alert);
+            if (await alerts.GetAsync(id, cancellationToken) is { } alert && Scopes.Sees(partner, alert, master.Master)) list.Add(alert);
         return list;
     }
 

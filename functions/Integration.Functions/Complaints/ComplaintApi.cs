@@ -7,6 +7,7 @@ using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
+using Integration.Orchestrations;
 
 namespace Integration.Functions.Api;
 
@@ -148,17 +149,7 @@ public sealed class ComplaintApi(
             }
             : null);
 
-    private bool MaySee(Partner partner, ComplaintState state) => Sees(partner, state, master.Master);
-
-    /// <summary>Who sees a complaint (the API and the console): its parties, the offices above the hospital, the province.</summary>
-    public static bool Sees(Partner partner, ComplaintState state, MasterData data) => partner.Role switch
-    {
-        PartnerRole.Province => true,
-        PartnerRole.City or PartnerRole.County => state.JurisdictionPath.Contains(partner.EntityCode),
-        PartnerRole.Hospital => data.MaySubmitFor(partner.EntityCode, state.Hospital),
-        PartnerRole.Supplier => partner.EntityCode == state.Supplier,
-        _ => false,
-    };
+    private bool MaySee(Partner partner, ComplaintState state) => Scopes.Sees(partner, state, master.Master);
 
     private static IResult Forbidden(string detail) => ProblemResponses.Forbidden(detail);
 

@@ -85,7 +85,7 @@ public sealed class DeliverAlert(
     {
         metrics.DeadLettered(subscription.Id, count);
         var now = time.GetUtcNow();
-        await alerts.RaiseAsync(new Alert(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"operator:alert-deadletter:{subscription.Id}:{now:yyyy-MM-dd}"), AlertKinds.Operator, "high",
+        await alerts.RaiseAsync(new Alert(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"operator:alert-deadletter:{subscription.Id}:{now:yyyy-MM-dd}"), AlertKinds.Operator, Severity.High,
             $"Alert deliveries to subscription {subscription.Id} are dead",
             $"Deliveries to {subscription.Endpoint.Host} failed until their retry budget was spent. See GET /api/v1/subscriptions/{subscription.Id}/deliveries?status=dead, " +
             $"fix the endpoint, then POST /api/v1/subscriptions/{subscription.Id}/replay.", now)

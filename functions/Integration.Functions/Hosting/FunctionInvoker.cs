@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.Functions.Hosting;
 
@@ -83,7 +84,7 @@ public sealed class FunctionInvoker(IServiceProvider services, FunctionCatalog c
         try
         {
             await alerts.RaiseAsync(new Alert(
-                $"operator:poison:{queue}:{messageId}", AlertKinds.Operator, "high",
+                $"operator:poison:{queue}:{messageId}", AlertKinds.Operator, Severity.High,
                 $"Message moved to {HubStorage.PoisonQueueName(queue)}",
                 $"{definition.Name} failed {dequeueCount} times ({reason}). " +
                 $"The message is kept; once the cause is fixed, replay it: Integration.Functions replay-poison --queue {queue}",

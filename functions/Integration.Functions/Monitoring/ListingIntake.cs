@@ -8,6 +8,7 @@ using Integration.Functions.Api;
 using Integration.Functions.Ingestion;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
+using Integration.Domain.Alerts;
 
 namespace Integration.Functions.Monitoring;
 
@@ -69,7 +70,7 @@ public sealed class ListingMonitor(ListingStore listings, AlertStore alerts, Mas
             if (!data.Products.TryGetValue(code, out var product)) continue;
             var id = $"monitoring:R24:listingAboveLowest:{product.Manufacturer}:{code}";
             var breach = Listings.Breach(observations, now, days);
-            var alert = breach is null ? null : new Alert(id, AlertKinds.Monitoring, "high",
+            var alert = breach is null ? null : new Alert(id, AlertKinds.Monitoring, Severity.High,
                 $"{data.NameOf(product.Manufacturer)} {product.Name}（{code}）挂网价格高于其他省份最低价，{days}日内未调整（R24）",
                 string.Create(CultureInfo.InvariantCulture,
                     $"挂网价格 {breach.Price:0.####} 元，其他省份最低 {breach.LowestOtherProvince:0.####} 元；自 {ChinaTime.DateOf(breach.Since):yyyy-MM-dd} 起高于最低价，应于 {ChinaTime.DateOf(breach.DueBy):yyyy-MM-dd} 前调整。"), now)

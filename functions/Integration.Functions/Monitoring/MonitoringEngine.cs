@@ -8,6 +8,7 @@ using Integration.Orchestrations.Complaints;
 using Integration.Orchestrations.Assessments;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
+using Integration.Domain.Alerts;
 
 namespace Integration.Functions.Monitoring;
 
@@ -89,7 +90,7 @@ public sealed class MonitoringEngine(
         foreach (var d in duplicates)
         {
             var second = byOwner[d.Second];
-            await alerts.RaiseAsync(new Alert($"monitoring:R19:duplicateTraceCode:{d.Code}", AlertKinds.Monitoring, IndicatorCalculator.High,
+            await alerts.RaiseAsync(new Alert($"monitoring:R19:duplicateTraceCode:{d.Code}", AlertKinds.Monitoring, Severity.High,
                 $"{data.NameOf(d.Hospital)}：追溯码 {d.Code} 重复配送（R19）",
                 $"追溯码 {d.Code} 已随配送单 {d.First} 配送，又随配送单 {d.Second} 配送：同一包装不能配送两次，上传数据不实。", time.GetUtcNow())
             {
@@ -296,7 +297,7 @@ public sealed class MonitoringEngine(
         {
             var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group);
             seen.Add(id);
-            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, i.Severity ?? IndicatorCalculator.Warning, Title(i, data.NameOf(party), quarter), IndicatorText.Breach(i), now)
+            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, i.Severity ?? Severity.Warning, Title(i, data.NameOf(party), quarter), IndicatorText.Breach(i), now)
             {
                 Rule = i.Rule,
                 Jurisdiction = jurisdiction,

@@ -1,12 +1,14 @@
 using Integration.Storage;
 using Microsoft.Extensions.Options;
+using Integration.Domain.Alerts;
+using Integration.Orchestrations;
 
 namespace Integration.Functions.Office;
 
 /// <summary>
 /// The alerts the console's overview and inbox show, read at most once per <see cref="ConsoleOptions.ListMaxAge"/> on an
 /// instance: a province's quarter holds tens of thousands, and reading them is a scan of the alerts table. Each page
-/// filters the list by the account's scope (<see cref="Alerts.Sees"/>), as the API does. An acknowledgement made in this
+/// filters the list by the account's scope (<see cref="Scopes.Sees"/>), as the API does. An acknowledgement made in this
 /// instance's console is seen at once; anything else within <see cref="ConsoleOptions.ListMaxAge"/>.
 /// </summary>
 public sealed class ConsoleAlertList(AlertStore alerts, TimeProvider time, IOptions<ConsoleOptions> options) : IDisposable

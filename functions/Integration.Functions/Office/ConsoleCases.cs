@@ -7,6 +7,8 @@ using Integration.Orchestrations.Cases;
 using Integration.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
+using Integration.Domain.Alerts;
+using Integration.Orchestrations;
 
 namespace Integration.Functions.Office;
 
@@ -17,7 +19,7 @@ public static partial class ConsolePages
     {
         var me = Me(context);
         var now = time.GetUtcNow();
-        var mine = (await desk.AllAsync(context.RequestAborted)).Where(c => CaseApi.Sees(me, c, master.Master)).ToList();
+        var mine = (await desk.AllAsync(context.RequestAborted)).Where(c => Scopes.Sees(me, c, master.Master)).ToList();
         show = show is "closed" or "overdue" ? show : "open";
         var shown = (show switch
         {
@@ -47,7 +49,7 @@ public static partial class ConsolePages
     {
         var me = Me(context);
         // Outside the account's scope a case is a page that does not exist, as in the API.
-        if (await desk.GetAsync(id, context.RequestAborted) is not { } c || !CaseApi.Sees(me, c, master.Master)) return NotFound(context);
+        if (await desk.GetAsync(id, context.RequestAborted) is not { } c || !Scopes.Sees(me, c, master.Master)) return NotFound(context);
         var body = new StringBuilder($"<h1>督导案件 {E(c.CaseId)}</h1>");
         if (message is not null) body.Append(error ? $"<p class=\"error\" role=\"alert\">{E(message)}</p>" : $"<p class=\"notice\" role=\"status\">{E(message)}</p>");
         body.Append("<dl class=\"facts\">")
@@ -67,14 +69,14 @@ public static partial class ConsolePages
         foreach (var step in c.History)
             body.Append($"<li><time datetime=\"{step.At:O}\">{E(Zh.DateTime(step.At))}</time> {E(step.Detail)}</li>");
         body.Append("</ol>");
-        if (c.IsOpen && CaseApi.IsParty(me, c, master.Master) && c.Status is CaseStatus.AwaitingExplanation or CaseStatus.Rectifying)
+        if (c.IsOpen && Scopes.IsParty(me, c, master.Master) && c.Status is CaseStatus.AwaitingExplanation or CaseStatus.Rectifying)
         {
             body.Append($"<h2>{(c.Status == CaseStatus.Rectifying ? "报告整改情况" : "提交说明")}</h2><form method=\"post\" action=\"/console/cases/{Uri.EscapeDataString(c.CaseId)}/explanation\">")
                 .Append(Token(context, antiforgery))
                 .Append("<label for=\"text\">说明</label><textarea id=\"text\" name=\"text\" rows=\"5\" maxlength=\"5000\" required></textarea>")
                 .Append("<button type=\"submit\">提交</button></form>");
         }
-        if (c.IsOpen && CaseApi.Sees(me, c, master.Master) && me.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County && CaseApi.MayDecide(me, c))
+        if (c.IsOpen && Scopes.Sees(me, c, master.Master) && me.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County && Scopes.MayDecide(me, c))
         {
             body.Append($"<h2>处理意见</h2><form method=\"post\" action=\"/console/cases/{Uri.EscapeDataString(c.CaseId)}/decision\">").Append(Token(context, antiforgery))
                 .Append("<label for=\"decision\">决定</label><select id=\"decision\" name=\"decision\">")
@@ -116,7 +118,7 @@ public static partial class ConsolePages
 
     /// <summary>An alert an office may open a case from (it sees it, and its party is the office's), with the office's level; null otherwise.</summary>
     private static async Task<(Alert Alert, CaseLevel Level)?> CaseAlertAsync(Partner me, string? alert, AlertStore alerts, MasterData data, CancellationToken cancellationToken) =>
-        CaseApi.LevelOf(me) is { } level && alert is not null && await alerts.GetAsync(alert, cancellationToken) is { Party: { } party } a && Alerts.Sees(me, a, data)
+        Scopes.LevelOf(me) is { } level && alert is not null && await alerts.GetAsync(alert, cancellationToken) is { Party: { } party } a && Scopes.Sees(me, a, data)
             && CaseApi.PartyOf(me, party, data) is not null ? (a, level) : null;
 
     private static async Task<IResult> OpenCaseAsync(HttpContext context, IAntiforgery antiforgery, AlertStore alerts, CaseDesk desk, MasterDataCache master,
@@ -153,7 +155,7 @@ public static partial class ConsolePages
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
-        if (await desk.GetAsync(id, context.RequestAborted) is not { } c || !CaseApi.Sees(me, c, master.Master) || !CaseApi.IsParty(me, c, master.Master)) return NotFound(context);
+        if (await desk.GetAsync(id, context.RequestAborted) is not { } c || !Scopes.Sees(me, c, master.Master) || !Scopes.IsParty(me, c, master.Master)) return NotFound(context);
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var text = form["text"].ToString().Trim();
         if (text.Length is 0 or > 5000) return await CaseAsync(context, antiforgery, id, desk, master, "请填写说明（5000字以内）。", error: true);
@@ -165,8 +167,8 @@ public static partial class ConsolePages
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
-        if (await desk.GetAsync(id, context.RequestAborted) is not { } c || !CaseApi.Sees(me, c, master.Master)) return NotFound(context);
-        if (!CaseApi.MayDecide(me, c)) return await CaseAsync(context, antiforgery, id, desk, master, "案件已在上级医保部门办理，本级不能作出决定。", error: true);
+        if (await desk.GetAsync(id, context.RequestAborted) is not { } c || !Scopes.Sees(me, c, master.Master)) return NotFound(context);
+        if (!Scopes.MayDecide(me, c)) return await CaseAsync(context, antiforgery, id, desk, master, "案件已在上级医保部门办理，本级不能作出决定。", error: true);
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         if (!Enum.TryParse<CaseDecisionKind>(form["decision"].ToString(), ignoreCase: true, out var decision) || !Enum.IsDefined(decision))
             return await CaseAsync(context, antiforgery, id, desk, master, "请选择决定。", error: true);

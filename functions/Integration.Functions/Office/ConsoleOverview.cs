@@ -10,6 +10,8 @@ using Integration.Orchestrations.Cases;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
 using Microsoft.AspNetCore.Antiforgery;
+using Integration.Domain.Alerts;
+using Integration.Orchestrations;
 
 namespace Integration.Functions.Office;
 
@@ -61,7 +63,7 @@ public static partial class ConsolePages
         {
             body.Append(me.Role == PartnerRole.Distributor ? "" : "<p><a href=\"/console/agreements\">查看购销协议执行进度</a> · <a href=\"/console/indicators\">查看指标</a></p>");
         }
-        AppendAlerts(body, (await alerts.ListAsync(context.RequestAborted)).Where(a => Alerts.Sees(me, a, data)).ToList(), q);
+        AppendAlerts(body, (await alerts.ListAsync(context.RequestAborted)).Where(a => Scopes.Sees(me, a, data)).ToList(), q);
         return Page(context, antiforgery, "概况", body.ToString(), refreshSeconds: computing ? 10 : null);
     }
 
@@ -85,7 +87,7 @@ public static partial class ConsolePages
 
     /// <summary>A share with its mark when breached, or a dash.</summary>
     private static string Figure(Indicator? i) => i?.Value is not { } v ? "—"
-        : i.Breached ? $"<span class=\"sev sev-{E(i.Severity ?? "warning")}\">{E(Zh.Percent(v))}（未达标）</span>" : E(Zh.Percent(v));
+        : i.Breached ? $"<span class=\"sev sev-{(i.Severity ?? Severity.Warning).Name()}\">{E(Zh.Percent(v))}（未达标）</span>" : E(Zh.Percent(v));
 
     private static void AppendBelow(StringBuilder body, JurisdictionOverview overview, Quarter q)
     {
@@ -130,8 +132,8 @@ public static partial class ConsolePages
     private static async Task AppendDeadlinesAsync(StringBuilder body, Partner me, ComplaintDesk complaints, CaseDesk cases, MasterData data, DateTimeOffset now, CancellationToken ct)
     {
         var soon = now.AddDays(1);
-        var openComplaints = (await complaints.OpenAsync(ct)).Where(c => Api.ComplaintApi.Sees(me, c, data)).ToList();
-        var openCases = (await cases.AllAsync(ct)).Where(c => c.IsOpen && Api.CaseApi.Sees(me, c, data)).ToList();
+        var openComplaints = (await complaints.OpenAsync(ct)).Where(c => Scopes.Sees(me, c, data)).ToList();
+        var openCases = (await cases.AllAsync(ct)).Where(c => c.IsOpen && Scopes.Sees(me, c, data)).ToList();
         body.Append("<section aria-labelledby=\"deadlines\"><h2 id=\"deadlines\">期限</h2><ul class=\"tiles\">")
             .Append($"<li><a href=\"/console/complaints?show=overdue\"><span class=\"tile-n\">{openComplaints.Count(ComplaintOverdue)}</span>诉求已超期</a></li>")
             .Append($"<li><a href=\"/console/complaints\"><span class=\"tile-n\">{openComplaints.Count(c => !ComplaintOverdue(c) && c.Timer?.DueAt <= soon)}</span>诉求一天内到期</a></li>")
@@ -143,7 +145,7 @@ public static partial class ConsolePages
     {
         var open = inScope.Where(a => a.Status != AlertStatus.Cleared && (a.Period is null || a.Period == q.ToString())).ToList();
         var byRule = open.GroupBy(a => a.Rule ?? "—").OrderBy(g => RuleNumber(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count())).ToList();
-        string[] severities = ["critical", "high", "warning", "info"];
+        Severity[] severities = [Severity.Critical, Severity.High, Severity.Warning, Severity.Info];
         var chart = new JsonObject
         {
             ["title"] = "未解除的告警（按规则和严重程度）",

@@ -12,6 +12,8 @@ using Integration.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Integration.Domain.Alerts;
+using Integration.Orchestrations;
 
 namespace Integration.Functions.Office;
 
@@ -149,7 +151,7 @@ public static partial class ConsolePages
     {
         var me = Me(context);
         var data = master.Master;
-        var list = (await alerts.ListAsync(context.RequestAborted)).Where(a => Alerts.Sees(me, a, data)).ToList();
+        var list = (await alerts.ListAsync(context.RequestAborted)).Where(a => Scopes.Sees(me, a, data)).ToList();
         // The jurisdictions below an office's own, to narrow the inbox to one of them.
         var below = me.Role is PartnerRole.Province or PartnerRole.City
             ? data.Jurisdictions.Values.Where(j => j.Code != me.EntityCode && data.IsWithin(j.Code, me.EntityCode))
@@ -161,7 +163,7 @@ public static partial class ConsolePages
         bool Acknowledged(Alert a) => a.Acknowledgements is { Count: > 0 };
         var matched = list
             .Where(a => string.IsNullOrEmpty(rule) || a.Rule == rule)
-            .Where(a => string.IsNullOrEmpty(severity) || a.Severity == severity)
+            .Where(a => string.IsNullOrEmpty(severity) || a.Severity.Name() == severity)
             .Where(a => jurisdiction is null || (a.Jurisdiction is { } j && data.IsWithin(j, jurisdiction)))
             .Where(a => status switch
             {
@@ -177,7 +179,7 @@ public static partial class ConsolePages
         if (done is not null) body.Append($"<p class=\"notice\" role=\"status\">已受理告警：{E(done)}</p>");
         body.Append("<form method=\"get\" action=\"/console/alerts\" class=\"filters\">");
         body.Append(Select("rule", "规则", [("", "全部"), .. rules.Select(r => (r, r))], rule));
-        body.Append(Select("severity", "严重程度", [("", "全部"), ("critical", "严重"), ("high", "高"), ("warning", "警告"), ("info", "提示")], severity));
+        body.Append(Select("severity", "严重程度", [("", "全部"), .. Severities.All.Reverse().Select(s => (s.Name(), Zh.Severity(s)))], severity));
         body.Append(Select("status", "状态", [("", "全部"), ("open", "待处理"), ("acknowledged", "已受理"), ("cleared", "已解除")], status));
         if (below.Count > 0) body.Append(Select("jurisdiction", "辖区", [("", "全部"), .. below], jurisdiction));
         body.Append("<button type=\"submit\">筛选</button></form>");
@@ -188,7 +190,7 @@ public static partial class ConsolePages
             var mine = a.Acknowledgements?.Any(k => k.PartnerId == me.PartnerId) == true;
             body.Append("<tr>")
                 .Append($"<td>{E(Zh.DateTime(a.RaisedAt))}</td>")
-                .Append($"<td><span class=\"sev sev-{E(a.Severity)}\">{E(Zh.Severity(a.Severity))}</span></td>")
+                .Append($"<td><span class=\"sev sev-{a.Severity.Name()}\">{E(Zh.Severity(a.Severity))}</span></td>")
                 .Append($"<td>{E(a.Rule ?? "—")}</td>")
                 .Append($"<td><strong>{E(a.Title)}</strong><br><span class=\"detail\">{E(a.Detail)}</span></td>")
                 .Append($"<td>{E(Zh.AlertStatus(a.Status, Acknowledged(a)))}</td><td>");
@@ -211,7 +213,7 @@ public static partial class ConsolePages
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
-        if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Alerts.Sees(me, alert, master.Master)
+        if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Scopes.Sees(me, alert, master.Master)
             || me.Role is not (PartnerRole.Province or PartnerRole.City or PartnerRole.County))
             return NotFound(context);
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
@@ -297,7 +299,7 @@ public static partial class ConsolePages
     {
         var me = Me(context);
         var now = time.GetUtcNow();
-        var mine = (await desk.OpenAsync(context.RequestAborted)).Where(c => Api.ComplaintApi.Sees(me, c, master.Master)).ToList();
+        var mine = (await desk.OpenAsync(context.RequestAborted)).Where(c => Scopes.Sees(me, c, master.Master)).ToList();
         var myLevel = me.Role switch
         {
             PartnerRole.County => Orchestrations.Complaints.EscalationLevel.County,
@@ -344,7 +346,7 @@ public static partial class ConsolePages
     {
         var me = Me(context);
         // Outside the account's scope a complaint is a page that does not exist, as in the API.
-        if (await desk.GetAsync(id, context.RequestAborted) is not { } c || !Api.ComplaintApi.Sees(me, c, master.Master)) return NotFound(context);
+        if (await desk.GetAsync(id, context.RequestAborted) is not { } c || !Scopes.Sees(me, c, master.Master)) return NotFound(context);
         var body = new StringBuilder($"<h1>诉求 {E(c.ComplaintId)}</h1>");
         body.Append("<dl class=\"facts\">")
             .Append($"<dt>医疗机构</dt><dd>{E(c.Names?.Hospital ?? c.Hospital)}</dd><dt>企业</dt><dd>{E(c.Names?.Supplier ?? c.Supplier)}</dd>")
@@ -438,7 +440,7 @@ public static partial class ConsolePages
                 .Append($"<td>{E(i.Batch ?? "—")}{(i.Group is null ? "" : $"（{E(i.Group)}）")}</td><td>{E(i.Value is { } v ? (IsShare(i.Id) ? Zh.Percent(v) : v.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
                 .Append($"<td>{E(i.Threshold is { } t ? (IsShare(i.Id) ? Zh.Percent(t) : t.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
                 .Append($"<td>{E(i.Numerator.ToString("0.##", CultureInfo.InvariantCulture))} / {E(i.Denominator.ToString("0.##", CultureInfo.InvariantCulture))}</td>")
-                .Append($"<td>{(i.Breached ? $"<span class=\"sev sev-{E(i.Severity ?? "warning")}\">未达标</span><br><span class=\"detail\">{E(Domain.Monitoring.IndicatorText.Breach(i))}</span>" : "达标")}</td></tr>");
+                .Append($"<td>{(i.Breached ? $"<span class=\"sev sev-{(i.Severity ?? Severity.Warning).Name()}\">未达标</span><br><span class=\"detail\">{E(Domain.Monitoring.IndicatorText.Breach(i))}</span>" : "达标")}</td></tr>");
         }
         if (report.Indicators.Count == 0) body.Append("<tr><td colspan=\"7\">本季度暂无数据。</td></tr>");
         body.Append("</tbody></table>");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Integration.Domain;
 using Integration.Domain.Master;
+using Integration.Domain.Alerts;
 
 namespace Integration.Functions.Office;
 
@@ -21,11 +22,11 @@ public static class Zh
 
     public static string Percent(decimal share) => (share * 100).ToString("0.0", CultureInfo.InvariantCulture) + "%";
 
-    public static string Severity(string severity) => severity switch
+    public static string Severity(Severity severity) => severity switch
     {
-        "critical" => "严重",
-        "high" => "高",
-        "warning" => "警告",
+        Domain.Alerts.Severity.Critical => "严重",
+        Domain.Alerts.Severity.High => "高",
+        Domain.Alerts.Severity.Warning => "警告",
         _ => "提示",
     };
 
@@ -39,5 +40,5 @@ public static class Zh
         _ => "配送企业",
     };
 
-    public static string AlertStatus(string? status, bool acknowledged) => status == Storage.AlertStatus.Cleared ? "已解除" : acknowledged ? "已受理" : "待处理";
+    public static string AlertStatus(string? status, bool acknowledged) => status == Domain.Alerts.AlertStatus.Cleared ? "已解除" : acknowledged ? "已受理" : "待处理";
 }

@@ -64,7 +64,7 @@ public sealed class AlertSender : IDisposable
 
     /// <summary>The CloudEvent of an alert's change; its id is the event's (stable across attempts: receivers de-duplicate on it).</summary>
     public static string CloudEvent(AlertEvent e) => CloudEvent(e.EventId, TypeOf(e), e.Alert.Id, e.At, JsonNode.Parse(HubJson.Serialize(e.Alert)),
-        new() { ["alertid"] = e.Alert.Id, ["severity"] = e.Alert.Severity });
+        new() { ["alertid"] = e.Alert.Id, ["severity"] = e.Alert.Severity.Name() });
 
     /// <summary>
     /// The CloudEvents type of an alert's change: <c>hub.alert.raised</c>, <c>.updated</c>, <c>.cleared</c>; a supervision

@@ -5,6 +5,7 @@ using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using Integration.Domain;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.Functions.Outbound;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using Integration.Functions.Hosting;
 using Integration.Functions.Telemetry;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.Functions;
 
@@ -19,7 +20,7 @@ public sealed class PoisonWatch(QueueInspector inspector, AlertStore alerts, Tim
             if (depth.Poison == 0) continue;
             var day = time.GetUtcNow().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             var raised = await alerts.RaiseAsync(new Alert(
-                $"operator:poison-backlog:{depth.Queue}:{day}", AlertKinds.Operator, "high",
+                $"operator:poison-backlog:{depth.Queue}:{day}", AlertKinds.Operator, Severity.High,
                 $"{depth.Poison} message(s) in {HubStorage.PoisonQueueName(depth.Queue)}",
                 $"Messages of queue {depth.Queue} failed every try and are kept in {HubStorage.PoisonQueueName(depth.Queue)}. " +
                 $"Fix the cause (see the hub's logs), then replay: Integration.Functions replay-poison --queue {depth.Queue}",

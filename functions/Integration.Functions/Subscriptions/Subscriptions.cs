@@ -45,8 +45,6 @@ public static partial class Subscriptions
     /// <summary><c>replayed</c>: dead deliveries tried again; <c>resent</c>: deliveries never attempted whose message went again.</summary>
     public sealed record ReplayResult(int Replayed, int Resent);
 
-    private static readonly string[] Severities = ["info", "warning", "high", "critical"];
-
     public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/subscriptions").WithTags("Subscriptions");
@@ -73,7 +71,7 @@ public static partial class Subscriptions
                     return ProblemResponses.Forbidden("This subscription belongs to another partner.");
                 var f = request!.Filter;
                 var subscription = new Subscription(id, existing?.Subscription.Owner ?? partner.PartnerId, new Uri(request.Url!),
-                    f is null ? SubscriptionFilter.Everything : new SubscriptionFilter(f.Jurisdiction, f.Rules, f.Severities, f.Kinds), time.GetUtcNow())
+                    f is null ? SubscriptionFilter.Everything : new SubscriptionFilter(f.Jurisdiction, f.Rules, f.Severities?.Select(s => Severities.TryParse(s, out var v) ? v : default).ToList(), f.Kinds), time.GetUtcNow())
                 {
                     Digest = request.Digest,
                 };
@@ -194,8 +192,8 @@ public static partial class Subscriptions
         }
         foreach (var (rule, i) in (f.Rules ?? []).Select((x, i) => (x, i)).Where(x => !RulePattern().IsMatch(x.x ?? "")))
             problems.Add(new Problem(null, $"/filter/rules/{i}", "format", $"'{rule}' is not a rule id (R1 to R25)."));
-        foreach (var (severity, i) in (f.Severities ?? []).Select((x, i) => (x, i)).Where(x => !Severities.Contains(x.x)))
-            problems.Add(new Problem(null, $"/filter/severities/{i}", "unknown", $"'{severity}' is not one of {string.Join(", ", Severities)}."));
+        foreach (var (severity, i) in (f.Severities ?? []).Select((x, i) => (x, i)).Where(x => !Severities.TryParse(x.x, out _)))
+            problems.Add(new Problem(null, $"/filter/severities/{i}", "unknown", $"'{severity}' is not one of {string.Join(", ", Severities.All.Select(s => s.Name()))}."));
         foreach (var (kind, i) in (f.Kinds ?? []).Select((x, i) => (x, i)).Where(x => !AlertKinds.All.Contains(x.x)))
             problems.Add(new Problem(null, $"/filter/kinds/{i}", "unknown", $"'{kind}' is not one of {string.Join(", ", AlertKinds.All)}."));
     }

@@ -4,6 +4,7 @@ using Integration.Domain.Monitoring;
 using Integration.Orchestrations.Durable;
 using Integration.Storage;
 using Microsoft.Extensions.Logging;
+using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Assessments;
 
@@ -212,7 +213,7 @@ public sealed class AssessmentDesk(
         titles[AssessmentReport.DeliveryTierList] = "企业配送率分档";
         titles[AssessmentReport.ResolutionTierList] = "企业诉求及时解决率分档";
         return Task.WhenAll(report.RepeatOffenders.Select(r => alerts.RaiseAsync(
-            new Alert($"assessment:{report.Quarter}:repeat:{r.Code}", AlertKinds.Assessment, "high", $"{r.Name}连续两个季度列入通报清单（约谈候选）",
+            new Alert($"assessment:{report.Quarter}:repeat:{r.Code}", AlertKinds.Assessment, Severity.High, $"{r.Name}连续两个季度列入通报清单（约谈候选）",
                 $"{r.Name}在{report.Summary.PreviousQuarter}和{report.Quarter}均列入：{string.Join("、", r.Lists.Select(l => titles.GetValueOrDefault(l) ?? l))}。", report.GeneratedAt)
             {
                 Rule = "R21",
@@ -240,7 +241,7 @@ public sealed class AssessmentDesk(
     {
         var root = source.Master.Jurisdictions.Values.FirstOrDefault(j => j.Level == JurisdictionLevel.Province)?.Code;
         var links = Formats.ToDictionary(f => $"report.{f}", f => $"/api/v1/assessments/{state.Quarter}/report.{f}", StringComparer.Ordinal);
-        return alerts.RaiseAsync(new Alert($"assessment:{state.Quarter}:{state.Generation}", AlertKinds.Assessment, "info",
+        return alerts.RaiseAsync(new Alert($"assessment:{state.Quarter}:{state.Generation}", AlertKinds.Assessment, Severity.Info,
             $"{state.Quarter} 季度集采执行监测评估已完成", $"{state.Units.Count} 家医疗机构（含医共体）、{state.Suppliers.Count} 家企业的评估已完成，通报见链接。", state.CompletedAt ?? time.GetUtcNow())
         {
             Rule = "R21",

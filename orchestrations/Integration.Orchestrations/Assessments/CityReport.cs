@@ -2,6 +2,7 @@ using Integration.Domain;
 using Integration.Domain.Master;
 using Integration.Orchestrations.Cases;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Assessments;
 

@@ -1,6 +1,7 @@
 using Integration.Domain;
 using Integration.Domain.Master;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Assessments;
 
@@ -24,7 +25,7 @@ public sealed class CityReports(AssessmentStore artifacts, AlertStore alerts, Co
         var report = CityReport.Build(half, time.GetUtcNow(), master, raised, facts, await source.CasesAsync(cancellationToken));
         foreach (var format in AssessmentDesk.Formats)
             await artifacts.PutArtifactAsync(ArtifactName(half, format), ReportWriters.Write(report, format), ReportWriters.ContentTypes[format], cancellationToken);
-        await alerts.RaiseAsync(new Alert($"cityreport:{half}", AlertKinds.Assessment, "info", report.Title,
+        await alerts.RaiseAsync(new Alert($"cityreport:{half}", AlertKinds.Assessment, Severity.Info, report.Title,
             $"{report.Cities.Count} 个市的半年报告已生成（应于 {half.DueBefore:yyyy-MM-dd} 前报送）。", time.GetUtcNow())
         {
             Rule = "R22",

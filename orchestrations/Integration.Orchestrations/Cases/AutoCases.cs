@@ -1,5 +1,6 @@
 using Integration.Domain.Master;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Cases;
 

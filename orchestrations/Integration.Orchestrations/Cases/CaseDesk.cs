@@ -2,6 +2,7 @@ using Integration.Domain;
 using Integration.Orchestrations.Durable;
 using Integration.Storage;
 using Microsoft.Extensions.Logging;
+using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Cases;
 

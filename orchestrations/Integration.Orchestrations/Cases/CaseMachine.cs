@@ -1,5 +1,6 @@
 using Integration.Domain;
 using Integration.Domain.Calendar;
+using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Cases;
 
@@ -82,7 +83,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
             _ => ("需求报量被退回，请重新填报", "重新填报需求报量并提交说明"),
         };
         var detail = $"{LevelName(e.Level)}医保部门：{e.Reason}。请于{due}{ask}（督导案件 {e.CaseId}）。";
-        return new CaseTransition(state, [Notice(state, CaseAudience.Party, "warning", title, detail)], [new CaseStep(e.At, "opened", e.Actor, $"{LevelName(e.Level)}医保部门发起{KindName(e.Kind)}：{e.Reason}。期限：{due}。")]);
+        return new CaseTransition(state, [Notice(state, CaseAudience.Party, Severity.Warning, title, detail)], [new CaseStep(e.At, "opened", e.Actor, $"{LevelName(e.Level)}医保部门发起{KindName(e.Kind)}：{e.Reason}。期限：{due}。")]);
     }
 
     private CaseDecision Explain(CaseState state, CaseExplained e)
@@ -95,7 +96,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
                 var next = state with { Status = CaseStatus.AwaitingDecision, Timer = null, Explanations = [.. state.Explanations, explanation], Version = state.Version + 1 };
                 var late = state.DueAt is { } dueAt && e.At > dueAt ? "（逾期提交）" : "";
                 return new CaseTransition(next,
-                    [Notice(next, CaseAudience.Office, "info", $"{state.PartyName}已提交说明", $"{state.PartyName}就督导案件 {state.CaseId} 提交了说明{late}{documents}，请审核。")],
+                    [Notice(next, CaseAudience.Office, Severity.Info, $"{state.PartyName}已提交说明", $"{state.PartyName}就督导案件 {state.CaseId} 提交了说明{late}{documents}，请审核。")],
                     [new CaseStep(e.At, "explained", e.Actor, $"{state.PartyName}提交说明{late}{documents}：{e.Text}")]);
             case CaseStatus.Rectifying:
                 var noted = state with { Explanations = [.. state.Explanations, explanation], Version = state.Version + 1 };
@@ -118,7 +119,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var late = state.DueAt is { } dueAt && e.At > dueAt ? "（逾期）" : "";
         var what = $"{state.PartyName}重新填报需求报量{late}：报量单 {string.Join("、", e.Reports)}，共 {e.Lines} 条（请求 {e.RequestId}）";
         var next = state with { Status = CaseStatus.AwaitingDecision, Timer = null, Version = state.Version + 1 };
-        return new CaseTransition(next, [Notice(next, CaseAudience.Office, "info", $"{state.PartyName}已重新填报需求报量", $"督导案件 {state.CaseId}：{what}，请审核。")],
+        return new CaseTransition(next, [Notice(next, CaseAudience.Office, Severity.Info, $"{state.PartyName}已重新填报需求报量", $"督导案件 {state.CaseId}：{what}，请审核。")],
             [new CaseStep(e.At, "report-resent", e.Actor, what + "。")]);
     }
 
@@ -129,7 +130,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var next = state with { Measures = [.. state.Measures, new CaseMeasure(e.At, e.Actor!, e.Measure, e.Note)], Version = state.Version + 1 };
         var note = string.IsNullOrWhiteSpace(e.Note) ? "" : $"：{e.Note}";
         var detail = $"省级医保部门对{state.PartyName}采取处理措施：{name}{note}";
-        return new CaseTransition(next, [Notice(next, CaseAudience.Party, "critical", $"省级医保部门处理措施：{name}", $"{detail}（督导案件 {state.CaseId}）。")],
+        return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Critical, $"省级医保部门处理措施：{name}", $"{detail}（督导案件 {state.CaseId}）。")],
             [new CaseStep(e.At, "measure", e.Actor, detail + "。")]);
     }
 
@@ -146,7 +147,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
                 {
                     var next = WithDeadline(state with { Status = CaseStatus.AwaitingExplanation, Version = state.Version + 1 }, e.At, e.DueWorkingDays ?? options.DaysFor(CaseKind.Explanation));
                     var detail = $"{LevelName(state.Level)}医保部门未认可说明，请于{DueText(next)}重新说明（督导案件 {state.CaseId}）。{note}";
-                    return new CaseTransition(next, [Notice(next, CaseAudience.Party, "warning", "说明未被认可，请重新说明", detail)], [new CaseStep(e.At, "rejected", e.Actor, detail)]);
+                    return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Warning, "说明未被认可，请重新说明", detail)], [new CaseStep(e.At, "rejected", e.Actor, detail)]);
                 }
             case CaseDecisionKind.Rectify:
                 {
@@ -154,7 +155,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
                     if (indicators.Count == 0) return new CaseRefused(400, "indicators-required", "A rectification names the indicators it is checked against ('indicators').");
                     var next = WithDeadline(state with { Status = CaseStatus.Rectifying, Indicators = indicators, Version = state.Version + 1 }, e.At, e.DueWorkingDays ?? options.RectificationWorkingDays);
                     var detail = $"{LevelName(state.Level)}医保部门要求限期整改，请于{DueText(next)}完成（届时按监测数据核实：{string.Join("、", indicators)}；督导案件 {state.CaseId}）。{note}";
-                    return new CaseTransition(next, [Notice(next, CaseAudience.Party, "warning", "医保部门要求限期整改", detail)], [new CaseStep(e.At, "rectify", e.Actor, detail)]);
+                    return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Warning, "医保部门要求限期整改", detail)], [new CaseStep(e.At, "rectify", e.Actor, detail)]);
                 }
             case CaseDecisionKind.Escalate:
                 if (state.Level == CaseLevel.Province) return new CaseRefused(409, "at-province", "The case is at the province already.");
@@ -175,7 +176,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var detail = held
             ? $"{when} 约谈已开展（参加：{string.Join("、", e.Participants)}）。纪要：{e.Minutes}{commitments}"
             : $"约谈定于 {when}（参加：{string.Join("、", e.Participants)}）。";
-        return new CaseTransition(next, held ? [] : [Notice(next, CaseAudience.Party, "warning", "约谈督导安排", $"{detail}（督导案件 {state.CaseId}）")],
+        return new CaseTransition(next, held ? [] : [Notice(next, CaseAudience.Party, Severity.Warning, "约谈督导安排", $"{detail}（督导案件 {state.CaseId}）")],
             [new CaseStep(e.At, held ? "talk-held" : "talk-scheduled", e.Actor, detail)]);
     }
 
@@ -191,7 +192,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
     {
         var next = state with { Timer = null, Version = state.Version + 1 };
         var detail = $"约谈期限（{DueText(state)}）已到，尚未记录约谈纪要。";
-        return new CaseTransition(next, [Notice(next, CaseAudience.Office, "warning", "约谈督导逾期未完成", $"督导案件 {state.CaseId}（{state.PartyName}）：{detail}")],
+        return new CaseTransition(next, [Notice(next, CaseAudience.Office, Severity.Warning, "约谈督导逾期未完成", $"督导案件 {state.CaseId}（{state.PartyName}）：{detail}")],
             [new CaseStep(at, "talk-overdue", null, detail)]);
     }
 
@@ -215,7 +216,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         {
             var kept = state with { Timer = null, Version = state.Version + 1 };
             var detail = $"{why}案件已在省级，请省级医保部门依规处理（报量风险提示、减少约定采购量、招采信用评价或移交纪检监察）。";
-            return new CaseTransition(kept, [Notice(kept, CaseAudience.Office, "critical", "督导案件逾期未办结", $"督导案件 {state.CaseId}（{state.PartyName}）：{detail}")],
+            return new CaseTransition(kept, [Notice(kept, CaseAudience.Office, Severity.Critical, "督导案件逾期未办结", $"督导案件 {state.CaseId}（{state.PartyName}）：{detail}")],
                 [new CaseStep(at, "overdue-at-province", actor, detail)]);
         }
         var level = state.Level + 1;
@@ -223,8 +224,8 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var text = $"{why}已升级至{LevelName(level)}医保部门，新期限：{DueText(next)}。";
         return new CaseTransition(next,
             [
-                Notice(next, CaseAudience.Office, "high", $"督导案件升级至{LevelName(level)}", $"督导案件 {state.CaseId}（{state.PartyName}）：{text}"),
-                Notice(next, CaseAudience.Party, "high", $"督导案件已升级至{LevelName(level)}医保部门", $"{text}（督导案件 {state.CaseId}）"),
+                Notice(next, CaseAudience.Office, Severity.High, $"督导案件升级至{LevelName(level)}", $"督导案件 {state.CaseId}（{state.PartyName}）：{text}"),
+                Notice(next, CaseAudience.Party, Severity.High, $"督导案件已升级至{LevelName(level)}医保部门", $"{text}（督导案件 {state.CaseId}）"),
             ],
             [new CaseStep(at, "escalated", actor, text)]);
     }
@@ -232,7 +233,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
     private static CaseTransition Close(CaseState state, DateTimeOffset at, string? actor, CaseOutcome outcome, string step, string detail, string title)
     {
         var next = state with { Status = CaseStatus.Closed, Outcome = outcome, ClosedAt = at, Timer = null, Version = state.Version + 1 };
-        return new CaseTransition(next, [Notice(next, CaseAudience.Party, "info", title, $"{detail}（督导案件 {state.CaseId}）")], [new CaseStep(at, step, actor, detail)]);
+        return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Info, title, $"{detail}（督导案件 {state.CaseId}）")], [new CaseStep(at, step, actor, detail)]);
     }
 
     /// <summary>
@@ -260,6 +261,6 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
 
     private static string DueText(CaseState state) => state.DueAt is { } at ? $" {at.ToOffset(ChinaTime.Offset):yyyy-MM-dd HH:mm}（北京时间）" : "（期限待定：工作日安排尚未载入）";
 
-    private static CaseNotice Notice(CaseState state, CaseAudience audience, string severity, string title, string detail) =>
+    private static CaseNotice Notice(CaseState state, CaseAudience audience, Severity severity, string title, string detail) =>
         new($"case:{state.CaseId}:{state.Version}:{audience.ToString().ToLowerInvariant()}", audience, audience == CaseAudience.Office ? OfficeOf(state, state.Level) : null, severity, title, detail);
 }

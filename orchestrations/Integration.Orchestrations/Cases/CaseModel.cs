@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Cases;
 
@@ -154,7 +155,7 @@ public sealed record CaseVerified(DateTimeOffset At, string TimerId, IReadOnlyLi
 public enum CaseAudience { Party, Office }
 
 /// <summary>A notice of a transition: stored as an alert with a stable id and delivered like the others.</summary>
-public sealed record CaseNotice(string Id, CaseAudience Audience, string? Office, string Severity, string Title, string Detail);
+public sealed record CaseNotice(string Id, CaseAudience Audience, string? Office, Severity Severity, string Title, string Detail);
 
 /// <summary>Working days each kind gives by default (the project's choices: the notices leave them to the offices). Bound from <c>Hub:Cases</c>.</summary>
 public sealed class CaseOptions

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.Tests.Alerts;
 
@@ -34,7 +35,7 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{id}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static Alert NewAlert(string jurisdiction, string severity = "high", string? id = null) =>
+    private static Alert NewAlert(string jurisdiction, Severity severity = Severity.High, string? id = null) =>
         new(id ?? $"test:{Guid.NewGuid():N}", AlertKinds.Monitoring, severity, "测试告警", "到货率低于80%", DateTimeOffset.UtcNow)
         {
             Rule = "R3", Jurisdiction = jurisdiction, Party = "H1", Period = "2026Q3",
@@ -173,7 +174,7 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         using (var put = await world.Admin().PutJsonAsync("/api/v1/subscriptions/daily", new { url = receiver.Url("daily"), secret = NewSecret(), digest = true }))
             Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
         var store = new AlertStore(world.Storage);
-        var (a, c, b) = (NewAlert("360101", "warning"), NewAlert("360101", "warning"), NewAlert("360101", "critical"));
+        var (a, c, b) = (NewAlert("360101", Severity.Warning), NewAlert("360101", Severity.Warning), NewAlert("360101", Severity.Critical));
         await store.RaiseAsync(a, default);
         await store.RaiseAsync(c, default);
         await store.RaiseAsync(b, default);
@@ -251,7 +252,7 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         using (var put = await world.Admin().PutJsonAsync("/api/v1/subscriptions/daily", new { url = receiver.Url("daily"), secret = NewSecret(), digest = true }))
             Assert.True(put.StatusCode == HttpStatusCode.OK, await put.Content.ReadAsStringAsync());
         var store = new AlertStore(world.Storage);
-        var raised = Enumerable.Range(0, 80).Select(i => NewAlert("360101", "warning") with { Detail = $"第{i}条：" + new string('械', 300) }).ToList();
+        var raised = Enumerable.Range(0, 80).Select(i => NewAlert("360101", Severity.Warning) with { Detail = $"第{i}条：" + new string('械', 300) }).ToList();
         foreach (var a in raised) await store.RaiseAsync(a, default);
 
         IReadOnlyList<Received> Digests() => [.. receiver.Requests.Where(r => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>() == "hub.alert.digest")];

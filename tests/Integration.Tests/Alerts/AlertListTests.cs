@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.Tests.Alerts;
 
@@ -24,7 +25,7 @@ public sealed class AlertListTests(HubFixture fixture)
             ("test:x", at.AddMinutes(2), "R17"), ("test:y", at.AddMinutes(5), "R17"),
         };
         foreach (var (id, time, rule) in raised)
-            Assert.True(await store.RaiseAsync(new Alert(id, AlertKinds.Monitoring, "warning", "测试告警", "到货率低于80%", time) { Rule = rule, Jurisdiction = "X1" }, default));
+            Assert.True(await store.RaiseAsync(new Alert(id, AlertKinds.Monitoring, Severity.Warning, "测试告警", "到货率低于80%", time) { Rule = rule, Jurisdiction = "X1" }, default));
 
         var pages = new List<JsonNode>();
         for (string? cursor = null; ;)

@@ -5,6 +5,7 @@ using Integration.Domain;
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.Tests.EndToEnd;
 
@@ -161,7 +162,7 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
         var raised = new ComplaintRaised(world.Clock.GetUtcNow(), c.Hospital.Code, id, c.Hospital.Code, c.Supplier, c.Product.Code, "late-delivery", "旧引擎的诉求。", [province, c.City, c.County]);
         var t = (ComplaintTransition)machine.Decide(null, raised);
         var state = t.State with { History = t.Steps };
-        var owed = new Alert($"legacy:{id}", AlertKinds.Complaint, "info", "旧引擎未发出的通知", "迁移时补发。", raised.At) { Party = c.Supplier, Jurisdiction = c.County, Facts = new Dictionary<string, string> { ["complaintId"] = id } };
+        var owed = new Alert($"legacy:{id}", AlertKinds.Complaint, Severity.Info, "旧引擎未发出的通知", "迁移时补发。", raised.At) { Party = c.Supplier, Jurisdiction = c.County, Facts = new Dictionary<string, string> { ["complaintId"] = id } };
         var row = new TableEntity(id, $"state|{id}") { ["Effects"] = HubJson.Serialize(new[] { new { id = owed.Id, kind = "alert", payload = HubJson.Serialize(owed) } }) };
         TableText.Write(row, "Data", HubJson.Serialize(state));
         await world.Storage.Complaints.AddEntityAsync(row);

@@ -19,19 +19,19 @@ public sealed class DeliveryRulesTests
     [InlineData("X2", false)]
     [InlineData("C2", false)]
     public void ASubtreeFilter_TakesWhatLiesBelowIt(string? root, bool wanted) =>
-        Assert.Equal(wanted, new SubscriptionFilter(root, null, null, null).Matches("monitoring", "R3", "high", "X1", Master));
+        Assert.Equal(wanted, new SubscriptionFilter(root, null, null, null).Matches("monitoring", "R3", Severity.High, "X1", Master));
 
     [Fact]
     public void RulesSeveritiesAndKinds_AreEachAnyOf_AndEmptyMeansAll()
     {
-        var filter = new SubscriptionFilter(null, ["R3", "R7"], ["high", "critical"], []);
-        Assert.True(filter.Matches("monitoring", "R7", "critical", "X1", Master));
-        Assert.False(filter.Matches("monitoring", "R8", "critical", "X1", Master));
-        Assert.False(filter.Matches("monitoring", "R3", "warning", "X1", Master));
-        Assert.False(filter.Matches("operator", null, "high", null, Master));
-        Assert.True(SubscriptionFilter.Everything.Matches("operator", null, "high", null, Master));
+        var filter = new SubscriptionFilter(null, ["R3", "R7"], [Severity.High, Severity.Critical], []);
+        Assert.True(filter.Matches("monitoring", "R7", Severity.Critical, "X1", Master));
+        Assert.False(filter.Matches("monitoring", "R8", Severity.Critical, "X1", Master));
+        Assert.False(filter.Matches("monitoring", "R3", Severity.Warning, "X1", Master));
+        Assert.False(filter.Matches("operator", null, Severity.High, null, Master));
+        Assert.True(SubscriptionFilter.Everything.Matches("operator", null, Severity.High, null, Master));
         // An alert about no jurisdiction does not pass a jurisdiction filter.
-        Assert.False(new SubscriptionFilter("P", null, null, null).Matches("operator", null, "high", null, Master));
+        Assert.False(new SubscriptionFilter("P", null, null, null).Matches("operator", null, Severity.High, null, Master));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Integration.Domain.Master;
 using Integration.Orchestrations.Cases;
 using Integration.Storage;
+using Integration.Domain.Alerts;
 
 namespace Integration.UnitTests.Cases;
 
@@ -15,7 +16,7 @@ public sealed class AutoCasesTests
         [new("M1", "企业一", CompanyKind.Manufacturer)], [], []);
 
     private static Alert Monitoring(string rule, string party = "H1", string? status = null) =>
-        new($"monitoring:{rule}:x:{party}:B1:2026Q3", AlertKinds.Monitoring, "warning", "县医院（批次 B1） 2026年第3季度实际采购量超过约定采购量的规定倍数（R14）", "1 个协议超过 4 倍", At)
+        new($"monitoring:{rule}:x:{party}:B1:2026Q3", AlertKinds.Monitoring, Severity.Warning, "县医院（批次 B1） 2026年第3季度实际采购量超过约定采购量的规定倍数（R14）", "1 个协议超过 4 倍", At)
         { Rule = rule, Party = party, Period = "2026Q3", Status = status };
 
     [Fact]
@@ -48,7 +49,7 @@ public sealed class AutoCasesTests
     [Fact]
     public void ARepeatOffender_OpensATalkCase_AnInstitutionAtItsOffice_ASupplierAtTheProvince()
     {
-        Alert Repeat(string code, string kind) => new($"assessment:2026Q3:repeat:{code}", AlertKinds.Assessment, "high", "连续两个季度列入通报清单（约谈候选）", "列入：采购进度低于序时进度。", At)
+        Alert Repeat(string code, string kind) => new($"assessment:2026Q3:repeat:{code}", AlertKinds.Assessment, Severity.High, "连续两个季度列入通报清单（约谈候选）", "列入：采购进度低于序时进度。", At)
         {
             Rule = "R21", Party = code, Period = "2026Q3", Facts = new Dictionary<string, string> { ["repeatOffender"] = kind, ["lists"] = "progressBelowSchedule" },
         };
@@ -65,7 +66,7 @@ public sealed class AutoCasesTests
     [Fact]
     public void AComplaintEscalatedToTheProvince_OpensACaseAboutItsSupplier_AsTheProvince()
     {
-        Alert Complaint(string audience, string level) => new($"complaint:K1:3:{audience}", AlertKinds.Complaint, "critical", "诉求答复超期，已升级至省级医保部门", "企业一未在期限内答复", At)
+        Alert Complaint(string audience, string level) => new($"complaint:K1:3:{audience}", AlertKinds.Complaint, Severity.Critical, "诉求答复超期，已升级至省级医保部门", "企业一未在期限内答复", At)
         {
             Rule = "R6",
             Facts = new Dictionary<string, string> { ["complaintId"] = "K1", ["supplier"] = "M1", ["audience"] = audience, ["escalationLevel"] = level },

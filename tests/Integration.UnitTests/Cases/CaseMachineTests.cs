@@ -1,5 +1,6 @@
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Cases;
+using Integration.Domain.Alerts;
 
 namespace Integration.UnitTests.Cases;
 
@@ -71,7 +72,7 @@ public sealed class CaseMachineTests
         Assert.Contains("2027年工作日安排尚未载入", state.CalendarProblem);
         var t = Assert.IsType<CaseTransition>(machine.Decide(state, new CaseDeadlineFired(state.DueAt!.Value, state.Timer!.Id)));
         Assert.Equal((CaseLevel.Province, null), (t.State.Level, t.State.Timer));
-        Assert.Equal(("critical", "P"), (t.Notices.Single().Severity, t.Notices.Single().Office));
+        Assert.Equal((Severity.Critical, "P"), (t.Notices.Single().Severity, t.Notices.Single().Office));
     }
 
     [Fact]

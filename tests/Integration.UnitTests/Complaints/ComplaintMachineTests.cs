@@ -1,6 +1,7 @@
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Complaints;
 using Integration.Load;
+using Integration.Domain.Alerts;
 
 namespace Integration.UnitTests.Complaints;
 
@@ -64,12 +65,12 @@ public sealed class ComplaintMachineTests
         while (s2.Timer!.Purpose == TimerPurpose.Reminder) s2 = FireTimer(s2).State;
         var city = FireTimer(s2);
         Assert.Equal(EscalationLevel.City, city.State.Escalation);
-        Assert.Contains(city.Notices, n => n.Audience == Audience.City && n.Severity == "high");
+        Assert.Contains(city.Notices, n => n.Audience == Audience.City && n.Severity == Severity.High);
         var s3 = city.State;
         while (s3.Timer!.Purpose == TimerPurpose.Reminder) s3 = FireTimer(s3).State;
         var province = FireTimer(s3);
         Assert.Equal(EscalationLevel.Province, province.State.Escalation);
-        Assert.Contains(province.Notices, n => n.Audience == Audience.Province && n.Severity == "critical");
+        Assert.Contains(province.Notices, n => n.Audience == Audience.Province && n.Severity == Severity.Critical);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class ComplaintMachineTests
         }
         var city = FireTimer(ToDeadline(raised.State));
         Assert.Equal(EscalationLevel.City, city.State.Escalation);
-        Assert.Contains(city.Notices, n => n.Audience == Audience.City && n.Severity == "high");
+        Assert.Contains(city.Notices, n => n.Audience == Audience.City && n.Severity == Severity.High);
         Assert.Contains("市级医保部门（360100）", Assert.Single(city.Steps).Detail);
         Assert.Equal(EscalationLevel.Province, FireTimer(ToDeadline(city.State)).State.Escalation);
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Integration.Domain;
 using Integration.Domain.Calendar;
 using Integration.Load;
+using Integration.Domain.Alerts;
 
 namespace Integration.UnitTests.Domain;
 
@@ -119,12 +120,12 @@ public sealed class CalendarYearRulesTests
 
     [Theory]
     [InlineData("2026-10-31", false, null)]
-    [InlineData("2026-11-01", false, "warning")]
-    [InlineData("2026-12-09", false, "warning")]
-    [InlineData("2026-12-10", false, "critical")]
-    [InlineData("2026-12-31", false, "critical")]
+    [InlineData("2026-11-01", false, Severity.Warning)]
+    [InlineData("2026-12-09", false, Severity.Warning)]
+    [InlineData("2026-12-10", false, Severity.Critical)]
+    [InlineData("2026-12-31", false, Severity.Critical)]
     [InlineData("2026-12-10", true, null)]
-    public void MissingNextYear_WarnedFrom1November_SeriousFrom10December(string today, bool nextKnown, string? severity)
+    public void MissingNextYear_WarnedFrom1November_SeriousFrom10December(string today, bool nextKnown, Severity? severity)
     {
         var warnings = new CalendarOptions().MissingYearWarnings(DateOnly.Parse(today, System.Globalization.CultureInfo.InvariantCulture), y => y == 2026 || (nextKnown && y == 2027));
         Assert.Equal([(2026, null), (2027, severity)], warnings);
@@ -132,5 +133,5 @@ public sealed class CalendarYearRulesTests
 
     [Fact]
     public void MissingCurrentYear_IsCriticalAtOnce() =>
-        Assert.Equal((2027, "critical"), new CalendarOptions().MissingYearWarnings(new DateOnly(2027, 1, 2), _ => false)[0]);
+        Assert.Equal((2027, Severity.Critical), new CalendarOptions().MissingYearWarnings(new DateOnly(2027, 1, 2), _ => false)[0]);
 }

@@ -2,6 +2,7 @@ using Integration.Domain;
 using Integration.Domain.Feeds;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
+using Integration.Domain.Alerts;
 
 namespace Integration.UnitTests.Monitoring;
 
@@ -116,7 +117,7 @@ public sealed class MonitoringRulesTests
         // M1 makes P1 and P4: 70 of 100 at H1 (P1), 190 of 200 at H9 (both agreed): 260 of 300 overall, above 80%, but
         // below it at H1, which the notice names.
         var r4 = calculator.ForSupplier("M1", [h1, Unit("H9", 95, 100, "P1", "P4")], q, July1.AddDays(100)).Single(i => i.Rule == "R4" && i.Batch is null);
-        Assert.Equal((260m, 300m, 0.8667m, true, "warning"), (r4.Numerator, r4.Denominator, r4.Value, r4.Breached, r4.Severity));
+        Assert.Equal((260m, 300m, 0.8667m, true, Severity.Warning), (r4.Numerator, r4.Denominator, r4.Value, r4.Breached, r4.Severity));
         Assert.Equal(["H1"], r4.Items);
     }
 
@@ -238,7 +239,7 @@ public sealed class MonitoringRulesTests
         var calculator = new IndicatorCalculator(master, new MonitoringOptions());
         Assert.True(Quarter.TryParse("2026Q3", out var q3));
         var r2 = calculator.ForUnits([unit], q3, new DateTimeOffset(2026, 10, 15, 9, 0, 0, ChinaTime.Offset)).Single(i => i.Id == "unsignedAgreements");
-        Assert.Equal((2m, 3m, true, "high"), (r2.Numerator, r2.Denominator, r2.Breached, r2.Severity));
+        Assert.Equal((2m, 3m, true, Severity.High), (r2.Numerator, r2.Denominator, r2.Breached, r2.Severity));
         Assert.Equal(["H1/P3", "H1/P2"], r2.Items);
         // Before the date nothing is due: no figure at all.
         Assert.True(Quarter.TryParse("2026Q2", out var q2));
