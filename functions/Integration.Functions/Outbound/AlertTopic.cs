@@ -47,7 +47,7 @@ public sealed class AlertTopic
                 Time = e.At,
             };
             cloudEvent.ExtensionAttributes["alertid"] = e.Alert.Id;
-            cloudEvent.ExtensionAttributes["severity"] = e.Alert.Severity;
+            cloudEvent.ExtensionAttributes["severity"] = e.Alert.Severity.Name();
             // Its size as sent (the SDK escapes what is not ASCII: six bytes a Chinese character).
             return (Event: cloudEvent, Bytes: System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(cloudEvent).Length + 2);
         });
