@@ -572,7 +572,16 @@ public sealed class ConsoleTests(HubFixture fixture)
         await ExpectAccessibleAsync(page, "login-with-identity-provider");
         idp.NextUser = "oidc-county";
         await page.GetByRole(AriaRole.Link, new() { Name = "统一身份认证登录" }).ClickAsync();
-        await page.WaitForURLAsync("**/console/alerts");
+        // The first sign-in of a world fetches the provider's metadata and keys and renders the inbox; two CI runs on a
+        // loaded machine took more than Playwright's 30 s here (never reproduced alone): 90 s, and where it stopped if not.
+        try
+        {
+            await page.WaitForURLAsync("**/console/alerts", new() { Timeout = 90_000 });
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"Still at {page.Url} after signing in; tokens issued {idp.TokensIssued}; hub output: {world.Hub.Output}", e);
+        }
         Assert.Contains("冯科长（县级医保部门", await page.Locator("header").InnerTextAsync());
         Assert.Equal(1, idp.TokensIssued);
         // No password works for it.
