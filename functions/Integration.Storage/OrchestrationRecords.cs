@@ -59,10 +59,11 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
             var current = existing.HasValue ? Read(existing.Value!) : null;
             var outcomes = current?.Outcomes.Where(o => o.Key != eventId).TakeLast(OutcomesKept - 1).ToList() ?? [];
             outcomes.Add(new(eventId, outcome));
-            var row = new TableEntity(id, StateRow(id)) { ["Outcomes"] = HubJson.Serialize(outcomes.ToDictionary(o => o.Key, o => o.Value)) };
+            var kept = outcomes.ToDictionary(o => o.Key, o => o.Value);
+            var row = new TableEntity(id, StateRow(id)) { ["Outcomes"] = HubJson.Serialize(kept) };
             var newer = stateJson is not null && (current is null || version >= current.Version);
             if (!newer && current is null) return; // a refusal of an event to a complaint that was never created: nothing to keep
-            saved = new InstanceRecord(newer ? stateJson! : current!.Json, newer ? version : current!.Version, outcomes.ToDictionary(o => o.Key, o => o.Value));
+            saved = new InstanceRecord(newer ? stateJson! : current!.Json, newer ? version : current!.Version, kept);
             TableText.Write(row, "Data", saved.Json);
             row["Version"] = saved.Version;
             try

@@ -123,10 +123,10 @@ public sealed class CaseDesk(
         switch (machine().Decide(state, e))
         {
             case CaseRefused refused:
-                if (id is not null) await records.SaveAsync(id, null, 0, state is { IsOpen: true }, state is { IsOpen: true }, signal.EventId, new EventOutcome(refused.Status, refused.Code, refused.Detail), cancellationToken);
+                if (id is not null) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(refused.Status, refused.Code, refused.Detail), cancellationToken);
                 return state;
             case CaseUnchanged:
-                if (id is not null && e is not (CaseDeadlineFired or CaseVerified)) await records.SaveAsync(id, null, 0, state is { IsOpen: true }, state is { IsOpen: true }, signal.EventId, new EventOutcome(200), cancellationToken);
+                if (id is not null && e is not (CaseDeadlineFired or CaseVerified)) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(200), cancellationToken);
                 return state;
             case CaseTransition t:
                 var next = t.State with { History = [.. state?.History ?? [], .. t.Steps] };
@@ -134,7 +134,7 @@ public sealed class CaseDesk(
                 await Task.WhenAll(t.Notices.Select(n => alerts.RaiseAsync(ToAlert(next, n, e.At, happened), cancellationToken)));
                 // The hint that the case waits for its party's demand report: before the state that waits, gone after the one that does not.
                 if (WaitsForReport(next)) await records.MarkWaitingAsync(ReportOf(next.Party), next.CaseId, cancellationToken);
-                await records.SaveAsync(next.CaseId, HubJson.Serialize(next), next.Version, state is { IsOpen: true }, next.IsOpen, signal.EventId, new EventOutcome(state is null ? 201 : 200), cancellationToken);
+                await records.SaveAsync(next.CaseId, HubJson.Serialize(next), next.Version, Listed(state), next.IsOpen, signal.EventId, new EventOutcome(state is null ? 201 : 200), cancellationToken);
                 if (!WaitsForReport(next) && state is not null && WaitsForReport(state)) await records.UnmarkWaitingAsync(ReportOf(next.Party), next.CaseId, cancellationToken);
                 logger.LogInformation("Case {CaseId}: {Step}", next.CaseId, t.Steps.Count > 0 ? t.Steps[^1].Step : null);
                 return next;
@@ -159,4 +159,7 @@ public sealed class CaseDesk(
                 ["event"] = happened,
             },
         };
+
+    /// <summary>Whether the case is among the open ones.</summary>
+    private static bool Listed(CaseState? state) => state is { IsOpen: true };
 }
