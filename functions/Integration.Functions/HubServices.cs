@@ -4,15 +4,17 @@ using System.Threading.RateLimiting;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Integration.Domain;
 using Integration.Domain.Alerts;
-using Integration.Domain.Feeds;
 using Integration.Domain.Calendar;
+using Integration.Domain.Feeds;
+using Integration.Domain.Monitoring;
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
 using Integration.Functions.Monitoring;
-using Integration.Domain.Monitoring;
 using Integration.Functions.Telemetry;
+using Integration.Orchestrations;
 using Integration.Orchestrations.Complaints;
+using Integration.Orchestrations.Monitoring;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Logs;
@@ -105,7 +107,7 @@ public static class HubServices
             .Validate(o => new[] { o.ExplanationWorkingDays, o.TalkWorkingDays, o.RectificationWorkingDays, o.DemandReturnWorkingDays, o.EscalationWorkingDays }.All(d => d is >= 1 and <= 120),
                 "Hub:Cases: working days are 1 to 120.")
             .ValidateOnStart();
-        services.AddSingleton<Integration.Orchestrations.Cases.ICaseEvidence, Monitoring.CaseEvidence>();
+        services.AddSingleton<Integration.Orchestrations.Cases.ICaseEvidence, CaseEvidence>();
         services.AddSingleton(sp => new Integration.Orchestrations.Cases.CaseDesk(OrchestrationRecords.Cases(sp.GetRequiredService<HubStorage>()), sp.GetRequiredService<AlertStore>(),
             sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(), sp.GetRequiredService<Integration.Orchestrations.Cases.ICaseEvidence>(),
             () => new Integration.Orchestrations.Cases.CaseMachine(sp.GetRequiredService<Calendar.CalendarBook>().Calendar, sp.GetRequiredService<IOptions<Integration.Orchestrations.Cases.CaseOptions>>().Value),
@@ -114,11 +116,11 @@ public static class HubServices
         services.AddSingleton<CaseApi>();
         services.AddSingleton<AutoCaseOpener>();
         services.AddSingleton<ComplaintApi>();
-        services.AddSingleton<IAgreedVolumes, Monitoring.AgreedVolumes>();
+        services.AddSingleton<IAgreedVolumes, AgreedVolumes>();
         services.AddSingleton<ComplaintRatings>();
         services.AddSingleton<AssessmentStore>();
         services.AddSingleton<Integration.Orchestrations.Assessments.CityReports>();
-        services.AddSingleton<Integration.Orchestrations.Assessments.IAssessmentSource, Monitoring.AssessmentSource>();
+        services.AddSingleton<Integration.Orchestrations.Assessments.IAssessmentSource, AssessmentSource>();
         services.AddSingleton(sp => new Integration.Orchestrations.Assessments.AssessmentDesk(sp.GetRequiredService<AssessmentStore>(),
             sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<Integration.Orchestrations.Assessments.IAssessmentSource>(),
             sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(), sp.GetRequiredService<TimeProvider>(),
@@ -157,6 +159,7 @@ public static class HubServices
         services.AddSingleton<PoisonReplay>();
         services.AddSingleton<FaultInjection>();
         services.AddSingleton<MasterDataCache>();
+        services.AddSingleton<IMasterData>(sp => sp.GetRequiredService<MasterDataCache>());
         services.AddHostedService(sp => sp.GetRequiredService<MasterDataCache>());
 
         services.AddSingleton(sp => FunctionCatalog.Load(AppContext.BaseDirectory, name => sp.GetRequiredService<IConfiguration>()[name]));

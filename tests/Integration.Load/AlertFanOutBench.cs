@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Integration.Domain.Alerts;
 using Integration.Domain.Security;
 using Integration.Storage;
-using Integration.Domain.Alerts;
 
 namespace Integration.Load;
 

@@ -5,9 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Storage;
-using Integration.Domain.Alerts;
 
 namespace Integration.Load;
 

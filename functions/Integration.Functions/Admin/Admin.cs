@@ -1,10 +1,11 @@
 using Integration.Domain;
 using Integration.Domain.Master;
-using Integration.Functions.Monitoring;
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
+using Integration.Functions.Monitoring;
 using Integration.Functions.Telemetry;
+using Integration.Orchestrations.Monitoring;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 

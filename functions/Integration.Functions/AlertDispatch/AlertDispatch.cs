@@ -1,11 +1,11 @@
 using Integration.Domain.Alerts;
 using Integration.Functions.Api;
-using Integration.Functions.Outbound;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
+using Integration.Functions.Outbound;
+using Integration.Orchestrations;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
-using Integration.Orchestrations;
 
 namespace Integration.Functions;
 

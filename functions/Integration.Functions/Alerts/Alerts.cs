@@ -1,10 +1,10 @@
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
-using Integration.Storage;
-using Integration.Domain.Alerts;
 using Integration.Orchestrations;
+using Integration.Storage;
 
 namespace Integration.Functions;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Integration.Domain;
 using Integration.Domain.Feeds;
 using Integration.Functions.Ingestion;
+using Integration.Orchestrations.Feeds;
 using Integration.Storage;
 
 namespace Integration.Functions.Api;
@@ -27,7 +28,7 @@ public sealed class JsonCommands(Idempotency idempotency, RequestLog requests, R
         var requestId = RequestIds.From(partner.PartnerId, caller.WebhookId);
         var bodyHash = RequestIds.BodyHash(caller.Body);
         if (await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, ct) is { } earlier) return earlier;
-        if ((caller.Body.Length > 0 || requireBody) && !FeedIntake.TryFormat(context.Request.ContentType, file: false, out _, out _))
+        if ((caller.Body.Length > 0 || requireBody) && !FeedMediaType.TryFormat(context.Request.ContentType, file: false, out _, out _))
             return ProblemResponses.Of(415, "Unsupported media type", "Send application/json.");
         var problems = new ProblemList();
         JsonDocument document;

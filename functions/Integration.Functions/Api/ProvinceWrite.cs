@@ -1,6 +1,7 @@
 using Integration.Domain;
 using Integration.Domain.Master;
 using Integration.Functions.Ingestion;
+using Integration.Orchestrations.Feeds;
 using Integration.Storage;
 
 namespace Integration.Functions.Api;
@@ -20,7 +21,7 @@ public sealed record ProvinceWrite(Caller Caller, string RequestId, string BodyH
         var requestId = RequestIds.From(partner.PartnerId, caller.WebhookId);
         var bodyHash = RequestIds.BodyHash(caller.Body);
         if (await idempotency.ReplayAsync(partner.PartnerId, requestId, bodyHash, context.RequestAborted) is { } earlier) return (null, earlier);
-        if (!FeedIntake.TryFormat(context.Request.ContentType, file: false, out _, out _))
+        if (!FeedMediaType.TryFormat(context.Request.ContentType, file: false, out _, out _))
             return (null, ProblemResponses.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", "Send application/json."));
         return (new ProvinceWrite(caller, requestId, bodyHash, route), null);
     }

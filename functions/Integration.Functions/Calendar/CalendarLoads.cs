@@ -1,9 +1,9 @@
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
-using Integration.Domain.Alerts;
 
 namespace Integration.Functions.Calendar;
 

@@ -1,8 +1,8 @@
+using Integration.Domain.Alerts;
 using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Cases;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
-using Integration.Domain.Alerts;
 
 namespace Integration.Functions.Api;
 

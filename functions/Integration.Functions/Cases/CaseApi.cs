@@ -1,12 +1,12 @@
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Feeds;
 using Integration.Domain.Master;
 using Integration.Functions.Ingestion;
+using Integration.Orchestrations;
 using Integration.Orchestrations.Cases;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
-using Integration.Domain.Alerts;
-using Integration.Orchestrations;
 
 namespace Integration.Functions.Api;
 

@@ -4,10 +4,10 @@ using Integration.Domain.Feeds;
 using Integration.Domain.Master;
 using Integration.Functions.Api;
 using Integration.Functions.Ingestion;
+using Integration.Orchestrations;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
-using Integration.Orchestrations;
 
 namespace Integration.Functions.Api;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Integration.Domain;
 using Integration.Domain.Alerts;
-using Integration.Functions.Outbound;
 using Integration.Functions.Hosting;
+using Integration.Functions.Outbound;
 using Integration.Functions.Telemetry;
 using Integration.Storage;
 using Microsoft.Extensions.Options;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Integration.Storage;
 using Integration.Domain.Alerts;
+using Integration.Storage;
 
 namespace Integration.Functions.Hosting;
 

@@ -4,7 +4,7 @@ using Integration.Domain.Monitoring;
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
-using Integration.Functions.Monitoring;
+using Integration.Orchestrations.Monitoring;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions;

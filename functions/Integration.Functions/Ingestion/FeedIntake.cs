@@ -4,6 +4,7 @@ using Integration.Domain.Feeds;
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Telemetry;
+using Integration.Orchestrations.Feeds;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -43,7 +44,7 @@ public sealed class FeedIntake(
             return earlier;
         }
 
-        if (!TryFormat(context.Request.ContentType, file, out var format, out var charset))
+        if (!FeedMediaType.TryFormat(context.Request.ContentType, file, out var format, out var charset))
         {
             metrics.Request(partner.PartnerId, route, "unsupported-media-type", 0);
             return ProblemResponses.Of(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
@@ -86,23 +87,5 @@ public sealed class FeedIntake(
         metrics.Request(partner.PartnerId, route, "accepted", items.Count);
         logger.LogInformation("Accepted {Count} {Feed} from {PartnerId} as {RequestId}", items.Count, route, partner.PartnerId, requestId);
         return Results.Text(record.Response, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status202Accepted);
-    }
-
-    /// <summary>JSON always; CSV only as a file. The charset parameter, when given, decides how CSV is decoded.</summary>
-    public static bool TryFormat(string? contentType, bool file, out FeedFormat format, out string? charset)
-    {
-        format = FeedFormat.Json;
-        charset = null;
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var media)) return false;
-        charset = media.Charset.HasValue ? media.Charset.Value : null;
-        var type = media.MediaType.Value?.ToLowerInvariant();
-        if (type == "application/json" || (type?.StartsWith("application/", StringComparison.Ordinal) == true && type.EndsWith("+json", StringComparison.Ordinal)))
-            return true;
-        if (file && type is "text/csv")
-        {
-            format = FeedFormat.Csv;
-            return true;
-        }
-        return false;
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Integration.Domain.Master;
 using Integration.Domain.Security;
 using Integration.Functions.Api;
+using Integration.Orchestrations;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace Integration.Functions.Ingestion;
 /// instance, and within <see cref="MasterDataOptions.RefreshInterval"/> of a write on any other.
 /// </summary>
 public sealed class MasterDataCache(MasterStore store, IOptions<AdminOptions> admin, IOptions<MasterDataOptions> options, TimeProvider time, ILogger<MasterDataCache> logger)
-    : BackgroundService
+    : BackgroundService, IMasterData
 {
     private volatile Snapshot? current;
     private readonly SemaphoreSlim reloading = new(1, 1);

@@ -1,5 +1,5 @@
 using Integration.Functions.Hosting;
-using Integration.Functions.Monitoring;
+using Integration.Orchestrations.Monitoring;
 
 namespace Integration.Functions;
 

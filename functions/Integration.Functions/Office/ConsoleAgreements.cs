@@ -4,6 +4,7 @@ using Integration.Domain;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
 using Integration.Functions.Ingestion;
+using Integration.Orchestrations.Monitoring;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ namespace Integration.Functions.Office;
 /// </summary>
 public static partial class ConsolePages
 {
-    private static async Task<IResult> AgreementsAsync(HttpContext context, IAntiforgery antiforgery, Monitoring.MonitoringEngine engine, ConsoleSnapshots snapshots,
+    private static async Task<IResult> AgreementsAsync(HttpContext context, IAntiforgery antiforgery, MonitoringEngine engine, ConsoleSnapshots snapshots,
         MasterDataCache master, IOptions<MonitoringOptions> options, TimeProvider time, string? unit, string? period)
     {
         var me = Me(context);

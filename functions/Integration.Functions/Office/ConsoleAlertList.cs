@@ -1,7 +1,7 @@
-using Integration.Storage;
-using Microsoft.Extensions.Options;
 using Integration.Domain.Alerts;
 using Integration.Orchestrations;
+using Integration.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Office;
 

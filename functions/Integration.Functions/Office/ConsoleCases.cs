@@ -1,14 +1,14 @@
 using System.Text;
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Functions.Api;
 using Integration.Functions.Ingestion;
+using Integration.Orchestrations;
 using Integration.Orchestrations.Cases;
 using Integration.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
-using Integration.Domain.Alerts;
-using Integration.Orchestrations;
 
 namespace Integration.Functions.Office;
 

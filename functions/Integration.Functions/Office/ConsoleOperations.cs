@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Integration.Domain.Master;
-using Integration.Functions.Ingestion;
 using Integration.Functions.Hosting;
+using Integration.Functions.Ingestion;
 using Integration.Functions.Outbound;
 using Integration.Functions.Telemetry;
 using Integration.Storage;

@@ -2,16 +2,16 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
 using Integration.Functions.Ingestion;
-using Integration.Functions.Monitoring;
+using Integration.Orchestrations;
 using Integration.Orchestrations.Cases;
 using Integration.Orchestrations.Complaints;
+using Integration.Orchestrations.Monitoring;
 using Integration.Storage;
 using Microsoft.AspNetCore.Antiforgery;
-using Integration.Domain.Alerts;
-using Integration.Orchestrations;
 
 namespace Integration.Functions.Office;
 

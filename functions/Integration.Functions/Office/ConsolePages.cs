@@ -4,16 +4,17 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Calendar;
 using Integration.Domain.Master;
 using Integration.Functions.Calendar;
 using Integration.Functions.Ingestion;
+using Integration.Orchestrations;
+using Integration.Orchestrations.Monitoring;
 using Integration.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
-using Integration.Domain.Alerts;
-using Integration.Orchestrations;
 
 namespace Integration.Functions.Office;
 
@@ -405,7 +406,7 @@ public static partial class ConsolePages
 
     // ---- indicators of a unit, supplier or jurisdiction in scope ----
 
-    private static async Task<IResult> IndicatorsAsync(HttpContext context, IAntiforgery antiforgery, Monitoring.MonitoringEngine engine, ConsoleSnapshots snapshots,
+    private static async Task<IResult> IndicatorsAsync(HttpContext context, IAntiforgery antiforgery, MonitoringEngine engine, ConsoleSnapshots snapshots,
         MasterDataCache master, TimeProvider time, string? kind, string? code, string? period)
     {
         var me = Me(context);
@@ -420,7 +421,7 @@ public static partial class ConsolePages
         var scope = kind == "suppliers" && me.Role is PartnerRole.City or PartnerRole.County ? me.EntityCode : "all";
         var (report, computing) = kind switch
         {
-            "hospitals" => new ConsoleSnapshots.Snapshot<Monitoring.IndicatorReport>(await Indicators.ReportAsync(engine, me, kind, code, q, context.RequestAborted), false),
+            "hospitals" => new ConsoleSnapshots.Snapshot<IndicatorReport>(await Indicators.ReportAsync(engine, me, kind, code, q, context.RequestAborted), false),
             // A jurisdiction's are its overview's (one computation for both pages).
             "jurisdictions" => ReportOf(await OverviewOfAsync(snapshots, engine, code, q, context.RequestAborted)),
             _ => await snapshots.GetAsync($"indicators/{kind}/{Uri.EscapeDataString(code)}/{q}/{Uri.EscapeDataString(scope)}",
@@ -467,7 +468,7 @@ public static partial class ConsolePages
     }
 
     /// <summary>A jurisdiction's indicators are those of its overview's snapshot.</summary>
-    private static ConsoleSnapshots.Snapshot<Monitoring.IndicatorReport> ReportOf(ConsoleSnapshots.Snapshot<Monitoring.JurisdictionOverview> overview) =>
+    private static ConsoleSnapshots.Snapshot<IndicatorReport> ReportOf(ConsoleSnapshots.Snapshot<JurisdictionOverview> overview) =>
         new(overview.Value?.Report, overview.Computing);
 
     private static string Recomputing(DateTimeOffset asOf) =>

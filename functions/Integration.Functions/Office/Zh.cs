@@ -1,7 +1,7 @@
 using System.Globalization;
 using Integration.Domain;
-using Integration.Domain.Master;
 using Integration.Domain.Alerts;
+using Integration.Domain.Master;
 
 namespace Integration.Functions.Office;
 

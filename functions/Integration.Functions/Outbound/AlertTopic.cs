@@ -4,8 +4,8 @@ using Azure.Identity;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using Integration.Domain;
-using Integration.Storage;
 using Integration.Domain.Alerts;
+using Integration.Storage;
 
 namespace Integration.Functions.Outbound;
 

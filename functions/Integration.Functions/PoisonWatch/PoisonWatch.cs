@@ -1,8 +1,8 @@
 using System.Globalization;
+using Integration.Domain.Alerts;
 using Integration.Functions.Hosting;
 using Integration.Functions.Telemetry;
 using Integration.Storage;
-using Integration.Domain.Alerts;
 
 namespace Integration.Functions;
 

@@ -3,8 +3,9 @@ using Integration.Domain.Feeds;
 using Integration.Domain.Master;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
-using Integration.Functions.Monitoring;
 using Integration.Functions.Telemetry;
+using Integration.Orchestrations.Feeds;
+using Integration.Orchestrations.Monitoring;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,10 +1,10 @@
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
 using Integration.Orchestrations.Durable;
 using Integration.Storage;
 using Microsoft.Extensions.Logging;
-using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Assessments;
 

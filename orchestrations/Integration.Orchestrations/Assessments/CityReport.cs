@@ -1,8 +1,8 @@
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Orchestrations.Cases;
 using Integration.Storage;
-using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Assessments;
 

@@ -1,7 +1,7 @@
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Storage;
-using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Assessments;
 

@@ -1,6 +1,6 @@
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Storage;
-using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Cases;
 

@@ -1,6 +1,6 @@
 using Integration.Domain;
-using Integration.Domain.Calendar;
 using Integration.Domain.Alerts;
+using Integration.Domain.Calendar;
 
 namespace Integration.Orchestrations.Cases;
 

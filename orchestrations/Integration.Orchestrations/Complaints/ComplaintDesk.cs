@@ -1,8 +1,8 @@
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Orchestrations.Durable;
 using Integration.Storage;
 using Microsoft.Extensions.Logging;
-using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Complaints;
 

@@ -1,10 +1,10 @@
-using Integration.Load;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Integration.Storage;
 using Integration.Domain.Alerts;
+using Integration.Load;
+using Integration.Storage;
 
 namespace Integration.Tests.Alerts;
 

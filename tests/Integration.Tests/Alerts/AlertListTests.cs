@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Integration.Storage;
 using Integration.Domain.Alerts;
+using Integration.Storage;
 
 namespace Integration.Tests.Alerts;
 

@@ -2,10 +2,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
-using Integration.Storage;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 using Integration.Load;
+using Integration.Storage;
 using Integration.Tests.Monitoring;
 
 namespace Integration.Tests.Assessments;

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Load;
 using Integration.Storage;
 using Microsoft.Playwright;
-using Integration.Domain.Alerts;
 
 namespace Integration.Tests.Console;
 

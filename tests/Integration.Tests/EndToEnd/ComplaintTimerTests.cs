@@ -2,10 +2,10 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Azure.Data.Tables;
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
-using Integration.Domain.Alerts;
 
 namespace Integration.Tests.EndToEnd;
 

@@ -1,7 +1,7 @@
+using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Orchestrations.Cases;
 using Integration.Storage;
-using Integration.Domain.Alerts;
 
 namespace Integration.UnitTests.Cases;
 

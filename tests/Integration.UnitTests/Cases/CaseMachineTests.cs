@@ -1,6 +1,6 @@
+using Integration.Domain.Alerts;
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Cases;
-using Integration.Domain.Alerts;
 
 namespace Integration.UnitTests.Cases;
 

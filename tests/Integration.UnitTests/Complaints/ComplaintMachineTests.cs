@@ -1,7 +1,7 @@
-using Integration.Domain.Calendar;
-using Integration.Orchestrations.Complaints;
-using Integration.Load;
 using Integration.Domain.Alerts;
+using Integration.Domain.Calendar;
+using Integration.Load;
+using Integration.Orchestrations.Complaints;
 
 namespace Integration.UnitTests.Complaints;
 

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Calendar;
 using Integration.Load;
-using Integration.Domain.Alerts;
 
 namespace Integration.UnitTests.Domain;
 

@@ -1,8 +1,8 @@
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Feeds;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
-using Integration.Domain.Alerts;
 
 namespace Integration.UnitTests.Monitoring;
 

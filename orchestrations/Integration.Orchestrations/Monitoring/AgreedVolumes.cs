@@ -1,14 +1,13 @@
-using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
 
-namespace Integration.Functions.Monitoring;
+namespace Integration.Orchestrations.Monitoring;
 
 /// <summary>
 /// R7's institutions: those whose unit (the institution, or its alliance with its members) has an agreement for a
 /// product of the supplier (003 二(七): "有约定量医疗机构").
 /// </summary>
-public sealed class AgreedVolumes(MasterStore store, MasterDataCache master) : IAgreedVolumes
+public sealed class AgreedVolumes(MasterStore store, IMasterData master) : IAgreedVolumes
 {
     public async Task<IReadOnlySet<string>> InstitutionsOfAsync(string supplier, IEnumerable<string> institutions, CancellationToken cancellationToken)
     {

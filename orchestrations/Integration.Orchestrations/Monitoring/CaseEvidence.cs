@@ -1,7 +1,7 @@
 using Integration.Domain;
 using Integration.Orchestrations.Cases;
 
-namespace Integration.Functions.Monitoring;
+namespace Integration.Orchestrations.Monitoring;
 
 /// <summary>
 /// A rectification's check against the data: the party's indicators (an institution's, or a company's as a supplier) for

@@ -1,21 +1,20 @@
 using Integration.Domain;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
-using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Assessments;
 using Integration.Orchestrations.Complaints;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 
-namespace Integration.Functions.Monitoring;
+namespace Integration.Orchestrations.Monitoring;
 
 /// <summary>
 /// What the assessment reads: the units' results the monitoring engine kept (or computes now), the complaint desk's R7
 /// figures, the supervision cases.
 /// </summary>
 public sealed class AssessmentSource(
-    MonitoringEngine engine, MasterDataCache master, ComplaintRatings ratings, AssessmentStore results, MonitoringMarks marks, IOptions<MonitoringOptions> monitoring,
-    Orchestrations.Cases.CaseDesk cases) : IAssessmentSource
+    MonitoringEngine engine, IMasterData master, ComplaintRatings ratings, AssessmentStore results, MonitoringMarks marks, IOptions<MonitoringOptions> monitoring,
+    Cases.CaseDesk cases) : IAssessmentSource
 {
     public MasterData Master => master.Master;
 
@@ -36,5 +35,5 @@ public sealed class AssessmentSource(
 
     public Task<ComplaintFigures> ComplaintsAsync(string supplier, Quarter quarter, CancellationToken cancellationToken) => ratings.OfAsync(supplier, quarter, cancellationToken);
 
-    public Task<IReadOnlyList<Orchestrations.Cases.CaseState>> CasesAsync(CancellationToken cancellationToken) => cases.AllAsync(cancellationToken);
+    public Task<IReadOnlyList<Cases.CaseState>> CasesAsync(CancellationToken cancellationToken) => cases.AllAsync(cancellationToken);
 }

@@ -1,16 +1,17 @@
 using System.Globalization;
 using Integration.Domain;
+using Integration.Domain.Alerts;
 using Integration.Domain.Feeds;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
-using Integration.Functions.Ingestion;
-using Integration.Orchestrations.Complaints;
 using Integration.Orchestrations.Assessments;
+using Integration.Orchestrations.Complaints;
+using Integration.Orchestrations.Feeds;
 using Integration.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Integration.Domain.Alerts;
 
-namespace Integration.Functions.Monitoring;
+namespace Integration.Orchestrations.Monitoring;
 
 /// <summary>A scope's indicators for a quarter (api.md "Reading").</summary>
 public sealed record IndicatorReport(IndicatorScope Scope, string Period, DateTimeOffset AsOf, IReadOnlyList<Indicator> Indicators);
@@ -42,7 +43,7 @@ public sealed record MonthFigures(string Month, decimal Ordered, decimal Selecte
 /// them (raised once per party, rule, batch and quarter; cleared when the breach no longer holds).
 /// </summary>
 public sealed class MonitoringEngine(
-    RecordStore records, RawArchive raw, RequestLog requests, IOptions<FeedLimits> limits, MasterStore masterStore, MasterDataCache master, AlertStore alerts, ComplaintRatings ratings, AssessmentStore unitResults,
+    RecordStore records, RawArchive raw, RequestLog requests, IOptions<FeedLimits> limits, MasterStore masterStore, IMasterData master, AlertStore alerts, ComplaintRatings ratings, AssessmentStore unitResults,
     MonitoringMarks marks, TraceCodeRegistry traceCodes, ListingMonitor listings, IOptions<MonitoringOptions> options, TimeProvider time,
     ILogger<MonitoringEngine> logger)
 {
