@@ -18,10 +18,10 @@ public static class Assessments
 {
     /// <summary>An assessment as the API shows it.</summary>
     public sealed record AssessmentView(
-        string Quarter, string Status, string Phase, int Generation, AssessmentPhaseProgress Progress, DateTimeOffset StartedAt, string StartedBy,
+        string Quarter, string Status, AssessmentPhase Phase, int Generation, AssessmentPhaseProgress Progress, DateTimeOffset StartedAt, string StartedBy,
         DateTimeOffset? CompletedAt, AssessmentSummary? Summary, IReadOnlyDictionary<string, string>? Links);
 
-    public sealed record AssessmentPhaseProgress(string Phase, int Done, int Expected);
+    public sealed record AssessmentPhaseProgress(AssessmentPhase Phase, int Done, int Expected);
 
     public static IEndpointRouteBuilder MapAssessments(this IEndpointRouteBuilder app)
     {

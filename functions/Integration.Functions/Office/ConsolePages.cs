@@ -536,12 +536,12 @@ public static partial class ConsolePages
             format == "html" ? null : $"assessment-{q}{(cut is null ? "" : "-" + cut)}.{format}");
     }
 
-    private static string PhaseName(string phase) => phase switch
+    private static string PhaseName(Integration.Orchestrations.Assessments.AssessmentPhase phase) => phase switch
     {
-        "units" => "评估医疗机构",
-        "suppliers" => "评估中选企业",
-        "reporting" => "生成通报",
-        _ => phase,
+        Integration.Orchestrations.Assessments.AssessmentPhase.Units => "评估医疗机构",
+        Integration.Orchestrations.Assessments.AssessmentPhase.Suppliers => "评估中选企业",
+        Integration.Orchestrations.Assessments.AssessmentPhase.Reporting => "生成通报",
+        _ => "已完成",
     };
 
     // ---- working-day calendar (province) ----

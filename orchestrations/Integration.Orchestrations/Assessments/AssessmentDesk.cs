@@ -131,7 +131,7 @@ public sealed class AssessmentDesk(
     private async Task<int> DoneCountAsync(AssessmentState state, CancellationToken cancellationToken) =>
         state.ItemsOf(state.Phase).Count == 0 ? 0 : (await results.ResultKeysAsync(state.Quarter, Key(state.Generation, state.Phase, ""), cancellationToken)).Count;
 
-    private static string Key(int generation, string phase, string item) => $"{generation:D4}|{phase}|{item}";
+    private static string Key(int generation, AssessmentPhase phase, string item) => $"{generation:D4}|{phase.ToString().ToLowerInvariant()}|{item}";
 
     /// <summary>
     /// Activity: one chunk's items. The results not written yet are computed and written (insert-if-absent; a unit's as

@@ -3,9 +3,13 @@ using Integration.Domain.Monitoring;
 namespace Integration.Orchestrations.Assessments;
 
 /// <summary>Where a quarter's assessment stands: its units' results come in, then its suppliers', then the report is written.</summary>
-public static class AssessmentPhase
+/// <remarks>On the wire and in stored state as <c>units</c>, <c>suppliers</c>, <c>reporting</c>, <c>completed</c>.</remarks>
+public enum AssessmentPhase
 {
-    public const string Units = "units", Suppliers = "suppliers", Reporting = "reporting", Completed = "completed";
+    Units,
+    Suppliers,
+    Reporting,
+    Completed,
 }
 
 /// <summary>
@@ -14,11 +18,11 @@ public static class AssessmentPhase
 /// before mixes in. The work items are fixed when the run starts (master data may change while it runs).
 /// </summary>
 public sealed record AssessmentState(
-    string Quarter, int Generation, string Phase, IReadOnlyList<string> Units, IReadOnlyList<string> Suppliers, DateTimeOffset StartedAt, string StartedBy)
+    string Quarter, int Generation, AssessmentPhase Phase, IReadOnlyList<string> Units, IReadOnlyList<string> Suppliers, DateTimeOffset StartedAt, string StartedBy)
 {
     public DateTimeOffset? CompletedAt { get; init; }
 
-    public IReadOnlyList<string> ItemsOf(string phase) => phase switch
+    public IReadOnlyList<string> ItemsOf(AssessmentPhase phase) => phase switch
     {
         AssessmentPhase.Units => Units,
         AssessmentPhase.Suppliers => Suppliers,

@@ -6,7 +6,7 @@ namespace Integration.Orchestrations.Assessments;
 public sealed record AssessmentRun(AssessmentState State, int ItemsPerActivity);
 
 /// <summary>An activity's share of a phase: items of a phase of a generation.</summary>
-public sealed record AssessmentChunk(string Quarter, int Generation, string Phase, IReadOnlyList<string> Items);
+public sealed record AssessmentChunk(string Quarter, int Generation, AssessmentPhase Phase, IReadOnlyList<string> Items);
 
 /// <summary>
 /// One run of a quarter's assessment (R21, R4/R7 tiers, R25) as a Durable Task orchestration, instance
