@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Security;
 using Integration.Storage;
@@ -51,7 +52,7 @@ public static class AlertFanOutBench
         await Parallel.ForEachAsync(Enumerable.Range(0, alerts), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
             await store.RaiseAsync(new Alert($"bench:{run}:{i:D6}", AlertKinds.Monitoring, Severity.High, "基准测试告警", $"第{i}家医院到货率低于80%（基准测试）", now)
             {
-                Rule = "R3", Jurisdiction = "360101", Party = $"H{i:D6}", Period = "2026Q3",
+                Rule = RuleId.R3, Jurisdiction = "360101", Party = $"H{i:D6}", Period = "2026Q3",
                 Facts = new Dictionary<string, string> { ["deliveryRate"] = "0.75", ["threshold"] = "0.80" },
             }, ct));
         var raised = watch.Elapsed;

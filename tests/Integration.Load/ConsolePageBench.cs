@@ -52,7 +52,7 @@ public static partial class ConsolePageBench
         // ones below), in the current quarter.
         watch.Restart();
         var units = province.OrderingInstitutions.ToArray();
-        string[] rules = ["R3", "R8", "R9", "R11", "R17", "R18", "R23"];
+        RuleId[] rules = [RuleId.R3, RuleId.R8, RuleId.R9, RuleId.R11, RuleId.R17, RuleId.R18, RuleId.R23];
         Severity[] severities = [Severity.Critical, Severity.High, Severity.Warning, Severity.Info];
         var store = new AlertStore(storage);
         var quarter = Quarter.Of(DateTimeOffset.UtcNow).ToString();

@@ -41,7 +41,7 @@ public static class Severities
 /// </summary>
 public sealed record Alert(string Id, string Kind, Severity Severity, string Title, string Detail, DateTimeOffset RaisedAt)
 {
-    public string? Rule { get; init; }
+    public RuleId? Rule { get; init; }
 
     /// <summary>The jurisdiction the alert is about (the office it is for, or the county of the party).</summary>
     public string? Jurisdiction { get; init; }

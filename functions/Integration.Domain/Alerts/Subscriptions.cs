@@ -6,7 +6,7 @@ namespace Integration.Domain.Alerts;
 /// What a subscriber wants delivered: alerts about its jurisdiction subtree (none: all it may see), of the given rules,
 /// severities and kinds (each empty or null: all).
 /// </summary>
-public sealed record SubscriptionFilter(string? Jurisdiction, IReadOnlyList<string>? Rules, IReadOnlyList<Severity>? Severities, IReadOnlyList<string>? Kinds)
+public sealed record SubscriptionFilter(string? Jurisdiction, IReadOnlyList<RuleId>? Rules, IReadOnlyList<Severity>? Severities, IReadOnlyList<string>? Kinds)
 {
     public static readonly SubscriptionFilter Everything = new(null, null, null, null);
 
@@ -15,9 +15,9 @@ public sealed record SubscriptionFilter(string? Jurisdiction, IReadOnlyList<stri
     /// <paramref name="jurisdiction"/> passes the filter. An alert about no jurisdiction (the operators') passes only a
     /// filter with no jurisdiction.
     /// </summary>
-    public bool Matches(string kind, string? rule, Severity severity, string? jurisdiction, MasterData master) =>
+    public bool Matches(string kind, RuleId? rule, Severity severity, string? jurisdiction, MasterData master) =>
         (Kinds is not { Count: > 0 } || Kinds.Contains(kind, StringComparer.Ordinal)) &&
-        (Rules is not { Count: > 0 } || (rule is not null && Rules.Contains(rule, StringComparer.Ordinal))) &&
+        (Rules is not { Count: > 0 } || (rule is { } r && Rules.Contains(r))) &&
         (Severities is not { Count: > 0 } || Severities.Contains(severity)) &&
         (Jurisdiction is null || (jurisdiction is not null && master.IsWithin(jurisdiction, Jurisdiction)));
 }

@@ -5,7 +5,7 @@ using Integration.Domain.Master;
 namespace Integration.Domain.Monitoring;
 
 /// <summary>An indicator of a scope for a period: the rule it implements, its figures, threshold and whether it is breached.</summary>
-public sealed record Indicator(string Id, string Rule, string? Batch, decimal? Value, decimal? Threshold, bool Breached, decimal Numerator, decimal Denominator)
+public sealed record Indicator(string Id, RuleId Rule, string? Batch, decimal? Value, decimal? Threshold, bool Breached, decimal Numerator, decimal Denominator)
 {
     /// <summary>When breached: <c>warning</c>, <c>high</c> or <c>critical</c> (a supplier's R4 tiers 80/60/30).</summary>
     public Severity? Severity { get; init; }
@@ -391,11 +391,11 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 continue;
             }
             if (b.Ordered > 0)
-                list.Add(Below("deliveryRate", "R3", code, b.Delivered, b.Ordered, t.DeliveryRate,
+                list.Add(Below("deliveryRate", RuleId.R3, code, b.Delivered, b.Ordered, t.DeliveryRate,
                     $"Quantity delivered ÷ quantity ordered on the order lines of {quarter} (month of ordering) of selected products the institution has an agreed volume of; a line counts at most its ordered quantity, cancelled lines are left out."));
             if (batch is not null && b.Agreements > 0)
             {
-                var progress = Below("agreedVolumeProgress", "R8", code, b.Purchased, b.Agreed, b.Agreed == 0 ? null : Math.Round(b.Scheduled / b.Agreed * t.ProgressFactor, 4),
+                var progress = Below("agreedVolumeProgress", RuleId.R8, code, b.Purchased, b.Agreed, b.Agreed == 0 ? null : Math.Round(b.Scheduled / b.Agreed * t.ProgressFactor, 4),
                     "Per agreement in force in the quarter: its product bought in the agreement's own period so far (by the institution it binds) ÷ the agreed quantity; " +
                     $"summed over the agreements, against the agreed-weighted elapsed share of their periods (序时进度) × {t.ProgressFactor}; breached too when any agreement is behind its own schedule" +
                     (b.Behind.Count > 0 ? $": {string.Join(", ", b.Behind.Take(20))}." : "."));
@@ -409,30 +409,30 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             // R9, R10 per generic group (同通用名): a non-selected product competes with the selected one of its own name.
             foreach (var (group, (selected, nonSelected)) in b.Groups.Where(g => g.Value.Selected + g.Value.NonSelected > 0))
             {
-                var share = Below("selectedQuantityShare", "R9", code, selected, selected + nonSelected, t.SelectedShareMinimum,
+                var share = Below("selectedQuantityShare", RuleId.R9, code, selected, selected + nonSelected, t.SelectedShareMinimum,
                     $"Selected quantity ÷ quantity of the generic group {group} (selected and non-selected); breached below the minimum, and always when non-selected is above selected.");
                 list.Add(share with { Group = group, Breached = share.Breached || nonSelected > selected, Severity = share.Breached || nonSelected > selected ? Severity.Warning : null });
-                list.Add(Above("nonSelectedShare", "R10", code, nonSelected, selected + nonSelected, t.NonSelectedShareLimit,
+                list.Add(Above("nonSelectedShare", RuleId.R10, code, nonSelected, selected + nonSelected, t.NonSelectedShareLimit,
                     t.NonSelectedShareLimit is null ? $"Non-selected share of the generic group {group}; the batch sets no limit (monitored)." : $"Non-selected quantity ÷ quantity of the generic group {group}.") with { Group = group });
             }
             if (b.Substitutable > 0 || b.SubstitutableBase > 0)
             {
                 // Bought this year with nothing last year is growth too.
                 var grew = b.SubstitutableBase > 0 ? b.Substitutable > b.SubstitutableBase * t.SubstitutableGrowthFactor : b.Substitutable > 0;
-                list.Add(Above("substitutableGrowth", "R12", code, b.Substitutable, b.SubstitutableBase, t.SubstitutableGrowthFactor,
+                list.Add(Above("substitutableGrowth", RuleId.R12, code, b.Substitutable, b.SubstitutableBase, t.SubstitutableGrowthFactor,
                     "Substitutable quantity bought in the quarter ÷ a quarter of last year's purchases, as the hub recorded them" +
                     (b.DeclaredBase ? "; the hub has no purchases of last year recorded: the quantity declared in demand reports instead." : ".")) with
                     { Value = b.SubstitutableBase == 0 ? null : Ratio(b.Substitutable, b.SubstitutableBase), Breached = grew, Severity = grew ? Severity.Warning : null, DeclaredBase = b.DeclaredBase });
             }
             if (b.Total > 0)
             {
-                var unreported = Above("unreportedPurchases", "R13", code, b.Unreported, b.Total, t.UnreportedShareLimit,
+                var unreported = Above("unreportedPurchases", RuleId.R13, code, b.Unreported, b.Total, t.UnreportedShareLimit,
                     "Quantity bought of generic groups without a demand report for any of their products ÷ quantity bought in the batch" +
                     (b.UnreportedGroups.Count > 0 ? $"; groups: {string.Join(", ", b.UnreportedGroups.Take(20))}." : "."));
                 list.Add(unreported with { Items = unreported.Breached ? [.. b.UnreportedGroups.Take(20)] : null });
             }
             if (b.Agreements > 0)
-                list.Add(new Indicator("overAgreedVolume", "R14", code, Math.Round(b.MaxRatio, 4), t.OverAgreedFactor, b.OverAgreed > 0, b.OverAgreed, b.Agreements)
+                list.Add(new Indicator("overAgreedVolume", RuleId.R14, code, Math.Round(b.MaxRatio, 4), t.OverAgreedFactor, b.OverAgreed > 0, b.OverAgreed, b.Agreements)
                 {
                     Severity = b.OverAgreed > 0 ? Severity.Warning : null,
                     Detail = b.OverAgreed > 0 ? $"Bought more than {t.OverAgreedFactor}× the agreed quantity: {string.Join(", ", b.OverProducts.Take(20))}." : "Agreements bought above the factor ÷ agreements; value: the highest purchased ÷ agreed.",
@@ -441,7 +441,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             if (b.SignDue > 0)
             {
                 var missing = b.Unsigned.Count + b.SignedLate.Count;
-                list.Add(new Indicator("unsignedAgreements", "R2", code, Ratio(missing, b.SignDue), 0m, missing > 0, missing, b.SignDue)
+                list.Add(new Indicator("unsignedAgreements", RuleId.R2, code, Ratio(missing, b.SignDue), 0m, missing > 0, missing, b.SignDue)
                 {
                     Severity = b.Unsigned.Count > 0 ? Severity.High : missing > 0 ? Severity.Warning : null,
                     Detail = $"Selected products reported in demand reports without an agreement signed by {batch!.SignBy:yyyy-MM-dd} ÷ products reported" +
@@ -451,7 +451,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 });
             }
             if (b.ReportedProducts > 0)
-                list.Add(new Indicator("demandReportDrop", "R1", code, Ratio(b.Drops, b.ReportedProducts), t.DemandDropLimit, b.Drops > 0, b.Drops, b.ReportedProducts)
+                list.Add(new Indicator("demandReportDrop", RuleId.R1, code, Ratio(b.Drops, b.ReportedProducts), t.DemandDropLimit, b.Drops > 0, b.Drops, b.ReportedProducts)
                 {
                     Severity = b.Drops > 0 ? Severity.Warning : null,
                     Detail = b.Drops > 0 ? $"Reported more than {t.DemandDropLimit:P0} below last year without an explanation: {string.Join(", ", b.DropProducts.Take(20))}." : "Products reported more than the limit below last year without explanation ÷ products reported.",
@@ -466,40 +466,40 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             if (ordered > 0) list.Add(SupplierRate(null, delivered, ordered, supplierByUnit));
             var due = batches.Values.Sum(b => b.Due);
             if (due > 0) list.Add(Timely(null, batches.Values.Sum(b => b.OnTime), due, province));
-            list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
+            list.Add(Below("traceCodeCoverage", RuleId.R23, null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
             return list;
         }
 
         var (selectedAmount, totalAmount) = (amounts.Values.Sum(a => a.Selected), amounts.Values.Sum(a => a.All));
-        list.Add(Below("vbpAmountShare", "R11", null, selectedAmount, totalAmount, province.VbpAmountShareMinimum,
+        list.Add(Below("vbpAmountShare", RuleId.R11, null, selectedAmount, totalAmount, province.VbpAmountShareMinimum,
             "Selected (VBP) purchase amount ÷ amount of every platform purchase (listed drugs except national-negotiation drugs, and consumables)."));
         foreach (var (kind, (sel, all)) in amounts.Where(a => a.Value.All > 0))
-            list.Add(Below(kind == ProductKind.Drug ? "vbpAmountShareDrugs" : "vbpAmountShareConsumables", "R11", null, sel, all, province.VbpAmountShareMinimum,
+            list.Add(Below(kind == ProductKind.Drug ? "vbpAmountShareDrugs" : "vbpAmountShareConsumables", RuleId.R11, null, sel, all, province.VbpAmountShareMinimum,
                 kind == ProductKind.Drug ? "Selected drugs' amount ÷ amount of every listed drug bought except national-negotiation drugs." : "Selected consumables' amount ÷ amount of every consumable bought."));
         if (listedLines > 0)
             list.Add(PriceAbove("priceAboveReference", aboveReferenceLines, listedLines, aboveReferenceExcess, aboveReference,
                 "Order lines of listed products outside the batches priced above their reference price ÷ such lines", Severity.Warning));
-        list.Add(Above("offlinePurchases", "R15", null, offlineQty, orderedQty, province.OfflineShareLimit, "Quantity bought offline ÷ quantity bought.") with { Severity = offlineQty > orderedQty * province.OfflineShareLimit && offlineQty > 0 ? Severity.High : null });
-        list.Add(Count("abnormalOrders", "R16", abnormal, lines, abnormalDetail.Count > 0 ? string.Join("; ", abnormalDetail.Take(20)) :
+        list.Add(Above("offlinePurchases", RuleId.R15, null, offlineQty, orderedQty, province.OfflineShareLimit, "Quantity bought offline ÷ quantity bought.") with { Severity = offlineQty > orderedQty * province.OfflineShareLimit && offlineQty > 0 ? Severity.High : null });
+        list.Add(Count("abnormalOrders", RuleId.R16, abnormal, lines, abnormalDetail.Count > 0 ? string.Join("; ", abnormalDetail.Take(20)) :
             $"Order lines whose size is more than robust z {province.AbnormalZ} above the unit's own history of the product (median and MAD of log-size bins).") with
             { Items = abnormalItems.Count > 0 ? [.. abnormalItems.Take(20)] : null });
-        list.Add(Count("lateReceipts", "R17", lateReceipts, receipts, $"Receipts confirmed more than {province.ReceiptDays} days after delivery ÷ receipts."));
-        list.Add(Above("latePayments", "R18", null, latePaid, paid, 0m, "Amount paid after the contract's payment deadline ÷ amount paid (by month of the deadline)."));
+        list.Add(Count("lateReceipts", RuleId.R17, lateReceipts, receipts, $"Receipts confirmed more than {province.ReceiptDays} days after delivery ÷ receipts."));
+        list.Add(Above("latePayments", RuleId.R18, null, latePaid, paid, 0m, "Amount paid after the contract's payment deadline ÷ amount paid (by month of the deadline)."));
         // R17 and R18 as they stand: what is still outstanding past its term, not only what was late when it came.
-        list.Add(Count("unconfirmedDeliveries", "R17", confirmDue - confirmed, confirmDue,
+        list.Add(Count("unconfirmedDeliveries", RuleId.R17, confirmDue - confirmed, confirmDue,
             $"Deliveries still without a receipt {province.ReceiptDays} days after delivery ÷ deliveries whose receipt was due (before {dueBefore})."));
         var unpaid = Math.Max(0, payable - paidEver);
-        list.Add(new Indicator("unpaidOverdue", "R18", null, Ratio(unpaid, payable), 0m, unpaid > 0, unpaid, payable)
+        list.Add(new Indicator("unpaidOverdue", RuleId.R18, null, Ratio(unpaid, payable), 0m, unpaid > 0, unpaid, payable)
         {
             Severity = unpaid > 0 ? Severity.Warning : null,
             Detail = $"Amount accepted (receipts at the product's selected or reference price) not paid within {province.PaymentDays} days of acceptance ÷ amount " +
                 $"accepted and due (before {dueBefore}); payments settle the oldest amounts first.",
         });
-        list.Add(Count("receiptsAboveDeliveries", "R19", overReceipts, receipts, "Receipts of more than was delivered ÷ receipts.") with { Severity = overReceipts > 0 ? Severity.High : null });
-        list.Add(Count("purchasesWithoutAgreement", "R19", unagreed.Count, unagreed.Count + units.Sum(u => u.Agreements.Count), unagreed.Count > 0
+        list.Add(Count("receiptsAboveDeliveries", RuleId.R19, overReceipts, receipts, "Receipts of more than was delivered ÷ receipts.") with { Severity = overReceipts > 0 ? Severity.High : null });
+        list.Add(Count("purchasesWithoutAgreement", RuleId.R19, unagreed.Count, unagreed.Count + units.Sum(u => u.Agreements.Count), unagreed.Count > 0
             ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with
             { Severity = unagreed.Count > 0 ? Severity.High : null, Items = unagreed.Count > 0 ? [.. unagreed.Take(20)] : null });
-        list.Add(Below("traceCodeCoverage", "R23", null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
+        list.Add(Below("traceCodeCoverage", RuleId.R23, null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
         list.Add(PriceAbove("priceAboveSelected", abovePriceLines, selectedLines, abovePriceExcess, abovePrice,
             "Order lines of selected products priced above the selected price ÷ order lines of selected products", Severity.High));
         // R20 (000 二, 003 二(五)): each level against the best of the others, primary care watched first (high).
@@ -509,7 +509,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             {
                 var best = supplied.Where(x => x.Key != level).MaxBy(x => x.Value);
                 var name = level.ToString().ToLowerInvariant();
-                var gap = Below($"{name}CareDeliveryGap", "R20", null, delivered, ordered, Math.Max(0, best.Value - province.LevelGap),
+                var gap = Below($"{name}CareDeliveryGap", RuleId.R20, null, delivered, ordered, Math.Max(0, best.Value - province.LevelGap),
                     $"Delivery rate (delivered ÷ ordered, R3's figures at every institution, alliance members at their own level) of {name} institutions; " +
                     $"threshold: the best other level's ({best.Key.ToString().ToLowerInvariant()}, {best.Value:P1}) less {province.LevelGap:P0}.");
                 list.Add(level == InstitutionLevel.Primary && gap.Breached ? gap with { Severity = Severity.High } : gap);
@@ -628,7 +628,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
     /// <summary>The share delivered within the delivery window (a figure of its own beside R3; the window and any threshold are the project's choices).</summary>
     private static Indicator Timely(string? batch, decimal onTime, decimal due, Thresholds t) =>
-        Below("timelyDeliveryRate", "R3", batch, onTime, due, t.TimelyDeliveryRate,
+        Below("timelyDeliveryRate", RuleId.R3, batch, onTime, due, t.TimelyDeliveryRate,
             $"Quantity delivered within {t.DeliveryWindowHours} h of ordering (the project's window) ÷ quantity ordered, lines whose window ended in the quarter" +
             (t.TimelyDeliveryRate is null ? "; monitored, no threshold by default." : "."));
 
@@ -647,7 +647,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var tiers = supplierTiers.OrderDescending().ToList();
         var severity = Tiers.Severity(rate, tiers);
         var below = UnitsBelow(byUnit ?? new Dictionary<string, (decimal, decimal)>(), tiers[0]);
-        return new Indicator("deliveryRate", "R4", batch, rate, tiers[0], severity is not null || below.Count > 0, delivered, ordered)
+        return new Indicator("deliveryRate", RuleId.R4, batch, rate, tiers[0], severity is not null || below.Count > 0, delivered, ordered)
         {
             Severity = severity ?? (below.Count > 0 ? Severity.Warning : null),
             Detail = "Quantity of the supplier's products delivered ÷ quantity ordered, at the institutions with an agreed volume of them; tiers " +
@@ -657,14 +657,14 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         };
     }
 
-    private static Indicator Below(string id, string rule, string? batch, decimal numerator, decimal denominator, decimal? threshold, string detail)
+    private static Indicator Below(string id, RuleId rule, string? batch, decimal numerator, decimal denominator, decimal? threshold, string detail)
     {
         var value = Ratio(numerator, denominator);
         var breached = value is { } v && threshold is { } t && v < t;
         return new Indicator(id, rule, batch, value, threshold, breached, numerator, denominator) { Severity = breached ? Severity.Warning : null, Detail = detail };
     }
 
-    private static Indicator Above(string id, string rule, string? batch, decimal numerator, decimal denominator, decimal? threshold, string detail)
+    private static Indicator Above(string id, RuleId rule, string? batch, decimal numerator, decimal denominator, decimal? threshold, string detail)
     {
         var value = Ratio(numerator, denominator);
         var breached = value is { } v && threshold is { } t && v > t;
@@ -673,13 +673,13 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
     /// <summary>R26: order lines priced above a price they are held to, with the amount above it and the unit/product codes.</summary>
     private static Indicator PriceAbove(string id, long above, long lines, decimal excess, IEnumerable<string> items, string what, Severity severity) =>
-        Count(id, "R26", above, lines, above > 0
+        Count(id, RuleId.R26, above, lines, above > 0
             ? string.Create(CultureInfo.InvariantCulture, $"{what}; {excess:0.##} above it in all: {string.Join(", ", items.Take(20))}.")
             : $"{what}.") with
         { Severity = above > 0 ? severity : null, Items = above > 0 ? [.. items.Take(20)] : null };
 
     /// <summary>A count of problems: breached when there is any.</summary>
-    private static Indicator Count(string id, string rule, long numerator, long denominator, string detail) =>
+    private static Indicator Count(string id, RuleId rule, long numerator, long denominator, string detail) =>
         new(id, rule, null, Ratio(numerator, denominator), 0m, numerator > 0, numerator, denominator) { Severity = numerator > 0 ? Severity.Warning : null, Detail = detail };
 
     private static decimal? Ratio(decimal numerator, decimal denominator) => denominator == 0 ? null : Math.Round(numerator / denominator, 4);

@@ -46,7 +46,7 @@ public static class IndicatorText
     /// <summary>What a breach of the indicator is called (an alert's title); the id itself for an indicator it does not know.</summary>
     public static string Headline(Indicator i) => (i.Id, i.Rule) switch
     {
-        ("deliveryRate", "R4") => "企业配送率低于分档要求",
+        ("deliveryRate", RuleId.R4) => "企业配送率低于分档要求",
         ("deliveryRate", _) => "中选产品配送率低于80%",
         ("timelyDeliveryRate", _) => "按时配送率低于要求",
         ("agreedVolumeProgress", _) => "采购进度低于序时进度",
@@ -80,7 +80,7 @@ public static class IndicatorText
     {
         var text = (i.Id, i.Rule) switch
         {
-            ("deliveryRate", "R4") => i.Value < i.Threshold
+            ("deliveryRate", RuleId.R4) => i.Value < i.Threshold
                 ? $"配送 {Fmt(i.Numerator)}，订购 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}"
                 : $"配送率 {Pct(i.Value)}，但在部分有约定采购量的医疗机构低于 {Pct(i.Threshold)}",
             ("deliveryRate", _) => $"配送 {Fmt(i.Numerator)}，订购 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",

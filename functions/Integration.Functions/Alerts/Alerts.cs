@@ -1,3 +1,4 @@
+using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Functions.Api;
@@ -29,6 +30,12 @@ public static class Alerts
                     if (DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var s)) from = s;
                     else problems.Add(new(null, "/since", "format", "'since' is a date and time such as 2026-11-02T09:00:00+08:00."));
                 }
+                RuleId? wantedRule = null;
+                if (rule is not null)
+                {
+                    if (RuleIds.TryParse(rule, out var r)) wantedRule = r;
+                    else problems.Add(new(null, "/rule", "format", RuleIds.NotARule(rule)));
+                }
                 var paging = Paging.Read(limit, cursor, problems);
                 if (problems.Count > 0)
                     return ProblemResponses.Invalid(problems);
@@ -36,7 +43,7 @@ public static class Alerts
                 var list = (await alerts.ListAsync(null, from, context.RequestAborted))
                     .Where(a => Scopes.Sees(partner, a, data))
                     .Where(a => jurisdiction is null || (a.Jurisdiction is { } j && data.IsWithin(j, jurisdiction)))
-                    .Where(a => rule is null || a.Rule == rule);
+                    .Where(a => wantedRule is null || a.Rule == wantedRule);
                 var (items, more, next) = paging.Page(list, a => a.RaisedAt, a => a.Id, descending: true);
                 return TypedResults.Ok(new AlertPage(items, more, next));
             })

@@ -75,7 +75,7 @@ public sealed class CalendarLoads(
                 $" The {year} arrangement is not loaded: complaint deadlines reaching into {year} cannot be computed until it is.",
                 now)
             {
-                Rule = "R5",
+                Rule = RuleId.R5,
                 Facts = new Dictionary<string, string> { ["year"] = year.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             };
             await alerts.SyncAsync(AlertKinds.Operator, NoticeAlertId(year), alert, now, cancellationToken);

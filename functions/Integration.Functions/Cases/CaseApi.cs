@@ -13,7 +13,7 @@ namespace Integration.Functions.Api;
 /// <summary>A supervision case as its party and the offices above see it (api.md "Supervision cases").</summary>
 public sealed record CaseView(
     string CaseId, string Kind, string Party, string PartyKind, string PartyName, string Status, string? Outcome, string Level,
-    string Rule, string? Period, string Reason, DateTimeOffset OpenedAt, string OpenedBy, DateTimeOffset? DueAt, DateTimeOffset? ClosedAt, string? CalendarProblem,
+    RuleId Rule, string? Period, string Reason, DateTimeOffset OpenedAt, string OpenedBy, DateTimeOffset? DueAt, DateTimeOffset? ClosedAt, string? CalendarProblem,
     IReadOnlyList<string> Indicators, IReadOnlyList<CaseCheck> Checks, IReadOnlyList<CaseExplanation> Explanations, IReadOnlyList<CaseTalk> Talks,
     IReadOnlyList<CaseMeasure> Measures, IReadOnlyList<Alert> Alerts, IReadOnlyList<CaseStep> History)
 {
@@ -88,7 +88,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
     {
         var (partyKind, partyName, path) = PartyOf(office, party, data) ?? throw new ArgumentException($"'{party}' is not a party of {office.EntityCode}.", nameof(party));
         return new CaseOpened(at, office.PartnerId, caseId, kind, party, partyKind, partyName, path, level, reason, [.. alerts.Select(a => a.Id)],
-            alerts.Select(a => a.Rule).FirstOrDefault(x => x is not null) ?? "R27", indicators, days, alerts.Select(a => a.Period).FirstOrDefault(x => x is not null));
+            alerts.Select(a => a.Rule).FirstOrDefault(x => x is not null) ?? RuleId.R27, indicators, days, alerts.Select(a => a.Period).FirstOrDefault(x => x is not null));
     }
 
     public Task<IResult> ExplainAsync(HttpContext context, string id) => commands.HandleAsync(context, "cases-explanation", requireBody: true, (caller, r, requestId) =>
@@ -177,6 +177,12 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
             if (Enum.TryParse<CaseKind>(kind.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var k) && Kinds.Contains(kind)) wantedKind = k;
             else problems.Add(new(null, "/kind", "format", "'kind' is explanation, talk, rectification or demand-return."));
         }
+        RuleId? wantedRule = null;
+        if (rule is not null)
+        {
+            if (RuleIds.TryParse(rule, out var r)) wantedRule = r;
+            else problems.Add(new(null, "/rule", "format", RuleIds.NotARule(rule)));
+        }
         var paging = Paging.Read(limit, cursor, problems);
         if (problems.Count > 0) return ProblemResponses.Invalid(problems);
         var data = master.Master;
@@ -186,7 +192,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
             .Where(c => wantedKind is null || c.Kind == wantedKind)
             .Where(c => party is null || c.Party == party)
             .Where(c => jurisdiction is null || c.JurisdictionPath.Contains(jurisdiction))
-            .Where(c => rule is null || c.Rule == rule)
+            .Where(c => wantedRule is null || c.Rule == wantedRule)
             .OrderByDescending(c => c.OpenedAt).ThenByDescending(c => c.CaseId, StringComparer.Ordinal);
         var (items, more, next) = paging.Page(list, c => c.OpenedAt, c => c.CaseId, descending: true);
         return TypedResults.Ok(new CasePage([.. items.Select(c => CaseView.Of(c, []))], more, next));

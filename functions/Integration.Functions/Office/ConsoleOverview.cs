@@ -144,16 +144,17 @@ public static partial class ConsolePages
     private static void AppendAlerts(StringBuilder body, IReadOnlyList<Alert> inScope, Quarter q)
     {
         var open = inScope.Where(a => a.Status != AlertStatus.Cleared && (a.Period is null || a.Period == q.ToString())).ToList();
-        var byRule = open.GroupBy(a => a.Rule ?? "—").OrderBy(g => RuleNumber(g.Key)).ThenBy(g => g.Key, StringComparer.Ordinal).Select(g => (g.Key, g.Count())).ToList();
+        // In the notices' order (R3 before R10); an alert of no rule (the operators') last.
+        var byRule = open.GroupBy(a => a.Rule).OrderBy(g => g.Key ?? (RuleId)int.MaxValue).Select(g => (g.Key, Name: g.Key?.ToString() ?? "—", Count: g.Count())).ToList();
         Severity[] severities = [Severity.Critical, Severity.High, Severity.Warning, Severity.Info];
         var chart = new JsonObject
         {
             ["title"] = "未解除的告警（按规则和严重程度）",
-            ["categories"] = new JsonArray([.. byRule.Select(r => (JsonNode)r.Key)]),
+            ["categories"] = new JsonArray([.. byRule.Select(r => (JsonNode)r.Name)]),
             ["series"] = new JsonArray([.. severities.Select(s => (JsonNode)new JsonObject
             {
                 ["name"] = Zh.Severity(s),
-                ["data"] = new JsonArray([.. byRule.Select(r => (JsonNode)open.Count(a => (a.Rule ?? "—") == r.Key && a.Severity == s))]),
+                ["data"] = new JsonArray([.. byRule.Select(r => (JsonNode)open.Count(a => a.Rule == r.Key && a.Severity == s))]),
             })]),
         };
         body.Append("<section aria-labelledby=\"counts\"><h2 id=\"counts\">未解除的告警</h2><ul class=\"tiles\">");
@@ -162,7 +163,7 @@ public static partial class ConsolePages
         body.Append("</ul>");
         body.Append($"<div class=\"chart\" role=\"img\" aria-label=\"未解除的告警按规则和严重程度的分布\" data-chart=\"{E(chart.ToJsonString())}\"></div>");
         body.Append("<table><caption>按规则统计</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">未解除的告警</th></tr></thead><tbody>");
-        foreach (var (rule, count) in byRule) body.Append($"<tr><td>{E(rule)}</td><td>{count}</td></tr>");
+        foreach (var (_, rule, count) in byRule) body.Append($"<tr><td>{E(rule)}</td><td>{count}</td></tr>");
         if (byRule.Count == 0) body.Append("<tr><td colspan=\"2\">本季度暂无未解除的告警。</td></tr>");
         body.Append("</tbody></table><p><a href=\"/console/alerts\">查看全部告警</a></p></section>");
     }

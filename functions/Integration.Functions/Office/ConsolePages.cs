@@ -160,10 +160,10 @@ public static partial class ConsolePages
                 .OrderBy(j => j.Path, StringComparer.Ordinal).ToList()
             : [];
         if (!below.Any(j => j.Code == jurisdiction)) jurisdiction = null;
-        var rules = list.Select(a => a.Rule).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+        var rules = list.Select(a => a.Rule).OfType<RuleId>().Distinct().Order().Select(r => r.ToString()).ToList();
         bool Acknowledged(Alert a) => a.Acknowledgements is { Count: > 0 };
         var matched = list
-            .Where(a => string.IsNullOrEmpty(rule) || a.Rule == rule)
+            .Where(a => string.IsNullOrEmpty(rule) || a.Rule?.ToString() == rule)
             .Where(a => string.IsNullOrEmpty(severity) || a.Severity.Name() == severity)
             .Where(a => jurisdiction is null || (a.Jurisdiction is { } j && data.IsWithin(j, jurisdiction)))
             .Where(a => status switch
@@ -192,7 +192,7 @@ public static partial class ConsolePages
             body.Append("<tr>")
                 .Append($"<td>{E(Zh.DateTime(a.RaisedAt))}</td>")
                 .Append($"<td><span class=\"sev sev-{a.Severity.Name()}\">{E(Zh.Severity(a.Severity))}</span></td>")
-                .Append($"<td>{E(a.Rule ?? "—")}</td>")
+                .Append($"<td>{E(a.Rule?.ToString() ?? "—")}</td>")
                 .Append($"<td><strong>{E(a.Title)}</strong><br><span class=\"detail\">{E(a.Detail)}</span></td>")
                 .Append($"<td>{E(Zh.AlertStatus(a.Status, Acknowledged(a)))}</td><td>");
             if (mayAcknowledge && !mine && a.Status != AlertStatus.Cleared)
@@ -434,10 +434,10 @@ public static partial class ConsolePages
         if (computing) body.Append(Recomputing(report.AsOf));
         body.Append($"<p class=\"detail\">截至 {E(Zh.DateTime(report.AsOf))}。阈值为省级配置（按批次）；注明“本平台设定”的为通知未规定、由本平台确定的数值。</p>");
         body.Append("<table><caption>指标</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">指标</th><th scope=\"col\">批次（通用名）</th><th scope=\"col\">数值</th><th scope=\"col\">阈值</th><th scope=\"col\">分子 / 分母</th><th scope=\"col\">结果</th></tr></thead><tbody>");
-        foreach (var i in report.Indicators.OrderBy(i => RuleNumber(i.Rule)).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Batch, StringComparer.Ordinal).ThenBy(i => i.Group, StringComparer.Ordinal))
+        foreach (var i in report.Indicators.OrderBy(i => i.Rule).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Batch, StringComparer.Ordinal).ThenBy(i => i.Group, StringComparer.Ordinal))
         {
             var (name, definition) = Domain.Monitoring.IndicatorText.Describe(i.Id);
-            body.Append($"<tr{(i.Breached ? " class=\"breached\"" : "")}><td>{E(i.Rule)}</td><td><strong>{E(name)}</strong><br><span class=\"detail\">{E(definition)}</span></td>")
+            body.Append($"<tr{(i.Breached ? " class=\"breached\"" : "")}><td>{E(i.Rule.ToString())}</td><td><strong>{E(name)}</strong><br><span class=\"detail\">{E(definition)}</span></td>")
                 .Append($"<td>{E(i.Batch ?? "—")}{(i.Group is null ? "" : $"（{E(i.Group)}）")}</td><td>{E(i.Value is { } v ? (IsShare(i.Id) ? Zh.Percent(v) : v.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
                 .Append($"<td>{E(i.Threshold is { } t ? (IsShare(i.Id) ? Zh.Percent(t) : t.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
                 .Append($"<td>{E(i.Numerator.ToString("0.##", CultureInfo.InvariantCulture))} / {E(i.Denominator.ToString("0.##", CultureInfo.InvariantCulture))}</td>")
@@ -477,8 +477,6 @@ public static partial class ConsolePages
     /// <summary>Indicators whose value is a share (shown as a percentage); the others are ratios or counts.</summary>
     private static bool IsShare(string id) => id is not ("substitutableGrowth" or "overAgreedVolume" or "abnormalOrders" or "purchasesWithoutAgreement");
 
-    /// <summary>R3 before R10: rules in the notices' order.</summary>
-    private static int RuleNumber(string rule) => rule.Length > 1 && int.TryParse(rule[1..], CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue;
 
     // ---- quarterly assessments (R21): the notice in the page, its downloads, a run's progress ----
 

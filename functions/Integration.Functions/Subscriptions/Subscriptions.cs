@@ -71,7 +71,7 @@ public static partial class Subscriptions
                     return ProblemResponses.Forbidden("This subscription belongs to another partner.");
                 var f = request!.Filter;
                 var subscription = new Subscription(id, existing?.Subscription.Owner ?? partner.PartnerId, new Uri(request.Url!),
-                    f is null ? SubscriptionFilter.Everything : new SubscriptionFilter(f.Jurisdiction, f.Rules, f.Severities?.Select(s => Severities.TryParse(s, out var v) ? v : default).ToList(), f.Kinds), time.GetUtcNow())
+                    f is null ? SubscriptionFilter.Everything : new SubscriptionFilter(f.Jurisdiction, f.Rules?.Select(r => RuleIds.TryParse(r, out var v) ? v : default).ToList(), f.Severities?.Select(s => Severities.TryParse(s, out var v) ? v : default).ToList(), f.Kinds), time.GetUtcNow())
                 {
                     Digest = request.Digest,
                 };
@@ -190,8 +190,8 @@ public static partial class Subscriptions
             else if (partner.Role != PartnerRole.Province && !(partner.Role is PartnerRole.City or PartnerRole.County && master.IsWithin(j, partner.EntityCode)))
                 problems.Add(new Problem(null, "/filter/jurisdiction", "scope", $"'{j}' is outside the caller's jurisdiction.") { OutOfScope = true });
         }
-        foreach (var (rule, i) in (f.Rules ?? []).Select((x, i) => (x, i)).Where(x => !RulePattern().IsMatch(x.x ?? "")))
-            problems.Add(new Problem(null, $"/filter/rules/{i}", "format", $"'{rule}' is not a rule id (R1 to R25)."));
+        foreach (var (rule, i) in (f.Rules ?? []).Select((x, i) => (x, i)).Where(x => !RuleIds.TryParse(x.x, out _)))
+            problems.Add(new Problem(null, $"/filter/rules/{i}", "format", RuleIds.NotARule(rule)));
         foreach (var (severity, i) in (f.Severities ?? []).Select((x, i) => (x, i)).Where(x => !Severities.TryParse(x.x, out _)))
             problems.Add(new Problem(null, $"/filter/severities/{i}", "unknown", $"'{severity}' is not one of {string.Join(", ", Severities.All.Select(s => s.Name()))}."));
         foreach (var (kind, i) in (f.Kinds ?? []).Select((x, i) => (x, i)).Where(x => !AlertKinds.All.Contains(x.x)))
@@ -200,7 +200,4 @@ public static partial class Subscriptions
 
     [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
     private static partial Regex IdPattern();
-
-    [GeneratedRegex("^R([1-9]|1[0-9]|2[0-5])$")]
-    private static partial Regex RulePattern();
 }

@@ -216,7 +216,7 @@ public sealed class AssessmentDesk(
             new Alert($"assessment:{report.Quarter}:repeat:{r.Code}", AlertKinds.Assessment, Severity.High, $"{r.Name}连续两个季度列入通报清单（约谈候选）",
                 $"{r.Name}在{report.Summary.PreviousQuarter}和{report.Quarter}均列入：{string.Join("、", r.Lists.Select(l => titles.GetValueOrDefault(l) ?? l))}。", report.GeneratedAt)
             {
-                Rule = "R21",
+                Rule = RuleId.R21,
                 Party = r.Code,
                 Jurisdiction = r.County ?? r.City ?? report.Jurisdiction,
                 Period = report.Quarter,
@@ -244,7 +244,7 @@ public sealed class AssessmentDesk(
         return alerts.RaiseAsync(new Alert($"assessment:{state.Quarter}:{state.Generation}", AlertKinds.Assessment, Severity.Info,
             $"{state.Quarter} 季度集采执行监测评估已完成", $"{state.Units.Count} 家医疗机构（含医共体）、{state.Suppliers.Count} 家企业的评估已完成，通报见链接。", state.CompletedAt ?? time.GetUtcNow())
         {
-            Rule = "R21",
+            Rule = RuleId.R21,
             Jurisdiction = root,
             Period = state.Quarter,
             Facts = links,

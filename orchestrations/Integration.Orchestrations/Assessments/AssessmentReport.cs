@@ -22,10 +22,10 @@ public sealed record ListEntry(string Unit, string Name, string? County, string?
 }
 
 /// <summary>A rectification case (限期整改) about a breach of the quarter before, and what became of it.</summary>
-public sealed record RectificationRow(string CaseId, string Party, string PartyName, string? County, string? City, string Rule, IReadOnlyList<string> Indicators, string? DueAt,
+public sealed record RectificationRow(string CaseId, string Party, string PartyName, string? County, string? City, RuleId Rule, IReadOnlyList<string> Indicators, string? DueAt,
     string Outcome);
 
-public sealed record ProblemList(string Id, string Rule, string Title, IReadOnlyList<ListEntry> Entries);
+public sealed record ProblemList(string Id, RuleId Rule, string Title, IReadOnlyList<ListEntry> Entries);
 
 /// <summary>A unit or supplier on a list (or in a tier) this quarter and the one before: a candidate for 约谈 (R21).</summary>
 public sealed record RepeatOffender(string Kind, string Code, string Name, string? County, string? City, IReadOnlyList<string> Lists);
@@ -50,20 +50,20 @@ public sealed record AssessmentReport(
     public IReadOnlyList<RectificationRow> Rectifications { get; init; } = [];
 
     /// <summary>The notice's lists: id, rule, title (as the officials read it).</summary>
-    public static readonly IReadOnlyList<(string Id, string Rule, string Title)> ListDefinitions =
+    public static readonly IReadOnlyList<(string Id, RuleId Rule, string Title)> ListDefinitions =
     [
-        ("progressBelowSchedule", "R8", "采购进度低于序时进度"),
-        ("nonSelectedAboveSelected", "R9", "非中选产品采购量超过中选产品"),
-        ("amountShareBelowMinimum", "R11", "中选产品采购金额占比低于要求"),
-        ("substitutableGrowth", "R12", "可替代药品采购量超过上年"),
-        ("unreportedPurchases", "R13", "不报量仍大量采购"),
-        ("overAgreedVolume", "R14", "实际采购量超过约定采购量的规定倍数"),
-        ("offlinePurchases", "R15", "违规线下采购"),
-        ("abnormalOrders", "R16", "超常规订单"),
-        ("lateReceipts", "R17", "不及时确认收货"),
-        ("latePayments", "R18", "不及时支付货款"),
-        ("unconfirmedDeliveries", "R17", "配送后逾期未确认收货"),
-        ("unpaidOverdue", "R18", "验收后逾期未支付货款"),
+        ("progressBelowSchedule", RuleId.R8, "采购进度低于序时进度"),
+        ("nonSelectedAboveSelected", RuleId.R9, "非中选产品采购量超过中选产品"),
+        ("amountShareBelowMinimum", RuleId.R11, "中选产品采购金额占比低于要求"),
+        ("substitutableGrowth", RuleId.R12, "可替代药品采购量超过上年"),
+        ("unreportedPurchases", RuleId.R13, "不报量仍大量采购"),
+        ("overAgreedVolume", RuleId.R14, "实际采购量超过约定采购量的规定倍数"),
+        ("offlinePurchases", RuleId.R15, "违规线下采购"),
+        ("abnormalOrders", RuleId.R16, "超常规订单"),
+        ("lateReceipts", RuleId.R17, "不及时确认收货"),
+        ("latePayments", RuleId.R18, "不及时支付货款"),
+        ("unconfirmedDeliveries", RuleId.R17, "配送后逾期未确认收货"),
+        ("unpaidOverdue", RuleId.R18, "验收后逾期未支付货款"),
     ];
 
     public const string DeliveryTierList = "supplierDeliveryTier", ResolutionTierList = "supplierResolutionTier";
@@ -83,7 +83,7 @@ public sealed record AssessmentReport(
         var followed = cases.Where(c => c.Period == quarter).GroupBy(c => (c.Party, c.Rule))
             .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Outcome switch { CaseOutcome.Explained or CaseOutcome.Rectified => 0, CaseOutcome.Closed => 1, _ => 2 })
                 .ThenBy(c => c.CaseId, StringComparer.Ordinal).First());
-        ListEntry Follow(ListEntry e, string rule) => followed.TryGetValue((e.Unit, rule), out var c) ? e with { FollowUp = $"{FollowUpText(c)}（案件 {c.CaseId}）" } : e;
+        ListEntry Follow(ListEntry e, RuleId rule) => followed.TryGetValue((e.Unit, rule), out var c) ? e with { FollowUp = $"{FollowUpText(c)}（案件 {c.CaseId}）" } : e;
         var lists = ListDefinitions.Select(d => new ProblemList(d.Id, d.Rule, d.Title, [.. units.SelectMany(u => Entries(d.Id, u)).Select(e => Follow(e, d.Rule))])).ToList();
         var lastQuarter = Domain.Quarter.TryParse(quarter, out var q) ? q.Previous.ToString() : null;
         var rectifications = cases.Where(c => c.Kind == CaseKind.Rectification && c.Period is not null && c.Period == lastQuarter).OrderBy(c => c.CaseId, StringComparer.Ordinal)

@@ -18,7 +18,7 @@ public sealed record CityReportRow(
 /// A rule's problems in a city: raised, taken in hand by an office (acknowledged), cleared (the figures no longer break
 /// the rule: not by itself a rectification), still active; and its supervision cases.
 /// </summary>
-public sealed record RuleRow(string Rule, int Raised, int Acknowledged, int Cleared, int Open, CaseCounts Cases);
+public sealed record RuleRow(RuleId Rule, int Raised, int Acknowledged, int Cleared, int Open, CaseCounts Cases);
 
 /// <summary>
 /// Supervision cases (R27) by what became of them: closed with the explanation accepted, closed as rectified (verified
@@ -63,8 +63,7 @@ public sealed record CityReport(string Half, DateTimeOffset GeneratedAt, DateOnl
             var opened = casesByCity.GetValueOrDefault(city.Code) ?? [];
             static bool Acknowledged(Alert a) => a.Acknowledgements is { Count: > 0 };
             static bool Cleared(Alert a) => a.Status == AlertStatus.Cleared;
-            var rules = raised.Select(a => a.Rule!).Concat(opened.Select(c => c.Rule)).Distinct(StringComparer.Ordinal)
-                .OrderBy(r => int.TryParse(r.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : int.MaxValue).ThenBy(r => r, StringComparer.Ordinal);
+            var rules = raised.Select(a => a.Rule!.Value).Concat(opened.Select(c => c.Rule)).Distinct().Order();
             return new CityReportRow(city.Code, city.Name, raised.Count, raised.Count(Acknowledged), raised.Count(Cleared), raised.Count(a => !Cleared(a)), CaseCounts.Of(opened),
                 own.Count, own.Count(c => c.ResolvedInTime == true), own.Count(c => c.Open),
                 [.. rules.Select(rule =>

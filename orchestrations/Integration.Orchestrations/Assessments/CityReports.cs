@@ -28,7 +28,7 @@ public sealed class CityReports(AssessmentStore artifacts, AlertStore alerts, Co
         await alerts.RaiseAsync(new Alert($"cityreport:{half}", AlertKinds.Assessment, Severity.Info, report.Title,
             $"{report.Cities.Count} 个市的半年报告已生成（应于 {half.DueBefore:yyyy-MM-dd} 前报送）。", time.GetUtcNow())
         {
-            Rule = "R22",
+            Rule = RuleId.R22,
             Jurisdiction = report.Jurisdiction,
             Period = half.ToString(),
             Facts = AssessmentDesk.Formats.ToDictionary(f => $"report.{f}", f => $"/api/v1/city-reports/{half}/report.{f}", StringComparer.Ordinal),

@@ -39,7 +39,7 @@ public static class UnitResults
         // Each supplier's share of R4 at this unit, summed over the units by the supplier's own work item.
         var shares = new SortedDictionary<string, SupplierShare>(StringComparer.Ordinal);
         foreach (var maker in makers)
-            if (calculator.ForSupplier(maker, [unit], quarter, asOf).FirstOrDefault(i => i.Rule == "R4" && i.Batch is null) is { } rate)
+            if (calculator.ForSupplier(maker, [unit], quarter, asOf).FirstOrDefault(i => i.Rule == RuleId.R4 && i.Batch is null) is { } rate)
                 shares[maker] = new SupplierShare(rate.Numerator, rate.Denominator);
         data.Institutions.TryGetValue(unit.Code, out var institution);
         var path = institution is null ? [] : data.JurisdictionPath(institution.Jurisdiction);

@@ -1,3 +1,4 @@
+using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Storage;
@@ -34,17 +35,17 @@ public static class AutoCases
                 LevelOf(data, path[^1]), $"{alert.Title}：{alert.Detail}。按通知要求须作出说明（系统自动立案）", [alert.Id], rule, [],
                 options.DaysFor(CaseKind.Explanation), period);
         }
-        if (options.AutoOpenRepeatOffenders && alert is { Kind: AlertKinds.Assessment, Rule: "R21", Party: { } code, Period: { } quarter, Facts: { } repeat }
+        if (options.AutoOpenRepeatOffenders && alert is { Kind: AlertKinds.Assessment, Rule: RuleId.R21, Party: { } code, Period: { } quarter, Facts: { } repeat }
             && repeat.ContainsKey("repeatOffender"))
         {
             // A candidate for a supervision talk (约谈): an institution at the office over it, a supplier at the province.
             var reason = $"{alert.Title}：{alert.Detail}拟约谈督导（系统自动立案）";
             if (data.Institutions.TryGetValue(code, out var unit) && data.JurisdictionPath(unit.Jurisdiction) is { Count: > 0 } unitPath)
                 return new CaseOpened(at, Actor, $"{Prefix}R21:{code}:{quarter}", CaseKind.Talk, code, "institution", unit.Name, unitPath, LevelOf(data, unitPath[^1]),
-                    reason, [alert.Id], "R21", [], options.DaysFor(CaseKind.Talk), quarter);
+                    reason, [alert.Id], RuleId.R21, [], options.DaysFor(CaseKind.Talk), quarter);
             if (data.Companies.TryGetValue(code, out var supplierCompany) && Province(data) is { } root)
                 return new CaseOpened(at, Actor, $"{Prefix}R21:{code}:{quarter}", CaseKind.Talk, code, "company", supplierCompany.Name, [root.Code], CaseLevel.Province,
-                    reason, [alert.Id], "R21", [], options.DaysFor(CaseKind.Talk), quarter);
+                    reason, [alert.Id], RuleId.R21, [], options.DaysFor(CaseKind.Talk), quarter);
             return null;
         }
         if (options.AutoOpenComplaints && alert is { Kind: AlertKinds.Complaint, Facts: { } facts }
@@ -53,7 +54,7 @@ public static class AutoCases
             && data.Companies.TryGetValue(supplier, out var company)
             && Province(data) is { } province)
             return new CaseOpened(at, Actor, $"{Prefix}complaint:{complaint}", CaseKind.Explanation, supplier, "company", company.Name, [province.Code],
-                CaseLevel.Province, $"{alert.Title}：{alert.Detail}。诉求超期已上报省级医保部门，企业须作出说明（系统自动立案）", [alert.Id], alert.Rule ?? "R6", [],
+                CaseLevel.Province, $"{alert.Title}：{alert.Detail}。诉求超期已上报省级医保部门，企业须作出说明（系统自动立案）", [alert.Id], alert.Rule ?? RuleId.R6, [],
                 options.DaysFor(CaseKind.Explanation), alert.Period);
         return null;
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Integration.Domain;
 using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Cases;
@@ -64,7 +65,7 @@ public sealed record CaseState
     public IReadOnlyList<string> Alerts { get; init; } = [];
 
     /// <summary>The rule the case is about (R27 unless the alerts or the office name another).</summary>
-    public string Rule { get; init; } = "R27";
+    public RuleId Rule { get; init; } = RuleId.R27;
 
     /// <summary>The quarter of the breach the case is about (its alerts'), if any: R22's half year counts it there.</summary>
     public string? Period { get; init; }
@@ -106,7 +107,7 @@ public sealed record CaseState
 public abstract record CaseEvent(DateTimeOffset At, string? Actor);
 
 public sealed record CaseOpened(DateTimeOffset At, string Actor, string CaseId, CaseKind Kind, string Party, string PartyKind, string PartyName,
-    IReadOnlyList<string> JurisdictionPath, CaseLevel Level, string Reason, IReadOnlyList<string> Alerts, string Rule, IReadOnlyList<string> Indicators,
+    IReadOnlyList<string> JurisdictionPath, CaseLevel Level, string Reason, IReadOnlyList<string> Alerts, RuleId Rule, IReadOnlyList<string> Indicators,
     int DueWorkingDays, string? Period = null) : CaseEvent(At, Actor);
 
 public sealed record CaseExplained(DateTimeOffset At, string Actor, string Text, IReadOnlyList<string> Documents) : CaseEvent(At, Actor);
@@ -180,7 +181,12 @@ public sealed class CaseOptions
     /// <summary>A unit or supplier on a notice list two quarters running opens a supervision-talk case (R21).</summary>
     public bool AutoOpenRepeatOffenders { get; set; } = true;
 
-    public IReadOnlySet<string> AutoOpenRuleSet => AutoOpenRules.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+    public IReadOnlySet<RuleId> AutoOpenRuleSet => AutoOpenRuleTexts.Select(t => RuleIds.TryParse(t, out var rule) ? rule : (RuleId?)null).OfType<RuleId>().ToHashSet();
+
+    /// <summary>Whether every entry of <see cref="AutoOpenRules"/> is a rule id (checked at start-up).</summary>
+    public bool AutoOpenRulesValid => AutoOpenRuleTexts.All(t => RuleIds.TryParse(t, out _));
+
+    private string[] AutoOpenRuleTexts => AutoOpenRules.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public int DaysFor(CaseKind kind) => kind switch
     {

@@ -53,7 +53,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         };
         var notices = new List<Notice>();
         state = Wait(state, ComplaintStatus.AwaitingReply, ChinaTime.DateOf(e.At), options.ReplyWorkingDays, null, e.At, notices);
-        notices.Add(Notice(state, Audience.Supplier, "R5", Severity.Info, $"收到新的诉求：{KindName(e.Kind)}",
+        notices.Add(Notice(state, Audience.Supplier, RuleId.R5, Severity.Info, $"收到新的诉求：{KindName(e.Kind)}",
             $"{Hospital(state)}反映{Product(state)}{KindName(e.Kind)}：{e.Description} 请{Due(state)}答复，并承诺解决日期。"));
         return new ComplaintTransition(state, notices, [new ComplaintStep(e.At, "raised", e.Actor, $"{KindName(e.Kind)}：{e.Description} 请{Due(state)}答复。")]);
     }
@@ -86,7 +86,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
             CommitLimitWaitsForYear = missingYear,
         };
         next = Wait(next, ComplaintStatus.AwaitingResolution, today, null, e.CommitResolveBy, e.At, notices);
-        notices.Add(Notice(next, Audience.Hospital, "R5", Severity.Info, "企业已答复诉求",
+        notices.Add(Notice(next, Audience.Hospital, RuleId.R5, Severity.Info, "企业已答复诉求",
             $"{Supplier(state)}答复：{e.Message} 承诺于 {e.CommitResolveBy:yyyy-MM-dd} 前解决。"));
         var pending = missingYear is { } y ? $"（是否在{options.ResolveWorkingDays}个工作日期限内，待{y}年工作日安排载入后核对）" : "";
         return new ComplaintTransition(next, notices, [new ComplaintStep(e.At, "replied", e.Actor,
@@ -105,7 +105,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
             ResolvedInTime = state.ResolvedInTime ?? (state.CommitResolveBy is { } by ? e.At <= ChinaTime.DeadlineOf(by) : null),
         };
         next = Wait(next, ComplaintStatus.Resolved, ChinaTime.DateOf(e.At), options.ConfirmWorkingDays, null, e.At, notices);
-        notices.Add(Notice(next, Audience.Hospital, "R5", Severity.Info, "企业报告问题已解决",
+        notices.Add(Notice(next, Audience.Hospital, RuleId.R5, Severity.Info, "企业报告问题已解决",
             $"{Supplier(state)}：{e.Message} 请{Due(next)}确认已解决，或退回。"));
         return new ComplaintTransition(next, notices, [new ComplaintStep(e.At, "resolved", e.Actor, e.Message)]);
     }
@@ -131,7 +131,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         };
         next = Wait(next, ComplaintStatus.AwaitingReply, ChinaTime.DateOf(e.At), options.ReplyWorkingDays, null, e.At, notices);
         next = next with { ReplyDueAt = next.Phase?.DueDate is { } due ? ChinaTime.DeadlineOf(due) : null };
-        notices.Add(Notice(next, Audience.Supplier, "R5", Severity.Warning, "诉求被退回：问题未解决",
+        notices.Add(Notice(next, Audience.Supplier, RuleId.R5, Severity.Warning, "诉求被退回：问题未解决",
             $"{Hospital(state)}反映问题未解决{(e.Reason is null ? "" : "：" + e.Reason)}。请{Due(next)}重新答复。"));
         return new ComplaintTransition(next, notices, [new ComplaintStep(e.At, "reopened", e.Actor, e.Reason ?? "问题未解决。")]);
     }
@@ -147,7 +147,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
                 var remaining = phase.Reminders.Where(r => r > timer.DueAt).ToList();
                 var next = Arm(state with { Phase = phase with { Reminders = remaining } }, at);
                 var what = phase.Waiting == ComplaintStatus.AwaitingReply ? "答复" : "解决";
-                notices.Add(Notice(next, Audience.Supplier, "R5", Severity.Info, $"提醒：诉求{what}期限将至", $"{Hospital(state)}的诉求 {state.ComplaintId} 须{Due(next)}{what}。"));
+                notices.Add(Notice(next, Audience.Supplier, RuleId.R5, Severity.Info, $"提醒：诉求{what}期限将至", $"{Hospital(state)}的诉求 {state.ComplaintId} 须{Due(next)}{what}。"));
                 return new ComplaintTransition(next, notices, [new ComplaintStep(at, "reminded", null, $"已提醒{Supplier(state)}：须{Due(next)}{what}。")]);
             }
             case TimerPurpose.Deadline:
@@ -163,10 +163,10 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
                 next = Wait(next, phase.Waiting, phase.DueDate!.Value, options.EscalationWorkingDays, null, at, notices);
                 var office = level switch { EscalationLevel.County => Audience.County, EscalationLevel.City => Audience.City, _ => Audience.Province };
                 var severity = level switch { EscalationLevel.County => Severity.Warning, EscalationLevel.City => Severity.High, _ => Severity.Critical };
-                notices.Add(Notice(next, office, "R6", severity, $"诉求{late}超期，已升级至{LevelName(level)}医保部门",
+                notices.Add(Notice(next, office, RuleId.R6, severity, $"诉求{late}超期，已升级至{LevelName(level)}医保部门",
                     $"{Supplier(state)}未在期限（{phase.DueDate:yyyy-MM-dd}）内{late}{Hospital(state)}关于{Product(state)}的诉求。" +
                     $"请督促解决；如未{Due(next)}解决，将继续上报。"));
-                notices.Add(Notice(next, Audience.Supplier, "R6", Severity.Warning, $"超期：诉求已上报{LevelName(level)}医保部门",
+                notices.Add(Notice(next, Audience.Supplier, RuleId.R6, Severity.Warning, $"超期：诉求已上报{LevelName(level)}医保部门",
                     $"诉求 {state.ComplaintId} 的{late}期限为 {phase.DueDate:yyyy-MM-dd}，已超期。新的期限：{Due(next)}。"));
                 return new ComplaintTransition(next, notices, [new ComplaintStep(at, "escalated", null, $"{late}超期，升级至{LevelName(level)}医保部门（{Office(state, level)}）。")]);
             }
@@ -224,7 +224,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
                 var detail = $"按{e.Year}年工作日安排核对：承诺解决日期 {commit:yyyy-MM-dd} 超出答复后{options.ResolveWorkingDays}个工作日的期限，" +
                     $"须于 {ChinaTime.DeadlineOf(over):yyyy-MM-dd HH:mm}（北京时间）前解决（R5）。";
                 steps.Add(new ComplaintStep(e.At, "commitment-limited", null, detail));
-                notices.Add(Notice(next, Audience.Supplier, "R5", Severity.Warning, "承诺解决日期超出期限，已按期限执行", $"诉求 {state.ComplaintId}：{detail}"));
+                notices.Add(Notice(next, Audience.Supplier, RuleId.R5, Severity.Warning, "承诺解决日期超出期限，已按期限执行", $"诉求 {state.ComplaintId}：{detail}"));
             }
         }
         else if (state.CalendarProblem is not null)
@@ -235,7 +235,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
                 settled = settled with { ReplyDueAt = ChinaTime.DeadlineOf(due) };
             next = settled;
             steps.Add(new ComplaintStep(e.At, "deadline-set", null, $"{e.Year}年工作日安排已载入，期限已确定：须{Due(next)}{what}。"));
-            notices.Add(Notice(next, audience, "R5", Severity.Info, $"诉求{what}期限已确定", $"诉求 {state.ComplaintId}：工作日安排已载入，须{Due(next)}{what}。"));
+            notices.Add(Notice(next, audience, RuleId.R5, Severity.Info, $"诉求{what}期限已确定", $"诉求 {state.ComplaintId}：工作日安排已载入，须{Due(next)}{what}。"));
         }
         else if (phase.DueDate is { } oldDue && state.PhaseDays is { } days && ChinaTime.DeadlineOf(oldDue) > e.At)
         {
@@ -245,7 +245,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
             if (state.ReplyDueAt == ChinaTime.DeadlineOf(oldDue)) next = next with { ReplyDueAt = ChinaTime.DeadlineOf(newDue.Value) };
             var detail = $"{e.Year}年工作日安排调整，{what}期限由 {ChinaTime.DeadlineOf(oldDue):yyyy-MM-dd HH:mm} 改为 {ChinaTime.DeadlineOf(newDue.Value):yyyy-MM-dd HH:mm}（北京时间）。";
             steps.Add(new ComplaintStep(e.At, "deadline-moved", null, detail));
-            notices.Add(Notice(next, audience, "R5", Severity.Info, $"诉求{what}期限已调整", $"诉求 {state.ComplaintId}：{detail}"));
+            notices.Add(Notice(next, audience, RuleId.R5, Severity.Info, $"诉求{what}期限已调整", $"诉求 {state.ComplaintId}：{detail}"));
         }
         return steps.Count == 0 ? new ComplaintUnchanged("Nothing waits for the calendar.") : new ComplaintTransition(next, notices, steps);
     }
@@ -278,11 +278,11 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
     private ComplaintTransition Close(ComplaintState state, DateTimeOffset at, string? actor, string step, string detail)
     {
         var next = state with { Status = ComplaintStatus.Closed, ClosedAt = at, Phase = null, Timer = null, Version = state.Version + 1 };
-        var notices = new List<Notice> { Notice(next, Audience.Supplier, "R5", Severity.Info, "诉求已办结", detail) };
+        var notices = new List<Notice> { Notice(next, Audience.Supplier, RuleId.R5, Severity.Info, "诉求已办结", detail) };
         if (state.Escalation != EscalationLevel.None)
         {
             var office = state.Escalation switch { EscalationLevel.County => Audience.County, EscalationLevel.City => Audience.City, _ => Audience.Province };
-            notices.Add(Notice(next, office, "R6", Severity.Info, "已升级的诉求已办结", $"{Hospital(state)}对{Supplier(state)}的诉求 {state.ComplaintId}：{detail}"));
+            notices.Add(Notice(next, office, RuleId.R6, Severity.Info, "已升级的诉求已办结", $"{Hospital(state)}对{Supplier(state)}的诉求 {state.ComplaintId}：{detail}"));
         }
         return new ComplaintTransition(next, notices, [new ComplaintStep(at, step, actor, detail)]);
     }
@@ -306,7 +306,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         }
         catch (CalendarYearUnknownException x)
         {
-            notices.Add(new Notice(CalendarMissingAlertId(x.Year), Audience.Operators, "R5", Severity.High, $"No working-day calendar for {x.Year}",
+            notices.Add(new Notice(CalendarMissingAlertId(x.Year), Audience.Operators, RuleId.R5, Severity.High, $"No working-day calendar for {x.Year}",
                 $"{x.Message} Deadlines falling in {x.Year} cannot be computed; complaints wait without them and are computed again every {options.CalendarRecheck.TotalMinutes:0} minutes."));
             var timer = new ComplaintTimer($"{state.ComplaintId}:{state.Version}:recheck", now + options.CalendarRecheck, TimerPurpose.CalendarRecheck);
             return state with { Phase = new Phase(waiting, null, []), CalendarProblem = x.Message, DeadlineWaitsForYear = x.Year, PhaseStart = start, PhaseDays = days, Timer = timer };
@@ -376,7 +376,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         _ => "省级",
     };
 
-    private static Notice Notice(ComplaintState state, Audience audience, string rule, Severity severity, string title, string detail) =>
+    private static Notice Notice(ComplaintState state, Audience audience, RuleId rule, Severity severity, string title, string detail) =>
         new($"complaint:{state.ComplaintId}:{state.Version}:{audience.ToString().ToLowerInvariant()}", audience, rule, severity, title, detail);
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Integration.Domain;
 using Integration.Domain.Alerts;
 
 namespace Integration.Orchestrations.Complaints;
@@ -123,4 +124,4 @@ public sealed record ComplaintCalendarChanged(DateTimeOffset At, int Year, int V
 public enum Audience { Supplier, Hospital, County, City, Province, Operators }
 
 /// <summary>A notification the transition sends: stored as an alert (stable id: sent once) and delivered to its audience.</summary>
-public sealed record Notice(string Id, Audience Audience, string Rule, Severity Severity, string Title, string Detail);
+public sealed record Notice(string Id, Audience Audience, RuleId Rule, Severity Severity, string Title, string Detail);

@@ -27,7 +27,7 @@ public sealed class ListingMonitor(ListingStore listings, AlertStore alerts, IMa
                 string.Create(CultureInfo.InvariantCulture,
                     $"挂网价格 {breach.Price:0.####} 元，其他省份最低 {breach.LowestOtherProvince:0.####} 元；自 {ChinaTime.DateOf(breach.Since):yyyy-MM-dd} 起高于最低价，应于 {ChinaTime.DateOf(breach.DueBy):yyyy-MM-dd} 前调整。"), now)
             {
-                Rule = "R24",
+                Rule = RuleId.R24,
                 Party = product.Manufacturer,
                 Facts = new Dictionary<string, string>
                 {

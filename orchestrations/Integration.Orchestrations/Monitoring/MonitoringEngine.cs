@@ -95,7 +95,7 @@ public sealed class MonitoringEngine(
                 $"{data.NameOf(d.Hospital)}：追溯码 {d.Code} 重复配送（R19）",
                 $"追溯码 {d.Code} 已随配送单 {d.First} 配送，又随配送单 {d.Second} 配送：同一包装不能配送两次，上传数据不实。", time.GetUtcNow())
             {
-                Rule = "R19",
+                Rule = RuleId.R19,
                 Party = d.Hospital,
                 Jurisdiction = data.Institutions.GetValueOrDefault(d.Hospital)?.Jurisdiction,
                 Period = Quarter.Of(second.DeliveredAt).ToString(),
@@ -209,7 +209,7 @@ public sealed class MonitoringEngine(
         var figures = await ratings.OfAsync(supplier, quarter, cancellationToken);
         // Tiered only with enough complaints (figures.Tier is 0 below the minimum).
         var severity = Tiers.Severity(figures.Tier);
-        return new Indicator("timelyResolutionRatio", "R7", null, figures.TimelyResolutionRatio, ratings.Tiers.Max(), figures.Tier > 0, figures.ResolvedInTime, figures.ResolutionDecided)
+        return new Indicator("timelyResolutionRatio", RuleId.R7, null, figures.TimelyResolutionRatio, ratings.Tiers.Max(), figures.Tier > 0, figures.ResolvedInTime, figures.ResolutionDecided)
         {
             Severity = severity,
             Detail = $"Complaints resolved by the committed date ÷ complaints whose resolution is decided (resolved, or overdue), of institutions with an agreed volume of the supplier's products ({figures.Counted} of {figures.Received} received); tiered from {figures.Minimum} complaints (the project's choice).",
@@ -267,7 +267,7 @@ public sealed class MonitoringEngine(
         var changed = await listings.EvaluateAsync(cancellationToken);
         foreach (var supplier in data.Companies.Values.Where(c => c.Kind == CompanyKind.Manufacturer))
         {
-            var indicators = Calculator.ForSupplier(supplier.Code, units, quarter, time.GetUtcNow()).Where(i => i.Batch is null && i.Rule == "R4").ToList();
+            var indicators = Calculator.ForSupplier(supplier.Code, units, quarter, time.GetUtcNow()).Where(i => i.Batch is null && i.Rule == RuleId.R4).ToList();
             indicators.Add(await ComplaintRatioAsync(supplier.Code, quarter, cancellationToken));
             changed += await SyncAsync(indicators, "supplier", supplier.Code, null, quarter, cancellationToken);
         }
@@ -275,7 +275,7 @@ public sealed class MonitoringEngine(
         foreach (var j in data.Jurisdictions.Values.Where(j => j.Level != JurisdictionLevel.Province))
         {
             var within = byCode.Values.Where(u => data.Institutions.TryGetValue(u.Code, out var i) && data.IsWithin(i.Jurisdiction, j.Code)).ToList();
-            var gap = Calculator.ForUnits(within, quarter, time.GetUtcNow(), jurisdiction: true).Where(i => i.Rule == "R20").ToList();
+            var gap = Calculator.ForUnits(within, quarter, time.GetUtcNow(), jurisdiction: true).Where(i => i.Rule == RuleId.R20).ToList();
             changed += await SyncAsync(gap, "jurisdiction", j.Code, j.Code, quarter, cancellationToken);
         }
         return changed;
@@ -335,7 +335,7 @@ public sealed class MonitoringEngine(
     }
 
     /// <summary>Stable: the same breach of the same party, batch (and generic group) and quarter is one alert.</summary>
-    public static string AlertId(string rule, string indicator, string party, string? batch, Quarter quarter, string? group = null) =>
+    public static string AlertId(RuleId rule, string indicator, string party, string? batch, Quarter quarter, string? group = null) =>
         $"monitoring:{rule}:{indicator}:{party}:{batch ?? "all"}{(group is null ? "" : ":" + group)}:{quarter}";
 
     /// <summary>In Chinese, for the offices: who, when, which batch (and generic group), what (<see cref="IndicatorText"/>), the rule.</summary>

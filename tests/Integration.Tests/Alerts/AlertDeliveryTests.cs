@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Load;
 using Integration.Storage;
@@ -38,7 +39,7 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
     private static Alert NewAlert(string jurisdiction, Severity severity = Severity.High, string? id = null) =>
         new(id ?? $"test:{Guid.NewGuid():N}", AlertKinds.Monitoring, severity, "测试告警", "到货率低于80%", DateTimeOffset.UtcNow)
         {
-            Rule = "R3", Jurisdiction = jurisdiction, Party = "H1", Period = "2026Q3",
+            Rule = RuleId.R3, Jurisdiction = jurisdiction, Party = "H1", Period = "2026Q3",
         };
 
     private static async Task<T> EventuallyAsync<T>(Func<T> probe, Func<T, bool> done, TimeSpan timeout, string what)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Storage;
 
@@ -25,7 +26,7 @@ public sealed class AlertListTests(HubFixture fixture)
             ("test:x", at.AddMinutes(2), "R17"), ("test:y", at.AddMinutes(5), "R17"),
         };
         foreach (var (id, time, rule) in raised)
-            Assert.True(await store.RaiseAsync(new Alert(id, AlertKinds.Monitoring, Severity.Warning, "测试告警", "到货率低于80%", time) { Rule = rule, Jurisdiction = "X1" }, default));
+            Assert.True(await store.RaiseAsync(new Alert(id, AlertKinds.Monitoring, Severity.Warning, "测试告警", "到货率低于80%", time) { Rule = Enum.Parse<RuleId>(rule), Jurisdiction = "X1" }, default));
 
         var pages = new List<JsonNode>();
         for (string? cursor = null; ;)
@@ -49,9 +50,13 @@ public sealed class AlertListTests(HubFixture fixture)
     [Fact]
     public async Task BadQueryParameters_Are400_ListingEachOne()
     {
-        using var response = await fixture.World.Admin().GetAsync("/api/v1/alerts?limit=many&since=yesterday&cursor=%25%25");
+        // A rule is R1 to R27 exactly (R26 and R27 are rules too: a filter refused them once).
+        using var response = await fixture.World.Admin().GetAsync("/api/v1/alerts?limit=many&since=yesterday&cursor=%25%25&rule=R28");
         var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
-        Assert.Equal([(null, "/since", "format"), (null, "/limit", "format"), (null, "/cursor", "format")], Samples.Errors(problem));
+        Assert.Equal([(null, "/since", "format"), (null, "/rule", "format"), (null, "/limit", "format"), (null, "/cursor", "format")], Samples.Errors(problem));
+        using (var r27 = await fixture.World.Admin().GetAsync("/api/v1/alerts?rule=R27")) Assert.Equal(HttpStatusCode.OK, r27.StatusCode);
+        using var cases = await fixture.World.Admin().GetAsync("/api/v1/cases?rule=r5");
+        Assert.Equal([(null, "/rule", "format")], Samples.Errors(await Samples.Expect(cases, HttpStatusCode.BadRequest)));
         using var deliveries = await fixture.World.Admin().GetAsync("/api/v1/subscriptions/any/deliveries?status=lost&limit=-1");
         Assert.Equal([(null, "/status", "not-allowed"), (null, "/limit", "format")], Samples.Errors(await Samples.Expect(deliveries, HttpStatusCode.BadRequest)));
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Load;
@@ -35,7 +36,7 @@ public sealed class ConsoleTests(HubFixture fixture)
     private static Alert MonitoringAlert(string county, string title, string party = "H1") =>
         new($"test:{Guid.NewGuid():N}", AlertKinds.Monitoring, Severity.High, title, "按时配送 110，应配送 150，配送率 73.3%，低于 80%", DateTimeOffset.UtcNow)
         {
-            Rule = "R3", Jurisdiction = county, Party = party, Period = Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow).ToString(),
+            Rule = RuleId.R3, Jurisdiction = county, Party = party, Period = Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow).ToString(),
             Facts = new Dictionary<string, string> { ["indicator"] = "deliveryRate" },
         };
 

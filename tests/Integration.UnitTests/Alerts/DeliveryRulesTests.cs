@@ -1,3 +1,4 @@
+using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 
@@ -19,15 +20,15 @@ public sealed class DeliveryRulesTests
     [InlineData("X2", false)]
     [InlineData("C2", false)]
     public void ASubtreeFilter_TakesWhatLiesBelowIt(string? root, bool wanted) =>
-        Assert.Equal(wanted, new SubscriptionFilter(root, null, null, null).Matches("monitoring", "R3", Severity.High, "X1", Master));
+        Assert.Equal(wanted, new SubscriptionFilter(root, null, null, null).Matches("monitoring", RuleId.R3, Severity.High, "X1", Master));
 
     [Fact]
     public void RulesSeveritiesAndKinds_AreEachAnyOf_AndEmptyMeansAll()
     {
-        var filter = new SubscriptionFilter(null, ["R3", "R7"], [Severity.High, Severity.Critical], []);
-        Assert.True(filter.Matches("monitoring", "R7", Severity.Critical, "X1", Master));
-        Assert.False(filter.Matches("monitoring", "R8", Severity.Critical, "X1", Master));
-        Assert.False(filter.Matches("monitoring", "R3", Severity.Warning, "X1", Master));
+        var filter = new SubscriptionFilter(null, [RuleId.R3, RuleId.R7], [Severity.High, Severity.Critical], []);
+        Assert.True(filter.Matches("monitoring", RuleId.R7, Severity.Critical, "X1", Master));
+        Assert.False(filter.Matches("monitoring", RuleId.R8, Severity.Critical, "X1", Master));
+        Assert.False(filter.Matches("monitoring", RuleId.R3, Severity.Warning, "X1", Master));
         Assert.False(filter.Matches("operator", null, Severity.High, null, Master));
         Assert.True(SubscriptionFilter.Everything.Matches("operator", null, Severity.High, null, Master));
         // An alert about no jurisdiction does not pass a jurisdiction filter.

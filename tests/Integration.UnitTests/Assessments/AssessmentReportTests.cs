@@ -1,3 +1,4 @@
+using Integration.Domain;
 using Integration.Domain.Monitoring;
 using Integration.Orchestrations.Assessments;
 using Integration.Orchestrations.Cases;
@@ -13,7 +14,7 @@ public sealed class AssessmentReportTests
 {
     private static readonly DateTimeOffset At = new(2026, 10, 1, 2, 0, 0, TimeSpan.FromHours(8));
 
-    private static Indicator I(string id, string rule, decimal num, decimal den, decimal? threshold = null, bool breached = false, string? batch = "B1") =>
+    private static Indicator I(string id, RuleId rule, decimal num, decimal den, decimal? threshold = null, bool breached = false, string? batch = "B1") =>
         new(id, rule, batch, den == 0 ? null : Math.Round(num / den, 4), threshold, breached, num, den);
 
     private static UnitResult Unit(string code, string county, params Indicator[] indicators) =>
@@ -21,13 +22,13 @@ public sealed class AssessmentReportTests
 
     private static readonly IReadOnlyList<UnitResult> Units =
     [
-        Unit("U1", "X1", I("agreedVolumeProgress", "R8", 300, 1000, 0.75m, true), I("deliveryRate", "R3", 90, 100, 0.8m),
-            I("latePayments", "R18", 100, 400, 0m, true, null), I("offlinePurchases", "R15", 5, 100, 0m, true, null)) with { Amount = 1200, AmountYearBefore = 1000 },
-        Unit("U2", "X1", I("agreedVolumeProgress", "R8", 800, 1000, 0.75m), I("selectedQuantityShare", "R9", 50, 100, 0.5m)),
-        Unit("U3", "X1", I("deliveryRate", "R3", 1, 2, 0.8m, true)),
-        Unit("U4", "X2", I("agreedVolumeProgress", "R8", 750, 1000, 0.75m), I("deliveryRate", "R3", 50, 100, 0.8m, true),
-            I("selectedQuantityShare", "R9", 40, 100, 0.5m, true), I("nonSelectedShare", "R10", 60, 100)),
-        Unit("U5", "X2", I("agreedVolumeProgress", "R8", 75, 100, 0.75m), I("deliveryRate", "R3", 70, 100, 0.8m, true)),
+        Unit("U1", "X1", I("agreedVolumeProgress", RuleId.R8, 300, 1000, 0.75m, true), I("deliveryRate", RuleId.R3, 90, 100, 0.8m),
+            I("latePayments", RuleId.R18, 100, 400, 0m, true, null), I("offlinePurchases", RuleId.R15, 5, 100, 0m, true, null)) with { Amount = 1200, AmountYearBefore = 1000 },
+        Unit("U2", "X1", I("agreedVolumeProgress", RuleId.R8, 800, 1000, 0.75m), I("selectedQuantityShare", RuleId.R9, 50, 100, 0.5m)),
+        Unit("U3", "X1", I("deliveryRate", RuleId.R3, 1, 2, 0.8m, true)),
+        Unit("U4", "X2", I("agreedVolumeProgress", RuleId.R8, 750, 1000, 0.75m), I("deliveryRate", RuleId.R3, 50, 100, 0.8m, true),
+            I("selectedQuantityShare", RuleId.R9, 40, 100, 0.5m, true), I("nonSelectedShare", RuleId.R10, 60, 100)),
+        Unit("U5", "X2", I("agreedVolumeProgress", RuleId.R8, 75, 100, 0.75m), I("deliveryRate", RuleId.R3, 70, 100, 0.8m, true)),
     ];
 
     private static SupplierResult Supplier(string code, int deliveryTier, int resolutionTier = 0) =>
@@ -36,7 +37,7 @@ public sealed class AssessmentReportTests
     private static readonly Dictionary<string, string> Names = new() { ["PV"] = "省", ["C1"] = "市", ["X1"] = "甲县", ["X2"] = "乙县" };
 
     private static AssessmentReport Previous() => AssessmentReport.Build("2026Q2", At.AddMonths(-3), ("PV", "省"), Names,
-        [Unit("U1", "X1", I("agreedVolumeProgress", "R8", 100, 1000, 0.5m, true)), Unit("U4", "X2", I("lateReceipts", "R17", 1, 2, 0m, true, null))],
+        [Unit("U1", "X1", I("agreedVolumeProgress", RuleId.R8, 100, 1000, 0.5m, true)), Unit("U4", "X2", I("lateReceipts", RuleId.R17, 1, 2, 0m, true, null))],
         [Supplier("S1", 2), Supplier("S2", 1)], null);
 
     private static AssessmentReport Report() => AssessmentReport.Build("2026Q3", At, ("PV", "省"), Names, Units, [Supplier("S1", 1), Supplier("S2", 0)], Previous());
@@ -61,8 +62,8 @@ public sealed class AssessmentReportTests
         // U6's selected amount 300 of 1,000 against a configured minimum of 50%; U7 has 900 of 1,000.
         var units = new[]
         {
-            Unit("U6", "X1", I("vbpAmountShare", "R11", 300, 1000, 0.5m, true, null), I("agreedVolumeProgress", "R8", 10, 100, 0.5m, true)),
-            Unit("U7", "X1", I("vbpAmountShare", "R11", 900, 1000, 0.5m, false, null)),
+            Unit("U6", "X1", I("vbpAmountShare", RuleId.R11, 300, 1000, 0.5m, true, null), I("agreedVolumeProgress", RuleId.R8, 10, 100, 0.5m, true)),
+            Unit("U7", "X1", I("vbpAmountShare", RuleId.R11, 900, 1000, 0.5m, false, null)),
         };
         var report = AssessmentReport.Build("2026Q3", At, ("PV", "省"), Names, units, [], null);
         Assert.Equal(["U6"], report.Lists.Single(l => l.Id == "amountShareBelowMinimum").Entries.Select(e => e.Unit));
@@ -95,7 +96,7 @@ public sealed class AssessmentReportTests
         Assert.Equal(0.6m, report.Basket.Single(b => b.Unit == "U4").NonSelectedShare);
     }
 
-    private static CaseState Case(string id, CaseKind kind, string party, string county, string rule, string period, CaseOutcome? outcome, CaseLevel level = CaseLevel.County) => new()
+    private static CaseState Case(string id, CaseKind kind, string party, string county, RuleId rule, string period, CaseOutcome? outcome, CaseLevel level = CaseLevel.County) => new()
     {
         CaseId = id, Kind = kind, Party = party, PartyKind = "institution", PartyName = party, JurisdictionPath = ["PV", "C1", county], Level = level,
         OpenedBy = "x", OpenedAt = At, Reason = "x", Rule = rule, Period = period, Outcome = outcome,
@@ -109,14 +110,14 @@ public sealed class AssessmentReportTests
         IReadOnlyList<CaseState> cases =
         [
             // U1's R8 entry: an explanation accepted (beside an open one about the same breach: the accepted one shows).
-            Case("A", CaseKind.Explanation, "U1", "X1", "R8", "2026Q3", CaseOutcome.Explained),
-            Case("B", CaseKind.Explanation, "U1", "X1", "R8", "2026Q3", null),
+            Case("A", CaseKind.Explanation, "U1", "X1", RuleId.R8, "2026Q3", CaseOutcome.Explained),
+            Case("B", CaseKind.Explanation, "U1", "X1", RuleId.R8, "2026Q3", null),
             // U1's R15 entry: a case still open, at the city.
-            Case("C", CaseKind.Explanation, "U1", "X1", "R15", "2026Q3", null, CaseLevel.City),
+            Case("C", CaseKind.Explanation, "U1", "X1", RuleId.R15, "2026Q3", null, CaseLevel.City),
             // Last quarter's rectifications: U1's verified by the data, U4's (another county) still running; and one of 2026Q3.
-            Case("R1", CaseKind.Rectification, "U1", "X1", "R8", "2026Q2", CaseOutcome.Rectified),
-            Case("R2", CaseKind.Rectification, "U4", "X2", "R17", "2026Q2", null),
-            Case("R3", CaseKind.Rectification, "U1", "X1", "R8", "2026Q3", null),
+            Case("R1", CaseKind.Rectification, "U1", "X1", RuleId.R8, "2026Q2", CaseOutcome.Rectified),
+            Case("R2", CaseKind.Rectification, "U4", "X2", RuleId.R17, "2026Q2", null),
+            Case("R3", CaseKind.Rectification, "U1", "X1", RuleId.R8, "2026Q3", null),
         ];
         var report = AssessmentReport.Build("2026Q3", At, ("PV", "省"), Names, Units, [Supplier("S1", 1)], Previous(), cases);
         string? FollowUp(string list) => report.Lists.Single(l => l.Id == list).Entries.Single(e => e.Unit == "U1").FollowUp;

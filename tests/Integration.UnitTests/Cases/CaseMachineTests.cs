@@ -1,3 +1,4 @@
+using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Cases;
@@ -12,7 +13,7 @@ public sealed class CaseMachineTests
     private readonly CaseMachine machine = new(WorkingDayCalendar.China, new CaseOptions());
 
     private static CaseOpened Opened(CaseKind kind, IReadOnlyList<string>? indicators = null) =>
-        new(Monday, "county-office", "C1", kind, "H1", "institution", "第一医院", ["P", "C", "X"], CaseLevel.County, "采购进度滞后", [], "R8", indicators ?? [], 5);
+        new(Monday, "county-office", "C1", kind, "H1", "institution", "第一医院", ["P", "C", "X"], CaseLevel.County, "采购进度滞后", [], RuleId.R8, indicators ?? [], 5);
 
     private CaseState Apply(CaseState? state, CaseEvent e)
     {

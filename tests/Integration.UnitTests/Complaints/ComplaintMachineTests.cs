@@ -1,3 +1,4 @@
+using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Calendar;
 using Integration.Load;
@@ -28,7 +29,7 @@ public sealed class ComplaintMachineTests
         Assert.Equal(ComplaintStatus.AwaitingReply, t.State.Status);
         Assert.Equal(new ComplaintTimer("C-1:1:reminder", At("2026-11-25 09:00"), TimerPurpose.Reminder), t.State.Timer);
         var notice = Assert.Single(t.Notices);
-        Assert.Equal((Audience.Supplier, "R5"), (notice.Audience, notice.Rule));
+        Assert.Equal((Audience.Supplier, RuleId.R5), (notice.Audience, notice.Rule));
     }
 
     [Fact]
@@ -58,7 +59,7 @@ public sealed class ComplaintMachineTests
         var county = FireTimer(last.State);
         Assert.Equal(EscalationLevel.County, county.State.Escalation);
         Assert.False(county.State.RepliedInTime);
-        Assert.Contains(county.Notices, n => n.Audience == Audience.County && n.Rule == "R6");
+        Assert.Contains(county.Notices, n => n.Audience == Audience.County && n.Rule == RuleId.R6);
         Assert.Equal(new DateOnly(2026, 11, 30), county.State.Phase!.DueDate);  // Thursday + 2 working days (weekend skipped)
 
         var s2 = county.State;

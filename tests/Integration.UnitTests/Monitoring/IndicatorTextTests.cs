@@ -9,19 +9,19 @@ public sealed class IndicatorTextTests
     [Fact]
     public void DeliveryRate_OfAHospital_R3_AndOfASupplier_R4_AreNamedApart_AndSayTheFigures()
     {
-        var r3 = new Indicator("deliveryRate", "R3", "B1", 0.75m, 0.8m, true, 150, 200);
+        var r3 = new Indicator("deliveryRate", RuleId.R3, "B1", 0.75m, 0.8m, true, 150, 200);
         Assert.Equal("中选产品配送率低于80%", IndicatorText.Headline(r3));
         Assert.Equal("配送 150，订购 200，配送率 75%，低于 80%", IndicatorText.Breach(r3));
-        Assert.Equal("企业配送率低于分档要求", IndicatorText.Headline(r3 with { Rule = "R4" }));
+        Assert.Equal("企业配送率低于分档要求", IndicatorText.Headline(r3 with { Rule = RuleId.R4 }));
         // R4 above the first tier overall, below it at an institution (003 二(三): "每一家"): said so, with the institution.
-        var r4 = new Indicator("deliveryRate", "R4", null, 0.9m, 0.8m, true, 900, 1000) { Items = ["H2"] };
+        var r4 = new Indicator("deliveryRate", RuleId.R4, null, 0.9m, 0.8m, true, 900, 1000) { Items = ["H2"] };
         Assert.Equal("配送率 90%，但在部分有约定采购量的医疗机构低于 80%；涉及：H2", IndicatorText.Breach(r4));
     }
 
     [Fact]
     public void Progress_R8_SaysHowFarBehindTheScheduleTheUnitIs()
     {
-        var r8 = new Indicator("agreedVolumeProgress", "R8", "B1", 0.6818m, 0.7028m, true, 750, 1100);
+        var r8 = new Indicator("agreedVolumeProgress", RuleId.R8, "B1", 0.6818m, 0.7028m, true, 750, 1100);
         Assert.Equal("采购进度低于序时进度", IndicatorText.Headline(r8));
         Assert.Equal("中选产品已采购 750，约定采购量 1100，完成 68.18%，低于序时进度 70.28%", IndicatorText.Breach(r8));
     }
@@ -29,14 +29,14 @@ public sealed class IndicatorTextTests
     [Fact]
     public void TheCodesBehindABreach_AreListed()
     {
-        var r14 = new Indicator("overAgreedVolume", "R14", "B2", 5.2m, 4m, true, 2, 3) { Items = ["P4", "P5"] };
+        var r14 = new Indicator("overAgreedVolume", RuleId.R14, "B2", 5.2m, 4m, true, 2, 3) { Items = ["P4", "P5"] };
         Assert.Equal("2 个协议（共 3 个）采购量超过约定采购量的 4 倍，最高为 5.2 倍；涉及：P4、P5", IndicatorText.Breach(r14));
     }
 
     [Fact]
     public void SubstitutableGrowth_WithoutLastYearsReport_SaysSo_InsteadOfAFactor()
     {
-        var grown = new Indicator("substitutableGrowth", "R12", "B1", 1.5m, 1m, true, 150, 100);
+        var grown = new Indicator("substitutableGrowth", RuleId.R12, "B1", 1.5m, 1m, true, 150, 100);
         Assert.Equal("本季度可替代药品采购 150，上年季度平均 100，为其 1.5 倍", IndicatorText.Breach(grown));
         Assert.Equal("上年未采购，本季度可替代药品采购 40", IndicatorText.Breach(grown with { Value = null, Numerator = 40, Denominator = 0 }));
         // Last year's figure declared in demand reports (the hub has no record of last year) is said to be so.
@@ -47,7 +47,7 @@ public sealed class IndicatorTextTests
     [Fact]
     public void AnIndicatorItDoesNotKnow_KeepsItsId_AndItsFigures()
     {
-        var unknown = new Indicator("somethingNew", "R99", null, 0.5m, 0.6m, true, 1, 2);
+        var unknown = new Indicator("somethingNew", RuleId.R27, null, 0.5m, 0.6m, true, 1, 2);
         Assert.Equal("somethingNew", IndicatorText.Headline(unknown));
         Assert.Equal("somethingNew：1 / 2", IndicatorText.Breach(unknown));
     }

@@ -116,7 +116,7 @@ public sealed class MonitoringRulesTests
         Assert.Equal(("B1", 70m, 100m, 0.7m, true), (b1.Batch, b1.Numerator, b1.Denominator, b1.Value, b1.Breached));
         // M1 makes P1 and P4: 70 of 100 at H1 (P1), 190 of 200 at H9 (both agreed): 260 of 300 overall, above 80%, but
         // below it at H1, which the notice names.
-        var r4 = calculator.ForSupplier("M1", [h1, Unit("H9", 95, 100, "P1", "P4")], q, July1.AddDays(100)).Single(i => i.Rule == "R4" && i.Batch is null);
+        var r4 = calculator.ForSupplier("M1", [h1, Unit("H9", 95, 100, "P1", "P4")], q, July1.AddDays(100)).Single(i => i.Rule == RuleId.R4 && i.Batch is null);
         Assert.Equal((260m, 300m, 0.8667m, true, Severity.Warning), (r4.Numerator, r4.Denominator, r4.Value, r4.Breached, r4.Severity));
         Assert.Equal(["H1"], r4.Items);
     }

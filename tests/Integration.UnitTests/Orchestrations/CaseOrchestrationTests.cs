@@ -1,3 +1,4 @@
+using Integration.Domain;
 using Integration.Domain.Calendar;
 using Integration.Orchestrations.Cases;
 using Microsoft.DurableTask;
@@ -28,7 +29,7 @@ public sealed class CaseOrchestrationTests
     private static TimeSpan SecondsBeforeDeadline(int seconds) => Deadline.AddSeconds(-seconds) - DateTimeOffset.UtcNow;
 
     private static CaseSignal Open(TimeSpan offset) => new("open", new CaseOpened(DateTimeOffset.UtcNow + offset, "county", "K1", CaseKind.Explanation, "H1", "institution", "第一医院",
-        ["P", "C", "X"], CaseLevel.County, "采购进度滞后", [], "R8", [], 0));
+        ["P", "C", "X"], CaseLevel.County, "采购进度滞后", [], RuleId.R8, [], 0));
 
     private Task<CaseState> WaitForAsync(Func<CaseState, bool> condition, TimeSpan timeout) => events.WaitForAsync(condition, timeout);
 

@@ -1,0 +1,58 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
+namespace Integration.Domain;
+
+/// <summary>
+/// The notices' rules (R1 to R27, as numbered in the project's reading of the notices): what an indicator, an alert, a
+/// complaint's notice, a list of the assessment or a supervision case is about. On the wire, in stored records and in
+/// alert ids as <c>R1</c> … <c>R27</c> (the member names, whatever the JSON naming policy).
+/// </summary>
+public enum RuleId
+{
+    [JsonStringEnumMemberName("R1")] R1 = 1,
+    [JsonStringEnumMemberName("R2")] R2 = 2,
+    [JsonStringEnumMemberName("R3")] R3 = 3,
+    [JsonStringEnumMemberName("R4")] R4 = 4,
+    [JsonStringEnumMemberName("R5")] R5 = 5,
+    [JsonStringEnumMemberName("R6")] R6 = 6,
+    [JsonStringEnumMemberName("R7")] R7 = 7,
+    [JsonStringEnumMemberName("R8")] R8 = 8,
+    [JsonStringEnumMemberName("R9")] R9 = 9,
+    [JsonStringEnumMemberName("R10")] R10 = 10,
+    [JsonStringEnumMemberName("R11")] R11 = 11,
+    [JsonStringEnumMemberName("R12")] R12 = 12,
+    [JsonStringEnumMemberName("R13")] R13 = 13,
+    [JsonStringEnumMemberName("R14")] R14 = 14,
+    [JsonStringEnumMemberName("R15")] R15 = 15,
+    [JsonStringEnumMemberName("R16")] R16 = 16,
+    [JsonStringEnumMemberName("R17")] R17 = 17,
+    [JsonStringEnumMemberName("R18")] R18 = 18,
+    [JsonStringEnumMemberName("R19")] R19 = 19,
+    [JsonStringEnumMemberName("R20")] R20 = 20,
+    [JsonStringEnumMemberName("R21")] R21 = 21,
+    [JsonStringEnumMemberName("R22")] R22 = 22,
+    [JsonStringEnumMemberName("R23")] R23 = 23,
+    [JsonStringEnumMemberName("R24")] R24 = 24,
+    [JsonStringEnumMemberName("R25")] R25 = 25,
+    [JsonStringEnumMemberName("R26")] R26 = 26,
+    [JsonStringEnumMemberName("R27")] R27 = 27,
+}
+
+public static class RuleIds
+{
+    public static IReadOnlyList<RuleId> All { get; } = Enum.GetValues<RuleId>();
+
+    /// <summary>Exactly <c>R1</c> to <c>R27</c> (no leading zero, no other case).</summary>
+    public static bool TryParse(string? text, out RuleId rule)
+    {
+        rule = default;
+        if (text is not ['R', >= '1' and <= '9', ..] || !int.TryParse(text.AsSpan(1), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            || !Enum.IsDefined((RuleId)n)) return false;
+        rule = (RuleId)n;
+        return true;
+    }
+
+    /// <summary>The problem's text for a value that is not a rule id.</summary>
+    public static string NotARule(string? text) => $"'{text}' is not a rule id ({All[0]} to {All[^1]}).";
+}
