@@ -23,7 +23,7 @@ public sealed class AlertStore(HubStorage storage)
         {
             await TableBatch.SubmitAsync(storage.Alerts, [
                 new TableTransactionAction(TableTransactionActionType.Add, Row(alert)),
-                new TableTransactionAction(TableTransactionActionType.Add, Outbox("raised", alert, alert.RaisedAt)),
+                new TableTransactionAction(TableTransactionActionType.Add, Outbox(AlertChange.Raised, alert, alert.RaisedAt)),
             ], cancellationToken);
             return true;
         }
@@ -35,7 +35,7 @@ public sealed class AlertStore(HubStorage storage)
 
     private static TableEntity Row(Alert alert) => new(alert.Kind, RowKey(alert.Id)) { ["Data"] = HubJson.Serialize(alert), ["RaisedAt"] = alert.RaisedAt };
 
-    private static TableEntity Outbox(string change, Alert alert, DateTimeOffset at)
+    private static TableEntity Outbox(AlertChange change, Alert alert, DateTimeOffset at)
     {
         var eventId = $"{alert.Id}@{at.UtcTicks}";
         return new TableEntity(alert.Kind, OutboxPrefix + RowKey(eventId)) { ["Data"] = HubJson.Serialize(new AlertEvent(eventId, change, alert, at)) };
@@ -99,37 +99,23 @@ public sealed class AlertStore(HubStorage storage)
     }
 
     /// <summary>
-    /// Keeps a condition's alert in step with it (the monitoring rules): raised when it first holds (once: the id is
-    /// stable), its figures updated while it holds, cleared when it no longer does, raised again if it returns.
-    /// <paramref name="alert"/> is the alert as it would be raised, or null when the condition does not hold. Returns what changed.
+    /// Keeps a condition's alert in step with it (<see cref="AlertLifecycle.Sync"/>): <paramref name="alert"/> is the
+    /// alert as it would be raised, or null when the condition does not hold. Returns what changed.
     /// </summary>
-    public async Task<string?> SyncAsync(string kind, string id, Alert? alert, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<AlertChange?> SyncAsync(string kind, string id, Alert? alert, DateTimeOffset now, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             var row = await storage.Alerts.GetEntityIfExistsAsync<TableEntity>(kind, RowKey(id), cancellationToken: cancellationToken);
             var current = row.HasValue ? HubJson.Deserialize<Alert>(row.Value!.GetString("Data")) : null;
-            var active = current is not null && current.Status != AlertStatus.Cleared;
-            Alert? next;
-            string? change;
-            if (alert is null)
-                (next, change) = active ? (current! with { Status = AlertStatus.Cleared, ClearedAt = now, UpdatedAt = now }, "cleared") : (null, null);
-            else if (current is null)
-                (next, change) = (alert with { Status = AlertStatus.Active, UpdatedAt = now }, "raised");
-            else if (!active)
-                (next, change) = (alert with { Status = AlertStatus.Active, RaisedAt = now, ClearedAt = null, UpdatedAt = now }, "raised");
-            else if (current.Detail != alert.Detail || current.Severity != alert.Severity || !SameFacts(current.Facts, alert.Facts))
-                (next, change) = (alert with { Status = AlertStatus.Active, RaisedAt = current.RaisedAt, UpdatedAt = now, Acknowledgements = current.Acknowledgements }, "updated");
-            else
-                (next, change) = (null, null);
-            if (next is null) return null;
+            if (AlertLifecycle.Sync(current, alert, now) is not var (next, change)) return null;
             try
             {
                 await TableBatch.SubmitAsync(storage.Alerts, [
                     row.HasValue
                         ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.Value!.ETag)
                         : new TableTransactionAction(TableTransactionActionType.Add, Row(next)),
-                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(change!, next, now)),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(change, next, now)),
                 ], cancellationToken);
                 return change;
             }
@@ -149,13 +135,12 @@ public sealed class AlertStore(HubStorage storage)
         {
             if (await FindRowAsync(id, cancellationToken) is not { } row) return null;
             var current = HubJson.Deserialize<Alert>(row.GetString("Data"));
-            if (current.Acknowledgements?.Any(a => a.PartnerId == acknowledgement.PartnerId) == true) return current;
-            var next = current with { Acknowledgements = [.. current.Acknowledgements ?? [], acknowledgement] };
+            if (AlertLifecycle.Acknowledge(current, acknowledgement) is not { } next) return current;
             try
             {
                 await TableBatch.SubmitAsync(storage.Alerts, [
                     new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.ETag),
-                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox("acknowledged", next, acknowledgement.At)),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(AlertChange.Acknowledged, next, acknowledgement.At)),
                 ], cancellationToken);
                 return next;
             }
@@ -210,10 +195,6 @@ public sealed class AlertStore(HubStorage storage)
         }
         return null;
     }
-
-    private static bool SameFacts(IReadOnlyDictionary<string, string>? a, IReadOnlyDictionary<string, string>? b) =>
-        (a ?? new Dictionary<string, string>()).Count == (b ?? new Dictionary<string, string>()).Count &&
-        (a ?? new Dictionary<string, string>()).All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value);
 
     /// <summary>The alerts of a kind (every kind when null), newest first.</summary>
     public async Task<IReadOnlyList<Alert>> ListAsync(string? kind, DateTimeOffset? since, CancellationToken cancellationToken)

@@ -93,8 +93,8 @@ public static class AlertStatus
     public const string Active = "active", Cleared = "cleared";
 }
 
-/// <summary>A change of an alert waiting to be sent to its subscribers: the alert as it became, and how (raised, updated, cleared).</summary>
-public sealed record AlertEvent(string EventId, string Change, Alert Alert, DateTimeOffset At);
+/// <summary>A change of an alert waiting to be sent to its subscribers: the alert as it became, and how (<see cref="AlertChange"/>).</summary>
+public sealed record AlertEvent(string EventId, AlertChange Change, Alert Alert, DateTimeOffset At);
 
 /// <summary>
 /// Alert events fanned out together: the set is fixed when the run starts (kept in a blob until the run is complete), so

@@ -72,9 +72,9 @@ public sealed class AlertSender : IDisposable
     /// <c>.decided</c>, <c>.escalated</c>, <c>.overdue</c>, <c>.closed</c> (the notice's <c>event</c> fact).
     /// </summary>
     public static string TypeOf(AlertEvent e) =>
-        e is { Change: "raised", Alert: { Kind: AlertKinds.Case, Facts: { } facts } } && facts.TryGetValue("event", out var happened)
+        e is { Change: AlertChange.Raised, Alert: { Kind: AlertKinds.Case, Facts: { } facts } } && facts.TryGetValue("event", out var happened)
             ? $"hub.case.{happened}"
-            : $"hub.alert.{e.Change}";
+            : $"hub.alert.{e.Change.Name()}";
 
     /// <summary>A CloudEvents 1.0 JSON body from the hub's alerts source, with extension attributes.</summary>
     public static string CloudEvent(string eventId, string type, string subject, DateTimeOffset time, JsonNode? data, Dictionary<string, string>? extensions = null)

@@ -319,7 +319,7 @@ public sealed class MonitoringEngine(
             if (await alerts.SyncAsync(AlertKinds.Monitoring, id, alert, now, cancellationToken) is { } change)
             {
                 changed++;
-                logger.LogInformation("Monitoring alert {AlertId} {Change}", id, change);
+                logger.LogInformation("Monitoring alert {AlertId} {Change}", id, change.Name());
             }
         }
         var active = indicators.Where(i => i.Breached).Select(i => AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group)).ToHashSet(StringComparer.Ordinal);
