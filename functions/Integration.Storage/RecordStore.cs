@@ -461,7 +461,7 @@ public sealed class RecordStore(HubStorage storage)
         var changed = 0;
         foreach (var (feed, table) in storage.Feeds)
         {
-            var own = FeedFields(feed);
+            bool own(string field) => Cells.IsOf(feed, field);
             var actions = new List<TableTransactionAction>();
             foreach (var cell in stored.Keys.Concat(cells.Keys).Distinct(StringComparer.Ordinal).Where(c => inPeriod(Cells.Split(c).Period)))
             {
@@ -478,16 +478,6 @@ public sealed class RecordStore(HubStorage storage)
         }
         return changed;
     }
-
-    /// <summary>Which aggregate fields a feed's table holds.</summary>
-    private static Func<string, bool> FeedFields(FeedKind feed) => feed switch
-    {
-        FeedKind.Orders => f => f is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess || f.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal),
-        FeedKind.Deliveries => f => f is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty or Cells.ConfirmDue,
-        FeedKind.Receipts => f => f is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts or Cells.Confirmed or Cells.PayableAmount,
-        FeedKind.Payments => f => f is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
-        _ => f => f is Cells.ReportedQty or Cells.LastYearQty or Cells.ReportLines or Cells.ExplainedLines,
-    };
 
     private async Task<bool> ExistsAsync(FeedKind feed, string hospital, string rowKey, CancellationToken cancellationToken)
     {

@@ -61,6 +61,16 @@ public static class Cells
         return (key[..bar], key[(bar + 1)..]);
     }
 
+    /// <summary>Whether a feed's records add to an aggregate field (the feed's table holds it: each field is one feed's).</summary>
+    public static bool IsOf(FeedKind feed, string field) => feed switch
+    {
+        FeedKind.Orders => field is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess || field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal),
+        FeedKind.Deliveries => field is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty or Cells.ConfirmDue,
+        FeedKind.Receipts => field is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts or Cells.Confirmed or Cells.PayableAmount,
+        FeedKind.Payments => field is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
+        _ => field is Cells.ReportedQty or Cells.LastYearQty or Cells.ReportLines or Cells.ExplainedLines,
+    };
+
     /// <summary>The months of a quarter, as period keys.</summary>
     public static IEnumerable<string> Months(Quarter quarter) => Enumerable.Range(0, 3).Select(i => Month(quarter.FirstDay.AddMonths(i)));
 

@@ -247,6 +247,23 @@ public sealed class MonitoringRulesTests
     }
 
     [Fact]
+    public void EveryAggregateField_IsOneFeeds_WhoseTableHoldsIt()
+    {
+        var at = (int month, int day) => new DateTimeOffset(2026, month, day, 10, 0, 0, ChinaTime.Offset);
+        var recomputation = new Recomputation(Master, new MonitoringOptions());
+        recomputation.Add(FeedKind.Orders, "1", [new OrderLine("H1", "O1", 1, "P1", 400, 3m, "offline", "D1", at(9, 1)), new OrderLine("H1", "O2", 1, "P4", 10, 5m, "online", "D1", at(9, 1))]);
+        recomputation.Add(FeedKind.Deliveries, "1", [new Delivery("H1", "D1", "O1", 1, "P1", 100, "L", new(2028, 1, 1), ["a"], at(9, 2))]);
+        recomputation.Add(FeedKind.Receipts, "1", [new Receipt("H1", "R1", "D1", 120, at(9, 20))]);
+        recomputation.Add(FeedKind.Payments, "1", [new Payment("H1", "PAY1", "O1", "D1", 150, at(10, 1), at(10, 10))]);
+        recomputation.Add(FeedKind.DemandReports, "1", [new DemandReport("H1", "DR1", "P1", "B1", 100, 150, "停用")]);
+        var cells = recomputation.Finish()["H1"];
+        var fields = cells.Keys.SelectMany(c => cells[c].Keys).Distinct(StringComparer.Ordinal).ToList();
+        Assert.True(fields.Count >= 20, string.Join(", ", fields));
+        foreach (var field in fields)
+            Assert.True(Enum.GetValues<FeedKind>().Count(feed => Cells.IsOf(feed, field)) == 1, $"{field} is not exactly one feed's");
+    }
+
+    [Fact]
     public void R17_R18_WhatIsStillOutstandingPastItsTerm_NotOnlyWhatCameLate()
     {
         var options = new MonitoringOptions();
