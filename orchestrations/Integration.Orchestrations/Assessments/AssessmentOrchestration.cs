@@ -28,7 +28,9 @@ public sealed class AssessmentOrchestration : TaskOrchestrator<AssessmentRun, As
         foreach (var phase in new[] { AssessmentPhase.Units, AssessmentPhase.Suppliers })
         {
             var items = state.ItemsOf(phase);
-            if (items.Count == 0) continue;
+            // A run started again in a later phase (after it failed, or from the engine before) does not go back: a phase
+            // is recorded only once the one before it has every result in.
+            if (items.Count == 0 || state.Phase > phase) continue;
             if (state.Phase != phase)
             {
                 state = state with { Phase = phase };
