@@ -54,7 +54,7 @@ public sealed record Alert(string Id, string Kind, Severity Severity, string Tit
     public string? Period { get; init; }
 
     /// <summary><c>active</c>, or <c>cleared</c> once the condition no longer holds (monitoring alerts); null reads as active.</summary>
-    public string? Status { get; init; }
+    public AlertStatus? Status { get; init; }
 
     public DateTimeOffset? ClearedAt { get; init; }
 
@@ -88,9 +88,11 @@ public static class AlertKinds
     public static readonly IReadOnlyList<string> All = [Operator, Complaint, Monitoring, Assessment, Case];
 }
 
-public static class AlertStatus
+/// <summary>Whether an alert's condition holds (<c>active</c>) or no longer does (<c>cleared</c>), on the wire and in storage.</summary>
+public enum AlertStatus
 {
-    public const string Active = "active", Cleared = "cleared";
+    Active,
+    Cleared,
 }
 
 /// <summary>A change of an alert waiting to be sent to its subscribers: the alert as it became, and how (<see cref="AlertChange"/>).</summary>

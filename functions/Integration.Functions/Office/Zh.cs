@@ -40,5 +40,5 @@ public static class Zh
         _ => "配送企业",
     };
 
-    public static string AlertStatus(string? status, bool acknowledged) => status == Domain.Alerts.AlertStatus.Cleared ? "已解除" : acknowledged ? "已受理" : "待处理";
+    public static string AlertStatus(Domain.Alerts.AlertStatus? status, bool acknowledged) => status == Domain.Alerts.AlertStatus.Cleared ? "已解除" : acknowledged ? "已受理" : "待处理";
 }

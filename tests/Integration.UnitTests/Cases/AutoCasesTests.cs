@@ -16,7 +16,7 @@ public sealed class AutoCasesTests
         [new("H1", "县医院", InstitutionLevel.Secondary, "X1", null), new("H9", "市直医院", InstitutionLevel.Tertiary, "C1", null)],
         [new("M1", "企业一", CompanyKind.Manufacturer)], [], []);
 
-    private static Alert Monitoring(RuleId rule, string party = "H1", string? status = null) =>
+    private static Alert Monitoring(RuleId rule, string party = "H1", AlertStatus? status = null) =>
         new($"monitoring:{rule}:x:{party}:B1:2026Q3", AlertKinds.Monitoring, Severity.Warning, "县医院（批次 B1） 2026年第3季度实际采购量超过约定采购量的规定倍数（R14）", "1 个协议超过 4 倍", At)
         { Rule = rule, Party = party, Period = "2026Q3", Status = status };
 
