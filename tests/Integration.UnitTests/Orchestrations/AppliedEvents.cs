@@ -19,7 +19,7 @@ internal sealed class AppliedEvents<TInput, TState> where TState : class
     /// <summary>A host running <typeparamref name="TOrchestrator"/> with the activity <paramref name="activity"/> applying an input by <paramref name="apply"/>.</summary>
     public Task<DurableTaskTestHost> StartAsync<TOrchestrator>(string activity, Func<TInput, (string Event, TState? After)> apply)
         where TOrchestrator : class, ITaskOrchestrator =>
-        DurableTaskTestHost.StartAsync(registry =>
+        InProcessHost.StartAsync(registry =>
         {
             registry.AddOrchestrator<TOrchestrator>();
             registry.AddActivityFunc<TInput, TState?>(activity, (_, input) =>
@@ -28,13 +28,6 @@ internal sealed class AppliedEvents<TInput, TState> where TState : class
                 Applied.Enqueue((e, after));
                 return Task.FromResult(after);
             });
-        }, new DurableTaskTestHostOptions
-        {
-            ConfigureServices = services =>
-            {
-                services.Configure<DurableTaskWorkerOptions>(o => o.DataConverter = HubDataConverter.Instance);
-                services.Configure<DurableTaskClientOptions>(o => o.DataConverter = HubDataConverter.Instance);
-            },
         });
 
     /// <summary>The state once an applied event left it so.</summary>
@@ -48,4 +41,18 @@ internal sealed class AppliedEvents<TInput, TState> where TState : class
         }
         throw new TimeoutException("Applied: " + string.Join(", ", Applied.Select(a => a.Event)));
     }
+}
+
+/// <summary>An in-process Durable Task host (no storage) with the hub's data converter, running what <c>register</c> adds.</summary>
+internal static class InProcessHost
+{
+    public static Task<DurableTaskTestHost> StartAsync(Action<DurableTaskRegistry> register) =>
+        DurableTaskTestHost.StartAsync(register, new DurableTaskTestHostOptions
+        {
+            ConfigureServices = services =>
+            {
+                services.Configure<DurableTaskWorkerOptions>(o => o.DataConverter = HubDataConverter.Instance);
+                services.Configure<DurableTaskClientOptions>(o => o.DataConverter = HubDataConverter.Instance);
+            },
+        });
 }

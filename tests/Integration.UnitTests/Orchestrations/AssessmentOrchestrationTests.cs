@@ -1,11 +1,8 @@
 using System.Collections.Concurrent;
 using Integration.Orchestrations.Assessments;
-using Integration.Orchestrations.Durable;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
-using Microsoft.DurableTask.Worker;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Integration.UnitTests.Orchestrations;
 
@@ -21,7 +18,7 @@ public sealed class AssessmentOrchestrationTests
     private readonly ConcurrentQueue<AssessmentChunk> chunks = new();
     private readonly ConcurrentDictionary<string, int> failuresLeft = new();
 
-    private Task<DurableTaskTestHost> StartAsync() => DurableTaskTestHost.StartAsync(registry =>
+    private Task<DurableTaskTestHost> StartAsync() => InProcessHost.StartAsync(registry =>
     {
         registry.AddOrchestrator<AssessmentOrchestration>();
         registry.AddActivityFunc<AssessmentState, bool>(nameof(RecordAssessment), (_, state) =>
@@ -41,13 +38,6 @@ public sealed class AssessmentOrchestrationTests
             recorded.Enqueue(AssessmentPhase.Completed);
             return Task.FromResult(state with { Phase = AssessmentPhase.Completed });
         });
-    }, new DurableTaskTestHostOptions
-    {
-        ConfigureServices = services =>
-        {
-            services.Configure<DurableTaskWorkerOptions>(o => o.DataConverter = HubDataConverter.Instance);
-            services.Configure<DurableTaskClientOptions>(o => o.DataConverter = HubDataConverter.Instance);
-        },
     });
 
     private static AssessmentState Run(AssessmentPhase phase, int units, int suppliers) => new("2026Q3", 2, phase,
