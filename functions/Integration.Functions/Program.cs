@@ -2,7 +2,6 @@ using Integration.Functions;
 using Integration.Functions.Ingestion;
 using Integration.Functions.Telemetry;
 using Integration.Storage;
-using Microsoft.Extensions.Options;
 
 // The content root is where the app and its host.json, function.json and appsettings.json are, wherever it is started from.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

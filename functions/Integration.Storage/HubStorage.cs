@@ -4,7 +4,6 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
-using Azure.Storage.Queues.Models;
 using Integration.Domain.Feeds;
 
 namespace Integration.Storage;

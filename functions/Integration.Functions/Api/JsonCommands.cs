@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Integration.Domain;
 using Integration.Domain.Feeds;
-using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Feeds;
 using Integration.Storage;
 

@@ -1,6 +1,5 @@
 using Integration.Domain;
 using Integration.Domain.Master;
-using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Feeds;
 using Integration.Storage;
 

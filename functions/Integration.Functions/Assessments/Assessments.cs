@@ -2,7 +2,6 @@ using Integration.Domain;
 using Integration.Domain.Master;
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
-using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Assessments;
 
 namespace Integration.Functions;

@@ -1,7 +1,6 @@
 using Integration.Domain.Alerts;
 using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Cases;
-using Integration.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Api;

@@ -1,12 +1,9 @@
-using System.Text.Json;
 using Integration.Domain;
 using Integration.Domain.Feeds;
 using Integration.Domain.Master;
-using Integration.Functions.Api;
 using Integration.Functions.Ingestion;
 using Integration.Orchestrations;
 using Integration.Orchestrations.Complaints;
-using Integration.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Api;

@@ -1,6 +1,5 @@
 using Integration.Functions.Api;
 using Integration.Functions.Hosting;
-using Integration.Orchestrations.Complaints;
 
 namespace Integration.Functions;
 

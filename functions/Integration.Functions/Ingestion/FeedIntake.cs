@@ -7,7 +7,6 @@ using Integration.Functions.Telemetry;
 using Integration.Orchestrations.Feeds;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace Integration.Functions.Ingestion;
 

@@ -1,7 +1,5 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Integration.Domain;
-using Integration.Domain.Alerts;
 using Integration.Domain.Feeds;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
@@ -9,7 +7,6 @@ using Integration.Functions.Api;
 using Integration.Functions.Ingestion;
 using Integration.Orchestrations.Monitoring;
 using Integration.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Monitoring;
 

@@ -10,7 +10,6 @@ using Integration.Orchestrations;
 using Integration.Orchestrations.Cases;
 using Integration.Orchestrations.Complaints;
 using Integration.Orchestrations.Monitoring;
-using Integration.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 
 namespace Integration.Functions.Office;

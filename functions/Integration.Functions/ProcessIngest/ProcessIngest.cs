@@ -1,6 +1,5 @@
 using Integration.Domain;
 using Integration.Domain.Feeds;
-using Integration.Domain.Master;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
 using Integration.Functions.Telemetry;

@@ -6,7 +6,6 @@ using Integration.Domain.Master;
 using Integration.Functions.Api;
 using Integration.Functions.Calendar;
 using Integration.Functions.Hosting;
-using Integration.Functions.Ingestion;
 using Integration.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,5 @@
 using Integration.Domain;
 using Integration.Domain.Alerts;
-using Integration.Domain.Master;
 using Integration.Storage;
 
 namespace Integration.Orchestrations.Assessments;

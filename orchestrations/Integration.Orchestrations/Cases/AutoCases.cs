@@ -1,7 +1,6 @@
 using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Master;
-using Integration.Storage;
 
 namespace Integration.Orchestrations.Cases;
 

@@ -1,7 +1,5 @@
 using Integration.Orchestrations.Durable;
-using Integration.Storage;
 using Microsoft.DurableTask;
-using Microsoft.Extensions.Logging;
 
 namespace Integration.Orchestrations.Complaints;
 

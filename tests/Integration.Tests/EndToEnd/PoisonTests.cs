@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using Integration.Domain;
 using Integration.Domain.Feeds;
 using Integration.Domain.Master;

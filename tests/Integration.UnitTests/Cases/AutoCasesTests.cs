@@ -2,7 +2,6 @@ using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Orchestrations.Cases;
-using Integration.Storage;
 
 namespace Integration.UnitTests.Cases;
 
