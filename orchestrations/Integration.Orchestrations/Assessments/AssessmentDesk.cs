@@ -49,6 +49,11 @@ public sealed class AssessmentDesk(
 
     private readonly SemaphoreSlim unitSlots = new(Math.Max(1, concurrency));
 
+    /// <summary>The units' results of the run this instance is reporting on, read once (see <see cref="UnitResultsAsync"/>).</summary>
+    private (string Run, Task<List<UnitResult>> Read)? unitResults;
+
+    private readonly Lock unitResultsGate = new();
+
     public void Dispose() => unitSlots.Dispose();
 
     public static readonly IReadOnlyList<string> Formats = ["json", "csv", "xlsx", "html"];
@@ -170,7 +175,7 @@ public sealed class AssessmentDesk(
     /// <summary>Suppliers' results: R4 summed from the units' results (their shares of each supplier), R7 from the complaint desk's figures.</summary>
     private async Task<(string, string)[]> SuppliersAsync(AssessmentChunk state, Quarter quarter, IReadOnlyList<string> suppliers, CancellationToken cancellationToken)
     {
-        var units = (await results.ResultsAsync(state.Quarter, Key(state.Generation, AssessmentPhase.Units, ""), cancellationToken)).Select(HubJson.Deserialize<UnitResult>).ToList();
+        var units = await UnitResultsAsync(state.Quarter, state.Generation);
         var master = source.Master;
         var tiers = source.DeliveryTiers;
         return await Task.WhenAll(suppliers.Select(async code =>
@@ -195,6 +200,7 @@ public sealed class AssessmentDesk(
         var report = await BuildAsync(state, cancellationToken);
         foreach (var format in Formats)
             await results.PutArtifactAsync(ArtifactName(state.Quarter, format), ReportWriters.Write(report, format), ReportWriters.ContentTypes[format], cancellationToken);
+        lock (unitResultsGate) unitResults = null;
         var completed = state with { Phase = AssessmentPhase.Completed, CompletedAt = time.GetUtcNow() };
         await RecordAsync(completed, cancellationToken);
         await AlertAsync(completed, cancellationToken);
@@ -224,9 +230,29 @@ public sealed class AssessmentDesk(
             }, cancellationToken)));
     }
 
+    /// <summary>
+    /// A run's units' results, read once by this instance and shared by its supplier activities (which run side by side,
+    /// each of them needing every unit's shares) and its report, then let go. They are complete by then: the suppliers
+    /// start once every unit's result is in. A read that failed is read again by the next that asks.
+    /// </summary>
+    private Task<List<UnitResult>> UnitResultsAsync(string quarter, int generation)
+    {
+        var run = $"{quarter}|{generation}";
+        lock (unitResultsGate)
+        {
+            if (unitResults is { } held && held.Run == run && !held.Read.IsFaulted && !held.Read.IsCanceled) return held.Read;
+            var read = ReadAsync();
+            unitResults = (run, read);
+            return read;
+        }
+
+        async Task<List<UnitResult>> ReadAsync() =>
+            [.. (await results.ResultsAsync(quarter, Key(generation, AssessmentPhase.Units, ""), CancellationToken.None)).Select(HubJson.Deserialize<UnitResult>)];
+    }
+
     private async Task<AssessmentReport> BuildAsync(AssessmentState state, CancellationToken cancellationToken)
     {
-        var units = (await results.ResultsAsync(state.Quarter, Key(state.Generation, AssessmentPhase.Units, ""), cancellationToken)).Select(HubJson.Deserialize<UnitResult>).ToList();
+        var units = await UnitResultsAsync(state.Quarter, state.Generation);
         var suppliers = (await results.ResultsAsync(state.Quarter, Key(state.Generation, AssessmentPhase.Suppliers, ""), cancellationToken)).Select(HubJson.Deserialize<SupplierResult>).ToList();
         var before = Quarter.TryParse(state.Quarter, out var quarter) ? quarter.Previous.ToString() : state.Quarter;
         var previous = await results.GetArtifactAsync(ArtifactName(before, "json"), cancellationToken) is { } json ? Read(json) : null;
