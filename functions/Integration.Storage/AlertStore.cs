@@ -108,7 +108,8 @@ public sealed class AlertStore(HubStorage storage)
         {
             var row = await storage.Alerts.GetEntityIfExistsAsync<TableEntity>(kind, RowKey(id), cancellationToken: cancellationToken);
             var current = row.HasValue ? HubJson.Deserialize<Alert>(row.Value!.GetString("Data")) : null;
-            if (AlertLifecycle.Sync(current, alert, now) is not var (next, change)) return null;
+            if (AlertLifecycle.Sync(current, alert, now) is not { } decided) return null;
+            var (next, change) = decided;
             try
             {
                 await TableBatch.SubmitAsync(storage.Alerts, [

@@ -49,8 +49,8 @@ public sealed class AssessmentDesk(
 
     private readonly SemaphoreSlim unitSlots = new(Math.Max(1, concurrency));
 
-    /// <summary>The units' results of the run this instance is reporting on, read once (see <see cref="UnitResultsAsync"/>).</summary>
-    private (string Run, Task<List<UnitResult>> Read)? unitResults;
+    /// <summary>The units' results of the run this instance is assessing suppliers of, read once (see <see cref="UnitResultsAsync"/>).</summary>
+    private (string Run, WeakReference<Task<List<UnitResult>>> Read)? unitResults;
 
     private readonly Lock unitResultsGate = new();
 
@@ -88,7 +88,7 @@ public sealed class AssessmentDesk(
             {
                 if (await engine.StartInstanceAsync(nameof(AssessmentOrchestration), AssessmentOrchestration.InstanceId(state.Quarter, state.Generation),
                     new AssessmentRun(state, itemsPerActivity), restartFailed: true))
-                    logger.LogInformation("Assessment {Quarter} generation {Generation} resumed in phase {Phase}", state.Quarter, state.Generation, state.Phase);
+                    logger.LogInformation("Assessment {Quarter} generation {Generation} resumed in phase {Phase}", state.Quarter, state.Generation, state.Phase.Name());
                 return state;
             }
             var phase = units.Count > 0 ? AssessmentPhase.Units : suppliers.Count > 0 ? AssessmentPhase.Suppliers : AssessmentPhase.Reporting;
@@ -99,7 +99,7 @@ public sealed class AssessmentDesk(
                 continue;
             }
             await engine.StartInstanceAsync(nameof(AssessmentOrchestration), AssessmentOrchestration.InstanceId(next.Quarter, next.Generation), new AssessmentRun(next, itemsPerActivity));
-            logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", next.Quarter, next.Generation, next.Phase);
+            logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", next.Quarter, next.Generation, next.Phase.Name());
             return next;
         }
     }
@@ -130,13 +130,13 @@ public sealed class AssessmentDesk(
             if (stored is { } s && HubJson.Deserialize<AssessmentState>(s.Json).Generation > state.Generation) return;
             if (await results.PutStateAsync(state.Quarter, HubJson.Serialize(state), stored?.ETag, cancellationToken)) break;
         }
-        logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", state.Quarter, state.Generation, state.Phase);
+        logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", state.Quarter, state.Generation, state.Phase.Name());
     }
 
     private async Task<int> DoneCountAsync(AssessmentState state, CancellationToken cancellationToken) =>
         state.ItemsOf(state.Phase).Count == 0 ? 0 : (await results.ResultKeysAsync(state.Quarter, Key(state.Generation, state.Phase, ""), cancellationToken)).Count;
 
-    private static string Key(int generation, AssessmentPhase phase, string item) => $"{generation:D4}|{phase.ToString().ToLowerInvariant()}|{item}";
+    private static string Key(int generation, AssessmentPhase phase, string item) => $"{generation:D4}|{phase.Name()}|{item}";
 
     /// <summary>
     /// Activity: one chunk's items. The results not written yet are computed and written (insert-if-absent; a unit's as
@@ -200,7 +200,6 @@ public sealed class AssessmentDesk(
         var report = await BuildAsync(state, cancellationToken);
         foreach (var format in Formats)
             await results.PutArtifactAsync(ArtifactName(state.Quarter, format), ReportWriters.Write(report, format), ReportWriters.ContentTypes[format], cancellationToken);
-        lock (unitResultsGate) unitResults = null;
         var completed = state with { Phase = AssessmentPhase.Completed, CompletedAt = time.GetUtcNow() };
         await RecordAsync(completed, cancellationToken);
         await AlertAsync(completed, cancellationToken);
@@ -232,17 +231,19 @@ public sealed class AssessmentDesk(
 
     /// <summary>
     /// A run's units' results, read once by this instance and shared by its supplier activities (which run side by side,
-    /// each of them needing every unit's shares) and its report, then let go. They are complete by then: the suppliers
-    /// start once every unit's result is in. A read that failed is read again by the next that asks.
+    /// each of them needing every unit's shares) and its report. They are complete by then: the suppliers start once every
+    /// unit's result is in. Held weakly: once the activities using them are done the collector may take them (a later
+    /// activity reads them again), so that an instance does not keep a province's results until the next quarter. A read
+    /// that failed is read again by the next that asks.
     /// </summary>
     private Task<List<UnitResult>> UnitResultsAsync(string quarter, int generation)
     {
         var run = $"{quarter}|{generation}";
         lock (unitResultsGate)
         {
-            if (unitResults is { } held && held.Run == run && !held.Read.IsFaulted && !held.Read.IsCanceled) return held.Read;
+            if (unitResults is { } held && held.Run == run && held.Read.TryGetTarget(out var shared) && !shared.IsFaulted && !shared.IsCanceled) return shared;
             var read = ReadAsync();
-            unitResults = (run, read);
+            unitResults = (run, new WeakReference<Task<List<UnitResult>>>(read));
             return read;
         }
 

@@ -12,6 +12,18 @@ public enum AssessmentPhase
     Completed,
 }
 
+public static class AssessmentPhases
+{
+    /// <summary>The phase's name on the wire, in stored keys and in the logs (<c>units</c>, ...).</summary>
+    public static string Name(this AssessmentPhase phase) => phase switch
+    {
+        AssessmentPhase.Units => "units",
+        AssessmentPhase.Suppliers => "suppliers",
+        AssessmentPhase.Reporting => "reporting",
+        _ => "completed",
+    };
+}
+
 /// <summary>
 /// The whole state of one quarter's assessment (R21), as stored. <see cref="Generation"/> counts its runs: running a
 /// completed quarter again starts a new generation whose results are rows of their own, so that nothing of the run

@@ -187,11 +187,14 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         await store.RaiseAsync(b, default);
 
         static string Type(Received r) => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>();
+        // The test's own alerts: the hub raises its own too (the operators' notice that next year's calendar is missing,
+        // a warning in November, serious from 10 December), and the provincial centre's subscription gets them.
+        static bool Own(string? id) => id?.StartsWith("test:", StringComparison.Ordinal) == true;
         IReadOnlyList<string> Digested() => [.. receiver.Requests.Where(r => Type(r) == "hub.alert.digest")
-            .SelectMany(r => JsonNode.Parse(r.Body)!["data"]!["events"]!.AsArray().Select(e => e!["alert"]!["id"]!.GetValue<string>()))];
+            .SelectMany(r => JsonNode.Parse(r.Body)!["data"]!["events"]!.AsArray().Select(e => e!["alert"]!["id"]!.GetValue<string>())).Where(Own)];
         await EventuallyAsync(Digested, d => d.Contains(a.Id) && d.Contains(c.Id), TimeSpan.FromSeconds(30), "the warnings arrive in a digest");
         // The critical one came at once, on its own, and is in no digest; the warnings came in no other way.
-        Assert.Equal([b.Id], receiver.To("daily").Select(r => r.AlertId).ToList());
+        Assert.Equal([b.Id], receiver.To("daily").Select(r => r.AlertId).Where(Own).ToList());
         Assert.DoesNotContain(b.Id, Digested());
         Assert.Equal(2, Digested().Count);
         // Digests are signed like every delivery.
