@@ -53,6 +53,15 @@ public static class RuleIds
         return true;
     }
 
+    /// <summary>A query parameter's rule id: null when absent; null, with a <c>format</c> problem of the field, when it is no rule id.</summary>
+    public static RuleId? Read(string? text, string field, ICollection<Problem> problems)
+    {
+        if (text is null) return null;
+        if (TryParse(text, out var rule)) return rule;
+        problems.Add(new Problem(null, field, "format", NotARule(text)));
+        return null;
+    }
+
     /// <summary>The problem's text for a value that is not a rule id.</summary>
     public static string NotARule(string? text) => $"'{text}' is not a rule id ({All[0]} to {All[^1]}).";
 }

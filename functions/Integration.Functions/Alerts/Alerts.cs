@@ -30,12 +30,7 @@ public static class Alerts
                     if (DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var s)) from = s;
                     else problems.Add(new(null, "/since", "format", "'since' is a date and time such as 2026-11-02T09:00:00+08:00."));
                 }
-                RuleId? wantedRule = null;
-                if (rule is not null)
-                {
-                    if (RuleIds.TryParse(rule, out var r)) wantedRule = r;
-                    else problems.Add(new(null, "/rule", "format", RuleIds.NotARule(rule)));
-                }
+                var wantedRule = RuleIds.Read(rule, "/rule", problems);
                 var paging = Paging.Read(limit, cursor, problems);
                 if (problems.Count > 0)
                     return ProblemResponses.Invalid(problems);

@@ -177,12 +177,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
             if (Enum.TryParse<CaseKind>(kind.Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var k) && Kinds.Contains(kind)) wantedKind = k;
             else problems.Add(new(null, "/kind", "format", "'kind' is explanation, talk, rectification or demand-return."));
         }
-        RuleId? wantedRule = null;
-        if (rule is not null)
-        {
-            if (RuleIds.TryParse(rule, out var r)) wantedRule = r;
-            else problems.Add(new(null, "/rule", "format", RuleIds.NotARule(rule)));
-        }
+        var wantedRule = RuleIds.Read(rule, "/rule", problems);
         var paging = Paging.Read(limit, cursor, problems);
         if (problems.Count > 0) return ProblemResponses.Invalid(problems);
         var data = master.Master;
