@@ -50,6 +50,7 @@ public static class HubServices
             .ValidateOnStart();
         services.AddOptions<MasterDataOptions>().BindConfiguration("Hub:MasterData");
         services.AddOptions<ProcessingOptions>().BindConfiguration("Hub:Processing");
+        services.AddOptions<HostOptions>().Configure<IOptions<ProcessingOptions>>((host, processing) => host.ShutdownTimeout = processing.Value.ShutdownTime);
         services.AddSingleton<TimeProvider>(sp => HubClock.Create(config, builder.Environment));
         services.AddOptions<ComplaintOptions>().BindConfiguration("Hub:Complaints")
             .Validate(o => o.ReplyWorkingDays >= 0 && o.ResolveWorkingDays >= 0 && o.EscalationWorkingDays >= 1 && o.ConfirmWorkingDays >= 1, "Complaint limits are working-day counts (escalation and confirmation at least 1).")

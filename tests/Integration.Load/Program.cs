@@ -12,13 +12,11 @@ var options = Args.Parse(args);
 if (options.Command == "recompute")
     return Recompute();
 var url = options.Get("url", Environment.GetEnvironmentVariable("HUB_URL") ?? "http://127.0.0.1:7071");
-var adminId = options.Get("admin-id", Environment.GetEnvironmentVariable("Hub__Admin__PartnerId") ?? "province-admin");
-var adminSecret = options.Get("admin-secret", Environment.GetEnvironmentVariable("Hub__Admin__Secret") ?? "");
-if (adminSecret.Length == 0 && !(options.Command == "send" && options.Has("secret")))
-{
-    Console.Error.WriteLine("Give the provincial centre's secret: --admin-secret whsec_... (or Hub__Admin__Secret).");
-    return 2;
-}
+// The provincial centre: --admin-id/--admin-secret, else Hub__Admin__PartnerId/Hub__Admin__Secret as the hub reads them,
+// else the development partner of the hub's appsettings.Development.json (the one a hub of scripts/run.sh has).
+var development = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "hub.Development.json")))?["Hub"]?["Admin"];
+var adminId = options.Get("admin-id", Environment.GetEnvironmentVariable("Hub__Admin__PartnerId") ?? development?["PartnerId"]?.GetValue<string>() ?? "");
+var adminSecret = options.Get("admin-secret", Environment.GetEnvironmentVariable("Hub__Admin__Secret") ?? development?["Secret"]?.GetValue<string>() ?? "");
 using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
 {
     BaseAddress = new Uri(url),
@@ -184,7 +182,11 @@ async Task<int> Demo()
     const string demoPassword = "demo-password-2026";
     using (var users = await admin.PutJsonAsync("/api/v1/admin/users", new { items = accounts.Select(a => new { userId = a.UserId, name = a.Name, role = a.Role, entityCode = a.Entity, password = demoPassword }) }))
         users.EnsureSuccessStatusCode();
-    Console.WriteLine($"Console: {url}/console/ ; demo accounts (password {demoPassword}): {string.Join(", ", accounts.Select(a => $"{a.UserId} ({a.Role} {a.Entity})"))}");
+    Console.WriteLine();
+    Console.WriteLine($"The demo province is loaded. Open the console: {url}/console/");
+    Console.WriteLine($"Sign in with one of these accounts (password {demoPassword}):");
+    foreach (var a in accounts)
+        Console.WriteLine($"  {a.UserId,-14} {a.Name}");
     return 0;
 }
 

@@ -15,6 +15,13 @@ public sealed class ProcessingOptions
     /// <summary>Run the queue listeners and timers in this process (standalone mode). Default true; off under the Functions host.</summary>
     public bool RunTriggers { get; set; } = true;
 
+    /// <summary>
+    /// How long the process gives its services to stop after TERM or Ctrl-C (queue listeners, timers, the Durable Task
+    /// worker) before it exits anyway. Default 5 s (the project's choice: under the 10 s an operator or a platform waits,
+    /// and storage that has gone away must not hold a stopping hub).
+    /// </summary>
+    public TimeSpan ShutdownTime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>A name for this instance in logs and processing records. Default: machine name and process id.</summary>
     public string InstanceId { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 }

@@ -92,6 +92,8 @@ public static partial class ConsolePages
         pages.MapPost("/assessments/run", RunAssessmentAsync);
         pages.MapGet("/assessments/{quarter}/report.{format}", ReportAsync);
         pages.MapConsoleAdmin();
+        // An address the console does not have is the console's own page, in Chinese, for anyone (never the API's JSON).
+        console.MapFallback("{**path}", (HttpContext context) => NotFound(context));
         return app;
     }
 
@@ -639,7 +641,7 @@ public static partial class ConsolePages
         var master = context.RequestServices.GetRequiredService<MasterDataCache>();
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append($"<title>{E(title)} · 集采监测平台</title><link rel=\"stylesheet\" href=\"/console/assets/console.css\"></head><body>")
+            .Append($"<title>{E(title)} · 集采监测平台</title><link rel=\"stylesheet\" href=\"/console/assets/console.css\"><link rel=\"icon\" href=\"/console/assets/favicon.svg\" type=\"image/svg+xml\"></head><body>")
             .Append("<a class=\"skip\" href=\"#main\">跳到正文</a><header><span class=\"brand\">集采执行监测平台</span>");
         if (me is not null)
         {
@@ -730,6 +732,7 @@ public static partial class ConsolePages
         ["echarts.min.js"] = "text/javascript; charset=utf-8",
         ["console.js"] = "text/javascript; charset=utf-8",
         ["console.css"] = "text/css; charset=utf-8",
+        ["favicon.svg"] = "image/svg+xml",
     };
 
     private static IResult Asset(string file)

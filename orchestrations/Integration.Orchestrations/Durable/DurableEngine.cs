@@ -31,11 +31,13 @@ public sealed class DurableEngine : IHostedService, IDisposable
     private readonly TaskHubWorker worker;
     private readonly ILogger<DurableEngine> logger;
     private readonly bool runWorker;
+    private readonly QuietWhenStopping engineLogs;
 
     public DurableEngine(HubStorage hubStorage, DurableOptions options, IEnumerable<DurableTaskType> types, IServiceProvider services, ILoggerFactory loggerFactory, bool runWorker = true)
     {
         logger = loggerFactory.CreateLogger<DurableEngine>();
         this.runWorker = runWorker;
+        engineLogs = new QuietWhenStopping(loggerFactory);
         var storage = hubStorage.Options;
         TaskHub = options.TaskHubName(storage.Prefix);
         var settings = new AzureStorageOrchestrationServiceSettings
@@ -68,11 +70,11 @@ public sealed class DurableEngine : IHostedService, IDisposable
             PartitionTableOperationTimeout = options.LeaseInterval,
             ControlQueueVisibilityTimeout = options.VisibilityTimeout,
             WorkItemQueueVisibilityTimeout = options.VisibilityTimeout,
-            LoggerFactory = loggerFactory,
+            LoggerFactory = engineLogs,
         };
         service = new AzureStorageOrchestrationService(settings);
-        Client = new TaskHubClient(service, HubDataConverter.Core.Instance, loggerFactory);
-        worker = new TaskHubWorker(service, loggerFactory);
+        Client = new TaskHubClient(service, HubDataConverter.Core.Instance, engineLogs);
+        worker = new TaskHubWorker(service, engineLogs);
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = HubDataConverter.Instance }, loggerFactory);
         foreach (var type in types)
         {
@@ -96,9 +98,23 @@ public sealed class DurableEngine : IHostedService, IDisposable
         logger.LogInformation("Durable Task worker started on task hub {TaskHub}", TaskHub);
     }
 
+    /// <summary>
+    /// Stops the worker, within the host's shutdown time: the provider releases its partition leases as it stops, and
+    /// with storage gone each release is retried for longer than anyone waits. Cut short, the leases simply expire
+    /// (<see cref="DurableOptions.LeaseInterval"/>) and another instance takes the partitions over then.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (runWorker) await worker.StopAsync(isForced: true);
+        if (!runWorker) return;
+        engineLogs.Stopping = true;
+        try
+        {
+            await worker.StopAsync(isForced: true).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("The Durable Task worker did not stop within the shutdown time; its partition leases expire on their own");
+        }
     }
 
     /// <summary>
@@ -131,6 +147,36 @@ public sealed class DurableEngine : IHostedService, IDisposable
     {
         worker.Dispose();
         service.Dispose();
+    }
+
+    /// <summary>
+    /// The engine's own logs, quiet but for critical ones once the hub stops: stopping, the provider releases its leases
+    /// and, when storage has already gone, logs each retry of each release with the whole stack (hundreds of lines that
+    /// say only that storage is not there).
+    /// </summary>
+    private sealed class QuietWhenStopping(ILoggerFactory inner) : ILoggerFactory
+    {
+        public volatile bool Stopping;
+
+        public ILogger CreateLogger(string categoryName) => new Quiet(inner.CreateLogger(categoryName), this);
+
+        public void AddProvider(ILoggerProvider provider) => inner.AddProvider(provider);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Quiet(ILogger inner, QuietWhenStopping owner) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => inner.BeginScope(state);
+
+            public bool IsEnabled(LogLevel logLevel) => (!owner.Stopping || logLevel >= LogLevel.Critical) && inner.IsEnabled(logLevel);
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel)) inner.Log(logLevel, eventId, state, exception, formatter);
+            }
+        }
     }
 
     private sealed class Creator<T> : ObjectCreator<T>

@@ -6,10 +6,12 @@ namespace Integration.Tests.EndToEnd;
 /// </summary>
 public sealed class LoadToolTests(HubFixture fixture)
 {
-    private static async Task<(int ExitCode, string Output)> RunAsync(World world, params string[] arguments)
+    private static Task<(int ExitCode, string Output)> RunAsync(World world, params string[] arguments) =>
+        RunToolAsync([.. arguments, "--url", world.Hub.Url, "--admin-id", World.AdminId, "--admin-secret", world.AdminSecret]);
+
+    private static async Task<(int ExitCode, string Output)> RunToolAsync(string[] arguments)
     {
-        await using var process = new ChildProcess("dotnet", [Repo.LoadToolDll, .. arguments, "--url", world.Hub.Url, "--admin-id", World.AdminId, "--admin-secret", world.AdminSecret],
-            new Dictionary<string, string?>());
+        await using var process = new ChildProcess("dotnet", [Repo.LoadToolDll, .. arguments], new Dictionary<string, string?>());
         await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(4)).Token);
         return (process.ExitCode, process.Output);
     }
@@ -27,6 +29,16 @@ public sealed class LoadToolTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task Send_WithoutCredentials_SignsAsTheDevelopmentPartnerOfALocalHub()
+    {
+        // A hub as scripts/run.sh starts it: Development, the provincial centre of appsettings.Development.json.
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?> { ["Hub__Admin__PartnerId"] = null, ["Hub__Admin__Secret"] = null }, loadProvince: false);
+        var (exitCode, output) = await RunToolAsync(["send", "--path", "/api/v1/calendar/2026", "--url", world.Hub.Url]);
+        Assert.True(exitCode == 0, output);
+        Assert.StartsWith("200 OK", output.TrimStart());
+    }
+
+    [Fact]
     public async Task Demo_LoadsAProvinceAndReplaysItsDays()
     {
         await using var world = await fixture.NewWorldAsync(loadProvince: false);
@@ -34,7 +46,12 @@ public sealed class LoadToolTests(HubFixture fixture)
         Assert.True(exitCode == 0, output);
         Assert.Contains("one a GB18030 CSV file", output);
         Assert.Contains("Accepted and processed: demand-reports", output);
-        Assert.Contains("/console/ ; demo accounts (password demo-password-2026): demo-province (province", output);
+        // What a newcomer needs comes last: where the console is, and whom to sign in as.
+        var last = output.TrimEnd().Split('\n').TakeLast(7).Select(l => l.TrimEnd()).ToArray();
+        Assert.Equal($"The demo province is loaded. Open the console: {world.Hub.Url}/console/", last[0]);
+        Assert.Equal("Sign in with one of these accounts (password demo-password-2026):", last[1]);
+        Assert.StartsWith("  demo-province", last[2], StringComparison.Ordinal);
+        Assert.StartsWith("  demo-supplier", last[6], StringComparison.Ordinal);
         Assert.Equal((0, 0), await world.QueueDepthsAsync());
 
         // The demo accounts sign in to the console, and the last completed quarter has its notice.

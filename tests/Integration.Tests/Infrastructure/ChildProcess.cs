@@ -39,6 +39,13 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public Task WaitForExitAsync(CancellationToken cancellationToken = default) => process.WaitForExitAsync(cancellationToken);
 
+    /// <summary>SIGTERM: asks the process to stop, as Ctrl-C in scripts/run.sh, a platform or an operator does.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false });
+        kill!.WaitForExit(10_000);
+    }
+
     /// <summary>Kills at once (SIGKILL), as a crash or an evicted instance would stop.</summary>
     public void Kill()
     {

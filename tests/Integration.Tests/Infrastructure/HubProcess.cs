@@ -52,6 +52,11 @@ public sealed class HubProcess : IAsyncDisposable
 
     public Task WaitForExitAsync(TimeSpan timeout) => process.WaitForExitAsync(new CancellationTokenSource(timeout).Token);
 
+    /// <summary>SIGTERM: the instance is asked to stop.</summary>
+    public void Terminate() => process.Terminate();
+
+    public int ExitCode => process.ExitCode;
+
     /// <summary>SIGKILL: the instance dies at once, mid-request or mid-message.</summary>
     public void Kill() => process.Kill();
 
