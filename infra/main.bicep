@@ -52,7 +52,7 @@ param logRetentionDays int = 90
 param logDailyCapGb int = -1
 param purgeProtection bool = true
 
-@description('Further hub settings (Hub__..., README "Configuration"), e.g. {"Hub__Complaints__ReplyWorkingDays": "7"}.')
+@description('Further hub settings (Hub__..., docs/operations.md "Configuration"), e.g. {"Hub__Complaints__ReplyWorkingDays": "7"}.')
 param hubSettings object = {}
 
 var layout = loadJsonContent('hub-layout.json')

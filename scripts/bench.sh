@@ -26,7 +26,7 @@
 #                                        (time, peak memory), then their aggregate cells compared one by one
 #                                        (--scale demo for a small one; no storage involved)
 # Azurite runs as three in-memory processes (blob, queue, table), so that the table service has a core of its own and
-# does not spend its time re-serialising its database to disk (see README "Performance").
+# does not spend its time re-serialising its database to disk (see docs/performance.md).
 # BENCH_TABLE_HEAP_MB: the table service's heap (MiB, default 16384). BENCH_HUB_HEAP_LIMIT: the hub's managed-heap limit
 # (bytes, e.g. 0x60000000 = 1.5 GiB, what .NET takes of a 2 GB Flex Consumption instance; none by default). Ports: BENCH_BLOB_PORT/QUEUE_PORT/TABLE_PORT (default 10100-10102), BENCH_HUB_PORT (default 7171).
 set -euo pipefail

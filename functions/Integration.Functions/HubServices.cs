@@ -239,6 +239,7 @@ public static class HubServices
         app.MapCityReports();
         app.MapHealth();
         app.MapPartnerApiDescription();
+        app.MapPartnerApiGuide();
         if (UnderFunctionsHost) app.MapFunctionInvocations();
         return app;
     }

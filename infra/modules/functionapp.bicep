@@ -16,7 +16,7 @@ param eventGridEndpoint string
 @description('Storage connections the triggers name in function.json ("connection"): each reaches the account with the identity.')
 param storageConnections string[]
 
-@description('The hub\'s settings beyond the wiring above (Hub__..., see README "Configuration").')
+@description('The hub\'s settings beyond the wiring above (Hub__..., see docs/operations.md "Configuration").')
 param hubSettings object
 
 @description('Instances the plan may scale out to.')

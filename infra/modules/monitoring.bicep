@@ -67,7 +67,7 @@ resource stuckMessages 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   tags: tags
   properties: {
     displayName: 'Hub: poison queue or alert dead-letter store not empty'
-    description: 'A message failed five times (poison queue) or an alert could not be delivered within its retry budget (dead-letter store). Runbook: README "Poison messages".'
+    description: 'A message failed five times (poison queue) or an alert could not be delivered within its retry budget (dead-letter store). Runbook: docs/operations.md "Poison messages".'
     severity: 1
     enabled: true
     scopes: [insights.id]

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Integration.Functions.Api;
 
 /// <summary>
-/// Authenticates every request under <c>/api/v1/</c>, GET included (api.md "Authentication"): the partner by
+/// Authenticates every request under <c>/api/v1/</c>, GET included (docs/api.md "Authentication"): the partner by
 /// <c>x-partner-id</c>, the Standard Webhooks signature over id, timestamp and raw body with any of the partner's
 /// keys, the timestamp within the tolerance. The raw body is read here, within the size limit, and kept for the
 /// handler. Anything wrong is a 401 that does not say whether the partner exists.
@@ -46,7 +46,7 @@ public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache 
         var missing = new[] { (PartnerHeader, partnerId), (IdHeader, webhookId), (TimestampHeader, timestamp), (SignatureHeader, signature) }
             .Where(h => string.IsNullOrEmpty(h.Item2)).Select(h => h.Item1).ToList();
         if (missing.Count > 0)
-            return ProblemResponses.Unauthorized($"Missing header{(missing.Count > 1 ? "s" : "")}: {string.Join(", ", missing)}. Every request is signed (api.md, Authentication).");
+            return ProblemResponses.Unauthorized($"Missing header{(missing.Count > 1 ? "s" : "")}: {string.Join(", ", missing)}. Every request is signed: see {PartnerApiGuide.Address}#authentication.");
         if (webhookId!.Length > 128 || webhookId.Any(c => c < 0x21 || c > 0x7E))
             return ProblemResponses.Unauthorized("'webhook-id' is 1 to 128 printable ASCII characters.");
         if (!master.IsLoaded || !calendar.IsLoaded)

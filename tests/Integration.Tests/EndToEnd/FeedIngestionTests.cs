@@ -109,7 +109,7 @@ public sealed class FeedIngestionTests(HubFixture fixture)
         await File.WriteAllBytesAsync(file, bytes);
         try
         {
-            // The signature comes from the README's JavaScript, run by node: not from the hub's own signer.
+            // The signature comes from the partner API guide's JavaScript (docs/api.md), run by node: not from the hub's own signer.
             var partner = World.Province.PartnerFor(Samples.Hospital.Code);
             var webhookId = Samples.Unique("msg");
             var timestamp = World.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);

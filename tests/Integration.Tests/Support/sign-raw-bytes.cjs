@@ -1,4 +1,4 @@
-// The README's example ("Signing files"): a partner signs a file's raw bytes, as they are sent, not a re-encoding of
+// The partner API guide's example (docs/api.md, "Signing files"): a partner signs a file's raw bytes, as they are sent, not a re-encoding of
 // them (the standardwebhooks npm package re-encodes a Buffer as UTF-8, which breaks a GB18030 file's signature).
 // Usage: node sign-raw-bytes.cjs <whsec_ secret> <webhook-id> <timestamp> <file>  -> prints the webhook-signature value.
 const crypto = require('crypto');
