@@ -57,7 +57,7 @@ for _ in $(seq 1 300); do
 done
 curl -sf "$url/api/health/ready" > /dev/null || { echo "The hub did not become ready; see $location/hub.log" >&2; exit 1; }
 echo "The hub is ready at $url (logs: $location/hub.log; Ctrl-C stops the hub, then Azurite)."
-echo "  console: $url/console/   partner API guide: $url/api/openapi/docs"
+echo "  console: $url/console/   partner API guide: $url/api/docs/partner-api.md   API explorer: $url/api/openapi/docs"
 
 if [ "${1:-}" = "--demo" ]; then
   dotnet "tests/Integration.Load/bin/$configuration/net10.0/Integration.Load.dll" demo --url "$url"
