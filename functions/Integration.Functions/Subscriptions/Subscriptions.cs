@@ -160,19 +160,8 @@ public static partial class Subscriptions
     /// Why the endpoint's host is an address the hub must not call for a partner (an address, or a name resolving to
     /// one), or null. A name that does not resolve now is taken: it is checked again at every delivery.
     /// </summary>
-    private static async Task<string?> InternalTargetAsync(Uri url, bool allowLoopback, CancellationToken cancellationToken)
-    {
-        var host = url.IdnHost.Trim('[', ']');
-        if (System.Net.IPAddress.TryParse(host, out var address)) return Domain.Alerts.EndpointAddresses.Refusal(address, allowLoopback) is { } why ? $"{address} is {why}" : null;
-        try
-        {
-            return Domain.Alerts.EndpointAddresses.Refusal(await System.Net.Dns.GetHostAddressesAsync(host, cancellationToken), allowLoopback);
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return null;
-        }
-    }
+    private static async Task<string?> InternalTargetAsync(Uri url, bool allowLoopback, CancellationToken cancellationToken) =>
+        (await EndpointAddresses.ResolveAsync(url.IdnHost, allowLoopback, System.Net.Dns.GetHostAddressesAsync, cancellationToken)).Refusal;
 
     private static void Validate(SubscriptionRequest r, Partner partner, MasterData master, DeliveryOptions options, ProblemList problems)
     {
