@@ -176,6 +176,8 @@ public static class HubServices
 
         services.ConfigureHttpJsonOptions(o => HubJson.Configure(o.SerializerOptions));
         services.AddPartnerApiDescription();
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PartnerAuthentication>(PartnerAuthentication.SchemeName, null);
+        services.AddAuthorization(o => o.AddPolicy(PartnerAuthentication.Policy, p => p.AddAuthenticationSchemes(PartnerAuthentication.SchemeName).RequireAuthenticatedUser()));
         services.AddRateLimiter(options =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -212,6 +214,7 @@ public static class HubServices
             {
                 var correlationId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
                 var error = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+                if (ClientFault(context, error) is { } fault) return fault;
                 context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Integration.Functions.Unexpected")
                     .LogError(error, "Unexpected failure of {Method} {Path}, correlation id {CorrelationId}", context.Request.Method, context.Request.Path, correlationId);
                 return ProblemResponses.Unexpected(correlationId).ExecuteAsync(context);
@@ -219,27 +222,54 @@ public static class HubServices
         });
         // Answers the framework gives without a body (no such route, method, media type) become problem details too.
         app.UseStatusCodePages(context => ProblemResponses.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
-        app.UseMiddleware<PartnerAuthentication>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapFeeds();
-        app.MapFeedFiles();
-        app.MapAdmin();
-        app.MapRequests();
-        app.MapAlerts();
-        app.MapSubscriptions();
-        app.MapComplaints();
-        app.MapCases();
-        app.MapWorkingDays();
+        // The partner API: every endpoint under /api/v1 is in this group, which requires the partner scheme (a signed
+        // request): the endpoint decides, not the spelling of the path that reached it. A path under /api/v1 that is no
+        // route is refused alike until signed, then answered 404.
+        var partnerApi = app.MapGroup("/api/v1").RequireAuthorization(PartnerAuthentication.Policy);
+        partnerApi.MapFeeds();
+        partnerApi.MapFeedFiles();
+        partnerApi.MapAdmin();
+        partnerApi.MapRequests();
+        partnerApi.MapAlerts();
+        partnerApi.MapSubscriptions();
+        partnerApi.MapComplaints();
+        partnerApi.MapCases();
+        partnerApi.MapWorkingDays();
+        partnerApi.MapIndicators();
+        partnerApi.MapAssessments();
+        partnerApi.MapCityReports();
+        partnerApi.MapFallback("{**path}", () => ProblemResponses.ForStatus(StatusCodes.Status404NotFound)).ExcludeFromDescription();
         app.MapOfficeConsole();
-        app.MapIndicators();
-        app.MapAssessments();
-        app.MapCityReports();
         app.MapHealth();
         app.MapPartnerApiDescription();
         if (UnderFunctionsHost) app.MapFunctionInvocations();
         return app;
+    }
+
+    /// <summary>
+    /// A request the client broke rather than a failure of the hub: a body cut short or unreadable, a parameter the
+    /// framework could not bind (BadHttpRequestException), or a client that went away while its request was read or
+    /// answered. Logged as such (no error, no correlation id) and answered with the client's status, or null.
+    /// </summary>
+    private static Task? ClientFault(HttpContext context, Exception? error)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Integration.Functions.ClientFault");
+        switch (error)
+        {
+            case BadHttpRequestException bad:
+                logger.LogInformation("{Method} {Path} could not be read ({Status}): the client sent it incomplete or malformed, or went away", context.Request.Method, context.Request.Path, bad.StatusCode);
+                return ProblemResponses.Of(bad.StatusCode, "The request could not be read",
+                    "The request's body, headers or parameters could not be read: it was incomplete or malformed.").ExecuteAsync(context);
+            case OperationCanceledException or IOException when context.RequestAborted.IsCancellationRequested:
+                logger.LogInformation("The client of {Method} {Path} closed the connection before the answer", context.Request.Method, context.Request.Path);
+                context.Response.StatusCode = StatusCodes.Status499ClientClosedRequest;
+                return Task.CompletedTask;
+            default:
+                return null;
+        }
     }
 
     /// <summary>

@@ -47,20 +47,12 @@ public static partial class Subscriptions
 
     public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/subscriptions").WithTags("Subscriptions");
+        var group = app.MapGroup("/subscriptions").WithTags("Subscriptions");
         group.MapPut("/{id}", async (HttpContext context, string id, SubscriptionStore store, MasterDataCache master, IOptions<DeliveryOptions> options, TimeProvider time) =>
             {
                 var partner = Caller.Of(context).Partner;
                 var problems = new ProblemList();
-                SubscriptionRequest? request = null;
-                try
-                {
-                    request = JsonSerializer.Deserialize<SubscriptionRequest>(Caller.Of(context).Body, HubJson.Options);
-                }
-                catch (JsonException e)
-                {
-                    problems.Add(new Problem(null, "", "json", $"The body is not valid JSON: {e.Message}"));
-                }
+                var request = JsonBody.Read<SubscriptionRequest>(Caller.Of(context).Body, problems);
                 if (!IdPattern().IsMatch(id)) problems.Add(new Problem(null, "/id", "format", "A subscription id is 1-64 letters, digits, '-' or '_'."));
                 if (request is not null) Validate(request, partner, master.Master, options.Value, problems);
                 if (!problems.Any && await InternalTargetAsync(new Uri(request!.Url!), options.Value.AllowLoopback, context.RequestAborted) is { } why)
