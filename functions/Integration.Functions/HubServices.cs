@@ -250,9 +250,10 @@ public static class HubServices
     }
 
     /// <summary>
-    /// A request the client broke rather than a failure of the hub: a body cut short or unreadable, a parameter the
-    /// framework could not bind (BadHttpRequestException), or a client that went away while its request was read or
-    /// answered. Logged as such (no error, no correlation id) and answered with the client's status, or null.
+    /// A request the client broke rather than a failure of the hub: a body or parameter the framework could not read or
+    /// bind (BadHttpRequestException). Logged as such (no error, no correlation id) and answered with its status, or
+    /// null. (A client gone mid-request, OperationCanceledException or IOException with RequestAborted, the exception
+    /// handler already takes as a 499 logged at debug; the partner body is read in PartnerAuthentication, which says so.)
     /// </summary>
     private static Task? ClientFault(HttpContext context, Exception? error)
     {
@@ -263,10 +264,6 @@ public static class HubServices
                 logger.LogInformation("{Method} {Path} could not be read ({Status}): the client sent it incomplete or malformed, or went away", context.Request.Method, context.Request.Path, bad.StatusCode);
                 return ProblemResponses.Of(bad.StatusCode, "The request could not be read",
                     "The request's body, headers or parameters could not be read: it was incomplete or malformed.").ExecuteAsync(context);
-            case OperationCanceledException or IOException when context.RequestAborted.IsCancellationRequested:
-                logger.LogInformation("The client of {Method} {Path} closed the connection before the answer", context.Request.Method, context.Request.Path);
-                context.Response.StatusCode = StatusCodes.Status499ClientClosedRequest;
-                return Task.CompletedTask;
             default:
                 return null;
         }

@@ -76,6 +76,13 @@ public sealed class PartnerAuthentication(IOptionsMonitor<AuthenticationSchemeOp
             context.Response.Headers.Connection = "close";
             return TooLarge();
         }
+        catch (Exception e) when (e is BadHttpRequestException or IOException || (e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
+        {
+            // The client's doing, not a failure of the hub: a body cut short, or a client gone mid-upload.
+            Logger.LogInformation("The client of {Method} {Path} did not send the whole body ({Reason}); nothing was read", context.Request.Method, context.Request.Path, e.GetType().Name);
+            context.Response.Headers.Connection = "close";
+            return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request could not be read", "The request's body ended before its announced length or the connection was lost; send it again.");
+        }
 
         var partner = master.FindPartner(partnerId!);
         var check = partner is null
