@@ -177,6 +177,8 @@ public static class HubServices
 
         services.ConfigureHttpJsonOptions(o => HubJson.Configure(o.SerializerOptions));
         services.AddPartnerApiDescription();
+        services.AddAuthentication().AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, PartnerAuthentication>(PartnerAuthentication.SchemeName, null);
+        services.AddAuthorization(o => o.AddPolicy(PartnerAuthentication.Policy, p => p.AddAuthenticationSchemes(PartnerAuthentication.SchemeName).RequireAuthenticatedUser()));
         services.AddRateLimiter(options =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -213,6 +215,7 @@ public static class HubServices
             {
                 var correlationId = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier;
                 var error = context.Features.Get<Microsoft.AspNetCore.Diagnostics.IExceptionHandlerFeature>()?.Error;
+                if (ClientFault(context, error) is { } fault) return fault;
                 context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Integration.Functions.Unexpected")
                     .LogError(error, "Unexpected failure of {Method} {Path}, correlation id {CorrelationId}", context.Request.Method, context.Request.Path, correlationId);
                 return ProblemResponses.Unexpected(correlationId).ExecuteAsync(context);
@@ -220,28 +223,52 @@ public static class HubServices
         });
         // Answers the framework gives without a body (no such route, method, media type) become problem details too.
         app.UseStatusCodePages(context => ProblemResponses.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
-        app.UseMiddleware<PartnerAuthentication>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
-        app.MapFeeds();
-        app.MapFeedFiles();
-        app.MapAdmin();
-        app.MapRequests();
-        app.MapAlerts();
-        app.MapSubscriptions();
-        app.MapComplaints();
-        app.MapCases();
-        app.MapWorkingDays();
+        // The partner API: every endpoint under /api/v1 is in this group, which requires the partner scheme (a signed
+        // request): the endpoint decides, not the spelling of the path that reached it. A path under /api/v1 that is no
+        // route is refused alike until signed, then answered 404.
+        var partnerApi = app.MapGroup("/api/v1").RequireAuthorization(PartnerAuthentication.Policy);
+        partnerApi.MapFeeds();
+        partnerApi.MapFeedFiles();
+        partnerApi.MapAdmin();
+        partnerApi.MapRequests();
+        partnerApi.MapAlerts();
+        partnerApi.MapSubscriptions();
+        partnerApi.MapComplaints();
+        partnerApi.MapCases();
+        partnerApi.MapWorkingDays();
+        partnerApi.MapIndicators();
+        partnerApi.MapAssessments();
+        partnerApi.MapCityReports();
+        partnerApi.MapFallback("{**path}", () => ProblemResponses.ForStatus(StatusCodes.Status404NotFound)).ExcludeFromDescription();
         app.MapOfficeConsole();
-        app.MapIndicators();
-        app.MapAssessments();
-        app.MapCityReports();
         app.MapHealth();
         app.MapPartnerApiDescription();
         app.MapPartnerApiGuide();
         if (UnderFunctionsHost) app.MapFunctionInvocations();
         return app;
+    }
+
+    /// <summary>
+    /// A request the client broke rather than a failure of the hub: a body or parameter the framework could not read or
+    /// bind (BadHttpRequestException). Logged as such (no error, no correlation id) and answered with its status, or
+    /// null. (A client gone mid-request, OperationCanceledException or IOException with RequestAborted, the exception
+    /// handler already takes as a 499 logged at debug; the partner body is read in PartnerAuthentication, which says so.)
+    /// </summary>
+    private static Task? ClientFault(HttpContext context, Exception? error)
+    {
+        var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Integration.Functions.ClientFault");
+        switch (error)
+        {
+            case BadHttpRequestException bad:
+                logger.LogInformation("{Method} {Path} could not be read ({Status}): the client sent it incomplete or malformed, or went away", context.Request.Method, context.Request.Path, bad.StatusCode);
+                return ProblemResponses.Of(bad.StatusCode, "The request could not be read",
+                    "The request's body, headers or parameters could not be read: it was incomplete or malformed.").ExecuteAsync(context);
+            default:
+                return null;
+        }
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public static class Admin
 {
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/api/v1/admin").WithTags("Admin");
+        var admin = app.MapGroup("/admin").WithTags("Admin");
         foreach (var (route, kind) in MasterItems.Routes)
         {
             admin.MapPut($"/{route}", (HttpContext context, MasterIntake intake) => intake.UpsertAsync(context, kind))
@@ -59,12 +59,21 @@ public static class Admin
             .Produces<Contracts.OperationsResponse>()
             .WithProblems();
 
-        admin.MapPost("/poison/replay", async (HttpContext context, string queue, QueueInspector inspector, PoisonReplay replay) =>
+        admin.MapPost("/poison/replay", async (HttpContext context, string? queue, QueueInspector inspector, PoisonReplay replay) =>
             {
                 if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre replays poison queues.");
-                if (!inspector.Queues.Contains(queue))
-                    return ProblemResponses.Of(StatusCodes.Status400BadRequest, "Unknown queue", $"The hub's queues are: {string.Join(", ", inspector.Queues)}.");
+                if (queue is null || !inspector.Queues.Contains(queue))
+                {
+                    var detail = $"{(queue is null ? "'queue' is required" : $"Unknown queue '{queue}'")}: one of {string.Join(", ", inspector.Queues)}.";
+                    return ProblemResponses.Invalid([new Domain.Problem(null, "/queue", queue is null ? "required" : "unknown", detail)]);
+                }
                 return TypedResults.Ok(new Contracts.ReplayResponse(queue, await replay.ReplayAsync(queue, context.RequestAborted)));
+            })
+            // Read as optional so that its absence is a problem answer, described as the required parameter it is.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                foreach (var parameter in (operation.Parameters ?? []).OfType<Microsoft.OpenApi.OpenApiParameter>().Where(p => p.Name == "queue")) parameter.Required = true;
+                return Task.CompletedTask;
             })
             .WithName("ReplayPoison")
             .WithSummary("Move a poison queue's messages back to their queue (role province)")

@@ -19,7 +19,7 @@ public static class Alerts
 {
     public static IEndpointRouteBuilder MapAlerts(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/alerts", async Task<IResult> (HttpContext context, AlertStore alerts, MasterDataCache master, string? jurisdiction, string? since, string? rule, string? limit, string? cursor) =>
+        app.MapGet("/alerts", async Task<IResult> (HttpContext context, AlertStore alerts, MasterDataCache master, string? jurisdiction, string? since, string? rule, string? limit, string? cursor) =>
             {
                 var partner = Caller.Of(context).Partner;
                 // The query is read as text, not bound by the framework, so that every bad parameter is named in one answer.
@@ -49,7 +49,7 @@ public static class Alerts
             .Produces<AlertPage>()
             .WithProblems();
 
-        app.MapGet("/api/v1/alerts/{id}", async (HttpContext context, string id, AlertStore alerts, AlertEventStore events, AlertDeliveryStore deliveries, SubscriptionStore subscriptions, MasterDataCache master) =>
+        app.MapGet("/alerts/{id}", async (HttpContext context, string id, AlertStore alerts, AlertEventStore events, AlertDeliveryStore deliveries, SubscriptionStore subscriptions, MasterDataCache master) =>
             {
                 var partner = Caller.Of(context).Partner;
                 if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Scopes.Sees(partner, alert, master.Master)) return AlertNotFound(id);
@@ -65,7 +65,7 @@ public static class Alerts
             .Produces<AlertDetail>()
             .WithProblems();
 
-        app.MapPost("/api/v1/alerts/{id}/acknowledge", async (HttpContext context, string id, AlertStore alerts, MasterDataCache master, TimeProvider time) =>
+        app.MapPost("/alerts/{id}/acknowledge", async (HttpContext context, string id, AlertStore alerts, MasterDataCache master, TimeProvider time) =>
             {
                 var caller = Caller.Of(context);
                 var partner = caller.Partner;
@@ -77,7 +77,10 @@ public static class Alerts
                 {
                     try
                     {
-                        note = System.Text.Json.JsonDocument.Parse(caller.Body).RootElement.TryGetProperty("note", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? Integration.Domain.HubJson.TextOf(n) ?? throw new System.Text.Json.JsonException("'note' is not valid text.") : null;
+                        using var document = System.Text.Json.JsonDocument.Parse(caller.Body);
+                        if (document.RootElement.ValueKind != System.Text.Json.JsonValueKind.Object)
+                            return ProblemResponses.Invalid([new Domain.Problem(null, "", "type", "The body must be a JSON object.")]);
+                        note = document.RootElement.TryGetProperty("note", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String ? Integration.Domain.HubJson.TextOf(n) ?? throw new System.Text.Json.JsonException("'note' is not valid text.") : null;
                     }
                     catch (System.Text.Json.JsonException)
                     {

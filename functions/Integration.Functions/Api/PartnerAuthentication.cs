@@ -1,39 +1,47 @@
 using Integration.Domain.Security;
 using Integration.Functions.Ingestion;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Api;
 
 /// <summary>
-/// Authenticates every request under <c>/api/v1/</c>, GET included (docs/api.md "Authentication"): the partner by
-/// <c>x-partner-id</c>, the Standard Webhooks signature over id, timestamp and raw body with any of the partner's
-/// keys, the timestamp within the tolerance. The raw body is read here, within the size limit, and kept for the
-/// handler. Anything wrong is a 401 that does not say whether the partner exists.
+/// The "partner" authentication scheme: every endpoint under <c>/api/v1/</c> requires it (the route group's
+/// authorization policy, <see cref="Policy"/>), whatever the spelling of the path that reached the endpoint, GET
+/// included (docs/api.md "Authentication"): the partner by <c>x-partner-id</c>, the Standard Webhooks signature over id,
+/// timestamp and raw body with any of the partner's keys, the timestamp within the tolerance. The raw body is read here,
+/// within the size limit, and kept for the handler (<see cref="Caller"/>). Anything wrong is a 401 that does not say
+/// whether the partner exists (503 while the hub loads, 413 for a body above the limit).
 /// </summary>
-public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache master, Calendar.CalendarBook calendar, Storage.RequestBindings bindings, Hosting.FaultInjection fault, IOptions<SecurityOptions> options, TimeProvider time, ILogger<PartnerAuthentication> logger)
+public sealed class PartnerAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> schemes, ILoggerFactory loggers, System.Text.Encodings.Web.UrlEncoder encoder,
+    MasterDataCache master, Calendar.CalendarBook calendar, Storage.RequestBindings bindings, Hosting.FaultInjection fault, IOptions<SecurityOptions> options, TimeProvider time)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(schemes, loggers, encoder)
 {
+    public const string SchemeName = "partner";
+    public const string Policy = "partner";
     public const string PartnerHeader = "x-partner-id";
     public const string IdHeader = "webhook-id";
     public const string TimestampHeader = "webhook-timestamp";
     public const string SignatureHeader = "webhook-signature";
 
-    public static bool Protects(PathString path) => path.StartsWithSegments("/api/v1", StringComparison.Ordinal);
+    /// <summary>Why the request was refused, answered by the challenge.</summary>
+    private IResult? refusal;
 
-    public async Task InvokeAsync(HttpContext context)
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        if (!Protects(context.Request.Path))
-        {
-            await next(context);
-            return;
-        }
-        var result = await AuthenticateAsync(context);
-        if (result is not null)
-        {
-            await result.ExecuteAsync(context);
-            return;
-        }
-        await next(context);
+        refusal = await AuthenticateAsync(Context);
+        if (refusal is not null) return AuthenticateResult.Fail("The request is not signed by a known partner.");
+        var partner = Caller.Of(Context).Partner;
+        var identity = new System.Security.Claims.ClaimsIdentity(
+            [new(System.Security.Claims.ClaimTypes.NameIdentifier, partner.PartnerId), new(System.Security.Claims.ClaimTypes.Role, partner.Role.ToString())], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new System.Security.Claims.ClaimsPrincipal(identity), SchemeName));
     }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        (refusal ?? ProblemResponses.Unauthorized($"Every request is signed: see {PartnerApiGuide.Address}#authentication.")).ExecuteAsync(Context);
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        ProblemResponses.Forbidden("Outside the caller's scope.").ExecuteAsync(Context);
 
     private async Task<IResult?> AuthenticateAsync(HttpContext context)
     {
@@ -68,6 +76,13 @@ public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache 
             context.Response.Headers.Connection = "close";
             return TooLarge();
         }
+        catch (Exception e) when (e is BadHttpRequestException or IOException || (e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
+        {
+            // The client's doing, not a failure of the hub: a body cut short, or a client gone mid-upload.
+            Logger.LogInformation("The client of {Method} {Path} did not send the whole body ({Reason}); nothing was read", context.Request.Method, context.Request.Path, e.GetType().Name);
+            context.Response.Headers.Connection = "close";
+            return ProblemResponses.Of(StatusCodes.Status400BadRequest, "The request could not be read", "The request's body ended before its announced length or the connection was lost; send it again.");
+        }
 
         var partner = master.FindPartner(partnerId!);
         var check = partner is null
@@ -75,7 +90,7 @@ public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache 
             : WebhookSignature.Verify(partner.Keys, webhookId, timestamp!, body, signature, time.GetUtcNow(), options.Value.SignatureTolerance);
         if (check != SignatureCheck.Valid)
         {
-            logger.LogWarning("Rejected a request claiming partner {PartnerId}: {Check}", partnerId, check);
+            Logger.LogWarning("Rejected a request claiming partner {PartnerId}: {Check}", partnerId, check);
             return ProblemResponses.Unauthorized(check switch
             {
                 SignatureCheck.BadTimestamp => "'webhook-timestamp' must be Unix seconds.",
@@ -89,7 +104,7 @@ public sealed class PartnerAuthentication(RequestDelegate next, MasterDataCache 
         var request = $"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}";
         if (!await bindings.BindAsync(partnerId!, webhookId, long.Parse(timestamp!, System.Globalization.CultureInfo.InvariantCulture), request, context.RequestAborted))
         {
-            logger.LogWarning("Rejected a request of partner {PartnerId}: webhook-id reused for another request", partnerId);
+            Logger.LogWarning("Rejected a request of partner {PartnerId}: webhook-id reused for another request", partnerId);
             return ProblemResponses.Unauthorized($"'webhook-id' {webhookId} signed another request (method and path); sign each request with an id of its own.");
         }
         context.Features.Set(new Caller(partner!.Partner, webhookId, body));

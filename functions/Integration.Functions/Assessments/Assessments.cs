@@ -24,7 +24,7 @@ public static class Assessments
 
     public static IEndpointRouteBuilder MapAssessments(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/assessments").WithTags("Assessments");
+        var group = app.MapGroup("/assessments").WithTags("Assessments");
         group.MapGet("/{quarter}", async (HttpContext context, string quarter, AssessmentDesk desk) =>
             {
                 if (Scope(context) is { } refused) return refused;

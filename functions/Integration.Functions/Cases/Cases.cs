@@ -9,7 +9,7 @@ public static class Cases
 {
     public static IEndpointRouteBuilder MapCases(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/cases").WithTags("Cases");
+        var group = app.MapGroup("/cases").WithTags("Cases");
         group.MapPost("", (HttpContext c, CaseApi api) => api.OpenAsync(c))
             .WithName("OpenCase").WithSummary("Open a case about a party in the office's jurisdiction (province, city or county office) → 201 with dueAt")
             .Takes(typeof(OpenRequest), "application/json").Produces<CaseView>(StatusCodes.Status201Created).WithProblems();

@@ -16,7 +16,7 @@ public static class CityReportsApi
 {
     public static IEndpointRouteBuilder MapCityReports(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/city-reports").WithTags("Assessments");
+        var group = app.MapGroup("/city-reports").WithTags("Assessments");
         group.MapGet("/{half}/report.{format}", async (HttpContext context, string half, string format, CityReports reports) =>
             {
                 var partner = Caller.Of(context).Partner;

@@ -9,7 +9,7 @@ public static class Complaints
 {
     public static IEndpointRouteBuilder MapComplaints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/complaints").WithTags("Complaints");
+        var group = app.MapGroup("/complaints").WithTags("Complaints");
         group.MapPost("", (HttpContext c, ComplaintApi api) => api.RaiseAsync(c))
             .WithName("RaiseComplaint").WithSummary("Raise a supply complaint (role hospital) → 201 with replyDueAt")
             .Takes(typeof(RaiseRequest), "application/json").Produces<ComplaintView>(StatusCodes.Status201Created).WithProblems();

@@ -16,7 +16,7 @@ public static class FeedFiles
     {
         foreach (var (route, feed) in FeedReader.Routes)
         {
-            app.MapPost($"/api/v1/files/{route}", (HttpContext context, FeedIntake intake) => intake.AcceptAsync(context, feed, file: true))
+            app.MapPost($"/files/{route}", (HttpContext context, FeedIntake intake) => intake.AcceptAsync(context, feed, file: true))
                 .WithName($"Upload{Contracts.Name(feed)}")
                 .WithTags("Files")
                 .WithSummary($"Upload a file of {route} (CSV or JSON)")

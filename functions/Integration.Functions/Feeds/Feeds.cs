@@ -13,7 +13,7 @@ public static class Feeds
     {
         foreach (var (route, feed) in FeedReader.Routes)
         {
-            app.MapPost($"/api/v1/{route}", (HttpContext context, FeedIntake intake) => intake.AcceptAsync(context, feed, file: false))
+            app.MapPost($"/{route}", (HttpContext context, FeedIntake intake) => intake.AcceptAsync(context, feed, file: false))
                 .WithName($"Post{Contracts.Name(feed)}")
                 .WithTags("Feeds")
                 .WithSummary($"Send {route} (signed JSON webhook)")

@@ -19,7 +19,7 @@ public static class Indicators
 {
     public static IEndpointRouteBuilder MapIndicators(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/indicators").WithTags("Indicators");
+        var group = app.MapGroup("/indicators").WithTags("Indicators");
         group.MapGet("/configuration", (MasterDataCache master, IOptions<MonitoringOptions> options) =>
                 TypedResults.Ok(new MonitoringConfiguration(options.Value.For(null), options.Value.Tiers,
                     master.Master.Batches.Values.OrderBy(b => b.Code, StringComparer.Ordinal).ToDictionary(b => b.Code, b => options.Value.For(b)))))

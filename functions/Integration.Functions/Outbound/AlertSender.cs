@@ -46,8 +46,8 @@ public sealed class AlertSender : IDisposable
     /// <summary>Connects to the first allowed address of the endpoint; refuses, before any connection, when none is allowed.</summary>
     public static async ValueTask<Stream> ConnectAsync(DnsEndPoint endpoint, bool allowLoopback, Func<string, CancellationToken, Task<IPAddress[]>> resolve, CancellationToken cancellationToken)
     {
-        var addresses = IPAddress.TryParse(endpoint.Host, out var literal) ? [literal] : await resolve(endpoint.Host, cancellationToken);
-        var why = addresses.Length == 0 ? "it does not resolve" : EndpointAddresses.Refusal(addresses, allowLoopback);
+        var (addresses, why) = await EndpointAddresses.ResolveAsync(endpoint.Host, allowLoopback, resolve, cancellationToken);
+        if (addresses.Length == 0) why = "it does not resolve";
         if (why is not null) throw new HttpRequestException($"The hub does not call {endpoint.Host}: {why}.");
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try

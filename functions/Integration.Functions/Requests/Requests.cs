@@ -10,7 +10,7 @@ public static class Requests
 {
     public static IEndpointRouteBuilder MapRequests(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/requests/{requestId}", async (HttpContext context, string requestId, RequestLog log) =>
+        app.MapGet("/requests/{requestId}", async (HttpContext context, string requestId, RequestLog log) =>
             {
                 var caller = Caller.Of(context);
                 var record = requestId.Length == 26 && requestId.All(char.IsAsciiLetterOrDigit)

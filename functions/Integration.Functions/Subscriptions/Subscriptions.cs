@@ -47,20 +47,12 @@ public static partial class Subscriptions
 
     public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/subscriptions").WithTags("Subscriptions");
+        var group = app.MapGroup("/subscriptions").WithTags("Subscriptions");
         group.MapPut("/{id}", async (HttpContext context, string id, SubscriptionStore store, MasterDataCache master, IOptions<DeliveryOptions> options, TimeProvider time) =>
             {
                 var partner = Caller.Of(context).Partner;
                 var problems = new ProblemList();
-                SubscriptionRequest? request = null;
-                try
-                {
-                    request = JsonSerializer.Deserialize<SubscriptionRequest>(Caller.Of(context).Body, HubJson.Options);
-                }
-                catch (JsonException e)
-                {
-                    problems.Add(new Problem(null, "", "json", $"The body is not valid JSON: {e.Message}"));
-                }
+                var request = JsonBody.Read<SubscriptionRequest>(Caller.Of(context).Body, problems);
                 if (!IdPattern().IsMatch(id)) problems.Add(new Problem(null, "/id", "format", "A subscription id is 1-64 letters, digits, '-' or '_'."));
                 if (request is not null) Validate(request, partner, master.Master, options.Value, problems);
                 if (!problems.Any && await InternalTargetAsync(new Uri(request!.Url!), options.Value.AllowLoopback, context.RequestAborted) is { } why)
@@ -160,19 +152,8 @@ public static partial class Subscriptions
     /// Why the endpoint's host is an address the hub must not call for a partner (an address, or a name resolving to
     /// one), or null. A name that does not resolve now is taken: it is checked again at every delivery.
     /// </summary>
-    private static async Task<string?> InternalTargetAsync(Uri url, bool allowLoopback, CancellationToken cancellationToken)
-    {
-        var host = url.IdnHost.Trim('[', ']');
-        if (System.Net.IPAddress.TryParse(host, out var address)) return Domain.Alerts.EndpointAddresses.Refusal(address, allowLoopback) is { } why ? $"{address} is {why}" : null;
-        try
-        {
-            return Domain.Alerts.EndpointAddresses.Refusal(await System.Net.Dns.GetHostAddressesAsync(host, cancellationToken), allowLoopback);
-        }
-        catch (System.Net.Sockets.SocketException)
-        {
-            return null;
-        }
-    }
+    private static async Task<string?> InternalTargetAsync(Uri url, bool allowLoopback, CancellationToken cancellationToken) =>
+        (await EndpointAddresses.ResolveAsync(url.IdnHost, allowLoopback, System.Net.Dns.GetHostAddressesAsync, cancellationToken)).Refusal;
 
     private static void Validate(SubscriptionRequest r, Partner partner, MasterData master, DeliveryOptions options, ProblemList problems)
     {

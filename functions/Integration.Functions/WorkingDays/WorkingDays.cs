@@ -32,7 +32,7 @@ public static class WorkingDays
 
     public static IEndpointRouteBuilder MapWorkingDays(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/calendar/{year}", (HttpContext context, string year, CalendarBook book) =>
+        app.MapGet("/calendar/{year}", (HttpContext context, string year, CalendarBook book) =>
             {
                 if (ParseYear(year) is not { } y) return BadYear();
                 return book.Year(y) is { } found ? TypedResults.Ok(CalendarYearView.Of(found)) : NoNotice(y);
@@ -41,7 +41,7 @@ public static class WorkingDays
             .WithSummary("A year's working-day arrangement in force (every partner): days off and make-up working days, packaged or loaded")
             .Produces<CalendarYearView>().WithProblems().Problem(StatusCodes.Status404NotFound);
 
-        var admin = app.MapGroup("/api/v1/admin/calendar").WithTags("Calendar");
+        var admin = app.MapGroup("/admin/calendar").WithTags("Calendar");
         admin.MapPut("/{year}", (HttpContext context, string year, CalendarIntake intake) => intake.PutAsync(context, year))
             .WithName("PutCalendarYear")
             .WithSummary("Load or amend a year's arrangement from the State Council's notice (role province); open complaints' deadlines are set or moved at once")

@@ -23,7 +23,8 @@ public sealed class SubscriptionTargetTests(HubFixture fixture)
         {
             "https://127.0.0.1/hook", "https://169.254.169.254/latest/meta-data", "https://10.1.2.3/hook", "https://172.20.0.5/hook",
             "https://192.168.0.10/hook", "https://[fc00::1]/hook", "https://[::1]/hook", "https://[::ffff:10.0.0.1]/hook", "https://localhost/hook",
-            "http://127.0.0.1:9/hook",
+            "http://127.0.0.1:9/hook", "https://[::127.0.0.1]/hook", "https://[64:ff9b::7f00:1]/hook", "https://[2002:7f00:1::]/hook",
+            "https://198.18.0.1/hook", "https://192.0.0.8/hook", "https://2130706433/hook", "https://0x7f.1/hook",
         })
         {
             using var put = await world.Admin().PutJsonAsync("/api/v1/subscriptions/internal", new { url, secret = WebhookSignature.NewSecret() });

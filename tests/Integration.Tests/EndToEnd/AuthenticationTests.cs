@@ -28,6 +28,30 @@ public sealed class AuthenticationTests(HubFixture fixture)
         await Samples.Expect(response, HttpStatusCode.Unauthorized);
     }
 
+    [Theory]
+    [InlineData("/API/v1/indicators/configuration")]
+    [InlineData("/Api/V1/calendar/2026")]
+    [InlineData("/API/v1/alerts")]
+    [InlineData("/API/v1/complaints/NO-SUCH")]
+    [InlineData("/api/v1/indicators/configuration/")]
+    [InlineData("/%61pi/v1/indicators/configuration")]
+    [InlineData("/api/v1/no-such-route")]
+    public async Task Get_Unsigned_AnySpellingOfThePath_Is401(string path)
+    {
+        using var response = await World.Hub.Http.GetAsync(new Uri(World.Hub.Url + path));
+        var problem = await Samples.Expect(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("x-partner-id", problem["detail"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Get_Signed_AnySpellingOfThePath_IsAuthenticated_UnknownRouteIs404()
+    {
+        using var upper = await World.Admin().GetAsync("/API/V1/INDICATORS/CONFIGURATION");
+        await Samples.Expect(upper, HttpStatusCode.OK);
+        using var unknown = await World.Admin().GetAsync("/api/v1/no-such-route");
+        await Samples.Expect(unknown, HttpStatusCode.NotFound);
+    }
+
     [Fact]
     public async Task Post_BodyChangedAfterSigning_Is401AndNothingIsStored()
     {

@@ -44,6 +44,44 @@ public sealed class LimitsTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task Flood_InAnotherSpellingOfThePath_Is429Too()
+    {
+        var hub = await World.StartHubAsync(new Dictionary<string, string?> { ["Hub__Security__RequestsPerSecond"] = "1", ["Hub__Security__Burst"] = "3" });
+        var flooder = World.Client(Samples.Hospital.Code, hub);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await flooder.GetAsync(i % 2 == 0 ? "/API/V1/ALERTS" : "/Api/v1/alerts/");
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Contains(HttpStatusCode.OK, statuses);
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        hub.Kill();
+    }
+
+    [Fact]
+    public async Task Upload_TheClientAborts_IsLoggedAsTheClients_NotAsAnUnexpectedFailure()
+    {
+        var hub = World.Hub;
+        var uri = new Uri(hub.Url);
+        using (var socket = new System.Net.Sockets.TcpClient())
+        {
+            await socket.ConnectAsync(uri.Host, uri.Port);
+            var stream = socket.GetStream();
+            var head = "POST /api/v1/files/orders HTTP/1.1\r\nHost: hub\r\nContent-Type: text/csv\r\nContent-Length: 100000\r\n" +
+                       $"x-partner-id: aborting-upload\r\nwebhook-id: {Samples.Unique("abort")}\r\nwebhook-timestamp: 1\r\nwebhook-signature: v1,AAAA\r\n\r\norderId,lineNo\n";
+            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+            await stream.FlushAsync();
+            await Task.Delay(200);
+        }
+        bool Logged() => hub.Output.Contains("The client of POST /api/v1/files/orders did not send the whole body", StringComparison.Ordinal);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!Logged() && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(Logged(), hub.Output);
+        Assert.DoesNotContain("Unexpected failure of POST /api/v1/files/orders", hub.Output);
+    }
+
+    [Fact]
     public async Task Flood_Is429WithRetryAfter_OtherPartnersUnaffected()
     {
         var hub = await World.StartHubAsync(new Dictionary<string, string?> { ["Hub__Security__RequestsPerSecond"] = "1", ["Hub__Security__Burst"] = "3" });

@@ -234,4 +234,29 @@ public sealed class ValidationTests(HubFixture fixture)
         while (!world.Hub.Output.Contains(correlationId, StringComparison.Ordinal) && DateTime.UtcNow < deadline) await Task.Delay(100);
         Assert.Contains(correlationId, world.Hub.Output);
     }
+    [Theory]
+    [InlineData("null", "", "type")]
+    [InlineData("[]", "", "type")]
+    [InlineData("\"x\"", "", "type")]
+    [InlineData("1", "", "type")]
+    [InlineData("{", "", "malformed-json")]
+    [InlineData("{\"url\":[],\"secret\":\"whsec_x\"}", "/url", "type")]
+    [InlineData("{\"url\":\"https://hooks.example.com/a\",\"filter\":{\"rules\":[1]}}", "/filter/rules/0", "type")]
+    public async Task Subscription_NullOrWrongTypedBody_Is400NamingTheField_NoTypeNames(string body, string field, string code)
+    {
+        using var response = await World.Client(Samples.Hospital.Code).SendAsync(HttpMethod.Put, $"/api/v1/subscriptions/{Samples.Unique("s")}", System.Text.Encoding.UTF8.GetBytes(body), "application/json");
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.DoesNotMatch(@"Integration\.\w+|System\.\w+|Microsoft\.\w+", text);
+        var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
+        Assert.Contains(Samples.Errors(problem), e => e.Field == field && e.Code == code);
+    }
+
+    [Fact]
+    public async Task PoisonReplay_WithoutAQueue_Is400NamingTheQueues()
+    {
+        using var response = await World.Admin().SendAsync(HttpMethod.Post, "/api/v1/admin/poison/replay", [], null);
+        var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
+        Assert.Contains(Samples.Errors(problem), e => e.Field == "/queue" && e.Code == "required");
+        Assert.Contains(World.Queue, problem["detail"]!.GetValue<string>());
+    }
 }
