@@ -188,12 +188,14 @@ public static class Contributions
                 }
                 yield return new(cell, Cells.BinField(Cells.SizeBin(o.Quantity)), 1);
                 yield return new(cell, Cells.RateOrderedQty, qty);
-                if (master.Products.TryGetValue(o.Product, out var priced) && priced.Selected && o.UnitPrice > priced.Price)
+                // R26 (002 一, 二): above the price a line is held to by more than a pack's rounding.
+                var prices = options.For(BatchOf(o.Product, master));
+                if (master.Products.TryGetValue(o.Product, out var priced) && priced.Selected && prices.Above(o.UnitPrice, priced.Price, priced.PackSize))
                 {
                     yield return new(cell, Cells.AbovePriceLines, 1);
                     yield return new(cell, Cells.AbovePriceExcess, Fixed.Of((o.UnitPrice - priced.Price) * o.Quantity));
                 }
-                if (priced is { Batch: null, ReferencePrice: { } reference } && o.UnitPrice > reference)
+                if (priced is { Batch: null, ReferencePrice: { } reference } && prices.Above(o.UnitPrice, reference, priced.PackSize))
                 {
                     yield return new(cell, Cells.AboveReferenceLines, 1);
                     yield return new(cell, Cells.AboveReferenceExcess, Fixed.Of((o.UnitPrice - reference) * o.Quantity));

@@ -111,6 +111,12 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
     private sealed class BatchSums
     {
         public decimal Delivered, Ordered, OnTime, Due, Purchased, Agreed, Scheduled, Substitutable, SubstitutableBase, Unreported, Total, MaxRatio;
+
+        /// <summary>R13's family (003 二(七)): selected quantity bought in the quarter, and of it without an agreement.</summary>
+        public decimal SelectedBought, Unagreed;
+
+        /// <summary>The unit/product codes bought without an agreement, with the quarter's quantity and last year's as recorded.</summary>
+        public readonly SortedDictionary<string, (decimal Quarter, decimal LastYear)> UnagreedProducts = new(StringComparer.Ordinal);
         public bool DeclaredBase;
         public int Agreements, OverAgreed, ReportedProducts, Drops, SignDue;
 
@@ -140,7 +146,9 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         decimal aboveReferenceExcess = 0;
         var aboveReference = new SortedSet<string>(StringComparer.Ordinal);
         decimal offlineQty = 0, orderedQty = 0, paid = 0, latePaid = 0;
-        long lines = 0, abnormal = 0, receipts = 0, lateReceipts = 0, overReceipts = 0, payments = 0, latePayments = 0, deliveries = 0, traced = 0;
+        long lines = 0, abnormal = 0, receipts = 0, lateReceipts = 0, overReceipts = 0, payments = 0, latePayments = 0;
+        // R23 (001 二(五)): drugs' traceability codes; consumables' UDIs apart, watched only where configured.
+        long deliveries = 0, traced = 0, consumableDeliveries = 0, consumableTraced = 0;
         // R17, R18: what fell due before this day (the day after the quarter's end, or today), still outstanding now.
         var dueBefore = Cells.Day(ChinaTime.DateOf(asOf) <= quarter.LastDay ? ChinaTime.DateOf(asOf) : quarter.LastDay.AddDays(1));
         long confirmDue = 0, confirmed = 0;
@@ -150,7 +158,6 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var supplierByUnit = new SortedDictionary<string, (decimal Delivered, decimal Ordered)>(StringComparer.Ordinal);
         var abnormalDetail = new List<string>();
         var abnormalItems = new List<string>();
-        var unagreed = new SortedSet<string>(StringComparer.Ordinal);
         long selectedLines = 0, abovePriceLines = 0;
         decimal abovePriceExcess = 0;
         var abovePrice = new SortedSet<string>(StringComparer.Ordinal);
@@ -163,7 +170,9 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             var reported = new HashSet<string>(StringComparer.Ordinal);
             var history = new Dictionary<string, long[]>(StringComparer.Ordinal);
             var current = new Dictionary<string, long[]>(StringComparer.Ordinal);
-            var orderedInQuarter = new HashSet<string>(StringComparer.Ordinal);
+            // The quarter's quantity of each selected product, and every product's last year as the hub recorded it.
+            var selectedInQuarter = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            var lastYearQty = new Dictionary<string, decimal>(StringComparer.Ordinal);
             // R3: delivered and ordered quantities of the quarter's order lines, per selected product (counted below
             // only where the unit has an agreed volume of the product).
             var rate = new Dictionary<string, (decimal Delivered, decimal Ordered)>(StringComparer.Ordinal);
@@ -221,6 +230,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 if (period.StartsWith(lastYearPrefix, StringComparison.Ordinal) && F(Cells.OrderLines) != 0)
                 {
                     hasLastYear = true;
+                    lastYearQty[code] = lastYearQty.GetValueOrDefault(code) + qty;
                     if (product?.Substitutable is not null) lastYearBought[code] = lastYearBought.GetValueOrDefault(code) + qty;
                 }
 
@@ -253,7 +263,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                             b.Due += Fixed.Value(F(Cells.DueQty));
                             var (delivered, ordered) = rate.GetValueOrDefault(code);
                             rate[code] = (delivered + Fixed.Value(F(Cells.RateDeliveredQty)), ordered + Fixed.Value(F(Cells.RateOrderedQty)));
-                            if (qty > 0) orderedInQuarter.Add(code);
+                            if (qty > 0) selectedInQuarter[code] = selectedInQuarter.GetValueOrDefault(code) + qty;
                             selectedLines += F(Cells.OrderLines);
                             if (F(Cells.AbovePriceLines) > 0)
                             {
@@ -297,8 +307,16 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 latePaid += Fixed.Value(F(Cells.LateAmount));
                 payments += F(Cells.Payments);
                 latePayments += F(Cells.LatePayments);
-                deliveries += F(Cells.Deliveries);
-                traced += F(Cells.TracedDeliveries);
+                if (product?.KindIn(master) == ProductKind.Consumable)
+                {
+                    consumableDeliveries += F(Cells.Deliveries);
+                    consumableTraced += F(Cells.TracedDeliveries);
+                }
+                else
+                {
+                    deliveries += F(Cells.Deliveries);
+                    traced += F(Cells.TracedDeliveries);
+                }
             }
 
             // R2: each selected product the unit reported demand for needs an agreement signed by the batch's date, once
@@ -341,7 +359,14 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 }
             }
             var agreed = unit.Agreements.Select(a => a.Product).ToHashSet(StringComparer.Ordinal);
-            foreach (var code in orderedInQuarter.Where(c => !agreed.Contains(c))) unagreed.Add($"{unit.Code}/{code}");
+            foreach (var (code, qty) in selectedInQuarter)
+            {
+                var b = Of(master.Products[code].Batch!);
+                b.SelectedBought += qty;
+                if (agreed.Contains(code)) continue;
+                b.Unagreed += qty;
+                b.UnagreedProducts[$"{unit.Code}/{code}"] = (qty, lastYearQty.GetValueOrDefault(code));
+            }
 
             // R20 compares the levels' supply, whatever the agreements (the project's reading: a primary-care institution
             // that buys without an agreed volume is still supplied, or not).
@@ -424,6 +449,16 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                     (b.DeclaredBase ? "; the hub has no purchases of last year recorded: the quantity declared in demand reports instead." : ".")) with
                     { Value = b.SubstitutableBase == 0 ? null : Ratio(b.Substitutable, b.SubstitutableBase), Breached = grew, Severity = grew ? Severity.Warning : null, DeclaredBase = b.DeclaredBase });
             }
+            if (b.SelectedBought > 0)
+            {
+                // 003 二(七): an institution buying selected products heavily without an agreed volume explains itself
+                // against its purchase history (R13's family; not false data). "Heavily" is R13's share (the project's choice).
+                var without = Above("purchasesWithoutAgreement", RuleId.R13, code, b.Unagreed, b.SelectedBought, t.UnreportedShareLimit,
+                    "Selected quantity bought in the quarter without an agreement ÷ selected quantity bought in the batch" +
+                    (b.UnagreedProducts.Count > 0 ? "; " + string.Join(", ", b.UnagreedProducts.Take(20).Select(u =>
+                        string.Create(CultureInfo.InvariantCulture, $"{u.Key} {u.Value.Quarter:0.##} (last year as recorded {u.Value.LastYear:0.##})"))) + "." : "."));
+                list.Add(without with { Items = without.Breached ? [.. b.UnagreedProducts.Keys.Take(20)] : null });
+            }
             if (b.Total > 0)
             {
                 var unreported = Above("unreportedPurchases", RuleId.R13, code, b.Unreported, b.Total, t.UnreportedShareLimit,
@@ -466,7 +501,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             if (ordered > 0) list.Add(SupplierRate(null, delivered, ordered, supplierByUnit));
             var due = batches.Values.Sum(b => b.Due);
             if (due > 0) list.Add(Timely(null, batches.Values.Sum(b => b.OnTime), due, province));
-            list.Add(Below("traceCodeCoverage", RuleId.R23, null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
+            list.AddRange(TraceCoverage(traced, deliveries, consumableTraced, consumableDeliveries, province));
             return list;
         }
 
@@ -496,10 +531,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 $"accepted and due (before {dueBefore}); payments settle the oldest amounts first.",
         });
         list.Add(Count("receiptsAboveDeliveries", RuleId.R19, overReceipts, receipts, "Receipts of more than was delivered ÷ receipts.") with { Severity = overReceipts > 0 ? Severity.High : null });
-        list.Add(Count("purchasesWithoutAgreement", RuleId.R19, unagreed.Count, unagreed.Count + units.Sum(u => u.Agreements.Count), unagreed.Count > 0
-            ? $"Selected products bought without an agreement: {string.Join(", ", unagreed.Take(20))}." : "Selected products bought without an agreement.") with
-            { Severity = unagreed.Count > 0 ? Severity.High : null, Items = unagreed.Count > 0 ? [.. unagreed.Take(20)] : null });
-        list.Add(Below("traceCodeCoverage", RuleId.R23, null, traced, deliveries, province.TraceCoverage, "Deliveries whose traceability codes cover every pack ÷ deliveries."));
+        list.AddRange(TraceCoverage(traced, deliveries, consumableTraced, consumableDeliveries, province));
         list.Add(PriceAbove("priceAboveSelected", abovePriceLines, selectedLines, abovePriceExcess, abovePrice,
             "Order lines of selected products priced above the selected price ÷ order lines of selected products", Severity.High));
         // R20 (000 二, 003 二(五)): each level against the best of the others, primary care watched first (high).
@@ -679,6 +711,18 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         { Severity = above > 0 ? severity : null, Items = above > 0 ? [.. items.Take(20)] : null };
 
     /// <summary>A count of problems: breached when there is any.</summary>
+    /// <summary>
+    /// R23 (001 二(五): 应采尽采、依码结算、依码支付): drug deliveries whose traceability codes cover every pack; consumables'
+    /// UDIs apart, and only where <see cref="Thresholds.ConsumableTraceCoverage"/> is configured.
+    /// </summary>
+    private static IEnumerable<Indicator> TraceCoverage(long traced, long deliveries, long consumableTraced, long consumableDeliveries, Thresholds t)
+    {
+        yield return Below("traceCodeCoverage", RuleId.R23, null, traced, deliveries, t.TraceCoverage, "Drug deliveries whose traceability codes cover every pack ÷ drug deliveries.");
+        if (t.ConsumableTraceCoverage is { } udi && consumableDeliveries > 0)
+            yield return Below("udiCoverage", RuleId.R23, null, consumableTraced, consumableDeliveries, udi,
+                "Consumable deliveries whose UDIs cover every pack ÷ consumable deliveries (configured by the province).");
+    }
+
     private static Indicator Count(string id, RuleId rule, long numerator, long denominator, string detail) =>
         new(id, rule, null, Ratio(numerator, denominator), 0m, numerator > 0, numerator, denominator) { Severity = numerator > 0 ? Severity.Warning : null, Detail = detail };
 

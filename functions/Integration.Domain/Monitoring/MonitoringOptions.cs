@@ -42,7 +42,11 @@ public sealed class MonitoringOptions
             s.DeliveryWindowHours!.Value, s.DeliveryRate!.Value, s.TimelyDeliveryRate, s.ProgressFactor!.Value, s.DemandDropLimit!.Value,
             s.SelectedShareMinimum!.Value, s.NonSelectedShareLimit, s.VbpAmountShareMinimum, s.SubstitutableGrowthFactor!.Value,
             s.UnreportedShareLimit!.Value, s.OverAgreedFactor!.Value, s.OfflineShareLimit!.Value, s.AbnormalZ!.Value,
-            s.AbnormalMinHistory!.Value, s.ReceiptDays!.Value, s.LevelGap!.Value, s.TraceCoverage!.Value, s.PaymentDays!.Value);
+            s.AbnormalMinHistory!.Value, s.ReceiptDays!.Value, s.LevelGap!.Value, s.TraceCoverage!.Value, s.PaymentDays!.Value)
+        {
+            ConsumableTraceCoverage = s.ConsumableTraceCoverage,
+            PriceTolerance = s.PriceTolerance!.Value,
+        };
     }
 
     /// <summary>Problems with the configuration (empty when it is usable); checked when the hub starts.</summary>
@@ -54,9 +58,10 @@ public sealed class MonitoringOptions
             if (s.ReceiptDays is < 0) yield return $"{name}: ReceiptDays may not be negative.";
             if (s.PaymentDays is < 0) yield return $"{name}: PaymentDays may not be negative.";
             if (s.AbnormalMinHistory is < 2) yield return $"{name}: AbnormalMinHistory is at least 2.";
+            if (s.PriceTolerance is < 0 or > 1) yield return $"{name}: PriceTolerance is 0 to 1 yuan a pack.";
             foreach (var (field, v) in new[] { ("DeliveryRate", s.DeliveryRate), ("TimelyDeliveryRate", s.TimelyDeliveryRate), ("SelectedShareMinimum", s.SelectedShareMinimum), ("NonSelectedShareLimit", s.NonSelectedShareLimit),
                          ("DemandDropLimit", s.DemandDropLimit), ("UnreportedShareLimit", s.UnreportedShareLimit), ("OfflineShareLimit", s.OfflineShareLimit),
-                         ("LevelGap", s.LevelGap), ("TraceCoverage", s.TraceCoverage), ("VbpAmountShareMinimum", s.VbpAmountShareMinimum) })
+                         ("LevelGap", s.LevelGap), ("TraceCoverage", s.TraceCoverage), ("ConsumableTraceCoverage", s.ConsumableTraceCoverage), ("VbpAmountShareMinimum", s.VbpAmountShareMinimum) })
                 if (v is < 0 or > 1) yield return $"{name}: {field} is a share between 0 and 1.";
         }
         if (Tiers.Any(t => t is <= 0 or > 1)) yield return "SupplierTiers are shares between 0 and 1.";
@@ -72,7 +77,7 @@ public sealed record RuleSettings
     {
         DeliveryWindowHours = 72, DeliveryRate = 0.8m, ProgressFactor = 1m, DemandDropLimit = 0.2m, SelectedShareMinimum = 0.5m,
         SubstitutableGrowthFactor = 1m, UnreportedShareLimit = 0.1m, OverAgreedFactor = 4m, OfflineShareLimit = 0m, AbnormalZ = 3.5m,
-        AbnormalMinHistory = 8, ReceiptDays = 7, LevelGap = 0.1m, TraceCoverage = 1m, PaymentDays = 30,
+        AbnormalMinHistory = 8, ReceiptDays = 7, LevelGap = 0.1m, TraceCoverage = 1m, PaymentDays = 30, PriceTolerance = 0.005m,
     };
 
     /// <summary>
@@ -135,8 +140,21 @@ public sealed record RuleSettings
     /// <summary>R20: primary-care institutions' delivery rate this far below the others' is an imbalance (hub's choice: 10 points).</summary>
     public decimal? LevelGap { get; init; }
 
-    /// <summary>R23: share of deliveries whose traceability codes cover every pack (all: 1).</summary>
+    /// <summary>R23: share of drug deliveries whose traceability codes cover every pack (001 二(五), 应采尽采: all, 1).</summary>
     public decimal? TraceCoverage { get; init; }
+
+    /// <summary>
+    /// R23 for consumables: share of consumable deliveries whose UDIs cover every pack. Off (null) unless configured: the
+    /// drug traceability rule is for drugs, and consumables' UDI is a scheme of its own (the project's reading of 001 二(五)).
+    /// </summary>
+    public decimal? ConsumableTraceCoverage { get; init; }
+
+    /// <summary>
+    /// R26: yuan a pack by which an order line's price may exceed the price it is held to and still be that price: a pack
+    /// price divided into base units does not divide evenly (10.00 for 3 is 3.3333…), so a difference below half a fen a
+    /// pack is rounding, not a higher price (the project's choice: 0.005).
+    /// </summary>
+    public decimal? PriceTolerance { get; init; }
 
     /// <summary>These settings with every value <paramref name="other"/> sets taken from it.</summary>
     public RuleSettings With(RuleSettings other) => new()
@@ -158,6 +176,8 @@ public sealed record RuleSettings
         ReceiptDays = other.ReceiptDays ?? ReceiptDays,
         LevelGap = other.LevelGap ?? LevelGap,
         TraceCoverage = other.TraceCoverage ?? TraceCoverage,
+        ConsumableTraceCoverage = other.ConsumableTraceCoverage ?? ConsumableTraceCoverage,
+        PriceTolerance = other.PriceTolerance ?? PriceTolerance,
         PaymentDays = other.PaymentDays ?? PaymentDays,
     };
 }
@@ -167,4 +187,14 @@ public sealed record Thresholds(
     int DeliveryWindowHours, decimal DeliveryRate, decimal? TimelyDeliveryRate, decimal ProgressFactor, decimal DemandDropLimit, decimal SelectedShareMinimum,
     decimal? NonSelectedShareLimit, decimal? VbpAmountShareMinimum, decimal SubstitutableGrowthFactor, decimal UnreportedShareLimit,
     decimal OverAgreedFactor, decimal OfflineShareLimit, decimal AbnormalZ, int AbnormalMinHistory, int ReceiptDays, decimal LevelGap,
-    decimal TraceCoverage, int PaymentDays);
+    decimal TraceCoverage, int PaymentDays)
+{
+    /// <summary>R23 for consumables (UDI); null: not monitored.</summary>
+    public decimal? ConsumableTraceCoverage { get; init; }
+
+    /// <summary>R26: yuan a pack within which a price is the price it is held to.</summary>
+    public decimal PriceTolerance { get; init; }
+
+    /// <summary>R26: whether <paramref name="unitPrice"/> (a base unit's) is above <paramref name="price"/> by more than the tolerance a pack.</summary>
+    public bool Above(decimal unitPrice, decimal price, int packSize) => (unitPrice - price) * Math.Max(1, packSize) > PriceTolerance;
+}

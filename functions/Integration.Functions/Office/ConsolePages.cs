@@ -477,7 +477,7 @@ public static partial class ConsolePages
         $"<p class=\"notice\" role=\"status\">以下为 {E(Zh.DateTime(asOf))} 的计算结果，正在重新计算，稍后刷新页面可看到更新的数据。</p>";
 
     /// <summary>Indicators whose value is a share (shown as a percentage); the others are ratios or counts.</summary>
-    private static bool IsShare(string id) => id is not ("substitutableGrowth" or "overAgreedVolume" or "abnormalOrders" or "purchasesWithoutAgreement");
+    private static bool IsShare(string id) => id is not ("substitutableGrowth" or "overAgreedVolume" or "abnormalOrders");
 
 
     // ---- quarterly assessments (R21): the notice in the page, its downloads, a run's progress ----

@@ -100,7 +100,9 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Expect(I("unpaidOverdue", null), "R18", 0m, 0m, false, 0, 200);
         Expect(I("receiptsAboveDeliveries", null), "R19", 0.5m, 0m, true, 1, 2);
         Expect(I("latePayments", null), "R18", 0.8824m, 0m, true, 1500, 1700);
-        Expect(I("purchasesWithoutAgreement", null), "R19", 0m, 0m, false, 0, 2);
+        // R13's family (003 二(七)): every selected product H1 bought, it has an agreement for (B1: P1's 200; B2: P4's 500).
+        Expect(I("purchasesWithoutAgreement", "B1"), "R13", 0m, 0.1m, false, 0, 200);
+        Expect(I("purchasesWithoutAgreement", "B2"), "R13", 0m, 0.1m, false, 0, 500);
         // R26 (002 一): O4 bought P4 at 3 a piece, its selected price is 2; O1 and O2 at P1's 2. One line of three.
         var price = I("priceAboveSelected", null);
         Expect(price, "R26", 0.3333m, 0m, true, 1, 3);
@@ -131,7 +133,7 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         var a1 = await scenario.IndicatorsAsync("A1", "hospitals/A1?period=2026Q3");
         Assert.Equal("A1M", a1["scope"]!["members"]![0]!.GetValue<string>());
         Expect(MonitoringScenario.Find(a1, "agreedVolumeProgress", "B1"), "R8", 0.25m, 0.7479m, true, 10, 40);
-        Expect(MonitoringScenario.Find(a1, "purchasesWithoutAgreement"), "R19", 0m, 0m, false, 0, 1);
+        Expect(MonitoringScenario.Find(a1, "purchasesWithoutAgreement", "B1"), "R13", 0m, 0.1m, false, 0, 10);
         // R3 at the alliance: its member's 10 of P1, under the alliance's agreement, nothing delivered.
         Expect(MonitoringScenario.Find(a1, "deliveryRate", "B1"), "R3", 0m, 0.8m, true, 0, 10);
         // The alliance's partner sees its member; a member is not the alliance. Measured on its own (R3: "每一家"), A1M
@@ -139,7 +141,7 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         var a1m = await scenario.IndicatorsAsync("A1", "hospitals/A1M?period=2026Q3");
         Expect(MonitoringScenario.Find(a1m, "deliveryRate", "B1"), "R3", 0m, 0.8m, true, 0, 10);
         Assert.DoesNotContain(MonitoringScenario.Indicators(a1m), i => i["id"]!.GetValue<string>() == "agreedVolumeProgress");
-        Assert.Equal(0m, MonitoringScenario.Find(a1m, "purchasesWithoutAgreement")["numerator"]!.GetValue<decimal>());
+        Assert.Equal(0m, MonitoringScenario.Find(a1m, "purchasesWithoutAgreement", "B1")["numerator"]!.GetValue<decimal>());
         // And its own alert, for its county's office.
         var own = await WaitAlertAsync(world, "monitoring:R3:deliveryRate:A1M:B1:2026Q3", a => a["status"]!.GetValue<string>() == "active");
         Assert.Equal("X2", own!["jurisdiction"]!.GetValue<string>());

@@ -1,0 +1,140 @@
+using Integration.Domain;
+using Integration.Domain.Alerts;
+using Integration.Domain.Feeds;
+using Integration.Domain.Master;
+using Integration.Domain.Monitoring;
+
+namespace Integration.UnitTests.Monitoring;
+
+/// <summary>
+/// Rules as a second reading of the notices has them (issue 30), each with a compliant, a borderline and a breaching case
+/// written from the notice's words: R13's buying without an agreement (003 二(七)), R23 for drugs (001 二(五)), R26's
+/// prices (002 一, 二).
+/// </summary>
+public sealed class SecondReadingRulesTests
+{
+    private static readonly Batch Drugs = new("B1", "B1", ProductKind.Drug, new(2026, 1, 1), new(2026, 12, 31), null);
+    private static readonly Batch Consumables = new("B2", "B2", ProductKind.Consumable, new(2026, 1, 1), new(2026, 12, 31), null);
+
+    // P1 and P5 selected drugs of B1 (packs of 10 at 2 yuan a tablet); P3 a selected drug sold in packs of 3 at 1 yuan a
+    // pack (0.3333 a tablet, as the platform lists it); P4 a selected consumable; L1 a listed drug outside the batches
+    // (reference price 0.3333 a tablet, packs of 3).
+    private static readonly MasterData Master = new([], [new("H1", "H1", InstitutionLevel.Secondary, "X1", null)], [], [Drugs, Consumables],
+    [
+        new("P1", "P1", "G1", "B1", true, "M1", "片", 10, 2m, null), new("P5", "P5", "G5", "B1", true, "M1", "片", 10, 2m, null),
+        new("P3", "P3", "G3", "B1", true, "M1", "片", 3, 0.3333m, null), new("P4", "P4", "G4", "B2", true, "M1", "个", 1, 5m, null),
+        new("L1", "L1", "GL", null, false, "M2", "片", 3, 0.3333m, null, ProductKind.Drug, ReferencePrice: 0.3333m),
+    ]);
+
+    private static readonly DateTimeOffset August = new(2026, 8, 10, 9, 0, 0, ChinaTime.Offset);
+    private static readonly Quarter Q3 = Quarter.Of(August);
+
+    private static IReadOnlyList<Indicator> Indicators(IEnumerable<IFeedItem> items, IReadOnlyList<Agreement> agreements, MonitoringOptions? options = null)
+    {
+        options ??= new MonitoringOptions();
+        var cells = new CellSet();
+        foreach (var item in items)
+            foreach (var c in Contributions.Of(item, null, Master, options)) cells.Add(c);
+        return new IndicatorCalculator(Master, options).ForUnits([new AssessedUnit("H1", InstitutionLevel.Secondary, cells, agreements)], Q3, August.AddDays(60));
+    }
+
+    private static OrderLine Order(string product, decimal quantity, decimal unitPrice, DateTimeOffset? at = null, int line = 1) =>
+        new("H1", $"O-{product}-{line}", line, product, quantity, unitPrice, "online", "D1", at ?? August);
+
+    private static Delivery Delivered(string product, decimal quantity, params string[] codes) =>
+        new("H1", $"D-{product}-{codes.Length}", $"O-{product}-1", 1, product, quantity, "L", new(2028, 1, 1), codes, August.AddHours(20));
+
+    private static readonly Agreement P1Agreed = new("H1", "P1", "B1", 1000, new(2026, 1, 5));
+
+    // ---- R13's family: "对不报量仍大量采购中选产品……的医疗机构，医保部门结合医疗机构历史采购数据督导医疗机构作出说明" (003 二(七)) ----
+
+    [Fact]
+    public void BuyingWithoutAgreement_Compliant_EverySelectedProductBoughtUnderItsAgreement()
+    {
+        var indicators = Indicators([Order("P1", 500, 2)], [P1Agreed]);
+        var without = indicators.Single(i => i.Id == "purchasesWithoutAgreement");
+        Assert.Equal((RuleId.R13, "B1", 0m, 500m, false), (without.Rule, without.Batch, without.Numerator, without.Denominator, without.Breached));
+        Assert.DoesNotContain(indicators, i => i.Rule == RuleId.R19 && i.Id == "purchasesWithoutAgreement");   // not false data
+    }
+
+    [Fact]
+    public void BuyingWithoutAgreement_Borderline_ALittleBoughtWithoutAnAgreementIsNotHeavily()
+    {
+        // 50 of 500 (10%, R13's share, the project's choice) bought without an agreement: at the limit, not above it.
+        var indicators = Indicators([Order("P1", 450, 2), Order("P5", 50, 2)], [P1Agreed]);
+        var without = indicators.Single(i => i.Id == "purchasesWithoutAgreement");
+        Assert.Equal((50m, 500m, 0.1m, false), (without.Numerator, without.Denominator, without.Value, without.Breached));
+    }
+
+    [Fact]
+    public void BuyingWithoutAgreement_Breach_HeavilyWithoutAnAgreement_AskedToExplainAgainstItsHistory()
+    {
+        var lastYear = new DateTimeOffset(2025, 9, 3, 9, 0, 0, ChinaTime.Offset);
+        var indicators = Indicators([Order("P1", 100, 2), Order("P5", 400, 2), Order("P5", 120, 2, lastYear, 2)], [P1Agreed]);
+        var without = indicators.Single(i => i.Id == "purchasesWithoutAgreement");
+        Assert.Equal((RuleId.R13, 400m, 500m, true, Severity.Warning), (without.Rule, without.Numerator, without.Denominator, without.Breached, without.Severity));
+        Assert.Equal(["H1/P5"], without.Items);
+        Assert.Contains("H1/P5 400 (last year as recorded 120)", without.Detail, StringComparison.Ordinal);
+        Assert.Contains("请结合历史采购数据作出说明", IndicatorText.Breach(without), StringComparison.Ordinal);
+    }
+
+    // ---- R23: "应采尽采、依码结算、依码支付" (001 二(五)) is the drug traceability code's rule ----
+
+    [Fact]
+    public void TraceCodes_Compliant_EveryDrugPackCoded()
+    {
+        var coverage = Indicators([Order("P1", 20, 2), Delivered("P1", 20, "1", "2")], [P1Agreed]).Single(i => i.Id == "traceCodeCoverage");
+        Assert.Equal((RuleId.R23, 1m, 1m, false), (coverage.Rule, coverage.Numerator, coverage.Denominator, coverage.Breached));
+    }
+
+    [Fact]
+    public void TraceCodes_Borderline_AConsumableWithoutCodesFailsNoDrugRule_AndUdiIsOffUntilConfigured()
+    {
+        var indicators = Indicators([Order("P1", 20, 2), Delivered("P1", 20, "1", "2"), Order("P4", 5, 5), Delivered("P4", 5)], [P1Agreed]);
+        var drugs = indicators.Single(i => i.Id == "traceCodeCoverage");
+        Assert.Equal((1m, 1m, false), (drugs.Numerator, drugs.Denominator, drugs.Breached));
+        Assert.DoesNotContain(indicators, i => i.Id == "udiCoverage");
+    }
+
+    [Fact]
+    public void TraceCodes_Breach_ADrugPackWithoutItsCode_AndConfiguredUdisMissing()
+    {
+        var udi = new MonitoringOptions { Defaults = new RuleSettings { ConsumableTraceCoverage = 1m } };
+        var indicators = Indicators([Order("P1", 20, 2), Delivered("P1", 20, "1"), Order("P4", 5, 5), Delivered("P4", 5)], [P1Agreed], udi);
+        var drugs = indicators.Single(i => i.Id == "traceCodeCoverage");
+        Assert.Equal((0m, 1m, true), (drugs.Numerator, drugs.Denominator, drugs.Breached));   // 20 tablets are 2 packs, 1 code
+        var consumables = indicators.Single(i => i.Id == "udiCoverage");
+        Assert.Equal((RuleId.R23, 0m, 1m, true), (consumables.Rule, consumables.Numerator, consumables.Denominator, consumables.Breached));
+        Assert.Contains("耗材", IndicatorText.Headline(consumables), StringComparison.Ordinal);
+    }
+
+    // ---- R26: "按中选价格采购" (002 一), others at or below the platform's reference price (002 二) ----
+
+    [Fact]
+    public void Price_Compliant_AtTheSelectedPrice()
+    {
+        var indicators = Indicators([Order("P1", 100, 2m)], [P1Agreed]);
+        Assert.False(indicators.Single(i => i.Id == "priceAboveSelected").Breached);
+    }
+
+    [Fact]
+    public void Price_Borderline_APackPriceDividedIntoTabletsIsTheSamePrice()
+    {
+        // 1.00 yuan a pack of 3, ordered by the pack: 0.33333… a tablet against the listed 0.3333, 0.0001 a pack of rounding.
+        var perTablet = 1.00m / 3;
+        var indicators = Indicators([Order("P3", 30, perTablet), Order("L1", 30, perTablet, line: 2)], [P1Agreed]);
+        Assert.False(indicators.Single(i => i.Id == "priceAboveSelected").Breached);
+        Assert.False(indicators.Single(i => i.Id == "priceAboveReference").Breached);
+    }
+
+    [Fact]
+    public void Price_Breach_AFenAPackAbove()
+    {
+        var perTablet = 1.01m / 3;
+        var indicators = Indicators([Order("P3", 30, perTablet), Order("L1", 30, perTablet, line: 2)], [P1Agreed]);
+        var selected = indicators.Single(i => i.Id == "priceAboveSelected");
+        Assert.Equal((RuleId.R26, 1m, 1m, true), (selected.Rule, selected.Numerator, selected.Denominator, selected.Breached));
+        Assert.True(indicators.Single(i => i.Id == "priceAboveReference").Breached);
+        Assert.Contains(new MonitoringOptions { Defaults = new RuleSettings { PriceTolerance = 2m } }.Problems(), p => p.Contains("PriceTolerance", StringComparison.Ordinal));
+    }
+}
