@@ -20,8 +20,9 @@ public sealed record Indicator(string Id, RuleId Rule, string? Batch, decimal? V
     public string? Group { get; init; }
 
     /// <summary>
-    /// R12: true when last year's quantity is the one declared in demand reports, because the hub has no purchases of the
-    /// unit (of any unit in a jurisdiction's sum) recorded for last year; null for the other indicators.
+    /// R12: true when the comparison is of this year's purchases so far with last year's quantity declared in demand
+    /// reports, because the hub has no purchases of the unit recorded for the same quarter last year; false when it is
+    /// the quarter against the same quarter last year as recorded; null for the other indicators.
     /// </summary>
     public bool? DeclaredBase { get; init; }
 }
@@ -110,14 +111,24 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
     private sealed class BatchSums
     {
-        public decimal Delivered, Ordered, OnTime, Due, Purchased, Agreed, Scheduled, Substitutable, SubstitutableBase, Unreported, Total, MaxRatio;
+        public decimal Delivered, Ordered, OnTime, Due, Purchased, Agreed, Scheduled, Unreported, Total, MaxRatio;
+
+        /// <summary>
+        /// R12, like with like: the quarter's substitutable quantity against the same quarter last year as recorded (units
+        /// with purchases recorded then), or this year's so far against last year's declared in demand reports (the others).
+        /// </summary>
+        public decimal SubQuarter, SubQuarterBase, SubYear, SubYearDeclared;
+        public bool SubRecorded;
+
+        /// <summary>R12 by kind (完全可替代, 大部分可替代: 003 二(六)), and the unit/product codes that grew.</summary>
+        public readonly SortedDictionary<Substitutability, (decimal Bought, decimal Base)> SubByKind = [];
+        public readonly SortedSet<string> SubGrown = new(StringComparer.Ordinal);
 
         /// <summary>R13's family (003 二(七)): selected quantity bought in the quarter, and of it without an agreement.</summary>
         public decimal SelectedBought, Unagreed;
 
         /// <summary>The unit/product codes bought without an agreement, with the quarter's quantity and last year's as recorded.</summary>
         public readonly SortedDictionary<string, (decimal Quarter, decimal LastYear)> UnagreedProducts = new(StringComparer.Ordinal);
-        public bool DeclaredBase;
         public int Agreements, OverAgreed, ReportedProducts, Drops, SignDue;
 
         /// <summary>R2: reported products without an agreement signed by the batch's date, and those signed after it.</summary>
@@ -137,6 +148,8 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         var months = Cells.Months(quarter).ToHashSet(StringComparer.Ordinal);
         var lastMonth = Cells.Months(quarter).Last();
         var lastYearPrefix = $"{quarter.Year - 1:D4}-";
+        var thisYearPrefix = $"{quarter.Year:D4}-";
+        var sameQuarterLastYear = Cells.Months(new Quarter(quarter.Year - 1, quarter.Number)).ToHashSet(StringComparer.Ordinal);
         var evaluatedOn = ChinaTime.DateOf(asOf) < quarter.LastDay ? ChinaTime.DateOf(asOf) : quarter.LastDay;
         var province = options.For(null);
         var batches = new SortedDictionary<string, BatchSums>(StringComparer.Ordinal);
@@ -176,11 +189,14 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             // R3: delivered and ordered quantities of the quarter's order lines, per selected product (counted below
             // only where the unit has an agreed volume of the product).
             var rate = new Dictionary<string, (decimal Delivered, decimal Ordered)>(StringComparer.Ordinal);
-            // R12: last year's purchases of each substitutable product as the hub recorded them, and as declared in demand
-            // reports (used only when the hub has no purchase of the unit recorded for last year).
-            var lastYearBought = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            // R12: each substitutable product's quantity in the quarter, in the same quarter last year as the hub recorded
+            // it, and this year so far; last year's as declared in demand reports (used only when the hub recorded no
+            // purchase of the unit in the same quarter last year).
+            var subQuarter = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            var subSameQuarter = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            var subYear = new Dictionary<string, decimal>(StringComparer.Ordinal);
             var lastYearDeclared = new Dictionary<string, decimal>(StringComparer.Ordinal);
-            var hasLastYear = false;
+            var recordedSameQuarter = false;
             var reportedProducts = new List<string>();
             foreach (var key in cells.Keys)
             {
@@ -228,10 +244,16 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 var inQuarter = months.Contains(period);
                 var qty = Fixed.Value(F(Cells.OrderedQty));
                 if (period.StartsWith(lastYearPrefix, StringComparison.Ordinal) && F(Cells.OrderLines) != 0)
-                {
-                    hasLastYear = true;
                     lastYearQty[code] = lastYearQty.GetValueOrDefault(code) + qty;
-                    if (product?.Substitutable is not null) lastYearBought[code] = lastYearBought.GetValueOrDefault(code) + qty;
+                if (sameQuarterLastYear.Contains(period) && F(Cells.OrderLines) != 0)
+                {
+                    recordedSameQuarter = true;
+                    if (product?.Substitutable is not null) subSameQuarter[code] = subSameQuarter.GetValueOrDefault(code) + qty;
+                }
+                if (product?.Substitutable is not null && period.StartsWith(thisYearPrefix, StringComparison.Ordinal))
+                {
+                    subYear[code] = subYear.GetValueOrDefault(code) + qty;
+                    if (inQuarter) subQuarter[code] = subQuarter.GetValueOrDefault(code) + qty;
                 }
 
                 if (product is not null)
@@ -273,8 +295,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                             }
                         }
                         // Substitutable drugs (可替代药品) are other generics: R12 watches them, not R9/R10.
-                        if (product.Substitutable is not null) b.Substitutable += qty;
-                        else
+                        if (product.Substitutable is null)
                         {
                             var (sel, non) = b.Groups.GetValueOrDefault(product.GenericGroup);
                             b.Groups[product.GenericGroup] = product.Selected ? (sel + qty, non) : (sel, non + qty);
@@ -332,14 +353,33 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 else if (signed > signBy) b.SignedLate.Add($"{unit.Code}/{code}");
             }
 
-            // R12's base: a quarter of last year's purchases, the hub's own record when it has one (declared otherwise).
-            foreach (var code in lastYearBought.Keys.Union(lastYearDeclared.Keys))
+            // R12 (003 二(六)(七): 可替代药品采购数量超过上一年度采购数量), like with like: the quarter against the same quarter
+            // last year where the hub recorded the unit's purchases then; otherwise this year so far against the full year
+            // declared in demand reports; with neither, no baseline and no finding.
+            foreach (var code in subQuarter.Keys.Union(subSameQuarter.Keys).Union(subYear.Keys).Union(lastYearDeclared.Keys))
             {
                 var product = master.Products[code];
-                if (supplier is not null && product.Manufacturer != supplier || product.Batch is null) continue;
+                if (supplier is not null && product.Manufacturer != supplier || product.Batch is null || product.Substitutable is not { } kind) continue;
                 var b = Of(product.Batch);
-                b.SubstitutableBase += (hasLastYear ? lastYearBought.GetValueOrDefault(code) : lastYearDeclared.GetValueOrDefault(code)) / 4;
-                if (!hasLastYear && lastYearDeclared.GetValueOrDefault(code) > 0) b.DeclaredBase = true;
+                var factor = options.For(master.Batches.GetValueOrDefault(product.Batch)).SubstitutableGrowthFactor;
+                decimal bought, baseline;
+                if (recordedSameQuarter)
+                {
+                    (bought, baseline) = (subQuarter.GetValueOrDefault(code), subSameQuarter.GetValueOrDefault(code));
+                    b.SubQuarter += bought;
+                    b.SubQuarterBase += baseline;
+                    b.SubRecorded = true;
+                }
+                else if (lastYearDeclared.GetValueOrDefault(code) is > 0 and var declared)
+                {
+                    (bought, baseline) = (subYear.GetValueOrDefault(code), declared);
+                    b.SubYear += bought;
+                    b.SubYearDeclared += baseline;
+                }
+                else continue;
+                var (k, kb) = b.SubByKind.GetValueOrDefault(kind);
+                b.SubByKind[kind] = (k + bought, kb + baseline);
+                if (bought > baseline * factor) b.SubGrown.Add($"{unit.Code}/{code}");
             }
 
             foreach (var p in Agreements(unit, quarter, asOf, supplier))
@@ -440,14 +480,23 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 list.Add(Above("nonSelectedShare", RuleId.R10, code, nonSelected, selected + nonSelected, t.NonSelectedShareLimit,
                     t.NonSelectedShareLimit is null ? $"Non-selected share of the generic group {group}; the batch sets no limit (monitored)." : $"Non-selected quantity ÷ quantity of the generic group {group}.") with { Group = group });
             }
-            if (b.Substitutable > 0 || b.SubstitutableBase > 0)
+            if (b.SubRecorded || b.SubYearDeclared > 0)
             {
-                // Bought this year with nothing last year is growth too.
-                var grew = b.SubstitutableBase > 0 ? b.Substitutable > b.SubstitutableBase * t.SubstitutableGrowthFactor : b.Substitutable > 0;
-                list.Add(Above("substitutableGrowth", RuleId.R12, code, b.Substitutable, b.SubstitutableBase, t.SubstitutableGrowthFactor,
-                    "Substitutable quantity bought in the quarter ÷ a quarter of last year's purchases, as the hub recorded them" +
-                    (b.DeclaredBase ? "; the hub has no purchases of last year recorded: the quantity declared in demand reports instead." : ".")) with
-                    { Value = b.SubstitutableBase == 0 ? null : Ratio(b.Substitutable, b.SubstitutableBase), Breached = grew, Severity = grew ? Severity.Warning : null, DeclaredBase = b.DeclaredBase });
+                // A unit that bought none last time and some now grew too, where the hub recorded its purchases then.
+                var (bought, baseline) = b.SubRecorded ? (b.SubQuarter, b.SubQuarterBase) : (b.SubYear, b.SubYearDeclared);
+                var grew = bought > baseline * t.SubstitutableGrowthFactor;
+                var kinds = string.Join("; ", b.SubByKind.Select(k => string.Create(CultureInfo.InvariantCulture,
+                    $"{(k.Key == Substitutability.Full ? "fully" : "mostly")} substitutable {k.Value.Bought:0.##} against {k.Value.Base:0.##}")));
+                list.Add(new Indicator("substitutableGrowth", RuleId.R12, code, baseline == 0 ? null : Ratio(bought, baseline), t.SubstitutableGrowthFactor, grew, bought, baseline)
+                {
+                    Severity = grew ? Severity.Warning : null,
+                    DeclaredBase = !b.SubRecorded,
+                    Detail = (b.SubRecorded
+                        ? "Substitutable quantity bought in the quarter ÷ the same quarter last year, as the hub recorded it"
+                        : "The hub recorded no purchases of the same quarter last year: substitutable quantity bought this year so far ÷ last year's declared in demand reports") +
+                        $" ({kinds}); the products that grew" + (b.SubGrown.Count > 0 ? $": {string.Join(", ", b.SubGrown.Take(20))}." : ": none."),
+                    Items = grew && b.SubGrown.Count > 0 ? [.. b.SubGrown.Take(20)] : null,
+                });
             }
             if (b.SelectedBought > 0)
             {

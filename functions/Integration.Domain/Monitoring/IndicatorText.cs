@@ -21,7 +21,7 @@ public static class IndicatorText
         "vbpAmountShareDrugs" => ("集采药品金额占比", "中选药品采购金额 ÷ 挂网药品（不含国谈药品）采购总金额（R11）"),
         "vbpAmountShareConsumables" => ("集采耗材金额占比", "中选耗材采购金额 ÷ 耗材采购总金额（R11）"),
         "priceAboveReference" => ("高于挂网参考价采购", "单价高于参考价的非集采挂网产品订单明细数 ÷ 其订单明细数（R26）"),
-        "substitutableGrowth" => ("可替代药品采购增长", "本季度可替代药品采购量 ÷ 平台记录的上年采购量的季度平均（无记录时用报量申报数）（R12）"),
+        "substitutableGrowth" => ("可替代药品采购增长", "本季度可替代药品（完全可替代、大部分可替代）采购量 ÷ 平台记录的上年同期采购量；无上年同期记录时，本年至今采购量 ÷ 报量申报的上年采购量；均无则不判定（R12）"),
         "unreportedPurchases" => ("不报量采购占比", "未报量通用名（中选、非中选、可替代产品均未报量）的采购量 ÷ 批次采购量（R13，限值为本平台设定）"),
         "overAgreedVolume" => ("超约定采购量", "采购量超过约定采购量规定倍数的协议数（R14，默认4倍）"),
         "unsignedAgreements" => ("未按时签订协议", "已报量的中选产品未在批次规定日期前签订购销协议（或逾期签订）的数量（R2）"),
@@ -93,9 +93,11 @@ public static class IndicatorText
             ("nonSelectedShare", _) => $"{GroupOf(i)}非中选产品采购 {Fmt(i.Numerator)}，占同通用名产品采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}，超过 {Pct(i.Threshold)}",
             ("priceAboveReference", _) => $"{Fmt(i.Numerator)} 条非集采挂网产品订单明细（共 {Fmt(i.Denominator)} 条）单价高于参考价",
             ("vbpAmountShare" or "vbpAmountShareDrugs" or "vbpAmountShareConsumables", _) => $"中选产品采购金额 {Fmt(i.Numerator)} 元，占采购总金额 {Fmt(i.Denominator)} 元的 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
-            ("substitutableGrowth", _) => (i.Value is { } growth
-                ? $"本季度可替代药品采购 {Fmt(i.Numerator)}，上年季度平均 {Fmt(i.Denominator)}，为其 {Fmt(growth)} 倍"
-                : $"上年未采购，本季度可替代药品采购 {Fmt(i.Numerator)}") + (i.DeclaredBase == true ? "（平台无上年采购记录，上年数为医疗机构报量时申报的数）" : ""),
+            ("substitutableGrowth", _) => i.DeclaredBase == true
+                ? $"本年至今可替代药品采购 {Fmt(i.Numerator)}，超过上年全年 {Fmt(i.Denominator)}（平台无上年同期采购记录，上年数为医疗机构报量时申报的数）"
+                : i.Value is { } growth
+                    ? $"本季度可替代药品采购 {Fmt(i.Numerator)}，上年同期 {Fmt(i.Denominator)}，为其 {Fmt(growth)} 倍"
+                    : $"上年同期未采购，本季度可替代药品采购 {Fmt(i.Numerator)}",
             ("unreportedPurchases", _) => $"未报量通用名的产品采购 {Fmt(i.Numerator)}，占该批次采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}",
             ("overAgreedVolume", _) => $"{Fmt(i.Numerator)} 个协议（共 {Fmt(i.Denominator)} 个）采购量超过约定采购量的 {Fmt(i.Threshold ?? 0)} 倍，最高为 {Fmt(i.Value ?? 0)} 倍",
             ("unsignedAgreements", _) => $"{Fmt(i.Numerator)} 个已报量的中选产品（共 {Fmt(i.Denominator)} 个）未在规定日期前签订购销协议或逾期签订",

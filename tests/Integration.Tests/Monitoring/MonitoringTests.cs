@@ -70,9 +70,9 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Assert.Equal("G1", I("selectedQuantityShare", "B1")["group"]!.GetValue<string>());
         Expect(I("nonSelectedShare", "B1"), "R10", 0.6m, null, false, 300, 500);
         Expect(I("nonSelectedShare", "B2"), "R10", 0m, 0.3m, false, 0, 500);
-        // R12: 50 of P3 against a quarter of last year's 160: declared in the demand report, the hub having no purchase of
-        // H1 recorded for 2025.
-        Expect(I("substitutableGrowth", "B1"), "R12", 1.25m, 1m, true, 50, 40);
+        // R12, like with like: the hub recorded no purchase of H1 in 2025Q3, so this year's 50 of P3 so far is set against
+        // last year's 160 declared in the demand report: no growth (a quarter of 160, 40, is no like for like).
+        Expect(I("substitutableGrowth", "B1"), "R12", 0.3125m, 1m, false, 50, 160);
         Assert.True(I("substitutableGrowth", "B1")["declaredBase"]!.GetValue<bool>());
         // R13 per generic group: P2 (300) has no demand report of its own, but its group G1 has (P1's); P3's group G3 too.
         // Nothing of B2 was reported.

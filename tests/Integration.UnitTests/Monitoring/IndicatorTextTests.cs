@@ -34,14 +34,14 @@ public sealed class IndicatorTextTests
     }
 
     [Fact]
-    public void SubstitutableGrowth_WithoutLastYearsReport_SaysSo_InsteadOfAFactor()
+    public void SubstitutableGrowth_SaysWhatItIsComparedWith()
     {
-        var grown = new Indicator("substitutableGrowth", RuleId.R12, "B1", 1.5m, 1m, true, 150, 100);
-        Assert.Equal("本季度可替代药品采购 150，上年季度平均 100，为其 1.5 倍", IndicatorText.Breach(grown));
-        Assert.Equal("上年未采购，本季度可替代药品采购 40", IndicatorText.Breach(grown with { Value = null, Numerator = 40, Denominator = 0 }));
-        // Last year's figure declared in demand reports (the hub has no record of last year) is said to be so.
-        Assert.Equal("本季度可替代药品采购 150，上年季度平均 100，为其 1.5 倍（平台无上年采购记录，上年数为医疗机构报量时申报的数）",
-            IndicatorText.Breach(grown with { DeclaredBase = true }));
+        var grown = new Indicator("substitutableGrowth", RuleId.R12, "B1", 1.5m, 1m, true, 150, 100) { DeclaredBase = false };
+        Assert.Equal("本季度可替代药品采购 150，上年同期 100，为其 1.5 倍", IndicatorText.Breach(grown));
+        Assert.Equal("上年同期未采购，本季度可替代药品采购 40", IndicatorText.Breach(grown with { Value = null, Numerator = 40, Denominator = 0 }));
+        // Without the hub's record of the same quarter last year: the year so far against the year declared in demand reports.
+        Assert.Equal("本年至今可替代药品采购 450，超过上年全年 400（平台无上年同期采购记录，上年数为医疗机构报量时申报的数）",
+            IndicatorText.Breach(grown with { DeclaredBase = true, Numerator = 450, Denominator = 400 }));
     }
 
     [Fact]

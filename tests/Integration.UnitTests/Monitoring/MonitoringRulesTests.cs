@@ -196,35 +196,6 @@ public sealed class MonitoringRulesTests
     }
 
     [Fact]
-    public void R12_AgainstLastYearsPurchasesAsRecorded_TheDeclaredFigureOnlyWithoutHistory()
-    {
-        var master = new MasterData([], [new("H1", "H1", InstitutionLevel.Secondary, "X1", null)], [], [B1],
-            [new("P1", "P1", "G1", "B1", true, "M1", "片", 10, 2m, null), new("P3", "P3", "G3", "B1", false, "M2", "片", 10, 4m, Substitutability.Full)]);
-        static void Bought(CellSet cells, string month, string product, decimal qty)
-        {
-            cells.Add(new Contribution($"{month}|{product}", Cells.OrderedQty, Fixed.Of(qty)));
-            cells.Add(new Contribution($"{month}|{product}", Cells.OrderLines, 1));
-        }
-        var cells = new CellSet();
-        Bought(cells, "2026-08", "P3", 30);
-        cells.Add(new Contribution($"{Cells.Cycle}|P3", Cells.LastYearQty, Fixed.Of(400)));   // declared in a demand report: 400 last year
-        cells.Add(new Contribution($"{Cells.Cycle}|P3", Cells.ReportLines, 1));
-        Assert.True(Quarter.TryParse("2026Q3", out var q));
-        var calculator = new IndicatorCalculator(master, new MonitoringOptions());
-        Indicator R12(CellSet c) => calculator.ForUnits([new AssessedUnit("H1", InstitutionLevel.Secondary, c, [])], q, July1.AddDays(100)).Single(i => i.Id == "substitutableGrowth");
-
-        // No purchase of 2025 recorded: the declared 400 (100 a quarter), marked as declared: 30 is no growth.
-        var declared = R12(cells);
-        Assert.Equal((30m, 100m, false, true), (declared.Numerator, declared.Denominator, declared.Breached, declared.DeclaredBase));
-
-        // The hub recorded 2025 (P1 only, and 40 of P3): a quarter of 40 is 10, and 30 is three times that.
-        Bought(cells, "2025-03", "P1", 500);
-        Bought(cells, "2025-11", "P3", 40);
-        var recorded = R12(cells);
-        Assert.Equal((30m, 10m, 3m, true, false), (recorded.Numerator, recorded.Denominator, recorded.Value!.Value, recorded.Breached, recorded.DeclaredBase));
-    }
-
-    [Fact]
     public void R2_AReportedProductNeedsAnAgreementSignedByTheBatchsDate_OnceItHasPassed()
     {
         var b5 = new Batch("B5", "B5", ProductKind.Drug, new(2026, 1, 1), new(2027, 12, 31), null, SignBy: new(2026, 8, 31));

@@ -8,8 +8,8 @@ namespace Integration.UnitTests.Monitoring;
 
 /// <summary>
 /// Rules as a second reading of the notices has them (issue 30), each with a compliant, a borderline and a breaching case
-/// written from the notice's words: R13's buying without an agreement (003 二(七)), R23 for drugs (001 二(五)), R26's
-/// prices (002 一, 二).
+/// written from the notice's words: R12 like with like (003 二(六)(七)), R13's buying without an agreement (003 二(七)),
+/// R23 for drugs (001 二(五)), R26's prices (002 一, 二).
 /// </summary>
 public sealed class SecondReadingRulesTests
 {
@@ -24,6 +24,7 @@ public sealed class SecondReadingRulesTests
         new("P1", "P1", "G1", "B1", true, "M1", "片", 10, 2m, null), new("P5", "P5", "G5", "B1", true, "M1", "片", 10, 2m, null),
         new("P3", "P3", "G3", "B1", true, "M1", "片", 3, 0.3333m, null), new("P4", "P4", "G4", "B2", true, "M1", "个", 1, 5m, null),
         new("L1", "L1", "GL", null, false, "M2", "片", 3, 0.3333m, null, ProductKind.Drug, ReferencePrice: 0.3333m),
+        new("S1", "S1", "GS1", "B1", false, "M2", "片", 10, 4m, Substitutability.Full), new("S2", "S2", "GS2", "B1", false, "M2", "片", 10, 4m, Substitutability.Mostly),
     ]);
 
     private static readonly DateTimeOffset August = new(2026, 8, 10, 9, 0, 0, ChinaTime.Offset);
@@ -45,6 +46,54 @@ public sealed class SecondReadingRulesTests
         new("H1", $"D-{product}-{codes.Length}", $"O-{product}-1", 1, product, quantity, "L", new(2028, 1, 1), codes, August.AddHours(20));
 
     private static readonly Agreement P1Agreed = new("H1", "P1", "B1", 1000, new(2026, 1, 5));
+
+    // ---- R12: "可替代药品采购数量超过上一年度采购数量" (003 二(七)), like with like ----
+
+    private static DemandReport Declared(string product, decimal lastYear) =>
+        new("H1", $"DR-{product}", product, "B1", lastYear, lastYear, "按临床需求填报");
+
+    private static DateTimeOffset In(int year, int month) => new(year, month, 10, 9, 0, 0, ChinaTime.Offset);
+
+    [Fact]
+    public void Substitutes_NoBaseline_NoFinding()
+    {
+        // The hub went live this year and the hospital declared nothing for last year: nothing to compare with.
+        var indicators = Indicators([Order("S1", 672, 4)], [P1Agreed]);
+        Assert.DoesNotContain(indicators, i => i.Id == "substitutableGrowth");
+    }
+
+    [Fact]
+    public void Substitutes_Compliant_AgainstTheSameQuarterLastYear_NotASeasonsAverage()
+    {
+        // Last year: 100 in Q3, 700 in Q4 (winter). This Q3: 100, no more than Q3 last year, though above a quarter of 800.
+        var indicators = Indicators([Order("S1", 100, 4), Order("S1", 100, 4, In(2025, 8), 2), Order("S1", 700, 4, In(2025, 11), 3)], [P1Agreed]);
+        var growth = indicators.Single(i => i.Id == "substitutableGrowth");
+        Assert.Equal((100m, 100m, 1m, false, false), (growth.Numerator, growth.Denominator, growth.Value, growth.Breached, growth.DeclaredBase));
+    }
+
+    [Fact]
+    public void Substitutes_Borderline_WithoutRecordsOfTheSameQuarter_TheYearSoFarAgainstTheDeclaredYear()
+    {
+        // Declared 400 for last year; 150 in Q1 and 150 in Q3 this year: 300 so far, below the year (a quarter's 150 is
+        // above a quarter of 400, which is no like for like).
+        var indicators = Indicators([Declared("S1", 400), Order("S1", 150, 4), Order("S1", 150, 4, In(2026, 2), 2)], [P1Agreed]);
+        var growth = indicators.Single(i => i.Id == "substitutableGrowth");
+        Assert.Equal((300m, 400m, false, true), (growth.Numerator, growth.Denominator, growth.Breached, growth.DeclaredBase));
+    }
+
+    [Fact]
+    public void Substitutes_Breach_MoreThanTheSameQuarterLastYear_FullyAndMostlyToldApart()
+    {
+        var indicators = Indicators([Order("S1", 90, 4), Order("S2", 60, 4, line: 2), Order("S1", 100, 4, In(2025, 8), 3), Order("S2", 20, 4, In(2025, 9), 4)], [P1Agreed]);
+        var growth = indicators.Single(i => i.Id == "substitutableGrowth");
+        Assert.Equal((RuleId.R12, 150m, 120m, 1.25m, true, false), (growth.Rule, growth.Numerator, growth.Denominator, growth.Value, growth.Breached, growth.DeclaredBase));
+        Assert.Equal(["H1/S2"], growth.Items);   // S1 fell, S2 tripled
+        Assert.Contains("fully substitutable 90 against 100; mostly substitutable 60 against 20", growth.Detail, StringComparison.Ordinal);
+        Assert.Contains("上年同期 120", IndicatorText.Breach(growth), StringComparison.Ordinal);
+        // Bought with a record of the unit last year but none of the product: that is growth.
+        var fromNothing = Indicators([Order("S1", 50, 4), Order("P1", 10, 2, In(2025, 8), 2)], [P1Agreed]).Single(i => i.Id == "substitutableGrowth");
+        Assert.Equal((50m, 0m, true), (fromNothing.Numerator, fromNothing.Denominator, fromNothing.Breached));
+    }
 
     // ---- R13's family: "对不报量仍大量采购中选产品……的医疗机构，医保部门结合医疗机构历史采购数据督导医疗机构作出说明" (003 二(七)) ----
 
