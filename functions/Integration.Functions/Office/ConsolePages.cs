@@ -41,11 +41,11 @@ public static partial class ConsolePages
         console.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error) => Login(context, antiforgery, ExternalError(error), returnUrl));
         console.MapGet("/login/oidc", (HttpContext context, IOptions<ConsoleOptions> options, string? returnUrl) => options.Value.Oidc.Enabled
             // Back through a page of the hub's own, so that the session cookie (SameSite=Strict) goes with the next request.
-            ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/console/signed-in?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)) }, [ConsoleSignIn.OidcScheme])
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/console/signed-in?returnUrl=" + Uri.EscapeDataString(ReturnUrls.Safe(returnUrl)) }, [ConsoleSignIn.OidcScheme])
             : NotFound(context));
         console.MapGet("/signed-in", (HttpContext context, string? returnUrl) =>
         {
-            var target = E(SafeReturnUrl(returnUrl));
+            var target = E(ReturnUrls.Safe(returnUrl));
             Secure(context);
             return Results.Content($"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={target}\"><title>正在进入</title></head>" +
                 $"<body><main><p>登录成功，正在进入……<a href=\"{target}\">如未自动跳转，请点此进入</a></p></main></body></html>", "text/html; charset=utf-8", Encoding.UTF8);
@@ -111,7 +111,7 @@ public static partial class ConsolePages
             .Append("<button type=\"submit\">登录</button></form>");
         var oidc = context.RequestServices.GetRequiredService<IOptions<ConsoleOptions>>().Value.Oidc;
         if (oidc.Enabled)
-            body.Append($"<p class=\"external\">或 <a href=\"/console/login/oidc?returnUrl={E(Uri.EscapeDataString(SafeReturnUrl(returnUrl)))}\">{E(oidc.DisplayName)}</a></p>");
+            body.Append($"<p class=\"external\">或 <a href=\"/console/login/oidc?returnUrl={E(Uri.EscapeDataString(ReturnUrls.Safe(returnUrl)))}\">{E(oidc.DisplayName)}</a></p>");
         return Page(context, antiforgery, "登录", body.ToString(), error is null ? 200 : 400);
     }
 
@@ -125,13 +125,8 @@ public static partial class ConsolePages
             return Login(context, antiforgery, "请输入账号和密码。", returnUrl, userId);
         var error = await signIn.SignInAsync(context, userId, form["password"].ToString());
         if (error is not null) return Login(context, antiforgery, error, returnUrl, userId);
-        return Results.Redirect(SafeReturnUrl(returnUrl));
+        return Results.Redirect(ReturnUrls.Safe(returnUrl));
     }
-
-    /// <summary>Only a path of the console itself: never an address elsewhere.</summary>
-    private static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is not null && returnUrl.StartsWith("/console/", StringComparison.Ordinal) && !returnUrl.StartsWith("/console//", StringComparison.Ordinal)
-            && !returnUrl.Contains('\\') ? returnUrl : "/console/";
 
     /// <summary>Why a sign-in through the identity provider did not sign anyone in (a fixed text per reason; nothing from the query is shown).</summary>
     private static string? ExternalError(string? error) => error switch
