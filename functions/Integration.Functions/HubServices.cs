@@ -244,7 +244,8 @@ public static class HubServices
 
     /// <summary>
     /// The console's accounts and sessions: passwords hashed with ASP.NET Core Identity's hasher, a session cookie
-    /// (HttpOnly, SameSite=Strict, Secure outside Development, sliding idle expiry), antiforgery tokens on every form,
+    /// (HttpOnly, SameSite=Strict, Secure outside Development, sliding idle expiry, an absolute lifetime, bound to the
+    /// account's security stamp), antiforgery tokens on every form,
     /// the keys that protect both kept in the storage account so that every instance shares them.
     /// </summary>
     private static void AddConsole(this IServiceCollection services, IHostEnvironment environment, IConfiguration configuration)
@@ -255,6 +256,7 @@ public static class HubServices
         services.AddSingleton<UserStore>();
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<ConsoleUser>, Microsoft.AspNetCore.Identity.PasswordHasher<ConsoleUser>>();
         services.AddSingleton<Office.ConsoleSignIn>();
+        services.AddSingleton<Office.ConsoleSessions>();
         services.AddSingleton<Office.UserIntake>();
         services.AddSingleton<Office.ConsoleSnapshots>();
         services.AddSingleton<Office.ConsoleAlertList>();
@@ -274,6 +276,11 @@ public static class HubServices
             o.Cookie.SecurePolicy = secure;
             o.Cookie.Path = "/console";
             o.SlidingExpiration = true;
+            // Every request's session is checked against its account as it is now (and its absolute lifetime).
+            o.Events = new Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationEvents
+            {
+                OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<Office.ConsoleSessions>().ValidateAsync(context),
+            };
         });
         // The province's identity provider, when configured: the code flow with PKCE, its answer in the query (a
         // top-level GET, so that the correlation cookies can stay SameSite=Lax), the account found by a claim.

@@ -12,6 +12,19 @@ public sealed class ConsoleOptions
     /// <summary>A session unused this long ends (sliding). Default 30 minutes.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// A session ends this long after its sign-in however often it is used (beside the sliding <see cref="IdleTimeout"/>).
+    /// Default 12 hours: a working day and its evening, never the next day.
+    /// </summary>
+    public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// How long an instance may use what it read of an account to accept its sessions (role, entity, whether it is
+    /// disabled, its security stamp) before it reads the account again. A change made on an instance applies there on the
+    /// next request; on the other instances within this time. Default 5 s; zero reads the account on every request.
+    /// </summary>
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Shortest password an account may be given. Default 10 characters.</summary>
     public int MinPasswordLength { get; set; } = 10;
 
@@ -43,7 +56,8 @@ public sealed class ConsoleOptions
         if (Oidc.Enabled && !Uri.TryCreate(Oidc.Authority, UriKind.Absolute, out _))
             yield return "Hub:Console:Oidc:Authority is an absolute URL (the identity provider's issuer).";
         if (MaxFailedSignIns < 1) yield return "Hub:Console:MaxFailedSignIns is at least 1.";
-        if (LockoutDuration <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero) yield return "Hub:Console:LockoutDuration and IdleTimeout are positive.";
+        if (LockoutDuration <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero || AbsoluteLifetime <= TimeSpan.Zero) yield return "Hub:Console:LockoutDuration, IdleTimeout and AbsoluteLifetime are positive.";
+        if (SessionCheckInterval < TimeSpan.Zero || SessionCheckInterval > TimeSpan.FromMinutes(1)) yield return "Hub:Console:SessionCheckInterval is between zero and one minute.";
         if (MinPasswordLength < 8) yield return "Hub:Console:MinPasswordLength is at least 8.";
         if (ReportMaxAge <= TimeSpan.Zero || ReportWait < TimeSpan.Zero || ListMaxAge < TimeSpan.Zero || SnapshotParallelism < 1) yield return "Hub:Console:ReportMaxAge and SnapshotParallelism are positive, ReportWait and ListMaxAge not negative.";
     }

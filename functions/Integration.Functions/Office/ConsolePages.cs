@@ -51,9 +51,12 @@ public static partial class ConsolePages
                 $"<body><main><p>登录成功，正在进入……<a href=\"{target}\">如未自动跳转，请点此进入</a></p></main></body></html>", "text/html; charset=utf-8", Encoding.UTF8);
         });
         console.MapPost("/login", LoginAsync);
-        console.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
+        console.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery, ConsoleSessions sessions) =>
         {
             if (await Refused(context, antiforgery) is { } refused) return refused;
+            // Server-side too: a new security stamp ends this session and every other of the account, wherever its cookie is.
+            if (ConsoleSignIn.PartnerOf(context.User) is not null && context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } userId)
+                await sessions.EndAllAsync(userId, context.RequestAborted);
             await context.SignOutAsync(ConsoleSignIn.Scheme);
             return Results.Redirect("/console/login");
         });
@@ -134,6 +137,7 @@ public static partial class ConsolePages
         "oidc-unknown" => "您的统一身份认证账号未在本平台开通，请联系省级管理员开通（平台账号须与统一身份认证的登录名一致）。",
         "oidc-claim" => "统一身份认证未提供登录名，无法找到对应的平台账号，请联系省级管理员。",
         "oidc-failed" => "统一身份认证登录未成功，请重试；如仍不成功，请联系省级管理员。",
+        "oidc-disabled" => "您的平台账号已停用，请联系省级管理员。",
         _ => null,
     };
 
@@ -226,7 +230,7 @@ public static partial class ConsolePages
         IReadOnlyList<Problem>? problems, string? saved, IFormCollection? form)
     {
         var now = time.GetUtcNow();
-        var body = new StringBuilder("<h1>账号管理</h1><p>各级医保部门、医疗机构和企业的人员使用省级分配的账号登录。密码只保存其散列，任何页面和接口都不显示；重设密码同时解除锁定。</p>");
+        var body = new StringBuilder("<h1>账号管理</h1><p>各级医保部门、医疗机构和企业的人员使用省级分配的账号登录。密码只保存其散列，任何页面和接口都不显示；重设密码同时解除锁定。重设密码、更改角色或所属、停用账号后，该账号已登录的会话立即结束。</p>");
         if (saved is not null) body.Append($"<p class=\"notice\" role=\"status\">已保存账号：{E(saved)}</p>");
         if (problems is { Count: > 0 })
         {
@@ -237,7 +241,7 @@ public static partial class ConsolePages
         body.Append("<table><caption>账号</caption><thead><tr><th scope=\"col\">账号</th><th scope=\"col\">姓名</th><th scope=\"col\">角色</th><th scope=\"col\">所属</th><th scope=\"col\">状态</th></tr></thead><tbody>");
         foreach (var u in await users.ListAsync(context.RequestAborted))
             body.Append($"<tr><td>{E(u.UserId)}</td><td>{E(u.Name)}</td><td>{E(Zh.Role(u.Role))}</td><td>{E(master.Master.NameOf(u.EntityCode))}（{E(u.EntityCode)}）</td>" +
-                $"<td>{(u.LockedUntil is { } until && until > now ? $"已锁定至 {E(Zh.DateTime(until))}" : "正常")}</td></tr>");
+                $"<td>{(u.Disabled ? "已停用" : u.LockedUntil is { } until && until > now ? $"已锁定至 {E(Zh.DateTime(until))}" : "正常")}</td></tr>");
         body.Append("</tbody></table>");
         string Field(string name) => form?[name].ToString() ?? "";
         body.Append("<h2>新建账号或重设密码</h2><form method=\"post\" action=\"/console/admin/users\" class=\"calendar\">").Append(Token(context, antiforgery))
@@ -246,6 +250,7 @@ public static partial class ConsolePages
             .Append(RoleSelect(Field("role")))
             .Append(Input("entityCode", "entityCode", "所属代码（辖区、医疗机构或企业）", Field("entityCode")))
             .Append("<label for=\"newPassword\">密码（新账号必填；留空则保留原密码）</label><input id=\"newPassword\" name=\"password\" type=\"password\" autocomplete=\"new-password\">")
+            .Append($"<label><input type=\"checkbox\" name=\"disabled\" value=\"true\"{(Field("disabled") == "true" ? " checked" : "")}> 停用账号（停用后无法登录，已登录的会话立即结束）</label>")
             .Append("<button type=\"submit\">保存</button></form>");
         return Page(context, antiforgery, "账号管理", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
     }
@@ -258,6 +263,7 @@ public static partial class ConsolePages
         var item = new JsonObject();
         foreach (var field in new[] { "userId", "name", "role", "entityCode", "password" })
             if (form[field].ToString().Trim() is { Length: > 0 } value) item[field] = field == "password" ? form[field].ToString() : value;
+        item["disabled"] = form["disabled"].ToString() == "true";
         var problems = new ProblemList();
         var saved = await intake.ApplyAsync(Encoding.UTF8.GetBytes(new JsonObject { ["items"] = new JsonArray(item) }.ToJsonString()), problems, context.RequestAborted);
         return saved is null

@@ -11,7 +11,8 @@ namespace Integration.Functions.Office;
 /// Signs people in to the console with the accounts the provincial centre manages: the password checked against its
 /// hash, an account locked after <see cref="ConsoleOptions.MaxFailedSignIns"/> failures in a row for
 /// <see cref="ConsoleOptions.LockoutDuration"/>, a session cookie (HttpOnly, Secure, SameSite=Strict) that ends after
-/// <see cref="ConsoleOptions.IdleTimeout"/> unused. The signed-in user acts with the scope of a partner of its role.
+/// <see cref="ConsoleOptions.IdleTimeout"/> unused and is bound to the account as it is now (<see cref="ConsoleSessions"/>).
+/// The signed-in user acts with the scope of a partner of its role.
 /// </summary>
 public sealed class ConsoleSignIn(UserStore users, IPasswordHasher<ConsoleUser> hasher, IOptions<ConsoleOptions> options, TimeProvider time, ILogger<ConsoleSignIn> logger)
 {
@@ -33,7 +34,8 @@ public sealed class ConsoleSignIn(UserStore users, IPasswordHasher<ConsoleUser> 
             var (user, etag) = found;
             if (user.LockedUntil is { } until && until > now)
                 return $"账户因多次登录失败已锁定，请于 {until.ToOffset(TimeSpan.FromHours(8)):HH:mm}（北京时间）后再试，或联系省级管理员重置密码。";
-            var verified = user.PasswordHash.Length > 0 && hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed;
+            var verified = user.PasswordHash.Length > 0 && hasher.VerifyHashedPassword(user, user.PasswordHash, password) != PasswordVerificationResult.Failed
+                && !user.Disabled;
             if (!verified)
             {
                 var failures = user.FailedSignIns + 1;
@@ -43,9 +45,12 @@ public sealed class ConsoleSignIn(UserStore users, IPasswordHasher<ConsoleUser> 
                 logger.LogWarning("Console sign-in failed for {UserId} ({Failures} in a row{Locked})", userId, failures, locked ? ", locked" : "");
                 return locked ? $"密码错误次数过多，账户已锁定 {options.Value.LockoutDuration.TotalMinutes:0} 分钟。" : WrongPassword;
             }
-            if (user.FailedSignIns > 0 || user.LockedUntil is not null)
-                await users.ReplaceAsync(user with { FailedSignIns = 0, LockedUntil = null }, etag, ct);
-            await context.SignInAsync(Scheme, PrincipalOf(user));
+            if (user.FailedSignIns > 0 || user.LockedUntil is not null || user.SecurityStamp.Length == 0)
+            {
+                user = user with { FailedSignIns = 0, LockedUntil = null, SecurityStamp = user.SecurityStamp.Length == 0 ? ConsoleUser.NewSecurityStamp() : user.SecurityStamp };
+                if (!await users.ReplaceAsync(user, etag, ct)) continue;
+            }
+            await context.SignInAsync(Scheme, ConsoleSessions.PrincipalOf(user, now));
             logger.LogInformation("Console sign-in of {UserId}", userId);
             return null;
         }
@@ -56,15 +61,6 @@ public sealed class ConsoleSignIn(UserStore users, IPasswordHasher<ConsoleUser> 
 
     /// <summary>The authentication scheme of the sign-in through the province's identity provider.</summary>
     public const string OidcScheme = "console-oidc";
-
-    /// <summary>The signed-in account: its id, name, role and entity, nothing from elsewhere.</summary>
-    private static ClaimsPrincipal PrincipalOf(ConsoleUser user) => new(new ClaimsIdentity(
-    [
-        new Claim(ClaimTypes.NameIdentifier, user.UserId),
-        new Claim(ClaimTypes.Name, user.Name),
-        new Claim(ClaimTypes.Role, user.Role.ToString()),
-        new Claim(EntityClaim, user.EntityCode),
-    ], Scheme));
 
     /// <summary>
     /// After the identity provider vouched for someone: the console account its <see cref="ConsoleOidcOptions.AccountClaim"/>
@@ -77,15 +73,24 @@ public sealed class ConsoleSignIn(UserStore users, IPasswordHasher<ConsoleUser> 
         var claim = services.GetRequiredService<IOptions<ConsoleOptions>>().Value.Oidc.AccountClaim;
         var logger = services.GetRequiredService<ILogger<ConsoleSignIn>>();
         var userId = context.Principal?.FindFirst(claim)?.Value;
-        var found = userId is null ? null : await services.GetRequiredService<UserStore>().GetAsync(userId, context.HttpContext.RequestAborted);
-        if (found is null)
+        var store = services.GetRequiredService<UserStore>();
+        var ct = context.HttpContext.RequestAborted;
+        var found = userId is null ? null : await store.GetAsync(userId, ct);
+        if (found is { User.SecurityStamp.Length: 0 } legacy)
         {
-            logger.LogWarning("Console sign-in through OpenID Connect refused: {Reason}", userId is null ? $"the ID token has no '{claim}' claim" : $"no account {userId}");
-            context.Response.Redirect($"/console/login?error={(userId is null ? "oidc-claim" : "oidc-unknown")}");
+            // An account written before stamps gets one now (another instance may have given it one first).
+            await store.ReplaceAsync(legacy.User with { SecurityStamp = ConsoleUser.NewSecurityStamp() }, legacy.ETag, ct);
+            found = await store.GetAsync(userId!, ct);
+        }
+        if (found is null || found.Value.User.Disabled)
+        {
+            logger.LogWarning("Console sign-in through OpenID Connect refused: {Reason}",
+                userId is null ? $"the ID token has no '{claim}' claim" : found is null ? $"no account {userId}" : $"the account {userId} is disabled");
+            context.Response.Redirect($"/console/login?error={(userId is null ? "oidc-claim" : found is null ? "oidc-unknown" : "oidc-disabled")}");
             context.HandleResponse();
             return;
         }
-        context.Principal = PrincipalOf(found.Value.User);
+        context.Principal = ConsoleSessions.PrincipalOf(found.Value.User, services.GetRequiredService<TimeProvider>().GetUtcNow());
         logger.LogInformation("Console sign-in of {UserId} through OpenID Connect", userId);
     }
 
