@@ -11,6 +11,7 @@ using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
 using Integration.Functions.Monitoring;
+using Integration.Functions.Office;
 using Integration.Functions.Telemetry;
 using Integration.Orchestrations;
 using Integration.Orchestrations.Complaints;
@@ -50,6 +51,20 @@ public static class HubServices
             .ValidateOnStart();
         services.AddOptions<MasterDataOptions>().BindConfiguration("Hub:MasterData");
         services.AddOptions<ProcessingOptions>().BindConfiguration("Hub:Processing");
+        services.AddOptions<ProxySettings>().BindConfiguration(ProxySettings.Section)
+            .Validate(o => !o.Problems().Any(), "Hub:ForwardedHeaders has invalid entries (see ProxySettings.Problems).")
+            .ValidateOnStart();
+        // Forwarded headers from the configured proxies only (none by default: the framework's loopback default removed).
+        services.AddOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>().Configure<IOptions<ProxySettings>>((o, proxies) =>
+        {
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto
+                | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedHost;
+            o.ForwardLimit = 1;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies.Value.Proxies()) o.KnownProxies.Add(proxy);
+            foreach (var network in proxies.Value.Networks()) o.KnownIPNetworks.Add(network);
+        });
         services.AddSingleton<TimeProvider>(sp => HubClock.Create(config, builder.Environment));
         services.AddOptions<ComplaintOptions>().BindConfiguration("Hub:Complaints")
             .Validate(o => o.ReplyWorkingDays >= 0 && o.ResolveWorkingDays >= 0 && o.EscalationWorkingDays >= 1 && o.ConfirmWorkingDays >= 1, "Complaint limits are working-day counts (escalation and confirmation at least 1).")
@@ -204,6 +219,10 @@ public static class HubServices
 
     public static WebApplication MapHub(this WebApplication app)
     {
+        // The client, scheme and host as a trusted front end saw them (Hub:ForwardedHeaders), before anything reads them.
+        // With no proxy configured the middleware is left out: with both of its lists empty it would believe anyone.
+        var proxies = app.Services.GetRequiredService<IOptions<ProxySettings>>().Value;
+        if (proxies.Proxies().Count + proxies.Networks().Count > 0) app.UseForwardedHeaders();
         // An unexpected failure is a problem-details 500 with a correlation id in every environment, Development too (the
         // developer exception page would show the stack and the request's headers): the details go to the log.
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -219,6 +238,7 @@ public static class HubServices
         });
         // Answers the framework gives without a body (no such route, method, media type) become problem details too.
         app.UseStatusCodePages(context => ProblemResponses.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
+        app.UseConsoleOverHttpsOnly(app.Environment);
         app.UseMiddleware<PartnerAuthentication>();
         app.UseAuthentication();
         app.UseAuthorization();

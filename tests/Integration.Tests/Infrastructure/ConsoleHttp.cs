@@ -12,21 +12,29 @@ public sealed partial class ConsoleHttp : IDisposable
 {
     private readonly HttpClient http;
 
-    public ConsoleHttp(string baseUrl, CookieContainer? cookies = null)
+    /// <param name="cookies">The cookies to start with (a copy of another person's, <see cref="Cookies"/>).</param>
+    public ConsoleHttp(string baseUrl, IReadOnlyDictionary<string, string>? cookies = null)
     {
-        Cookies = cookies ?? new CookieContainer();
-        http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false, UseCookies = true })
+        foreach (var (name, value) in cookies ?? new Dictionary<string, string>()) Cookies[name] = value;
+        http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false })
         {
             BaseAddress = new Uri(baseUrl),
             Timeout = TimeSpan.FromSeconds(100),
         };
     }
 
-    public ConsoleHttp(HubProcess hub, CookieContainer? cookies = null) : this(hub.Url, cookies)
+    public ConsoleHttp(HubProcess hub, IReadOnlyDictionary<string, string>? cookies = null) : this(hub.Url, cookies)
     {
     }
 
-    public CookieContainer Cookies { get; }
+    /// <summary>
+    /// The cookies held, by name. Kept by hand, not by a CookieContainer: a cookie marked Secure (the hub's outside
+    /// Development) is sent back over the plain HTTP between the test and a hub that a TLS proxy would stand before.
+    /// </summary>
+    public Dictionary<string, string> Cookies { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The Set-Cookie headers of the last answer.</summary>
+    public IReadOnlyList<string> LastSetCookies { get; private set; } = [];
 
     /// <summary>Sent as X-Forwarded-For with every request when set (the client a trusted proxy says it forwards for).</summary>
     public string? ForwardedFor { get; set; }
@@ -37,8 +45,23 @@ public sealed partial class ConsoleHttp : IDisposable
     public async Task<(HttpStatusCode Status, string Body, Uri? Location)> GetAsync(string path)
     {
         using var request = Request(HttpMethod.Get, path);
-        using var response = await http.SendAsync(request);
+        using var response = await SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
+    {
+        if (Cookies.Count > 0) request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
+        var response = await http.SendAsync(request);
+        LastSetCookies = response.Headers.TryGetValues("Set-Cookie", out var set) ? [.. set] : [];
+        foreach (var header in LastSetCookies)
+        {
+            var pair = header.Split(';', 2)[0];
+            var (name, value) = (pair[..pair.IndexOf('=')], pair[(pair.IndexOf('=') + 1)..]);
+            if (value.Length == 0 || header.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase)) Cookies.Remove(name);
+            else Cookies[name] = value;
+        }
+        return response;
     }
 
     /// <summary>Posts a form of <paramref name="pageWithForm"/> (read first, for its antiforgery field) to <paramref name="action"/>.</summary>
@@ -51,7 +74,7 @@ public sealed partial class ConsoleHttp : IDisposable
         using var request = Request(HttpMethod.Post, action);
         request.Content = new FormUrlEncodedContent([new(WebUtility.HtmlDecode(token.Groups[1].Value), WebUtility.HtmlDecode(token.Groups[2].Value)),
             .. fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))]);
-        using var response = await http.SendAsync(request);
+        using var response = await SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers.Location);
     }
 
