@@ -274,6 +274,7 @@ public static class HubServices
             .Validate(o => !o.Problems().Any(), "Hub:Console has invalid settings (see ConsoleOptions.Problems).")
             .ValidateOnStart();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<SignInThrottleStore>();
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<ConsoleUser>, Microsoft.AspNetCore.Identity.PasswordHasher<ConsoleUser>>();
         services.AddSingleton<Office.ConsoleSignIn>();
         services.AddSingleton<Office.ConsoleSessions>();

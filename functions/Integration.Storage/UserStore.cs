@@ -12,8 +12,6 @@ namespace Integration.Storage;
 /// </summary>
 public sealed record ConsoleUser(string UserId, string Name, PartnerRole Role, string EntityCode, string PasswordHash)
 {
-    public int FailedSignIns { get; init; }
-    public DateTimeOffset? LockedUntil { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>A disabled account signs in nowhere and its sessions end; the province enables it again.</summary>

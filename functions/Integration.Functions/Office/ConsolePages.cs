@@ -68,8 +68,8 @@ public static partial class ConsolePages
         pages.MapGet("/calendar", (HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time) =>
             Me(context).Role == PartnerRole.Province ? CalendarPage(context, antiforgery, book, time, null, null, null) : NotFound(context));
         pages.MapPost("/calendar", CalendarAsync);
-        pages.MapGet("/admin/users", (HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master, TimeProvider time) =>
-            Me(context).Role == PartnerRole.Province ? UsersPageAsync(context, antiforgery, users, master, time, null, null, null) : Task.FromResult(NotFound(context)));
+        pages.MapGet("/admin/users", (HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master) =>
+            Me(context).Role == PartnerRole.Province ? UsersPageAsync(context, antiforgery, users, master, null, null, null) : Task.FromResult(NotFound(context)));
         pages.MapPost("/admin/users", SaveUserAsync);
         pages.MapGet("/indicators", IndicatorsAsync);
         pages.MapGet("/agreements", AgreementsAsync);
@@ -226,10 +226,9 @@ public static partial class ConsolePages
 
     // ---- accounts (province): the same use case as PUT /api/v1/admin/users ----
 
-    private static async Task<IResult> UsersPageAsync(HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master, TimeProvider time,
+    private static async Task<IResult> UsersPageAsync(HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master,
         IReadOnlyList<Problem>? problems, string? saved, IFormCollection? form)
     {
-        var now = time.GetUtcNow();
         var body = new StringBuilder("<h1>账号管理</h1><p>各级医保部门、医疗机构和企业的人员使用省级分配的账号登录。密码只保存其散列，任何页面和接口都不显示；重设密码同时解除锁定。重设密码、更改角色或所属、停用账号后，该账号已登录的会话立即结束。</p>");
         if (saved is not null) body.Append($"<p class=\"notice\" role=\"status\">已保存账号：{E(saved)}</p>");
         if (problems is { Count: > 0 })
@@ -241,7 +240,7 @@ public static partial class ConsolePages
         body.Append("<table><caption>账号</caption><thead><tr><th scope=\"col\">账号</th><th scope=\"col\">姓名</th><th scope=\"col\">角色</th><th scope=\"col\">所属</th><th scope=\"col\">状态</th></tr></thead><tbody>");
         foreach (var u in await users.ListAsync(context.RequestAborted))
             body.Append($"<tr><td>{E(u.UserId)}</td><td>{E(u.Name)}</td><td>{E(Zh.Role(u.Role))}</td><td>{E(master.Master.NameOf(u.EntityCode))}（{E(u.EntityCode)}）</td>" +
-                $"<td>{(u.Disabled ? "已停用" : u.LockedUntil is { } until && until > now ? $"已锁定至 {E(Zh.DateTime(until))}" : "正常")}</td></tr>");
+                $"<td>{(u.Disabled ? "已停用" : "正常")}</td></tr>");
         body.Append("</tbody></table>");
         string Field(string name) => form?[name].ToString() ?? "";
         body.Append("<h2>新建账号或重设密码</h2><form method=\"post\" action=\"/console/admin/users\" class=\"calendar\">").Append(Token(context, antiforgery))
@@ -255,7 +254,7 @@ public static partial class ConsolePages
         return Page(context, antiforgery, "账号管理", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
     }
 
-    private static async Task<IResult> SaveUserAsync(HttpContext context, IAntiforgery antiforgery, UserIntake intake, UserStore users, MasterDataCache master, TimeProvider time)
+    private static async Task<IResult> SaveUserAsync(HttpContext context, IAntiforgery antiforgery, UserIntake intake, UserStore users, MasterDataCache master)
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         if (Me(context).Role != PartnerRole.Province) return NotFound(context);
@@ -267,8 +266,8 @@ public static partial class ConsolePages
         var problems = new ProblemList();
         var saved = await intake.ApplyAsync(Encoding.UTF8.GetBytes(new JsonObject { ["items"] = new JsonArray(item) }.ToJsonString()), problems, context.RequestAborted);
         return saved is null
-            ? await UsersPageAsync(context, antiforgery, users, master, time, problems.Items, null, form)
-            : await UsersPageAsync(context, antiforgery, users, master, time, null, form["userId"].ToString().Trim(), null);
+            ? await UsersPageAsync(context, antiforgery, users, master, problems.Items, null, form)
+            : await UsersPageAsync(context, antiforgery, users, master, null, form["userId"].ToString().Trim(), null);
     }
 
     private static string UserProblemText(Problem p)

@@ -88,9 +88,8 @@ public sealed class UserIntake(
                 Disabled = disabled ?? before?.Disabled ?? false,
                 SecurityStamp = before?.SecurityStamp ?? "",
             };
-            // A password set or reset also unlocks the account.
-            user = password is null ? before is not null ? user with { FailedSignIns = before.FailedSignIns, LockedUntil = before.LockedUntil } : user
-                : user with { PasswordHash = hasher.HashPassword(user, password) };
+            if (password is not null) user = user with { PasswordHash = hasher.HashPassword(user, password) };
+            // A new stamp also unlocks the account for the clients that failed before (ConsoleSignIn).
             if (EndsSessions(before, user, password is not null)) user = user with { SecurityStamp = ConsoleUser.NewSecurityStamp() };
             await users.UpsertAsync(user, ct);
             sessions.Forget(userId);

@@ -33,6 +33,51 @@ public sealed partial class ConsoleSignInTests(HubFixture fixture)
     private static partial Regex Token();
 
     [Fact]
+    public async Task AnUnknownAccount_AnswersAsAKnownOne_EveryTime_AndOneClientsFailures_LockNobodyOutElsewhere()
+    {
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>
+        {
+            ["Hub__Console__MaxFailedSignIns"] = "3",
+            ["Hub__Console__MaxFailedSignInsPerClient"] = "12",
+            ["Hub__ForwardedHeaders__KnownProxies"] = "127.0.0.1",
+        });
+        await PutUserAsync(world, "prov-t1", "province", ProvinceCode(world));
+        using var prober = new ConsoleHttp(world.Hub) { ForwardedFor = "203.0.113.7" };
+
+        // Wrong passwords, then the right one, for a known and an unknown account from one client: the same answers.
+        foreach (var password in new[] { Wrong, Wrong, Wrong, Wrong, Password })
+        {
+            var known = await prober.SignInAsync("prov-t1", password);
+            var unknown = await prober.SignInAsync("ghost-t1", password);
+            Assert.Equal(HttpStatusCode.BadRequest, known.Status);
+            Assert.Equal(unknown.Status, known.Status);
+            Assert.Equal(Normalized(unknown.Body, "ghost-t1"), Normalized(known.Body, "prov-t1"));
+        }
+        Assert.Contains("锁定", ConsoleHttp.AlertOf((await prober.SignInAsync("ghost-t1", Wrong)).Body));
+
+        // The account is locked for that client only: the province, elsewhere, signs in.
+        using (var province = new ConsoleHttp(world.Hub) { ForwardedFor = "198.51.100.20" })
+        {
+            var answer = await province.SignInAsync("prov-t1", Password);
+            Assert.True(answer.Status == HttpStatusCode.Redirect, ConsoleHttp.AlertOf(answer.Body));
+        }
+
+        // A client that tries many accounts is stopped for all of them, known or not, after 12 failures in all …
+        for (var i = 0; i < 12; i++) await prober.SignInAsync($"spray-{i}", Wrong);
+        var sprayedKnown = await prober.SignInAsync("prov-t1", Password);
+        var sprayedUnknown = await prober.SignInAsync("ghost-t2", Password);
+        Assert.Equal(HttpStatusCode.BadRequest, sprayedKnown.Status);
+        Assert.Equal(Normalized(sprayedUnknown.Body, "ghost-t2"), Normalized(sprayedKnown.Body, "prov-t1"));
+        Assert.Contains("登录失败次数过多", ConsoleHttp.AlertOf(sprayedUnknown.Body));
+        // … and still nobody else is.
+        using (var province = new ConsoleHttp(world.Hub) { ForwardedFor = "198.51.100.20" })
+        {
+            var answer = await province.SignInAsync("prov-t1", Password);
+            Assert.True(answer.Status == HttpStatusCode.Redirect, ConsoleHttp.AlertOf(answer.Body));
+        }
+    }
+
+    [Fact]
     public async Task InProduction_TheConsoleWorksBehindATrustedTlsProxy_PlainHttpOrAnUntrustedProxyGetsAPageSayingSo_NeverA500()
     {
         await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>
