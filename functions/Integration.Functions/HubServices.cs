@@ -11,6 +11,7 @@ using Integration.Functions.Api;
 using Integration.Functions.Hosting;
 using Integration.Functions.Ingestion;
 using Integration.Functions.Monitoring;
+using Integration.Functions.Office;
 using Integration.Functions.Telemetry;
 using Integration.Orchestrations;
 using Integration.Orchestrations.Complaints;
@@ -51,6 +52,20 @@ public static class HubServices
         services.AddOptions<MasterDataOptions>().BindConfiguration("Hub:MasterData");
         services.AddOptions<ProcessingOptions>().BindConfiguration("Hub:Processing");
         services.AddOptions<HostOptions>().Configure<IOptions<ProcessingOptions>>((host, processing) => host.ShutdownTimeout = processing.Value.ShutdownTime);
+        services.AddOptions<ProxySettings>().BindConfiguration(ProxySettings.Section)
+            .Validate(o => !o.Problems().Any(), "Hub:ForwardedHeaders has invalid entries (see ProxySettings.Problems).")
+            .ValidateOnStart();
+        // Forwarded headers from the configured proxies only (none by default: the framework's loopback default removed).
+        services.AddOptions<Microsoft.AspNetCore.Builder.ForwardedHeadersOptions>().Configure<IOptions<ProxySettings>>((o, proxies) =>
+        {
+            o.ForwardedHeaders = Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedFor | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedProto
+                | Microsoft.AspNetCore.HttpOverrides.ForwardedHeaders.XForwardedHost;
+            o.ForwardLimit = 1;
+            o.KnownProxies.Clear();
+            o.KnownIPNetworks.Clear();
+            foreach (var proxy in proxies.Value.Proxies()) o.KnownProxies.Add(proxy);
+            foreach (var network in proxies.Value.Networks()) o.KnownIPNetworks.Add(network);
+        });
         services.AddSingleton<TimeProvider>(sp => HubClock.Create(config, builder.Environment));
         services.AddOptions<ComplaintOptions>().BindConfiguration("Hub:Complaints")
             .Validate(o => o.ReplyWorkingDays >= 0 && o.ResolveWorkingDays >= 0 && o.EscalationWorkingDays >= 1 && o.ConfirmWorkingDays >= 1, "Complaint limits are working-day counts (escalation and confirmation at least 1).")
@@ -207,6 +222,10 @@ public static class HubServices
 
     public static WebApplication MapHub(this WebApplication app)
     {
+        // The client, scheme and host as a trusted front end saw them (Hub:ForwardedHeaders), before anything reads them.
+        // With no proxy configured the middleware is left out: with both of its lists empty it would believe anyone.
+        var proxies = app.Services.GetRequiredService<IOptions<ProxySettings>>().Value;
+        if (proxies.Proxies().Count + proxies.Networks().Count > 0) app.UseForwardedHeaders();
         // An unexpected failure is a problem-details 500 with a correlation id in every environment, Development too (the
         // developer exception page would show the stack and the request's headers): the details go to the log.
         app.UseExceptionHandler(new ExceptionHandlerOptions
@@ -223,6 +242,7 @@ public static class HubServices
         });
         // Answers the framework gives without a body (no such route, method, media type) become problem details too.
         app.UseStatusCodePages(context => ProblemResponses.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
+        app.UseConsoleOverHttpsOnly(app.Environment);
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();
@@ -273,7 +293,8 @@ public static class HubServices
 
     /// <summary>
     /// The console's accounts and sessions: passwords hashed with ASP.NET Core Identity's hasher, a session cookie
-    /// (HttpOnly, SameSite=Strict, Secure outside Development, sliding idle expiry), antiforgery tokens on every form,
+    /// (HttpOnly, SameSite=Strict, Secure outside Development, sliding idle expiry, an absolute lifetime, bound to the
+    /// account's security stamp), antiforgery tokens on every form,
     /// the keys that protect both kept in the storage account so that every instance shares them.
     /// </summary>
     private static void AddConsole(this IServiceCollection services, IHostEnvironment environment, IConfiguration configuration)
@@ -282,8 +303,10 @@ public static class HubServices
             .Validate(o => !o.Problems().Any(), "Hub:Console has invalid settings (see ConsoleOptions.Problems).")
             .ValidateOnStart();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<SignInThrottleStore>();
         services.AddSingleton<Microsoft.AspNetCore.Identity.IPasswordHasher<ConsoleUser>, Microsoft.AspNetCore.Identity.PasswordHasher<ConsoleUser>>();
         services.AddSingleton<Office.ConsoleSignIn>();
+        services.AddSingleton<Office.ConsoleSessions>();
         services.AddSingleton<Office.UserIntake>();
         services.AddSingleton<Office.ConsoleSnapshots>();
         services.AddSingleton<Office.ConsoleAlertList>();
@@ -303,6 +326,11 @@ public static class HubServices
             o.Cookie.SecurePolicy = secure;
             o.Cookie.Path = "/console";
             o.SlidingExpiration = true;
+            // Every request's session is checked against its account as it is now (and its absolute lifetime).
+            o.Events = new Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationEvents
+            {
+                OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<Office.ConsoleSessions>().ValidateAsync(context),
+            };
         });
         // The province's identity provider, when configured: the code flow with PKCE, its answer in the query (a
         // top-level GET, so that the correlation cookies can stay SameSite=Lax), the account found by a claim.

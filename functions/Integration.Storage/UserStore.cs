@@ -7,13 +7,25 @@ namespace Integration.Storage;
 
 /// <summary>
 /// A person who signs in to the console: a role and entity as for partners (the same scope), the password's hash
-/// (ASP.NET Core Identity's format; the password itself is never stored or shown), and the sign-in failures that lock it.
+/// (ASP.NET Core Identity's format; the password itself is never stored or shown), whether the province disabled it, and
+/// its security stamp.
 /// </summary>
 public sealed record ConsoleUser(string UserId, string Name, PartnerRole Role, string EntityCode, string PasswordHash)
 {
-    public int FailedSignIns { get; init; }
-    public DateTimeOffset? LockedUntil { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>A disabled account signs in nowhere and its sessions end; the province enables it again.</summary>
+    public bool Disabled { get; init; }
+
+    /// <summary>
+    /// A random value a session carries from its sign-in and must still match on every request: a new one (sign-out, a
+    /// password set or reset, a role or entity change, disabling) ends every session of the account at once. Empty for
+    /// an account written before stamps, which gets one at its next sign-in.
+    /// </summary>
+    public string SecurityStamp { get; init; } = "";
+
+    /// <summary>A new security stamp (128 random bits).</summary>
+    public static string NewSecurityStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 
     /// <summary>How the user acts in the hub's scope rules and records (acknowledgements, loads): <c>user:{id}</c>.</summary>
     public Partner AsPartner() => new($"user:{UserId}", Role, EntityCode, Name);

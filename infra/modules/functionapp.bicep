@@ -57,6 +57,10 @@ var wiring = {
   Hub__Secrets__Key: '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=hub-secrets-key)'
   Hub__Admin__Secret: '@Microsoft.KeyVault(VaultName=${vaultName};SecretName=hub-admin-secret)'
   Hub__Alerts__EventGridEndpoint: eventGridEndpoint
+  // TLS ends at the platform's front end; the Functions host forwards each HTTP request to the hub from loopback with
+  // the front end's X-Forwarded-For/-Proto/-Host. The hub believes those headers from the host only (the console's
+  // cookies are Secure: without the forwarded proto every console page would say HTTPS is needed).
+  Hub__ForwardedHeaders__KnownProxies: '127.0.0.1,::1'
 }
 
 // The triggers' connections (function.json "connection"), identity-based: <name>__accountName.

@@ -3,14 +3,36 @@ namespace Integration.Functions.Office;
 /// <summary>The console's sign-in rules (Hub:Console). The notices give none of these: they are the project's own choices.</summary>
 public sealed class ConsoleOptions
 {
-    /// <summary>Failed sign-ins in a row after which an account is locked. Default 5.</summary>
+    /// <summary>
+    /// Failed password sign-ins in a row from one client for one account id (existing or not) after which that id is
+    /// locked for that client, and only for it. Default 5.
+    /// </summary>
     public int MaxFailedSignIns { get; set; } = 5;
 
-    /// <summary>How long a locked account stays locked. Default 15 minutes.</summary>
+    /// <summary>
+    /// Failed password sign-ins from one client (an address; an IPv6 /64), for any account ids, within
+    /// <see cref="LockoutDuration"/> after which that client may not sign in with a password at all. Default 20.
+    /// </summary>
+    public int MaxFailedSignInsPerClient { get; set; } = 20;
+
+    /// <summary>How long a lock lasts, and the window in which a client's failures are counted. Default 15 minutes.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>A session unused this long ends (sliding). Default 30 minutes.</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>
+    /// A session ends this long after its sign-in however often it is used (beside the sliding <see cref="IdleTimeout"/>).
+    /// Default 12 hours: a working day and its evening, never the next day.
+    /// </summary>
+    public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>
+    /// How long an instance may use what it read of an account to accept its sessions (role, entity, whether it is
+    /// disabled, its security stamp) before it reads the account again. A change made on an instance applies there on the
+    /// next request; on the other instances within this time. Default 5 s; zero reads the account on every request.
+    /// </summary>
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Shortest password an account may be given. Default 10 characters.</summary>
     public int MinPasswordLength { get; set; } = 10;
@@ -42,8 +64,9 @@ public sealed class ConsoleOptions
             yield return "Hub:Console:Oidc needs a ClientId and an AccountClaim when an Authority is set.";
         if (Oidc.Enabled && !Uri.TryCreate(Oidc.Authority, UriKind.Absolute, out _))
             yield return "Hub:Console:Oidc:Authority is an absolute URL (the identity provider's issuer).";
-        if (MaxFailedSignIns < 1) yield return "Hub:Console:MaxFailedSignIns is at least 1.";
-        if (LockoutDuration <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero) yield return "Hub:Console:LockoutDuration and IdleTimeout are positive.";
+        if (MaxFailedSignIns < 1 || MaxFailedSignInsPerClient < MaxFailedSignIns) yield return "Hub:Console:MaxFailedSignIns is at least 1, MaxFailedSignInsPerClient at least as many.";
+        if (LockoutDuration <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero || AbsoluteLifetime <= TimeSpan.Zero) yield return "Hub:Console:LockoutDuration, IdleTimeout and AbsoluteLifetime are positive.";
+        if (SessionCheckInterval < TimeSpan.Zero || SessionCheckInterval > TimeSpan.FromMinutes(1)) yield return "Hub:Console:SessionCheckInterval is between zero and one minute.";
         if (MinPasswordLength < 8) yield return "Hub:Console:MinPasswordLength is at least 8.";
         if (ReportMaxAge <= TimeSpan.Zero || ReportWait < TimeSpan.Zero || ListMaxAge < TimeSpan.Zero || SnapshotParallelism < 1) yield return "Hub:Console:ReportMaxAge and SnapshotParallelism are positive, ReportWait and ListMaxAge not negative.";
     }

@@ -41,19 +41,22 @@ public static partial class ConsolePages
         console.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error) => Login(context, antiforgery, ExternalError(error), returnUrl));
         console.MapGet("/login/oidc", (HttpContext context, IOptions<ConsoleOptions> options, string? returnUrl) => options.Value.Oidc.Enabled
             // Back through a page of the hub's own, so that the session cookie (SameSite=Strict) goes with the next request.
-            ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/console/signed-in?returnUrl=" + Uri.EscapeDataString(SafeReturnUrl(returnUrl)) }, [ConsoleSignIn.OidcScheme])
+            ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/console/signed-in?returnUrl=" + Uri.EscapeDataString(ReturnUrls.Safe(returnUrl)) }, [ConsoleSignIn.OidcScheme])
             : NotFound(context));
         console.MapGet("/signed-in", (HttpContext context, string? returnUrl) =>
         {
-            var target = E(SafeReturnUrl(returnUrl));
+            var target = E(ReturnUrls.Safe(returnUrl));
             Secure(context);
             return Results.Content($"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={target}\"><title>正在进入</title></head>" +
                 $"<body><main><p>登录成功，正在进入……<a href=\"{target}\">如未自动跳转，请点此进入</a></p></main></body></html>", "text/html; charset=utf-8", Encoding.UTF8);
         });
         console.MapPost("/login", LoginAsync);
-        console.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery) =>
+        console.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery, ConsoleSessions sessions) =>
         {
             if (await Refused(context, antiforgery) is { } refused) return refused;
+            // Server-side too: a new security stamp ends this session and every other of the account, wherever its cookie is.
+            if (ConsoleSignIn.PartnerOf(context.User) is not null && context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } userId)
+                await sessions.EndAllAsync(userId, context.RequestAborted);
             await context.SignOutAsync(ConsoleSignIn.Scheme);
             return Results.Redirect("/console/login");
         });
@@ -65,8 +68,8 @@ public static partial class ConsolePages
         pages.MapGet("/calendar", (HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time) =>
             Me(context).Role == PartnerRole.Province ? CalendarPage(context, antiforgery, book, time, null, null, null) : NotFound(context));
         pages.MapPost("/calendar", CalendarAsync);
-        pages.MapGet("/admin/users", (HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master, TimeProvider time) =>
-            Me(context).Role == PartnerRole.Province ? UsersPageAsync(context, antiforgery, users, master, time, null, null, null) : Task.FromResult(NotFound(context)));
+        pages.MapGet("/admin/users", (HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master) =>
+            Me(context).Role == PartnerRole.Province ? UsersPageAsync(context, antiforgery, users, master, null, null, null) : Task.FromResult(NotFound(context)));
         pages.MapPost("/admin/users", SaveUserAsync);
         pages.MapGet("/indicators", IndicatorsAsync);
         pages.MapGet("/agreements", AgreementsAsync);
@@ -113,7 +116,7 @@ public static partial class ConsolePages
             .Append("<button type=\"submit\">登录</button></form>");
         var oidc = context.RequestServices.GetRequiredService<IOptions<ConsoleOptions>>().Value.Oidc;
         if (oidc.Enabled)
-            body.Append($"<p class=\"external\">或 <a href=\"/console/login/oidc?returnUrl={E(Uri.EscapeDataString(SafeReturnUrl(returnUrl)))}\">{E(oidc.DisplayName)}</a></p>");
+            body.Append($"<p class=\"external\">或 <a href=\"/console/login/oidc?returnUrl={E(Uri.EscapeDataString(ReturnUrls.Safe(returnUrl)))}\">{E(oidc.DisplayName)}</a></p>");
         return Page(context, antiforgery, "登录", body.ToString(), error is null ? 200 : 400);
     }
 
@@ -127,13 +130,8 @@ public static partial class ConsolePages
             return Login(context, antiforgery, "请输入账号和密码。", returnUrl, userId);
         var error = await signIn.SignInAsync(context, userId, form["password"].ToString());
         if (error is not null) return Login(context, antiforgery, error, returnUrl, userId);
-        return Results.Redirect(SafeReturnUrl(returnUrl));
+        return Results.Redirect(ReturnUrls.Safe(returnUrl));
     }
-
-    /// <summary>Only a path of the console itself: never an address elsewhere.</summary>
-    private static string SafeReturnUrl(string? returnUrl) =>
-        returnUrl is not null && returnUrl.StartsWith("/console/", StringComparison.Ordinal) && !returnUrl.StartsWith("/console//", StringComparison.Ordinal)
-            && !returnUrl.Contains('\\') ? returnUrl : "/console/";
 
     /// <summary>Why a sign-in through the identity provider did not sign anyone in (a fixed text per reason; nothing from the query is shown).</summary>
     private static string? ExternalError(string? error) => error switch
@@ -141,6 +139,7 @@ public static partial class ConsolePages
         "oidc-unknown" => "您的统一身份认证账号未在本平台开通，请联系省级管理员开通（平台账号须与统一身份认证的登录名一致）。",
         "oidc-claim" => "统一身份认证未提供登录名，无法找到对应的平台账号，请联系省级管理员。",
         "oidc-failed" => "统一身份认证登录未成功，请重试；如仍不成功，请联系省级管理员。",
+        "oidc-disabled" => "您的平台账号已停用，请联系省级管理员。",
         _ => null,
     };
 
@@ -229,11 +228,10 @@ public static partial class ConsolePages
 
     // ---- accounts (province): the same use case as PUT /api/v1/admin/users ----
 
-    private static async Task<IResult> UsersPageAsync(HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master, TimeProvider time,
+    private static async Task<IResult> UsersPageAsync(HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master,
         IReadOnlyList<Problem>? problems, string? saved, IFormCollection? form)
     {
-        var now = time.GetUtcNow();
-        var body = new StringBuilder("<h1>账号管理</h1><p>各级医保部门、医疗机构和企业的人员使用省级分配的账号登录。密码只保存其散列，任何页面和接口都不显示；重设密码同时解除锁定。</p>");
+        var body = new StringBuilder("<h1>账号管理</h1><p>各级医保部门、医疗机构和企业的人员使用省级分配的账号登录。密码只保存其散列，任何页面和接口都不显示；重设密码同时解除锁定。重设密码、更改角色或所属、停用账号后，该账号已登录的会话立即结束。</p>");
         if (saved is not null) body.Append($"<p class=\"notice\" role=\"status\">已保存账号：{E(saved)}</p>");
         if (problems is { Count: > 0 })
         {
@@ -244,7 +242,7 @@ public static partial class ConsolePages
         body.Append("<table><caption>账号</caption><thead><tr><th scope=\"col\">账号</th><th scope=\"col\">姓名</th><th scope=\"col\">角色</th><th scope=\"col\">所属</th><th scope=\"col\">状态</th></tr></thead><tbody>");
         foreach (var u in await users.ListAsync(context.RequestAborted))
             body.Append($"<tr><td>{E(u.UserId)}</td><td>{E(u.Name)}</td><td>{E(Zh.Role(u.Role))}</td><td>{E(master.Master.NameOf(u.EntityCode))}（{E(u.EntityCode)}）</td>" +
-                $"<td>{(u.LockedUntil is { } until && until > now ? $"已锁定至 {E(Zh.DateTime(until))}" : "正常")}</td></tr>");
+                $"<td>{(u.Disabled ? "已停用" : "正常")}</td></tr>");
         body.Append("</tbody></table>");
         string Field(string name) => form?[name].ToString() ?? "";
         body.Append("<h2>新建账号或重设密码</h2><form method=\"post\" action=\"/console/admin/users\" class=\"calendar\">").Append(Token(context, antiforgery))
@@ -253,11 +251,12 @@ public static partial class ConsolePages
             .Append(RoleSelect(Field("role")))
             .Append(Input("entityCode", "entityCode", "所属代码（辖区、医疗机构或企业）", Field("entityCode")))
             .Append("<label for=\"newPassword\">密码（新账号必填；留空则保留原密码）</label><input id=\"newPassword\" name=\"password\" type=\"password\" autocomplete=\"new-password\">")
+            .Append($"<label><input type=\"checkbox\" name=\"disabled\" value=\"true\"{(Field("disabled") == "true" ? " checked" : "")}> 停用账号（停用后无法登录，已登录的会话立即结束）</label>")
             .Append("<button type=\"submit\">保存</button></form>");
         return Page(context, antiforgery, "账号管理", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
     }
 
-    private static async Task<IResult> SaveUserAsync(HttpContext context, IAntiforgery antiforgery, UserIntake intake, UserStore users, MasterDataCache master, TimeProvider time)
+    private static async Task<IResult> SaveUserAsync(HttpContext context, IAntiforgery antiforgery, UserIntake intake, UserStore users, MasterDataCache master)
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         if (Me(context).Role != PartnerRole.Province) return NotFound(context);
@@ -265,11 +264,12 @@ public static partial class ConsolePages
         var item = new JsonObject();
         foreach (var field in new[] { "userId", "name", "role", "entityCode", "password" })
             if (form[field].ToString().Trim() is { Length: > 0 } value) item[field] = field == "password" ? form[field].ToString() : value;
+        item["disabled"] = form["disabled"].ToString() == "true";
         var problems = new ProblemList();
         var saved = await intake.ApplyAsync(Encoding.UTF8.GetBytes(new JsonObject { ["items"] = new JsonArray(item) }.ToJsonString()), problems, context.RequestAborted);
         return saved is null
-            ? await UsersPageAsync(context, antiforgery, users, master, time, problems.Items, null, form)
-            : await UsersPageAsync(context, antiforgery, users, master, time, null, form["userId"].ToString().Trim(), null);
+            ? await UsersPageAsync(context, antiforgery, users, master, problems.Items, null, form)
+            : await UsersPageAsync(context, antiforgery, users, master, null, form["userId"].ToString().Trim(), null);
     }
 
     private static string UserProblemText(Problem p)

@@ -14,10 +14,12 @@ namespace Integration.Functions.Office;
 /// <c>PUT /api/v1/admin/users</c>: the provincial centre creates or changes console accounts (<c>userId</c>, <c>name</c>,
 /// <c>role</c> and <c>entityCode</c> as for partners, <c>password</c> to set or reset it). Every problem listed, nothing
 /// applied when one is wrong; passwords are hashed (ASP.NET Core Identity's hasher) and never returned or logged.
+/// <c>disabled</c> (optional; absent keeps it as it is) disables or enables an account. A password set or reset, a role
+/// or entity change and disabling give the account a new security stamp: every session of it ends.
 /// </summary>
 public sealed class UserIntake(
     UserStore users, MasterDataCache master, Idempotency idempotency, RequestLog requests, IPasswordHasher<ConsoleUser> hasher,
-    IOptions<ConsoleOptions> options, TimeProvider time, ILogger<UserIntake> logger)
+    IOptions<ConsoleOptions> options, ConsoleSessions sessions, TimeProvider time, ILogger<UserIntake> logger)
 {
     public const int MaxItems = 1000;
 
@@ -45,7 +47,7 @@ public sealed class UserIntake(
         using var document = ItemDocument.FromJson(body, MaxItems, problems);
         if (document?.TooManyItems == true) return null;
         var data = master.Master;
-        var read = new List<(int Index, string UserId, string Name, PartnerRole Role, string Entity, string? Password)>();
+        var read = new List<(int Index, string UserId, string Name, PartnerRole Role, string Entity, string? Password, bool? Disabled)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; document is not null && i < document.Items.Count; i++)
         {
@@ -56,13 +58,14 @@ public sealed class UserIntake(
             var role = r.OneOf("role", [.. MasterItems.RoleNames]);
             var entity = r.Id("entityCode");
             var password = r.Text("password", required: false, maxLength: 128);
+            var disabled = r.Boolean("disabled", required: false);
             if (password is not null && password.Length < options.Value.MinPasswordLength)
                 r.Problem("password", "too-short", $"A password has at least {options.Value.MinPasswordLength} characters.");
             if (role is not null && entity is not null && !MasterItems.EntityKnown(MasterItems.ParseRole(role), entity, data.Jurisdictions, data))
                 r.Problem("entityCode", "unknown-entity", $"'{entity}' is not a known {MasterItems.EntityNounOf(MasterItems.ParseRole(role))}.");
             if (userId is not null && !seen.Add(userId))
                 r.Problem("userId", "duplicate", $"'{userId}' appears twice in the request.");
-            if (r.Ok) read.Add((i, userId!, name!, MasterItems.ParseRole(role!), entity!, password));
+            if (r.Ok) read.Add((i, userId!, name!, MasterItems.ParseRole(role!), entity!, password, disabled));
         }
         // A new account needs a password (unless people sign in through the identity provider, when an account without
         // one signs in only there); a change of an existing one may keep its password.
@@ -76,14 +79,26 @@ public sealed class UserIntake(
 
         // Unlike the other admin routes, the body is not archived: it holds passwords.
         var now = time.GetUtcNow();
-        foreach (var (_, userId, name, role, entity, password) in read)
+        foreach (var (_, userId, name, role, entity, password, disabled) in read)
         {
-            var user = new ConsoleUser(userId, name, role, entity, existing.GetValueOrDefault(userId)?.PasswordHash ?? "") { UpdatedAt = now };
-            // A password set or reset also unlocks the account.
-            user = password is null ? existing.TryGetValue(userId, out var before) ? user with { FailedSignIns = before.FailedSignIns, LockedUntil = before.LockedUntil } : user
-                : user with { PasswordHash = hasher.HashPassword(user, password) };
+            var before = existing.GetValueOrDefault(userId);
+            var user = new ConsoleUser(userId, name, role, entity, before?.PasswordHash ?? "")
+            {
+                UpdatedAt = now,
+                Disabled = disabled ?? before?.Disabled ?? false,
+                SecurityStamp = before?.SecurityStamp ?? "",
+            };
+            if (password is not null) user = user with { PasswordHash = hasher.HashPassword(user, password) };
+            // A new stamp also unlocks the account for the clients that failed before (ConsoleSignIn).
+            if (EndsSessions(before, user, password is not null)) user = user with { SecurityStamp = ConsoleUser.NewSecurityStamp() };
             await users.UpsertAsync(user, ct);
+            sessions.Forget(userId);
         }
         return read.Count;
     }
+
+    /// <summary>Whether a change of an account ends its sessions: a new account, a password set, a new role or entity, disabling.</summary>
+    public static bool EndsSessions(ConsoleUser? before, ConsoleUser after, bool passwordSet) =>
+        before is null || passwordSet || before.Role != after.Role || before.EntityCode != after.EntityCode || (after.Disabled && !before.Disabled)
+        || before.SecurityStamp.Length == 0;
 }

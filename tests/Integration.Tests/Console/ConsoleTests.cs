@@ -589,6 +589,18 @@ public sealed class ConsoleTests(HubFixture fixture)
         var withPassword = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(withPassword, "oidc-county", Password);
         Assert.Contains("账号或密码错误", await withPassword.Locator("[role=alert]").InnerTextAsync());
+        // Failed passwords lock the account's password sign-in for this client; its sign-in through the identity provider stays open.
+        using (var prober = new ConsoleHttp(world.Hub))
+        {
+            for (var i = 0; i < 4; i++) await prober.SignInAsync("oidc-county", Password);
+            Assert.Contains("锁定", ConsoleHttp.AlertOf((await prober.SignInAsync("oidc-county", Password)).Body));
+        }
+        var afterLockout = await browser.NewPageAsync(world.Hub);
+        await afterLockout.GotoAsync("/console/login");
+        idp.NextUser = "oidc-county";
+        await afterLockout.GetByRole(AriaRole.Link, new() { Name = "统一身份认证登录" }).ClickAsync();
+        await afterLockout.WaitForURLAsync("**/console/", new() { Timeout = 90_000 });
+        Assert.Contains("冯科长（县级医保部门", await afterLockout.Locator("header").InnerTextAsync());
 
         var stranger = await browser.NewPageAsync(world.Hub);
         idp.NextUser = "nobody-here";
@@ -608,7 +620,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         Assert.Contains("统一身份认证登录未成功", await forged.Locator("[role=alert]").InnerTextAsync());
         await forged.GotoAsync("/console/");
         Assert.Contains("/console/login", forged.Url, StringComparison.Ordinal);
-        Assert.Equal(3, idp.TokensIssued);
+        Assert.Equal(4, idp.TokensIssued);
     }
 
     [Fact]

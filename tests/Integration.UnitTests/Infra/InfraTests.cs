@@ -88,6 +88,19 @@ public sealed class InfraTests
     }
 
     [Fact]
+    public void FunctionApp_TrustsTheForwardedHeaders_OfTheFunctionsHostOnly()
+    {
+        // The app settings are compiled into a loop over an object: the setting is looked for in the app's module.
+        var site = Single("Microsoft.Web/sites");
+        var module = All(Template.Value).Single(r => r["properties"]?["template"] is { } t && All(t).Contains(site))["properties"]!["template"]!.ToJsonString();
+        var name = Integration.Functions.Hosting.ProxySettings.Section.Replace(":", "__", StringComparison.Ordinal) + "__" + nameof(Integration.Functions.Hosting.ProxySettings.KnownProxies);
+        Assert.Contains($"\"{name}\":\"127.0.0.1,::1\"", module, StringComparison.Ordinal);
+        var proxies = new Integration.Functions.Hosting.ProxySettings { KnownProxies = "127.0.0.1,::1" };
+        Assert.Empty(proxies.Problems());
+        Assert.Equal([System.Net.IPAddress.Loopback, System.Net.IPAddress.IPv6Loopback], proxies.Proxies());
+    }
+
+    [Fact]
     public void EventGrid_KeyVault_AndInsights_TakeNoKeys()
     {
         var topic = Single("Microsoft.EventGrid/topics")["properties"]!;
