@@ -14,6 +14,16 @@ public readonly partial record struct Quarter(int Year, int Number)
 
     public DateOnly LastDay => FirstDay.AddMonths(3).AddDays(-1);
 
+    /// <summary>The quarter's first instant: 00:00 of its first day in China Standard Time.</summary>
+    public DateTimeOffset Start => ChinaTime.StartOfDay(FirstDay);
+
+    /// <summary>
+    /// True once the quarter has begun at <paramref name="instant"/> (its first day's midnight in China Standard Time):
+    /// no indicator, alert or case is raised for a quarter that has not (issue 30; a quarter is reported on for what was
+    /// done in it, 003 二(七) "至少每季度一次通报提醒"), however its cells were marked (a payment falling due in it, R18).
+    /// </summary>
+    public bool HasBegunAsOf(DateTimeOffset instant) => instant >= Start;
+
     public Quarter Previous => Number == 1 ? new(Year - 1, 4) : new(Year, Number - 1);
 
     public static bool TryParse(string? text, out Quarter quarter)

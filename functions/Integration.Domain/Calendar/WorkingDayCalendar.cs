@@ -25,6 +25,8 @@ public sealed class WorkingDayCalendar
 
     private readonly FrozenSet<DateOnly> offDays;
     private readonly FrozenSet<DateOnly> makeupWorkdays;
+    private readonly bool lateDecemberByOwnYear;
+    private WorkingDayCalendar? provisional;
 
     public WorkingDayCalendar(IEnumerable<int> noticeYears, IEnumerable<DateOnly> offDays, IEnumerable<DateOnly> makeupWorkdays)
     {
@@ -35,7 +37,35 @@ public sealed class WorkingDayCalendar
         if (clash != default) throw new ArgumentException($"{clash:yyyy-MM-dd} is both a day off and a make-up working day.");
     }
 
+    private WorkingDayCalendar(WorkingDayCalendar known)
+    {
+        NoticeYears = known.NoticeYears;
+        offDays = known.offDays;
+        makeupWorkdays = known.makeupWorkdays;
+        lateDecemberByOwnYear = true;
+    }
+
     public FrozenSet<int> NoticeYears { get; }
+
+    /// <summary>
+    /// This calendar, except that a late-December day of a loaded year whose next year's notice is not loaded is counted
+    /// by its own year's arrangement (Monday to Friday, and what is loaded for it) instead of being unknown: a count that
+    /// stays within loaded years gives a date (issue 30: a complaint of 2026-12-28 is due 2026-12-30 with 2026 alone).
+    /// Such a date is provisional (<see cref="ProvisionalFor"/>): the next year's notice can still move it, as 2019's
+    /// did for 2018-12-29 and 2018-12-31. A day of a year not loaded is still unknown.
+    /// </summary>
+    public WorkingDayCalendar Provisional => lateDecemberByOwnYear ? this : provisional ??= new WorkingDayCalendar(this);
+
+    /// <summary>
+    /// The year whose notice a count over the days after <paramref name="from"/> up to <paramref name="to"/> went
+    /// without (a late-December day counted by its own year's arrangement, <see cref="Provisional"/>), or null.
+    /// </summary>
+    public int? ProvisionalFor(DateOnly from, DateOnly to)
+    {
+        for (var day = from.AddDays(1); day <= to; day = day.AddDays(1))
+            if (day.Month == 12 && day.Day >= LateDecemberFrom && NoticeYears.Contains(day.Year) && !NoticeYears.Contains(day.Year + 1)) return day.Year + 1;
+        return null;
+    }
 
     /// <summary>Monday to Friday, every year, no holidays: a fallback where the arrangement of a year is not known.</summary>
     public static WorkingDayCalendar Weekdays { get; } = new(Enumerable.Range(1, 9999), [], []);
@@ -114,7 +144,7 @@ public sealed class WorkingDayCalendar
     private int? MissingYear(DateOnly date)
     {
         if (!NoticeYears.Contains(date.Year)) return date.Year;
-        if (date.Month == 12 && date.Day >= LateDecemberFrom && !NoticeYears.Contains(date.Year + 1)) return date.Year + 1;
+        if (date.Month == 12 && date.Day >= LateDecemberFrom && !NoticeYears.Contains(date.Year + 1) && !lateDecemberByOwnYear) return date.Year + 1;
         return null;
     }
 }

@@ -103,9 +103,7 @@ public static class Admin
         admin.MapPost("/monitoring/evaluate", async (HttpContext context, string? period, MonitoringEngine engine, TimeProvider time) =>
             {
                 if (Caller.Of(context).Partner.Role != PartnerRole.Province) return ProblemResponses.Forbidden("Only the provincial centre starts an evaluation.");
-                var quarter = Quarter.Of(time.GetUtcNow());
-                if (period is not null && !Quarter.TryParse(period, out quarter))
-                    return ProblemResponses.BadPeriod();
+                if (ProblemResponses.PeriodProblem(period, time.GetUtcNow(), out var quarter) is { } problem) return problem;
                 await engine.MarkAllAsync(quarter, context.RequestAborted);
                 return Results.Accepted(value: new { period = quarter.ToString() });
             })

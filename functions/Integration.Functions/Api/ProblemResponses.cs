@@ -69,6 +69,24 @@ public static class ProblemResponses
     public static IResult BadPeriod() =>
         Of(StatusCodes.Status400BadRequest, "The request is invalid", "'period' is a quarter such as 2026Q3.", [new Problem(null, "/period", "format", "'period' is a quarter such as 2026Q3.")]);
 
+    /// <summary>
+    /// 400 for a <c>period</c> that has not begun (in China Standard Time): a quarter's figures, alerts and evaluations
+    /// exist only from its first day (issue 30).
+    /// </summary>
+    public static IResult PeriodNotBegun(Quarter quarter)
+    {
+        var detail = $"'period' {quarter} has not begun: it begins {quarter.Start:yyyy-MM-dd'T'HH:mm:sszzz} (China Standard Time); nothing is measured or evaluated for a quarter before it begins.";
+        return Of(StatusCodes.Status400BadRequest, "The request is invalid", detail, [new Problem(null, "/period", "notBegun", detail)]);
+    }
+
+    /// <summary><see cref="BadPeriod"/> for text that is no quarter, <see cref="PeriodNotBegun"/> for a quarter not begun at <paramref name="now"/>, else null.</summary>
+    public static IResult? PeriodProblem(string? period, DateTimeOffset now, out Quarter quarter)
+    {
+        quarter = Quarter.Of(now);
+        if (period is not null && !Quarter.TryParse(period, out quarter)) return BadPeriod();
+        return quarter.HasBegunAsOf(now) ? null : PeriodNotBegun(quarter);
+    }
+
     public static IResult Forbidden(string detail) => Of(StatusCodes.Status403Forbidden, "Outside the caller's scope", detail);
 
     private static string Slug(int status) => status switch

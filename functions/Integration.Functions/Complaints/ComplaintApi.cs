@@ -107,9 +107,7 @@ public sealed class ComplaintApi(
         var partner = Caller.Of(context).Partner;
         if (partner.Role is PartnerRole.Hospital or PartnerRole.Distributor || (partner.Role == PartnerRole.Supplier && partner.EntityCode != supplier))
             return Forbidden("A supplier sees its own figures; offices and the province see every supplier's.");
-        var quarter = Quarter.Of(time.GetUtcNow());
-        if (period is not null && !Quarter.TryParse(period, out quarter))
-            return ProblemResponses.BadPeriod();
+        if (ProblemResponses.PeriodProblem(period, time.GetUtcNow(), out var quarter) is { } problem) return problem;
         return TypedResults.Ok(await ratings.OfAsync(supplier, quarter, context.RequestAborted));
     }
 

@@ -33,9 +33,7 @@ public static class Indicators
             {
                 var partner = Caller.Of(context).Partner;
                 var data = master.Master;
-                var quarter = Quarter.Of(time.GetUtcNow());
-                if (period is not null && !Quarter.TryParse(period, out quarter))
-                    return ProblemResponses.BadPeriod();
+                if (ProblemResponses.PeriodProblem(period, time.GetUtcNow(), out var quarter) is { } problem) return problem;
                 // What lies outside the caller's scope answers as what does not exist.
                 return Visibility(partner, scopeKind, code, data) switch
                 {

@@ -24,7 +24,7 @@ public static partial class ConsolePages
         var me = Me(context);
         var data = master.Master;
         var now = time.GetUtcNow();
-        var q = QuarterOr(period, Quarter.Of(now));
+        var q = QuarterOr(period, Quarter.Of(now), now);
         var supplier = me.Role == PartnerRole.Supplier ? me.EntityCode : null;
         var office = me.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County;
         // A hospital: its own (an alliance's head, the alliance's); an office: an institution within its jurisdiction.

@@ -36,7 +36,7 @@ public static partial class ConsolePages
         var me = Me(context);
         var data = master.Master;
         var now = time.GetUtcNow();
-        var q = QuarterOr(quarter, Quarter.Of(now));
+        var q = QuarterOr(quarter, Quarter.Of(now), now);
         var office = me.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County;
         var body = new StringBuilder();
         body.Append($"<h1>{E(data.NameOf(me.EntityCode))} · {E(Zh.Quarter(q))}概况</h1>");

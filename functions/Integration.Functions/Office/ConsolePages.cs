@@ -416,7 +416,7 @@ public static partial class ConsolePages
         // By default, the account's own: its institution, its company, its jurisdiction.
         kind ??= me.Role switch { PartnerRole.Hospital => "hospitals", PartnerRole.Supplier or PartnerRole.Distributor => "suppliers", _ => "jurisdictions" };
         code ??= me.EntityCode;
-        var q = QuarterOr(period, Quarter.Of(time.GetUtcNow()));
+        var q = QuarterOr(period, Quarter.Of(time.GetUtcNow()), time.GetUtcNow());
         if (Indicators.Visibility(me, kind, code, data) != Indicators.Visible.Yes) return NotFound(context);
         // A hospital's indicators read one unit: computed when asked. A jurisdiction's or a supplier's read every unit
         // below: a snapshot (an office sees a supplier's figures within its jurisdiction only, a snapshot per such cut).
@@ -487,7 +487,7 @@ public static partial class ConsolePages
         var me = Me(context);
         if (!Assessments.MayRead(me)) return NotFound(context);
         var last = Quarter.Of(time.GetUtcNow()).Previous;
-        var q = QuarterOr(quarter, last);
+        var q = QuarterOr(quarter, last, time.GetUtcNow());
         var progress = await desk.GetAsync(q, context.RequestAborted);
         var body = new StringBuilder($"<h1>{E(Zh.Quarter(q))}监测通报</h1>");
         body.Append(QuarterPicker("/console/assessments", "quarter", last, q));
@@ -684,8 +684,12 @@ public static partial class ConsolePages
         return $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken!)}\">";
     }
 
-    /// <summary>The quarter a page was asked for, or <paramref name="otherwise"/> when none (or no quarter) was named.</summary>
-    private static Quarter QuarterOr(string? text, Quarter otherwise) => text is not null && Quarter.TryParse(text, out var asked) ? asked : otherwise;
+    /// <summary>
+    /// The quarter a page was asked for, or <paramref name="otherwise"/> when none (or no quarter, or one that has not
+    /// begun at <paramref name="now"/>: it has no figures, issue 30) was named.
+    /// </summary>
+    private static Quarter QuarterOr(string? text, Quarter otherwise, DateTimeOffset now) =>
+        text is not null && Quarter.TryParse(text, out var asked) && asked.HasBegunAsOf(now) ? asked : otherwise;
 
     /// <summary>
     /// A form that picks a quarter (<paramref name="latest"/> and those before it, back to the start of the year before),

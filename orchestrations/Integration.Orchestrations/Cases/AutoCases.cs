@@ -25,6 +25,8 @@ public static class AutoCases
     public static CaseOpened? For(Alert alert, MasterData data, CaseOptions options, DateTimeOffset at)
     {
         if (!options.AutoOpen || alert.Status == AlertStatus.Cleared) return null;
+        // Nothing is opened for a quarter that has not begun (issue 30): what such an alert says cannot be true yet.
+        if (alert.Period is { } of && Quarter.TryParse(of, out var ofQuarter) && !ofQuarter.HasBegunAsOf(at)) return null;
         if (alert is { Kind: AlertKinds.Monitoring, Rule: { } rule, Party: { } party, Period: { } period } && options.AutoOpenRuleSet.Contains(rule)
             && data.Institutions.TryGetValue(party, out var institution))
         {

@@ -240,7 +240,14 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         else if (phase.DueDate is { } oldDue && state.PhaseDays is { } days && ChinaTime.DeadlineOf(oldDue) > e.At)
         {
             var (newDue, _) = TryAddWorkingDays(StartOf(state), days);
-            if (newDue is null || newDue == oldDue) return new ComplaintUnchanged("The deadline stays as it was.");
+            if (newDue is null || (newDue == oldDue && state.DeadlineWaitsForYear != e.Year)) return new ComplaintUnchanged("The deadline stays as it was.");
+            if (newDue == oldDue)
+            {
+                // Counted without this year's notice (late December): the notice leaves it where it was.
+                next = next with { DeadlineWaitsForYear = null, Version = next.Version + 1 };
+                steps.Add(new ComplaintStep(e.At, "deadline-confirmed", null, $"{e.Year}年工作日安排已载入，{what}期限 {ChinaTime.DeadlineOf(oldDue):yyyy-MM-dd HH:mm}（北京时间）不变。"));
+                return new ComplaintTransition(next, notices, steps);
+            }
             next = Wait(next, phase.Waiting, StartOf(state), days, null, e.At, notices);
             if (state.ReplyDueAt == ChinaTime.DeadlineOf(oldDue)) next = next with { ReplyDueAt = ChinaTime.DeadlineOf(newDue.Value) };
             var detail = $"{e.Year}年工作日安排调整，{what}期限由 {ChinaTime.DeadlineOf(oldDue):yyyy-MM-dd HH:mm} 改为 {ChinaTime.DeadlineOf(newDue.Value):yyyy-MM-dd HH:mm}（北京时间）。";
@@ -297,9 +304,17 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
         state = state with { Version = state.Version + 1 };
         try
         {
-            var due = dueDate ?? calendar.AddWorkingDays(start, days!.Value);
-            var phase = new Phase(waiting, due, Reminders(start, due, waiting, now));
-            state = state with { Phase = phase, CalendarProblem = null, DeadlineWaitsForYear = null, PhaseStart = start, PhaseDays = days };
+            // R5 (003 二(四)): counted over the loaded years; a late-December day without the next year's notice is
+            // counted by its own year's arrangement, and the deadline moves if that notice, once loaded, counts otherwise.
+            var counting = calendar.Provisional;
+            var due = dueDate ?? counting.AddWorkingDays(start, days!.Value);
+            var pending = dueDate is null ? calendar.ProvisionalFor(start, due) : null;
+            if (pending is { } year)
+                notices.Add(new Notice(CalendarMissingAlertId(year), Audience.Operators, RuleId.R5, Severity.High, $"No working-day calendar for {year}",
+                    $"The working-day calendar has no State Council notice for {year}; the provincial centre loads it with PUT /api/v1/admin/calendar/{year}. " +
+                    $"Deadlines reaching late December {year - 1} are counted by {year - 1}'s arrangement and move if {year}'s notice counts them otherwise; deadlines falling in {year} wait for it."));
+            var phase = new Phase(waiting, due, Reminders(counting, start, due, waiting, now));
+            state = state with { Phase = phase, CalendarProblem = null, DeadlineWaitsForYear = pending, PhaseStart = start, PhaseDays = days };
             if (waiting == ComplaintStatus.AwaitingReply && state.ReplyDueAt is null && state.Reopened == 0)
                 state = state with { ReplyDueAt = ChinaTime.DeadlineOf(due) };
             return Arm(state, now);
@@ -327,16 +342,16 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
     }
 
     /// <summary>Reminders to the supplier at half time and on the last working day of the period, at the reminder hour, still ahead of now.</summary>
-    private List<DateTimeOffset> Reminders(DateOnly start, DateOnly due, ComplaintStatus waiting, DateTimeOffset now)
+    private List<DateTimeOffset> Reminders(WorkingDayCalendar counting, DateOnly start, DateOnly due, ComplaintStatus waiting, DateTimeOffset now)
     {
         if (waiting == ComplaintStatus.Resolved) return [];
         var days = new List<DateOnly>();
         try
         {
-            var span = calendar.WorkingDaysBetween(start, due);
-            if (span >= 2) days.Add(calendar.AddWorkingDays(start, (span + 1) / 2));
+            var span = counting.WorkingDaysBetween(start, due);
+            if (span >= 2) days.Add(counting.AddWorkingDays(start, (span + 1) / 2));
             var last = due;
-            while (!calendar.IsWorkingDay(last) && last > start) last = last.AddDays(-1);
+            while (!counting.IsWorkingDay(last) && last > start) last = last.AddDays(-1);
             if (last > start) days.Add(last);
         }
         catch (CalendarYearUnknownException)

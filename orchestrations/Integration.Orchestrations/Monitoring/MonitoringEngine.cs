@@ -70,13 +70,16 @@ public sealed class MonitoringEngine(
 
     /// <summary>
     /// The quarters a cell's change may change: a month's, its quarter; the cycle's (demand reports), the current one; a
-    /// day's (R17, R18: what falls due that day, outstanding from then on), its quarter and the current one.
+    /// day's (R17, R18: what falls due that day, outstanding from then on), its quarter and the current one. Never a
+    /// quarter that has not begun (a payment due next quarter, a future-dated line): it is evaluated once it has, by the
+    /// full evaluation of its first day (issue 30).
     /// </summary>
     private static IEnumerable<string> QuartersOf(string period, DateTimeOffset now)
     {
-        if (period == Cells.Cycle) return [Quarter.Of(now).ToString()];
-        if (Cells.IsDay(period)) return new[] { Quarter.Of(DateOnly.ParseExact(period, "yyyy-MM-dd", CultureInfo.InvariantCulture)), Quarter.Of(now) }.Distinct().Select(q => q.ToString());
-        return [Quarter.Of(DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture)).ToString()];
+        IEnumerable<Quarter> quarters = period == Cells.Cycle ? [Quarter.Of(now)]
+            : Cells.IsDay(period) ? [Quarter.Of(DateOnly.ParseExact(period, "yyyy-MM-dd", CultureInfo.InvariantCulture)), Quarter.Of(now)]
+            : [Quarter.Of(DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture))];
+        return quarters.Distinct().Where(q => q.HasBegunAsOf(now)).Select(q => q.ToString());
     }
 
     /// <summary>
@@ -224,14 +227,16 @@ public sealed class MonitoringEngine(
     {
         var data = master.Master;
         var readAt = time.GetUtcNow();
+        // A quarter that has not begun has no figures (issue 30): its evaluation only clears what an earlier one raised.
+        var begun = quarter.HasBegunAsOf(readAt);
         var unit = await UnitAsync(code, cancellationToken);
         var jurisdiction = data.Institutions.GetValueOrDefault(code)?.Jurisdiction;
-        var changed = await SyncAsync(Calculator.ForUnits([unit], quarter, time.GetUtcNow()), "unit", code, jurisdiction, quarter, cancellationToken);
-        await KeepUnitResultAsync(unit, readAt, quarter, cancellationToken);
+        var changed = await SyncAsync(begun ? Calculator.ForUnits([unit], quarter, time.GetUtcNow()) : [], "unit", code, jurisdiction, quarter, cancellationToken);
+        if (begun) await KeepUnitResultAsync(unit, readAt, quarter, cancellationToken);
         // R3 (003 二(三)): an alliance's members are measured each too, every one with an agreed volume.
         foreach (var member in unit.MemberUnits(data))
         {
-            var own = Calculator.ForUnits([member], quarter, time.GetUtcNow()).Where(i => i.Id == "deliveryRate").ToList();
+            var own = begun ? Calculator.ForUnits([member], quarter, time.GetUtcNow()).Where(i => i.Id == "deliveryRate").ToList() : [];
             changed += await SyncAsync(own, "member", member.Code, data.Institutions.GetValueOrDefault(member.Code)?.Jurisdiction, quarter, cancellationToken);
         }
         return changed;
@@ -262,20 +267,22 @@ public sealed class MonitoringEngine(
     public async Task<int> EvaluateProvinceAsync(Quarter quarter, CancellationToken cancellationToken)
     {
         var data = master.Master;
-        var units = await UnitsWithinAsync(null, cancellationToken);
+        // A quarter that has not begun has no figures (issue 30): its evaluation only clears what an earlier one raised.
+        var begun = quarter.HasBegunAsOf(time.GetUtcNow());
+        var units = begun ? await UnitsWithinAsync(null, cancellationToken) : [];
         // R24 is not of a quarter: time passing alone breaches it, so it is checked with the province's evaluation.
-        var changed = await listings.EvaluateAsync(cancellationToken);
+        var changed = begun ? await listings.EvaluateAsync(cancellationToken) : 0;
         foreach (var supplier in data.Companies.Values.Where(c => c.Kind == CompanyKind.Manufacturer))
         {
-            var indicators = Calculator.ForSupplier(supplier.Code, units, quarter, time.GetUtcNow()).Where(i => i.Batch is null && i.Rule == RuleId.R4).ToList();
-            indicators.Add(await ComplaintRatioAsync(supplier.Code, quarter, cancellationToken));
+            var indicators = begun ? Calculator.ForSupplier(supplier.Code, units, quarter, time.GetUtcNow()).Where(i => i.Batch is null && i.Rule == RuleId.R4).ToList() : [];
+            if (begun) indicators.Add(await ComplaintRatioAsync(supplier.Code, quarter, cancellationToken));
             changed += await SyncAsync(indicators, "supplier", supplier.Code, null, quarter, cancellationToken);
         }
         var byCode = units.ToDictionary(u => u.Code, StringComparer.Ordinal);
         foreach (var j in data.Jurisdictions.Values.Where(j => j.Level != JurisdictionLevel.Province))
         {
             var within = byCode.Values.Where(u => data.Institutions.TryGetValue(u.Code, out var i) && data.IsWithin(i.Jurisdiction, j.Code)).ToList();
-            var gap = Calculator.ForUnits(within, quarter, time.GetUtcNow(), jurisdiction: true).Where(i => i.Rule == RuleId.R20).ToList();
+            var gap = begun ? Calculator.ForUnits(within, quarter, time.GetUtcNow(), jurisdiction: true).Where(i => i.Rule == RuleId.R20).ToList() : [];
             changed += await SyncAsync(gap, "jurisdiction", j.Code, j.Code, quarter, cancellationToken);
         }
         return changed;
@@ -290,6 +297,8 @@ public sealed class MonitoringEngine(
     private async Task<int> SyncAsync(IReadOnlyList<Indicator> indicators, string scope, string party, string? jurisdiction, Quarter quarter, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
+        // The last guard (issue 30): nothing is raised for a quarter that has not begun; what was is cleared.
+        if (!quarter.HasBegunAsOf(now)) indicators = [];
         var data = master.Master;
         var path = jurisdiction is null ? "" : string.Join("/", data.JurisdictionPath(jurisdiction));
         var changed = 0;
@@ -427,7 +436,7 @@ public sealed class MonitoringEngine(
                 rewritten += n;
             }
         });
-        if (apply && rewritten > 0)
+        if (apply && rewritten > 0 && (quarter ?? Quarter.Of(time.GetUtcNow())).HasBegunAsOf(time.GetUtcNow()))
             await marks.MarkAsync(hospitals.Select(h => (data.UnitOf(h), (quarter ?? Quarter.Of(time.GetUtcNow())).ToString())), time.GetUtcNow(), cancellationToken);
         logger.LogInformation("Recomputed {Period} from {Requests} requests: {Differences} differences in {Cells} cells, {Rewritten} rows rewritten",
             quarter?.ToString() ?? "all periods", requestCount, differences.Count, compared, rewritten);
@@ -440,6 +449,8 @@ public sealed class MonitoringEngine(
     public Task MarkAllAsync(Quarter quarter, CancellationToken cancellationToken)
     {
         var data = master.Master;
+        // A quarter that has not begun is not evaluated (issue 30); the admin route refuses it with a 400.
+        if (!quarter.HasBegunAsOf(time.GetUtcNow())) return Task.CompletedTask;
         return marks.MarkAsync(data.Institutions.Keys.Select(i => (data.UnitOf(i), quarter.ToString())).Append((ProvinceUnit, quarter.ToString())), time.GetUtcNow(), cancellationToken);
     }
 

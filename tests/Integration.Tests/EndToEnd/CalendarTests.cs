@@ -121,23 +121,24 @@ public sealed class CalendarTests(HubFixture fixture)
     }
 
     [Fact]
-    public async Task On28December_AComplaintWaits_GetsItsDeadlineWhenTheYearIsLoaded_OnEveryInstance_AndAnAmendmentMovesIt()
+    public async Task On28December_AComplaintsDeadlineNeedsOnly2026_IsConfirmedWhenTheYearIsLoaded_OnEveryInstance_AndAnAmendmentMovesIt()
     {
         await using var world = await WorldAtAsync(new DateTime(2026, 12, 28, 10, 0, 0));
         var second = await world.StartHubAsync();
         var c = new ComplaintSamples(world);
 
+        // Issue 30: the reply is due 30 December by 2026's arrangement at once; 2027's notice may still move it (R5).
         var waiting = Samples.Unique("CAL");
         var raised = await c.RaiseAsync(waiting);
-        Assert.Null(raised["replyDueAt"]);
+        Assert.Equal(new DateTimeOffset(2026, 12, 30, 23, 59, 59, Cst), raised["replyDueAt"]!.GetValue<DateTimeOffset>());
         Assert.Equal(("reply", 2027), (raised["calendarWaits"]![0]!["deadline"]!.GetValue<string>(), raised["calendarWaits"]![0]!["year"]!.GetValue<int>()));
 
         var loaded = await PutYearAsync(world, TestYear2027.Body(), hub: world.Hubs[0]);
         Assert.Equal(1, loaded["complaintsSettled"]!.GetValue<int>());
-        // Settled by the load (its orchestration told at once), not at the next hourly recheck.
-        var view = await c.WaitAsync(waiting, v => v["replyDueAt"] is not null, TimeSpan.FromSeconds(15));
+        // Confirmed by the load (its orchestration told at once), not at the next hourly recheck.
+        var view = await c.WaitAsync(waiting, v => v["calendarWaits"]!.AsArray().Count == 0, TimeSpan.FromSeconds(15));
         Assert.Equal(new DateTimeOffset(2026, 12, 30, 23, 59, 59, Cst), view["replyDueAt"]!.GetValue<DateTimeOffset>());
-        Assert.Equal("2027年工作日安排已载入，期限已确定：须于 2026-12-30 23:59（北京时间）前答复。", Step(view, "deadline-set"));
+        Assert.Equal("2027年工作日安排已载入，答复期限 2026-12-30 23:59（北京时间）不变。", Step(view, "deadline-confirmed"));
 
         // The other instance uses the year within seconds, without a restart: a complaint raised there has its deadline at once.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
@@ -176,10 +177,11 @@ public sealed class CalendarTests(HubFixture fixture)
     {
         // The hubs are replaced right after the raise is answered, and the raise's last orchestration step may still be in
         // flight then: the message the stopped hub had taken reappears after 5 s, not the provider's 5 minutes.
-        await using var world = await WorldAtAsync(new DateTime(2026, 12, 28, 10, 0, 0), ("Hub__Calendar__SettleAfter", "00:00:02"), ("Hub__Durable__VisibilityTimeout", "00:00:05"));
+        // Raised on 30 December: its reply deadline falls in 2027, which it waits for.
+        await using var world = await WorldAtAsync(new DateTime(2026, 12, 30, 10, 0, 0), ("Hub__Calendar__SettleAfter", "00:00:02"), ("Hub__Durable__VisibilityTimeout", "00:00:05"));
         var c = new ComplaintSamples(world);
         var waiting = Samples.Unique("CAL");
-        await c.RaiseAsync(waiting);
+        Assert.Null((await c.RaiseAsync(waiting))["replyDueAt"]);
 
         var faulty = await world.RestartHubsAsync(new Dictionary<string, string?> { ["Hub__Faults__CrashAt"] = "calendar.saved" });
         await Assert.ThrowsAnyAsync<HttpRequestException>(() => world.Admin(faulty).PutJsonAsync("/api/v1/admin/calendar/2027", TestYear2027.Body()));
@@ -190,7 +192,8 @@ public sealed class CalendarTests(HubFixture fixture)
         // The crashed instance may still hold the CalendarWatch timer's lease and the task hub's partitions for a while; a
         // loaded CI run (every test world's task hub on one Azurite) once took longer than 90 s: up to 180 s.
         var view = await c.WaitAsync(waiting, v => v["replyDueAt"] is not null, TimeSpan.FromSeconds(180), healthy);
-        Assert.Equal(new DateTimeOffset(2026, 12, 30, 23, 59, 59, Cst), view["replyDueAt"]!.GetValue<DateTimeOffset>());
+        // The test notice gives 31 December to 3 January off: the 4th and the 5th are the two working days.
+        Assert.Equal(new DateTimeOffset(2027, 1, 5, 23, 59, 59, Cst), view["replyDueAt"]!.GetValue<DateTimeOffset>());
         Assert.Single(view["history"]!.AsArray(), h => h!["step"]!.GetValue<string>() == "deadline-set");
     }
 }

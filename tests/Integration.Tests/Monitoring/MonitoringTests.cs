@@ -286,6 +286,63 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
     }
 
     [Fact]
+    public async Task AQuarterThatHasNotBegun_GetsNoAlertAndNoCase_AndItsFiguresAreRefused()
+    {
+        // Issue 30: a payment falling due next quarter marked next quarter for evaluation, which raised its alerts and
+        // opened its cases with this quarter's figures. Here acceptance today makes 20 yuan payable ten days into next
+        // quarter (the payment term set to reach it), never paid; 500 of P4 against H1's agreed 100 is a breach of R14
+        // (a case is opened for it) this quarter.
+        var today = ChinaTime.DateOf(TimeProvider.System.GetUtcNow());
+        var current = Quarter.Of(today);
+        var next = Quarter.Of(current.LastDay.AddDays(1));
+        var settings = new Dictionary<string, string?>(MonitoringScenario.Settings)
+        {
+            ["Hub__Monitoring__Defaults__PaymentDays"] = (next.FirstDay.DayNumber - today.DayNumber + 10).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var world = await fixture.NewWorldAsync(settings, loadProvince: false);
+        await using var _ = world;
+        var scenario = new MonitoringScenario(world);
+        await scenario.LoadMasterDataAsync();
+        var now = world.Clock.GetUtcNow();
+        string Ago(int minutes) => now.AddMinutes(-minutes).ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-ddTHH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O1", "P1", 100, 2, Ago(60)), MonitoringScenario.Order("O4", "P4", 500, 2, Ago(60)));
+        await scenario.SendAsync("D1", "deliveries", MonitoringScenario.Delivery("DA", "O1", "H1", 10, Ago(30), codes: 10));
+        await scenario.SendAsync("H1", "receipts", new JsonObject { ["receiptId"] = "RA", ["deliveryId"] = "DA", ["quantity"] = 10, ["confirmedAt"] = MonitoringScenario.At(Ago(10)) });
+
+        // This quarter's evaluation of H1 has happened, with the receipt in (10 of 100 delivered), and nothing waits to be evaluated.
+        Assert.NotNull(await WaitAlertAsync(world, $"monitoring:R3:deliveryRate:H1:B1:{current}", a => a["facts"]!["numerator"]!.GetValue<string>() == "10"));
+        Assert.NotNull(await WaitAlertAsync(world, $"monitoring:R14:overAgreedVolume:H1:B2:{current}", a => a["status"]!.GetValue<string>() == "active"));
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await BacklogAsync(world) > 0 && DateTime.UtcNow < deadline) await Task.Delay(300);
+        Assert.Equal(0, await BacklogAsync(world));
+
+        // Next quarter: no alert, no case; its figures are refused, naming the parameter.
+        var alerts = await AlertsAsync(world, "limit=1000");
+        Assert.Contains(alerts, a => a!["period"]?.GetValue<string>() == current.ToString());
+        Assert.DoesNotContain(alerts, a => a!["period"]?.GetValue<string>() == next.ToString());
+        // The cases are opened from the alerts' dispatch: once this quarter's R14 case is there, every case is.
+        JsonArray cases = [];
+        for (deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(300))
+        {
+            using var response = await world.Admin().GetAsync("/api/v1/cases?party=H1&limit=1000");
+            cases = (await Samples.Expect(response, HttpStatusCode.OK))["items"]!.AsArray();
+            if (cases.Any(c => c!["caseId"]!.GetValue<string>() == $"auto:R14:H1:{current}")) break;
+        }
+        Assert.Contains(cases, c => c!["caseId"]!.GetValue<string>() == $"auto:R14:H1:{current}");
+        Assert.DoesNotContain(cases, c => c!["period"]?.GetValue<string>() == next.ToString());
+        var problem = await scenario.IndicatorsAsync("admin", $"hospitals/H1?period={next}", HttpStatusCode.BadRequest);
+        Assert.Equal(("/period", "notBegun"), (problem["errors"]![0]!["field"]!.GetValue<string>(), problem["errors"]![0]!["code"]!.GetValue<string>()));
+        using var evaluate = await world.Admin().PostJsonAsync($"/api/v1/admin/monitoring/evaluate?period={next}", new { });
+        Assert.Equal(HttpStatusCode.BadRequest, evaluate.StatusCode);
+    }
+
+    private static async Task<int> BacklogAsync(World world)
+    {
+        using var response = await world.Admin().GetAsync("/api/v1/admin/operations");
+        return (await Samples.Expect(response, HttpStatusCode.OK))["monitoringBacklog"]!.GetValue<int>();
+    }
+
+    [Fact]
     public async Task Breach_RaisesOneAlert_ClearedWhenTheFiguresNoLongerBreak()
     {
         // A world of its own: this test changes the scenario's data.

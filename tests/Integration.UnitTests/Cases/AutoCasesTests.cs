@@ -47,6 +47,18 @@ public sealed class AutoCasesTests
     }
 
     [Fact]
+    public void ABreachOfAQuarterThatHasNotBegun_OpensNothing()
+    {
+        // Issue 30: on 2026-12-06 a case auto:R14:H1:2027Q1 was opened with 2026Q4's figures. Compliant: the current
+        // quarter; borderline: 2027Q1 at its first instant in China time, and at the last second before it; breach: next quarter.
+        var q1 = Monitoring(RuleId.R14) with { Id = "monitoring:R14:x:H1:B1:2027Q1", Period = "2027Q1" };
+        Assert.NotNull(AutoCases.For(Monitoring(RuleId.R14) with { Period = "2026Q4" }, Master, new CaseOptions(), At));
+        Assert.Null(AutoCases.For(q1, Master, new CaseOptions(), At));
+        Assert.Null(AutoCases.For(q1, Master, new CaseOptions(), new DateTimeOffset(2026, 12, 31, 23, 59, 59, TimeSpan.FromHours(8))));
+        Assert.Equal("auto:R14:H1:2027Q1", AutoCases.For(q1, Master, new CaseOptions(), new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)))!.CaseId);
+    }
+
+    [Fact]
     public void ARepeatOffender_OpensATalkCase_AnInstitutionAtItsOffice_ASupplierAtTheProvince()
     {
         Alert Repeat(string code, string kind) => new($"assessment:2026Q3:repeat:{code}", AlertKinds.Assessment, Severity.High, "连续两个季度列入通报清单（约谈候选）", "列入：采购进度低于序时进度。", At)

@@ -187,7 +187,8 @@ public sealed class ComplaintMachineTests
     [Fact]
     public void DeadlineInAYearWithoutCalendar_OperatorsAlerted_ComputedOnceTheYearIsAdded()
     {
-        var raised = Raise("2026-12-24 10:00");
+        // Counting from 30 December reaches 1 January 2027, a day no loaded notice decides.
+        var raised = Raise("2026-12-30 10:00");
         Assert.Null(raised.State.ReplyDueAt);
         Assert.NotNull(raised.State.CalendarProblem);
         Assert.Contains(raised.Notices, n => n.Audience == Audience.Operators && n.Id == "operator:calendar-missing:2027");
@@ -201,7 +202,7 @@ public sealed class ComplaintMachineTests
         var machine = new ComplaintMachine(with2027, new ComplaintOptions());
         var computed = Assert.IsType<ComplaintTransition>(machine.Decide(still.State, new ComplaintTimerFired(still.State.Timer.DueAt, still.State.Timer.Id)));
         Assert.Null(computed.State.CalendarProblem);
-        Assert.Equal(At("2026-12-29 23:59:59"), computed.State.ReplyDueAt);
+        Assert.Equal(At("2027-01-04 23:59:59"), computed.State.ReplyDueAt);
         Assert.Equal("deadline-set", Assert.Single(computed.Steps).Step);
     }
 
@@ -224,18 +225,71 @@ public sealed class ComplaintMachineTests
     [Fact]
     public void CalendarLoaded_ADeadlineWaitingForTheYear_IsSetAtOnce_AndTheSupplierTold()
     {
-        var waiting = Raise("2026-12-28 10:00").State;
+        var waiting = Raise("2026-12-30 10:00").State;
         Assert.Null(waiting.ReplyDueAt);
         Assert.Equal(2027, waiting.DeadlineWaitsForYear);
 
-        var t = Changed(new ComplaintMachine(TestYear2027.Calendar(), new ComplaintOptions()), waiting, "2026-12-28 10:05");
-        Assert.Equal(At("2026-12-30 23:59:59"), t.State.ReplyDueAt);
+        // The test notice gives 31 December and 1 to 3 January off: the 4th and the 5th are the two working days.
+        var t = Changed(new ComplaintMachine(TestYear2027.Calendar(), new ComplaintOptions()), waiting, "2026-12-30 10:05");
+        Assert.Equal(At("2027-01-05 23:59:59"), t.State.ReplyDueAt);
         Assert.Null(t.State.DeadlineWaitsForYear);
         Assert.Null(t.State.CalendarProblem);
         Assert.Equal(TimerPurpose.Reminder, t.State.Timer!.Purpose);
         var step = Assert.Single(t.Steps);
-        Assert.Equal(("deadline-set", "2027年工作日安排已载入，期限已确定：须于 2026-12-30 23:59（北京时间）前答复。"), (step.Step, step.Detail));
+        Assert.Equal(("deadline-set", "2027年工作日安排已载入，期限已确定：须于 2027-01-05 23:59（北京时间）前答复。"), (step.Step, step.Detail));
         Assert.Equal(Audience.Supplier, Assert.Single(t.Notices).Audience);
+    }
+
+    [Fact]
+    public void ReplyDeadline_MidYear_IsCountedOnTheLoadedYear() // R5, 003 二(四): compliant
+    {
+        var raised = Raise("2026-06-09 10:00").State;
+        Assert.Equal(At("2026-06-11 23:59:59"), raised.ReplyDueAt);
+        Assert.Null(raised.DeadlineWaitsForYear);
+    }
+
+    [Fact]
+    public void ReplyDeadline_InLateDecember_NeedsOnlyTheLoadedYear_SoAReplyMeanwhileIsJudged()
+    {
+        // Issue 30: raised 2026-12-28 with 2027 not loaded, the reply is due 2026-12-30 by 2026's arrangement; the
+        // operators are asked for 2027 (its notice could still move the date), and a reply meanwhile is in time (R7).
+        var raised = Raise("2026-12-28 10:00");
+        Assert.Equal(At("2026-12-30 23:59:59"), raised.State.ReplyDueAt);
+        Assert.Null(raised.State.CalendarProblem);
+        Assert.Equal(2027, raised.State.DeadlineWaitsForYear);
+        Assert.Equal(TimerPurpose.Reminder, raised.State.Timer!.Purpose);
+        Assert.Contains(raised.Notices, n => n.Audience == Audience.Operators && n.Id == "operator:calendar-missing:2027");
+        Assert.Contains("于 2026-12-30 23:59（北京时间）前答复", raised.Steps.Single().Detail);
+        var replied = Apply(raised.State, new ComplaintReplied(At("2026-12-29 15:00"), "supplier-M0001", "补货", new DateOnly(2026, 12, 31)));
+        Assert.True(replied.State.RepliedInTime);
+        // The resolution deadline is the committed date; its 5-working-day limit (R5) reaches late December and is
+        // checked against 2027's notice once loaded (a limit counted too short would make a lawful commitment late).
+        Assert.Equal(At("2026-12-31 23:59:59"), replied.State.ResolveDueAt);
+        Assert.Equal(2027, replied.State.CommitLimitWaitsForYear);
+    }
+
+    [Fact]
+    public void ReplyDeadline_OnTheLastWorkingDayOfTheLoadedYear_StandsUntilTheNextNoticeMovesIt()
+    {
+        // Borderline: 29 December + 2 is 31 December, the last working day of 2026 by its own arrangement.
+        var raised = Raise("2026-12-29 10:00").State;
+        Assert.Equal(At("2026-12-31 23:59:59"), raised.ReplyDueAt);
+        // The (test) 2027 notice gives 31 December off: the open deadline moves to the next working day, 4 January.
+        var moved = Changed(new ComplaintMachine(TestYear2027.Calendar(), new ComplaintOptions()), raised, "2026-12-30 08:00");
+        Assert.Equal(At("2027-01-04 23:59:59"), moved.State.ReplyDueAt);
+        Assert.Null(moved.State.DeadlineWaitsForYear);
+        Assert.Equal("deadline-moved", moved.Steps.Single().Step);
+    }
+
+    [Fact]
+    public void CalendarLoaded_AProvisionalDeadlineItDoesNotMove_IsConfirmed()
+    {
+        var raised = Raise("2026-12-28 10:00").State;
+        var t = Changed(new ComplaintMachine(TestYear2027.Calendar(), new ComplaintOptions()), raised, "2026-12-28 10:05");
+        Assert.Equal(At("2026-12-30 23:59:59"), t.State.ReplyDueAt);
+        Assert.Null(t.State.DeadlineWaitsForYear);
+        Assert.Equal(("deadline-confirmed", "2027年工作日安排已载入，答复期限 2026-12-30 23:59（北京时间）不变。"), (t.Steps.Single().Step, t.Steps.Single().Detail));
+        Assert.Empty(t.Notices);
     }
 
     [Fact]

@@ -58,6 +58,24 @@ public sealed class WorkingDayCalendarTests
     }
 
     [Fact]
+    public void Provisionally_ACountWithinTheLoadedYears_GivesADate_NamingTheNoticeThatMayMoveIt()
+    {
+        // Compliant: mid-year, nothing provisional.
+        Assert.Equal(D("2026-06-11"), Calendar.Provisional.AddWorkingDays(D("2026-06-09"), 2));
+        Assert.Null(Calendar.ProvisionalFor(D("2026-06-09"), D("2026-06-11")));
+        // Issue 30: 2026-12-28 + 2 working days is 2026-12-30 by 2026's arrangement, until 2027's notice says otherwise.
+        Assert.Equal(D("2026-12-30"), Calendar.Provisional.AddWorkingDays(D("2026-12-28"), 2));
+        Assert.Equal(2027, Calendar.ProvisionalFor(D("2026-12-28"), D("2026-12-30")));
+        // Borderline: the last working day of the loaded year.
+        Assert.Equal(D("2026-12-31"), Calendar.Provisional.AddWorkingDays(D("2026-12-29"), 2));
+        // Breach: the count reaches a day of 2027, which no loaded notice decides.
+        Assert.Equal(2027, Assert.Throws<CalendarYearUnknownException>(() => Calendar.Provisional.AddWorkingDays(D("2026-12-30"), 2)).Year);
+        // The calendar itself still knows no late-December day without the next year's notice.
+        Assert.Throws<CalendarYearUnknownException>(() => Calendar.AddWorkingDays(D("2026-12-28"), 2));
+        Assert.False(Calendar.Provisional.Knows(D("2027-01-04")));
+    }
+
+    [Fact]
     public void WorkingDaysBetween_CountsAfterTheStartUpToTheEnd() =>
         Assert.Equal(2, Calendar.WorkingDaysBetween(D("2025-09-30"), D("2025-10-10")));
 
