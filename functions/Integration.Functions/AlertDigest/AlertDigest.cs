@@ -32,7 +32,7 @@ public sealed class AlertDigest(
                 .Select(part =>
                 {
                     var eventId = $"digest:{subscription}:{part[0].EventId}:{part[^1].EventId}:{part.Count}";
-                    var body = AlertSender.CloudEvent(eventId, "hub.alert.digest", subscription, now, new JsonObject { ["events"] = JsonNode.Parse(HubJson.Serialize(part)) });
+                    var body = AlertSender.CloudEvent(eventId, "hub.alert.digest", SubscriptionKeys.IdOf(subscription), now, new JsonObject { ["events"] = JsonNode.Parse(HubJson.Serialize(part)) });
                     return new StoredAlertEvent(DigestAlertId, eventId, body, null);
                 })
                 .ToList();

@@ -60,9 +60,9 @@ public sealed class AlertDispatch(
             var now = time.GetUtcNow();
             var wanted = run.Events.Where(e => Wants(subscription, e.Alert)).ToList();
             var later = subscription.Digest ? wanted.Where(e => !Serious(e.Alert)).ToList() : [];
-            if (later.Count > 0) await digests.AddAsync(subscription.Id, later, ct);
-            var immediate = wanted.Except(later).Select(e => new AlertDelivery(subscription.Id, e.EventId, e.Alert.Id, AlertDeliveryStatus.Pending, 0, now)).ToList();
-            if (immediate.Count > 0) Interlocked.Add(ref sent, await deliveries.StartAsync(subscription.Id, DeliveryQueue.Batches(subscription.Id, run.Id, immediate), ct));
+            if (later.Count > 0) await digests.AddAsync(subscription.Key, later, ct);
+            var immediate = wanted.Except(later).Select(e => new AlertDelivery(subscription.Key, e.EventId, e.Alert.Id, AlertDeliveryStatus.Pending, 0, now)).ToList();
+            if (immediate.Count > 0) Interlocked.Add(ref sent, await deliveries.StartAsync(subscription.Key, DeliveryQueue.Batches(subscription.Key, run.Id, immediate), ct));
         });
         return sent;
     }

@@ -53,10 +53,10 @@ public static class Alerts
             {
                 var partner = Caller.Of(context).Partner;
                 if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Scopes.Sees(partner, alert, master.Master)) return AlertNotFound(id);
-                var visible = (await subscriptions.ListAsync(context.RequestAborted)).Where(s => partner.Role == PartnerRole.Province || s.Owner == partner.PartnerId).Select(s => s.Id).ToList();
+                var visible = (await subscriptions.ListAsync(context.RequestAborted)).Where(s => partner.Role == PartnerRole.Province || s.Owner == partner.PartnerId).Select(s => s.Key).ToList();
                 var sent = (await deliveries.OfAlertAsync(visible, await events.RunsOfAsync(alert.Id, context.RequestAborted), alert.Id, context.RequestAborted))
-                    .OrderBy(d => d.Subscription, StringComparer.Ordinal).ThenBy(d => d.FirstAttemptAt).ThenBy(d => d.EventId, StringComparer.Ordinal)
-                    .Select(Subscriptions.AlertDeliveryView.Of).ToList();
+                    .Select(Subscriptions.AlertDeliveryView.Of)
+                    .OrderBy(d => d.Subscription, StringComparer.Ordinal).ThenBy(d => d.FirstAttemptAt).ThenBy(d => d.EventId, StringComparer.Ordinal).ToList();
                 return TypedResults.Ok(new AlertDetail(alert, sent));
             })
             .WithName("GetAlert")

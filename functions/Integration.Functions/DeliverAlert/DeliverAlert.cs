@@ -47,7 +47,7 @@ public sealed class DeliverAlert(
                 return;
             }
             var now = time.GetUtcNow();
-            if (await sender.WaitTurnAsync(subscription.Id, now, ct) is { } until)
+            if (await sender.WaitTurnAsync(subscription.Key, now, ct) is { } until)
             {
                 waiting.Add((delivery, until));
                 return;
@@ -66,31 +66,32 @@ public sealed class DeliverAlert(
             else
             {
                 after = delivery with { Status = AlertDeliveryStatus.Dead, Attempts = attempts, FirstAttemptAt = first, LastError = error, NextAttemptAt = null };
-                logger.LogWarning("Alert delivery {EventId} to subscription {Subscription} is dead after {Attempts} attempts: {Error}", delivery.EventId, subscription.Id, attempts, error);
+                logger.LogWarning("Alert delivery {EventId} to subscription {Subscription} is dead after {Attempts} attempts: {Error}", delivery.EventId, subscription.Key, attempts, error);
             }
             changes.Add(new DeliveryChange(delivery, after));
         });
         // Statuses first (one write of the batch's row), then the messages of what comes next.
-        var made = await deliveries.ChangeAsync(subscription.Id, batch.Id, [.. changes], cancellationToken, batch);
+        var made = await deliveries.ChangeAsync(subscription.Key, batch.Id, [.. changes], cancellationToken, batch);
         if (made.Count(d => d.Status == AlertDeliveryStatus.Dead) is var dead and > 0) await DeadLetteredAsync(subscription, dead, cancellationToken);
         var now = time.GetUtcNow();
         if (!waiting.IsEmpty)
-            await queue.SendAsync(subscription.Id, batch.Id, [.. waiting.Select(w => w.Delivery.EventId)], waiting.Min(w => w.Until) - now, cancellationToken);
+            await queue.SendAsync(subscription.Key, batch.Id, [.. waiting.Select(w => w.Delivery.EventId)], waiting.Min(w => w.Until) - now, cancellationToken);
         foreach (var group in retries.GroupBy(r => r.Delivery.Attempts))
-            await queue.SendAsync(subscription.Id, batch.Id, [.. group.Select(r => r.Delivery.EventId)], group.Min(r => r.Wait), cancellationToken);
+            await queue.SendAsync(subscription.Key, batch.Id, [.. group.Select(r => r.Delivery.EventId)], group.Min(r => r.Wait), cancellationToken);
     }
 
     /// <summary>Deliveries gone dead are counted (<c>hub.alerts.deadletter</c>) and told to the operators, once a day per subscription.</summary>
     private async Task DeadLetteredAsync(Subscription subscription, int count, CancellationToken cancellationToken)
     {
-        metrics.DeadLettered(subscription.Id, count);
+        metrics.DeadLettered(subscription.Key, count);
         var now = time.GetUtcNow();
-        await alerts.RaiseAsync(new Alert(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"operator:alert-deadletter:{subscription.Id}:{now:yyyy-MM-dd}"), AlertKinds.Operator, Severity.High,
-            $"Alert deliveries to subscription {subscription.Id} are dead",
-            $"Deliveries to {subscription.Endpoint.Host} failed until their retry budget was spent. See GET /api/v1/subscriptions/{subscription.Id}/deliveries?status=dead, " +
-            $"fix the endpoint, then POST /api/v1/subscriptions/{subscription.Id}/replay.", now)
+        // For the provincial centre only (an operator alert without a party): it names the owner and the owner's id.
+        var owner = Uri.EscapeDataString(subscription.Owner);
+        await alerts.RaiseAsync(new Alert(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"operator:alert-deadletter:{subscription.Owner}:{subscription.Id}:{now:yyyy-MM-dd}"), AlertKinds.Operator, Severity.High,
+            $"Alert deliveries to subscription {subscription.Id} of {subscription.Owner} are dead",
+            $"Deliveries to {subscription.Endpoint.Host} failed until their retry budget was spent. See GET /api/v1/subscriptions/{subscription.Id}/deliveries?status=dead&owner={owner}, " +
+            $"fix the endpoint, then POST /api/v1/subscriptions/{subscription.Id}/replay?owner={owner}.", now)
         {
-            Party = subscription.Owner,
             Facts = new Dictionary<string, string> { ["subscription"] = subscription.Id, ["owner"] = subscription.Owner },
         }, cancellationToken);
     }

@@ -47,13 +47,13 @@ public static partial class ConsolePages
 
         body.Append("<table><caption>告警订阅投递</caption><thead><tr><th scope=\"col\">订阅</th><th scope=\"col\">所有者</th><th scope=\"col\">地址</th><th scope=\"col\">投递失败</th><th scope=\"col\">操作</th></tr></thead><tbody>");
         var all = await subscriptions.ListAsync(context.RequestAborted);
-        foreach (var s in all.OrderBy(s => s.Id, StringComparer.Ordinal))
+        foreach (var s in all.OrderBy(s => s.Id, StringComparer.Ordinal).ThenBy(s => s.Owner, StringComparer.Ordinal))
         {
-            var dead = (await deliveries.ListAsync(s.Id, AlertDeliveryStatus.Dead, context.RequestAborted)).Count;
+            var dead = (await deliveries.ListAsync(s.Key, AlertDeliveryStatus.Dead, context.RequestAborted)).Count;
             body.Append($"<tr{(dead > 0 ? " class=\"breached\"" : "")}><td>{E(s.Id)}</td><td>{E(s.Owner)}</td><td>{E(s.Endpoint.Host)}</td><td>{dead}</td><td>");
             if (dead > 0)
                 body.Append("<form method=\"post\" action=\"/console/admin/operations/replay\">").Append(Token(context, antiforgery))
-                    .Append($"<input type=\"hidden\" name=\"subscription\" value=\"{E(s.Id)}\"><button type=\"submit\">重新投递<span class=\"visually-hidden\">：{E(s.Id)}</span></button></form>");
+                    .Append($"<input type=\"hidden\" name=\"subscription\" value=\"{E(s.Key)}\"><button type=\"submit\">重新投递<span class=\"visually-hidden\">：{E(s.Id)}（{E(s.Owner)}）</span></button></form>");
             body.Append("</td></tr>");
         }
         if (all.Count == 0) body.Append("<tr><td colspan=\"5\">没有告警订阅。</td></tr>");
@@ -77,10 +77,11 @@ public static partial class ConsolePages
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
-        var id = (await context.Request.ReadFormAsync(context.RequestAborted))["subscription"].ToString();
-        if (me.Role != PartnerRole.Province || (await subscriptions.ListAsync(context.RequestAborted)).All(s => s.Id != id)) return NotFound(context);
-        var result = await Subscriptions.ReplayAsync(id, deliveries, queue, time, context.RequestAborted);
+        // The form names the subscription by the hub's key (the page is the province's, which sees every subscription).
+        var key = (await context.Request.ReadFormAsync(context.RequestAborted))["subscription"].ToString();
+        if (me.Role != PartnerRole.Province || (await subscriptions.ListAsync(context.RequestAborted)).FirstOrDefault(s => s.Key == key) is not { } subscription) return NotFound(context);
+        var result = await Subscriptions.ReplayAsync(subscription.Key, deliveries, queue, time, context.RequestAborted);
         return await OperationsAsync(context, antiforgery, inspector, master, metrics, processing, marks, subscriptions, deliveries,
-            $"订阅 {id}：{result.Replayed} 条失败投递已重新投递。");
+            $"订阅 {subscription.Id}（{subscription.Owner}）：{result.Replayed} 条失败投递已重新投递。");
     }
 }

@@ -125,10 +125,10 @@ public sealed class AlertSender : IDisposable
         }
         finally
         {
-            Slots(subscription.Id).Release();
+            Slots(subscription.Key).Release();
         }
-        if (error is null) resting.TryRemove(subscription.Id, out _);
-        else resting[subscription.Id] = now + (options.FirstRetry < TimeSpan.FromMinutes(1) ? options.FirstRetry : TimeSpan.FromMinutes(1));
+        if (error is null) resting.TryRemove(subscription.Key, out _);
+        else resting[subscription.Key] = now + (options.FirstRetry < TimeSpan.FromMinutes(1) ? options.FirstRetry : TimeSpan.FromMinutes(1));
         return error;
     }
 

@@ -17,8 +17,9 @@ namespace Integration.Functions;
 /// Webhook subscriptions for alerts: <c>PUT /api/v1/subscriptions/{id}</c> (an endpoint, its secret and a filter),
 /// <c>GET /api/v1/subscriptions</c>, <c>GET/DELETE /api/v1/subscriptions/{id}</c>, the deliveries of one
 /// (<c>GET .../{id}/deliveries?status=dead</c>) and <c>POST .../{id}/replay</c> (its dead letters tried again).
-/// A partner manages its own subscriptions and receives only alerts it may see (as <c>GET /api/v1/alerts</c> lists
-/// them); the provincial centre sees and replays every subscription's.
+/// A partner manages its own subscriptions, under ids of its own (another partner's are as unknown to it as ids nobody
+/// uses), and receives only alerts it may see (as <c>GET /api/v1/alerts</c> lists them); the provincial centre sees
+/// every subscription and reaches another partner's with <c>?owner=</c> (the owner its listing shows).
 /// </summary>
 [HttpTrigger("api/v1/subscriptions/{*path}", "get", "put", "delete", "post")]
 public static partial class Subscriptions
@@ -35,11 +36,11 @@ public static partial class Subscriptions
 
     private static readonly string[] Statuses = [AlertDeliveryStatus.Pending, AlertDeliveryStatus.Retrying, AlertDeliveryStatus.Delivered, AlertDeliveryStatus.Dead];
 
-    /// <summary>A delivery as its subscriber sees it (without the body).</summary>
+    /// <summary>A delivery as its subscriber sees it (without the body): <paramref name="Subscription"/> is the owner's id of it.</summary>
     public sealed record AlertDeliveryView(string Subscription, string EventId, string AlertId, string Status, int Attempts, DateTimeOffset FirstAttemptAt,
         DateTimeOffset? DeliveredAt, DateTimeOffset? NextAttemptAt, string? LastError)
     {
-        public static AlertDeliveryView Of(AlertDelivery d) => new(d.Subscription, d.EventId, d.AlertId, d.Status, d.Attempts, d.FirstAttemptAt, d.DeliveredAt, d.NextAttemptAt, d.LastError);
+        public static AlertDeliveryView Of(AlertDelivery d) => new(SubscriptionKeys.IdOf(d.Subscription), d.EventId, d.AlertId, d.Status, d.Attempts, d.FirstAttemptAt, d.DeliveredAt, d.NextAttemptAt, d.LastError);
     }
 
     /// <summary><c>replayed</c>: dead deliveries tried again; <c>resent</c>: deliveries never attempted whose message went again.</summary>
@@ -48,7 +49,7 @@ public static partial class Subscriptions
     public static IEndpointRouteBuilder MapSubscriptions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/subscriptions").WithTags("Subscriptions");
-        group.MapPut("/{id}", async (HttpContext context, string id, SubscriptionStore store, MasterDataCache master, IOptions<DeliveryOptions> options, TimeProvider time) =>
+        group.MapPut("/{id}", async (HttpContext context, string id, string? owner, SubscriptionStore store, MasterDataCache master, IOptions<DeliveryOptions> options, TimeProvider time) =>
             {
                 var partner = Caller.Of(context).Partner;
                 var problems = new ProblemList();
@@ -58,42 +59,43 @@ public static partial class Subscriptions
                 if (!problems.Any && await InternalTargetAsync(new Uri(request!.Url!), options.Value.AllowLoopback, context.RequestAborted) is { } why)
                     problems.Add(new Problem(null, "/url", "internal-address", $"The hub calls only public addresses: {why}."));
                 if (problems.Any) return ProblemResponses.Rejected(problems);
-                var existing = await store.GetAsync(id, context.RequestAborted);
-                if (existing is { } found && found.Subscription.Owner != partner.PartnerId && partner.Role != PartnerRole.Province)
-                    return ProblemResponses.Forbidden("This subscription belongs to another partner.");
+                // The caller's own (new or changed), or, for the province, another partner's that exists.
+                var existing = await Owned(context, id, owner, store);
+                if (existing is null && !IsOwn(partner, owner)) return NotFound(id);
                 var f = request!.Filter;
-                var subscription = new Subscription(id, existing?.Subscription.Owner ?? partner.PartnerId, new Uri(request.Url!),
+                var subscription = new Subscription(id, existing?.Owner ?? partner.PartnerId, new Uri(request.Url!),
                     f is null ? SubscriptionFilter.Everything : new SubscriptionFilter(f.Jurisdiction, f.Rules?.Select(r => RuleIds.TryParse(r, out var v) ? v : default).ToList(), f.Severities?.Select(s => Severities.TryParse(s, out var v) ? v : default).ToList(), f.Kinds), time.GetUtcNow())
                 {
                     Digest = request.Digest,
+                    Key = existing?.Key ?? SubscriptionKeys.Of(partner.PartnerId, id),
                 };
                 await store.PutAsync(subscription, request.Secret!, context.RequestAborted);
                 return TypedResults.Ok(subscription);
             })
-            .WithName("PutSubscription").WithSummary("Register or change a webhook endpoint for alerts (the secret is never shown again)")
+            .WithName("PutSubscription").WithSummary("Register or change a webhook endpoint for alerts (the secret is never shown again); ids are the caller's own")
             .Takes(typeof(SubscriptionRequest), "application/json").Produces<Subscription>().WithProblems();
 
         group.MapGet("", async (HttpContext context, SubscriptionStore store) =>
             {
                 var partner = Caller.Of(context).Partner;
                 var all = await store.ListAsync(context.RequestAborted);
-                return TypedResults.Ok(new SubscriptionList([.. all.Where(s => partner.Role == PartnerRole.Province || s.Owner == partner.PartnerId).OrderBy(s => s.Id, StringComparer.Ordinal)]));
+                return TypedResults.Ok(new SubscriptionList([.. all.Where(s => partner.Role == PartnerRole.Province || s.Owner == partner.PartnerId).OrderBy(s => s.Id, StringComparer.Ordinal).ThenBy(s => s.Owner, StringComparer.Ordinal)]));
             })
             .WithName("GetSubscriptions").WithSummary("The caller's subscriptions (the province: all)").Produces<SubscriptionList>().WithProblems();
 
-        group.MapGet("/{id}", async (HttpContext context, string id, SubscriptionStore store) =>
-                await Owned(context, id, store) is { } s ? TypedResults.Ok(s) : NotFound(id))
+        group.MapGet("/{id}", async (HttpContext context, string id, string? owner, SubscriptionStore store) =>
+                await Owned(context, id, owner, store) is { } s ? TypedResults.Ok(s) : NotFound(id))
             .WithName("GetSubscription").WithSummary("One subscription").Produces<Subscription>().WithProblems();
 
-        group.MapDelete("/{id}", async (HttpContext context, string id, SubscriptionStore store) =>
+        group.MapDelete("/{id}", async (HttpContext context, string id, string? owner, SubscriptionStore store) =>
             {
-                if (await Owned(context, id, store) is null) return NotFound(id);
-                await store.DeleteAsync(id, context.RequestAborted);
+                if (await Owned(context, id, owner, store) is not { } s) return NotFound(id);
+                await store.DeleteAsync(s.Key, context.RequestAborted);
                 return Results.NoContent();
             })
             .WithName("DeleteSubscription").WithSummary("Stop sending alerts to an endpoint").Produces(StatusCodes.Status204NoContent).WithProblems().Problem(StatusCodes.Status404NotFound);
 
-        group.MapGet("/{id}/deliveries", async (HttpContext context, string id, string? status, string? limit, string? cursor, SubscriptionStore store, AlertDeliveryStore deliveries) =>
+        group.MapGet("/{id}/deliveries", async (HttpContext context, string id, string? owner, string? status, string? limit, string? cursor, SubscriptionStore store, AlertDeliveryStore deliveries) =>
             {
                 var problems = new List<Problem>();
                 if (status is not null && !Statuses.Contains(status))
@@ -101,8 +103,8 @@ public static partial class Subscriptions
                 var paging = Paging.Read(limit, cursor, problems);
                 if (problems.Count > 0)
                     return ProblemResponses.Invalid(problems);
-                if (await Owned(context, id, store) is null) return NotFound(id);
-                var list = (await deliveries.ListAsync(id, status, context.RequestAborted)).OrderBy(d => d.FirstAttemptAt).ThenBy(d => d.EventId, StringComparer.Ordinal);
+                if (await Owned(context, id, owner, store) is not { } s) return NotFound(id);
+                var list = (await deliveries.ListAsync(s.Key, status, context.RequestAborted)).OrderBy(d => d.FirstAttemptAt).ThenBy(d => d.EventId, StringComparer.Ordinal);
                 var (items, more, next) = paging.Page(list, d => d.FirstAttemptAt, d => d.EventId, descending: false);
                 return TypedResults.Ok(new DeliveryList([.. items.Select(AlertDeliveryView.Of)], more, next));
             })
@@ -110,41 +112,47 @@ public static partial class Subscriptions
             .WithName("GetSubscriptionDeliveries").WithSummary("What was sent to a subscription and how it went (status=pending|retrying|delivered|dead), oldest first, paged")
             .Produces<DeliveryList>().WithProblems();
 
-        group.MapPost("/{id}/replay", async (HttpContext context, string id, SubscriptionStore store, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time) =>
-                await Owned(context, id, store) is null ? NotFound(id) : TypedResults.Ok(await ReplayAsync(id, deliveries, queue, time, context.RequestAborted)))
+        group.MapPost("/{id}/replay", async (HttpContext context, string id, string? owner, SubscriptionStore store, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time) =>
+                await Owned(context, id, owner, store) is not { } s ? NotFound(id) : TypedResults.Ok(await ReplayAsync(s.Key, deliveries, queue, time, context.RequestAborted)))
             .WithName("ReplaySubscription").WithSummary("Try a subscription's dead letters again (and send again those never attempted)").Produces<ReplayResult>().WithProblems();
         return app;
     }
 
-    /// <summary>A subscription's dead letters tried again, and those never attempted sent again (the API's and the console's).</summary>
-    public static async Task<ReplayResult> ReplayAsync(string id, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>A subscription's dead letters tried again, and those never attempted sent again (the API's and the console's; by its key).</summary>
+    public static async Task<ReplayResult> ReplayAsync(string key, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time, CancellationToken cancellationToken)
     {
         var replayed = 0;
         var resent = 0;
-        foreach (var batch in (await deliveries.BatchesAsync(id, AlertDeliveryStatus.Dead, cancellationToken))
-                     .Concat(await deliveries.BatchesAsync(id, AlertDeliveryStatus.Pending, cancellationToken)).DistinctBy(b => b.Id))
+        foreach (var batch in (await deliveries.BatchesAsync(key, AlertDeliveryStatus.Dead, cancellationToken))
+                     .Concat(await deliveries.BatchesAsync(key, AlertDeliveryStatus.Pending, cancellationToken)).DistinctBy(b => b.Id))
         {
             // The dead ones pending again with a new retry budget (each unless an attempt changed it since), then
             // a message for them and for those never attempted (their message may be lost): a crash in between
             // leaves them pending, and the next replay sends them.
             var now = time.GetUtcNow();
-            var made = await deliveries.ChangeAsync(id, batch.Id, [.. batch.Deliveries.Where(d => d.Status == AlertDeliveryStatus.Dead)
+            var made = await deliveries.ChangeAsync(key, batch.Id, [.. batch.Deliveries.Where(d => d.Status == AlertDeliveryStatus.Dead)
                 .Select(d => new DeliveryChange(d, d with { Status = AlertDeliveryStatus.Pending, Attempts = 0, FirstAttemptAt = now, NextAttemptAt = null }))], cancellationToken, batch);
             var neverTried = batch.Deliveries.Where(d => d.Status == AlertDeliveryStatus.Pending && d.Attempts == 0).Select(d => d.EventId).ToList();
-            await queue.SendAsync(id, batch.Id, [.. made.Select(d => d.EventId), .. neverTried], TimeSpan.Zero, cancellationToken);
+            await queue.SendAsync(key, batch.Id, [.. made.Select(d => d.EventId), .. neverTried], TimeSpan.Zero, cancellationToken);
             replayed += made.Count;
             resent += neverTried.Count;
         }
         return new ReplayResult(replayed, resent);
     }
 
-    private static async Task<Subscription?> Owned(HttpContext context, string id, SubscriptionStore store)
+    /// <summary>
+    /// The subscription the caller names: its own of that id, or, for the province only, the one of that id of the
+    /// partner <paramref name="owner"/> names. Anything else is as if it did not exist (so another partner's ids cannot
+    /// be told from unused ones).
+    /// </summary>
+    private static async Task<Subscription?> Owned(HttpContext context, string id, string? owner, SubscriptionStore store)
     {
         var partner = Caller.Of(context).Partner;
-        return await store.GetAsync(id, context.RequestAborted) is { } found && (found.Subscription.Owner == partner.PartnerId || partner.Role == PartnerRole.Province)
-            ? found.Subscription
-            : null;
+        if (!IsOwn(partner, owner) && partner.Role != PartnerRole.Province) return null;
+        return IdPattern().IsMatch(id) ? await store.FindAsync(owner ?? partner.PartnerId, id, context.RequestAborted) : null;
     }
+
+    private static bool IsOwn(Partner partner, string? owner) => owner is null || owner == partner.PartnerId;
 
     private static IResult NotFound(string id) => ProblemResponses.Of(StatusCodes.Status404NotFound, "Not found", $"No subscription '{id}' of yours.");
 

@@ -302,7 +302,7 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         // The operators are told (once a day per subscription), with the way out.
         using (var listed = await world.Admin().GetAsync("/api/v1/alerts"))
         {
-            var told = Assert.Single(JsonNode.Parse(await listed.Content.ReadAsStringAsync())!["items"]!.AsArray(), a => a!["id"]!.GetValue<string>().StartsWith("operator:alert-deadletter:flaky:", StringComparison.Ordinal))!;
+            var told = Assert.Single(JsonNode.Parse(await listed.Content.ReadAsStringAsync())!["items"]!.AsArray(), a => a!["id"]!.GetValue<string>().StartsWith($"operator:alert-deadletter:{World.AdminId}:flaky:", StringComparison.Ordinal))!;
             Assert.Contains("/api/v1/subscriptions/flaky/replay", told["detail"]!.GetValue<string>());
         }
 
@@ -393,5 +393,152 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         Assert.Contains(detail["deliveries"]!.AsArray(), d => d!["status"]!.GetValue<string>() == "delivered");
         var everyone = JsonNode.Parse(await (await world.Admin().GetAsync(path)).Content.ReadAsStringAsync())!;
         Assert.Equal(["city", "county", "province"], everyone["deliveries"]!.AsArray().Select(d => d!["subscription"]!.GetValue<string>()).Distinct().Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>A subscription as its owner reads it: 200 and the body.</summary>
+    private static async Task<JsonNode> SubscriptionAsync(PartnerClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        return await Samples.Expect(response, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task TwoPartners_RegisterTheSameId_EachHasItsOwn_BothAreDelivered_AndDeletingOneLeavesTheOther()
+    {
+        await using var world = await fixture.NewWorldAsync(Fast);
+        await using var receiver = new WebhookReceiver();
+        // A city and one of its counties: both see a county's alert.
+        var city = world.Client("360100");
+        var county = world.Client("360101");
+        await SubscribeAsync(city, "main", receiver.Url("city-main"), NewSecret(), new { rules = new[] { "R3" } });
+        await SubscribeAsync(county, "main", receiver.Url("county-main"), NewSecret(), new { jurisdiction = "360101" });
+
+        var cityMain = await SubscriptionAsync(city, "/api/v1/subscriptions/main");
+        Assert.Equal(("main", city.PartnerId, receiver.Url("city-main"), "R3"),
+            (cityMain["id"]!.GetValue<string>(), cityMain["owner"]!.GetValue<string>(), cityMain["endpoint"]!.GetValue<string>(), cityMain["filter"]!["rules"]![0]!.GetValue<string>()));
+        Assert.Null(cityMain["filter"]!["jurisdiction"]);
+        var countyMain = await SubscriptionAsync(county, "/api/v1/subscriptions/main");
+        Assert.Equal(("main", county.PartnerId, receiver.Url("county-main"), "360101"),
+            (countyMain["id"]!.GetValue<string>(), countyMain["owner"]!.GetValue<string>(), countyMain["endpoint"]!.GetValue<string>(), countyMain["filter"]!["jurisdiction"]!.GetValue<string>()));
+        Assert.Equal([receiver.Url("county-main")], (await SubscriptionAsync(county, "/api/v1/subscriptions"))["items"]!.AsArray().Select(s => s!["endpoint"]!.GetValue<string>()).ToList());
+
+        // The province lists both, and reaches each through the owner the listing shows.
+        var listed = (await SubscriptionAsync(world.Admin(), "/api/v1/subscriptions"))["items"]!.AsArray().Where(s => s!["id"]!.GetValue<string>() == "main")
+            .Select(s => s!["owner"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { city.PartnerId, county.PartnerId }.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(receiver.Url("county-main"), (await SubscriptionAsync(world.Admin(), $"/api/v1/subscriptions/main?owner={Uri.EscapeDataString(county.PartnerId)}"))["endpoint"]!.GetValue<string>());
+        using (var none = await world.Admin().GetAsync("/api/v1/subscriptions/main"))
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+
+        // An alert both may see reaches both endpoints, each recorded under its owner's subscription only.
+        var alert = NewAlert("360101");
+        await new AlertStore(world.Storage).RaiseAsync(alert, default);
+        await EventuallyAsync(() => (receiver.To("city-main").Count, receiver.To("county-main").Count), c => c.Item1 > 0 && c.Item2 > 0, TimeSpan.FromSeconds(60), "both endpoints get the alert");
+        foreach (var (client, other) in new[] { (city, county), (county, city) })
+        {
+            var delivered = await EventuallyAsync(() => DeliveriesAsync(client, "main", "delivered").Result, d => d.Count == 1, TimeSpan.FromSeconds(20), $"{client.PartnerId}'s delivery is recorded");
+            Assert.Equal(("main", alert.Id), (delivered[0]!["subscription"]!.GetValue<string>(), delivered[0]!["alertId"]!.GetValue<string>()));
+            Assert.DoesNotContain(other.PartnerId, delivered.ToJsonString(), StringComparison.Ordinal);
+        }
+        Assert.All(receiver.To("county-main"), r => Assert.DoesNotContain(city.PartnerId, r.Body + string.Join(" ", r.Headers.Values), StringComparison.Ordinal));
+        Assert.All(receiver.To("city-main"), r => Assert.DoesNotContain(county.PartnerId, r.Body + string.Join(" ", r.Headers.Values), StringComparison.Ordinal));
+
+        // The county removes its own; the city's stays.
+        using (var delete = await county.SendAsync(HttpMethod.Delete, "/api/v1/subscriptions/main", [], null))
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        using (var gone = await county.GetAsync("/api/v1/subscriptions/main"))
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal(receiver.Url("city-main"), (await SubscriptionAsync(city, "/api/v1/subscriptions/main"))["endpoint"]!.GetValue<string>());
+        Assert.Single(await DeliveriesAsync(city, "main"));
+    }
+
+    /// <summary>What a client can tell from an answer: its status and its body's shape, the id asked for and the times aside.</summary>
+    private static async Task<string> AnswerAsync(HttpResponseMessage response, string id)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        var body = text.Length == 0 ? null : JsonNode.Parse(text)!.AsObject();
+        body?.Remove("updatedAt");
+        body?.Remove("endpoint");
+        return $"{(int)response.StatusCode} {body?.ToJsonString().Replace(id, "{id}", StringComparison.Ordinal)}";
+    }
+
+    [Fact]
+    public async Task AnotherPartnersSubscriptionId_AnswersExactlyAsAnUnusedId_AndIsLeftAlone()
+    {
+        await using var world = await fixture.NewWorldAsync(loadProvince: true);
+        var owner = world.Client("360101");
+        var other = world.Client("360102");
+        var taken = Samples.Unique("taken");
+        var url = "http://127.0.0.1:9/owner";
+        await SubscribeAsync(owner, taken, url, NewSecret());
+
+        var ownerQuery = $"?owner={Uri.EscapeDataString(owner.PartnerId)}";
+        foreach (var (method, suffix) in new[]
+                 {
+                     (HttpMethod.Get, ""), (HttpMethod.Delete, ""), (HttpMethod.Get, "/deliveries"), (HttpMethod.Get, "/deliveries?status=dead"), (HttpMethod.Post, "/replay"),
+                     (HttpMethod.Get, ownerQuery), (HttpMethod.Delete, ownerQuery), (HttpMethod.Post, "/replay" + ownerQuery),
+                 })
+        {
+            var unused = Samples.Unique("unused");
+            using var a = await other.SendAsync(method, $"/api/v1/subscriptions/{taken}{suffix}", method == HttpMethod.Post ? "{}"u8.ToArray() : [], method == HttpMethod.Post ? "application/json" : null);
+            using var b = await other.SendAsync(method, $"/api/v1/subscriptions/{unused}{suffix}", method == HttpMethod.Post ? "{}"u8.ToArray() : [], method == HttpMethod.Post ? "application/json" : null);
+            var (answerA, answerB) = (await AnswerAsync(a, taken), await AnswerAsync(b, unused));
+            Assert.Equal(answerB, answerA);
+            Assert.StartsWith("404 ", answerA);
+        }
+        // Registering it: created, the caller's own, as for an unused id.
+        {
+            var unused = Samples.Unique("unused");
+            using var a = await other.PutJsonAsync($"/api/v1/subscriptions/{taken}", new { url = "http://127.0.0.1:9/other", secret = NewSecret() });
+            using var b = await other.PutJsonAsync($"/api/v1/subscriptions/{unused}", new { url = "http://127.0.0.1:9/other", secret = NewSecret() });
+            var (answerA, answerB) = (await AnswerAsync(a, taken), await AnswerAsync(b, unused));
+            Assert.Equal(answerB, answerA);
+            Assert.StartsWith("200 ", answerA);
+            Assert.Contains(other.PartnerId, answerA, StringComparison.Ordinal);
+            Assert.DoesNotContain(owner.PartnerId, answerA, StringComparison.Ordinal);
+        }
+        // Nor does naming the owner help another partner to change it.
+        using (var put = await other.PutJsonAsync($"/api/v1/subscriptions/{taken}{ownerQuery}", new { url = "http://127.0.0.1:9/other", secret = NewSecret() }))
+            Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
+
+        // The owner's is as it was.
+        var mine = await SubscriptionAsync(owner, $"/api/v1/subscriptions/{taken}");
+        Assert.Equal((url, owner.PartnerId), (mine["endpoint"]!.GetValue<string>(), mine["owner"]!.GetValue<string>()));
+        Assert.Equal([url], (await SubscriptionAsync(owner, "/api/v1/subscriptions"))["items"]!.AsArray()
+            .Where(s => s!["id"]!.GetValue<string>() == taken).Select(s => s!["endpoint"]!.GetValue<string>()).ToList());
+        Assert.Equal("http://127.0.0.1:9/other", (await SubscriptionAsync(other, $"/api/v1/subscriptions/{taken}"))["endpoint"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task ASubscriptionStoredUnderItsBareId_StaysItsOwners_AndIsStillDelivered()
+    {
+        await using var world = await fixture.NewWorldAsync(Fast);
+        await using var receiver = new WebhookReceiver();
+        var owner = world.Client("360101");
+        var other = world.Client("360100");
+        await SubscribeAsync(owner, "old", receiver.Url("old"), NewSecret());
+        // As rows were stored before ids were per partner: keyed by the id alone.
+        var table = world.Storage.Subscriptions;
+        var row = (await table.GetEntityAsync<Azure.Data.Tables.TableEntity>("sub", $"{owner.PartnerId}~old")).Value;
+        await table.AddEntityAsync(new Azure.Data.Tables.TableEntity("sub", "old") { ["Data"] = row.GetString("Data"), ["Secret"] = row.GetString("Secret") });
+        await table.DeleteEntityAsync("sub", row.RowKey);
+
+        Assert.Equal(receiver.Url("old"), (await SubscriptionAsync(owner, "/api/v1/subscriptions/old"))["endpoint"]!.GetValue<string>());
+        using (var get = await other.GetAsync("/api/v1/subscriptions/old"))
+            Assert.Equal(HttpStatusCode.NotFound, get.StatusCode);
+        await SubscribeAsync(other, "old", receiver.Url("other-old"), NewSecret());
+        // The owner changes it: still the one row, delivered to the new address.
+        await SubscribeAsync(owner, "old", receiver.Url("old-moved"), NewSecret());
+        Assert.Equal(receiver.Url("old-moved"), (await SubscriptionAsync(owner, "/api/v1/subscriptions/old"))["endpoint"]!.GetValue<string>());
+        Assert.Equal(receiver.Url("other-old"), (await SubscriptionAsync(other, "/api/v1/subscriptions/old"))["endpoint"]!.GetValue<string>());
+
+        await new AlertStore(world.Storage).RaiseAsync(NewAlert("360101"), default);
+        await EventuallyAsync(() => (receiver.To("old-moved").Count, receiver.To("other-old").Count), c => c.Item1 > 0 && c.Item2 > 0, TimeSpan.FromSeconds(60), "both endpoints get the alert");
+        Assert.Empty(receiver.To("old"));
+        await EventuallyAsync(() => DeliveriesAsync(owner, "old", "delivered").Result, d => d.Count == 1, TimeSpan.FromSeconds(20), "the owner's delivery is recorded");
+        using (var delete = await owner.SendAsync(HttpMethod.Delete, "/api/v1/subscriptions/old", [], null))
+            Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.False((await table.GetEntityIfExistsAsync<Azure.Data.Tables.TableEntity>("sub", "old")).HasValue);
+        Assert.Equal(receiver.Url("other-old"), (await SubscriptionAsync(other, "/api/v1/subscriptions/old"))["endpoint"]!.GetValue<string>());
     }
 }

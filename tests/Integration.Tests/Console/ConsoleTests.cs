@@ -354,6 +354,26 @@ public sealed class ConsoleTests(HubFixture fixture)
         await row.GetByRole(AriaRole.Button, new() { Name = "重新处理" }).ClickAsync();
         Assert.Contains($"已将 1 条失败消息移回队列 {world.Queue}。", await page.Locator("[role=status]").InnerTextAsync());
 
+        // Two offices' subscriptions of the same id, one with a dead delivery: the province replays that one only.
+        var (cityOffice, countyOffice) = (world.Client("360100"), world.Client("360101"));
+        foreach (var (client, path) in new[] { (cityOffice, "city"), (countyOffice, "county") })
+            using (var put = await client.PutJsonAsync("/api/v1/subscriptions/main", new { url = $"http://127.0.0.1:9/{path}", secret = Integration.Domain.Security.WebhookSignature.NewSecret(), filter = new { rules = new[] { "R1" } } }))
+                await Samples.Expect(put, HttpStatusCode.OK);
+        var key = SubscriptionKeys.Of(countyOffice.PartnerId, "main");
+        await new AlertDeliveryStore(world.Storage).AddAsync(key, [new DeliveryBatch(key, AlertDeliveryStore.RunBatch("console-test", 0),
+            [new AlertDelivery(key, "evt-console-test", "test:console", AlertDeliveryStatus.Dead, 3, DateTimeOffset.UtcNow) { LastError = "HTTP 500" }])], default);
+        await page.ReloadAsync();
+        var subscriptions = page.Locator("tr", new() { HasText = "main" });
+        Assert.Equal(0, await subscriptions.Filter(new() { HasText = cityOffice.PartnerId }).GetByRole(AriaRole.Button).CountAsync());
+        await subscriptions.Filter(new() { HasText = countyOffice.PartnerId }).GetByRole(AriaRole.Button, new() { Name = "重新投递" }).ClickAsync();
+        Assert.Contains($"订阅 main（{countyOffice.PartnerId}）：1 条失败投递已重新投递。", await page.Locator("[role=status]").InnerTextAsync());
+        // Pending again, or already tried again (its event's body is not stored, so that attempt fails at once).
+        using (var listed = await countyOffice.GetAsync("/api/v1/subscriptions/main/deliveries"))
+        {
+            var delivery = Assert.Single((await Samples.Expect(listed, HttpStatusCode.OK))["items"]!.AsArray(), d => d!["eventId"]!.GetValue<string>() == "evt-console-test")!;
+            Assert.True(delivery["status"]!.GetValue<string>() != "dead" || delivery["lastError"]!.GetValue<string>() == "event body not found", delivery.ToJsonString());
+        }
+
         var county = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(county, "county-ops", Password);
         Assert.Equal(0, await county.GetByRole(AriaRole.Link, new() { Name = "系统管理" }).CountAsync());
