@@ -72,7 +72,9 @@ public sealed class SyntheticProvince
                 var generic = Generics[(b * 7 + p) % Generics.Length];
                 Products.Add(new Product($"YB{b:D2}{p:D4}", $"{generic}({(selected ? "中选" : "非中选")})", generic, $"B{b:D2}", selected,
                     $"M{1 + ((b * shape.ProductsPerBatch + p) % shape.Manufacturers):D4}", "片", 7 * (1 + p % 4),
-                    Math.Round((decimal)(0.2 + random.NextDouble() * 5), 2), p % 6 == 0 ? Substitutability.Full : p % 6 == 3 ? Substitutability.Mostly : null));
+                    Math.Round((decimal)(0.2 + random.NextDouble() * 5), 2), p % 6 == 0 ? Substitutability.Full : p % 6 == 3 ? Substitutability.Mostly : null,
+                    // A substitutable drug names the selected product it substitutes: the one before it, selected.
+                    Substitutes: p % 3 == 0 ? $"YB{b:D2}{p - 1:D4}" : null));
             }
         }
         var selectedProducts = Products.Where(p => p.Selected).ToArray();

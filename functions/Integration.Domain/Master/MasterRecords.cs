@@ -30,13 +30,22 @@ public sealed record Batch(string Code, string Name, ProductKind Kind, DateOnly 
 /// <summary>
 /// A product by its national healthcare-security code (医保编码): selected (中选) or not, in a batch; or a listed product
 /// outside any batch (<see cref="Batch"/> null: the platform's other purchases, R11's denominator), with its own
-/// <see cref="Kind"/>, whether it is a national-negotiation drug (left out of R11) and its reference price (R26).
+/// <see cref="Kind"/>, whether it is a national-negotiation drug (left out of R11) and its reference price (R26). A
+/// substitutable drug (可替代药品) names the selected product it substitutes (<see cref="Substitutes"/>).
 /// </summary>
 public sealed record Product(
     string Code, string Name, string GenericGroup, string? Batch, bool Selected, string Manufacturer,
     string Unit, int PackSize, decimal Price, Substitutability? Substitutable,
-    ProductKind? Kind = null, bool NationalNegotiation = false, decimal? ReferencePrice = null)
+    ProductKind? Kind = null, bool NationalNegotiation = false, decimal? ReferencePrice = null, string? Substitutes = null)
 {
+    /// <summary>
+    /// R13's generic group (同通用名): a substitutable drug's is the group of the selected product it substitutes (a
+    /// second reading of 003 二(七): a demand report for that product covers it, and it is not a group of its own);
+    /// every other product's is its own.
+    /// </summary>
+    public string ReportGroupIn(MasterData master) =>
+        Substitutable is not null && Substitutes is { } selected && master.Products.TryGetValue(selected, out var s) ? s.GenericGroup : GenericGroup;
+
     /// <summary>A drug or a consumable: its own kind, else its batch's.</summary>
     public ProductKind KindIn(MasterData master) => Kind ?? (Batch is not null && master.Batches.TryGetValue(Batch, out var b) ? b.Kind : ProductKind.Drug);
 }

@@ -201,7 +201,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             foreach (var key in cells.Keys)
             {
                 var (period, code) = Cells.Split(key);
-                if (period == Cells.Cycle && cells.Get(key, Cells.ReportLines) > 0) reported.Add(master.Products.TryGetValue(code, out var p) ? p.GenericGroup : code);
+                if (period == Cells.Cycle && cells.Get(key, Cells.ReportLines) > 0) reported.Add(master.Products.TryGetValue(code, out var p) ? p.ReportGroupIn(master) : code);
             }
 
             foreach (var key in cells.Keys.Order(StringComparer.Ordinal))
@@ -301,10 +301,11 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                             b.Groups[product.GenericGroup] = product.Selected ? (sel + qty, non) : (sel, non + qty);
                         }
                         b.Total += qty;
-                        if (!reported.Contains(product.GenericGroup))
+                        var group = product.ReportGroupIn(master);
+                        if (!reported.Contains(group))
                         {
                             b.Unreported += qty;
-                            if (qty > 0) b.UnreportedGroups.Add(product.GenericGroup);
+                            if (qty > 0) b.UnreportedGroups.Add(group);
                         }
                     }
                 }

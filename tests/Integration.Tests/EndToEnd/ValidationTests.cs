@@ -150,6 +150,20 @@ public sealed class ValidationTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task Products_OnlyASubstitutableDrug_NamesTheSelectedProductItSubstitutes()
+    {
+        var maker = World.Province.Companies.First(c => c.Kind == Domain.Master.CompanyKind.Manufacturer).Code;
+        var batch = World.Province.Batches.First(b => b.Kind == Domain.Master.ProductKind.Drug);
+        var selected = World.Province.Products.First(p => p.Batch == batch.Code && p.Selected).Code;
+        object Product(string code, string? substitutable) =>
+            new { code, name = "可替代药品", genericGroup = "G-SUB", batch = batch.Code, selected = false, manufacturer = maker, unit = "片", packSize = 10, price = 3, substitutable, substitutes = selected };
+        using (var bad = await World.Admin().PutJsonAsync("/api/v1/admin/products", new { items = new[] { Product("S-BAD-1", null) } }))
+            Assert.Equal([(0, "/items/0/substitutes", "not-allowed")], Samples.Errors(await Samples.Expect(bad, HttpStatusCode.BadRequest)));
+        using var good = await World.Admin().PutJsonAsync("/api/v1/admin/products", new { items = new[] { Product(Samples.Unique("S"), "mostly") } });
+        Assert.Equal(1, (await Samples.Expect(good, HttpStatusCode.OK))["upserted"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task ListingPrices_R24_AboveTheLowestForMoreThan30Days_AlertsTheManufacturer_ClearedByALowerListing()
     {
         var product = World.Province.Products.Last();

@@ -25,6 +25,8 @@ public sealed class SecondReadingRulesTests
         new("P3", "P3", "G3", "B1", true, "M1", "片", 3, 0.3333m, null), new("P4", "P4", "G4", "B2", true, "M1", "个", 1, 5m, null),
         new("L1", "L1", "GL", null, false, "M2", "片", 3, 0.3333m, null, ProductKind.Drug, ReferencePrice: 0.3333m),
         new("S1", "S1", "GS1", "B1", false, "M2", "片", 10, 4m, Substitutability.Full), new("S2", "S2", "GS2", "B1", false, "M2", "片", 10, 4m, Substitutability.Mostly),
+        new("S3", "S3", "GS3", "B1", false, "M2", "片", 10, 4m, Substitutability.Mostly, Substitutes: "P1"),
+        new("S4", "S4", "GS4", "B1", false, "M2", "片", 10, 4m, Substitutability.Full, Substitutes: "P9"),
     ]);
 
     private static readonly DateTimeOffset August = new(2026, 8, 10, 9, 0, 0, ChinaTime.Offset);
@@ -93,6 +95,31 @@ public sealed class SecondReadingRulesTests
         // Bought with a record of the unit last year but none of the product: that is growth.
         var fromNothing = Indicators([Order("S1", 50, 4), Order("P1", 10, 2, In(2025, 8), 2)], [P1Agreed]).Single(i => i.Id == "substitutableGrowth");
         Assert.Equal((50m, 0m, true), (fromNothing.Numerator, fromNothing.Denominator, fromNothing.Breached));
+    }
+
+    // ---- R13: "甚至不报量仍大量采购非中选产品或可替代药品" (003 二(七)): a substitutable drug is of its selected product's group ----
+
+    [Fact]
+    public void SubstituteOfAReportedProduct_Compliant_ItsSelectedProductsReportCoversIt()
+    {
+        var unreported = Indicators([Declared("P1", 100), Order("P1", 100, 2), Order("S3", 400, 4, line: 2)], [P1Agreed]).Single(i => i.Id == "unreportedPurchases");
+        Assert.Equal((0m, 500m, false), (unreported.Numerator, unreported.Denominator, unreported.Breached));
+    }
+
+    [Fact]
+    public void SubstituteNamingNoKnownProduct_Borderline_IsAGroupOfItsOwn()
+    {
+        var unreported = Indicators([Declared("P1", 100), Order("P1", 100, 2), Order("S4", 400, 4, line: 2)], [P1Agreed]).Single(i => i.Id == "unreportedPurchases");
+        Assert.Equal((400m, 500m, true), (unreported.Numerator, unreported.Denominator, unreported.Breached));
+        Assert.Equal(["GS4"], unreported.Items);
+    }
+
+    [Fact]
+    public void SubstituteBoughtWithoutAnyReport_Breach_CountsInItsSelectedProductsGroup()
+    {
+        var unreported = Indicators([Order("P1", 100, 2), Order("S3", 400, 4, line: 2)], [P1Agreed]).Single(i => i.Id == "unreportedPurchases");
+        Assert.Equal((500m, 500m, true), (unreported.Numerator, unreported.Denominator, unreported.Breached));
+        Assert.Equal(["G1"], unreported.Items);
     }
 
     // ---- R13's family: "对不报量仍大量采购中选产品……的医疗机构，医保部门结合医疗机构历史采购数据督导医疗机构作出说明" (003 二(七)) ----
