@@ -220,11 +220,13 @@ public sealed record AssessmentReport(
     private static BasketRow BasketOf(UnitResult u)
     {
         var (bought, agreed) = Sum(u, "agreedVolumeProgress");
-        var (late, paid) = Sum(u, "latePayments");
+        // 回款率 (R25, a second reading of 004): what was paid of the amount that had fallen due by the quarter's end, as
+        // R18's unpaidOverdue has it (unpaid ÷ due): a hospital that paid nothing has 0, not no figure.
+        var (unpaid, due) = Sum(u, "unpaidOverdue");
         var (offline, ordered) = Sum(u, "offlinePurchases");
         var (nonSelected, group) = Sum(u, "nonSelectedShare");
         var (selectedAmount, amount) = Sum(u, "vbpAmountShare");
-        return new BasketRow(u.Code, u.Name, u.County, u.City, Ratio(bought, agreed), Ratio(paid - late, paid),
+        return new BasketRow(u.Code, u.Name, u.County, u.City, Ratio(bought, agreed), Ratio(due - unpaid, due),
             u.AmountYearBefore == 0 ? null : Math.Round(u.Amount / u.AmountYearBefore - 1, 4), Ratio(offline, ordered), Ratio(nonSelected, group), Ratio(selectedAmount, amount));
     }
 }

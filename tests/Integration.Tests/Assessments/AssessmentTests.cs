@@ -138,10 +138,10 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
             report["repeatOffenders"]!.AsArray().Select(r => $"{r!["kind"]} {r["code"]} {string.Join(",", r["lists"]!.AsArray().Select(l => l!.GetValue<string>()))}"));
         Assert.Equal("2026Q2", report["summary"]!["previousQuarter"]!.GetValue<string>());
 
-        // R25's basket of H1: 750 of 1,100; paid late 1,500 of 1,700; offline 300 of 1,050; non-selected 300 of 1,000 (B1 500, B2 500).
+        // R25's basket of H1: 750 of 1,100; paid all of the 200 that fell due (回款率 1); offline 300 of 1,050; non-selected 300 of 1,000 (B1 500, B2 500).
         var basket = report["basket"]!.AsArray().Single(b => b!["unit"]!.GetValue<string>() == "H1")!;
         // Beside the quantity share, the amount share (R11: 1,900 of 3,600; 双考核).
-        Assert.Equal((0.6818m, 0.1176m, 0.2857m, 0.3m, 0.5278m), (basket["agreedCompletion"]!.GetValue<decimal>(), basket["paymentRate"]!.GetValue<decimal>(),
+        Assert.Equal((0.6818m, 1m, 0.2857m, 0.3m, 0.5278m), (basket["agreedCompletion"]!.GetValue<decimal>(), basket["paymentRate"]!.GetValue<decimal>(),
             basket["offlineShare"]!.GetValue<decimal>(), basket["nonSelectedShare"]!.GetValue<decimal>(), basket["amountShare"]!.GetValue<decimal>()));
         Assert.Equal(0.5278m, h1["amountShare"]!.GetValue<decimal>());
     }

@@ -23,12 +23,14 @@ public sealed class AssessmentReportTests
     private static readonly IReadOnlyList<UnitResult> Units =
     [
         Unit("U1", "X1", I("agreedVolumeProgress", RuleId.R8, 300, 1000, 0.75m, true), I("deliveryRate", RuleId.R3, 90, 100, 0.8m),
-            I("latePayments", RuleId.R18, 100, 400, 0m, true, null), I("offlinePurchases", RuleId.R15, 5, 100, 0m, true, null)) with { Amount = 1200, AmountYearBefore = 1000 },
+            I("latePayments", RuleId.R18, 100, 400, 0m, true, null), I("unpaidOverdue", RuleId.R18, 100, 400, 0m, true, null),
+            I("offlinePurchases", RuleId.R15, 5, 100, 0m, true, null)) with { Amount = 1200, AmountYearBefore = 1000 },
         Unit("U2", "X1", I("agreedVolumeProgress", RuleId.R8, 800, 1000, 0.75m), I("selectedQuantityShare", RuleId.R9, 50, 100, 0.5m)),
         Unit("U3", "X1", I("deliveryRate", RuleId.R3, 1, 2, 0.8m, true)),
         Unit("U4", "X2", I("agreedVolumeProgress", RuleId.R8, 750, 1000, 0.75m), I("deliveryRate", RuleId.R3, 50, 100, 0.8m, true),
             I("selectedQuantityShare", RuleId.R9, 40, 100, 0.5m, true), I("nonSelectedShare", RuleId.R10, 60, 100)),
-        Unit("U5", "X2", I("agreedVolumeProgress", RuleId.R8, 75, 100, 0.75m), I("deliveryRate", RuleId.R3, 70, 100, 0.8m, true)),
+        Unit("U5", "X2", I("agreedVolumeProgress", RuleId.R8, 75, 100, 0.75m), I("deliveryRate", RuleId.R3, 70, 100, 0.8m, true),
+            I("unpaidOverdue", RuleId.R18, 200, 200, 0m, true, null)),
     ];
 
     private static SupplierResult Supplier(string code, int deliveryTier, int resolutionTier = 0) =>
@@ -94,6 +96,9 @@ public sealed class AssessmentReportTests
         var basket = report.Basket.Single(b => b.Unit == "U1");
         Assert.Equal((0.3m, 0.75m, 0.2m, 0.05m, (decimal?)null), (basket.AgreedCompletion, basket.PaymentRate, basket.CostGrowth, basket.OfflineShare, basket.NonSelectedShare));
         Assert.Equal(0.6m, report.Basket.Single(b => b.Unit == "U4").NonSelectedShare);
+        // 回款率: paid of what fell due; U5 paid none of its 200 (0, not no figure), U2 owed nothing (no figure).
+        Assert.Equal(0m, report.Basket.Single(b => b.Unit == "U5").PaymentRate);
+        Assert.Null(report.Basket.Single(b => b.Unit == "U2").PaymentRate);
     }
 
     private static CaseState Case(string id, CaseKind kind, string party, string county, RuleId rule, string period, CaseOutcome? outcome, CaseLevel level = CaseLevel.County) => new()
