@@ -443,8 +443,10 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         }
         // The city office lists its own (the province's has no jurisdiction: not the city's to see).
         Assert.Equal([City], await R4Of("C1"));
+        using (var one = await scenario.Client("C1").GetAsync($"/api/v1/alerts/{Uri.EscapeDataString(City)}")) Assert.Equal(HttpStatusCode.OK, one.StatusCode);
         // The sibling city, which M1 supplies in full, sees none; neither of its county.
         Assert.Empty(await R4Of("C2"));
+        using (var other = await scenario.Client("C2").GetAsync($"/api/v1/alerts/{Uri.EscapeDataString(City)}")) Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
         Assert.Empty(await R4Of("X3"));
         // Counties are told through their hospitals' R3, which names the product and its manufacturer.
         Assert.Empty(await R4Of("X1"));
