@@ -16,6 +16,12 @@ public sealed record Indicator(string Id, RuleId Rule, string? Batch, decimal? V
     /// <summary>When breached, what broke the rule, as codes (<c>unit/product</c>, or products): the first twenty.</summary>
     public IReadOnlyList<string>? Items { get; init; }
 
+    /// <summary>
+    /// What <see cref="Items"/> lists, for people, in Chinese and in the same order (R3: the product and its manufacturer
+    /// with the quantity not delivered; R4: the institution with its rate); null where the items have no names.
+    /// </summary>
+    public IReadOnlyList<string>? ItemNames { get; init; }
+
     /// <summary>The generic group (同通用名) the figures are of (R9, R10); null for the others.</summary>
     public string? Group { get; init; }
 
@@ -141,6 +147,9 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
 
         /// <summary>R4: the supplier's delivered and ordered quantities at each unit (for the units below the first tier).</summary>
         public readonly SortedDictionary<string, (decimal Delivered, decimal Ordered)> ByUnit = new(StringComparer.Ordinal);
+
+        /// <summary>R3: the quantity ordered and not delivered of each unit/product (for the products a breach names).</summary>
+        public readonly Dictionary<string, decimal> Undelivered = new(StringComparer.Ordinal);
     }
 
     private IReadOnlyList<Indicator> Compute(IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf, string? supplier, bool jurisdiction)
@@ -429,6 +438,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 b.Ordered += ordered;
                 var (d, o) = b.ByUnit.GetValueOrDefault(unit.Code);
                 b.ByUnit[unit.Code] = (d + delivered, o + ordered);
+                if (ordered > delivered) b.Undelivered[$"{unit.Code}/{code}"] = b.Undelivered.GetValueOrDefault($"{unit.Code}/{code}") + ordered - delivered;
                 (d, o) = supplierByUnit.GetValueOrDefault(unit.Code);
                 supplierByUnit[unit.Code] = (d + delivered, o + ordered);
             }
@@ -457,8 +467,11 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 continue;
             }
             if (b.Ordered > 0)
-                list.Add(Below("deliveryRate", RuleId.R3, code, b.Delivered, b.Ordered, t.DeliveryRate,
-                    $"Quantity delivered ÷ quantity ordered on the order lines of {quarter} (month of ordering) of selected products the institution has an agreed volume of; a line counts at most its ordered quantity, cancelled lines are left out."));
+            {
+                var r3 = Below("deliveryRate", RuleId.R3, code, b.Delivered, b.Ordered, t.DeliveryRate,
+                    $"Quantity delivered ÷ quantity ordered on the order lines of {quarter} (month of ordering) of selected products the institution has an agreed volume of; a line counts at most its ordered quantity, cancelled lines are left out.");
+                list.Add(r3.Breached ? WithMostUndelivered(r3, b.Undelivered, named: units.Count > 1) : r3);
+            }
             if (batch is not null && b.Agreements > 0)
             {
                 var progress = Below("agreedVolumeProgress", RuleId.R8, code, b.Purchased, b.Agreed, b.Agreed == 0 ? null : Math.Round(b.Scheduled / b.Agreed * t.ProgressFactor, 4),
@@ -704,6 +717,34 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         return byProduct;
     }
 
+    /// <summary>How many products a breach of R3 names (the project's choice): those with the largest undelivered quantities.</summary>
+    public const int MostUndeliveredNamed = 5;
+
+    /// <summary>
+    /// R3 breached: the products whose undelivered quantities (ordered − delivered, as R3 counts them) are the largest,
+    /// largest first (then by code), as unit/product codes and, for people, as 产品名（生产企业）未配送 N (with the
+    /// institution's name first when the figures are of several units), so that the hospital and its office know whom
+    /// to chase.
+    /// </summary>
+    private Indicator WithMostUndelivered(Indicator r3, IReadOnlyDictionary<string, decimal> undelivered, bool named)
+    {
+        var worst = undelivered.Where(u => u.Value > 0).OrderByDescending(u => u.Value).ThenBy(u => u.Key, StringComparer.Ordinal).Take(MostUndeliveredNamed).ToList();
+        if (worst.Count == 0) return r3;
+        string Name(string key)
+        {
+            var (unit, code) = (key[..key.IndexOf('/', StringComparison.Ordinal)], key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]);
+            var product = master.Products.GetValueOrDefault(code);
+            var maker = product is null ? "" : $"（{master.NameOf(product.Manufacturer)}）";
+            return $"{(named ? master.NameOf(unit) + "：" : "")}{product?.Name ?? code}{maker}";
+        }
+        return r3 with
+        {
+            Detail = r3.Detail + string.Create(CultureInfo.InvariantCulture, $" Most undelivered: {string.Join(", ", worst.Select(w => $"{w.Key} {w.Value:0.##}"))}."),
+            Items = [.. worst.Select(w => w.Key)],
+            ItemNames = [.. worst.Select(w => $"{Name(w.Key)}未配送 {IndicatorText.Fmt(w.Value)}")],
+        };
+    }
+
     /// <summary>R4 (003 二(三) "每一家"): the units where a supplier's delivered ÷ ordered is below the threshold, by code.</summary>
     public static IReadOnlyList<string> UnitsBelow(IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)> byUnit, decimal threshold) =>
         [.. byUnit.Where(u => u.Value.Ordered > 0 && u.Value.Delivered / u.Value.Ordered < threshold).Select(u => u.Key).Order(StringComparer.Ordinal)];
@@ -715,15 +756,16 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             (t.TimelyDeliveryRate is null ? "; monitored, no threshold by default." : "."));
 
     private Indicator SupplierRate(string? batch, decimal delivered, decimal ordered, IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)> byUnit) =>
-        SupplierRate(batch, delivered, ordered, options.Tiers, byUnit);
+        SupplierRate(batch, delivered, ordered, options.Tiers, byUnit, master.NameOf);
 
     /// <summary>
     /// R4: a supplier's delivery rate (R3's figures at the institutions with an agreed volume of its products), with its
     /// tier as severity, and the institutions where its own rate is below the first tier (003 二(三): "每一家"): the
     /// indicators and the notice alike.
     /// </summary>
+    /// <param name="nameOf">The institutions' names, for <see cref="Indicator.ItemNames"/> (each with its own rate).</param>
     public static Indicator SupplierRate(string? batch, decimal delivered, decimal ordered, IEnumerable<decimal> supplierTiers,
-        IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)>? byUnit = null)
+        IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)>? byUnit = null, Func<string, string>? nameOf = null)
     {
         var rate = Ratio(delivered, ordered);
         var tiers = supplierTiers.OrderDescending().ToList();
@@ -736,6 +778,9 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 string.Join("/", tiers.Select(t => t.ToString("P0", CultureInfo.InvariantCulture))) +
                 (below.Count > 0 ? $"; below {tiers[0]:P0} at {below.Count} institution(s): {string.Join(", ", below.Take(20))}." : "."),
             Items = below.Count > 0 ? [.. below.Take(20)] : null,
+            ItemNames = below.Count > 0 && nameOf is not null && byUnit is not null
+                ? [.. below.Take(20).Select(u => $"{nameOf(u)}（配送率 {IndicatorText.Pct(Ratio(byUnit[u].Delivered, byUnit[u].Ordered))}）")]
+                : null,
         };
     }
 

@@ -77,7 +77,10 @@ public static class IndicatorText
         _ => i.Id,
     };
 
-    /// <summary>What the indicator's figures say, as a breach of it (with the codes behind it, when it has them).</summary>
+    /// <summary>
+    /// What the indicator's figures say, as a breach of it, with what is behind it: named for people where the
+    /// indicator names it (<see cref="Indicator.ItemNames"/>), else its codes.
+    /// </summary>
     public static string Breach(Indicator i)
     {
         var text = (i.Id, i.Rule) switch
@@ -117,8 +120,17 @@ public static class IndicatorText
                 $"{LevelOf(i.Id)}医疗机构配送 {Fmt(i.Numerator)}，订购 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于配送率最高的其他等级减去允许差距后的 {Pct(i.Threshold)}",
             _ => $"{i.Id}：{Fmt(i.Numerator)} / {Fmt(i.Denominator)}",
         };
+        if (i.ItemNames is { Count: > 0 } names) return $"{text}；{NamesLead(i)}：{string.Join("、", names)}";
         return i.Items is { Count: > 0 } items ? $"{text}；涉及：{string.Join("、", items)}" : text;
     }
+
+    /// <summary>What the names of a breach are (R3: the products; R4: the institutions below the first tier).</summary>
+    private static string NamesLead(Indicator i) => (i.Id, i.Rule) switch
+    {
+        ("deliveryRate", RuleId.R4) => $"配送率低于 {Pct(i.Threshold)} 的医疗机构",
+        ("deliveryRate", _) => "未配送最多的产品",
+        _ => "涉及",
+    };
 
     private static string LevelOf(string id) => id switch { "primaryCareDeliveryGap" => "基层", "secondaryCareDeliveryGap" => "二级", _ => "三级" };
 

@@ -16,9 +16,9 @@ public static class UnitResults
     /// The version of the indicators' definitions a result is computed by; raised when a definition changes (2: R3 as
     /// delivered ÷ ordered at institutions with an agreed volume, R4 over them; 3: R9, R10 per generic group, R13's
     /// demand reports per group; 4: R12 against last year's purchases as recorded; 5: R2; 6: R26's prices; 7: R11 over every platform purchase;
-    /// 8: R17's unconfirmed deliveries and R18's unpaid amounts), so that results kept before are not read.
+    /// 8: R17's unconfirmed deliveries and R18's unpaid amounts; 9: R3's and R4's names, issue 30 item 9), so that results kept before are not read.
     /// </summary>
-    public const int Definitions = 8;
+    public const int Definitions = 9;
 
     public static UnitResult Of(MasterData data, MonitoringOptions options, AssessedUnit unit, Quarter quarter, DateTimeOffset asOf)
     {

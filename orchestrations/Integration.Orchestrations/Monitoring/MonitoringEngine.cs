@@ -261,8 +261,9 @@ public sealed class MonitoringEngine(
     }
 
     /// <summary>
-    /// The province-wide rules: R4 (and R7) per supplier over every unit, R20 per city and county. One read of every
-    /// unit's aggregates.
+    /// The province-wide rules: R4 (and R7) per supplier over every unit, for the province; R4 again per city over the
+    /// units there with an agreed volume of the supplier's products, for that city's office (issue 30, item 9:
+    /// <see cref="SupplierScopes"/>); R20 per city and county. One read of every unit's aggregates.
     /// </summary>
     public async Task<int> EvaluateProvinceAsync(Quarter quarter, CancellationToken cancellationToken)
     {
@@ -277,6 +278,16 @@ public sealed class MonitoringEngine(
             var indicators = begun ? Calculator.ForSupplier(supplier.Code, units, quarter, time.GetUtcNow()).Where(i => i.Batch is null && i.Rule == RuleId.R4).ToList() : [];
             if (begun) indicators.Add(await ComplaintRatioAsync(supplier.Code, quarter, cancellationToken));
             changed += await SyncAsync(indicators, "supplier", supplier.Code, null, quarter, cancellationToken);
+            // R4 per city, each its own alert (jurisdiction = the city) and its own active set: one city's evaluation never
+            // clears another's, nor the province's. Every city is synced, so that a city the supplier no longer fails (or no
+            // longer supplies) is cleared. R7 stays province-wide (see docs/rules.md, R7).
+            var byCity = begun ? SupplierScopes.UnitsByCity(data, units, supplier.Code) : new Dictionary<string, IReadOnlyList<AssessedUnit>>();
+            foreach (var city in data.Jurisdictions.Values.Where(j => j.Level == JurisdictionLevel.City).OrderBy(j => j.Code, StringComparer.Ordinal))
+            {
+                var within = byCity.GetValueOrDefault(city.Code);
+                var r4 = within is { Count: > 0 } ? Calculator.ForSupplier(supplier.Code, within, quarter, time.GetUtcNow()).Where(i => i.Batch is null && i.Rule == RuleId.R4).ToList() : [];
+                changed += await SyncAsync(r4, "supplier", supplier.Code, city.Code, quarter, cancellationToken, within: city.Code);
+            }
         }
         var byCode = units.ToDictionary(u => u.Code, StringComparer.Ordinal);
         foreach (var j in data.Jurisdictions.Values.Where(j => j.Level != JurisdictionLevel.Province))
@@ -292,9 +303,11 @@ public sealed class MonitoringEngine(
     /// Brings the alerts of a party's indicators in step with them: each breached one raised or updated, each other one
     /// cleared, and so is any alert the party's last evaluation (of this <paramref name="scope"/>) held active that is no
     /// longer computed at all (a generic group no longer bought, a unit that lost its agreed volume, R20 with one level
-    /// left): the set of active ids is kept per scope, party and quarter.
+    /// left): the set of active ids is kept per scope, party and quarter (and jurisdiction, for a party evaluated
+    /// <paramref name="within"/> one: a supplier's R4 per city).
     /// </summary>
-    private async Task<int> SyncAsync(IReadOnlyList<Indicator> indicators, string scope, string party, string? jurisdiction, Quarter quarter, CancellationToken cancellationToken)
+    private async Task<int> SyncAsync(IReadOnlyList<Indicator> indicators, string scope, string party, string? jurisdiction, Quarter quarter, CancellationToken cancellationToken,
+        string? within = null)
     {
         var now = time.GetUtcNow();
         // The last guard (issue 30): nothing is raised for a quarter that has not begun; what was is cleared.
@@ -305,9 +318,10 @@ public sealed class MonitoringEngine(
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var i in indicators)
         {
-            var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group);
+            var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group, within);
             seen.Add(id);
-            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, i.Severity ?? Severity.Warning, Title(i, data.NameOf(party), quarter), IndicatorText.Breach(i), now)
+            var who = within is null ? data.NameOf(party) : $"{data.NameOf(party)}（{data.NameOf(within)}）";
+            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, i.Severity ?? Severity.Warning, Title(i, who, quarter), IndicatorText.Breach(i), now)
             {
                 Rule = i.Rule,
                 Jurisdiction = jurisdiction,
@@ -331,8 +345,8 @@ public sealed class MonitoringEngine(
                 logger.LogInformation("Monitoring alert {AlertId} {Change}", id, change.Name());
             }
         }
-        var active = indicators.Where(i => i.Breached).Select(i => AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group)).ToHashSet(StringComparer.Ordinal);
-        var key = $"{scope}|{party}|{quarter}";
+        var active = indicators.Where(i => i.Breached).Select(i => AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group, within)).ToHashSet(StringComparer.Ordinal);
+        var key = within is null ? $"{scope}|{party}|{quarter}" : $"{scope}@{within}|{party}|{quarter}";
         for (var attempt = 1; attempt <= 5; attempt++)
         {
             var (before, etag) = await alerts.ActiveSetAsync(AlertKinds.Monitoring, key, cancellationToken);
@@ -343,9 +357,13 @@ public sealed class MonitoringEngine(
         return changed;
     }
 
-    /// <summary>Stable: the same breach of the same party, batch (and generic group) and quarter is one alert.</summary>
-    public static string AlertId(RuleId rule, string indicator, string party, string? batch, Quarter quarter, string? group = null) =>
-        $"monitoring:{rule}:{indicator}:{party}:{batch ?? "all"}{(group is null ? "" : ":" + group)}:{quarter}";
+    /// <summary>
+    /// Stable: the same breach of the same party, batch (and generic group) and quarter is one alert; a party evaluated
+    /// <paramref name="within"/> a jurisdiction too (a supplier's R4 per city) has one there, the jurisdiction after the
+    /// party: <c>monitoring:R4:deliveryRate:M1@C1:all:2026Q3</c> beside the province's <c>monitoring:R4:deliveryRate:M1:all:2026Q3</c>.
+    /// </summary>
+    public static string AlertId(RuleId rule, string indicator, string party, string? batch, Quarter quarter, string? group = null, string? within = null) =>
+        $"monitoring:{rule}:{indicator}:{party}{(within is null ? "" : "@" + within)}:{batch ?? "all"}{(group is null ? "" : ":" + group)}:{quarter}";
 
     /// <summary>In Chinese, for the offices: who, when, which batch (and generic group), what (<see cref="IndicatorText"/>), the rule.</summary>
     private static string Title(Indicator i, string party, Quarter quarter) =>

@@ -544,7 +544,8 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         var report = Json(await ReportAsync(later.Admin(), "city-reports/2026H2", "json"));
         Assert.Equal("2027-01-10", report["dueBefore"]!.GetValue<string>());
         var c1 = Assert.Single(report["cities"]!.AsArray())!;
-        // Every monitoring alert of the half lies in C1 except the suppliers' (no jurisdiction); one was taken in hand.
+        // Every monitoring alert of the half lies in C1 except the suppliers' province-wide ones (no jurisdiction; a supplier's
+        // R4 per city is C1's); one was taken in hand.
         var inCity = alerts.Where(a => a!["jurisdiction"] is not null).ToList();
         var cleared = inCity.Count(a => a!["status"]?.GetValue<string>() == "cleared");
         Assert.Equal((inCity.Count, 1, cleared, inCity.Count - cleared), (c1["raised"]!.GetValue<int>(), c1["acknowledged"]!.GetValue<int>(), c1["cleared"]!.GetValue<int>(), c1["open"]!.GetValue<int>()));

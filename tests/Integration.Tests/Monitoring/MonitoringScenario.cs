@@ -71,6 +71,31 @@ public sealed class MonitoringScenario(World world)
         await Task.Delay(1000); // master data reaches every instance within its refresh interval (0.3 s in tests)
     }
 
+    /// <summary>
+    /// A second city C2 with county X3 and its hospital H3, with an agreed volume of M1's P1, which M1 delivers in full in
+    /// 2026Q3 (100 of 100): a sibling of C1 that M1 does not fail. Offices C2 and X3, and H3, get partners of their own.
+    /// </summary>
+    public async Task AddSecondCityAsync()
+    {
+        var admin = world.Admin();
+        async Task Put(string route, params JsonObject[] items)
+        {
+            using var response = await admin.PutJsonAsync($"/api/v1/admin/{route}", Items(items));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{route}: {await response.Content.ReadAsStringAsync()}");
+        }
+        await Put("jurisdictions",
+            new() { ["code"] = "C2", ["name"] = "乙市", ["level"] = "city", ["parent"] = "PV" },
+            new() { ["code"] = "X3", ["name"] = "丙县", ["level"] = "county", ["parent"] = "C2" });
+        await Put("institutions", new JsonObject { ["code"] = "H3", ["name"] = "丙县人民医院", ["level"] = "secondary", ["jurisdiction"] = "X3" });
+        await Put("agreements", new JsonObject { ["hospital"] = "H3", ["product"] = "P1", ["batch"] = "B1", ["agreedQuantity"] = 400, ["signedAt"] = "2025-12-20" });
+        var partners = new (string Entity, string Role)[] { ("H3", "hospital"), ("X3", "county"), ("C2", "city") };
+        foreach (var (entity, _) in partners) secrets[entity] = WebhookSignature.NewSecret();
+        await Put("partners", [.. partners.Select(p => new JsonObject { ["partnerId"] = "p-" + p.Entity, ["role"] = p.Role, ["entityCode"] = p.Entity, ["name"] = p.Entity, ["secret"] = secrets[p.Entity] })]);
+        await Task.Delay(1000); // master data reaches every instance within its refresh interval (0.3 s in tests)
+        await SendAsync("H3", "orders", Order("O-H3", "P1", 100, 2, "2026-08-03T09:00:00"));
+        await SendAsync("D1", "deliveries", Delivery("D-H3", "O-H3", "H3", 100, "2026-08-04T10:00:00", codes: 10));
+    }
+
     public async Task SendAsync(string entity, string route, params JsonObject[] items)
     {
         var client = Client(entity);

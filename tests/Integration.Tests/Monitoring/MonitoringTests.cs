@@ -360,7 +360,7 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Assert.Equal("PV/C1/X1", alert["facts"]!["jurisdictionPath"]!.GetValue<string>());
         // In Chinese, for the county office that acts on it: 150 of the 200 ordered delivered.
         Assert.Equal("县人民医院（批次 B1） 2026年第3季度中选产品配送率低于80%（R3）", alert["title"]!.GetValue<string>());
-        Assert.Equal("配送 150，订购 200，配送率 75%，低于 80%", alert["detail"]!.GetValue<string>());
+        Assert.Equal("配送 150，订购 200，配送率 75%，低于 80%；未配送最多的产品：P1（中选企业一）未配送 50", alert["detail"]!.GetValue<string>());
 
         // Evaluated again (the whole province, twice): still one alert.
         using (var evaluate = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/evaluate?period=2026Q3", new { })) Assert.Equal(HttpStatusCode.Accepted, evaluate.StatusCode);
@@ -369,7 +369,7 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Assert.NotNull(r4);
         Assert.Equal("critical", r4["severity"]!.GetValue<string>());
         Assert.Equal("中选企业一 2026年第3季度企业配送率低于分档要求（R4）", r4["title"]!.GetValue<string>());
-        Assert.Equal("配送 150，订购 710，配送率 21.13%，低于 80%；涉及：A1、H1", r4["detail"]!.GetValue<string>());
+        Assert.Equal("配送 150，订购 710，配送率 21.13%，低于 80%；配送率低于 80% 的医疗机构：乙县医共体（配送率 0%）、县人民医院（配送率 21.43%）", r4["detail"]!.GetValue<string>());
         Assert.Single(await AlertsAsync(world, "rule=R3"), a => a!["id"]!.GetValue<string>() == id);
 
         // The distributor corrects D3: it delivered all of O2's 100. 200 of 200: the breach is gone.
@@ -408,6 +408,56 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         // The replaced delivery was counted once: the running aggregates still equal the rebuilt ones.
         using var recompute = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/recompute?period=2026Q3", new { });
         Assert.Equal(0, JsonNode.Parse(await recompute.Content.ReadAsStringAsync())!["differences"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task SupplierR4_IsToldToTheCityOfTheHospitalsItFails_TheProvinceKeepsItsOwn_ASiblingCitySeesNone()
+    {
+        // Issue 30, item 9. A world of its own: a second city C2 (X3, H3) that M1 supplies in full.
+        var (world, scenario) = await StartAsync(fixture);
+        await using var _ = world;
+        await scenario.AddSecondCityAsync();
+        using (var evaluate = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/evaluate?period=2026Q3", new { })) Assert.Equal(HttpStatusCode.Accepted, evaluate.StatusCode);
+        const string Province = "monitoring:R4:deliveryRate:M1:all:2026Q3", City = "monitoring:R4:deliveryRate:M1@C1:all:2026Q3";
+        // The province's one alert, its id unchanged, over every unit: H1 150 of 700, A1 0 of 10, H3 100 of 100 (250 of 810).
+        var province = await WaitAlertAsync(world, Province, a => a["facts"]!["denominator"]!.GetValue<string>() == "810");
+        Assert.NotNull(province);
+        Assert.Null(province["jurisdiction"]);
+        Assert.Equal("high", province["severity"]!.GetValue<string>());
+        // C1's own: M1's products at the units in C1 with an agreed volume of them (H1 in X1, A1 in X2): 150 of 710,
+        // below 30%; the hospitals below 80% by name.
+        var city = await WaitAlertAsync(world, City, a => a["status"]!.GetValue<string>() == "active");
+        Assert.NotNull(city);
+        Assert.Equal(("C1", "M1", "critical", "PV/C1"), (city["jurisdiction"]!.GetValue<string>(), city["party"]!.GetValue<string>(), city["severity"]!.GetValue<string>(),
+            city["facts"]!["jurisdictionPath"]!.GetValue<string>()));
+        Assert.Equal("中选企业一（市） 2026年第3季度企业配送率低于分档要求（R4）", city["title"]!.GetValue<string>());
+        Assert.Equal("配送 150，订购 710，配送率 21.13%，低于 80%；配送率低于 80% 的医疗机构：乙县医共体（配送率 0%）、县人民医院（配送率 21.43%）", city["detail"]!.GetValue<string>());
+        // Wait for the evaluation to be over (every city synced), then look at what each party lists.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await BacklogAsync(world) > 0 && DateTime.UtcNow < deadline) await Task.Delay(300);
+        Assert.Equal(0, await BacklogAsync(world));
+        async Task<List<string>> R4Of(string entity)
+        {
+            using var response = await scenario.Client(entity).GetAsync("/api/v1/alerts?rule=R4&limit=1000");
+            return [.. (await Samples.Expect(response, HttpStatusCode.OK))["items"]!.AsArray().Select(a => a!["id"]!.GetValue<string>())];
+        }
+        // The city office lists its own (the province's has no jurisdiction: not the city's to see).
+        Assert.Equal([City], await R4Of("C1"));
+        using (var one = await scenario.Client("C1").GetAsync($"/api/v1/alerts/{Uri.EscapeDataString(City)}")) Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+        // The sibling city, which M1 supplies in full, sees none; neither of its county.
+        Assert.Empty(await R4Of("C2"));
+        using (var other = await scenario.Client("C2").GetAsync($"/api/v1/alerts/{Uri.EscapeDataString(City)}")) Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+        Assert.Empty(await R4Of("X3"));
+        // Counties are told through their hospitals' R3, which names the product and its manufacturer.
+        Assert.Empty(await R4Of("X1"));
+        using (var x1 = await scenario.Client("X1").GetAsync("/api/v1/alerts?rule=R3&limit=1000"))
+        {
+            var r3 = (await Samples.Expect(x1, HttpStatusCode.OK))["items"]!.AsArray().Single(a => a!["id"]!.GetValue<string>() == "monitoring:R3:deliveryRate:H1:B1:2026Q3")!;
+            Assert.Equal("配送 150，订购 200，配送率 75%，低于 80%；未配送最多的产品：P1（中选企业一）未配送 50", r3["detail"]!.GetValue<string>());
+        }
+        // The supplier sees both of its own; the province both.
+        Assert.Equal([Province, City], (await R4Of("M1")).Order(StringComparer.Ordinal));
+        Assert.Equal([Province, City], (await AlertsAsync(world, "rule=R4")).Select(a => a!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 
     [Fact]
