@@ -137,6 +137,9 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         public readonly SortedDictionary<string, (decimal Quarter, decimal LastYear)> UnagreedProducts = new(StringComparer.Ordinal);
         public int Agreements, OverAgreed, ReportedProducts, Drops, SignDue;
 
+        /// <summary>R1: a drop was judged against last year as the hub recorded it, which differs from the declared figure.</summary>
+        public bool DropsAgainstRecord;
+
         /// <summary>R2: reported products without an agreement signed by the batch's date, and those signed after it.</summary>
         public readonly SortedSet<string> Unsigned = new(StringComparer.Ordinal), SignedLate = new(StringComparer.Ordinal);
         public readonly SortedSet<string> DropProducts = new(StringComparer.Ordinal), OverProducts = new(StringComparer.Ordinal), UnreportedGroups = new(StringComparer.Ordinal),
@@ -207,6 +210,10 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             var lastYearDeclared = new Dictionary<string, decimal>(StringComparer.Ordinal);
             var recordedSameQuarter = false;
             var reportedProducts = new List<string>();
+            // R1: each reported product's quantity, last year's as declared, whether explained, and the batch's limit;
+            // judged after the scan, against last year as the hub recorded it where it holds the whole year.
+            var demand = new List<(string Code, decimal Reported, decimal Declared, bool Explained, decimal Limit)>();
+            var lastYearQuarters = new HashSet<int>();
             foreach (var key in cells.Keys)
             {
                 var (period, code) = Cells.Split(key);
@@ -239,21 +246,19 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                     var b = Of(product.Batch);
                     b.ReportedProducts++;
                     reportedProducts.Add(code);
-                    var reportedQty = Fixed.Value(F(Cells.ReportedQty));
-                    var lastYear = Fixed.Value(F(Cells.LastYearQty));
-                    if (reportedQty < lastYear * (1 - t.DemandDropLimit) && F(Cells.ExplainedLines) == 0)
-                    {
-                        b.Drops++;
-                        b.DropProducts.Add(code);
-                    }
-                    if (product.Substitutable is not null) lastYearDeclared[code] = lastYearDeclared.GetValueOrDefault(code) + lastYear;
+                    var declared = Fixed.Value(F(Cells.LastYearQty));
+                    demand.Add((code, Fixed.Value(F(Cells.ReportedQty)), declared, F(Cells.ExplainedLines) > 0, t.DemandDropLimit));
+                    if (product.Substitutable is not null) lastYearDeclared[code] = lastYearDeclared.GetValueOrDefault(code) + declared;
                     continue;
                 }
                 if (string.CompareOrdinal(period, lastMonth) > 0) continue;
                 var inQuarter = months.Contains(period);
                 var qty = Fixed.Value(F(Cells.OrderedQty));
                 if (period.StartsWith(lastYearPrefix, StringComparison.Ordinal) && F(Cells.OrderLines) != 0)
+                {
                     lastYearQty[code] = lastYearQty.GetValueOrDefault(code) + qty;
+                    lastYearQuarters.Add((int.Parse(period.AsSpan(5, 2), CultureInfo.InvariantCulture) + 2) / 3);
+                }
                 if (sameQuarterLastYear.Contains(period) && F(Cells.OrderLines) != 0)
                 {
                     recordedSameQuarter = true;
@@ -348,6 +353,20 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                     deliveries += F(Cells.Deliveries);
                     traced += F(Cells.TracedDeliveries);
                 }
+            }
+
+            // R1 (000 一; 003 二(一)): a report more than the limit below last year's actual purchases needs an explanation.
+            // "Actual" is the hub's own record where it holds the whole of last year (purchases in each of its quarters),
+            // the declared figure otherwise (a second reading: the hospital's own word is checked where it can be).
+            var wholeYearRecorded = lastYearQuarters.Count == 4;
+            foreach (var (code, reportedQty, declared, explained, limit) in demand)
+            {
+                var lastYear = wholeYearRecorded ? lastYearQty.GetValueOrDefault(code) : declared;
+                if (reportedQty >= lastYear * (1 - limit) || explained) continue;
+                var b = Of(master.Products[code].Batch!);
+                b.Drops++;
+                b.DropProducts.Add(code);
+                if (wholeYearRecorded && declared != lastYear) b.DropsAgainstRecord = true;
             }
 
             // R2: each selected product the unit reported demand for needs an agreement signed by the batch's date, once
@@ -552,7 +571,8 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 list.Add(new Indicator("demandReportDrop", RuleId.R1, code, Ratio(b.Drops, b.ReportedProducts), t.DemandDropLimit, b.Drops > 0, b.Drops, b.ReportedProducts)
                 {
                     Severity = b.Drops > 0 ? Severity.Warning : null,
-                    Detail = b.Drops > 0 ? $"Reported more than {t.DemandDropLimit:P0} below last year without an explanation: {string.Join(", ", b.DropProducts.Take(20))}." : "Products reported more than the limit below last year without explanation ÷ products reported.",
+                    Detail = (b.Drops > 0 ? $"Reported more than {t.DemandDropLimit:P0} below last year without an explanation: {string.Join(", ", b.DropProducts.Take(20))}." : "Products reported more than the limit below last year without explanation ÷ products reported.") +
+                        " Last year: the hub's record where it holds the whole year, the declared figure otherwise" + (b.DropsAgainstRecord ? "; the hub's record differs from what was declared." : "."),
                     Items = b.Drops > 0 ? [.. b.DropProducts.Take(20)] : null,
                 });
         }

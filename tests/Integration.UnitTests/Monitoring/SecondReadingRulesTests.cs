@@ -97,6 +97,39 @@ public sealed class SecondReadingRulesTests
         Assert.Equal((50m, 0m, true), (fromNothing.Numerator, fromNothing.Denominator, fromNothing.Breached));
     }
 
+    // ---- R1: "报送的需求量原则上不得低于上年实际采购量", a drop of more than 20% explained (000 一; 003 二(一)) ----
+
+    private static DemandReport Reported(string product, decimal reported, decimal lastYear) =>
+        new("H1", $"DR-{product}", product, "B1", reported, lastYear, null);
+
+    private static IEnumerable<IFeedItem> BoughtLastYear(string product, params decimal[] byQuarter) =>
+        byQuarter.Select((qty, i) => (qty, i)).Where(x => x.qty > 0).Select(x => (IFeedItem)Order(product, x.qty, 2, In(2025, 3 * x.i + 2), 100 + x.i));
+
+    [Fact]
+    public void DemandReport_Compliant_AtLastYearsPurchases()
+    {
+        var drop = Indicators([Reported("P1", 100, 100)], [P1Agreed]).Single(i => i.Id == "demandReportDrop");
+        Assert.Equal((RuleId.R1, 0m, 1m, false), (drop.Rule, drop.Numerator, drop.Denominator, drop.Breached));
+    }
+
+    [Fact]
+    public void DemandReport_Borderline_ExactlyTwentyPercentBelow_AndAPartYearRecordLeavesTheDeclaredFigure()
+    {
+        Assert.False(Indicators([Reported("P1", 80, 100)], [P1Agreed]).Single(i => i.Id == "demandReportDrop").Breached);
+        // The hub recorded two quarters of last year only (it went live mid-year): the declared 100 stands.
+        Assert.False(Indicators([Reported("P1", 90, 100), .. BoughtLastYear("P1", 0, 0, 200, 200)], [P1Agreed]).Single(i => i.Id == "demandReportDrop").Breached);
+    }
+
+    [Fact]
+    public void DemandReport_Breach_BelowLastYearAsTheHubRecordedIt_ThoughAboveWhatWasDeclared()
+    {
+        // Declared 100 for last year, reported 100; the hub recorded 300 bought over the whole of last year.
+        var drop = Indicators([Reported("P1", 100, 100), .. BoughtLastYear("P1", 75, 75, 75, 75)], [P1Agreed]).Single(i => i.Id == "demandReportDrop");
+        Assert.Equal((1m, 1m, true, Severity.Warning), (drop.Numerator, drop.Denominator, drop.Breached, drop.Severity));
+        Assert.Equal(["P1"], drop.Items);
+        Assert.Contains("the hub's record differs from what was declared", drop.Detail, StringComparison.Ordinal);
+    }
+
     // ---- R13: "甚至不报量仍大量采购非中选产品或可替代药品" (003 二(七)): a substitutable drug is of its selected product's group ----
 
     [Fact]
