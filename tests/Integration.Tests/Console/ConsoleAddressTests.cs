@@ -20,6 +20,19 @@ public sealed class ConsoleAddressTests(HubFixture fixture)
     }
 
     [Fact]
+    public async Task AnUnknownConsoleAddress_InABrowser_IsAReadablePageWithAWayBack()
+    {
+        await using var browser = await ConsoleBrowser.StartAsync();
+        var page = await browser.NewPageAsync(fixture.World.Hub);
+        var response = await page.GotoAsync("/console/no-such-page");
+        Assert.Equal(404, response!.Status);
+        Assert.Equal("未找到 · 集采监测平台", await page.TitleAsync());
+        Assert.True(await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "返回概况" }).IsVisibleAsync());
+        Assert.Empty(await ConsoleBrowser.AccessibilityProblemsAsync(page));
+        await ConsoleBrowser.ShotAsync(page, "not-found");
+    }
+
+    [Fact]
     public async Task EveryPage_NamesTheConsolesIcon_WhichIsServed()
     {
         var http = fixture.World.Hub.Http;
