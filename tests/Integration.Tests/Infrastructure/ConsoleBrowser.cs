@@ -24,6 +24,8 @@ public sealed class ConsoleBrowser : IAsyncDisposable
 
     public static async Task<ConsoleBrowser> StartAsync()
     {
+        if (!File.Exists("/usr/bin/chromium"))
+            throw new InvalidOperationException("Debian's chromium (with fonts-noto-cjk) is not installed; run scripts/setup.sh (scripts/test.sh does).");
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
