@@ -52,11 +52,16 @@ public sealed record AssessmentReport(
     /// <summary>The notice's lists: id, rule, title (as the officials read it).</summary>
     public static readonly IReadOnlyList<(string Id, RuleId Rule, string Title)> ListDefinitions =
     [
+        ("demandReportDrop", RuleId.R1, "报量较上年明显减少且未说明理由"),
+        ("unsignedAgreements", RuleId.R2, "未按规定时间签订购销协议"),
+        ("deliveryRate", RuleId.R3, "中选产品配送率低于80%"),
         ("progressBelowSchedule", RuleId.R8, "采购进度低于序时进度"),
         ("nonSelectedAboveSelected", RuleId.R9, "非中选产品采购量超过中选产品"),
+        ("nonSelectedShare", RuleId.R10, "非中选产品采购量占比超过批次限值"),
         ("amountShareBelowMinimum", RuleId.R11, "中选产品采购金额占比低于要求"),
         ("substitutableGrowth", RuleId.R12, "可替代药品采购量超过上年"),
         ("unreportedPurchases", RuleId.R13, "不报量仍大量采购"),
+        ("purchasesWithoutAgreement", RuleId.R13, "未签订购销协议大量采购中选产品"),
         ("overAgreedVolume", RuleId.R14, "实际采购量超过约定采购量的规定倍数"),
         ("offlinePurchases", RuleId.R15, "违规线下采购"),
         ("abnormalOrders", RuleId.R16, "超常规订单"),
@@ -64,6 +69,10 @@ public sealed record AssessmentReport(
         ("latePayments", RuleId.R18, "不及时支付货款"),
         ("unconfirmedDeliveries", RuleId.R17, "配送后逾期未确认收货"),
         ("unpaidOverdue", RuleId.R18, "验收后逾期未支付货款"),
+        ("receiptsAboveDeliveries", RuleId.R19, "确认收货量超过配送量"),
+        ("traceCodeCoverage", RuleId.R23, "药品追溯码覆盖率低于要求"),
+        ("priceAboveSelected", RuleId.R26, "中选产品采购价格高于中选价格"),
+        ("priceAboveReference", RuleId.R26, "非集采挂网产品采购价格高于参考价"),
     ];
 
     public const string DeliveryTierList = "supplierDeliveryTier", ResolutionTierList = "supplierResolutionTier";
@@ -184,9 +193,8 @@ public sealed record AssessmentReport(
             // R9: above all, non-selected quantity greater than selected (selected share below one half).
             "nonSelectedAboveSelected" => u.Indicators.Where(i => i.Id == "selectedQuantityShare" && i.Denominator - i.Numerator > i.Numerator)
                 .Select(i => Entry(i, $"通用名 {i.Group}：非中选 {IndicatorText.Fmt(i.Denominator - i.Numerator)}，中选 {IndicatorText.Fmt(i.Numerator)}") with { Value = i.Denominator - i.Numerator, Threshold = i.Numerator }),
-            "substitutableGrowth" or "unreportedPurchases" or "overAgreedVolume" or "offlinePurchases" or "abnormalOrders" or "lateReceipts" or "latePayments"
-                or "unconfirmedDeliveries" or "unpaidOverdue" => Breached(list),
-            _ => [],
+            // Every other list is its indicator's breaches, as the unit's alerts have them.
+            _ => Breached(list),
         };
     }
 

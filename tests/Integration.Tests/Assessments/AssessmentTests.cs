@@ -104,6 +104,16 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         var h1 = report["rankings"]!.AsArray().Single(r => r!["jurisdiction"]!.GetValue<string>() == "C1")!["rows"]![0]!;
         Assert.Equal((0.6818m, 0.7028m, 0.9701m, 0.2143m), (h1["progress"]!.GetValue<decimal>(), h1["schedule"]!.GetValue<decimal>(), h1["progressRatio"]!.GetValue<decimal>(), h1["deliveryRate"]!.GetValue<decimal>()));
 
+        // The lists the notice has for every rule a unit breaks (R1, R2, R3 per hospital, R10, R19, R23, R26 too).
+        Assert.Equal(["H1/B1"], Entries(report, "demandReportDrop"));          // P3 reported 100 against 160
+        Assert.Equal(["H1/B1"], Entries(report, "unsignedAgreements"));        // P1 signed after B1's date
+        Assert.Equal(["A1/B1", "H1/B1", "H1/B2"], Entries(report, "deliveryRate"));   // A1 0 of 10; H1 P1, and P4's 500 undelivered
+        Assert.Empty(Entries(report, "nonSelectedShare"));                     // B2's limit of 30%: nothing non-selected
+        Assert.Equal(["H2/B1"], Entries(report, "purchasesWithoutAgreement"));  // H2 has no agreement, and bought P1
+        Assert.Equal(["H1"], Entries(report, "receiptsAboveDeliveries"));      // R2 accepts 45 of 40
+        Assert.Equal(["H1"], Entries(report, "traceCodeCoverage"));            // D2: 2 codes for 4 packs
+        Assert.Equal(["H1"], Entries(report, "priceAboveSelected"));           // O4: P4 at 3 against 2
+        Assert.Empty(Entries(report, "priceAboveReference"));
         Assert.Equal(["A1/B1", "H1/B1"], Entries(report, "progressBelowSchedule"));
         Assert.Equal(["H1/B1"], Entries(report, "nonSelectedAboveSelected"));   // non-selected 300 against selected 200
         // R12 like with like: H1's 50 of P3 this year so far is below the 160 it declared for last year (no record of 2025Q3).
@@ -132,9 +142,11 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         Assert.Equal(["A1", "H1"], m1["unitsBelow"]!.AsArray().Select(u => u!.GetValue<string>()));
         Assert.Equal(0, report["suppliers"]!.AsArray().Single(s => s!["code"]!.GetValue<string>() == "M2")!["deliveryTier"]!.GetValue<int>());
 
-        // On a list in 2026Q2 too: H1 and A1 behind schedule (50 of 1,000 and 0 of 40 by 06-30, against 0.4959), H2 buying
-        // P1 unreported in June; M1 delivered 30 of H1's 50 ordered in June (60%: below 80%, tier 1).
-        Assert.Equal(["unit A1 progressBelowSchedule", "unit H1 progressBelowSchedule", "unit H2 unreportedPurchases", "supplier M1 supplierDeliveryTier"],
+        // On a list in 2026Q2 too: H1 and A1 behind schedule (50 of 1,000 and 0 of 40 by 06-30, against 0.4959), H1's
+        // report and its late agreement (of the cycle) and its delivery rate (M1 delivered 30 of its 50 ordered in June:
+        // 60%, below 80%, tier 1), H2 buying P1 unreported and without an agreement in June.
+        Assert.Equal(["unit A1 progressBelowSchedule", "unit H1 deliveryRate,demandReportDrop,progressBelowSchedule,unsignedAgreements",
+                "unit H2 purchasesWithoutAgreement,unreportedPurchases", "supplier M1 supplierDeliveryTier"],
             report["repeatOffenders"]!.AsArray().Select(r => $"{r!["kind"]} {r["code"]} {string.Join(",", r["lists"]!.AsArray().Select(l => l!.GetValue<string>()))}"));
         Assert.Equal("2026Q2", report["summary"]!["previousQuarter"]!.GetValue<string>());
 
@@ -189,8 +201,8 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         var csv = await ReportAsync(world.Admin(), "assessments/2026Q3", "csv");
         Assert.Equal(Encoding.UTF8.GetPreamble(), csv[..3]);
         var rows = ReadCsv(csv);
-        // H1's entries on the notice's lists: 7 (R12's like-for-like finds no growth), and R17's delivery still unconfirmed (D4's).
-        Assert.Contains(rows, r => r.SequenceEqual(["市", "市", "1", "H1", "县人民医院", "X1", "C1", "0.6818", "0.7028", "0.9701", "0.2143", "0.5278", "8"]));
+        // H1's entries on the notice's lists: 15 (those above, R12's like-for-like finding no growth).
+        Assert.Contains(rows, r => r.SequenceEqual(["市", "市", "1", "H1", "县人民医院", "X1", "C1", "0.6818", "0.7028", "0.9701", "0.2143", "0.5278", "15"]));
         Assert.Contains(rows, r => r.Length > 3 && r[0] == "违规线下采购" && r[2] == "H1" && r[7] == "0.2857");
 
         using (var xlsx = SpreadsheetDocument.Open(new MemoryStream(await ReportAsync(world.Admin(), "assessments/2026Q3", "xlsx")), false))
