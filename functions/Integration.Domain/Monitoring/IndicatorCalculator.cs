@@ -597,7 +597,10 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
         if (listedLines > 0)
             list.Add(PriceAbove("priceAboveReference", aboveReferenceLines, listedLines, aboveReferenceExcess, aboveReference,
                 "Order lines of listed products outside the batches priced above their reference price ÷ such lines", Severity.Warning));
-        list.Add(Above("offlinePurchases", RuleId.R15, null, offlineQty, orderedQty, province.OfflineShareLimit, "Quantity bought offline ÷ quantity bought.") with { Severity = offlineQty > orderedQty * province.OfflineShareLimit && offlineQty > 0 ? Severity.High : null });
+        // R15 (000 三; 003 二(六)): any offline purchase is a breach; it is serious ("问题突出", told at once) above the
+        // prominent share, a warning below it: severity follows what is at stake.
+        var offline = Above("offlinePurchases", RuleId.R15, null, offlineQty, orderedQty, province.OfflineShareLimit, "Quantity bought offline ÷ quantity bought.");
+        list.Add(offline with { Severity = !offline.Breached ? null : offline.Value > province.OfflineHighShare ? Severity.High : Severity.Warning });
         list.Add(Count("abnormalOrders", RuleId.R16, abnormal, lines, abnormalDetail.Count > 0 ? string.Join("; ", abnormalDetail.Take(20)) :
             $"Order lines whose size is more than robust z {province.AbnormalZ} above the unit's own history of the product (median and MAD of log-size bins).") with
             { Items = abnormalItems.Count > 0 ? [.. abnormalItems.Take(20)] : null });

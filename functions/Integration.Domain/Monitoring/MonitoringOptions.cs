@@ -46,6 +46,7 @@ public sealed class MonitoringOptions
         {
             ConsumableTraceCoverage = s.ConsumableTraceCoverage,
             PriceTolerance = s.PriceTolerance!.Value,
+            OfflineHighShare = s.OfflineHighShare!.Value,
         };
     }
 
@@ -61,7 +62,7 @@ public sealed class MonitoringOptions
             if (s.PriceTolerance is < 0 or > 1) yield return $"{name}: PriceTolerance is 0 to 1 yuan a pack.";
             foreach (var (field, v) in new[] { ("DeliveryRate", s.DeliveryRate), ("TimelyDeliveryRate", s.TimelyDeliveryRate), ("SelectedShareMinimum", s.SelectedShareMinimum), ("NonSelectedShareLimit", s.NonSelectedShareLimit),
                          ("DemandDropLimit", s.DemandDropLimit), ("UnreportedShareLimit", s.UnreportedShareLimit), ("OfflineShareLimit", s.OfflineShareLimit),
-                         ("LevelGap", s.LevelGap), ("TraceCoverage", s.TraceCoverage), ("ConsumableTraceCoverage", s.ConsumableTraceCoverage), ("VbpAmountShareMinimum", s.VbpAmountShareMinimum) })
+                         ("LevelGap", s.LevelGap), ("TraceCoverage", s.TraceCoverage), ("OfflineHighShare", s.OfflineHighShare), ("ConsumableTraceCoverage", s.ConsumableTraceCoverage), ("VbpAmountShareMinimum", s.VbpAmountShareMinimum) })
                 if (v is < 0 or > 1) yield return $"{name}: {field} is a share between 0 and 1.";
         }
         if (Tiers.Any(t => t is <= 0 or > 1)) yield return "SupplierTiers are shares between 0 and 1.";
@@ -78,6 +79,7 @@ public sealed record RuleSettings
         DeliveryWindowHours = 72, DeliveryRate = 0.8m, ProgressFactor = 1m, DemandDropLimit = 0.2m, SelectedShareMinimum = 0.5m,
         SubstitutableGrowthFactor = 1m, UnreportedShareLimit = 0.1m, OverAgreedFactor = 4m, OfflineShareLimit = 0m, AbnormalZ = 3.5m,
         AbnormalMinHistory = 8, ReceiptDays = 7, LevelGap = 0.1m, TraceCoverage = 1m, PaymentDays = 30, PriceTolerance = 0.005m,
+        OfflineHighShare = 0.05m,
     };
 
     /// <summary>
@@ -121,6 +123,12 @@ public sealed record RuleSettings
 
     /// <summary>R15: share of offline purchases tolerated (none: 0).</summary>
     public decimal? OfflineShareLimit { get; init; }
+
+    /// <summary>
+    /// R15: share of offline purchases above which a breach is serious (high, told at once: "问题突出的要及时进行通报",
+    /// 003 二(七)); below it a warning. The project's choice: 5%.
+    /// </summary>
+    public decimal? OfflineHighShare { get; init; }
 
     /// <summary>R16: robust z-score above which an order line is abnormal (3.5, Iglewicz and Hoaglin).</summary>
     public decimal? AbnormalZ { get; init; }
@@ -171,6 +179,7 @@ public sealed record RuleSettings
         UnreportedShareLimit = other.UnreportedShareLimit ?? UnreportedShareLimit,
         OverAgreedFactor = other.OverAgreedFactor ?? OverAgreedFactor,
         OfflineShareLimit = other.OfflineShareLimit ?? OfflineShareLimit,
+        OfflineHighShare = other.OfflineHighShare ?? OfflineHighShare,
         AbnormalZ = other.AbnormalZ ?? AbnormalZ,
         AbnormalMinHistory = other.AbnormalMinHistory ?? AbnormalMinHistory,
         ReceiptDays = other.ReceiptDays ?? ReceiptDays,
@@ -194,6 +203,9 @@ public sealed record Thresholds(
 
     /// <summary>R26: yuan a pack within which a price is the price it is held to.</summary>
     public decimal PriceTolerance { get; init; }
+
+    /// <summary>R15: offline share above which a breach is high.</summary>
+    public decimal OfflineHighShare { get; init; }
 
     /// <summary>R26: whether <paramref name="unitPrice"/> (a base unit's) is above <paramref name="price"/> by more than the tolerance a pack.</summary>
     public bool Above(decimal unitPrice, decimal price, int packSize) => (unitPrice - price) * Math.Max(1, packSize) > PriceTolerance;

@@ -217,6 +217,32 @@ public sealed class SecondReadingRulesTests
         Assert.Contains("耗材", IndicatorText.Headline(consumables), StringComparison.Ordinal);
     }
 
+    // ---- R15: "违规线下采购" (000 三; 003 二(六)), serious where "问题突出" (003 二(七)) ----
+
+    private static OrderLine Offline(string product, decimal quantity, int line) => Order(product, quantity, 2, line: line) with { Channel = "offline" };
+
+    [Fact]
+    public void Offline_Compliant_EverythingBoughtOnThePlatform()
+    {
+        var offline = Indicators([Order("P1", 1000, 2)], [P1Agreed]).Single(i => i.Id == "offlinePurchases");
+        Assert.Equal((0m, 1000m, false, (Severity?)null), (offline.Numerator, offline.Denominator, offline.Breached, offline.Severity));
+    }
+
+    [Fact]
+    public void Offline_Borderline_AHalfPercentOffline_IsABreachButNotSerious()
+    {
+        var offline = Indicators([Order("P1", 995, 2), Offline("P1", 5, 2)], [P1Agreed]).Single(i => i.Id == "offlinePurchases");
+        Assert.Equal((RuleId.R15, 0.005m, true, Severity.Warning), (offline.Rule, offline.Value, offline.Breached, offline.Severity));
+    }
+
+    [Fact]
+    public void Offline_Breach_AProminentShare_IsSerious()
+    {
+        var offline = Indicators([Order("P1", 700, 2), Offline("P1", 300, 2)], [P1Agreed]).Single(i => i.Id == "offlinePurchases");
+        Assert.Equal((0.3m, true, Severity.High), (offline.Value, offline.Breached, offline.Severity));
+        Assert.Contains(new MonitoringOptions { Defaults = new RuleSettings { OfflineHighShare = 2m } }.Problems(), p => p.Contains("OfflineHighShare", StringComparison.Ordinal));
+    }
+
     // ---- R26: "按中选价格采购" (002 一), others at or below the platform's reference price (002 二) ----
 
     [Fact]
