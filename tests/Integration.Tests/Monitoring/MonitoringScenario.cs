@@ -28,14 +28,15 @@ public sealed class MonitoringScenario(World world)
 
     private static JsonObject Items(params JsonObject[] items) => new() { ["items"] = new JsonArray([.. items]) };
 
+    /// <summary>Master data as the provincial centre puts it; every item accepted.</summary>
+    private async Task Put(string route, params JsonObject[] items)
+    {
+        using var response = await world.Admin().PutJsonAsync($"/api/v1/admin/{route}", Items(items));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{route}: {await response.Content.ReadAsStringAsync()}");
+    }
+
     public async Task LoadMasterDataAsync()
     {
-        var admin = world.Admin();
-        async Task Put(string route, params JsonObject[] items)
-        {
-            using var response = await admin.PutJsonAsync($"/api/v1/admin/{route}", Items(items));
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{route}: {await response.Content.ReadAsStringAsync()}");
-        }
         await Put("jurisdictions",
             new() { ["code"] = "PV", ["name"] = "省", ["level"] = "province" },
             new() { ["code"] = "C1", ["name"] = "市", ["level"] = "city", ["parent"] = "PV" },
@@ -77,12 +78,6 @@ public sealed class MonitoringScenario(World world)
     /// </summary>
     public async Task AddSecondCityAsync()
     {
-        var admin = world.Admin();
-        async Task Put(string route, params JsonObject[] items)
-        {
-            using var response = await admin.PutJsonAsync($"/api/v1/admin/{route}", Items(items));
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{route}: {await response.Content.ReadAsStringAsync()}");
-        }
         await Put("jurisdictions",
             new() { ["code"] = "C2", ["name"] = "乙市", ["level"] = "city", ["parent"] = "PV" },
             new() { ["code"] = "X3", ["name"] = "丙县", ["level"] = "county", ["parent"] = "C2" });
