@@ -131,6 +131,7 @@ public static class HubServices
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<Integration.Orchestrations.Cases.CaseDesk>>(),
             sp.GetRequiredService<IOptions<Integration.Orchestrations.Durable.DurableOptions>>().Value.AnswerWait, HubClock.Offset(config, builder.Environment)));
         services.AddSingleton<CaseApi>();
+        services.AddSingleton<Integration.Orchestrations.Monitoring.FindingDesk>();
         services.AddSingleton<AutoCaseOpener>();
         services.AddSingleton<ComplaintApi>();
         services.AddSingleton<IAgreedVolumes, AgreedVolumes>();
@@ -255,6 +256,7 @@ public static class HubServices
         partnerApi.MapAdmin();
         partnerApi.MapRequests();
         partnerApi.MapAlerts();
+        partnerApi.MapFindings();
         partnerApi.MapSubscriptions();
         partnerApi.MapComplaints();
         partnerApi.MapCases();

@@ -102,13 +102,14 @@ public sealed class AlertStore(HubStorage storage)
     /// Keeps a condition's alert in step with it (<see cref="AlertLifecycle.Sync"/>): <paramref name="alert"/> is the
     /// alert as it would be raised, or null when the condition does not hold. Returns what changed.
     /// </summary>
-    public async Task<AlertChange?> SyncAsync(string kind, string id, Alert? alert, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<AlertChange?> SyncAsync(string kind, string id, Alert? alert, DateTimeOffset now, CancellationToken cancellationToken,
+        decimal materialChange = AlertLifecycle.DefaultMaterialChange)
     {
         for (var attempt = 1; ; attempt++)
         {
             var row = await storage.Alerts.GetEntityIfExistsAsync<TableEntity>(kind, RowKey(id), cancellationToken: cancellationToken);
             var current = row.HasValue ? HubJson.Deserialize<Alert>(row.Value!.GetString("Data")) : null;
-            if (AlertLifecycle.Sync(current, alert, now) is not { } decided) return null;
+            if (AlertLifecycle.Sync(current, alert, now, materialChange) is not { } decided) return null;
             var (next, change) = decided;
             try
             {
@@ -142,6 +143,31 @@ public sealed class AlertStore(HubStorage storage)
                 await TableBatch.SubmitAsync(storage.Alerts, [
                     new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.ETag),
                     new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(AlertChange.Acknowledged, next, acknowledgement.At)),
+                ], cancellationToken);
+                return next;
+            }
+            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
+            {
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ends an open alert by an accepted explanation (<see cref="AlertLifecycle.Explain"/>) and tells the subscribers (an
+    /// <c>updated</c> event with status <c>explained</c>); again changes nothing. Null when there is no such alert.
+    /// </summary>
+    public async Task<Alert?> ExplainAsync(string id, string caseId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await FindRowAsync(id, cancellationToken) is not { } row) return null;
+            var current = HubJson.Deserialize<Alert>(row.GetString("Data"));
+            if (AlertLifecycle.Explain(current, caseId, at) is not { } next) return current;
+            try
+            {
+                await TableBatch.SubmitAsync(storage.Alerts, [
+                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.ETag),
+                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(AlertChange.Updated, next, at)),
                 ], cancellationToken);
                 return next;
             }

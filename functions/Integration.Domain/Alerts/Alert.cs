@@ -53,10 +53,16 @@ public sealed record Alert(string Id, string Kind, Severity Severity, string Tit
     /// <summary>The period the alert is about (a quarter such as <c>2026Q3</c>), for the monitoring rules.</summary>
     public string? Period { get; init; }
 
-    /// <summary><c>active</c>, or <c>cleared</c> once the condition no longer holds (monitoring alerts); null reads as active.</summary>
+    /// <summary>
+    /// <c>active</c>; <c>cleared</c> once the condition no longer holds; <c>explained</c> once an office accepted the
+    /// party's explanation of it (a monitoring breach that holds, but is no longer open). Null reads as active.
+    /// </summary>
     public AlertStatus? Status { get; init; }
 
     public DateTimeOffset? ClearedAt { get; init; }
+
+    /// <summary>The supervision case whose accepted explanation ended the alert (<see cref="AlertStatus.Explained"/>).</summary>
+    public string? ExplainedBy { get; init; }
 
     /// <summary>When the figures last changed.</summary>
     public DateTimeOffset? UpdatedAt { get; init; }
@@ -88,11 +94,21 @@ public static class AlertKinds
     public static readonly IReadOnlyList<string> All = [Operator, Complaint, Monitoring, Assessment, Case];
 }
 
-/// <summary>Whether an alert's condition holds (<c>active</c>) or no longer does (<c>cleared</c>), on the wire and in storage.</summary>
+/// <summary>
+/// Whether an alert's condition holds (<c>active</c>), no longer does (<c>cleared</c>), or holds but an office accepted
+/// the party's explanation of it (<c>explained</c>: ended until its figures change materially), on the wire and in storage.
+/// </summary>
 public enum AlertStatus
 {
     Active,
     Cleared,
+    Explained,
+}
+
+public static class AlertStates
+{
+    /// <summary>Open: something to act on (active: neither cleared nor explained).</summary>
+    public static bool IsOpen(this Alert alert) => alert.Status is null or AlertStatus.Active;
 }
 
 /// <summary>A change of an alert waiting to be sent to its subscribers: the alert as it became, and how (<see cref="AlertChange"/>).</summary>

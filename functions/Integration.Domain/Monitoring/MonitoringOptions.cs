@@ -22,6 +22,22 @@ public sealed class MonitoringOptions
     /// <summary>R24: days within which a listing above the lowest other province's must come down (002 五: 30).</summary>
     public int ListingAdjustDays { get; set; } = 30;
 
+    /// <summary>
+    /// How much a breach's figures must move (relative to what they were) for an explained alert to be raised again
+    /// (<see cref="Alerts.AlertLifecycle.Materially"/>): the project's choice, 10%.
+    /// </summary>
+    public decimal MaterialChange { get; set; } = Alerts.AlertLifecycle.DefaultMaterialChange;
+
+    /// <summary>
+    /// A severity per rule (<c>"R10": "info"</c>) that replaces the one the rule gives its breaches: the province's
+    /// choice of what comes first. Empty by default: each rule's own severity (which follows what is at stake).
+    /// </summary>
+    public Dictionary<string, string> Severities { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The severity of a breach of <paramref name="rule"/>: the configured one, or the rule's own.</summary>
+    public Alerts.Severity SeverityOf(RuleId rule, Alerts.Severity own) =>
+        Severities.TryGetValue(rule.ToString(), out var name) && Alerts.Severities.TryParse(name, out var configured) ? configured : own;
+
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, decimal?), Thresholds> cache = new();
 
     /// <summary>
@@ -67,6 +83,10 @@ public sealed class MonitoringOptions
         }
         if (Tiers.Any(t => t is <= 0 or > 1)) yield return "SupplierTiers are shares between 0 and 1.";
         if (ListingAdjustDays is < 1 or > 365) yield return "ListingAdjustDays is 1 to 365.";
+        if (MaterialChange is < 0 or > 1) yield return "MaterialChange is a share between 0 and 1.";
+        foreach (var (rule, severity) in Severities)
+            if (!RuleIds.TryParse(rule, out _) || !Alerts.Severities.TryParse(severity, out _))
+                yield return $"Severities: '{rule}': '{severity}' is not a rule id (R1...) with info, warning, high or critical.";
     }
 }
 

@@ -14,7 +14,13 @@ public sealed class AutoCaseOpener(CaseDesk desk, MasterDataCache master, IOptio
     public async Task OpenAsync(IEnumerable<AlertEvent> events, CancellationToken cancellationToken)
     {
         foreach (var e in events)
-            if (AutoCases.For(e.Alert, master.Master, options.Value, e.At) is { } opened && await desk.OpenOnceAsync(opened, cancellationToken))
-                logger.LogInformation("Case {CaseId} opened by the hub for alert {AlertId}", opened.CaseId, e.Alert.Id);
+        {
+            if (AutoCases.For(e.Alert, master.Master, options.Value, e.At) is not { } opened) continue;
+            // A monitoring breach joins its party's case of the quarter; the other cases the hub opens are one per cause.
+            var done = e.Alert.Kind == AlertKinds.Monitoring
+                ? await desk.OpenOrAddAsync(opened, e.Alert, cancellationToken)
+                : await desk.OpenOnceAsync(opened, cancellationToken) ? "opened" : null;
+            if (done is not null) logger.LogInformation("Case {CaseId} {Done} by the hub for alert {AlertId}", opened.CaseId, done, e.Alert.Id);
+        }
     }
 }

@@ -17,9 +17,12 @@ public sealed record CaseView(
     IReadOnlyList<string> Indicators, IReadOnlyList<CaseCheck> Checks, IReadOnlyList<CaseExplanation> Explanations, IReadOnlyList<CaseTalk> Talks,
     IReadOnlyList<CaseMeasure> Measures, IReadOnlyList<Alert> Alerts, IReadOnlyList<CaseStep> History)
 {
+    /// <summary>Every rule the case covers (a case the hub opens is one per party and quarter), first first.</summary>
+    public IReadOnlyList<RuleId> Rules { get; init; } = [Rule];
+
     public static CaseView Of(CaseState s, IReadOnlyList<Alert> alerts) => new(
         s.CaseId, CaseNames.Of(s.Kind), s.Party, s.PartyKind, s.PartyName, CaseNames.Of(s.Status), CaseNames.Of(s.Outcome), CaseNames.Of(s.Level), s.Rule, s.Period, s.Reason, s.OpenedAt, s.OpenedBy, s.DueAt, s.ClosedAt,
-        s.CalendarProblem, s.Indicators, s.Checks, s.Explanations, s.Talks, s.Measures, alerts, s.History);
+        s.CalendarProblem, s.Indicators, s.Checks, s.Explanations, s.Talks, s.Measures, alerts, s.History) { Rules = s.RulesOf() };
 }
 
 /// <summary>
@@ -187,7 +190,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
             .Where(c => wantedKind is null || c.Kind == wantedKind)
             .Where(c => party is null || c.Party == party)
             .Where(c => jurisdiction is null || c.JurisdictionPath.Contains(jurisdiction))
-            .Where(c => wantedRule is null || c.Rule == wantedRule)
+            .Where(c => wantedRule is null || c.RulesOf().Contains(wantedRule.Value))
             .OrderByDescending(c => c.OpenedAt).ThenByDescending(c => c.CaseId, StringComparer.Ordinal);
         var (items, more, next) = paging.Page(list, c => c.OpenedAt, c => c.CaseId, descending: true);
         return TypedResults.Ok(new CasePage([.. items.Select(c => CaseView.Of(c, []))], more, next));

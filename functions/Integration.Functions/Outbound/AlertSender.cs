@@ -69,7 +69,7 @@ public sealed class AlertSender : IDisposable
     /// <summary>
     /// The CloudEvents type of an alert's change: <c>hub.alert.raised</c>, <c>.updated</c>, <c>.cleared</c>; a supervision
     /// case's notice, when raised, says what happened to the case: <c>hub.case.opened</c>, <c>.explained</c>,
-    /// <c>.decided</c>, <c>.escalated</c>, <c>.overdue</c>, <c>.closed</c> (the notice's <c>event</c> fact).
+    /// <c>.decided</c>, <c>.escalated</c>, <c>.overdue</c>, <c>.closed</c>, <c>.updated</c> (a further breach joined it) (the notice's <c>event</c> fact).
     /// </summary>
     public static string TypeOf(AlertEvent e) =>
         e is { Change: AlertChange.Raised, Alert: { Kind: AlertKinds.Case, Facts: { } facts } } && facts.TryGetValue("event", out var happened)

@@ -15,8 +15,9 @@ public sealed record CityReportRow(
     int ComplaintsOpen, IReadOnlyList<RuleRow> Rules);
 
 /// <summary>
-/// A rule's problems in a city: raised, taken in hand by an office (acknowledged), cleared (the figures no longer break
-/// the rule: not by itself a rectification), still active; and its supervision cases.
+/// A rule's problems in a city: raised, taken in hand by an office (acknowledged), ended (cleared: the figures no longer
+/// break the rule, not by itself a rectification; or explained: an office accepted the party's explanation), still
+/// open; and its supervision cases.
 /// </summary>
 public sealed record RuleRow(RuleId Rule, int Raised, int Acknowledged, int Cleared, int Open, CaseCounts Cases);
 
@@ -62,14 +63,15 @@ public sealed record CityReport(string Half, DateTimeOffset GeneratedAt, DateOnl
             var own = byCity.GetValueOrDefault(city.Code) ?? [];
             var opened = casesByCity.GetValueOrDefault(city.Code) ?? [];
             static bool Acknowledged(Alert a) => a.Acknowledgements is { Count: > 0 };
-            static bool Cleared(Alert a) => a.Status == AlertStatus.Cleared;
-            var rules = raised.Select(a => a.Rule!.Value).Concat(opened.Select(c => c.Rule)).Distinct().Order();
+            // Ended: cleared, or explained (an office accepted the party's explanation).
+            static bool Cleared(Alert a) => !a.IsOpen();
+            var rules = raised.Select(a => a.Rule!.Value).Concat(opened.SelectMany(c => c.RulesOf())).Distinct().Order();
             return new CityReportRow(city.Code, city.Name, raised.Count, raised.Count(Acknowledged), raised.Count(Cleared), raised.Count(a => !Cleared(a)), CaseCounts.Of(opened),
                 own.Count, own.Count(c => c.ResolvedInTime == true), own.Count(c => c.Open),
                 [.. rules.Select(rule =>
                 {
                     var of = raised.Where(a => a.Rule == rule).ToList();
-                    return new RuleRow(rule, of.Count, of.Count(Acknowledged), of.Count(Cleared), of.Count(a => !Cleared(a)), CaseCounts.Of([.. opened.Where(c => c.Rule == rule)]));
+                    return new RuleRow(rule, of.Count, of.Count(Acknowledged), of.Count(Cleared), of.Count(a => !Cleared(a)), CaseCounts.Of([.. opened.Where(c => c.RulesOf().Contains(rule))]));
                 })]);
         })]);
     }

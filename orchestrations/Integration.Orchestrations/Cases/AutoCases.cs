@@ -10,9 +10,11 @@ namespace Integration.Orchestrations.Cases;
 /// selected products bought heavily without a demand report; R14 purchases above 4× the agreed volume, 003 二(七)),
 /// as the office over the institution; a unit or supplier on a notice list two quarters running (R21), a supervision
 /// talk (约谈) case; and a complaint escalated to the province, about its supplier, as the province.
-/// The case's id is derived from what it is about (<c>auto:{rule}:{party}:{quarter}</c>, <c>auto:complaint:{id}</c>):
-/// one case per party, rule and quarter (per complaint), never a second one for the same breach, however often it is
-/// raised again, evaluated again or fanned out again after a crash. Offices cannot choose ids in this namespace.
+/// The case's id is derived from what it is about (<c>auto:{party}:{quarter}</c>, <c>auto:R21:{party}:{quarter}</c>,
+/// <c>auto:complaint:{id}</c>): one monitoring case per party and quarter, covering every rule the configuration names
+/// that the party breached then (<see cref="CaseDesk.OpenOrAddAsync"/> adds the later ones), never a second one for the
+/// same breach, however often it is raised, evaluated or fanned out again after a crash. Offices cannot choose ids in
+/// this namespace.
 /// </summary>
 public static class AutoCases
 {
@@ -24,7 +26,8 @@ public static class AutoCases
     /// <summary>The case an alert's change asks for, or null.</summary>
     public static CaseOpened? For(Alert alert, MasterData data, CaseOptions options, DateTimeOffset at)
     {
-        if (!options.AutoOpen || alert.Status == AlertStatus.Cleared) return null;
+        // An explained or cleared alert asks nothing more.
+        if (!options.AutoOpen || !alert.IsOpen()) return null;
         // Nothing is opened for a quarter that has not begun (issue 30): what such an alert says cannot be true yet.
         if (alert.Period is { } of && Quarter.TryParse(of, out var ofQuarter) && !ofQuarter.HasBegunAsOf(at)) return null;
         if (alert is { Kind: AlertKinds.Monitoring, Rule: { } rule, Party: { } party, Period: { } period } && options.AutoOpenRuleSet.Contains(rule)
@@ -32,7 +35,7 @@ public static class AutoCases
         {
             var path = data.JurisdictionPath(institution.Jurisdiction);
             if (path.Count == 0) return null;
-            return new CaseOpened(at, Actor, $"{Prefix}{rule}:{party}:{period}", CaseKind.Explanation, party, "institution", institution.Name, path,
+            return new CaseOpened(at, Actor, $"{Prefix}{party}:{period}", CaseKind.Explanation, party, "institution", institution.Name, path,
                 LevelOf(data, path[^1]), $"{alert.Title}：{alert.Detail}。按通知要求须作出说明（系统自动立案）", [alert.Id], rule, [],
                 options.DaysFor(CaseKind.Explanation), period);
         }

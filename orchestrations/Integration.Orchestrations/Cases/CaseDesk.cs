@@ -22,6 +22,7 @@ public static class CaseEvents
         "accepted" or "closed" or "rectified" => "closed",
         "escalated" or "overdue-at-province" => "escalated",
         "talk-overdue" => "overdue",
+        "alert-added" => "updated",
         _ => "decided",
     };
 }
@@ -110,6 +111,45 @@ public sealed class CaseDesk(
             new CaseRun(null, new CaseSignal($"opened|{e.CaseId}", e), clockOffset, []));
     }
 
+    /// <summary>Follow-up cases of one party and quarter at most (the project's bound: each follows a closed one).</summary>
+    private const int MaxFollowUps = 10;
+
+    /// <summary>
+    /// A monitoring breach's case (<see cref="AutoCases"/>: one per party and quarter): the party's open case of the
+    /// quarter takes the breach in (<see cref="CaseAlertAdded"/>); with none, one is opened; a case that covered it and was
+    /// closed before the breach was raised again (its figures changed materially after an accepted explanation) is
+    /// followed by a new one (<c>{id}:2</c>, ...). Nothing happens twice: each step is keyed by the case and the alert.
+    /// Returns what was done: <c>opened</c>, <c>added</c>, or null.
+    /// </summary>
+    public async Task<string?> OpenOrAddAsync(CaseOpened e, Alert alert, CancellationToken cancellationToken)
+    {
+        var added = new CaseAlertAdded(e.At, AutoCases.Actor, alert.Id, alert.Rule ?? e.Rule, $"{alert.Title}：{alert.Detail}");
+        var signal = new CaseSignal($"added|{alert.Id}|{alert.RaisedAt.UtcTicks}", added);
+        for (var n = 1; n <= MaxFollowUps; n++)
+        {
+            var id = n == 1 ? e.CaseId : $"{e.CaseId}:{n}";
+            if (await GetAsync(id, cancellationToken) is not { } state)
+            {
+                // Not recorded yet: opened now, or a moment ago by another breach of the quarter (the storage's check of an
+                // instance that exists lets a second start through while the first is pending, and drops it). The breach is
+                // raised to the case as well: it waits in the orchestration, applies after the opening, and changes nothing
+                // when the opening covered it.
+                var opened = await OpenOnceAsync(e with { CaseId = id }, cancellationToken);
+                await engine.RaiseAsync(CaseOrchestration.InstanceId(id), CaseOrchestration.EventName, signal);
+                return opened ? "opened" : "added";
+            }
+            var covers = state.Alerts.Contains(alert.Id, StringComparer.Ordinal);
+            if (state.IsOpen)
+            {
+                if (covers || machine().Decide(state, added) is not CaseTransition) return null;
+                await engine.RaiseAsync(CaseOrchestration.InstanceId(id), CaseOrchestration.EventName, signal);
+                return "added";
+            }
+            if (covers && alert.RaisedAt <= state.ClosedAt) return null;
+        }
+        return null;
+    }
+
     /// <summary>
     /// The orchestration's activity: a rectification whose deadline came is checked against the data first; then the
     /// machine decides, the notices are stored as alerts (stable ids), and the record is written with the event's answer.
@@ -132,6 +172,10 @@ public sealed class CaseDesk(
                 var next = t.State with { History = [.. state?.History ?? [], .. t.Steps] };
                 var happened = CaseEvents.Of(t.Steps.Count > 0 ? t.Steps[^1].Step : "");
                 await Task.WhenAll(t.Notices.Select(n => alerts.RaiseAsync(ToAlert(next, n, e.At, happened), cancellationToken)));
+                // An accepted explanation ends the monitoring breaches it explains (issue 30): explained, until their figures change materially.
+                if (next.Outcome == CaseOutcome.Explained && state is { IsOpen: true })
+                    foreach (var alert in next.Alerts.Where(a => a.StartsWith(AlertKinds.Monitoring + ":", StringComparison.Ordinal)))
+                        await alerts.ExplainAsync(alert, next.CaseId, e.At, cancellationToken);
                 // The hint that the case waits for its party's demand report: before the state that waits, gone after the one that does not.
                 if (WaitsForReport(next)) await records.MarkWaitingAsync(ReportOf(next.Party), next.CaseId, cancellationToken);
                 await records.SaveAsync(next.CaseId, HubJson.Serialize(next), next.Version, Listed(state), next.IsOpen, signal.EventId, new EventOutcome(state is null ? 201 : 200), cancellationToken);

@@ -37,6 +37,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         (_, CaseDecided decided) => Decide(state, decided),
         (_, CaseTalkRecorded talk) => Talk(state, talk),
         (_, CaseReportResent resent) => Resent(state, resent),
+        (_, CaseAlertAdded added) => AddAlert(state, added),
         _ => throw new ArgumentOutOfRangeException(nameof(e)),
     };
 
@@ -64,7 +65,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var state = new CaseState
         {
             CaseId = e.CaseId, Kind = e.Kind, Party = e.Party, PartyKind = e.PartyKind, PartyName = e.PartyName, JurisdictionPath = e.JurisdictionPath,
-            Level = e.Level, OpenedBy = e.Actor!, OpenedAt = e.At, Reason = e.Reason, Alerts = e.Alerts, Rule = e.Rule, Indicators = e.Indicators, Period = e.Period,
+            Level = e.Level, OpenedBy = e.Actor!, OpenedAt = e.At, Reason = e.Reason, Alerts = e.Alerts, Rule = e.Rule, Rules = [e.Rule], Indicators = e.Indicators, Period = e.Period,
             Status = e.Kind switch
             {
                 CaseKind.Talk => CaseStatus.AwaitingTalk,
@@ -121,6 +122,24 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var next = state with { Status = CaseStatus.AwaitingDecision, Timer = null, Version = state.Version + 1 };
         return new CaseTransition(next, [Notice(next, CaseAudience.Office, Severity.Info, $"{state.PartyName}已重新填报需求报量", $"督导案件 {state.CaseId}：{what}，请审核。")],
             [new CaseStep(e.At, "report-resent", e.Actor, what + "。")]);
+    }
+
+    /// <summary>
+    /// A further breach of the party in the case's quarter joins the case (the hub's cases are one per party and quarter):
+    /// the party is told what else it is to explain, on the same deadline; a breach the case holds already changes nothing.
+    /// </summary>
+    private static CaseDecision AddAlert(CaseState state, CaseAlertAdded e)
+    {
+        if (state.Alerts.Contains(e.Alert, StringComparer.Ordinal)) return new CaseUnchanged("The case covers the alert already.");
+        var next = state with
+        {
+            Alerts = [.. state.Alerts, e.Alert],
+            Rules = state.Rules.Contains(e.Rule) ? state.Rules : [.. state.Rules, e.Rule],
+            Version = state.Version + 1,
+        };
+        var detail = $"督导案件 {state.CaseId} 新增须说明事项：{e.Reason}";
+        return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Warning, "督导案件新增须说明事项", $"{detail}。请在说明中一并作出说明。")],
+            [new CaseStep(e.At, "alert-added", e.Actor, detail + "。")]);
     }
 
     /// <summary>The province's measure against the party: recorded on the case, the party told; the case's course unchanged.</summary>

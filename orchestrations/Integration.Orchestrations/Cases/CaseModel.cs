@@ -64,8 +64,14 @@ public sealed record CaseState
     public required string Reason { get; init; }
     public IReadOnlyList<string> Alerts { get; init; } = [];
 
-    /// <summary>The rule the case is about (R27 unless the alerts or the office name another).</summary>
+    /// <summary>The rule the case is about (R27 unless the alerts or the office name another): its first, when it covers several.</summary>
     public RuleId Rule { get; init; } = RuleId.R27;
+
+    /// <summary>
+    /// Every rule the case covers, first first: a case the hub opens is one per party and quarter, and the breaches of
+    /// other rules the party commits in that quarter are added to it (<see cref="CaseAlertAdded"/>).
+    /// </summary>
+    public IReadOnlyList<RuleId> Rules { get; init; } = [];
 
     /// <summary>The quarter of the breach the case is about (its alerts'), if any: R22's half year counts it there.</summary>
     public string? Period { get; init; }
@@ -94,6 +100,12 @@ public sealed record CaseState
     public bool IsOpen => Status != CaseStatus.Closed;
 }
 
+public static class CaseStates
+{
+    /// <summary>Every rule a case covers, first first (a case recorded before cases kept their rules: its one).</summary>
+    public static IReadOnlyList<RuleId> RulesOf(this CaseState state) => state.Rules.Count > 0 ? state.Rules : [state.Rule];
+}
+
 /// <summary>Something that happens to a case; <see cref="At"/> when the hub took it in, <see cref="Actor"/> who (a partner or account).</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "$event")]
 [JsonDerivedType(typeof(CaseOpened), "opened")]
@@ -104,6 +116,7 @@ public sealed record CaseState
 [JsonDerivedType(typeof(CaseVerified), "verified")]
 [JsonDerivedType(typeof(CaseReportResent), "resent")]
 [JsonDerivedType(typeof(CaseMeasureRecorded), "measure")]
+[JsonDerivedType(typeof(CaseAlertAdded), "alert-added")]
 public abstract record CaseEvent(DateTimeOffset At, string? Actor);
 
 public sealed record CaseOpened(DateTimeOffset At, string Actor, string CaseId, CaseKind Kind, string Party, string PartyKind, string PartyName,
@@ -121,6 +134,12 @@ public sealed record CaseTalkRecorded(DateTimeOffset At, string Actor, DateTimeO
 /// accepted it (<see cref="CaseEvent.At"/>), its report ids and lines.
 /// </summary>
 public sealed record CaseReportResent(DateTimeOffset At, string Actor, string RequestId, IReadOnlyList<string> Reports, int Lines) : CaseEvent(At, Actor);
+
+/// <summary>
+/// A further breach of the party in the case's quarter, added to the open case the hub opened for it (one case per party
+/// and quarter): its alert, rule and what it says.
+/// </summary>
+public sealed record CaseAlertAdded(DateTimeOffset At, string Actor, string Alert, RuleId Rule, string Reason) : CaseEvent(At, Actor);
 
 /// <summary>A measure the province takes on the case (000 四, 五; 001 四): see <see cref="CaseMeasures"/>.</summary>
 public sealed record CaseMeasureRecorded(DateTimeOffset At, string Actor, string Measure, string? Note) : CaseEvent(At, Actor);

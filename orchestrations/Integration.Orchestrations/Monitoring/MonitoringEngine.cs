@@ -316,12 +316,14 @@ public sealed class MonitoringEngine(
         var path = jurisdiction is null ? "" : string.Join("/", data.JurisdictionPath(jurisdiction));
         var changed = 0;
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var active = new HashSet<string>(StringComparer.Ordinal);
+        var o = options.Value;
         foreach (var i in indicators)
         {
             var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group, within);
             seen.Add(id);
             var who = within is null ? data.NameOf(party) : $"{data.NameOf(party)}（{data.NameOf(within)}）";
-            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, i.Severity ?? Severity.Warning, Title(i, who, quarter), IndicatorText.Breach(i), now)
+            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, o.SeverityOf(i.Rule, i.Severity ?? Severity.Warning), Title(i, who, quarter), IndicatorText.Breach(i), now)
             {
                 Rule = i.Rule,
                 Jurisdiction = jurisdiction,
@@ -336,16 +338,25 @@ public sealed class MonitoringEngine(
                     ["threshold"] = Format(i.Threshold),
                     ["numerator"] = Format(i.Numerator),
                     ["denominator"] = Format(i.Denominator),
+                    ["items"] = string.Join(",", i.Items ?? []),
                     ["jurisdictionPath"] = path,
                 },
             } : null;
-            if (await alerts.SyncAsync(AlertKinds.Monitoring, id, alert, now, cancellationToken) is { } change)
+            // R1 (issue 30): an explanation accepted for a demand report ends its finding for that report, in the quarters
+            // after too, until its figures change materially: the later quarter's alert is explained by the same case,
+            // or never raised.
+            if (alert is { Rule: RuleId.R1 } && await ExplainedBeforeAsync(i, party, quarter, within, cancellationToken) is { ExplainedBy: { } explainedBy } earlier
+                && !AlertLifecycle.Materially(earlier, alert, o.MaterialChange))
+            {
+                if (await alerts.ExplainAsync(id, explainedBy, now, cancellationToken) is null) continue;
+            }
+            if (alert is not null) active.Add(id);
+            if (await alerts.SyncAsync(AlertKinds.Monitoring, id, alert, now, cancellationToken, o.MaterialChange) is { } change)
             {
                 changed++;
                 logger.LogInformation("Monitoring alert {AlertId} {Change}", id, change.Name());
             }
         }
-        var active = indicators.Where(i => i.Breached).Select(i => AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group, within)).ToHashSet(StringComparer.Ordinal);
         var key = within is null ? $"{scope}|{party}|{quarter}" : $"{scope}@{within}|{party}|{quarter}";
         for (var attempt = 1; attempt <= 5; attempt++)
         {
@@ -355,6 +366,18 @@ public sealed class MonitoringEngine(
             if (before.SetEquals(active) || await alerts.PutActiveSetAsync(AlertKinds.Monitoring, key, active, etag, cancellationToken)) break;
         }
         return changed;
+    }
+
+    /// <summary>The same demand report's R1 alert of one of the four quarters before, if an office accepted its explanation.</summary>
+    private async Task<Alert?> ExplainedBeforeAsync(Indicator i, string party, Quarter quarter, string? within, CancellationToken cancellationToken)
+    {
+        var earlier = quarter;
+        for (var back = 1; back <= 4; back++)
+        {
+            earlier = earlier.Previous;
+            if (await alerts.GetAsync(AlertId(i.Rule, i.Id, party, i.Batch, earlier, i.Group, within), cancellationToken) is { Status: AlertStatus.Explained } explained) return explained;
+        }
+        return null;
     }
 
     /// <summary>

@@ -173,7 +173,7 @@ public sealed class CaseTests(HubFixture fixture)
     }
 
     [Fact]
-    public async Task CasesOpenThemselves_WhereTheNoticesAskForAnExplanation_OneForEachBreach()
+    public async Task CasesOpenThemselves_OnePerPartyAndQuarter_AndAnAcceptedExplanationEndsWhatItExplains()
     {
         await using var world = await fixture.NewWorldAsync(MonitoringScenario.Settings, loadProvince: false);
         var scenario = new MonitoringScenario(world);
@@ -182,7 +182,7 @@ public sealed class CaseTests(HubFixture fixture)
         await using var receiver = new WebhookReceiver();
         using (var put = await world.Admin().PutJsonAsync("/api/v1/subscriptions/r14", new
         {
-            url = receiver.Url("r14"), secret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), filter = new { rules = new[] { "R14" } },
+            url = receiver.Url("r14"), secret = "whsec_" + Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), filter = new { rules = new[] { "R13", "R14" } },
         }))
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         await scenario.SendFeedsAsync();
@@ -200,52 +200,110 @@ public sealed class CaseTests(HubFixture fixture)
             }
         }
 
-        // R14 (003 二(七)): H1 bought 500 of P4 against 100 agreed in the third quarter; its county office holds the case.
-        const string id = "auto:R14:H1:2026Q3";
+        // R14 (003 二(七)): H1 bought 500 of P4 against 100 agreed in the third quarter, and R13 (B2 bought without a
+        // demand report): one case for H1's third quarter, covering both (issue 30: one case per party and quarter); its
+        // county office holds it.
+        const string id = "auto:H1:2026Q3";
+        const string r14Alert = "monitoring:R14:overAgreedVolume:H1:B2:2026Q3";
         var r14 = await CaseAsync(id);
-        Assert.Equal(("explanation", "awaiting-explanation", "county", "R14", "hub", "H1"), (r14["kind"]!.GetValue<string>(), r14["status"]!.GetValue<string>(),
-            r14["level"]!.GetValue<string>(), r14["rule"]!.GetValue<string>(), r14["openedBy"]!.GetValue<string>(), r14["party"]!.GetValue<string>()));
-        Assert.Equal("monitoring:R14:overAgreedVolume:H1:B2:2026Q3", r14["alerts"]![0]!["id"]!.GetValue<string>());
+        static IEnumerable<string> Rules(JsonNode c) => c["rules"]!.AsArray().Select(r => r!.GetValue<string>());
+        for (var until = DateTime.UtcNow.AddSeconds(60); !Rules(r14).Contains("R14") || !Rules(r14).Contains("R13"); r14 = await CaseAsync(id))
+        {
+            Assert.True(DateTime.UtcNow < until, "the quarter's other breaches join the case: " + r14.ToJsonString());
+            await Task.Delay(250);
+        }
+        Assert.Equal(("explanation", "awaiting-explanation", "county", "hub", "H1"), (r14["kind"]!.GetValue<string>(), r14["status"]!.GetValue<string>(),
+            r14["level"]!.GetValue<string>(), r14["openedBy"]!.GetValue<string>(), r14["party"]!.GetValue<string>()));
+        Assert.Equal(["R13", "R14"], Rules(r14).Order());
+        // Every breach once: R13 of B1 and of B2, R14 of B2; the party told of each one added.
+        var covered = r14["alerts"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).ToList();
+        Assert.Equal(covered.Distinct().Count(), covered.Count);
+        Assert.Contains(r14Alert, covered);
+        Assert.Equal(["opened", .. Enumerable.Repeat("alert-added", covered.Count - 1)], r14["history"]!.AsArray().Select(h => h!["step"]!.GetValue<string>()));
         Assert.NotNull(r14["dueAt"]);
         Assert.Contains("按通知要求须作出说明", r14["reason"]!.GetValue<string>());
-        // R13 (B2 bought without a demand report) too; and R1 (a demand report 37.5% below last year without a reason),
-        // evaluated for the quarter it came in (demand reports are for the batch's cycle).
-        await CaseAsync("auto:R13:H1:2026Q3");
-        await CaseAsync($"auto:R1:H1:{Integration.Domain.Quarter.Of(world.Clock.GetUtcNow())}");
+        // R1 (a demand report 37.5% below last year without a reason), evaluated for the quarter it came in (demand
+        // reports are for the batch's cycle): that quarter's case.
+        await CaseAsync($"auto:H1:{Integration.Domain.Quarter.Of(world.Clock.GetUtcNow())}");
         // The other county's office sees none of them; the hospital sees its own, and explains.
         using (var sibling = await scenario.Client("X2").GetAsync($"/api/v1/cases/{id}"))
             Assert.Equal(HttpStatusCode.NotFound, sibling.StatusCode);
         using (var explain = await scenario.Client("H1").PostJsonAsync($"/api/v1/cases/{id}/explanation", new JsonObject { ["text"] = "B2 耗材临床需求激增，已补签协议。" }))
             Assert.Equal("awaiting-decision", (await Samples.Expect(explain, HttpStatusCode.OK))["status"]!.GetValue<string>());
         // An office cannot take an id of the hub's own.
-        using (var reserved = await county.PostJsonAsync("/api/v1/cases", new JsonObject { ["caseId"] = "auto:R14:H1:2026Q4", ["kind"] = "explanation", ["party"] = "H1", ["reason"] = "x" }))
+        using (var reserved = await county.PostJsonAsync("/api/v1/cases", new JsonObject { ["caseId"] = "auto:H1:2026Q4", ["kind"] = "explanation", ["party"] = "H1", ["reason"] = "x" }))
             Assert.Equal([(null, "/caseId", "reserved")], Samples.Errors(await Samples.Expect(reserved, HttpStatusCode.BadRequest)));
 
         // The same breach grows (100 more of P4): the alert changes and is fanned out again, and the case stays the one
         // it was, explained, with nothing opened beside it.
         await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O8", "P4", 100, 3, "2026-08-20T09:00:00"));
         static string? Value(Received r) => JsonNode.Parse(r.Body)!["data"]!["facts"]?["value"]?.GetValue<string>();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!receiver.Requests.Any(r => r.AlertId == "monitoring:R14:overAgreedVolume:H1:B2:2026Q3" && Value(r) == "6"))
+        async Task Heard(string value, string status)
         {
-            Assert.True(DateTime.UtcNow < deadline, "the grown breach (600 of 100 agreed) is fanned out: " + string.Join(", ", receiver.Requests.Select(r => r.AlertId + "=" + Value(r))));
-            await Task.Delay(250);
+            bool Is(Received r) => r.AlertId == r14Alert && Value(r) == value && JsonNode.Parse(r.Body)!["data"]!["status"]?.GetValue<string>() == status;
+            for (var until = DateTime.UtcNow.AddSeconds(60); !receiver.Requests.Any(Is); await Task.Delay(250))
+                Assert.True(DateTime.UtcNow < until, $"R14 at {value}, {status}, is fanned out: " + string.Join(", ", receiver.Requests.Select(r => r.AlertId + "=" + Value(r))));
         }
+        await Heard("6", "active");
         var after = await CaseAsync(id);
-        Assert.Equal(("awaiting-decision", 2), (after["status"]!.GetValue<string>(), after["history"]!.AsArray().Count));
+        covered = [.. after["alerts"]!.AsArray().Select(a => a!["id"]!.GetValue<string>())];
+        var steps = after["history"]!.AsArray().Select(h => h!["step"]!.GetValue<string>()).ToList();
+        Assert.Equal("awaiting-decision", after["status"]!.GetValue<string>());
+        Assert.Equal((1, 1, covered.Count - 1, covered.Count + 1), (steps.Count(x => x == "opened"), steps.Count(x => x == "explained"), steps.Count(x => x == "alert-added"), steps.Count));
         using (var list = await county.GetAsync("/api/v1/cases?party=H1&rule=R14"))
         {
             var ids = (await Samples.Expect(list, HttpStatusCode.OK))["items"]!.AsArray().Select(c => c!["caseId"]!.GetValue<string>()).ToList();
             Assert.Single(ids, x => x == id);
             // Beside it at most the current quarter's (the agreement's breach lasts into it).
-            Assert.All(ids, x => Assert.Matches($"^auto:R14:H1:(2026Q3|{Integration.Domain.Quarter.Of(world.Clock.GetUtcNow())})$", x));
+            Assert.All(ids, x => Assert.Matches($"^auto:H1:(2026Q3|{Integration.Domain.Quarter.Of(world.Clock.GetUtcNow())})$", x));
         }
         // The subscriber heard of the case as case events (its notices carry the breach's rule): opened, then explained.
         static string Type(Received r) => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>();
-        for (var until = DateTime.UtcNow.AddSeconds(30); !receiver.Requests.Any(r => r.AlertId == $"case:{id}:2:office"); await Task.Delay(250))
+        bool Explained(Received r) => r.AlertId is { } a && a.StartsWith($"case:{id}:", StringComparison.Ordinal) && a.EndsWith(":office", StringComparison.Ordinal) && Type(r) == "hub.case.explained";
+        for (var until = DateTime.UtcNow.AddSeconds(30); !receiver.Requests.Any(Explained); await Task.Delay(250))
             Assert.True(DateTime.UtcNow < until, "the explanation's notice is delivered");
         Assert.Equal("hub.case.opened", Type(receiver.Requests.First(r => r.AlertId == $"case:{id}:1:party")));
-        Assert.Equal("hub.case.explained", Type(receiver.Requests.First(r => r.AlertId == $"case:{id}:2:office")));
+        Assert.Equal("hub.case.updated", Type(receiver.Requests.First(r => r.AlertId == $"case:{id}:2:party")));
+
+        // Issue 30: the county accepts the explanation: it ends what it explains. The quarter's breaches are explained
+        // (told to the subscribers), the finding is no longer open, and evaluating again raises nothing.
+        using (var accept = await county.PostJsonAsync($"/api/v1/cases/{id}/decision", new JsonObject { ["decision"] = "accept" }))
+        {
+            var accepted = await Samples.Expect(accept, HttpStatusCode.OK);
+            Assert.Equal(("closed", "explained"), (accepted["status"]!.GetValue<string>(), accepted["outcome"]!.GetValue<string>()));
+        }
+        await Heard("6", "explained");
+        async Task<JsonNode> Finding()
+        {
+            using var response = await county.GetAsync("/api/v1/findings/H1:2026Q3");
+            return (await Samples.Expect(response, HttpStatusCode.OK))["finding"]!;
+        }
+        // The finding lists the quarter's breaches of every rule: those the case covered are explained, the others (R3,
+        // R8: no explanation asked) stay as they were.
+        static Dictionary<string, string> Statuses(JsonNode f) => f["rules"]!.AsArray().SelectMany(r => r!["figures"]!.AsArray())
+            .ToDictionary(x => x!["alert"]!.GetValue<string>(), x => x!["status"]!.GetValue<string>());
+        var finding = await Finding();
+        Assert.Equal(id, finding["case"]!.GetValue<string>());
+        // (one the data cleared before the decision stays cleared)
+        Assert.All(covered, a => Assert.Contains(Statuses(finding)[a], new[] { "explained", "cleared" }));
+        Assert.Equal("explained", Statuses(finding)[r14Alert]);
+        Assert.All(Statuses(finding).Where(x => !covered.Contains(x.Key)), x => Assert.NotEqual("explained", x.Value));
+        Assert.Contains(Statuses(finding), x => !covered.Contains(x.Key) && x.Value == "active");
+        using (var evaluate = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/evaluate?period=2026Q3", new { }))
+            Assert.True(evaluate.IsSuccessStatusCode, await evaluate.Content.ReadAsStringAsync());
+        // The breach grows materially (700 of 100 agreed, a sixth more than explained): raised again, and a new case follows
+        // the closed one; the finding is open again.
+        await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O9", "P4", 100, 3, "2026-08-21T09:00:00"));
+        await Heard("7", "active");
+        var followUp = await CaseAsync($"{id}:2");
+        Assert.Contains(r14Alert, followUp["alerts"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()));
+        for (var until = DateTime.UtcNow.AddSeconds(30); Statuses(finding = await Finding())[r14Alert] != "active"; await Task.Delay(250))
+            Assert.True(DateTime.UtcNow < until, "R14 is open again in the finding: " + finding.ToJsonString());
+        Assert.Equal("open", finding["status"]!.GetValue<string>());
+        // One case followed the closed one; nothing else was opened for the quarter.
+        using (var all = await county.GetAsync("/api/v1/cases?party=H1"))
+            Assert.Equal([id, $"{id}:2"], (await Samples.Expect(all, HttpStatusCode.OK))["items"]!.AsArray().Select(c => c!["caseId"]!.GetValue<string>())
+                .Where(x => x.StartsWith(id, StringComparison.Ordinal)).Order(StringComparer.Ordinal));
     }
 
     [Fact]

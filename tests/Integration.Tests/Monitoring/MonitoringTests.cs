@@ -320,15 +320,16 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         var alerts = await AlertsAsync(world, "limit=1000");
         Assert.Contains(alerts, a => a!["period"]?.GetValue<string>() == current.ToString());
         Assert.DoesNotContain(alerts, a => a!["period"]?.GetValue<string>() == next.ToString());
-        // The cases are opened from the alerts' dispatch: once this quarter's R14 case is there, every case is.
+        // The cases are opened from the alerts' dispatch: once H1's case of this quarter covers R14, every case is there.
         JsonArray cases = [];
         for (deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline; await Task.Delay(300))
         {
             using var response = await world.Admin().GetAsync("/api/v1/cases?party=H1&limit=1000");
             cases = (await Samples.Expect(response, HttpStatusCode.OK))["items"]!.AsArray();
-            if (cases.Any(c => c!["caseId"]!.GetValue<string>() == $"auto:R14:H1:{current}")) break;
+            if (cases.Any(CoversR14)) break;
         }
-        Assert.Contains(cases, c => c!["caseId"]!.GetValue<string>() == $"auto:R14:H1:{current}");
+        bool CoversR14(JsonNode? c) => c!["caseId"]!.GetValue<string>() == $"auto:H1:{current}" && c["rules"]!.AsArray().Any(r => r!.GetValue<string>() == "R14");
+        Assert.Contains(cases, CoversR14);
         Assert.DoesNotContain(cases, c => c!["period"]?.GetValue<string>() == next.ToString());
         var problem = await scenario.IndicatorsAsync("admin", $"hospitals/H1?period={next}", HttpStatusCode.BadRequest);
         Assert.Equal(("/period", "notBegun"), (problem["errors"]![0]!["field"]!.GetValue<string>(), problem["errors"]![0]!["code"]!.GetValue<string>()));

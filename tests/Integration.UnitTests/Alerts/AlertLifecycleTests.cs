@@ -45,6 +45,37 @@ public sealed class AlertLifecycleTests
         Assert.Equal((AlertChange.Raised, AlertStatus.Active, T0.AddDays(4), (DateTimeOffset?)null), (raisedAgain, again.Status, again.RaisedAt, again.ClearedAt));
     }
 
+    private static Alert Breach(string value, string items = "H1/P1", string numerator = "7", Severity severity = Severity.Warning, string threshold = "0.8") =>
+        Condition(value: value, severity: severity) with
+        { Facts = new Dictionary<string, string> { ["value"] = value, ["threshold"] = threshold, ["numerator"] = numerator, ["items"] = items } };
+
+    [Fact]
+    public void AnAcceptedExplanation_EndsTheAlert_WhileItsFiguresStay_AndAMaterialChangeRaisesItAgain()
+    {
+        // Issue 30: "An accepted explanation ends what it explains; a finding is raised again only when the data changes
+        // materially" (the project's choice of "materially": 10%, Hub:Monitoring:MaterialChange).
+        var raised = AlertLifecycle.Sync(null, Breach("0.7"), T0)!.Value.Next;
+        var explained = AlertLifecycle.Explain(raised, "auto:H1:2026Q4", T0.AddDays(5))!;
+        Assert.Equal((AlertStatus.Explained, "auto:H1:2026Q4", false), (explained.Status, explained.ExplainedBy, explained.IsOpen()));
+        Assert.Null(AlertLifecycle.Explain(explained, "auto:H1:2026Q4", T0.AddDays(6)));
+        // Compliant: the same figures, or better ones (a delivery rate below its threshold that rose), change nothing.
+        Assert.Null(AlertLifecycle.Sync(explained, Breach("0.7"), T0.AddDays(6)));
+        Assert.Null(AlertLifecycle.Sync(explained, Breach("0.78"), T0.AddDays(6)));
+        // Borderline: 10% worse exactly (0.7 → 0.63) is not material.
+        Assert.Null(AlertLifecycle.Sync(explained, Breach("0.63"), T0.AddDays(6)));
+        // Breach: more than 10% worse, a product the explanation did not cover, or a higher severity: raised again, a new occurrence.
+        var (again, change) = AlertLifecycle.Sync(explained, Breach("0.62"), T0.AddDays(7))!.Value;
+        Assert.Equal((AlertChange.Raised, AlertStatus.Active, T0.AddDays(7), (string?)null), (change, again.Status, again.RaisedAt, again.ExplainedBy));
+        Assert.Equal(AlertChange.Raised, AlertLifecycle.Sync(explained, Breach("0.7", "H1/P1,H1/P2"), T0.AddDays(7))!.Value.Change);
+        Assert.Equal(AlertChange.Raised, AlertLifecycle.Sync(explained, Breach("0.7", severity: Severity.High), T0.AddDays(7))!.Value.Change);
+        // Above a threshold (a count, an amount): its growth is what is material.
+        var unpaid = AlertLifecycle.Explain(AlertLifecycle.Sync(null, Breach("0.2", numerator: "1000", threshold: "0"), T0)!.Value.Next, "c", T0)!;
+        Assert.Null(AlertLifecycle.Sync(unpaid, Breach("0.2", numerator: "1100", threshold: "0"), T0.AddDays(1)));
+        Assert.Equal(AlertChange.Raised, AlertLifecycle.Sync(unpaid, Breach("0.2", numerator: "1101", threshold: "0"), T0.AddDays(1))!.Value.Change);
+        // The condition gone: cleared, as any alert.
+        Assert.Equal(AlertChange.Cleared, AlertLifecycle.Sync(explained, null, T0.AddDays(8))!.Value.Change);
+    }
+
     [Fact]
     public void AnOffice_AcknowledgesOnce_AnotherOfficeToo()
     {

@@ -5,7 +5,7 @@ using Integration.Orchestrations.Cases;
 
 namespace Integration.UnitTests.Cases;
 
-/// <summary>R27: the cases the hub opens itself, one per party, rule and quarter (per complaint), from the alerts it raises.</summary>
+/// <summary>R27: the cases the hub opens itself, one per party and quarter (per complaint), from the alerts it raises.</summary>
 public sealed class AutoCasesTests
 {
     private static readonly DateTimeOffset At = new(2026, 11, 30, 10, 0, 0, TimeSpan.FromHours(8));
@@ -23,7 +23,7 @@ public sealed class AutoCasesTests
     public void ABreachOfARuleThatAsksForAnExplanation_OpensOneAtTheOfficeOverTheInstitution()
     {
         var opened = AutoCases.For(Monitoring(RuleId.R14), Master, new CaseOptions(), At)!;
-        Assert.Equal(("auto:R14:H1:2026Q3", CaseKind.Explanation, CaseLevel.County, "hub", RuleId.R14), (opened.CaseId, opened.Kind, opened.Level, opened.Actor, opened.Rule));
+        Assert.Equal(("auto:H1:2026Q3", CaseKind.Explanation, CaseLevel.County, "hub", RuleId.R14), (opened.CaseId, opened.Kind, opened.Level, opened.Actor, opened.Rule));
         Assert.Equal(["PV", "C1", "X1"], opened.JurisdictionPath);
         Assert.Equal(["monitoring:R14:x:H1:B1:2026Q3"], opened.Alerts);
         Assert.Equal(5, opened.DueWorkingDays);
@@ -32,7 +32,9 @@ public sealed class AutoCasesTests
         Assert.Equal(opened.CaseId, AutoCases.For(Monitoring(RuleId.R14) with { Id = "monitoring:R14:x:H1:B2:2026Q3" }, Master, new CaseOptions(), At.AddDays(3))!.CaseId);
         // An institution directly under a city: the city's case.
         Assert.Equal(CaseLevel.City, AutoCases.For(Monitoring(RuleId.R1, "H9"), Master, new CaseOptions(), At)!.Level);
-        Assert.NotNull(AutoCases.For(Monitoring(RuleId.R13), Master, new CaseOptions(), At));
+        // Issue 30: one case per party and quarter, whatever the rule (the desk adds a second rule's breach to it).
+        Assert.Equal(opened.CaseId, AutoCases.For(Monitoring(RuleId.R13), Master, new CaseOptions(), At)!.CaseId);
+        Assert.Equal("auto:H1:2026Q4", AutoCases.For(Monitoring(RuleId.R13) with { Period = "2026Q4" }, Master, new CaseOptions(), At)!.CaseId);
     }
 
     [Fact]
@@ -40,6 +42,8 @@ public sealed class AutoCasesTests
     {
         Assert.Null(AutoCases.For(Monitoring(RuleId.R3), Master, new CaseOptions(), At));
         Assert.Null(AutoCases.For(Monitoring(RuleId.R14, status: AlertStatus.Cleared), Master, new CaseOptions(), At));
+        // An explained alert (an office accepted the explanation) asks for nothing more.
+        Assert.Null(AutoCases.For(Monitoring(RuleId.R14, status: AlertStatus.Explained), Master, new CaseOptions(), At));
         Assert.Null(AutoCases.For(Monitoring(RuleId.R14), Master, new CaseOptions { AutoOpen = false }, At));
         Assert.Null(AutoCases.For(Monitoring(RuleId.R14), Master, new CaseOptions { AutoOpenRules = "R1, R13" }, At));
         Assert.NotNull(AutoCases.For(Monitoring(RuleId.R3), Master, new CaseOptions { AutoOpenRules = "R3" }, At));
@@ -49,13 +53,13 @@ public sealed class AutoCasesTests
     [Fact]
     public void ABreachOfAQuarterThatHasNotBegun_OpensNothing()
     {
-        // Issue 30: on 2026-12-06 a case auto:R14:H1:2027Q1 was opened with 2026Q4's figures. Compliant: the current
+        // Issue 30: on 2026-12-06 a case auto:R14:H1:2027Q1 (one per rule then) was opened with 2026Q4's figures. Compliant: the current
         // quarter; borderline: 2027Q1 at its first instant in China time, and at the last second before it; breach: next quarter.
         var q1 = Monitoring(RuleId.R14) with { Id = "monitoring:R14:x:H1:B1:2027Q1", Period = "2027Q1" };
         Assert.NotNull(AutoCases.For(Monitoring(RuleId.R14) with { Period = "2026Q4" }, Master, new CaseOptions(), At));
         Assert.Null(AutoCases.For(q1, Master, new CaseOptions(), At));
         Assert.Null(AutoCases.For(q1, Master, new CaseOptions(), new DateTimeOffset(2026, 12, 31, 23, 59, 59, TimeSpan.FromHours(8))));
-        Assert.Equal("auto:R14:H1:2027Q1", AutoCases.For(q1, Master, new CaseOptions(), new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)))!.CaseId);
+        Assert.Equal("auto:H1:2027Q1", AutoCases.For(q1, Master, new CaseOptions(), new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)))!.CaseId);
     }
 
     [Fact]

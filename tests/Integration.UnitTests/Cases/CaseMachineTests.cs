@@ -48,6 +48,25 @@ public sealed class CaseMachineTests
     }
 
     [Fact]
+    public void AFurtherBreachOfTheQuarter_JoinsTheOpenCase_Once_AndThePartyIsTold_AClosedCaseTakesNone()
+    {
+        // Issue 30: one case per party and quarter, covering its rules.
+        var state = Apply(null, Opened(CaseKind.Explanation) with { Alerts = ["monitoring:R8:agreedVolumeProgress:H1:B1:2026Q4"] });
+        Assert.Equal([RuleId.R8], state.Rules);
+        var added = new CaseAlertAdded(Monday.AddDays(1), "hub", "monitoring:R13:unreportedPurchases:H1:B1:2026Q4", RuleId.R13, "县医院未报量采购");
+        var t = Assert.IsType<CaseTransition>(machine.Decide(state, added));
+        Assert.Equal(["monitoring:R8:agreedVolumeProgress:H1:B1:2026Q4", "monitoring:R13:unreportedPurchases:H1:B1:2026Q4"], t.State.Alerts);
+        Assert.Equal([RuleId.R8, RuleId.R13], t.State.Rules);
+        Assert.Equal((CaseStatus.AwaitingExplanation, state.DueAt), (t.State.Status, t.State.DueAt));
+        Assert.Equal((CaseAudience.Party, "督导案件新增须说明事项"), (Assert.Single(t.Notices).Audience, t.Notices[0].Title));
+        Assert.Equal("alert-added", Assert.Single(t.Steps).Step);
+        // The same alert again (fanned out again after a crash): unchanged.
+        Assert.IsType<CaseUnchanged>(machine.Decide(t.State, added with { At = Monday.AddDays(2) }));
+        var closed = Apply(state, new CaseDecided(Monday.AddDays(1), "county", CaseDecisionKind.Close, null, null, []));
+        Assert.Equal("case-closed", Assert.IsType<CaseRefused>(machine.Decide(closed, added)).Code);
+    }
+
+    [Fact]
     public void AMeasure_IsRecordedOnAnOpenCase_AndThePartyIsTold_AnUnknownOneIsRefused()
     {
         var state = Apply(null, Opened(CaseKind.Explanation));
