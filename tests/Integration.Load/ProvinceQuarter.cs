@@ -22,7 +22,7 @@ public sealed record ProvincePeriod(Quarter Quarter, List<(Institution Instituti
 /// (<see cref="Quarter"/>), with the whole of last year before it and the current quarter up to yesterday after it, so
 /// that every rule that compares with last year finds the hub's own record. Compliant by default for every rule the hub
 /// checks: one-year agreements (the calendar year of the quarter, signed before the batch's date) whose agreed volume
-/// the institution buys a little ahead of schedule (序时进度: every agreed product every two weeks, 10% above the pace), only
+/// the institution buys a little ahead of schedule (序时进度: every agreed product every four weeks, 10% above the pace), only
 /// agreed selected products at their selected price, online, of a regular size; demand reported at the agreed volume with
 /// last year's actual purchases as the hub recorded them; deliveries complete the same day with a drug traceability code
 /// for every pack; receipts confirmed the next day; payments 20 days after acceptance. Then a known handful of offenders
@@ -38,7 +38,7 @@ public sealed class ProvinceQuarter
     public static readonly KeyValuePair<string, string> MaxAgeSetting = new("Hub__Feeds__MaxAge", "900.00:00:00");
 
     /// <summary>Days between two orders of the same product (the project's choice for the synthetic data).</summary>
-    public const int OrderEveryDays = 14;
+    public const int OrderEveryDays = 28;
 
     /// <summary>Orders run this much ahead of the agreed pace (a hospital keeps some stock).</summary>
     public const decimal Ahead = 1.1m;
@@ -208,8 +208,8 @@ public sealed class ProvinceQuarter
 
     private decimal OrderQuantity(string hospital, Product product) => packsPerOrder[Key(hospital, product.Code)] * product.PackSize;
 
-    /// <summary>The order days of a year: every two weeks from 1 January (26 of them).</summary>
-    private static IEnumerable<DateOnly> OrderDaysOf(int year) => Enumerable.Range(0, 26).Select(k => new DateOnly(year, 1, 1).AddDays(OrderEveryDays * k));
+    /// <summary>The order days of a year: every four weeks from 1 January (13 of them).</summary>
+    private static IEnumerable<DateOnly> OrderDaysOf(int year) => Enumerable.Range(0, 365 / OrderEveryDays).Select(k => new DateOnly(year, 1, 1).AddDays(OrderEveryDays * k));
 
     private static int OrdersIn(int year) => OrderDaysOf(year).Count();
 
