@@ -48,6 +48,9 @@ trap stop EXIT
 trap 'stop; exit 130' INT
 trap 'stop; exit 143' TERM
 
+# The demo province replays last year's feeds too (the hub's own record of last year, which R1 and R12 compare with):
+# its hub takes events up to 900 days old (the default is 400).
+if [ "${1:-}" = "--demo" ]; then export Hub__Feeds__MaxAge=${Hub__Feeds__MaxAge:-900.00:00:00}; fi
 setsid dotnet "functions/Integration.Functions/bin/$configuration/net10.0/Integration.Functions.dll" --urls "$url" > "$location/hub.log" &
 hub_pid=$!
 for _ in $(seq 1 300); do

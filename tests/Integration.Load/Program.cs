@@ -33,6 +33,9 @@ switch (options.Command)
         return await Demo();
     case "bench":
         return await Bench();
+    case "findings":
+        return await ProvinceFindings.RunAsync(http, admin, options.Get("scale", "demo") == "province" ? ProvinceShape.Province : ProvinceShape.Demo, seed,
+            int.Parse(options.Get("parallel", "8"), CultureInfo.InvariantCulture), Console.Out);
     case "complaints":
         return await Complaints();
     case "alerts":
@@ -44,7 +47,7 @@ switch (options.Command)
     case "console":
         return await ConsolePages();
     default:
-        Console.Error.WriteLine("usage: Integration.Load demo|bench|complaints|alerts|assess|console|recompute|send [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T] [--alerts N] [--subscribers N] [--storage CONNECTION] [--storage-prefix P] [--quarter 2026Q3] [--province-data] [--dir D]; send --path /api/v1/... [--method GET|POST|PUT|DELETE] [--body FILE] [--content-type T] [--partner-id ID --secret whsec_...]");
+        Console.Error.WriteLine("usage: Integration.Load demo|findings|bench|complaints|alerts|assess|console|recompute|send [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T] [--alerts N] [--subscribers N] [--storage CONNECTION] [--storage-prefix P] [--quarter 2026Q3] [--province-data] [--dir D]; send --path /api/v1/... [--method GET|POST|PUT|DELETE] [--body FILE] [--content-type T] [--partner-id ID --secret whsec_...]");
         return 2;
 }
 
@@ -87,79 +90,27 @@ int Recompute()
 
 async Task<int> Demo()
 {
-    var province = new SyntheticProvince(ProvinceShape.Demo, seed);
-    var feeds = new ProvinceFeeds(http, province, admin, Console.Out);
-    Console.WriteLine($"Loading a synthetic province into {url} ...");
-    await feeds.LoadMasterDataAsync(CancellationToken.None);
-    var today = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8));
-    var totals = new Dictionary<string, int>();
-    void Count(string feed, int n) => totals[feed] = totals.GetValueOrDefault(feed) + n;
-
-    var demandReports = province.OrderingInstitutions.Select(i => new ProvinceFeeds.Prepared(i.Code, "/api/v1/demand-reports",
-        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            items = province.Agreements.Where(a => a.Hospital == i.Code).Select(a => new
-            {
-                reportId = $"DR2026-{i.Code}", product = a.Product, batch = a.Batch, reportedQuantity = a.AgreedQuantity,
-                lastYearQuantity = Math.Round(a.AgreedQuantity * 1.1m), explanation = "按临床需求填报",
-            }),
-        }, Integration.Domain.HubJson.Options), "application/json", province.Agreements.Count(a => a.Hospital == i.Code))).ToList();
-    await feeds.SendAllAsync(demandReports, 8, CancellationToken.None);
-    Count("demand-reports", demandReports.Sum(r => r.Items));
-
-    // The last days of the last completed quarter (so that its assessment has something to say), then the last three days.
-    var completed = Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow).Previous;
-    var days = Enumerable.Range(0, 3).Select(i => completed.LastDay.AddDays(i - 2)).Concat(Enumerable.Range(1, 3).Select(i => today.AddDays(-i)).Reverse()).Distinct().ToList();
-    foreach (var day in days)
+    // A province that looks like a real one (issue 30): the last completed quarter in full, last year before it and the
+    // current quarter up to yesterday, compliant by default, with a known handful of planted offenders.
+    var province = new ProvinceQuarter(ProvinceShape.Demo, seed, clock.GetUtcNow());
+    var completed = province.Quarter;
+    var feeds = new ProvinceFeeds(http, province.Province, admin, Console.Out);
+    Console.WriteLine($"Loading a synthetic province into {url}: {completed} in full, from {province.LastYear}-01-01 to yesterday ...");
+    int items;
+    try
     {
-        Console.WriteLine($"Day {day:yyyy-MM-dd}:");
-        var orders = province.OrderLines(day).ToList();
-        var orderRequests = ProvinceFeeds.OrderRequests(orders).ToList();
-        await feeds.SendAllAsync(orderRequests, 8, CancellationToken.None);
-        await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
-        Console.WriteLine($"  orders: {orders.Count} lines from {orderRequests.Count} hospitals (signed JSON webhooks)");
-        Count("orders", orders.Count);
-
-        var deliveries = province.Deliveries(day, orders).Where(d => d.DeliveredAt < DateTimeOffset.UtcNow).ToList();
-        var first = province.Distributors.First().Code;
-        // One distributor's ERP uploads a GB18030 CSV file; the others push JSON webhooks.
-        var csv = ProvinceFeeds.Csv(["deliveryId", "orderId", "lineNo", "hospital", "product", "quantity", "lot", "expiry", "traceCodes", "deliveredAt"],
-            deliveries.Where(d => d.Distributor == first).Select(d => new[]
-            {
-                d.DeliveryId, d.OrderId, d.LineNo.ToString(CultureInfo.InvariantCulture), d.Hospital, d.Product, d.Quantity.ToString(CultureInfo.InvariantCulture),
-                d.Lot, d.Expiry.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), string.Join(';', d.TraceCodes), d.DeliveredAt.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),
-            }), TextDecoding.Gb18030);
-        var deliveryRequests = ProvinceFeeds.DeliveryRequests(deliveries.Where(d => d.Distributor != first)).ToList();
-        deliveryRequests.Add(new ProvinceFeeds.Prepared(first, "/api/v1/files/deliveries", csv, "text/csv", deliveries.Count(d => d.Distributor == first)));
-        await feeds.SendAllAsync(deliveryRequests, 8, CancellationToken.None);
-        await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
-        Console.WriteLine($"  deliveries: {deliveries.Count} lines from {deliveryRequests.Count} distributor pushes (one a GB18030 CSV file)");
-        Count("deliveries", deliveries.Count);
-
-        var receipts = deliveries.Where((_, i) => i % 10 != 0).GroupBy(d => d.Hospital).Select(g => new ProvinceFeeds.Prepared(g.Key, "/api/v1/receipts",
-            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
-            {
-                items = g.DistinctBy(d => d.DeliveryId).Select(d => new { receiptId = "R" + d.DeliveryId, deliveryId = d.DeliveryId, quantity = d.Quantity, confirmedAt = d.DeliveredAt.AddHours(3) < DateTimeOffset.UtcNow ? d.DeliveredAt.AddHours(3) : DateTimeOffset.UtcNow }),
-            }, Integration.Domain.HubJson.Options), "application/json", g.DistinctBy(d => d.DeliveryId).Count())).ToList();
-        await feeds.SendAllAsync(receipts, 8, CancellationToken.None);
-        Console.WriteLine($"  receipts: {receipts.Sum(r => r.Items)} confirmations");
-        Count("receipts", receipts.Sum(r => r.Items));
-
-        var payments = orders.Where((_, i) => i % 4 == 0).GroupBy(o => o.Institution.Code).Select(g => new ProvinceFeeds.Prepared(g.Key, "/api/v1/payments",
-            System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new
-            {
-                items = g.DistinctBy(o => o.Line.OrderId).Select(o => new
-                {
-                    paymentId = "PAY" + o.Line.OrderId, orderId = o.Line.OrderId, distributor = o.Line.Distributor, amount = Math.Round(o.Line.Quantity * o.Line.UnitPrice, 2),
-                    dueAt = day.AddDays(30).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), paidAt = o.Line.OrderedAt.AddHours(4) < DateTimeOffset.UtcNow ? o.Line.OrderedAt.AddHours(4) : DateTimeOffset.UtcNow,
-                }),
-            }, Integration.Domain.HubJson.Options), "application/json", g.DistinctBy(o => o.Line.OrderId).Count())).ToList();
-        await feeds.SendAllAsync(payments, 8, CancellationToken.None);
-        Console.WriteLine($"  payments: {payments.Sum(r => r.Items)}");
-        Count("payments", payments.Sum(r => r.Items));
-        await feeds.WaitUntilProcessedAsync(TimeSpan.FromMinutes(2), CancellationToken.None);
+        items = await ProvinceFindings.LoadAsync(feeds, province, 8, Console.Out, CancellationToken.None);
     }
-    Console.WriteLine("Accepted and processed: " + string.Join(", ", totals.Select(t => $"{t.Key} {t.Value}")));
+    catch (InvalidOperationException e) when (e.Message.Contains("too-old", StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine($"The hub refuses last year's feeds as too old: start it with {ProvinceQuarter.MaxAgeSetting.Key}={ProvinceQuarter.MaxAgeSetting.Value} (scripts/run.sh --demo does). {e.Message}");
+        return 1;
+    }
+    Console.WriteLine($"Accepted and processed: demand-reports, orders, deliveries (one distributor's as GB18030 CSV files), receipts, payments: {items:N0} records");
+    await ProvinceFindings.EvaluateAsync(admin, province.Quarters, TimeSpan.FromMinutes(5), CancellationToken.None);
+    var alerts = await ProvinceFindings.ActiveAlertsAsync(admin, CancellationToken.None);
+    ProvinceFindings.PrintPlants(province, Console.Out);
+    ProvinceFindings.PrintFigures(province, alerts, Console.Out);
 
     // The last completed quarter's assessment, so that there is a notice to read.
     Console.WriteLine($"Assessing {completed} ...");
@@ -169,15 +120,15 @@ async Task<int> Demo()
     Console.WriteLine($"Partners of the demo province sign with secrets derived from seed {seed} (see tests/Integration.Load/SyntheticProvince.cs).");
 
     // People sign in to the console with accounts the province manages: one of each kind, for a first look.
-    var county = province.Jurisdictions.First(j => j.Level == JurisdictionLevel.County);
-    var hospital = province.OrderingInstitutions.First(i => i.Jurisdiction == county.Code);
+    var county = province.Province.Jurisdictions.First(j => j.Level == JurisdictionLevel.County);
+    var hospital = province.Province.OrderingInstitutions.First(i => i.Jurisdiction == county.Code);
     var accounts = new (string UserId, string Name, string Role, string Entity)[]
     {
-        ("demo-province", "省医保局（演示）", "province", province.Jurisdictions.First(j => j.Level == JurisdictionLevel.Province).Code),
+        ("demo-province", "省医保局（演示）", "province", province.Province.Jurisdictions.First(j => j.Level == JurisdictionLevel.Province).Code),
         ("demo-city", "市医保局（演示）", "city", county.Parent!),
         ("demo-county", "县医保局（演示）", "county", county.Code),
         ("demo-hospital", "医院采购科（演示）", "hospital", hospital.Code),
-        ("demo-supplier", "中选企业（演示）", "supplier", province.Companies.First(c => c.Kind == CompanyKind.Manufacturer).Code),
+        ("demo-supplier", "中选企业（演示）", "supplier", province.Province.Companies.First(c => c.Kind == CompanyKind.Manufacturer).Code),
     };
     const string demoPassword = "demo-password-2026";
     using (var users = await admin.PutJsonAsync("/api/v1/admin/users", new { items = accounts.Select(a => new { userId = a.UserId, name = a.Name, role = a.Role, entityCode = a.Entity, password = demoPassword }) }))

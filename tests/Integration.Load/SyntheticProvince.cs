@@ -93,7 +93,23 @@ public sealed class SyntheticProvince
         agreementsByInstitution = Agreements.GroupBy(a => a.Hospital).ToDictionary(g => g.Key, g => g.ToArray());
     }
 
-    private readonly Dictionary<string, Agreement[]> agreementsByInstitution;
+    private Dictionary<string, Agreement[]> agreementsByInstitution;
+
+    /// <summary>
+    /// The same jurisdictions, institutions, companies and partners with another catalogue: batches, products and
+    /// agreements (<see cref="ProvinceQuarter"/>'s realistic one).
+    /// </summary>
+    internal void ReplaceCatalogue(IEnumerable<Batch> batches, IEnumerable<Product> products, IEnumerable<Agreement> agreements)
+    {
+        Batches.Clear();
+        Batches.AddRange(batches);
+        Products.Clear();
+        Products.AddRange(products);
+        Agreements.Clear();
+        Agreements.AddRange(agreements);
+        productsByCode = null;
+        agreementsByInstitution = Agreements.GroupBy(a => a.Hospital).ToDictionary(g => g.Key, g => g.ToArray());
+    }
 
     public ProvinceShape Shape { get; }
     public int Seed { get; }
