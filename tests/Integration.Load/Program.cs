@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Integration.Domain;
 using Integration.Domain.Master;
 using Integration.Domain.Text;
 using Integration.Load;
@@ -128,7 +129,8 @@ async Task<int> Demo()
         ("demo-city", "市医保局（演示）", "city", county.Parent!),
         ("demo-county", "县医保局（演示）", "county", county.Code),
         ("demo-hospital", "医院采购科（演示）", "hospital", hospital.Code),
-        ("demo-supplier", "中选企业（演示）", "supplier", province.Province.Companies.First(c => c.Kind == CompanyKind.Manufacturer).Code),
+        // The supplier planted short of deliveries (R4), so that its account has work to see.
+        ("demo-supplier", "中选企业（演示）", "supplier", province.Plants.FirstOrDefault(p => p.Rule == RuleId.R4)?.Party ?? province.Province.Companies.First(c => c.Kind == CompanyKind.Manufacturer).Code),
     };
     const string demoPassword = "demo-password-2026";
     using (var users = await admin.PutJsonAsync("/api/v1/admin/users", new { items = accounts.Select(a => new { userId = a.UserId, name = a.Name, role = a.Role, entityCode = a.Entity, password = demoPassword }) }))

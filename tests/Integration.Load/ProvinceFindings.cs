@@ -194,6 +194,12 @@ public static class ProvinceFindings
         watch.Restart();
         var alerts = await ActiveAlertsAsync(admin, CancellationToken.None);
         output.WriteLine($"read:      {alerts.Count:N0} active monitoring alerts in {watch.Elapsed.TotalSeconds:F1} s");
+        watch.Restart();
+        using (var findings = await admin.GetAsync($"/api/v1/findings?period={province.Quarter}&status=open&limit=1", CancellationToken.None))
+        {
+            var total = JsonNode.Parse(await ProvinceFeeds.EnsureAsync(findings, HttpStatusCode.OK, "findings"))!["total"]!.GetValue<int>();
+            output.WriteLine($"read:      {total:N0} open findings of {province.Quarter} from GET /api/v1/findings in {watch.Elapsed.TotalSeconds:F1} s (the hub's own grouping)");
+        }
         PrintPlants(province, output);
         return PrintFigures(province, alerts, output) ? 0 : 1;
     }

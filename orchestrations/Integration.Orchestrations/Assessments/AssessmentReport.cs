@@ -88,8 +88,9 @@ public sealed record AssessmentReport(
         units = [.. units.OrderBy(u => u.Code, StringComparer.Ordinal)];
         suppliers = [.. suppliers.OrderBy(s => s.Code, StringComparer.Ordinal)];
         cases ??= [];
-        // R27: each entry with the case about its unit, rule and quarter (the most advanced one, if several).
-        var followed = cases.Where(c => c.Period == quarter).GroupBy(c => (c.Party, c.Rule))
+        // R27: each entry with the case about its unit, rule and quarter (a case covers each rule of its party's quarter;
+        // the most advanced one, if several).
+        var followed = cases.Where(c => c.Period == quarter).SelectMany(c => c.RulesOf().Select(rule => (Rule: rule, Case: c))).GroupBy(x => (x.Case.Party, x.Rule), x => x.Case)
             .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Outcome switch { CaseOutcome.Explained or CaseOutcome.Rectified => 0, CaseOutcome.Closed => 1, _ => 2 })
                 .ThenBy(c => c.CaseId, StringComparer.Ordinal).First());
         ListEntry Follow(ListEntry e, RuleId rule) => followed.TryGetValue((e.Unit, rule), out var c) ? e with { FollowUp = $"{FollowUpText(c)}（案件 {c.CaseId}）" } : e;
