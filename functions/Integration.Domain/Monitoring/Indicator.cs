@@ -20,6 +20,12 @@ public sealed record Indicator(string Id, RuleId Rule, string? Batch, decimal? V
     /// </summary>
     public IReadOnlyList<string>? ItemNames { get; init; }
 
+    /// <summary>
+    /// R1: which of <see cref="Items"/> carry the hospital's explanation: a breach all the same, listed apart for an office
+    /// to review (a case; an accepted explanation ends the finding for that report); null for the others.
+    /// </summary>
+    public IReadOnlyList<string>? Explained { get; init; }
+
     /// <summary>The generic group (同通用名) the figures are of (R9, R10); null for the others.</summary>
     public string? Group { get; init; }
 
