@@ -10,7 +10,7 @@ namespace Integration.UnitTests.Monitoring;
 /// <summary>
 /// Golden cases of the rules that had none (issue 30): for each a compliant hospital, a borderline one and a clear
 /// breach, written from the notice's words (quoted in a comment): R16 abnormal orders, R19 false data, R20 supply between
-/// levels, R22 the cities' half-year reports, R23 traceability codes.
+/// levels, R22 the cities' half-year reports, R23 traceability codes; and R18's money owed per supplier.
 /// </summary>
 public sealed class NoticeRulesTests
 {
@@ -46,8 +46,8 @@ public sealed class NoticeRulesTests
         new IndicatorCalculator(Master, options ?? new MonitoringOptions())
             .ForUnits([new AssessedUnit("H1", InstitutionLevel.Secondary, CellsOf(records, options), [P1Agreed])], Q3, AsOf);
 
-    private static (IFeedItem, RecordBasis?) Order(string id, decimal quantity, DateTimeOffset at, string product = "P1") =>
-        (new OrderLine("H1", id, 1, product, quantity, product == "P1" ? 2m : 5m, "online", "D1", at), null);
+    private static (IFeedItem, RecordBasis?) Order(string id, decimal quantity, DateTimeOffset at, string product = "P1", string distributor = "D1") =>
+        (new OrderLine("H1", id, 1, product, quantity, product == "P1" ? 2m : 5m, "online", distributor, at), null);
 
     // ---- R16: "超常规订单" (000 三; 003 二(六)), against the hospital's own history ----
 
@@ -218,5 +218,61 @@ public sealed class NoticeRulesTests
     {
         var r23 = Indicators([Order("O1", 25, August), Delivery("DL1", "P1", 25, 2)]).Single(i => i.Id == "traceCodeCoverage");
         Assert.Equal((0m, 1m, true, Severity.Warning), (r23.Numerator, r23.Denominator, r23.Breached, r23.Severity));
+    }
+
+    // ---- R18: "与供货企业签订购销合同，并在合同中约定回款时限，按时回款" (002 六(一)); "不及时支付货款" (000 三); money owed is per supplier ----
+
+    private static DateTimeOffset On(int month, int day) => new(2026, month, day, 10, 0, 0, ChinaTime.Offset);
+
+    /// <summary>100 tablets of P1 (2 yuan) ordered through D1 and accepted on <paramref name="acceptedOn"/>: 200 yuan owed 30 days later.</summary>
+    private static IEnumerable<(IFeedItem, RecordBasis?)> P1Accepted(DateTimeOffset acceptedOn) =>
+        [Order("O1", 100, On(6, 20)), (new Receipt("H1", "R1", "DL1", 100, acceptedOn), new RecordBasis(On(6, 25), "P1", 100))];
+
+    /// <summary>40 of P4 (5 yuan) ordered through D2 and accepted on 1 July: 200 yuan owed to D2 by 31 July.</summary>
+    private static IEnumerable<(IFeedItem, RecordBasis?)> P4AcceptedFromD2() =>
+        [Order("O2", 40, On(6, 20), "P4", "D2"), (new Receipt("H1", "R2", "DL2", 40, On(7, 1)), new RecordBasis(On(6, 25), "P4", 40))];
+
+    private static (IFeedItem, RecordBasis?) Paid(string id, string to, decimal amount, DateTimeOffset dueAt, DateTimeOffset paidAt) =>
+        (new Payment("H1", id, "O1", to, amount, dueAt, paidAt), null);
+
+    [Fact]
+    public void Payments_Compliant_PaidWithinTheThirtyDays()
+    {
+        var indicators = Indicators([.. P1Accepted(On(7, 1)), Paid("PAY1", "D1", 200, On(7, 31), On(7, 20))]);
+        var unpaid = indicators.Single(i => i.Id == "unpaidOverdue");
+        Assert.Equal((RuleId.R18, 0m, 200m, false), (unpaid.Rule, unpaid.Numerator, unpaid.Denominator, unpaid.Breached));
+        Assert.False(indicators.Single(i => i.Id == "latePayments").Breached);
+    }
+
+    [Fact]
+    public void Payments_Borderline_PaidOnTheLastDay()
+    {
+        // Accepted on 1 August: due 31 August; paid that day, at the contract's deadline.
+        var indicators = Indicators([.. P1Accepted(On(8, 1)), Paid("PAY1", "D1", 200, On(8, 31), On(8, 31))]);
+        Assert.False(indicators.Single(i => i.Id == "unpaidOverdue").Breached);
+        Assert.False(indicators.Single(i => i.Id == "latePayments").Breached);
+    }
+
+    [Fact]
+    public void Payments_Breach_UnpaidPastTheThirtyDays_AndAPaymentAfterItsContractsDeadline()
+    {
+        var indicators = Indicators([.. P1Accepted(On(7, 1)), Paid("PAY1", "D1", 50, On(8, 15), On(9, 1))]);
+        var unpaid = indicators.Single(i => i.Id == "unpaidOverdue");
+        Assert.Equal((150m, 200m, true, Severity.Warning), (unpaid.Numerator, unpaid.Denominator, unpaid.Breached, unpaid.Severity));
+        Assert.Equal(["D1"], unpaid.Items);
+        Assert.Equal(["甲配送 逾期未付 150 元"], unpaid.ItemNames);
+        var late = indicators.Single(i => i.Id == "latePayments");
+        Assert.Equal((50m, 50m, true), (late.Numerator, late.Denominator, late.Breached));
+    }
+
+    [Fact]
+    public void Payments_PayingOneSupplier_DoesNotHideTheDebtToAnother()
+    {
+        // 200 owed to D1 and 200 to D2 since 31 July; the hospital paid D1 400 and D2 nothing.
+        var indicators = Indicators([.. P1Accepted(On(7, 1)), .. P4AcceptedFromD2(), Paid("PAY1", "D1", 400, On(7, 31), On(7, 20))]);
+        var unpaid = indicators.Single(i => i.Id == "unpaidOverdue");
+        Assert.Equal((200m, 400m, true), (unpaid.Numerator, unpaid.Denominator, unpaid.Breached));
+        Assert.Equal(["D2"], unpaid.Items);
+        Assert.Equal(["乙配送 逾期未付 200 元"], unpaid.ItemNames);
     }
 }

@@ -56,11 +56,14 @@ public sealed class UnitFigures
 
     public long Confirmed { get; private set; }
 
-    /// <summary>R18: the amount accepted that fell due before <see cref="RuleScope.DueBefore"/>, by cell code (the product accepted).</summary>
+    /// <summary>R18: the amount accepted that fell due before <see cref="RuleScope.DueBefore"/>, by the product accepted.</summary>
     public Dictionary<string, decimal> Owed { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>R18: every amount paid, by cell code.</summary>
+    /// <summary>R18: every amount paid, by the company paid (<see cref="Cells.Payee"/>; <see cref="Cells.AnyProduct"/>: not known).</summary>
     public Dictionary<string, decimal> Paid { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>R18: each product's quantity ordered through each distributor, ever (whom the hospital owes for it).</summary>
+    public Dictionary<string, Dictionary<string, decimal>> OrderedVia { get; } = new(StringComparer.Ordinal);
 
     /// <summary>R8, R14: the unit's agreements in force in the quarter, with their progress (<see cref="AgreementProgress.Of"/>).</summary>
     public IReadOnlyList<AgreementProgress> Progress { get; private set; } = [];
@@ -99,13 +102,24 @@ public sealed class UnitFigures
                 continue;
             }
             // R18: every payment made counts against what is owed, whenever it was due.
-            if (F(Cells.PaidAmount) != 0) figures.Paid[code] = figures.Paid.GetValueOrDefault(code) + Fixed.Value(F(Cells.PaidAmount));
+            if (F(Cells.PaidAmount) != 0)
+            {
+                var payee = Cells.PayeeOf(code) ?? Cells.AnyProduct;
+                figures.Paid[payee] = figures.Paid.GetValueOrDefault(payee) + Fixed.Value(F(Cells.PaidAmount));
+            }
             if (period == Cells.Cycle)
             {
                 if (product?.Batch is null || F(Cells.ReportLines) == 0) continue;
                 figures.Demand.Add(new DemandLine(code, Fixed.Value(F(Cells.ReportedQty)), Fixed.Value(F(Cells.LastYearQty)), F(Cells.ExplainedLines) > 0));
                 continue;
             }
+            if (product is not null)
+                foreach (var (field, ordered) in f)
+                    if (Cells.DistributorOf(field) is { } distributor)
+                    {
+                        var via = figures.OrderedVia.TryGetValue(code, out var v) ? v : figures.OrderedVia[code] = new(StringComparer.Ordinal);
+                        via[distributor] = via.GetValueOrDefault(distributor) + Fixed.Value(ordered);
+                    }
             if (string.CompareOrdinal(period, scope.LastMonth) > 0) continue;
             var inQuarter = scope.Months.Contains(period);
             var qty = Fixed.Value(F(Cells.OrderedQty));
@@ -132,7 +146,7 @@ public sealed class UnitFigures
                     (figures.History.TryGetValue(code, out var h) ? h : figures.History[code] = new long[Cells.Bins])[bin] += amount;
                     if (inQuarter) (figures.Current.TryGetValue(code, out var c) ? c : figures.Current[code] = new long[Cells.Bins])[bin] += amount;
                 }
-                else if (inQuarter) figures.Quarter.Add(code, field, amount);
+                else if (inQuarter && !field.StartsWith(Cells.ViaPrefix, StringComparison.Ordinal)) figures.Quarter.Add(code, field, amount);
             }
         }
         figures.Progress = AgreementProgress.Of(unit, master, scope.Options, scope.Quarter, scope.AsOf, scope.Supplier);
