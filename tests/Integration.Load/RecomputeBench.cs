@@ -212,15 +212,15 @@ public static class RecomputeBench
             QUALIFY row_number() OVER (PARTITION BY {{key}} ORDER BY version DESC) = 1
             """;
         static string Local(string column) => $"CAST(left({column}, 19) AS TIMESTAMP)"; // every synthetic instant is +08:00
-        Run(Read("orders", "hospital VARCHAR, orderId VARCHAR, lineNo INTEGER, product VARCHAR, quantity DECIMAL(18,4), unitPrice DECIMAL(18,4), channel VARCHAR, orderedAt VARCHAR, cancelled BOOLEAN",
-            "hospital, orderId, lineNo", $"hospital, orderId, lineNo, product, quantity, unitPrice, channel, {Local("orderedAt")} AS orderedAt, coalesce(cancelled, false) AS cancelled"));
+        Run(Read("orders", "hospital VARCHAR, orderId VARCHAR, lineNo INTEGER, product VARCHAR, quantity DECIMAL(18,4), unitPrice DECIMAL(18,4), channel VARCHAR, distributor VARCHAR, orderedAt VARCHAR, cancelled BOOLEAN",
+            "hospital, orderId, lineNo", $"hospital, orderId, lineNo, product, quantity, unitPrice, channel, distributor, {Local("orderedAt")} AS orderedAt, coalesce(cancelled, false) AS cancelled"));
         Run("DELETE FROM orders WHERE cancelled"); // a cancelled line is no purchase, and its deliveries count for no line
         Run(Read("deliveries", "hospital VARCHAR, deliveryId VARCHAR, orderId VARCHAR, lineNo INTEGER, product VARCHAR, quantity DECIMAL(18,4), traceCodes VARCHAR[], deliveredAt VARCHAR",
             "hospital, deliveryId", $"hospital, deliveryId, orderId, lineNo, product, quantity, len(list_distinct(traceCodes)) AS codes, {Local("deliveredAt")} AS deliveredAt"));
         Run(Read("receipts", "hospital VARCHAR, receiptId VARCHAR, deliveryId VARCHAR, quantity DECIMAL(18,4), confirmedAt VARCHAR",
             "hospital, receiptId", $"hospital, receiptId, deliveryId, quantity, {Local("confirmedAt")} AS confirmedAt"));
-        Run(Read("payments", "hospital VARCHAR, paymentId VARCHAR, amount DECIMAL(18,4), dueAt VARCHAR, paidAt VARCHAR",
-            "hospital, paymentId", $"hospital, paymentId, amount, {Local("dueAt")} AS dueAt, {Local("paidAt")} AS paidAt"));
+        Run(Read("payments", "hospital VARCHAR, paymentId VARCHAR, distributor VARCHAR, amount DECIMAL(18,4), dueAt VARCHAR, paidAt VARCHAR",
+            "hospital, paymentId", $"hospital, paymentId, distributor, amount, {Local("dueAt")} AS dueAt, {Local("paidAt")} AS paidAt"));
         Run(Read("demand-reports", "hospital VARCHAR, reportId VARCHAR, product VARCHAR, reportedQuantity DECIMAL(18,4), lastYearQuantity DECIMAL(18,4), explanation VARCHAR",
             "hospital, reportId, product", "hospital, reportId, product, reportedQuantity, lastYearQuantity, explanation"));
         var read = clock.Elapsed;
@@ -241,6 +241,7 @@ public static class RecomputeBench
                 UNION ALL SELECT hospital, {M("orderedAt")}, product, 'H' || lpad(CAST(CASE WHEN quantity <= 1 THEN 0 ELSE least(99, floor(4 * log2(CAST(quantity AS DOUBLE)))) END AS INTEGER)::VARCHAR, 2, '0'), 1 FROM orders
                 UNION ALL SELECT hospital, {M($"orderedAt + {window}")}, product, 'DueQty', {F("quantity")} FROM orders
                 UNION ALL SELECT hospital, {M("orderedAt")}, product, 'RateOrdQty', {F("quantity")} FROM orders
+                UNION ALL SELECT hospital, {M("orderedAt")}, product, 'Via' || upper(hex(distributor)), {F("quantity")} FROM orders
                 UNION ALL SELECT o.hospital, {M("o.orderedAt")}, o.product, 'PriceLines', 1 FROM orders o JOIN products p ON p.code = o.product WHERE p.selected AND o.unitPrice > p.price
                 UNION ALL SELECT o.hospital, {M("o.orderedAt")}, o.product, 'RefLines', 1 FROM orders o JOIN products p ON p.code = o.product
                     WHERE p.batch IS NULL AND p.referencePrice IS NOT NULL AND o.unitPrice > p.referencePrice
@@ -262,10 +263,10 @@ public static class RecomputeBench
                 UNION ALL SELECT r.hospital, {M("r.confirmedAt")}, d.product, 'RcptLate', 1 FROM receipts r JOIN deliveries d USING (hospital, deliveryId)
                     WHERE r.confirmedAt > d.deliveredAt + INTERVAL {t.ReceiptDays} DAY
                 UNION ALL SELECT r.hospital, {M("r.confirmedAt")}, d.product, 'RcptOver', 1 FROM receipts r JOIN deliveries d USING (hospital, deliveryId) WHERE r.quantity > d.quantity
-                UNION ALL SELECT hospital, {M("dueAt")}, '*', 'PaidAmt', {F("amount")} FROM payments
-                UNION ALL SELECT hospital, {M("dueAt")}, '*', 'Pay', 1 FROM payments
-                UNION ALL SELECT hospital, {M("dueAt")}, '*', 'LateAmt', {F("amount")} FROM payments WHERE paidAt > dueAt
-                UNION ALL SELECT hospital, {M("dueAt")}, '*', 'PayLate', 1 FROM payments WHERE paidAt > dueAt
+                UNION ALL SELECT hospital, {M("dueAt")}, '@' || distributor, 'PaidAmt', {F("amount")} FROM payments
+                UNION ALL SELECT hospital, {M("dueAt")}, '@' || distributor, 'Pay', 1 FROM payments
+                UNION ALL SELECT hospital, {M("dueAt")}, '@' || distributor, 'LateAmt', {F("amount")} FROM payments WHERE paidAt > dueAt
+                UNION ALL SELECT hospital, {M("dueAt")}, '@' || distributor, 'PayLate', 1 FROM payments WHERE paidAt > dueAt
                 UNION ALL SELECT hospital, 'cycle', product, 'RepQty', {F("reportedQuantity")} FROM demandreports
                 UNION ALL SELECT hospital, 'cycle', product, 'LastQty', {F("lastYearQuantity")} FROM demandreports
                 UNION ALL SELECT hospital, 'cycle', product, 'RepLines', 1 FROM demandreports

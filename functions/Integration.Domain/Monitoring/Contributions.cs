@@ -36,8 +36,29 @@ public static class Cells
     /// <summary>The cell of demand reports, which are for a batch's whole cycle rather than a month.</summary>
     public const string Cycle = "cycle";
 
-    /// <summary>The product of cells not about one product (payments name an order, not a product).</summary>
+    /// <summary>The product of cells not about one product (R17's receipts due by the day).</summary>
     public const string AnyProduct = "*";
+
+    /// <summary>
+    /// R18: the code of a payment's cells, the company paid (a payment names an order and the company it paid, not a
+    /// product): <c>@{company}</c>, apart from product codes.
+    /// </summary>
+    public static string Payee(string company) => "@" + company;
+
+    /// <summary>The company a payment's cell code names (<see cref="Payee"/>); null for a product's code.</summary>
+    public static string? PayeeOf(string code) => code.StartsWith('@') ? code[1..] : null;
+
+    /// <summary>
+    /// R18: the field of an order line's cell counting the quantity ordered through a distributor, <c>Via{hex}</c> (the
+    /// code in hexadecimal UTF-8: a field name is an identifier): whom the hospital owes for what it accepts of the product.
+    /// </summary>
+    public static string Via(string distributor) => ViaPrefix + Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(distributor));
+
+    /// <summary>The distributor a <see cref="Via"/> field names; null for another field.</summary>
+    public static string? DistributorOf(string field) =>
+        field.StartsWith(ViaPrefix, StringComparison.Ordinal) ? System.Text.Encoding.UTF8.GetString(Convert.FromHexString(field.AsSpan(ViaPrefix.Length))) : null;
+
+    public const string ViaPrefix = "Via";
 
     public static string Key(string period, string product) => $"{period}|{product}";
 
@@ -64,7 +85,7 @@ public static class Cells
     /// <summary>Whether a feed's records add to an aggregate field (the feed's table holds it: each field is one feed's).</summary>
     public static bool IsOf(FeedKind feed, string field) => feed switch
     {
-        FeedKind.Orders => field is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess || field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal),
+        FeedKind.Orders => field is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess || field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.ViaPrefix, StringComparison.Ordinal),
         FeedKind.Deliveries => field is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty or Cells.ConfirmDue,
         FeedKind.Receipts => field is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts or Cells.Confirmed or Cells.PayableAmount,
         FeedKind.Payments => field is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
@@ -131,7 +152,7 @@ public static class Cells
     /// </summary>
     public const string ConfirmDue = "CfmDue", Confirmed = "CfmDone";
 
-    /// <summary>R18, by the day payment is due (acceptance + the payment days): the amount accepted (receipts' table).</summary>
+    /// <summary>R18, by the day payment is due (acceptance + the payment days) and the product accepted: the amount accepted (receipts' table).</summary>
     public const string PayableAmount = "PayableAmt";
 
     /// <summary>R16: order lines by size, <c>H00</c>..<c>H99</c>, quarter-octave bins of the quantity (see <see cref="SizeBin"/>).</summary>
@@ -143,7 +164,7 @@ public static class Cells
     // Receipts (by month of confirmation)
     public const string ReceivedQty = "RcvQty", Receipts = "Rcpt", LateReceipts = "RcptLate", OverReceipts = "RcptOver";
 
-    // Payments (by month of the payment deadline)
+    // Payments (by month of the payment deadline, and the company paid: Payee)
     public const string PaidAmount = "PaidAmt", LateAmount = "LateAmt", Payments = "Pay", LatePayments = "PayLate";
 
     // Demand reports (per cycle)
@@ -188,6 +209,7 @@ public static class Contributions
                 }
                 yield return new(cell, Cells.BinField(Cells.SizeBin(o.Quantity)), 1);
                 yield return new(cell, Cells.RateOrderedQty, qty);
+                yield return new(cell, Cells.Via(o.Distributor), qty);
                 // R26 (002 一, 二): above the price a line is held to by more than a pack's rounding.
                 var prices = options.For(BatchOf(o.Product, master));
                 if (master.Products.TryGetValue(o.Product, out var priced) && priced.Selected && prices.Above(o.UnitPrice, priced.Price, priced.PackSize))
@@ -244,13 +266,13 @@ public static class Contributions
                 {
                     var accepted = Math.Min(r.Quantity, basis?.Quantity ?? r.Quantity);
                     var due = ChinaTime.DateOf(r.ConfirmedAt).AddDays(t.PaymentDays);
-                    yield return new(Cells.Key(Cells.Day(due), Cells.AnyProduct), Cells.PayableAmount, Fixed.Of(accepted * price));
+                    yield return new(Cells.Key(Cells.Day(due), product), Cells.PayableAmount, Fixed.Of(accepted * price));
                 }
                 break;
             }
             case Payment p:
             {
-                var cell = Cells.Key(Cells.Month(p.DueAt), Cells.AnyProduct);
+                var cell = Cells.Key(Cells.Month(p.DueAt), Cells.Payee(p.Distributor));
                 yield return new(cell, Cells.PaidAmount, Fixed.Of(p.Amount));
                 yield return new(cell, Cells.Payments, 1);
                 if (p.PaidAt > p.DueAt)

@@ -65,20 +65,21 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
 
     /// <summary>
     /// The item as far as its contribution goes, to hold millions: codes of master data shared with it (not a string
-    /// each), a delivery's traceability codes reduced to as many distinct placeholders (only their number counts, R23),
+    /// each; the company paid and the distributor ordered through count for R18), a delivery's traceability codes reduced to as many distinct placeholders (only their number counts, R23),
     /// its lot dropped.
     /// </summary>
     private IFeedItem Slim(IFeedItem item) => item switch
     {
-        OrderLine o => o with { Hospital = Shared(o.Hospital), Product = Shared(o.Product), Distributor = "", Channel = o.Channel == "offline" ? "offline" : "online" },
+        OrderLine o => o with { Hospital = Shared(o.Hospital), Product = Shared(o.Product), Distributor = Shared(o.Distributor), Channel = o.Channel == "offline" ? "offline" : "online" },
         Delivery d => d with { Hospital = Shared(d.Hospital), Product = Shared(d.Product), Lot = "", TraceCodes = Placeholders(d.TraceCodes.Distinct(StringComparer.Ordinal).Count()) },
         Receipt r => r with { Hospital = Shared(r.Hospital) },
-        Payment p => p with { Hospital = Shared(p.Hospital), Distributor = "" },
+        Payment p => p with { Hospital = Shared(p.Hospital), Distributor = Shared(p.Distributor) },
         _ => item,
     };
 
     private string Shared(string code) =>
-        master.Institutions.TryGetValue(code, out var i) ? i.Code : master.Products.TryGetValue(code, out var p) ? p.Code : code;
+        master.Institutions.TryGetValue(code, out var i) ? i.Code : master.Products.TryGetValue(code, out var p) ? p.Code
+            : master.Companies.TryGetValue(code, out var c) ? c.Code : code;
 
     private static readonly string[][] Few = [.. Enumerable.Range(0, 64).Select(n => Enumerable.Range(0, n).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray())];
 

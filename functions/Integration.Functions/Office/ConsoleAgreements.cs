@@ -12,7 +12,7 @@ namespace Integration.Functions.Office;
 
 /// <summary>
 /// The console's agreements (购销协议) page, on the monitoring engine's figures (R8's progress against 序时进度, R14, R3's
-/// delivery rate; <see cref="IndicatorCalculator.Agreements"/>): a hospital sees its agreements product by product (000 三);
+/// delivery rate; <see cref="AgreementProgress.Of"/>): a hospital sees its agreements product by product (000 三);
 /// a supplier each hospital's agreed volume of its products and its delivery progress there (003 二(三)); an office an
 /// institution of its jurisdiction, chosen from a list.
 /// </summary>
@@ -50,9 +50,8 @@ public static partial class ConsolePages
             return Page(context, antiforgery, "协议进度", body.ToString());
         }
 
-        var calculator = new IndicatorCalculator(data, options.Value);
         AgreementRows Compute(IReadOnlyList<AssessedUnit> units, DateTimeOffset asOf) => new(asOf,
-            [.. units.SelectMany(u => calculator.Agreements(u, q, asOf, supplier).Select(p => new AgreementRow(u.Code, p)))
+            [.. units.SelectMany(u => AgreementProgress.Of(u, data, options.Value, q, asOf, supplier).Select(p => new AgreementRow(u.Code, p)))
                 .OrderBy(r => r.Unit, StringComparer.Ordinal).ThenBy(r => r.Progress.Agreement.Hospital, StringComparer.Ordinal)
                 .ThenBy(r => r.Progress.Agreement.Product, StringComparer.Ordinal)]);
         // A hospital's read one unit: computed when asked. A supplier's are at every hospital, every unit: a snapshot.

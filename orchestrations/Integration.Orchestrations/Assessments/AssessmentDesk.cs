@@ -2,6 +2,7 @@ using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
+using Integration.Domain.Monitoring.Rules;
 using Integration.Orchestrations.Durable;
 using Integration.Storage;
 using Microsoft.Extensions.Logging;
@@ -181,8 +182,8 @@ public sealed class AssessmentDesk(
         return await Task.WhenAll(suppliers.Select(async code =>
         {
             var byUnit = units.Where(u => u.Suppliers.ContainsKey(code)).ToDictionary(u => u.Code, u => (u.Suppliers[code].Delivered, u.Suppliers[code].Ordered), StringComparer.Ordinal);
-            var r4 = IndicatorCalculator.SupplierRate(null, byUnit.Values.Sum(x => x.Delivered), byUnit.Values.Sum(x => x.Ordered), tiers, byUnit);
-            var below = IndicatorCalculator.UnitsBelow(byUnit, r4.Threshold!.Value);
+            var r4 = DeliveryRateRule.SupplierRate(null, byUnit.Values.Sum(x => x.Delivered), byUnit.Values.Sum(x => x.Ordered), tiers, byUnit);
+            var below = DeliveryRateRule.UnitsBelow(byUnit, r4.Threshold!.Value);
             var complaints = await source.ComplaintsAsync(code, quarter, cancellationToken);
             var result = new SupplierResult(code, master.Companies.GetValueOrDefault(code)?.Name ?? code, r4.Numerator, r4.Denominator, r4.Value, Tiers.Level(r4.Value, tiers),
                 complaints.ResolvedInTime, complaints.ResolutionDecided, complaints.TimelyResolutionRatio, complaints.Tier) { UnitsBelow = below };

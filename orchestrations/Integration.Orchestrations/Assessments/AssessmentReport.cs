@@ -52,7 +52,7 @@ public sealed record AssessmentReport(
     /// <summary>The notice's lists: id, rule, title (as the officials read it).</summary>
     public static readonly IReadOnlyList<(string Id, RuleId Rule, string Title)> ListDefinitions =
     [
-        ("demandReportDrop", RuleId.R1, "报量较上年明显减少且未说明理由"),
+        ("demandReportDrop", RuleId.R1, "报量较上年明显减少（已说明理由的待审核）"),
         ("unsignedAgreements", RuleId.R2, "未按规定时间签订购销协议"),
         ("deliveryRate", RuleId.R3, "中选产品配送率低于80%"),
         ("progressBelowSchedule", RuleId.R8, "采购进度低于序时进度"),

@@ -267,9 +267,9 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         // Neither was late when it came (nothing was confirmed or paid late): only the outstanding figures see it.
         Assert.False(MonitoringScenario.Find(h1, "lateReceipts")["breached"]!.GetValue<bool>());
         Assert.False(MonitoringScenario.Find(h1, "latePayments")["breached"]!.GetValue<bool>());
-        // The alerts, in Chinese, with the figures as they stand once every feed is in (both deliveries were outstanding
+        // The alerts, in Chinese, with the figures as they stand once every feed is in, R18 naming the supplier owed (both deliveries were outstanding
         // before DA's receipt came).
-        const string UnconfirmedText = "1 笔配送超过规定天数仍未确认收货（应确认 2 笔）", UnpaidText = "验收后超过付款期限仍未支付 70 元（已到期应付 100 元）";
+        const string UnconfirmedText = "1 笔配送超过规定天数仍未确认收货（应确认 2 笔）", UnpaidText = "验收后超过付款期限仍未支付 70 元（已到期应付 100 元）；涉及：配送企业 逾期未付 70 元";
         var unconfirmed = await WaitAlertAsync(world, $"monitoring:R17:unconfirmedDeliveries:H1:all:{quarter}", a => a["detail"]!.GetValue<string>() == UnconfirmedText);
         Assert.Equal("active", unconfirmed?["status"]!.GetValue<string>());
         var unpaid = await WaitAlertAsync(world, $"monitoring:R18:unpaidOverdue:H1:all:{quarter}", a => a["detail"]!.GetValue<string>() == UnpaidText);

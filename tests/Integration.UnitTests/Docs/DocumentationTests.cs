@@ -7,7 +7,8 @@ namespace Integration.UnitTests.Docs;
 /// <summary>
 /// The README is the front door and docs/ the house (issue 28): every relative link of README.md, docs/*.md and
 /// infra/README.md resolves in a clone (a file of the repo, and a heading of it for an <c>#anchor</c>), nothing links
-/// outside the repo (../shared is not in a clone), every function is named in the documents, and the README stays short.
+/// outside the repo (../shared is not in a clone), every function and every monitoring rule's class is named in the documents,
+/// and the README stays short.
 /// </summary>
 public sealed partial class DocumentationTests
 {
@@ -57,6 +58,17 @@ public sealed partial class DocumentationTests
         Assert.NotEmpty(functions);
         var unnamed = functions.Where(f => !Regex.IsMatch(text, $@"(?<![A-Za-z0-9]){Regex.Escape(f!)}(?![A-Za-z0-9])")).ToList();
         Assert.True(unnamed.Count == 0, "Functions never named in README.md or docs/: " + string.Join(", ", unnamed));
+    }
+
+    [Fact]
+    public void EveryMonitoringRuleClass_IsNamedInTheRulesDocument()
+    {
+        var rules = File.ReadAllText(Path.Combine(Repo.Root, "docs", "rules.md"));
+        var classes = typeof(Integration.Domain.Monitoring.Rules.MonitoringRule).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(Integration.Domain.Monitoring.Rules.MonitoringRule))).Select(t => t.Name).ToList();
+        Assert.True(classes.Count >= 17, string.Join(", ", classes));
+        var unnamed = classes.Where(c => !rules.Contains($"`{c}`", StringComparison.Ordinal)).ToList();
+        Assert.True(unnamed.Count == 0, "Rule classes never named in docs/rules.md: " + string.Join(", ", unnamed));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Integration.Domain.Alerts;
 using Integration.Domain.Feeds;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
+using Integration.Domain.Monitoring.Rules;
 
 namespace Integration.UnitTests.Monitoring;
 
@@ -344,7 +345,7 @@ public sealed class MonitoringRulesTests
     public void ElapsedShareOfTheCycle(string today, string quarter, decimal expected)
     {
         Assert.True(Quarter.TryParse(quarter, out var q));
-        Assert.Equal(expected, IndicatorCalculator.ElapsedShare(B1.CycleStart, B1.CycleEnd, q, ChinaTime.StartOfDay(DateOnly.Parse(today)).AddHours(12)));
+        Assert.Equal(expected, AgreementProgress.ElapsedShare(B1.CycleStart, B1.CycleEnd, q, ChinaTime.StartOfDay(DateOnly.Parse(today)).AddHours(12)));
     }
 
     [Fact]
@@ -372,10 +373,10 @@ public sealed class MonitoringRulesTests
         history[Cells.SizeBin(10)] = 8;                     // bin 13
         history[Cells.SizeBin(20)] = current[Cells.SizeBin(20)] = 1;   // bin 17: z = 0.6745 · 4 / 1 = 2.7
         history[Cells.SizeBin(200)] = current[Cells.SizeBin(200)] = 1; // bin 30: z = 11.5
-        Assert.Equal(1, IndicatorCalculator.AbnormalLines(history, current, t, out var median));
+        Assert.Equal(1, AbnormalOrdersRule.AbnormalLines(history, current, t, out var median));
         Assert.Equal(13, median);
         history[Cells.SizeBin(10)] = 5;                     // 7 lines: too short a history (8 by default)
-        Assert.Equal(0, IndicatorCalculator.AbnormalLines(history, current, t, out _));
+        Assert.Equal(0, AbnormalOrdersRule.AbnormalLines(history, current, t, out _));
     }
 
     [Fact]

@@ -130,6 +130,21 @@ public sealed class SecondReadingRulesTests
         Assert.Contains("the hub's record differs from what was declared", drop.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void DemandReport_Breach_AnExplainedDropIsStillABreach_ListedApartForTheOfficeToReview()
+    {
+        // "督导其作出说明……说明依据不充分的，应退回医疗机构重新填报" (000 一): an explanation is for an office to judge, not a pass.
+        var explained = new DemandReport("H1", "DR-P5", "P5", "B1", 50, 100, "该药品临床用量下降");
+        var drop = Indicators([Reported("P1", 60, 100), explained], [P1Agreed]).Single(i => i.Id == "demandReportDrop");
+        Assert.Equal((2m, 2m, true, Severity.Warning), (drop.Numerator, drop.Denominator, drop.Breached, drop.Severity));
+        Assert.Equal(["P1", "P5"], drop.Items);
+        Assert.Equal(["P5"], drop.Explained);
+        Assert.Contains("for an office to review: P5", drop.Detail, StringComparison.Ordinal);
+        Assert.Contains("其中 1 个已说明理由、待医保部门审核", IndicatorText.Breach(drop), StringComparison.Ordinal);
+        // Unexplained only: nothing listed as explained.
+        Assert.Null(Indicators([Reported("P1", 60, 100)], [P1Agreed]).Single(i => i.Id == "demandReportDrop").Explained);
+    }
+
     // ---- R13: "甚至不报量仍大量采购非中选产品或可替代药品" (003 二(七)): a substitutable drug is of its selected product's group ----
 
     [Fact]
