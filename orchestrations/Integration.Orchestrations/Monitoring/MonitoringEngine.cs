@@ -321,14 +321,24 @@ public sealed class MonitoringEngine(
         foreach (var i in indicators)
         {
             var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group, within);
+            var of = quarter;
+            if (i.Rule == RuleId.R1)
+            {
+                // R1 (issue 30) is about a demand report, which is for the batch's cycle, not for a quarter: its finding is
+                // raised once, in the quarter the hub first saw it (the current one), and kept there; it is never raised
+                // for a quarter gone by, nor again in each quarter after. An accepted explanation thus ends it for good,
+                // until its figures change materially (AlertLifecycle).
+                if (await ReportFindingAsync(i, party, quarter, within, now, cancellationToken) is not { } carried) continue;
+                (id, of) = carried;
+            }
             seen.Add(id);
             var who = within is null ? data.NameOf(party) : $"{data.NameOf(party)}（{data.NameOf(within)}）";
-            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, o.SeverityOf(i.Rule, i.Severity ?? Severity.Warning), Title(i, who, quarter), IndicatorText.Breach(i), now)
+            var alert = i.Breached ? new Alert(id, AlertKinds.Monitoring, o.SeverityOf(i.Rule, i.Severity ?? Severity.Warning), Title(i, who, of), IndicatorText.Breach(i), now)
             {
                 Rule = i.Rule,
                 Jurisdiction = jurisdiction,
                 Party = party,
-                Period = quarter.ToString(),
+                Period = of.ToString(),
                 Facts = new Dictionary<string, string>
                 {
                     ["indicator"] = i.Id,
@@ -342,15 +352,8 @@ public sealed class MonitoringEngine(
                     ["jurisdictionPath"] = path,
                 },
             } : null;
-            // R1 (issue 30): an explanation accepted for a demand report ends its finding for that report, in the quarters
-            // after too, until its figures change materially: the later quarter's alert is explained by the same case,
-            // or never raised.
-            if (alert is { Rule: RuleId.R1 } && await ExplainedBeforeAsync(i, party, quarter, within, cancellationToken) is { ExplainedBy: { } explainedBy } earlier
-                && !AlertLifecycle.Materially(earlier, alert, o.MaterialChange))
-            {
-                if (await alerts.ExplainAsync(id, explainedBy, now, cancellationToken) is null) continue;
-            }
-            if (alert is not null) active.Add(id);
+            // Only this quarter's own alerts are in its active set (an R1 alert carried from an earlier quarter is that one's).
+            if (alert is not null && of == quarter) active.Add(id);
             if (await alerts.SyncAsync(AlertKinds.Monitoring, id, alert, now, cancellationToken, o.MaterialChange) is { } change)
             {
                 changed++;
@@ -368,16 +371,23 @@ public sealed class MonitoringEngine(
         return changed;
     }
 
-    /// <summary>The same demand report's R1 alert of one of the four quarters before, if an office accepted its explanation.</summary>
-    private async Task<Alert?> ExplainedBeforeAsync(Indicator i, string party, Quarter quarter, string? within, CancellationToken cancellationToken)
+    /// <summary>
+    /// Where a demand report's R1 finding lives: the alert of one of the four quarters before that still stands (active or
+    /// explained), when evaluating the current quarter; else this quarter's own, for the current quarter, or for a quarter
+    /// gone by that has one already (kept in step); null: nothing to raise (a quarter gone by, the report not seen then).
+    /// </summary>
+    private async Task<(string Id, Quarter Quarter)?> ReportFindingAsync(Indicator i, string party, Quarter quarter, string? within, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var own = AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group, within);
+        if (quarter != Quarter.Of(now)) return await alerts.GetAsync(own, cancellationToken) is not null ? (own, quarter) : null;
         var earlier = quarter;
         for (var back = 1; back <= 4; back++)
         {
             earlier = earlier.Previous;
-            if (await alerts.GetAsync(AlertId(i.Rule, i.Id, party, i.Batch, earlier, i.Group, within), cancellationToken) is { Status: AlertStatus.Explained } explained) return explained;
+            var id = AlertId(i.Rule, i.Id, party, i.Batch, earlier, i.Group, within);
+            if (await alerts.GetAsync(id, cancellationToken) is { Status: not AlertStatus.Cleared }) return (id, earlier);
         }
-        return null;
+        return (own, quarter);
     }
 
     /// <summary>

@@ -337,6 +337,28 @@ public sealed class MonitoringTests(HubFixture fixture, MonitoringTests.Scenario
         Assert.Equal(HttpStatusCode.BadRequest, evaluate.StatusCode);
     }
 
+    [Fact]
+    public async Task R1_ADemandReportsDrop_IsOneFinding_InTheQuarterTheHubSawIt_NotOneAQuarter()
+    {
+        // Issue 30: a flagged demand report raised a new alert (and a new case) every quarter, for ever, and for quarters
+        // before the report too when they were evaluated again. P3 is reported 37.5% below last year.
+        await using var world = await fixture.NewWorldAsync(MonitoringScenario.Settings, loadProvince: false);
+        var scenario = new MonitoringScenario(world);
+        await scenario.LoadMasterDataAsync();
+        await scenario.SendFeedsAsync();
+        var current = Quarter.Of(world.Clock.GetUtcNow());
+        var id = $"monitoring:R1:demandReportDrop:H1:B1:{current}";
+        Assert.NotNull(await WaitAlertAsync(world, id, a => a["status"]!.GetValue<string>() == "active"));
+        // The quarters gone by are evaluated again, as the provincial centre may: the report's finding stays the one.
+        foreach (var past in new[] { current.Previous, current.Previous.Previous })
+            using (var evaluate = await world.Admin().PostJsonAsync($"/api/v1/admin/monitoring/evaluate?period={past}", new { }))
+                Assert.True(evaluate.IsSuccessStatusCode, await evaluate.Content.ReadAsStringAsync());
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await BacklogAsync(world) > 0 && DateTime.UtcNow < deadline) await Task.Delay(300);
+        Assert.Equal(0, await BacklogAsync(world));
+        Assert.Equal([id], (await AlertsAsync(world, "rule=R1&limit=1000")).Where(a => a!["party"]?.GetValue<string>() == "H1").Select(a => a!["id"]!.GetValue<string>()));
+    }
+
     private static async Task<int> BacklogAsync(World world)
     {
         using var response = await world.Admin().GetAsync("/api/v1/admin/operations");
