@@ -406,7 +406,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         await using var browser = await ConsoleBrowser.StartAsync();
         var hospital = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(hospital, "hosp-c", Password);
-        await hospital.GetByRole(AriaRole.Link, new() { Name = "督导" }).ClickAsync();
+        await hospital.GetByRole(AriaRole.Link, new() { Name = "督导", Exact = true }).ClickAsync();
         Assert.Contains("待说明", await hospital.Locator("tr", new() { HasText = id }).InnerTextAsync());
         await ExpectAccessibleAsync(hospital, "cases-hospital");
         await hospital.GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync();
