@@ -244,8 +244,12 @@ public static class HubServices
         // Answers the framework gives without a body (no such route, method, media type) become problem details too.
         app.UseStatusCodePages(context => ProblemResponses.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
         app.UseConsoleOverHttpsOnly(app.Environment);
+        app.UseConsoleReadiness();
+        app.UseConsoleSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
+        // The framework's antiforgery for the components' forms (the console's other forms check theirs themselves).
+        app.UseAntiforgery();
         app.UseRateLimiter();
         // The partner API: every endpoint under /api/v1 is in this group, which requires the partner scheme (a signed
         // request): the endpoint decides, not the spelling of the path that reached it. A path under /api/v1 that is no
@@ -311,7 +315,9 @@ public static class HubServices
         services.AddSingleton<Office.ConsoleSessions>();
         services.AddSingleton<Office.UserIntake>();
         services.AddSingleton<Office.ConsoleSnapshots>();
-        services.AddSingleton<Office.ConsoleAlertList>();
+        services.AddSingleton<Office.ConsoleWork>();
+        // The console's pages that are components, rendered on the server (static SSR, no interactivity).
+        services.AddRazorComponents();
         Microsoft.AspNetCore.DataProtection.DataProtectionBuilderExtensions.SetApplicationName(services.AddDataProtection(), "integration-hub");
         services.AddSingleton<IConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>>(sp =>
             new ConfigureOptions<Microsoft.AspNetCore.DataProtection.KeyManagement.KeyManagementOptions>(o =>

@@ -59,7 +59,7 @@ public static partial class ConsolePages
         if (!MayReadCityReports(me) || !HalfYear.TryParse(half, out var h) || !AssessmentDesk.Formats.Contains(format) || format == "json") return NotFound(context);
         if (await reports.ArtifactAsync(h, format, me.Role == PartnerRole.City ? me.EntityCode : null, context.RequestAborted) is not { } content) return NotFound(context);
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
-        context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        context.Response.Headers.XFrameOptions = "SAMEORIGIN";
         return Results.File(content, ReportWriters.ContentTypes[format], format == "html" ? null : $"city-report-{h}{(me.Role == PartnerRole.City ? "-" + me.EntityCode : "")}.{format}");
     }
 }

@@ -37,9 +37,6 @@ public sealed class ConsoleOptions
     /// <summary>Shortest password an account may be given. Default 10 characters.</summary>
     public int MinPasswordLength { get; set; } = 10;
 
-    /// <summary>How long the console's alert lists may be behind the alerts table (they are read once per this on an instance). Default 10 s.</summary>
-    public TimeSpan ListMaxAge { get; set; } = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// A jurisdiction's or supplier's indicators shown in the console are computed again once their snapshot is this old.
     /// Default 10 minutes.
@@ -68,7 +65,7 @@ public sealed class ConsoleOptions
         if (LockoutDuration <= TimeSpan.Zero || IdleTimeout <= TimeSpan.Zero || AbsoluteLifetime <= TimeSpan.Zero) yield return "Hub:Console:LockoutDuration, IdleTimeout and AbsoluteLifetime are positive.";
         if (SessionCheckInterval < TimeSpan.Zero || SessionCheckInterval > TimeSpan.FromMinutes(1)) yield return "Hub:Console:SessionCheckInterval is between zero and one minute.";
         if (MinPasswordLength < 8) yield return "Hub:Console:MinPasswordLength is at least 8.";
-        if (ReportMaxAge <= TimeSpan.Zero || ReportWait < TimeSpan.Zero || ListMaxAge < TimeSpan.Zero || SnapshotParallelism < 1) yield return "Hub:Console:ReportMaxAge and SnapshotParallelism are positive, ReportWait and ListMaxAge not negative.";
+        if (ReportMaxAge <= TimeSpan.Zero || ReportWait < TimeSpan.Zero || SnapshotParallelism < 1) yield return "Hub:Console:ReportMaxAge and SnapshotParallelism are positive, ReportWait not negative.";
     }
 }
 

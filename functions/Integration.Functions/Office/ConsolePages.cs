@@ -14,6 +14,7 @@ using Integration.Orchestrations.Monitoring;
 using Integration.Storage;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Office;
@@ -28,15 +29,7 @@ public static partial class ConsolePages
     public static IEndpointRouteBuilder MapConsolePages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Redirect("/console/")).ExcludeFromDescription();
-        var console = app.MapGroup("/console").ExcludeFromDescription().AddEndpointFilter(async (context, next) =>
-        {
-            // Until the master data and the calendar are read, a page would have nothing right to show.
-            var services = context.HttpContext.RequestServices;
-            return services.GetRequiredService<MasterDataCache>().IsLoaded && services.GetRequiredService<CalendarBook>().IsLoaded
-                ? await next(context)
-                : Results.Content("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>系统正在启动</title></head><body><main><h1>系统正在启动</h1><p>请稍候刷新页面。</p></main></body></html>",
-                    "text/html; charset=utf-8", Encoding.UTF8, StatusCodes.Status503ServiceUnavailable);
-        });
+        var console = app.MapGroup("/console").ExcludeFromDescription();
         console.MapGet("/assets/{file}", (string file) => Asset(file));
         console.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error) => Login(context, antiforgery, ExternalError(error), returnUrl));
         console.MapGet("/login/oidc", (HttpContext context, IOptions<ConsoleOptions> options, string? returnUrl) => options.Value.Oidc.Enabled
@@ -46,7 +39,6 @@ public static partial class ConsolePages
         console.MapGet("/signed-in", (HttpContext context, string? returnUrl) =>
         {
             var target = E(ReturnUrls.Safe(returnUrl));
-            Secure(context);
             return Results.Content($"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={target}\"><title>正在进入</title></head>" +
                 $"<body><main><p>登录成功，正在进入……<a href=\"{target}\">如未自动跳转，请点此进入</a></p></main></body></html>", "text/html; charset=utf-8", Encoding.UTF8);
         });
@@ -62,9 +54,8 @@ public static partial class ConsolePages
         });
 
         var pages = console.MapGroup("").RequireAuthorization(ConsoleSignIn.Scheme);
-        pages.MapGet("/", OverviewAsync);
-        pages.MapGet("/alerts", AlertsAsync);
-        pages.MapPost("/alerts/{id}/acknowledge", AcknowledgeAsync);
+        // The alerts are worked on as findings (issue 31): one per party and quarter, /console/findings (components).
+        pages.MapGet("/alerts", () => Results.Redirect("/console/findings"));
         pages.MapGet("/calendar", (HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time) =>
             Me(context).Role == PartnerRole.Province ? CalendarPage(context, antiforgery, book, time, null, null, null) : NotFound(context));
         pages.MapPost("/calendar", CalendarAsync);
@@ -95,6 +86,8 @@ public static partial class ConsolePages
         pages.MapPost("/assessments/run", RunAssessmentAsync);
         pages.MapGet("/assessments/{quarter}/report.{format}", ReportAsync);
         pages.MapConsoleAdmin();
+        // The pages that are components (the first page, the findings), under the same sign-in.
+        app.MapRazorComponents<Pages.ConsoleApp>().RequireAuthorization(ConsoleSignIn.Scheme).ExcludeFromDescription();
         // An address the console does not have is the console's own page, in Chinese, for anyone (never the API's JSON).
         console.MapFallback("{**path}", (HttpContext context) => NotFound(context));
         return app;
@@ -142,89 +135,6 @@ public static partial class ConsolePages
         "oidc-disabled" => "您的平台账号已停用，请联系省级管理员。",
         _ => null,
     };
-
-    // ---- alerts ----
-
-    /// <summary>Alerts listed in one page (the newest). The project's choice.</summary>
-    private const int MaxListed = 500;
-
-    private static async Task<IResult> AlertsAsync(HttpContext context, IAntiforgery antiforgery, ConsoleAlertList alerts, MasterDataCache master,
-        string? rule, string? severity, string? status, string? jurisdiction, string? done)
-    {
-        var me = Me(context);
-        var data = master.Master;
-        var list = (await alerts.ListAsync(context.RequestAborted)).Where(a => Scopes.Sees(me, a, data)).ToList();
-        // The jurisdictions below an office's own, to narrow the inbox to one of them.
-        var below = me.Role is PartnerRole.Province or PartnerRole.City
-            ? data.Jurisdictions.Values.Where(j => j.Code != me.EntityCode && data.IsWithin(j.Code, me.EntityCode))
-                .Select(j => (j.Code, Path: string.Join(" / ", data.JurisdictionPath(j.Code).Skip(data.JurisdictionPath(me.EntityCode).Count).Select(data.NameOf))))
-                .OrderBy(j => j.Path, StringComparer.Ordinal).ToList()
-            : [];
-        if (!below.Any(j => j.Code == jurisdiction)) jurisdiction = null;
-        var rules = list.Select(a => a.Rule).OfType<RuleId>().Distinct().Order().Select(r => r.ToString()).ToList();
-        bool Acknowledged(Alert a) => a.Acknowledgements is { Count: > 0 };
-        var matched = list
-            .Where(a => string.IsNullOrEmpty(rule) || a.Rule?.ToString() == rule)
-            .Where(a => string.IsNullOrEmpty(severity) || a.Severity.Name() == severity)
-            .Where(a => jurisdiction is null || (a.Jurisdiction is { } j && data.IsWithin(j, jurisdiction)))
-            .Where(a => status switch
-            {
-                "open" => a.Status != AlertStatus.Cleared && !Acknowledged(a),
-                "acknowledged" => a.Status != AlertStatus.Cleared && Acknowledged(a),
-                "cleared" => a.Status == AlertStatus.Cleared,
-                _ => true,
-            })
-            .OrderByDescending(a => a.RaisedAt).ToList();
-        // The newest first, at most MaxListed in a page: a province's quarter can hold tens of thousands.
-        var shown = matched.Take(MaxListed).ToList();
-        var body = new StringBuilder("<h1>告警</h1>");
-        if (done is not null) body.Append($"<p class=\"notice\" role=\"status\">已受理告警：{E(done)}</p>");
-        body.Append("<form method=\"get\" action=\"/console/alerts\" class=\"filters\">");
-        body.Append(Select("rule", "规则", [("", "全部"), .. rules.Select(r => (r, r))], rule));
-        body.Append(Select("severity", "严重程度", [("", "全部"), .. Severities.All.Reverse().Select(s => (s.Name(), Zh.Severity(s)))], severity));
-        body.Append(Select("status", "状态", [("", "全部"), ("open", "待处理"), ("acknowledged", "已受理"), ("cleared", "已解除")], status));
-        if (below.Count > 0) body.Append(Select("jurisdiction", "辖区", [("", "全部"), .. below], jurisdiction));
-        body.Append("<button type=\"submit\">筛选</button></form>");
-        body.Append($"<table class=\"alerts\"><caption>共 {matched.Count} 条{(matched.Count > shown.Count ? $"，显示最新的 {shown.Count} 条，可用上方的筛选缩小范围" : "")}</caption><thead><tr><th scope=\"col\">时间</th><th scope=\"col\">严重程度</th><th scope=\"col\">规则</th><th scope=\"col\">告警</th><th scope=\"col\">状态</th><th scope=\"col\">操作</th></tr></thead><tbody>");
-        var mayAcknowledge = me.Role is PartnerRole.Province or PartnerRole.City or PartnerRole.County;
-        foreach (var a in shown)
-        {
-            var mine = a.Acknowledgements?.Any(k => k.PartnerId == me.PartnerId) == true;
-            body.Append("<tr>")
-                .Append($"<td>{E(Zh.DateTime(a.RaisedAt))}</td>")
-                .Append($"<td><span class=\"sev sev-{a.Severity.Name()}\">{E(Zh.Severity(a.Severity))}</span></td>")
-                .Append($"<td>{E(a.Rule?.ToString() ?? "—")}</td>")
-                .Append($"<td><strong>{E(a.Title)}</strong><br><span class=\"detail\">{E(a.Detail)}</span></td>")
-                .Append($"<td>{E(Zh.AlertStatus(a.Status, Acknowledged(a)))}</td><td>");
-            if (mayAcknowledge && !mine && a.Status != AlertStatus.Cleared)
-                body.Append($"<form method=\"post\" action=\"/console/alerts/{Uri.EscapeDataString(a.Id)}/acknowledge\">").Append(Token(context, antiforgery))
-                    .Append($"<label class=\"visually-hidden\" for=\"note-{E(a.Id)}\">受理说明</label><input id=\"note-{E(a.Id)}\" name=\"note\" maxlength=\"500\" placeholder=\"受理说明（可选）\">")
-                    .Append("<button type=\"submit\">受理</button></form>");
-            else if (mine) body.Append("已由我受理");
-            // An office opens a supervision case from an alert about a party in its jurisdiction (R27).
-            if (mayAcknowledge && a.Party is { } party && Api.CaseApi.PartyOf(me, party, master.Master) is not null)
-                body.Append($"<a class=\"action\" href=\"/console/cases/new?alert={Uri.EscapeDataString(a.Id)}\">立案督导<span class=\"visually-hidden\">：{E(a.Title)}</span></a>");
-            body.Append("</td></tr>");
-        }
-        if (shown.Count == 0) body.Append("<tr><td colspan=\"6\">没有符合条件的告警。</td></tr>");
-        body.Append("</tbody></table>");
-        return Page(context, antiforgery, "告警", body.ToString());
-    }
-
-    private static async Task<IResult> AcknowledgeAsync(HttpContext context, IAntiforgery antiforgery, string id, AlertStore alerts, ConsoleAlertList list, MasterDataCache master, TimeProvider time)
-    {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
-        var me = Me(context);
-        if (await alerts.GetAsync(id, context.RequestAborted) is not { } alert || !Scopes.Sees(me, alert, master.Master)
-            || me.Role is not (PartnerRole.Province or PartnerRole.City or PartnerRole.County))
-            return NotFound(context);
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
-        var note = form["note"].ToString().Trim();
-        if (note.Length > 500) note = note[..500];
-        await alerts.AcknowledgeAsync(id, new Acknowledgement(me.PartnerId, me.EntityCode, time.GetUtcNow(), note.Length == 0 ? null : note), context.RequestAborted);
-        list.Forget();
-        return Results.Redirect($"/console/alerts?done={Uri.EscapeDataString(alert.Title)}");
-    }
 
     // ---- accounts (province): the same use case as PUT /api/v1/admin/users ----
 
@@ -313,13 +223,13 @@ public static partial class ConsolePages
         show ??= "open";
         var shown = (show switch
         {
-            "overdue" => mine.Where(ComplaintOverdue),
+            "overdue" => mine.Where(ConsoleWork.Overdue),
             "escalated" when myLevel is { } level => mine.Where(c => c.Escalation == level),
             _ => mine,
         }).OrderBy(c => c.Phase?.DueDate ?? DateOnly.MaxValue).ThenBy(c => c.ComplaintId, StringComparer.Ordinal).Take(500).ToList();
 
         var body = new StringBuilder("<h1>诉求</h1><nav aria-label=\"诉求列表\" class=\"tabs\"><ul>");
-        var tabs = new List<(string Key, string Text)> { ("open", $"办理中（{mine.Count}）"), ("overdue", $"已超期（{mine.Count(ComplaintOverdue)}）") };
+        var tabs = new List<(string Key, string Text)> { ("open", $"办理中（{mine.Count}）"), ("overdue", $"已超期（{mine.Count(ConsoleWork.Overdue)}）") };
         if (myLevel is { } mineLevel) tabs.Add(("escalated", $"已升级至本级（{mine.Count(c => c.Escalation == mineLevel)}）"));
         foreach (var (key, text) in tabs)
             body.Append($"<li><a href=\"/console/complaints?show={key}\"{(key == show ? " aria-current=\"page\"" : "")}>{E(text)}</a></li>");
@@ -340,10 +250,6 @@ public static partial class ConsolePages
         body.Append("</tbody></table>");
         return Page(context, antiforgery, "诉求", body.ToString());
     }
-
-    /// <summary>A complaint past a deadline: escalated, or replied to or resolved late.</summary>
-    private static bool ComplaintOverdue(Orchestrations.Complaints.ComplaintState c) =>
-        c.Escalation != Orchestrations.Complaints.EscalationLevel.None || c.RepliedInTime == false || c.ResolvedInTime == false;
 
     private static async Task<IResult> ComplaintAsync(HttpContext context, IAntiforgery antiforgery, string id, Orchestrations.Complaints.ComplaintDesk desk, MasterDataCache master)
     {
@@ -469,6 +375,10 @@ public static partial class ConsolePages
         return Page(context, antiforgery, title, body.ToString(), refreshSeconds: 10);
     }
 
+    /// <summary>A jurisdiction's overview snapshot: what its first page and its indicators page show (one computation for both).</summary>
+    internal static Task<ConsoleSnapshots.Snapshot<JurisdictionOverview>> OverviewOfAsync(ConsoleSnapshots snapshots, MonitoringEngine engine, string code, Quarter q, CancellationToken ct) =>
+        snapshots.GetAsync($"overview/{Uri.EscapeDataString(code)}/{q}", c => engine.OverviewAsync(code, q, c, snapshots.Parallelism), o => o.Report.AsOf, ct);
+
     /// <summary>A jurisdiction's indicators are those of its overview's snapshot.</summary>
     private static ConsoleSnapshots.Snapshot<IndicatorReport> ReportOf(ConsoleSnapshots.Snapshot<JurisdictionOverview> overview) =>
         new(overview.Value?.Report, overview.Computing);
@@ -531,7 +441,7 @@ public static partial class ConsolePages
         if (await desk.ArtifactAsync(q, format, cut, context.RequestAborted) is not { } content) return NotFound(context);
         // The notice is shown inside the console's page (same origin only); it runs no script.
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
-        context.Response.Headers["X-Content-Type-Options"] = "nosniff";
+        context.Response.Headers.XFrameOptions = "SAMEORIGIN";
         return Results.File(content, Orchestrations.Assessments.ReportWriters.ContentTypes[format],
             format == "html" ? null : $"assessment-{q}{(cut is null ? "" : "-" + cut)}.{format}");
     }
@@ -635,41 +545,18 @@ public static partial class ConsolePages
 
     // ---- the frame of every page ----
 
-    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string title, string body, int status = 200, int? refreshSeconds = null)
-    {
-        var me = ConsoleSignIn.PartnerOf(context.User);
-        var master = context.RequestServices.GetRequiredService<MasterDataCache>();
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append($"<title>{E(title)} · 集采监测平台</title><link rel=\"stylesheet\" href=\"/console/assets/console.css\"><link rel=\"icon\" href=\"/console/assets/favicon.svg\" type=\"image/svg+xml\"></head><body>")
-            .Append("<a class=\"skip\" href=\"#main\">跳到正文</a><header><span class=\"brand\">集采执行监测平台</span>");
-        if (me is not null)
+    /// <summary>A page written as HTML text, in the console's layout (the components' <see cref="Pages.ConsoleLayout"/>).</summary>
+    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string title, string body, int status = 200, int? refreshSeconds = null) =>
+        new RazorComponentResult<Pages.LegacyPage>(new Dictionary<string, object?>
         {
-            html.Append("<nav aria-label=\"主菜单\"><ul><li><a href=\"/console/\">概况</a></li><li><a href=\"/console/alerts\">告警</a></li><li><a href=\"/console/indicators\">指标</a></li>");
-            if (me.Role != PartnerRole.Distributor) html.Append("<li><a href=\"/console/agreements\">协议进度</a></li>");
-            html.Append("<li><a href=\"/console/complaints\">诉求</a></li><li><a href=\"/console/cases\">督导</a></li>");
-            if (Assessments.MayRead(me)) html.Append("<li><a href=\"/console/assessments\">监测通报</a></li>");
-            if (MayReadCityReports(me)) html.Append("<li><a href=\"/console/city-reports\">半年报告</a></li>");
-            if (me.Role == PartnerRole.Province) html.Append("<li><a href=\"/console/admin\">系统管理</a></li>");
-            html.Append("</ul></nav>")
-                .Append($"<span class=\"who\">{E(me.Name)}（{E(Zh.Role(me.Role))} · {E(master.IsLoaded ? master.Master.NameOf(me.EntityCode) : me.EntityCode)}）</span>")
-                .Append("<form method=\"post\" action=\"/console/logout\" class=\"logout\">").Append(Token(context, antiforgery)).Append("<button type=\"submit\">退出</button></form>");
-        }
-        // A page that follows something moving reloads itself by script (with a control to stop it), not by a meta refresh.
-        var refreshing = refreshSeconds is { } seconds
-            ? $"<p class=\"detail\" data-refresh=\"{seconds}\">本页每 {seconds} 秒自动刷新。<button type=\"button\" data-stop-refresh>停止自动刷新</button></p>" : "";
-        html.Append($"</header><main id=\"main\">{body}{refreshing}</main>");
-        var chart = body.Contains("data-chart", StringComparison.Ordinal);
-        if (chart) html.Append("<script src=\"/console/assets/echarts.min.js\"></script>");
-        if (chart || refreshing.Length > 0) html.Append("<script src=\"/console/assets/console.js\"></script>");
-        html.Append("</body></html>");
-        Secure(context);
-        return Results.Content(html.ToString(), "text/html; charset=utf-8", Encoding.UTF8, status);
-    }
+            [nameof(Pages.LegacyPage.Title)] = title,
+            [nameof(Pages.LegacyPage.Body)] = body,
+            [nameof(Pages.LegacyPage.RefreshSeconds)] = refreshSeconds,
+        }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
 
     /// <summary>What lies outside the account's scope answers as a page that does not exist.</summary>
     private static IResult NotFound(HttpContext context) =>
-        Page(context, context.RequestServices.GetRequiredService<IAntiforgery>(), "未找到", "<h1>未找到</h1><p>该页面不存在，或不在您的权限范围内。</p><p><a href=\"/console/\">返回概况</a></p>", 404);
+        Page(context, context.RequestServices.GetRequiredService<IAntiforgery>(), "未找到", "<h1>未找到</h1><p>该页面不存在，或不在您的权限范围内。</p><p><a href=\"/console/\">返回我的待办</a></p>", 404);
 
     /// <summary>A form without its antiforgery token (or with a stale one) changes nothing.</summary>
     private static async Task<IResult?> Refused(HttpContext context, IAntiforgery antiforgery)
@@ -688,7 +575,7 @@ public static partial class ConsolePages
     /// The quarter a page was asked for, or <paramref name="otherwise"/> when none (or no quarter, or one that has not
     /// begun at <paramref name="now"/>: it has no figures, issue 30) was named.
     /// </summary>
-    private static Quarter QuarterOr(string? text, Quarter otherwise, DateTimeOffset now) =>
+    internal static Quarter QuarterOr(string? text, Quarter otherwise, DateTimeOffset now) =>
         text is not null && Quarter.TryParse(text, out var asked) && asked.HasBegunAsOf(now) ? asked : otherwise;
 
     /// <summary>
@@ -719,16 +606,6 @@ public static partial class ConsolePages
         foreach (var (value, text) in options)
             html.Append($"<option value=\"{E(value)}\"{(value == (selected ?? "") ? " selected" : "")}>{E(text)}</option>");
         return html.Append("</select>").ToString();
-    }
-
-    private static void Secure(HttpContext context)
-    {
-        var headers = context.Response.Headers;
-        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-        headers.XFrameOptions = "DENY";
-        headers["Referrer-Policy"] = "no-referrer";
-        headers["X-Content-Type-Options"] = "nosniff";
-        headers.CacheControl = "no-store";
     }
 
     private static readonly Dictionary<string, string> Assets = new(StringComparer.Ordinal)

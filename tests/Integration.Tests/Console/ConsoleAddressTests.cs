@@ -27,7 +27,7 @@ public sealed class ConsoleAddressTests(HubFixture fixture)
         var response = await page.GotoAsync("/console/no-such-page");
         Assert.Equal(404, response!.Status);
         Assert.Equal("未找到 · 集采监测平台", await page.TitleAsync());
-        Assert.True(await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "返回概况" }).IsVisibleAsync());
+        Assert.True(await page.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "返回我的待办" }).IsVisibleAsync());
         Assert.Empty(await ConsoleBrowser.AccessibilityProblemsAsync(page));
         await ConsoleBrowser.ShotAsync(page, "not-found");
     }

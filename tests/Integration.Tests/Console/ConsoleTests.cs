@@ -48,7 +48,7 @@ public sealed class ConsoleTests(HubFixture fixture)
     }
 
     [Fact]
-    public async Task ACountyUser_SeesOnlyItsCountysAlerts_AcknowledgesOne_AndNotTheProvincesPages()
+    public async Task ACountyUser_SeesOnlyItsCountysFindings_AcknowledgesOne_AndNotTheProvincesPages()
     {
         await using var world = await fixture.NewWorldAsync();
         var c = new ComplaintSamples(world);
@@ -61,30 +61,42 @@ public sealed class ConsoleTests(HubFixture fixture)
 
         await using var browser = await ConsoleBrowser.StartAsync();
         var page = await browser.NewPageAsync(world.Hub);
+        // The alerts inbox is now the findings inbox (issue 31): its old address leads there, through the sign-in.
         await page.GotoAsync("/console/alerts");
         Assert.EndsWith("/console/login?returnUrl=%2Fconsole%2Falerts", page.Url, StringComparison.Ordinal);
         await ExpectAccessibleAsync(page, "login");
         await page.GetByLabel("账号").FillAsync("county1");
         await page.GetByLabel("密码").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
-        Assert.EndsWith("/console/alerts", page.Url, StringComparison.Ordinal);
+        Assert.EndsWith("/console/findings", page.Url, StringComparison.Ordinal);
         Assert.Contains("王科长（县级医保部门", await page.Locator("header").InnerTextAsync());
 
-        var table = await page.Locator("table.alerts").InnerTextAsync();
-        Assert.Contains(mine.Title, table);
-        Assert.DoesNotContain(theirs.Title, table);
-        await ExpectAccessibleAsync(page, "alerts-county");
+        // One row per party and quarter: the county's hospital, by name, its rule by its Chinese name; not the other county's.
+        var rows = await page.Locator("table.findings tbody tr").AllInnerTextsAsync();
+        var row = Assert.Single(rows);
+        Assert.Contains(c.Hospital.Name, row);
+        Assert.Contains("配送率低于80%", row);
+        Assert.Contains("待处理", row);
+        Assert.Contains("尚未立案", row);
+        await ExpectAccessibleAsync(page, "findings-county");
 
-        var row = page.Locator("tr", new() { HasText = mine.Title });
-        await row.GetByPlaceholder("受理说明（可选）").FillAsync("已约谈医院，督促整改");
-        await row.GetByRole(AriaRole.Button, new() { Name = "受理" }).ClickAsync();
-        Assert.Contains($"已受理告警：{mine.Title}", await page.Locator("main").InnerTextAsync());
-        Assert.Contains("已由我受理", await page.Locator("tr", new() { HasText = mine.Title }).InnerTextAsync());
+        // The finding's page lists its figures; the office acknowledges its open alerts in one action (the framework's form).
+        await page.GetByRole(AriaRole.Link, new() { Name = c.Hospital.Name }).ClickAsync();
+        var findingId = Uri.UnescapeDataString(page.Url[(page.Url.LastIndexOf('/') + 1)..]);
+        Assert.Equal($"{c.Hospital.Code}:{mine.Period}", findingId);
+        Assert.Contains(mine.Title, await page.Locator("main table").InnerTextAsync());
+        await ExpectAccessibleAsync(page, "finding-county");
+        await page.GetByLabel("受理说明（可选）").FillAsync("已约谈医院，督促整改");
+        await page.GetByRole(AriaRole.Button, new() { Name = "受理本条监测发现（1 条告警）" }).ClickAsync();
+        Assert.Contains("已受理本条监测发现的告警 1 条。", await page.Locator("[role=status]").InnerTextAsync());
+        Assert.Contains("已受理", await page.Locator("tr", new() { HasText = mine.Title }).InnerTextAsync());
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { NameRegex = new System.Text.RegularExpressions.Regex("^受理本条") }).CountAsync());
 
         // The API sees the same acknowledgement (one store, one rule).
         using (var read = await world.Admin().GetAsync($"/api/v1/alerts/{mine.Id}"))
         {
-            var ack = (await Samples.Expect(read, HttpStatusCode.OK))["alert"]!["acknowledgements"]![0]!;
+            var acks = (await Samples.Expect(read, HttpStatusCode.OK))["alert"]!["acknowledgements"]!.AsArray();
+            var ack = Assert.Single(acks)!;
             Assert.Equal(("user:county1", c.County, "已约谈医院，督促整改"), (ack["partnerId"]!.GetValue<string>(), ack["entityCode"]!.GetValue<string>(), ack["note"]!.GetValue<string>()));
         }
 
@@ -109,17 +121,15 @@ public sealed class ConsoleTests(HubFixture fixture)
                 view["alerts"]![0]!["id"]!.GetValue<string>()));
             Assert.Equal("user:county1", view["openedBy"]!.GetValue<string>());
         }
+        await page.GotoAsync($"/console/findings/{Uri.EscapeDataString(findingId)}");
+        Assert.Contains(caseId, await page.Locator("dl.facts").InnerTextAsync());
 
-        await page.GotoAsync("/console/");
-        Assert.Contains("未解除的告警", await page.Locator("main").InnerTextAsync());
-        await page.GetByRole(AriaRole.Img, new() { Name = "未解除的告警按规则和严重程度的分布" }).Locator("svg").WaitForAsync();
-        await ExpectAccessibleAsync(page, "overview-county");
-
-        // The province's pages and other counties' alerts answer as if they did not exist.
-        var calendar = await page.GotoAsync("/console/calendar");
-        Assert.Equal(404, calendar!.Status);
-        var foreign = await page.APIRequest.PostAsync($"/console/alerts/{theirs.Id}/acknowledge");
-        Assert.Equal(400, foreign.Status);
+        // The province's pages and other counties' findings answer as if they did not exist; a form without its token changes nothing.
+        Assert.Equal(404, (await page.GotoAsync("/console/calendar"))!.Status);
+        Assert.Equal(404, (await page.GotoAsync($"/console/findings/{Uri.EscapeDataString($"{theirs.Party}:{theirs.Period}")}"))!.Status);
+        var forged = await page.APIRequest.PostAsync($"/console/findings/{Uri.EscapeDataString(findingId)}",
+            new() { Form = page.APIRequest.CreateFormData().Set("_handler", "acknowledge").Set("Form.Note", "x") });
+        Assert.Equal(400, forged.Status);
     }
 
     [Fact]
@@ -189,10 +199,10 @@ public sealed class ConsoleTests(HubFixture fixture)
         Assert.Equal(400, login.Status);
         var logout = await page.APIRequest.PostAsync("/console/logout");
         Assert.Equal(400, logout.Status);
-        await page.GotoAsync("/console/alerts");
-        Assert.EndsWith("/console/alerts", page.Url, StringComparison.Ordinal);
+        await page.GotoAsync("/console/findings");
+        Assert.EndsWith("/console/findings", page.Url, StringComparison.Ordinal);
         await page.GetByRole(AriaRole.Button, new() { Name = "退出" }).ClickAsync();
-        await page.GotoAsync("/console/alerts");
+        await page.GotoAsync("/console/findings");
         Assert.Contains("/console/login", page.Url);
     }
 
@@ -396,7 +406,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         await using var browser = await ConsoleBrowser.StartAsync();
         var hospital = await browser.NewPageAsync(world.Hub);
         await ConsoleBrowser.SignInAsync(hospital, "hosp-c", Password);
-        await hospital.GetByRole(AriaRole.Link, new() { Name = "督导" }).ClickAsync();
+        await hospital.GetByRole(AriaRole.Link, new() { Name = "督导", Exact = true }).ClickAsync();
         Assert.Contains("待说明", await hospital.Locator("tr", new() { HasText = id }).InnerTextAsync());
         await ExpectAccessibleAsync(hospital, "cases-hospital");
         await hospital.GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync();
@@ -589,7 +599,7 @@ public sealed class ConsoleTests(HubFixture fixture)
 
         await using var browser = await ConsoleBrowser.StartAsync();
         var page = await browser.NewPageAsync(world.Hub);
-        await page.GotoAsync("/console/alerts");
+        await page.GotoAsync("/console/findings");
         await ExpectAccessibleAsync(page, "login-with-identity-provider");
         idp.NextUser = "oidc-county";
         await page.GetByRole(AriaRole.Link, new() { Name = "统一身份认证登录" }).ClickAsync();
@@ -597,7 +607,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         // loaded machine took more than Playwright's 30 s here (never reproduced alone): 90 s, and where it stopped if not.
         try
         {
-            await page.WaitForURLAsync("**/console/alerts", new() { Timeout = 90_000 });
+            await page.WaitForURLAsync("**/console/findings", new() { Timeout = 90_000 });
         }
         catch (TimeoutException e)
         {
@@ -686,58 +696,91 @@ public sealed class ConsoleTests(HubFixture fixture)
     }
 
     [Fact]
-    public async Task TheOverview_ShowsTheJurisdictionsIndicators_RanksWhatLiesBelow_AndTheMonths_AsTheApiHasThem()
+    public async Task EachPersonsFirstPage_IsTheirWork_MostUrgentFirst_EachWithItsDeadlineAndALinkThatWorks()
     {
-        await using var world = await fixture.NewWorldAsync(Monitoring.MonitoringScenario.Settings, loadProvince: false);
+        // The hub's clock reads 2027-01-05 (China time): 2026Q4's notice and 2026H2's reports are due; 2026Q3 is evaluated.
+        var offset = new DateTimeOffset(2027, 1, 5, 9, 0, 0, TimeSpan.FromHours(8)) - DateTimeOffset.UtcNow;
+        await using var world = await fixture.NewWorldAsync(new Dictionary<string, string?>(Monitoring.MonitoringScenario.Settings)
+        {
+            ["Hub__Clock__Offset"] = offset.ToString(@"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture),
+        }, loadProvince: false);
         var scenario = new Monitoring.MonitoringScenario(world);
         await scenario.LoadMasterDataAsync();
         await scenario.SendFeedsAsync();
-        await AddUsersAsync(world, ("county-x1-o", "陈科长", "county", "X1"), ("city-c1-o", "黄处长", "city", "C1"));
-        var x1 = await scenario.IndicatorsAsync("admin", "jurisdictions/X1?period=2026Q3");
-        static string Percent(JsonNode i) => (i["value"]!.GetValue<decimal>() * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
-        static int Breached(JsonNode report) => Monitoring.MonitoringScenario.Indicators(report).Count(i => i["breached"]!.GetValue<bool>());
+        using (var evaluate = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/evaluate?period=2026Q3", new { }))
+            Assert.True(evaluate.IsSuccessStatusCode, await evaluate.Content.ReadAsStringAsync());
+        await AddUsersAsync(world, ("work-h1", "李主任", "hospital", "H1"), ("work-m1", "赵经理", "supplier", "M1"), ("work-x1", "陈科长", "county", "X1"),
+            ("work-c1", "黄处长", "city", "C1"), ("work-pv", "吴处长", "province", "PV"));
+        // The hospital's case about its breaches of 2026Q3 (R1, R13, R14 open one by themselves) waits for its explanation.
+        for (var until = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(500))
+        {
+            using var cases = await scenario.Client("X1").GetAsync("/api/v1/cases?party=H1");
+            if ((await Samples.Expect(cases, HttpStatusCode.OK))["items"]!.AsArray().Any(c => c!["status"]!.GetValue<string>() == "awaiting-explanation")) break;
+            Assert.True(DateTime.UtcNow < until, "H1's case of 2026Q3 is opened");
+        }
 
         await using var browser = await ConsoleBrowser.StartAsync();
-        var county = await browser.NewPageAsync(world.Hub);
-        await ConsoleBrowser.SignInAsync(county, "county-x1-o", Password);
-        await county.GotoAsync("/console/?quarter=2026Q3");
-        var b1 = await county.Locator("section", new() { HasText = "主要指标" }).Locator("tr", new() { HasText = "B1" }).InnerTextAsync();
-        Assert.Contains(Percent(Monitoring.MonitoringScenario.Find(x1, "deliveryRate", "B1")), b1);
-        Assert.Contains(Percent(Monitoring.MonitoringScenario.Find(x1, "agreedVolumeProgress", "B1")), b1);
-        // Below a county, its institutions, each with as many indicators breached as the API's report of it says.
-        foreach (var (code, name) in new[] { ("H1", "县人民医院"), ("H2", "乡镇卫生院") })
+        async Task<IReadOnlyList<string>> FirstPageAsync(string userId, string role)
         {
-            var row = await county.Locator("section", new() { HasText = "下级排名" }).Locator("tr", new() { HasText = name }).InnerTextAsync();
-            Assert.Contains($"\t{Breached(await scenario.IndicatorsAsync("admin", $"hospitals/{code}?period=2026Q3"))}\t", row);
+            var page = await browser.NewPageAsync(world.Hub);
+            await ConsoleBrowser.SignInAsync(page, userId, Password);
+            Assert.EndsWith("/console/", page.Url, StringComparison.Ordinal);
+            Assert.Equal("我的待办", await page.Locator("h1").InnerTextAsync());
+            var items = await page.Locator("ol.work > li").AllInnerTextsAsync();
+            Assert.NotEmpty(items);
+            // Every item says by when; dated ones come first, the earliest first (what is overdue leads).
+            Assert.All(items, i => Assert.Contains("期限：", i));
+            var dates = items.Select(Due).ToList();
+            var dated = dates.TakeWhile(d => d is not null).ToList();
+            Assert.All(dates.Skip(dated.Count), d => Assert.Null(d));
+            Assert.Equal(dated.Order().ToList(), dated);
+            await page.Locator("ol.work").WaitForAsync();
+            await ExpectAccessibleAsync(page, $"work-{role}");
+            // Each item's link leads to a page that exists for this person.
+            foreach (var href in (await page.Locator("ol.work > li > a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))")).Distinct().Take(6))
+                Assert.Equal(200, (await page.APIRequest.GetAsync(href)).Status);
+            await page.Locator("ol.work > li > a").First.ClickAsync();
+            Assert.NotEqual("我的待办", await page.Locator("h1").InnerTextAsync());
+            return items;
         }
-        var months = await county.Locator("section", new() { HasText = "月度趋势" }).Locator("tbody tr").AllInnerTextsAsync();
-        Assert.Equal(12, months.Count);
-        Assert.StartsWith("2025年10月", months[0]);
-        Assert.StartsWith("2026年9月", months[^1]);
-        Assert.Contains("诉求已超期", await county.Locator("section", new() { HasText = "期限" }).InnerTextAsync());
-        await ExpectAccessibleAsync(county, "overview-county");
 
-        // Below a city, its counties; a county's link leads to its indicators.
-        var city = await browser.NewPageAsync(world.Hub);
-        await ConsoleBrowser.SignInAsync(city, "city-c1-o", Password);
-        await city.GotoAsync("/console/?quarter=2026Q3");
-        var below = await city.Locator("section", new() { HasText = "下级排名" }).InnerTextAsync();
-        Assert.Contains("甲县", below);
-        Assert.Contains("乙县", below);
-        await ExpectAccessibleAsync(city, "overview-city");
-        await city.GetByRole(AriaRole.Link, new() { Name = "甲县" }).ClickAsync();
-        Assert.Contains("甲县 · 2026年第三季度指标", await city.Locator("h1").InnerTextAsync());
-        Assert.Contains(Percent(Monitoring.MonitoringScenario.Find(x1, "deliveryRate", "B1")), await city.Locator("main").InnerTextAsync());
+        // The hospital: its case to explain (with the deadline the case has) and its own breaches, each by its Chinese title.
+        var hospital = await FirstPageAsync("work-h1", "hospital");
+        Assert.Contains(hospital, i => i.Contains("督导案件待您说明", StringComparison.Ordinal) && i.Contains("2027年", StringComparison.Ordinal));
+        Assert.Contains(hospital, i => i.Contains("采购进度低于序时进度", StringComparison.Ordinal));
+        Assert.DoesNotContain(hospital, i => i.Contains("R8", StringComparison.Ordinal) && !i.Contains("采购进度", StringComparison.Ordinal));
+        // The supplier: its own breaches and tiers, with why.
+        var supplier = await FirstPageAsync("work-m1", "supplier");
+        Assert.All(supplier, i => Assert.Contains("中选企业一", i));
+        // The county: the new findings of its jurisdiction, most at stake first, each to its finding's page.
+        var county = await FirstPageAsync("work-x1", "county");
+        Assert.Contains(county, i => i.StartsWith("新的监测发现：", StringComparison.Ordinal));
+        Assert.DoesNotContain(county, i => i.Contains("乙县", StringComparison.Ordinal));
+        // The city: its half-year report (R22), due before 10 January.
+        var city = await FirstPageAsync("work-c1", "city");
+        Assert.Contains(city, i => i.Contains("报送2026年下半年集采执行问题处置情况报告", StringComparison.Ordinal) && i.Contains("期限：2027年1月9日", StringComparison.Ordinal));
+        // The province: the quarter's notice, the cities' reports.
+        var province = await FirstPageAsync("work-pv", "province");
+        Assert.Contains(province, i => i.Contains("生成2026年第四季度监测通报", StringComparison.Ordinal) && i.Contains("期限：2027年1月5日", StringComparison.Ordinal));
+        Assert.Contains(province, i => i.Contains("生成2026年下半年各市处置情况报告", StringComparison.Ordinal));
 
-        // The city's inbox narrowed to one of its counties: H1 (甲县) has alerts; 乙县's list has none of them.
-        await city.GotoAsync("/console/alerts");
-        Assert.Contains("县人民医院", await city.Locator("table.alerts").InnerTextAsync());
-        await city.GetByLabel("辖区").SelectOptionAsync(new SelectOptionValue { Label = "乙县" });
-        await city.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
-        Assert.DoesNotContain("县人民医院", await city.Locator("table.alerts").InnerTextAsync());
-        await city.GetByLabel("辖区").SelectOptionAsync(new SelectOptionValue { Label = "甲县" });
-        await city.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
-        Assert.Contains("县人民医院", await city.Locator("table.alerts").InnerTextAsync());
-        Assert.DoesNotContain("乙县", await city.Locator("table.alerts tbody").InnerTextAsync());
+        // The findings inbox of the province: one row per party and quarter, rules by name, filtered by rule.
+        var inbox = await browser.NewPageAsync(world.Hub);
+        await ConsoleBrowser.SignInAsync(inbox, "work-pv", Password);
+        await inbox.GotoAsync("/console/findings?status=all");
+        var rows = await inbox.Locator("table.findings tbody tr").AllInnerTextsAsync();
+        Assert.Contains(rows, r => r.Contains("县人民医院", StringComparison.Ordinal) && r.Contains("2026年第三季度", StringComparison.Ordinal) && r.Contains("采购进度低于序时进度", StringComparison.Ordinal));
+        await ExpectAccessibleAsync(inbox, "findings-province");
+        await inbox.GetByLabel("规则").SelectOptionAsync("R14");
+        await inbox.GetByRole(AriaRole.Button, new() { Name = "筛选" }).ClickAsync();
+        Assert.All(await inbox.Locator("table.findings tbody tr").AllInnerTextsAsync(), r => Assert.Contains("超过约定采购量规定倍数", r));
+        await inbox.Locator("table.findings tbody tr a").First.ClickAsync();
+        Assert.Contains("监测发现", await inbox.Locator("h1").InnerTextAsync());
+        Assert.Contains("超过约定采购量规定倍数", await inbox.Locator("main").InnerTextAsync());
+        await ExpectAccessibleAsync(inbox, "finding-province");
+
+        static string? Due(string item) =>
+            System.Text.RegularExpressions.Regex.Match(item, @"期限：(\d{4})年(\d{1,2})月(\d{1,2})日") is { Success: true } m
+                ? $"{m.Groups[1].Value}-{int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture):D2}-{int.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture):D2}" : null;
     }
 }
