@@ -62,7 +62,7 @@ public static class Findings
     {
         // monitoring:{rule}:{indicator}:{party}[@{city}]:...
         var parts = alert.Id.Split(':');
-        var party = parts.Length > 3 && parts[0] == AlertKinds.Monitoring && parts[3].StartsWith(alert.Party!, StringComparison.Ordinal) ? parts[3] : alert.Party!;
+        var party = parts.Length > 3 && parts[0] == AlertKinds.Monitoring && parts[3].StartsWith(alert.Party! + "@", StringComparison.Ordinal) ? parts[3] : alert.Party!;
         return $"{party}:{alert.Period}";
     }
 

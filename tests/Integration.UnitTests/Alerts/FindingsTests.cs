@@ -63,6 +63,17 @@ public sealed class FindingsTests
     }
 
     [Fact]
+    public void AnAlertWhoseIdNamesNoParty_IsItsPartysFindingAllTheSame()
+    {
+        // R19's duplicate traceability code: its id names the code; the party is the hospital.
+        var duplicate = new Alert("monitoring:R19:duplicateTraceCode:81234567890123456789", AlertKinds.Monitoring, Severity.High, "第一医院：追溯码重复配送（R19）", "……", T0)
+        { Rule = RuleId.R19, Party = "H1", Period = "2026Q4", Jurisdiction = "X1" };
+        var finding = Assert.Single(Findings.Of([duplicate, Breach(RuleId.R3, "deliveryRate", "H1", numerator: "7", denominator: "10")], Master, _ => null));
+        Assert.Equal(("H1:2026Q4", Severity.High), (finding.FindingId, finding.Severity));
+        Assert.Equal([RuleId.R3, RuleId.R19], finding.Rules.Select(r => r.Rule));
+    }
+
+    [Fact]
     public void WhatIsAtStake_FollowsTheRulesFigures()
     {
         Assert.Equal(new AtStake(null, 20m, null), Findings.StakeOf("deliveryRate", 80, 100, 0.8m));
