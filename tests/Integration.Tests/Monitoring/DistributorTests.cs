@@ -45,6 +45,13 @@ public sealed class DistributorTests(HubFixture fixture)
         // A manufacturer is no distributor.
         await scenario.IndicatorsAsync("admin", "distributors/M1?period=2026Q3", HttpStatusCode.NotFound);
 
+        // The running aggregates hold the distributor's fields exactly as the full recomputation from the raw archive does.
+        using (var recompute = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/recompute", new { }))
+        {
+            var report = await Samples.Expect(recompute, HttpStatusCode.OK);
+            Assert.True(report["differences"]!.GetValue<int>() == 0, report.ToJsonString());
+        }
+
         // The tier is an alert: the province's and the city's (C1, where its hospitals are).
         using (var evaluate = await world.Admin().PostJsonAsync("/api/v1/admin/monitoring/evaluate?period=2026Q3", new { })) Assert.Equal(HttpStatusCode.Accepted, evaluate.StatusCode);
         async Task<List<JsonNode>> R35Of(Integration.Load.PartnerClient client)
