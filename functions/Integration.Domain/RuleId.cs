@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Integration.Domain;
 
 /// <summary>
-/// The notices' rules (R1 to R27, as numbered in the project's reading of the notices): what an indicator, an alert, a
+/// The notices' rules (R1 to R27, as numbered in the project's reading of the notices, and those of its second reading built so far: R35): what an indicator, an alert, a
 /// complaint's notice, a list of the assessment or a supervision case is about. On the wire, in stored records and in
 /// alert ids as <c>R1</c> … <c>R27</c> (the member names, whatever the JSON naming policy).
 /// </summary>
@@ -37,13 +37,14 @@ public enum RuleId
     [JsonStringEnumMemberName("R25")] R25 = 25,
     [JsonStringEnumMemberName("R26")] R26 = 26,
     [JsonStringEnumMemberName("R27")] R27 = 27,
+    [JsonStringEnumMemberName("R35")] R35 = 35,
 }
 
 public static class RuleIds
 {
     public static IReadOnlyList<RuleId> All { get; } = Enum.GetValues<RuleId>();
 
-    /// <summary>Exactly <c>R1</c> to <c>R27</c> (no leading zero, no other case).</summary>
+    /// <summary>Exactly a rule's id, <c>R1</c> … (no leading zero, no other case).</summary>
     public static bool TryParse(string? text, out RuleId rule)
     {
         rule = default;

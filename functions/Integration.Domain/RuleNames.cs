@@ -34,6 +34,7 @@ public static class RuleNames
         RuleId.R24 => "挂网价高于其他省份最低价",
         RuleId.R25 => "结余留用考核",
         RuleId.R26 => "采购价格高于中选价或参考价",
+        RuleId.R35 => "配送企业配送率分档",
         _ => "督导",
     };
 }

@@ -151,7 +151,7 @@ public sealed class RecordStore(HubStorage storage)
     /// <summary>What a delivery takes from its order line, or a receipt from its delivery (see <see cref="RecordBasis"/>).</summary>
     private static RecordBasis? BasisFrom(IFeedItem referenced) => referenced switch
     {
-        OrderLine o => new RecordBasis(o.OrderedAt, null, o.Cancelled ? 0 : o.Quantity),
+        OrderLine o => new RecordBasis(o.OrderedAt, null, o.Cancelled ? 0 : o.Quantity, o.Distributor),
         Delivery d => new RecordBasis(d.DeliveredAt, d.Product, d.Quantity),
         _ => null,
     };
@@ -275,7 +275,10 @@ public sealed class RecordStore(HubStorage storage)
             var after = (await BasesAsync([item], epoch: null, ct)).GetValueOrDefault(item.Key);
             if (before == after) return [];
             var delta = Contributions.Delta(contribute(item, before), contribute(item, after)).ToList();
-            var entity = new TableEntity(hospital, key) { ["BasisAt"] = after?.At, ["BasisProduct"] = after?.Product, ["BasisQty"] = after?.Quantity?.ToString(CultureInfo.InvariantCulture) };
+            var entity = new TableEntity(hospital, key)
+            {
+                ["BasisAt"] = after?.At, ["BasisProduct"] = after?.Product, ["BasisQty"] = after?.Quantity?.ToString(CultureInfo.InvariantCulture), ["BasisDistributor"] = after?.Distributor,
+            };
             var (aggregates, _, cellsChanged) = await AggregateActionsAsync(table, hospital, delta, cached: false, ct);
             try
             {
@@ -394,11 +397,12 @@ public sealed class RecordStore(HubStorage storage)
 
     private async Task<RecordBasis?> OrderLineBasisAsync(string hospital, string key, CancellationToken ct)
     {
-        var row = await storage.Feeds[FeedKind.Orders].GetEntityIfExistsAsync<TableEntity>(hospital, key, ["OrderedAt", "Qty", "Cancelled", "Data"], ct);
+        var row = await storage.Feeds[FeedKind.Orders].GetEntityIfExistsAsync<TableEntity>(hospital, key, ["OrderedAt", "Qty", "Cancelled", "Distributor", "Data"], ct);
         if (!row.HasValue) return null;
         // A line written before its quantity was kept beside it: from its JSON.
         if (row.Value!.GetString("Qty") is not { } qty) return BasisFrom(HubJson.Deserialize<OrderLine>(JoinData(row.Value)));
-        return new RecordBasis(row.Value.GetDateTimeOffset("OrderedAt"), null, row.Value.GetBoolean("Cancelled") == true ? 0 : decimal.Parse(qty, CultureInfo.InvariantCulture));
+        return new RecordBasis(row.Value.GetDateTimeOffset("OrderedAt"), null, row.Value.GetBoolean("Cancelled") == true ? 0 : decimal.Parse(qty, CultureInfo.InvariantCulture),
+            row.Value.GetString("Distributor"));
     }
 
     private async Task<RecordBasis?> DeliveryBasisAsync(string hospital, string key, CancellationToken ct)
@@ -511,6 +515,7 @@ public sealed class RecordStore(HubStorage storage)
             entity["BasisAt"] = basis.At;
             entity["BasisProduct"] = basis.Product;
             entity["BasisQty"] = basis.Quantity?.ToString(CultureInfo.InvariantCulture);
+            if (basis.Distributor is not null) entity["BasisDistributor"] = basis.Distributor;
         }
         return entity;
     }
@@ -518,7 +523,7 @@ public sealed class RecordStore(HubStorage storage)
     private static RecordBasis? BasisOf(TableEntity row) =>
         row.ContainsKey("BasisAt") || row.ContainsKey("BasisProduct")
             ? new RecordBasis(row.GetDateTimeOffset("BasisAt"), row.GetString("BasisProduct"),
-                row.GetString("BasisQty") is { } q ? decimal.Parse(q, CultureInfo.InvariantCulture) : null)
+                row.GetString("BasisQty") is { } q ? decimal.Parse(q, CultureInfo.InvariantCulture) : null, row.GetString("BasisDistributor"))
             : null;
 
     private static IFeedItem ReadItem(FeedKind feed, TableEntity row)

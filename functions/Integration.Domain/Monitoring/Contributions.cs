@@ -23,9 +23,10 @@ public readonly record struct Contribution(string Cell, string Field, long Amoun
 /// <summary>
 /// What a record needs from the record it refers to: a delivery, its order line's ordering time (the delivery window's
 /// deadline) and ordered quantity, 0 when the line is cancelled (R3); a receipt, its delivery's product, quantity and
-/// delivery time (R17, R19). Kept with the record, so that replacing it takes out exactly what it put in.
+/// delivery time (R17, R19); a delivery also its order line's distributor (R35: the distributor's delivery rate). Kept
+/// with the record, so that replacing it takes out exactly what it put in.
 /// </summary>
-public sealed record RecordBasis(DateTimeOffset? At, string? Product, decimal? Quantity);
+public sealed record RecordBasis(DateTimeOffset? At, string? Product, decimal? Quantity, string? Distributor = null);
 
 /// <summary>
 /// The aggregate cells: per institution, per month (China time, <c>yyyy-MM</c>) or per batch cycle (demand reports),
@@ -60,6 +61,22 @@ public static class Cells
 
     public const string ViaPrefix = "Via";
 
+    /// <summary>
+    /// R35 (003 二(七): 配送企业 are rated too): the distributor's share of R3's figures, fields named like <see cref="Via"/>
+    /// with a prefix each: on a cell, the quantity due in the window (<c>DueVia</c>, orders, by month of the deadline),
+    /// delivered on time (<c>OnTimeVia</c>) and delivered counting at most the line's ordered quantity (<c>RateVia</c>,
+    /// derived from the line rows, where <c>DlvVia</c> sums what was delivered on the line). The quantity ordered is
+    /// <see cref="Via"/>'s.
+    /// </summary>
+    public const string DueViaPrefix = "DueVia", OnTimeViaPrefix = "OnTimeVia", RateViaPrefix = "RateVia", DeliveredViaPrefix = "DlvVia";
+
+    /// <summary>A distributor's field with one of the prefixes (<see cref="Via"/>, <see cref="DueViaPrefix"/>, ...).</summary>
+    public static string Carrier(string prefix, string distributor) => prefix + Convert.ToHexString(System.Text.Encoding.UTF8.GetBytes(distributor));
+
+    /// <summary>The distributor a field with the prefix names; null for another field.</summary>
+    public static string? CarrierOf(string prefix, string field) =>
+        field.StartsWith(prefix, StringComparison.Ordinal) ? System.Text.Encoding.UTF8.GetString(Convert.FromHexString(field.AsSpan(prefix.Length))) : null;
+
     public static string Key(string period, string product) => $"{period}|{product}";
 
     public static string Month(DateTimeOffset instant) => Month(ChinaTime.DateOf(instant));
@@ -85,8 +102,9 @@ public static class Cells
     /// <summary>Whether a feed's records add to an aggregate field (the feed's table holds it: each field is one feed's).</summary>
     public static bool IsOf(FeedKind feed, string field) => feed switch
     {
-        FeedKind.Orders => field is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess || field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.ViaPrefix, StringComparison.Ordinal),
-        FeedKind.Deliveries => field is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty or Cells.ConfirmDue,
+        FeedKind.Orders => field is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess || field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.ViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DueViaPrefix, StringComparison.Ordinal),
+        FeedKind.Deliveries => field is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty or Cells.ConfirmDue
+            || field.StartsWith(Cells.OnTimeViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.RateViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DeliveredViaPrefix, StringComparison.Ordinal),
         FeedKind.Receipts => field is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts or Cells.Confirmed or Cells.PayableAmount,
         FeedKind.Payments => field is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
         _ => field is Cells.ReportedQty or Cells.LastYearQty or Cells.ReportLines or Cells.ExplainedLines,
@@ -222,7 +240,9 @@ public static class Contributions
                     yield return new(cell, Cells.AboveReferenceLines, 1);
                     yield return new(cell, Cells.AboveReferenceExcess, Fixed.Of((o.UnitPrice - reference) * o.Quantity));
                 }
-                yield return new(Cells.Key(Cells.Month(Deadline(o.OrderedAt, o.Product, master, options)), o.Product), Cells.DueQty, qty);
+                var dueCell = Cells.Key(Cells.Month(Deadline(o.OrderedAt, o.Product, master, options)), o.Product);
+                yield return new(dueCell, Cells.DueQty, qty);
+                yield return new(dueCell, Cells.Carrier(Cells.DueViaPrefix, o.Distributor), qty);
                 break;
             }
             case Delivery d:
@@ -238,10 +258,17 @@ public static class Contributions
                 {
                     var deadline = Deadline(orderedAt, d.Product, master, options);
                     if (d.DeliveredAt <= deadline)
+                    {
                         yield return new(Cells.Key(Cells.Month(deadline), d.Product), Cells.OnTimeQty, Fixed.Of(d.Quantity));
-                    // R3: delivered on the line, capped at the ordered quantity by the line row (see Derived).
+                        if (basis.Distributor is { } carrier) yield return new(Cells.Key(Cells.Month(deadline), d.Product), Cells.Carrier(Cells.OnTimeViaPrefix, carrier), Fixed.Of(d.Quantity));
+                    }
+                    // R3: delivered on the line, capped at the ordered quantity by the line row (see Derived); R35: by its distributor.
                     if (basis.Quantity is { } ordered)
-                        yield return new(Cells.LineKey(Cells.Month(orderedAt), d.Product, Fixed.Of(ordered), d.OrderId, d.LineNo), Cells.DeliveredQty, Fixed.Of(d.Quantity));
+                    {
+                        var line = Cells.LineKey(Cells.Month(orderedAt), d.Product, Fixed.Of(ordered), d.OrderId, d.LineNo);
+                        yield return new(line, Cells.DeliveredQty, Fixed.Of(d.Quantity));
+                        if (basis.Distributor is { } carrier) yield return new(line, Cells.Carrier(Cells.DeliveredViaPrefix, carrier), Fixed.Of(d.Quantity));
+                    }
                 }
                 break;
             }
@@ -320,6 +347,12 @@ public static class Contributions
         var (cell, ordered) = LineOf(row);
         var change = Math.Min(ordered, after.GetValueOrDefault(Cells.DeliveredQty)) - Math.Min(ordered, before.GetValueOrDefault(Cells.DeliveredQty));
         if (change != 0) yield return new(cell, Cells.RateDeliveredQty, change);
+        // R35: the same, per distributor (a line has one; deliveries of a line re-sent to another move with it).
+        foreach (var field in before.Keys.Concat(after.Keys).Where(f => f.StartsWith(Cells.DeliveredViaPrefix, StringComparison.Ordinal)).Distinct(StringComparer.Ordinal))
+        {
+            var via = Math.Min(ordered, after.GetValueOrDefault(field)) - Math.Min(ordered, before.GetValueOrDefault(field));
+            if (via != 0) yield return new(cell, Cells.RateViaPrefix + field[Cells.DeliveredViaPrefix.Length..], via);
+        }
     }
 
     /// <summary>The cell a derived row feeds: an R3 line row, its month and product; an R17 delivery row, its day.</summary>

@@ -26,6 +26,9 @@ public sealed record Indicator(string Id, RuleId Rule, string? Batch, decimal? V
     /// </summary>
     public IReadOnlyList<string>? Explained { get; init; }
 
+    /// <summary>R35: the institution a distributor's figures are of (its rate at each hospital); null for the others.</summary>
+    public string? Hospital { get; init; }
+
     /// <summary>The generic group (同通用名) the figures are of (R9, R10); null for the others.</summary>
     public string? Group { get; init; }
 

@@ -19,9 +19,14 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
     public IReadOnlyList<Indicator> ForSupplier(string supplier, IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf) =>
         Compute(units, new RuleScope(master, options, quarter, asOf, supplier, severalUnits: units.Count > 1), jurisdiction: false);
 
+    /// <summary>R35: a distributor's figures over its order lines at the units (its rate overall, per hospital, and its timely share).</summary>
+    public IReadOnlyList<Indicator> ForDistributor(string distributor, IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf) =>
+        Compute(units, new RuleScope(master, options, quarter, asOf, supplier: null, severalUnits: units.Count > 1, distributor), jurisdiction: false);
+
     private static IReadOnlyList<Indicator> Compute(IReadOnlyList<AssessedUnit> units, RuleScope scope, bool jurisdiction)
     {
-        IReadOnlyList<MonitoringRule> rules = scope.Supplier is not null
+        IReadOnlyList<MonitoringRule> rules = scope.Distributor is not null ? [new DistributorRateRule(scope)]
+            : scope.Supplier is not null
             ? [new DeliveryRateRule(scope), new TraceCodeRule(scope)]
             :
             [

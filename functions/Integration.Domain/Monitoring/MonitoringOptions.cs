@@ -19,6 +19,11 @@ public sealed class MonitoringOptions
 
     public IReadOnlyList<decimal> Tiers => SupplierTiers is { Count: > 0 } t ? t : [0.8m, 0.6m, 0.3m];
 
+    /// <summary>R35: distributor tiers by delivery rate, below 80%, 60%, 30% by default, like R4's (003 二(七) rates 配送企业 too).</summary>
+    public List<decimal> DistributorTiers { get; set; } = [];
+
+    public IReadOnlyList<decimal> DistributorTierLevels => DistributorTiers is { Count: > 0 } t ? t : [0.8m, 0.6m, 0.3m];
+
     /// <summary>R24: days within which a listing above the lowest other province's must come down (002 五: 30).</summary>
     public int ListingAdjustDays { get; set; } = 30;
 
@@ -82,6 +87,7 @@ public sealed class MonitoringOptions
                 if (v is < 0 or > 1) yield return $"{name}: {field} is a share between 0 and 1.";
         }
         if (Tiers.Any(t => t is <= 0 or > 1)) yield return "SupplierTiers are shares between 0 and 1.";
+        if (DistributorTierLevels.Any(t => t is <= 0 or > 1)) yield return "DistributorTiers are shares between 0 and 1.";
         if (ListingAdjustDays is < 1 or > 365) yield return "ListingAdjustDays is 1 to 365.";
         if (MaterialChange is < 0 or > 1) yield return "MaterialChange is a share between 0 and 1.";
         foreach (var (rule, severity) in Severities)

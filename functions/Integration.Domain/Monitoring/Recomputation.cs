@@ -27,7 +27,7 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
     private sealed class Shard
     {
         public readonly Dictionary<(string Hospital, string Key), (string Version, IFeedItem Item)> Latest = new();
-        public Dictionary<(string, string), (DateTimeOffset At, decimal Quantity)>? OrderedAt = new();
+        public Dictionary<(string, string), (DateTimeOffset At, decimal Quantity, string Distributor)>? OrderedAt = new();
         public Dictionary<(string, string), RecordBasis>? Delivered = new();
         public readonly Dictionary<string, CellSet> Cells = new(StringComparer.Ordinal);
     }
@@ -113,10 +113,10 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
             switch (item)
             {
                 case OrderLine o:
-                    shard.OrderedAt![key] = (o.OrderedAt, o.Cancelled ? 0 : o.Quantity);
+                    shard.OrderedAt![key] = (o.OrderedAt, o.Cancelled ? 0 : o.Quantity, o.Distributor);
                     break;
                 case Delivery d:
-                    if (shard.OrderedAt!.TryGetValue((d.Hospital, FeedKeys.OrderLine(d.OrderId, d.LineNo)), out var line)) basis = new RecordBasis(line.At, null, line.Quantity);
+                    if (shard.OrderedAt!.TryGetValue((d.Hospital, FeedKeys.OrderLine(d.OrderId, d.LineNo)), out var line)) basis = new RecordBasis(line.At, null, line.Quantity, line.Distributor);
                     shard.Delivered![key] = new RecordBasis(d.DeliveredAt, d.Product, d.Quantity);
                     break;
                 case Receipt r:

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace Integration.Functions;
 
 /// <summary>
-/// The monitoring indicators (api.md "Reading"): <c>GET /api/v1/indicators/{hospitals|jurisdictions|suppliers}/{code}?period=2026Q3</c>
-/// in the caller's scope (a county office its county, a supplier its own figures, a hospital its own or its
+/// The monitoring indicators (api.md "Reading"): <c>GET /api/v1/indicators/{hospitals|jurisdictions|suppliers|distributors}/{code}?period=2026Q3</c>
+/// in the caller's scope (a county office its county, a supplier or a distributor its own figures, a hospital its own or its
 /// alliance's), and <c>GET /api/v1/indicators/configuration</c>, the thresholds in force per batch.
 /// </summary>
 [HttpTrigger("api/v1/indicators/{*path}", "get")]
@@ -37,12 +37,12 @@ public static class Indicators
                 // What lies outside the caller's scope answers as what does not exist.
                 return Visibility(partner, scopeKind, code, data) switch
                 {
-                    Visible.NoSuchKind => ProblemResponses.Of(404, "Not found", "The scope kind is one of hospitals, jurisdictions, suppliers."),
-                    Visible.NoSuchCode or Visible.OutOfScope => NotFound(scopeKind switch { "hospitals" => "institution", "jurisdictions" => "jurisdiction", _ => "company" }, code),
+                    Visible.NoSuchKind => ProblemResponses.Of(404, "Not found", "The scope kind is one of hospitals, jurisdictions, suppliers, distributors."),
+                    Visible.NoSuchCode or Visible.OutOfScope => NotFound(scopeKind switch { "hospitals" => "institution", "jurisdictions" => "jurisdiction", "distributors" => "distributor", _ => "company" }, code),
                     _ => TypedResults.Ok(await ReportAsync(engine, partner, scopeKind, code, quarter, context.RequestAborted)),
                 };
             })
-            .WithName("GetIndicators").WithSummary("A hospital's (or alliance's), jurisdiction's or supplier's indicators for a quarter, in the caller's scope")
+            .WithName("GetIndicators").WithSummary("A hospital's (or alliance's), jurisdiction's, supplier's or distributor's indicators for a quarter, in the caller's scope")
             .Produces<IndicatorReport>().WithProblems().Problem(StatusCodes.Status404NotFound);
         return app;
     }
@@ -51,8 +51,8 @@ public static class Indicators
 
     /// <summary>
     /// Whose indicators a partner (or a console account) sees: the province every one; a city or county office its
-    /// jurisdiction's hospitals and jurisdictions, and suppliers' figures there; a hospital its own (an alliance its
-    /// members'); a supplier its own.
+    /// jurisdiction's hospitals and jurisdictions, and suppliers' and distributors' figures there; a hospital its own (an
+    /// alliance its members'); a supplier or a distributor its own.
     /// </summary>
     public static Visible Visibility(Partner partner, string scopeKind, string code, MasterData data)
     {
@@ -67,6 +67,8 @@ public static class Indicators
             "jurisdictions" => partner.Role == PartnerRole.Province || (office && data.IsWithin(code, partner.EntityCode)) ? Visible.Yes : Visible.OutOfScope,
             "suppliers" when !data.Companies.ContainsKey(code) => Visible.NoSuchCode,
             "suppliers" => partner.Role == PartnerRole.Province || office || (partner.Role == PartnerRole.Supplier && partner.EntityCode == code) ? Visible.Yes : Visible.OutOfScope,
+            "distributors" when !(data.Companies.TryGetValue(code, out var company) && company.Kind == CompanyKind.Distributor) => Visible.NoSuchCode,
+            "distributors" => partner.Role == PartnerRole.Province || office || (partner.Role == PartnerRole.Distributor && partner.EntityCode == code) ? Visible.Yes : Visible.OutOfScope,
             _ => Visible.NoSuchKind,
         };
     }
@@ -77,6 +79,7 @@ public static class Indicators
     {
         "hospitals" => engine.ForHospitalAsync(code, quarter, ct),
         "jurisdictions" => engine.ForJurisdictionAsync(code, quarter, ct),
+        "distributors" => engine.ForDistributorAsync(code, quarter, partner.Role is PartnerRole.City or PartnerRole.County ? partner.EntityCode : null, ct, parallelism),
         _ => engine.ForSupplierAsync(code, quarter, partner.Role is PartnerRole.City or PartnerRole.County ? partner.EntityCode : null, ct, parallelism),
     };
 

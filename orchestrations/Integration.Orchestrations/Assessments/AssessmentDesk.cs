@@ -17,6 +17,9 @@ public interface IAssessmentSource
     /// <summary>R4's tiers (80/60/30 by default).</summary>
     IReadOnlyList<decimal> DeliveryTiers { get; }
 
+    /// <summary>R35's tiers (80/60/30 by default).</summary>
+    IReadOnlyList<decimal> DistributorTiers => [0.8m, 0.6m, 0.3m];
+
     Task<UnitResult> UnitAsync(string code, Quarter quarter, CancellationToken cancellationToken);
 
     /// <summary>R7's figures of the supplier for the quarter.</summary>
@@ -261,7 +264,8 @@ public sealed class AssessmentDesk(
         var master = source.Master;
         var root = master.Jurisdictions.Values.FirstOrDefault(j => j.Level == JurisdictionLevel.Province);
         return AssessmentReport.Build(state.Quarter, time.GetUtcNow(), (root?.Code ?? "province", root?.Name ?? "全省"),
-            master.Jurisdictions.Values.ToDictionary(j => j.Code, j => j.Name, StringComparer.Ordinal), units, suppliers, previous, await source.CasesAsync(cancellationToken));
+            master.Jurisdictions.Values.ToDictionary(j => j.Code, j => j.Name, StringComparer.Ordinal), units, suppliers, previous, await source.CasesAsync(cancellationToken))
+            with { Distributors = DistributorResult.Of(units, source.DistributorTiers, code => master.Companies.GetValueOrDefault(code)?.Name ?? code) };
     }
 
     /// <summary>Tells the provincial centre the assessment is done, with the links to its artifacts (once per run).</summary>

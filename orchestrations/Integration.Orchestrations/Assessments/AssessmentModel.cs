@@ -57,6 +57,9 @@ public sealed record UnitResult(
     string Code, string Name, string Level, string? County, string? City, IReadOnlyList<Indicator> Indicators,
     decimal Amount, decimal AmountYearBefore, IReadOnlyDictionary<string, SupplierShare> Suppliers)
 {
+    /// <summary>R35: each distributor's figures at the unit (R3's, over the order lines assigned to it), summed over units for the notice.</summary>
+    public IReadOnlyDictionary<string, SupplierShare> Distributors { get; init; } = new Dictionary<string, SupplierShare>(StringComparer.Ordinal);
+
     /// <summary>The definitions the result was computed by (<see cref="UnitResults.Definitions"/>): a kept result of older ones is computed again.</summary>
     public int Definitions { get; init; }
 }
@@ -71,4 +74,30 @@ public sealed record SupplierResult(
     int ResolvedInTime, int ResolutionDecided, decimal? TimelyResolutionRatio, int ResolutionTier)
 {
     public IReadOnlyList<string> UnitsBelow { get; init; } = [];
+}
+
+/// <summary>
+/// One distributor's line of the notice (R35, 003 二(七): 配送企业 rated like 中选企业): its delivery rate over the units'
+/// shares, its tier (0: none, 1-3: below 80/60/30%) and the units where its rate is below the first tier.
+/// </summary>
+public sealed record DistributorResult(string Code, string Name, decimal Delivered, decimal Ordered, decimal? DeliveryRate, int DeliveryTier)
+{
+    public IReadOnlyList<string> UnitsBelow { get; init; } = [];
+
+    /// <summary>The distributors of the units' results, by code; the tiers are R35's.</summary>
+    public static IReadOnlyList<DistributorResult> Of(IEnumerable<UnitResult> units, IReadOnlyList<decimal> tiers, Func<string, string> nameOf)
+    {
+        var byDistributor = new SortedDictionary<string, Dictionary<string, (decimal Delivered, decimal Ordered)>>(StringComparer.Ordinal);
+        foreach (var unit in units)
+            foreach (var (code, share) in unit.Distributors)
+                (byDistributor.TryGetValue(code, out var u) ? u : byDistributor[code] = new(StringComparer.Ordinal))[unit.Code] = (share.Delivered, share.Ordered);
+        return [.. byDistributor.Select(d =>
+        {
+            var rate = Domain.Monitoring.Rules.DistributorRateRule.Rate(null, d.Value.Values.Sum(x => x.Delivered), d.Value.Values.Sum(x => x.Ordered), tiers, d.Value);
+            return new DistributorResult(d.Key, nameOf(d.Key), rate.Numerator, rate.Denominator, rate.Value, Tiers.Level(rate.Value, tiers))
+            {
+                UnitsBelow = Domain.Monitoring.Rules.DeliveryRateRule.UnitsBelow(d.Value, rate.Threshold!.Value),
+            };
+        })];
+    }
 }

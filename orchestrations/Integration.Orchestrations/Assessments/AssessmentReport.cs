@@ -46,6 +46,9 @@ public sealed record AssessmentReport(
     IReadOnlyList<Ranking> Rankings, IReadOnlyList<ProblemList> Lists, IReadOnlyList<SupplierResult> Suppliers,
     IReadOnlyList<RepeatOffender> RepeatOffenders, IReadOnlyList<BasketRow> Basket)
 {
+    /// <summary>R35: the distributors' tiers by delivery rate (003 二(七)), province-wide like the suppliers'.</summary>
+    public IReadOnlyList<DistributorResult> Distributors { get; init; } = [];
+
     /// <summary>The rectification cases about the quarter before's breaches, with their outcome (the notice's follow-up of the last one).</summary>
     public IReadOnlyList<RectificationRow> Rectifications { get; init; } = [];
 

@@ -42,6 +42,8 @@ public static class ReportTables
             new("企业分档", ["企业编码", "企业名称", "配送量", "订购量", "配送率", "配送率分档（R4）", "配送率低于80%的医疗机构", "按期解决诉求数", "应解决诉求数", "诉求及时解决率", "解决率分档（R7）"],
                 [.. r.Suppliers.Select(x => Row(x.Code, x.Name, x.Delivered, x.Ordered, x.DeliveryRate, TierName(x.DeliveryTier), string.Join("、", x.UnitsBelow),
                     x.ResolvedInTime, x.ResolutionDecided, x.TimelyResolutionRatio, TierName(x.ResolutionTier)))]),
+            new("配送企业分档", ["企业编码", "企业名称", "配送量", "订购量", "配送率", "配送率分档（R35）", "配送率低于80%的医疗机构"],
+                [.. r.Distributors.Select(x => Row(x.Code, x.Name, x.Delivered, x.Ordered, x.DeliveryRate, TierName(x.DeliveryTier), string.Join("、", x.UnitsBelow)))]),
             new("约谈候选", ["类型", "编码", "名称", "县", "市", "连续上榜清单"],
                 [.. r.RepeatOffenders.Select(x => Row(x.Kind == "unit" ? "医疗机构" : "企业", x.Code, x.Name, x.County, x.City, string.Join("；", x.Lists.Select(ListTitle))))]),
             new("上季度限期整改", ["案件", "单位编码", "单位名称", "县", "市", "规则", "核实指标", "整改期限", "结果"],

@@ -20,6 +20,8 @@ public sealed class AssessmentSource(
 
     public IReadOnlyList<decimal> DeliveryTiers => monitoring.Value.Tiers;
 
+    public IReadOnlyList<decimal> DistributorTiers => monitoring.Value.DistributorTierLevels;
+
     /// <summary>
     /// A unit's result: the one the monitoring engine kept when it last evaluated the unit for the quarter, if that was
     /// after the quarter was over and the unit's data did not change since; otherwise computed from the aggregates now (and kept).

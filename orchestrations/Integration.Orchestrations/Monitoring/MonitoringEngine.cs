@@ -206,6 +206,17 @@ public sealed class MonitoringEngine(
             quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForSupplier(code, units, quarter, time.GetUtcNow()), await ComplaintRatioAsync(code, quarter, cancellationToken)]);
     }
 
+    /// <summary>R35: a distributor's figures over its order lines at every unit (or those within <paramref name="within"/>).</summary>
+    public async Task<IndicatorReport> ForDistributorAsync(string code, Quarter quarter, string? within, CancellationToken cancellationToken, int parallelism = ReadParallelism)
+    {
+        var units = await UnitsWithinAsync(within, cancellationToken, parallelism);
+        return new IndicatorReport(new IndicatorScope("distributor", code, master.Master.Companies.GetValueOrDefault(code)?.Name),
+            quarter.ToString(), time.GetUtcNow(), Calculator.ForDistributor(code, units, quarter, time.GetUtcNow()));
+    }
+
+    /// <summary>R35's alerts: the distributor's overall rate (not per batch, nor per hospital).</summary>
+    private static bool IsDistributorTier(Indicator i) => i is { Rule: RuleId.R35, Id: "deliveryRate", Batch: null, Hospital: null };
+
     /// <summary>R7: the supplier's timely-resolution ratio of complaints raised in the quarter, with its tier as severity.</summary>
     private async Task<Indicator> ComplaintRatioAsync(string supplier, Quarter quarter, CancellationToken cancellationToken)
     {
@@ -263,7 +274,7 @@ public sealed class MonitoringEngine(
     /// <summary>
     /// The province-wide rules: R4 (and R7) per supplier over every unit, for the province; R4 again per city over the
     /// units there with an agreed volume of the supplier's products, for that city's office (issue 30, item 9:
-    /// <see cref="SupplierScopes"/>); R20 per city and county. One read of every unit's aggregates.
+    /// <see cref="SupplierScopes"/>); R35 per distributor, the same way; R20 per city and county. One read of every unit's aggregates.
     /// </summary>
     public async Task<int> EvaluateProvinceAsync(Quarter quarter, CancellationToken cancellationToken)
     {
@@ -287,6 +298,20 @@ public sealed class MonitoringEngine(
                 var within = byCity.GetValueOrDefault(city.Code);
                 var r4 = within is { Count: > 0 } ? Calculator.ForSupplier(supplier.Code, within, quarter, time.GetUtcNow()).Where(i => i.Batch is null && i.Rule == RuleId.R4).ToList() : [];
                 changed += await SyncAsync(r4, "supplier", supplier.Code, city.Code, quarter, cancellationToken, within: city.Code);
+            }
+        }
+        // R35 (003 二(七)): each distributor tiered like a manufacturer, for the province and per city, over the units
+        // where it has order lines (a city where it has none computes nothing, and clears what it raised).
+        var unitsByCity = units.GroupBy(u => SupplierScopes.CityOf(data, u.Code) ?? "").Where(g => g.Key != "").ToDictionary(g => g.Key, g => (IReadOnlyList<AssessedUnit>)[.. g], StringComparer.Ordinal);
+        foreach (var distributor in data.Companies.Values.Where(c => c.Kind == CompanyKind.Distributor))
+        {
+            var r35 = begun ? Calculator.ForDistributor(distributor.Code, units, quarter, time.GetUtcNow()).Where(IsDistributorTier).ToList() : [];
+            changed += await SyncAsync(r35, "distributor", distributor.Code, null, quarter, cancellationToken);
+            foreach (var city in data.Jurisdictions.Values.Where(j => j.Level == JurisdictionLevel.City).OrderBy(j => j.Code, StringComparer.Ordinal))
+            {
+                var within = unitsByCity.GetValueOrDefault(city.Code);
+                var own = begun && within is { Count: > 0 } ? Calculator.ForDistributor(distributor.Code, within, quarter, time.GetUtcNow()).Where(IsDistributorTier).ToList() : [];
+                changed += await SyncAsync(own, "distributor", distributor.Code, city.Code, quarter, cancellationToken, within: city.Code);
             }
         }
         var byCode = units.ToDictionary(u => u.Code, StringComparer.Ordinal);

@@ -8,8 +8,9 @@ namespace Integration.Domain.Monitoring.Rules;
 /// </summary>
 public sealed class RuleScope
 {
-    public RuleScope(MasterData master, MonitoringOptions options, Quarter quarter, DateTimeOffset asOf, string? supplier, bool severalUnits)
+    public RuleScope(MasterData master, MonitoringOptions options, Quarter quarter, DateTimeOffset asOf, string? supplier, bool severalUnits, string? distributor = null)
     {
+        Distributor = distributor;
         Master = master;
         Options = options;
         Quarter = quarter;
@@ -35,6 +36,9 @@ public sealed class RuleScope
 
     /// <summary>The supplier (manufacturer) whose products alone count; null: every product.</summary>
     public string? Supplier { get; }
+
+    /// <summary>R35: the distributor whose share of the figures (its order lines: <see cref="UnitFigures.Carried"/>) is read; null for the others.</summary>
+    public string? Distributor { get; }
 
     /// <summary>The figures are of several units (a jurisdiction's): a breach names the institution too.</summary>
     public bool SeveralUnits { get; }

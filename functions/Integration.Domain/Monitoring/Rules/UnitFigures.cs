@@ -22,6 +22,12 @@ public sealed class UnitFigures
     /// <summary>The quarter's sums per cell code (a product, or a code of no product: payments' payee), every field of its three months' cells except R16's bins.</summary>
     public CellSet Quarter { get; } = new();
 
+    /// <summary>
+    /// R35: with a distributor in the scope, its share of the quarter's R3 figures per product, under R3's field names:
+    /// <see cref="Cells.RateOrderedQty"/>, <see cref="Cells.RateDeliveredQty"/>, <see cref="Cells.DueQty"/>, <see cref="Cells.OnTimeQty"/>.
+    /// </summary>
+    public CellSet Carried { get; } = new();
+
     /// <summary>R13: the generic groups the unit reported demand for (any product of the group; non-selected codes are never in demand reports).</summary>
     public HashSet<string> ReportedGroups { get; } = new(StringComparer.Ordinal);
 
@@ -122,6 +128,13 @@ public sealed class UnitFigures
                     }
             if (string.CompareOrdinal(period, scope.LastMonth) > 0) continue;
             var inQuarter = scope.Months.Contains(period);
+            if (inQuarter && scope.Distributor is { } carrier)
+            {
+                figures.Carried.Add(code, Cells.RateOrderedQty, F(Cells.Carrier(Cells.ViaPrefix, carrier)));
+                figures.Carried.Add(code, Cells.RateDeliveredQty, F(Cells.Carrier(Cells.RateViaPrefix, carrier)));
+                figures.Carried.Add(code, Cells.DueQty, F(Cells.Carrier(Cells.DueViaPrefix, carrier)));
+                figures.Carried.Add(code, Cells.OnTimeQty, F(Cells.Carrier(Cells.OnTimeViaPrefix, carrier)));
+            }
             var qty = Fixed.Value(F(Cells.OrderedQty));
             if (period.StartsWith(lastYearPrefix, StringComparison.Ordinal) && F(Cells.OrderLines) != 0)
             {
