@@ -94,12 +94,12 @@ public static partial class ConsolePageBench
         var provinceCode = province.Jurisdictions.First(j => j.Level == JurisdictionLevel.Province).Code;
         var accounts = new (string UserId, string Role, string Entity, string[] Pages)[]
         {
-            ("bench-province", "province", provinceCode, ["/console/", "/console/alerts", "/console/alerts?severity=critical", "/console/indicators", $"/console/agreements?unit={hospital}",
+            ("bench-province", "province", provinceCode, ["/console/", "/console/findings", "/console/findings?status=explained", "/console/indicators", $"/console/agreements?unit={hospital}",
                 "/console/complaints", "/console/cases", "/console/assessments", "/console/city-reports", "/console/admin/partners", "/console/admin/master", "/console/admin/users", "/console/admin/operations", "/console/calendar"]),
-            ("bench-city", "city", city, ["/console/", "/console/alerts", "/console/indicators", "/console/complaints", "/console/cases"]),
-            ("bench-county", "county", county, ["/console/", "/console/alerts", "/console/indicators", $"/console/agreements?unit={hospital}", "/console/complaints", "/console/cases"]),
-            ("bench-hospital", "hospital", hospital, ["/console/", "/console/alerts", "/console/indicators", "/console/agreements", "/console/complaints"]),
-            ("bench-supplier", "supplier", supplier, ["/console/", "/console/alerts", "/console/indicators", "/console/agreements", "/console/complaints"]),
+            ("bench-city", "city", city, ["/console/", "/console/findings", "/console/indicators", "/console/complaints", "/console/cases"]),
+            ("bench-county", "county", county, ["/console/", "/console/findings", "/console/indicators", $"/console/agreements?unit={hospital}", "/console/complaints", "/console/cases"]),
+            ("bench-hospital", "hospital", hospital, ["/console/", "/console/findings", "/console/indicators", "/console/agreements", "/console/complaints"]),
+            ("bench-supplier", "supplier", supplier, ["/console/", "/console/findings", "/console/indicators", "/console/agreements", "/console/complaints"]),
         };
         using (var users = await admin.PutJsonAsync("/api/v1/admin/users", new { items = accounts.Select(a => new { userId = a.UserId, name = a.UserId, role = a.Role, entityCode = a.Entity, password = Password }) }))
             await ProvinceFeeds.EnsureAsync(users, HttpStatusCode.OK, "accounts");
