@@ -66,14 +66,6 @@ public static partial class ConsolePages
         pages.MapGet("/agreements", AgreementsAsync);
         pages.MapGet("/complaints", ComplaintsAsync);
         pages.MapGet("/complaints/{id}", ComplaintAsync);
-        pages.MapGet("/cases", CasesAsync);
-        pages.MapGet("/cases/new", (HttpContext context, IAntiforgery antiforgery, AlertStore alerts, MasterDataCache master, IOptions<Orchestrations.Cases.CaseOptions> options, string? alert) =>
-            NewCaseAsync(context, antiforgery, alerts, master, options, alert));
-        pages.MapPost("/cases/new", OpenCaseAsync);
-        pages.MapGet("/cases/{id}", (HttpContext context, IAntiforgery antiforgery, string id, Orchestrations.Cases.CaseDesk desk, MasterDataCache master) =>
-            CaseAsync(context, antiforgery, id, desk, master, null));
-        pages.MapPost("/cases/{id}/explanation", ExplainCaseAsync);
-        pages.MapPost("/cases/{id}/decision", DecideCaseAsync);
         pages.MapGet("/admin/operations", (HttpContext context, IAntiforgery antiforgery, Telemetry.QueueInspector inspector, MasterDataCache master, Telemetry.HubMetrics metrics,
             IOptions<Hosting.ProcessingOptions> processing, MonitoringMarks marks, SubscriptionStore subscriptions, AlertDeliveryStore deliveries) =>
             OperationsAsync(context, antiforgery, inspector, master, metrics, processing, marks, subscriptions, deliveries));
@@ -86,7 +78,7 @@ public static partial class ConsolePages
         pages.MapPost("/assessments/run", RunAssessmentAsync);
         pages.MapGet("/assessments/{quarter}/report.{format}", ReportAsync);
         pages.MapConsoleAdmin();
-        // The pages that are components (the first page, the findings), under the same sign-in.
+        // The pages that are components (the first page, the findings, the cases), under the same sign-in.
         app.MapRazorComponents<Pages.ConsoleApp>().RequireAuthorization(ConsoleSignIn.Scheme).ExcludeFromDescription();
         // An address the console does not have is the console's own page, in Chinese, for anyone (never the API's JSON).
         console.MapFallback("{**path}", (HttpContext context) => NotFound(context));
