@@ -44,6 +44,21 @@ public static class IndicatorText
         _ => (id, ""),
     };
 
+    /// <summary>
+    /// The indicators a rectification can be checked against for a party (<c>CaseEvidence</c> reads the party's own
+    /// indicators: an institution's, or a company's as a supplier), in the order the offices read them.
+    /// </summary>
+    public static IReadOnlyList<string> Checkable(string partyKind) => partyKind == "institution" ? InstitutionIndicators : SupplierIndicators;
+
+    private static readonly string[] InstitutionIndicators =
+    [
+        "deliveryRate", "agreedVolumeProgress", "selectedQuantityShare", "nonSelectedShare", "vbpAmountShare", "vbpAmountShareDrugs", "vbpAmountShareConsumables",
+        "substitutableGrowth", "unreportedPurchases", "purchasesWithoutAgreement", "overAgreedVolume", "unsignedAgreements", "demandReportDrop", "offlinePurchases",
+        "abnormalOrders", "unconfirmedDeliveries", "unpaidOverdue", "receiptsAboveDeliveries", "traceCodeCoverage", "udiCoverage", "priceAboveReference", "priceAboveSelected",
+    ];
+
+    private static readonly string[] SupplierIndicators = ["deliveryRate", "timelyDeliveryRate", "traceCodeCoverage", "udiCoverage"];
+
     /// <summary>What a breach of the indicator is called (an alert's title); the id itself for an indicator it does not know.</summary>
     public static string Headline(Indicator i) => (i.Id, i.Rule) switch
     {

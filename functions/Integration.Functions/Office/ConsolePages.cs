@@ -63,17 +63,6 @@ public static partial class ConsolePages
             Me(context).Role == PartnerRole.Province ? UsersPageAsync(context, antiforgery, users, master, null, null, null) : Task.FromResult(NotFound(context)));
         pages.MapPost("/admin/users", SaveUserAsync);
         pages.MapGet("/indicators", IndicatorsAsync);
-        pages.MapGet("/agreements", AgreementsAsync);
-        pages.MapGet("/complaints", ComplaintsAsync);
-        pages.MapGet("/complaints/{id}", ComplaintAsync);
-        pages.MapGet("/cases", CasesAsync);
-        pages.MapGet("/cases/new", (HttpContext context, IAntiforgery antiforgery, AlertStore alerts, MasterDataCache master, IOptions<Orchestrations.Cases.CaseOptions> options, string? alert) =>
-            NewCaseAsync(context, antiforgery, alerts, master, options, alert));
-        pages.MapPost("/cases/new", OpenCaseAsync);
-        pages.MapGet("/cases/{id}", (HttpContext context, IAntiforgery antiforgery, string id, Orchestrations.Cases.CaseDesk desk, MasterDataCache master) =>
-            CaseAsync(context, antiforgery, id, desk, master, null));
-        pages.MapPost("/cases/{id}/explanation", ExplainCaseAsync);
-        pages.MapPost("/cases/{id}/decision", DecideCaseAsync);
         pages.MapGet("/admin/operations", (HttpContext context, IAntiforgery antiforgery, Telemetry.QueueInspector inspector, MasterDataCache master, Telemetry.HubMetrics metrics,
             IOptions<Hosting.ProcessingOptions> processing, MonitoringMarks marks, SubscriptionStore subscriptions, AlertDeliveryStore deliveries) =>
             OperationsAsync(context, antiforgery, inspector, master, metrics, processing, marks, subscriptions, deliveries));
@@ -86,7 +75,7 @@ public static partial class ConsolePages
         pages.MapPost("/assessments/run", RunAssessmentAsync);
         pages.MapGet("/assessments/{quarter}/report.{format}", ReportAsync);
         pages.MapConsoleAdmin();
-        // The pages that are components (the first page, the findings), under the same sign-in.
+        // The pages that are components (the first page, the findings, the cases, the complaints, the agreements), under the same sign-in.
         app.MapRazorComponents<Pages.ConsoleApp>().RequireAuthorization(ConsoleSignIn.Scheme).ExcludeFromDescription();
         // An address the console does not have is the console's own page, in Chinese, for anyone (never the API's JSON).
         console.MapFallback("{**path}", (HttpContext context) => NotFound(context));
@@ -204,113 +193,6 @@ public static partial class ConsolePages
         };
         return $"{field}：{what}。";
     }
-
-    // ---- complaints (R5-R7): lists and each one's timeline ----
-
-    private static async Task<IResult> ComplaintsAsync(HttpContext context, IAntiforgery antiforgery, Orchestrations.Complaints.ComplaintDesk desk,
-        MasterDataCache master, TimeProvider time, string? show)
-    {
-        var me = Me(context);
-        var now = time.GetUtcNow();
-        var mine = (await desk.OpenAsync(context.RequestAborted)).Where(c => Scopes.Sees(me, c, master.Master)).ToList();
-        var myLevel = me.Role switch
-        {
-            PartnerRole.County => Orchestrations.Complaints.EscalationLevel.County,
-            PartnerRole.City => Orchestrations.Complaints.EscalationLevel.City,
-            PartnerRole.Province => Orchestrations.Complaints.EscalationLevel.Province,
-            _ => (Orchestrations.Complaints.EscalationLevel?)null,
-        };
-        show ??= "open";
-        var shown = (show switch
-        {
-            "overdue" => mine.Where(ConsoleWork.Overdue),
-            "escalated" when myLevel is { } level => mine.Where(c => c.Escalation == level),
-            _ => mine,
-        }).OrderBy(c => c.Phase?.DueDate ?? DateOnly.MaxValue).ThenBy(c => c.ComplaintId, StringComparer.Ordinal).Take(500).ToList();
-
-        var body = new StringBuilder("<h1>诉求</h1><nav aria-label=\"诉求列表\" class=\"tabs\"><ul>");
-        var tabs = new List<(string Key, string Text)> { ("open", $"办理中（{mine.Count}）"), ("overdue", $"已超期（{mine.Count(ConsoleWork.Overdue)}）") };
-        if (myLevel is { } mineLevel) tabs.Add(("escalated", $"已升级至本级（{mine.Count(c => c.Escalation == mineLevel)}）"));
-        foreach (var (key, text) in tabs)
-            body.Append($"<li><a href=\"/console/complaints?show={key}\"{(key == show ? " aria-current=\"page\"" : "")}>{E(text)}</a></li>");
-        body.Append("</ul></nav>");
-        body.Append($"<table><caption>共 {shown.Count} 件</caption><thead><tr><th scope=\"col\">诉求</th><th scope=\"col\">医疗机构</th><th scope=\"col\">企业</th><th scope=\"col\">产品</th>" +
-            "<th scope=\"col\">状态</th><th scope=\"col\">当前期限</th><th scope=\"col\">升级</th></tr></thead><tbody>");
-        foreach (var c in shown)
-        {
-            var due = c.Phase?.DueDate is { } d ? ChinaTime.DeadlineOf(d) : (DateTimeOffset?)null;
-            var late = due is { } x && x < now;
-            body.Append($"<tr><td><a href=\"/console/complaints/{Uri.EscapeDataString(c.ComplaintId)}\">{E(c.ComplaintId)}</a><br><span class=\"detail\">{E(ComplaintKind(c.Kind))}</span></td>")
-                .Append($"<td>{E(c.Names?.Hospital ?? c.Hospital)}</td><td>{E(c.Names?.Supplier ?? c.Supplier)}</td><td>{E(c.Names?.Product ?? c.Product)}</td>")
-                .Append($"<td>{E(ComplaintStatus(c.Status))}</td>")
-                .Append($"<td{(late ? " class=\"missing\"" : "")}>{E(due is { } at ? Zh.DateTime(at) : c.DeadlineWaitsForYear is { } y ? $"待{y}年工作日安排" : "—")}</td>")
-                .Append($"<td>{E(Level(c.Escalation))}</td></tr>");
-        }
-        if (shown.Count == 0) body.Append("<tr><td colspan=\"7\">没有诉求。</td></tr>");
-        body.Append("</tbody></table>");
-        return Page(context, antiforgery, "诉求", body.ToString());
-    }
-
-    private static async Task<IResult> ComplaintAsync(HttpContext context, IAntiforgery antiforgery, string id, Orchestrations.Complaints.ComplaintDesk desk, MasterDataCache master)
-    {
-        var me = Me(context);
-        // Outside the account's scope a complaint is a page that does not exist, as in the API.
-        if (await desk.GetAsync(id, context.RequestAborted) is not { } c || !Scopes.Sees(me, c, master.Master)) return NotFound(context);
-        var body = new StringBuilder($"<h1>诉求 {E(c.ComplaintId)}</h1>");
-        body.Append("<dl class=\"facts\">")
-            .Append($"<dt>医疗机构</dt><dd>{E(c.Names?.Hospital ?? c.Hospital)}</dd><dt>企业</dt><dd>{E(c.Names?.Supplier ?? c.Supplier)}</dd>")
-            .Append($"<dt>产品</dt><dd>{E(c.Names?.Product ?? c.Product)}（{E(c.Product)}）</dd><dt>类型</dt><dd>{E(ComplaintKind(c.Kind))}</dd>")
-            .Append($"<dt>状态</dt><dd>{E(ComplaintStatus(c.Status))}</dd><dt>升级</dt><dd>{E(Level(c.Escalation))}</dd>")
-            .Append($"<dt>答复期限</dt><dd>{E(c.ReplyDueAt is { } r ? Zh.DateTime(r) : c.DeadlineWaitsForYear is { } y ? $"待{y}年工作日安排载入后确定" : "—")}</dd>")
-            .Append($"<dt>承诺解决</dt><dd>{E(c.CommitResolveBy is { } by ? Zh.Date(by) : "—")}{(c.CommitLimitWaitsForYear is { } ly ? E($"（待{ly}年工作日安排载入后核对）") : "")}</dd>")
-            .Append($"<dt>描述</dt><dd>{E(c.Description)}</dd></dl>");
-        body.Append("<h2>办理过程</h2><ol class=\"timeline\">");
-        foreach (var step in c.History)
-            body.Append($"<li><time datetime=\"{step.At:O}\">{E(Zh.DateTime(step.At))}</time> <strong>{E(StepName(step.Step))}</strong> {E(step.Detail)}</li>");
-        body.Append("</ol><p><a href=\"/console/complaints\">返回诉求列表</a></p>");
-        return Page(context, antiforgery, "诉求", body.ToString());
-    }
-
-    private static string ComplaintKind(string kind) => kind switch
-    {
-        "late-delivery" => "配送不及时",
-        "short-delivery" => "配送数量不足",
-        "quality" => "质量问题",
-        _ => "其他问题",
-    };
-
-    private static string ComplaintStatus(Orchestrations.Complaints.ComplaintStatus status) => status switch
-    {
-        Orchestrations.Complaints.ComplaintStatus.AwaitingReply => "待企业答复",
-        Orchestrations.Complaints.ComplaintStatus.AwaitingResolution => "待企业解决",
-        Orchestrations.Complaints.ComplaintStatus.Resolved => "待医疗机构确认",
-        _ => "已办结",
-    };
-
-    private static string Level(Orchestrations.Complaints.EscalationLevel level) => level switch
-    {
-        Orchestrations.Complaints.EscalationLevel.County => "县级",
-        Orchestrations.Complaints.EscalationLevel.City => "市级",
-        Orchestrations.Complaints.EscalationLevel.Province => "省级",
-        _ => "未升级",
-    };
-
-    private static string StepName(string step) => step switch
-    {
-        "raised" => "提出诉求",
-        "replied" => "企业答复",
-        "resolved" => "企业报告已解决",
-        "confirmed" => "医疗机构确认",
-        "reopened" => "退回",
-        "reminded" => "提醒",
-        "escalated" => "升级",
-        "closed" => "办结",
-        "deadline-set" => "期限确定",
-        "deadline-moved" => "期限调整",
-        "commitment-checked" => "承诺日期核对",
-        "commitment-limited" => "承诺日期超限",
-        _ => step,
-    };
 
     // ---- indicators of a unit, supplier or jurisdiction in scope ----
 

@@ -69,7 +69,7 @@ public sealed class ConsoleWork(FindingDesk findings, CaseDesk cases, ComplaintD
                 new WorkItem($"需求报量被退回，请重新填报（案件 {c.CaseId}）", c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.High, RuleId.R1),
             { Status: CaseStatus.AwaitingExplanation } =>
                 new WorkItem($"督导案件待您说明（案件 {c.CaseId}）", c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.High, c.RulesOf()[0]),
-            _ => new WorkItem($"关于您的督导案件（案件 {c.CaseId}）：{CaseStatusText(c.Status)}", c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.Info, c.RulesOf()[0]),
+            _ => new WorkItem($"关于您的督导案件（案件 {c.CaseId}）：{CaseForms.Status(c)}", c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.Info, c.RulesOf()[0]),
         });
 
     private static IEnumerable<WorkItem> PartyComplaints(Partner me, IEnumerable<ComplaintState> open) => me.Role switch
@@ -134,12 +134,4 @@ public sealed class ConsoleWork(FindingDesk findings, CaseDesk cases, ComplaintD
                 ChinaTime.StartOfDay(new DateOnly(year, 1, 1)), "/console/calendar", Severity.High));
         return items;
     }
-
-    private static string CaseStatusText(CaseStatus status) => status switch
-    {
-        CaseStatus.AwaitingTalk => "待约谈",
-        CaseStatus.AwaitingDecision => "待审核",
-        CaseStatus.Rectifying => "整改中",
-        _ => "办理中",
-    };
 }

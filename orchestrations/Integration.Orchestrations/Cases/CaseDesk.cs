@@ -54,6 +54,12 @@ public sealed class CaseDesk(
         return list;
     }
 
+    /// <summary>The answer the case gave an event id already (a form sent again), or null when the case has not had that event.</summary>
+    public async Task<CaseAnswer?> EarlierAsync(string caseId, string eventId, CancellationToken cancellationToken) =>
+        await records.GetAsync(caseId, cancellationToken) is { } record && record.Outcomes.TryGetValue(eventId, out var earlier)
+            ? new CaseAnswer(earlier.Status, HubJson.Deserialize<CaseState>(record.Json), earlier.Code, earlier.Detail)
+            : null;
+
     /// <summary>An office's or the party's event with a stable id (its request id): decided, raised once, answered with the orchestration's outcome.</summary>
     public async Task<CaseAnswer> ApplyAsync(string caseId, CaseEvent e, string eventId, CancellationToken cancellationToken)
     {

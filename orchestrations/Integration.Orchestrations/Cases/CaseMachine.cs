@@ -1,6 +1,7 @@
 using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Calendar;
+using Integration.Domain.Monitoring;
 
 namespace Integration.Orchestrations.Cases;
 
@@ -80,7 +81,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         {
             CaseKind.Explanation => ("医保部门要求作出说明", "提交书面说明"),
             CaseKind.Talk => ("医保部门拟开展约谈督导", "配合完成约谈"),
-            CaseKind.Rectification => ("医保部门要求限期整改", "完成整改（届时按监测数据核实：" + string.Join("、", e.Indicators) + "）"),
+            CaseKind.Rectification => ("医保部门要求限期整改", "完成整改（届时按监测数据核实：" + Names(e.Indicators) + "）"),
             _ => ("需求报量被退回，请重新填报", "重新填报需求报量并提交说明"),
         };
         var detail = $"{LevelName(e.Level)}医保部门：{e.Reason}。请于{due}{ask}（督导案件 {e.CaseId}）。";
@@ -173,7 +174,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
                     var indicators = e.Indicators.Count > 0 ? e.Indicators : state.Indicators;
                     if (indicators.Count == 0) return new CaseRefused(400, "indicators-required", "A rectification names the indicators it is checked against ('indicators').");
                     var next = WithDeadline(state with { Status = CaseStatus.Rectifying, Indicators = indicators, Version = state.Version + 1 }, e.At, e.DueWorkingDays ?? options.RectificationWorkingDays);
-                    var detail = $"{LevelName(state.Level)}医保部门要求限期整改，请于{DueText(next)}完成（届时按监测数据核实：{string.Join("、", indicators)}；督导案件 {state.CaseId}）。{note}";
+                    var detail = $"{LevelName(state.Level)}医保部门要求限期整改，请于{DueText(next)}完成（届时按监测数据核实：{Names(indicators)}；督导案件 {state.CaseId}）。{note}";
                     return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Warning, "医保部门要求限期整改", detail)], [new CaseStep(e.At, "rectify", e.Actor, detail)]);
                 }
             case CaseDecisionKind.Escalate:
@@ -218,13 +219,16 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
     /// <summary>A rectification's deadline: back within every threshold → rectified and closed; otherwise up a level.</summary>
     private CaseDecision Verify(CaseState state, CaseVerified e)
     {
-        var figures = string.Join("；", e.Checks.Select(c => $"{c.Indicator} {Share(c.Value)}（阈值 {Share(c.Threshold)}）{(c.Within ? "达标" : "未达标")}"));
+        var figures = string.Join("；", e.Checks.Select(c => $"{IndicatorText.Describe(c.Indicator).Name} {Share(c.Value)}（阈值 {Share(c.Threshold)}）{(c.Within ? "达标" : "未达标")}"));
         var checkedState = state with { Checks = e.Checks };
         if (e.Checks.Count > 0 && e.Checks.All(c => c.Within))
             return Close(checkedState, e.At, null, CaseOutcome.Rectified, "rectified", $"到期核实：{figures}。整改到位，案件办结。", "整改经数据核实到位，督导案件办结");
         var why = e.Checks.Count == 0 ? "到期核实：无可核实的监测数据。" : $"到期核实：{figures}。整改未到位。";
         return Escalate(checkedState, e.At, null, why);
     }
+
+    /// <summary>Indicators as the party and the offices read them: by their Chinese names.</summary>
+    private static string Names(IEnumerable<string> indicators) => string.Join("、", indicators.Select(i => IndicatorText.Describe(i).Name));
 
     private static string Share(decimal? value) => value is { } v ? (v * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%" : "无数据";
 

@@ -374,7 +374,7 @@ public sealed class CaseTests(HubFixture fixture)
         Assert.Equal("rectifying", notYet["status"]!.GetValue<string>());
         Assert.Equal((0.2857m, false), (notYet["checks"]![0]!["value"]!.GetValue<decimal>(), notYet["checks"]![0]!["within"]!.GetValue<bool>()));
         Assert.Equal(["opened", "rectification-reported", "escalated"], Steps(notYet));
-        Assert.Contains("offlinePurchases 28.6%（阈值 0.0%）未达标", notYet["history"]![2]!["detail"]!.GetValue<string>());
+        Assert.Contains("线下采购占比 28.6%（阈值 0.0%）未达标", notYet["history"]![2]!["detail"]!.GetValue<string>());
         using var cityCases = await scenario.Client("C1").GetAsync("/api/v1/cases?status=rectifying");
         Assert.Equal([bad], (await Samples.Expect(cityCases, HttpStatusCode.OK))["items"]!.AsArray().Select(x => x!["caseId"]!.GetValue<string>()));
     }

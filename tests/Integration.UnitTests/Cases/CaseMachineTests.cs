@@ -112,7 +112,7 @@ public sealed class CaseMachineTests
         Assert.Equal((CaseStatus.Closed, CaseOutcome.Rectified), (done.Status, done.Outcome));
         var notDone = Apply(state, new CaseVerified(due, state.Timer!.Id, [new("offlinePurchases", 0.2857m, 0m, false), new("abnormalOrders", 0m, 0m, true)]));
         Assert.Equal((CaseStatus.Rectifying, CaseLevel.City), (notDone.Status, notDone.Level));
-        Assert.Contains("offlinePurchases 28.6%（阈值 0.0%）未达标", notDone.History[^1].Detail);
+        Assert.Contains("线下采购占比 28.6%（阈值 0.0%）未达标", notDone.History[^1].Detail);
         // No figures at all cannot show a rectification.
         Assert.Equal(CaseLevel.City, Apply(state, new CaseVerified(due, state.Timer!.Id, [])).Level);
     }
