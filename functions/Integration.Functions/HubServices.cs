@@ -122,7 +122,7 @@ public static class HubServices
         services.AddOptions<Integration.Orchestrations.Cases.CaseOptions>().BindConfiguration("Hub:Cases")
             .Validate(o => new[] { o.ExplanationWorkingDays, o.TalkWorkingDays, o.RectificationWorkingDays, o.DemandReturnWorkingDays, o.EscalationWorkingDays }.All(d => d is >= 1 and <= 120),
                 "Hub:Cases: working days are 1 to 120.")
-            .Validate(o => o.AutoOpenRulesValid, "Hub:Cases:AutoOpenRules: rule ids (R1 to R27), comma-separated.")
+            .Validate(o => o.AutoOpenRulesValid, "Hub:Cases:AutoOpenRules: rule ids (R1 to R27, R31 to R34), comma-separated.")
             .ValidateOnStart();
         services.AddSingleton<Integration.Orchestrations.Cases.ICaseEvidence, CaseEvidence>();
         services.AddSingleton(sp => new Integration.Orchestrations.Cases.CaseDesk(OrchestrationRecords.Cases(sp.GetRequiredService<HubStorage>()), sp.GetRequiredService<AlertStore>(),
@@ -259,6 +259,7 @@ public static class HubServices
         partnerApi.MapFeedFiles();
         partnerApi.MapAdmin();
         partnerApi.MapRequests();
+        partnerApi.MapSettlementRecords();
         partnerApi.MapAlerts();
         partnerApi.MapFindings();
         partnerApi.MapSubscriptions();

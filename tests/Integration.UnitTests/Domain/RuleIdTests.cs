@@ -4,13 +4,15 @@ using Integration.Orchestrations.Cases;
 
 namespace Integration.UnitTests.Domain;
 
-/// <summary>The notices' rules as a type: R1 to R27 exactly, with the same names on the wire and in stored records.</summary>
+/// <summary>The notices' rules as a type: R1 to R27 and R31 to R34 exactly, with the same names on the wire and in stored records.</summary>
 public sealed class RuleIdTests
 {
     [Fact]
-    public void EveryRule_ReadsBackFromItsName_R1ToR27()
+    public void EveryRule_ReadsBackFromItsName_R1ToR27_R31ToR34()
     {
-        Assert.Equal(27, RuleIds.All.Count);
+        Assert.Equal(31, RuleIds.All.Count);
+        Assert.True(RuleIds.TryParse("R31", out var r31));
+        Assert.Equal(RuleId.R31, r31);
         foreach (var rule in RuleIds.All)
         {
             Assert.True(RuleIds.TryParse(rule.ToString(), out var read));
@@ -27,6 +29,8 @@ public sealed class RuleIdTests
     [InlineData("R")]
     [InlineData("R0")]
     [InlineData("R28")]
+    [InlineData("R30")]
+    [InlineData("R35")]
     [InlineData("R05")]
     [InlineData("r5")]
     [InlineData("5")]
@@ -37,7 +41,7 @@ public sealed class RuleIdTests
     public void AnythingElse_IsNotARule(string? text)
     {
         Assert.False(RuleIds.TryParse(text, out _));
-        Assert.Equal($"'{text}' is not a rule id (R1 to R27).", RuleIds.NotARule(text));
+        Assert.Equal($"'{text}' is not a rule id (R1 to R27, R31 to R34).", RuleIds.NotARule(text));
     }
 
     [Fact]
