@@ -68,9 +68,9 @@ public sealed class SettlementTests(HubFixture fixture)
         return await World.WaitProcessedAsync(system, body["requestId"]!.GetValue<string>());
     }
 
-    private async Task<JsonNode> IndicatorAsync(string hospital, string id, string? batch = null)
+    private async Task<JsonNode> IndicatorAsync(string hospital, string id, string? batch = null, string? period = null)
     {
-        using var response = await World.Admin().GetAsync($"/api/v1/indicators/hospitals/{hospital}");
+        using var response = await World.Admin().GetAsync($"/api/v1/indicators/hospitals/{hospital}{(period is null ? "" : "?period=" + period)}");
         var report = await Samples.Expect(response, HttpStatusCode.OK);
         var found = report["indicators"]!.AsArray().FirstOrDefault(i => i!["id"]!.GetValue<string>() == id && i["batch"]?.GetValue<string>() == batch);
         Assert.True(found is not null, $"No {id} ({batch ?? "overall"}) in {report.ToJsonString()}");
@@ -189,8 +189,9 @@ public sealed class SettlementTests(HubFixture fixture)
         var system = await SettlementSystemAsync();
         var hospital = World.Province.Institutions.Where(i => i.Level == InstitutionLevel.Secondary).Skip(3).First();
         var product = World.Province.ProductByCode(Samples.Product.Code);
-        // Delivered 200 days ago: its packs fell due 20 days ago, in this quarter.
+        // Delivered 200 days ago: its packs fell due 20 days ago, in the quarter of that day (this one, or the one before).
         var deliveredAt = DateTimeOffset.UtcNow.AddDays(-200);
+        var period = Integration.Domain.Quarter.Of(Integration.Domain.ChinaTime.DateOf(deliveredAt).AddDays(180)).ToString();
         var codes = Enumerable.Range(0, 4).Select(_ => Samples.TraceCode()).ToArray();
         await DeliverAsync(hospital, product.Code, deliveredAt, codes);
         var used = Line(Samples.Unique("ST"), 1, hospital.Code, product.Code, codes[0]);
@@ -199,7 +200,7 @@ public sealed class SettlementTests(HubFixture fixture)
         late["settledAt"] = Samples.Instant(deliveredAt.AddDays(190));
         await SettleAsync(system, used, late);
 
-        var rate = await IndicatorAsync(hospital.Code, "usageRate", product.Batch);
+        var rate = await IndicatorAsync(hospital.Code, "usageRate", product.Batch, period);
         Assert.Equal(1m, rate["numerator"]!.GetValue<decimal>());
         Assert.Equal(4m, rate["denominator"]!.GetValue<decimal>());
         Assert.Equal(0.25m, rate["value"]!.GetValue<decimal>());
