@@ -18,6 +18,10 @@
 #                                        10,000 alerts, 300 complaints, 100 cases; one account of each kind signs in and
 #                                        asks each of its pages 5 times: median and slowest answer, the hub's CPU and
 #                                        table requests per page view (--scale demo for a small one)
+#   scripts/bench.sh settlements         issue 34: a day of settlement lines (one code each, --lines N, default 200,000)
+#                                        against codes delivered to a synthetic province: 0.5% settled twice, 0.5% never
+#                                        delivered; lines/s end to end, the hub's CPU and storage requests per line, peak
+#                                        memory, and the R31/R32 counts found (--scale province for its master data)
 #   scripts/bench.sh --days 5            ingestion of five working days one after the other, each day's figures on
 #                                        their own: the cost per record as the tables and the aggregates fill up
 #   scripts/bench.sh recompute           full recomputation of a synthetic province's quarter (~22.5 million records,
@@ -31,7 +35,7 @@
 # (bytes, e.g. 0x60000000 = 1.5 GiB, what .NET takes of a 2 GB Flex Consumption instance; none by default). Ports: BENCH_BLOB_PORT/QUEUE_PORT/TABLE_PORT (default 10100-10102), BENCH_HUB_PORT (default 7171).
 set -euo pipefail
 mode=ingest
-case "${1:-}" in complaints|recompute|alerts|assess|console) mode=$1; shift ;; esac
+case "${1:-}" in complaints|recompute|alerts|assess|console|settlements) mode=$1; shift ;; esac
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 scripts/setup.sh
@@ -104,6 +108,9 @@ elif [ "$mode" = assess ]; then
     --admin-id "$Hub__Admin__PartnerId" --admin-secret "$Hub__Admin__Secret" --quarter 2026Q3 --province-data --dir "$dir" "$@"
 elif [ "$mode" = console ]; then
   dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll console --url "http://127.0.0.1:$hub" \
+    --admin-id "$Hub__Admin__PartnerId" --admin-secret "$Hub__Admin__Secret" "$@"
+elif [ "$mode" = settlements ]; then
+  dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll settlements --url "http://127.0.0.1:$hub" \
     --admin-id "$Hub__Admin__PartnerId" --admin-secret "$Hub__Admin__Secret" "$@"
 elif [ "$mode" = alerts ]; then
   dotnet tests/Integration.Load/bin/Release/net10.0/Integration.Load.dll alerts --url "http://127.0.0.1:$hub" \

@@ -259,6 +259,7 @@ public static class HubServices
         partnerApi.MapFeedFiles();
         partnerApi.MapAdmin();
         partnerApi.MapRequests();
+        partnerApi.MapSettlementRecords();
         partnerApi.MapAlerts();
         partnerApi.MapFindings();
         partnerApi.MapSubscriptions();

@@ -53,6 +53,7 @@ public sealed class HubStorage
             [FeedKind.Deliveries] = Table("deliveries"),
             [FeedKind.Receipts] = Table("receipts"),
             [FeedKind.Payments] = Table("payments"),
+            [FeedKind.Settlements] = Table("settlements"),
         };
         Alerts = Table("alerts");
         Subscriptions = Table("subscriptions");

@@ -56,7 +56,12 @@ public sealed class RecordStore(HubStorage storage)
     /// <summary>The version of a request: sortable by acceptance time, then by request id.</summary>
     public static string Version(DateTimeOffset acceptedAt, string requestId) => $"{acceptedAt.UtcTicks:D19}|{requestId}";
 
-    public async Task<ApplyResult> ApplyAsync(FeedKind feed, IReadOnlyList<IFeedItem> items, string version, Contribute contribute, CancellationToken cancellationToken)
+    /// <param name="given">
+    /// What items that refer to no other record were found to be when they were checked (a settlement line's codes, by its
+    /// key), kept with them like a delivery's order line.
+    /// </param>
+    public async Task<ApplyResult> ApplyAsync(FeedKind feed, IReadOnlyList<IFeedItem> items, string version, Contribute contribute, CancellationToken cancellationToken,
+        IReadOnlyDictionary<(string Hospital, string Key), RecordBasis>? given = null)
     {
         var table = storage.Feeds[feed];
         var written = new List<IFeedItem>();
@@ -73,6 +78,9 @@ public sealed class RecordStore(HubStorage storage)
         await Parallel.ForEachAsync(hospitals, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (group, ct) =>
         {
             var found = await BasesAsync([.. group], referencedEpoch, ct);
+            if (given is not null)
+                foreach (var item in group)
+                    if (given.TryGetValue((item.Hospital, item.Key), out var basis)) found[item.Key] = basis;
             var all = group.Select(i => new Pending(i, ToEntity(i, version, found.GetValueOrDefault(i.Key)), found.GetValueOrDefault(i.Key))).ToList();
             var cells = new List<string>();
             foreach (var chunk in Chunk(all, contribute))
@@ -433,6 +441,20 @@ public sealed class RecordStore(HubStorage storage)
         return row.HasValue ? new StoredRecord(row.Value!.GetString("Ver"), JoinData(row.Value)) : null;
     }
 
+    /// <summary>The lines of one settlement (a range of the institution's partition), at most <paramref name="max"/>, by line number.</summary>
+    public async Task<IReadOnlyList<Settlement>> SettlementAsync(string institution, string settlementId, int max, CancellationToken cancellationToken)
+    {
+        var prefix = $"settlement|{settlementId}|";
+        var lines = new List<Settlement>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {institution} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}");
+        await foreach (var row in storage.Feeds[FeedKind.Settlements].QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            lines.Add(HubJson.Deserialize<Settlement>(JoinData(row)));
+            if (lines.Count >= max) break;
+        }
+        return [.. lines.OrderBy(l => l.LineNo)];
+    }
+
     /// <summary>An institution's aggregate cells, from every feed table (a range read of its partition in each).</summary>
     public async Task<CellSet> ReadCellsAsync(string hospital, CancellationToken cancellationToken)
     {
@@ -470,7 +492,9 @@ public sealed class RecordStore(HubStorage storage)
             foreach (var cell in stored.Keys.Concat(cells.Keys).Distinct(StringComparer.Ordinal).Where(c => inPeriod(Cells.Split(c).Period)))
             {
                 var before = stored[cell].Where(f => own(f.Key)).ToDictionary();
-                var after = cells[cell].Where(f => own(f.Key)).ToDictionary();
+                // What the trace-code registry decided (R31–R33) is not rebuilt from the raw archive: kept as stored.
+                var after = cells[cell].Where(f => own(f.Key) && !Cells.IsCodeCheck(f.Key))
+                    .Concat(stored[cell].Where(f => own(f.Key) && Cells.IsCodeCheck(f.Key))).ToDictionary();
                 if (before.Count == after.Count && before.All(f => after.GetValueOrDefault(f.Key) == f.Value)) continue;
                 var entity = new TableEntity(hospital, AggregateKey(hospital, cell));
                 foreach (var (field, amount) in after) entity[field] = amount;
@@ -516,14 +540,18 @@ public sealed class RecordStore(HubStorage storage)
             entity["BasisProduct"] = basis.Product;
             entity["BasisQty"] = basis.Quantity?.ToString(CultureInfo.InvariantCulture);
             if (basis.Distributor is not null) entity["BasisDistributor"] = basis.Distributor;
+            if (basis.Codes is not null) entity["BasisCodes"] = HubJson.Serialize(basis.Codes);
         }
         return entity;
     }
 
     private static RecordBasis? BasisOf(TableEntity row) =>
-        row.ContainsKey("BasisAt") || row.ContainsKey("BasisProduct")
+        row.ContainsKey("BasisAt") || row.ContainsKey("BasisProduct") || row.ContainsKey("BasisCodes")
             ? new RecordBasis(row.GetDateTimeOffset("BasisAt"), row.GetString("BasisProduct"),
                 row.GetString("BasisQty") is { } q ? decimal.Parse(q, CultureInfo.InvariantCulture) : null, row.GetString("BasisDistributor"))
+            {
+                Codes = row.GetString("BasisCodes") is { } codes ? HubJson.Deserialize<SettledCodes>(codes) : null,
+            }
             : null;
 
     private static IFeedItem ReadItem(FeedKind feed, TableEntity row)
@@ -535,6 +563,7 @@ public sealed class RecordStore(HubStorage storage)
             FeedKind.Orders => HubJson.Deserialize<OrderLine>(json),
             FeedKind.Deliveries => HubJson.Deserialize<Delivery>(json),
             FeedKind.Receipts => HubJson.Deserialize<Receipt>(json),
+            FeedKind.Settlements => HubJson.Deserialize<Settlement>(json),
             _ => HubJson.Deserialize<Payment>(json),
         };
     }

@@ -47,8 +47,11 @@ switch (options.Command)
         return await Send();
     case "console":
         return await ConsolePages();
+    case "settlements":
+        return await SettlementBench.RunAsync(http, admin, Storage(), new SyntheticProvince(options.Get("scale", "demo") == "province" ? ProvinceShape.Province : ProvinceShape.Demo, seed),
+            int.Parse(options.Get("lines", "200000"), CultureInfo.InvariantCulture), int.Parse(options.Get("parallel", "4"), CultureInfo.InvariantCulture), Console.Out);
     default:
-        Console.Error.WriteLine("usage: Integration.Load demo|findings|bench|complaints|alerts|assess|console|recompute|send [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T] [--alerts N] [--subscribers N] [--storage CONNECTION] [--storage-prefix P] [--quarter 2026Q3] [--province-data] [--dir D]; send --path /api/v1/... [--method GET|POST|PUT|DELETE] [--body FILE] [--content-type T] [--partner-id ID --secret whsec_...]");
+        Console.Error.WriteLine("usage: Integration.Load demo|findings|bench|complaints|alerts|assess|console|settlements|recompute|send [--url U] [--admin-id ID] [--admin-secret S] [--seed N] [--scale demo|province] [--parallel N] [--days N] [--count N] [--clock-offset T] [--alerts N] [--subscribers N] [--lines N] [--storage CONNECTION] [--storage-prefix P] [--quarter 2026Q3] [--province-data] [--dir D]; send --path /api/v1/... [--method GET|POST|PUT|DELETE] [--body FILE] [--content-type T] [--partner-id ID --secret whsec_...]");
         return 2;
 }
 

@@ -1,7 +1,7 @@
 namespace Integration.Domain.Feeds;
 
 /// <summary>The partner feeds of <c>api.md</c>, by their route names.</summary>
-public enum FeedKind { DemandReports, Orders, Deliveries, Receipts, Payments }
+public enum FeedKind { DemandReports, Orders, Deliveries, Receipts, Payments, Settlements }
 
 /// <summary>
 /// An item of a feed, about one hospital. <see cref="Key"/> identifies it within that hospital: re-sending an item with
@@ -58,6 +58,26 @@ public sealed record Payment(
     public string Key => $"payment|{PaymentId}";
 }
 
+/// <summary>
+/// A settlement line (医保结算) from the province's settlement system: packs of a product dispensed at an institution and
+/// settled with the fund, with the traceability codes of the packs ("依码结算、依码支付", 001 二(五); R31–R33).
+/// <see cref="Prescriber"/> is the prescribing doctor's code (医保医师代码, never a name): personal data, read only by
+/// the province and the offices above the institution, never in logs, alerts or webhooks.
+/// </summary>
+public sealed record Settlement(
+    string Institution, string SettlementId, int LineNo, string Product, decimal Quantity, IReadOnlyList<string> TraceCodes,
+    string? Prescriber, decimal Amount, decimal FundPaid, DateTimeOffset SettledAt) : IFeedItem
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Hospital => Institution;
+
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Key => FeedKeys.Settlement(SettlementId, LineNo);
+
+    /// <summary>Leaves the prescriber out: the settlement as anyone but the province and the offices above may read it.</summary>
+    public Settlement WithoutPrescriber() => this with { Prescriber = null };
+}
+
 public static class FeedKeys
 {
     /// <summary>The row of an order as a whole, kept beside its lines so that payments can find it with one read.</summary>
@@ -66,4 +86,6 @@ public static class FeedKeys
     public static string OrderLine(string orderId, int lineNo) => $"order|{orderId}|{lineNo}";
 
     public static string Delivery(string deliveryId) => $"delivery|{deliveryId}";
+
+    public static string Settlement(string settlementId, int lineNo) => $"settlement|{settlementId}|{lineNo}";
 }

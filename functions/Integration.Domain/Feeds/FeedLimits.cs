@@ -35,6 +35,12 @@ public sealed class FeedLimits
     /// <summary>A drug traceability code (药品追溯码): 20 digits by default.</summary>
     public string DrugTraceCodePattern { get; set; } = "^[0-9]{20}$";
 
+    /// <summary>
+    /// A settlement's prescriber (医保医师代码, e.g. D + 13 digits): a code of letters and digits, never a name (the
+    /// project's choice of pattern; a province with another scheme sets its own).
+    /// </summary>
+    public string PrescriberCodePattern { get; set; } = "^[A-Za-z0-9]{4,32}$";
+
     /// <summary>A consumable's code (UDI, GS1 style): 8 to 120 printable ASCII characters by default.</summary>
     public string ConsumableTraceCodePattern { get; set; } = "^[\\x21-\\x7E]{8,120}$";
 }

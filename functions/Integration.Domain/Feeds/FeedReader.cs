@@ -24,14 +24,18 @@ public static class FeedReader
         ["deliveries"] = FeedKind.Deliveries,
         ["receipts"] = FeedKind.Receipts,
         ["payments"] = FeedKind.Payments,
+        ["settlements"] = FeedKind.Settlements,
     };
 
     public static string Route(FeedKind kind) => Routes.First(r => r.Value == kind).Key;
 
     /// <summary>The roles that may send each feed.</summary>
-    public static bool MaySend(PartnerRole role, FeedKind kind) => kind == FeedKind.Deliveries
-        ? role is PartnerRole.Supplier or PartnerRole.Distributor
-        : role == PartnerRole.Hospital;
+    public static bool MaySend(PartnerRole role, FeedKind kind) => kind switch
+    {
+        FeedKind.Deliveries => role is PartnerRole.Supplier or PartnerRole.Distributor,
+        FeedKind.Settlements => role == PartnerRole.Settlement,
+        _ => role == PartnerRole.Hospital,
+    };
 
     /// <summary>The field names of each feed, in CSV header order.</summary>
     public static readonly IReadOnlyDictionary<FeedKind, string[]> Fields = new Dictionary<FeedKind, string[]>
@@ -41,6 +45,7 @@ public static class FeedReader
         [FeedKind.Deliveries] = ["deliveryId", "orderId", "lineNo", "hospital", "product", "quantity", "lot", "expiry", "traceCodes", "deliveredAt", "unit"],
         [FeedKind.Receipts] = ["receiptId", "deliveryId", "quantity", "confirmedAt", "hospital"],
         [FeedKind.Payments] = ["paymentId", "orderId", "distributor", "amount", "dueAt", "paidAt", "hospital"],
+        [FeedKind.Settlements] = ["settlementId", "lineNo", "institution", "product", "quantity", "traceCodes", "prescriber", "amount", "fundPaid", "settledAt", "unit"],
     };
 
     private static readonly string[] Channels = ["online", "offline"];
@@ -54,6 +59,7 @@ public static class FeedReader
         FeedKind.Deliveries => ReadDelivery(r, ctx),
         FeedKind.Receipts => ReadReceipt(r, ctx),
         FeedKind.Payments => ReadPayment(r, ctx),
+        FeedKind.Settlements => ReadSettlement(r, ctx),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -153,6 +159,52 @@ public static class FeedReader
         if (ctx.Validate && dueAt is not null && (dueAt < ctx.Now - ctx.Limits.MaxAge - ctx.Limits.MaxDueAhead || dueAt > ctx.Now + ctx.Limits.MaxDueAhead))
             r.Problem("dueAt", "out-of-range", "'dueAt' is too far from today.");
         return r.Ok ? new Payment(hospital!, paymentId!, orderId!, distributor!, amount!.Value, dueAt!.Value, paidAt!.Value) : null;
+    }
+
+    /// <summary>
+    /// A settlement line (api.md "2026 additions"). The institution must lie in the settlement system's jurisdiction (its
+    /// entity code, the province's); the fund pays at most the amount; the codes are checked like a delivery's, and a
+    /// line has no more codes than packs (a pack split for dispensing, 拆零, still has its one code). The prescriber's
+    /// code is personal data: its problems never repeat it.
+    /// </summary>
+    private static Settlement? ReadSettlement(ItemReader r, FeedContext ctx)
+    {
+        var settlementId = r.Id("settlementId");
+        var lineNo = r.Integer("lineNo", 1, 100_000);
+        var institution = r.Id("institution");
+        if (ctx.Validate && institution is not null)
+        {
+            if (!ctx.Master.Institutions.TryGetValue(institution, out var known))
+                r.Problem("institution", "unknown-institution", $"Institution '{institution}' is not known.");
+            else if (!ctx.Master.IsWithin(known.Jurisdiction, ctx.Caller.EntityCode))
+                r.Problem("institution", "not-your-institution", $"Institution '{institution}' lies outside '{ctx.Caller.EntityCode}'.", outOfScope: true);
+        }
+        var product = KnownProduct(r, ctx);
+        var quantity = r.Number("quantity", 0, ctx.Limits.MaxQuantity, positive: true);
+        var traceCodes = r.TextList("traceCodes", ctx.Limits.MaxTraceCodes, 120, required: false) ?? [];
+        var prescriber = r.Text("prescriber", required: false, maxLength: 64);
+        if (ctx.Validate && prescriber is not null
+            && !Regex.IsMatch(prescriber, ctx.Limits.PrescriberCodePattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)))
+            r.Problem("prescriber", "malformed-prescriber", $"'prescriber' is not a prescriber's code ({ctx.Limits.PrescriberCodePattern}): a code, never a name.");
+        var amount = r.Number("amount", 0, ctx.Limits.MaxAmount);
+        var fundPaid = r.Number("fundPaid", 0, ctx.Limits.MaxAmount);
+        var settledAt = Recent(r, ctx, "settledAt");
+        var factor = PackFactor(r, product);
+        if (ctx.Validate)
+        {
+            if (amount is not null && fundPaid is not null && fundPaid > amount)
+                r.Problem("fundPaid", "above-amount", $"'fundPaid' {fundPaid} is more than the amount settled, {amount}.");
+            if (product is not null)
+            {
+                CheckTraceCodes(r, ctx, product, traceCodes);
+                if (quantity is not null && product.PackSize > 0 && traceCodes.Count > Math.Ceiling(quantity.Value * factor / product.PackSize))
+                    r.Problem("traceCodes", "more-codes-than-packs",
+                        $"{traceCodes.Count} codes for {Math.Ceiling(quantity.Value * factor / product.PackSize)} packs: a pack has one code.");
+            }
+        }
+        return r.Ok
+            ? new Settlement(institution!, settlementId!, lineNo!.Value, product!.Code, quantity!.Value * factor, traceCodes, prescriber, amount!.Value, fundPaid!.Value, settledAt!.Value)
+            : null;
     }
 
     /// <summary>

@@ -44,7 +44,10 @@ public static class MasterItems
     private static readonly string[] CompanyKinds = ["manufacturer", "distributor"];
     private static readonly string[] ProductKinds = ["drug", "consumable"];
     private static readonly string[] SubstitutableValues = ["full", "mostly"];
-    private static readonly string[] Roles = ["province", "city", "county", "hospital", "supplier", "distributor"];
+    private static readonly string[] Roles = ["province", "city", "county", "hospital", "supplier", "distributor", "settlement"];
+
+    /// <summary>The roles of console accounts: people, so not the settlement system (a machine that only sends).</summary>
+    private static readonly string[] UserRoles = [.. Roles.Where(r => r != "settlement")];
 
     public const decimal MaxQuantity = 1_000_000_000m;
     public const decimal MaxPrice = 10_000_000m;
@@ -159,11 +162,15 @@ public static class MasterItems
         PartnerRole.Hospital => master.Institutions.ContainsKey(code),
         PartnerRole.Supplier => master.Companies.TryGetValue(code, out var sc) && sc.Kind == CompanyKind.Manufacturer,
         PartnerRole.Distributor => master.Companies.ContainsKey(code),
+        PartnerRole.Settlement => jurisdictions.TryGetValue(code, out var sj) && sj.Level == JurisdictionLevel.Province,
         _ => false,
     };
 
     /// <summary>The role names of partners and console accounts.</summary>
     public static IReadOnlyList<string> RoleNames => Roles;
+
+    /// <summary>The role names of console accounts (every partner role but <c>settlement</c>).</summary>
+    public static IReadOnlyList<string> UserRoleNames => UserRoles;
 
     /// <summary>What a role's entity code names, for messages.</summary>
     public static string EntityNounOf(PartnerRole role) => EntityNoun(role);
@@ -255,6 +262,7 @@ public static class MasterItems
         PartnerRole.County => "county",
         PartnerRole.Hospital => "institution",
         PartnerRole.Supplier => "manufacturer",
+        PartnerRole.Settlement => "province",
         _ => "company",
     };
 }

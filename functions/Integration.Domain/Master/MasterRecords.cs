@@ -10,7 +10,11 @@ public enum ProductKind { Drug, Consumable }
 
 public enum Substitutability { Full, Mostly }
 
-public enum PartnerRole { Province, City, County, Hospital, Supplier, Distributor }
+/// <summary>
+/// Who a partner is. <see cref="Settlement"/>: the province's medical-insurance settlement system (its entity code is
+/// the province's jurisdiction code); it sends settlements (api.md "2026 additions") and reads nothing.
+/// </summary>
+public enum PartnerRole { Province, City, County, Hospital, Supplier, Distributor, Settlement }
 
 /// <summary>A node of the jurisdiction tree: province → city → county.</summary>
 public sealed record Jurisdiction(string Code, string Name, JurisdictionLevel Level, string? Parent);

@@ -26,7 +26,24 @@ public readonly record struct Contribution(string Cell, string Field, long Amoun
 /// delivery time (R17, R19); a delivery also its order line's distributor (R35: the distributor's delivery rate). Kept
 /// with the record, so that replacing it takes out exactly what it put in.
 /// </summary>
-public sealed record RecordBasis(DateTimeOffset? At, string? Product, decimal? Quantity, string? Distributor = null);
+public sealed record RecordBasis(DateTimeOffset? At, string? Product, decimal? Quantity, string? Distributor = null)
+{
+    /// <summary>A settlement line's codes as the trace-code registry found them when it was written (R31–R33).</summary>
+    public SettledCodes? Codes { get; init; }
+}
+
+/// <summary>
+/// What the registry said of a settlement line's traceability codes when it was written: codes never delivered to the
+/// institution (R32), delivered to another institution or settled by another line before (R31), and the codes delivered
+/// to it that were settled by their usage due day, by that day and product (R33).
+/// </summary>
+public sealed record SettledCodes(int WithoutDelivery, int Elsewhere, int Repeated, IReadOnlyList<UsageMark> Used)
+{
+    public static readonly SettledCodes None = new(0, 0, 0, []);
+}
+
+/// <summary>R33: <see cref="Packs"/> packs of <see cref="Product"/> whose usage fell due on <see cref="Day"/> (yyyy-MM-dd), settled by then.</summary>
+public sealed record UsageMark(string Day, string Product, int Packs);
 
 /// <summary>
 /// The aggregate cells: per institution, per month (China time, <c>yyyy-MM</c>) or per batch cycle (demand reports),
@@ -103,12 +120,19 @@ public static class Cells
     public static bool IsOf(FeedKind feed, string field) => feed switch
     {
         FeedKind.Orders => field is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess || field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.ViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DueViaPrefix, StringComparison.Ordinal),
-        FeedKind.Deliveries => field is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty or Cells.ConfirmDue
+        FeedKind.Deliveries => field is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty or Cells.ConfirmDue or Cells.UsageDue
             || field.StartsWith(Cells.OnTimeViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.RateViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DeliveredViaPrefix, StringComparison.Ordinal),
         FeedKind.Receipts => field is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts or Cells.Confirmed or Cells.PayableAmount,
         FeedKind.Payments => field is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
+        FeedKind.Settlements => field is Cells.SettledQty or Cells.SettledAmount or Cells.FundPaid or Cells.SettledLines or Cells.SettledCodes || IsCodeCheck(field),
         _ => field is Cells.ReportedQty or Cells.LastYearQty or Cells.ReportLines or Cells.ExplainedLines,
     };
+
+    /// <summary>
+    /// The settlement fields that the trace-code registry decides when a line is written (R31–R33), not the raw line
+    /// alone: a full recomputation from the raw archive leaves them as they are stored.
+    /// </summary>
+    public static bool IsCodeCheck(string field) => field is Cells.SettledWithoutDelivery or Cells.SettledElsewhere or Cells.SettledRepeated or Cells.UsedPacks;
 
     /// <summary>The months of a quarter, as period keys.</summary>
     public static IEnumerable<string> Months(Quarter quarter) => Enumerable.Range(0, 3).Select(i => Month(quarter.FirstDay.AddMonths(i)));
@@ -185,6 +209,17 @@ public static class Cells
     // Payments (by month of the payment deadline, and the company paid: Payee)
     public const string PaidAmount = "PaidAmt", LateAmount = "LateAmt", Payments = "Pay", LatePayments = "PayLate";
 
+    /// <summary>R33, by the day a delivery's packs are due to be used (delivery + the usage days, or the expiry when sooner): packs delivered with codes (deliveries' table).</summary>
+    public const string UsageDue = "UseDue";
+
+    // Settlements (by month of settlement): quantity, amount, fund paid, lines, codes; of the codes, those never delivered to
+    // the institution (R32), delivered elsewhere (R31) and settled before by another line (R31)
+    public const string SettledQty = "SetQty", SettledAmount = "SetAmt", FundPaid = "SetFund", SettledLines = "SetLines", SettledCodes = "SetCodes";
+    public const string SettledWithoutDelivery = "SetNoDlv", SettledElsewhere = "SetElsewhere", SettledRepeated = "SetRepeat";
+
+    /// <summary>R33, by the usage due day of the delivery a code came with: packs settled by that day (settlements' table).</summary>
+    public const string UsedPacks = "UseDone";
+
     // Demand reports (per cycle)
     public const string ReportedQty = "RepQty", LastYearQty = "LastQty", ReportLines = "RepLines", ExplainedLines = "ExplLines";
 
@@ -253,6 +288,9 @@ public static class Contributions
                 // R17: its receipt falls due the receipt days after it (outstanding until a receipt comes).
                 yield return new(Cells.Key(Cells.Day(ReceiptDue(d.DeliveredAt, d.Product, master, options)), Cells.AnyProduct), Cells.ConfirmDue, 1);
                 if (Traced(d, master)) yield return new(cell, Cells.TracedDeliveries, 1);
+                // R33: each pack with a code is to be settled by its usage due day.
+                var coded = d.TraceCodes.Distinct(StringComparer.Ordinal).Count();
+                if (coded > 0) yield return new(Cells.Key(Cells.Day(UsageDue(d, master, options)), d.Product), Cells.UsageDue, coded);
                 // A delivery of a cancelled line (ordered quantity 0 in the basis) counts for neither R3 figure.
                 if (basis?.At is { } orderedAt && basis.Quantity is not 0)
                 {
@@ -306,6 +344,25 @@ public static class Contributions
                 {
                     yield return new(cell, Cells.LateAmount, Fixed.Of(p.Amount));
                     yield return new(cell, Cells.LatePayments, 1);
+                }
+                break;
+            }
+            case Settlement s:
+            {
+                var cell = Cells.Key(Cells.Month(s.SettledAt), s.Product);
+                yield return new(cell, Cells.SettledQty, Fixed.Of(s.Quantity));
+                yield return new(cell, Cells.SettledAmount, Fixed.Of(s.Amount));
+                yield return new(cell, Cells.FundPaid, Fixed.Of(s.FundPaid));
+                yield return new(cell, Cells.SettledLines, 1);
+                var codes = s.TraceCodes.Distinct(StringComparer.Ordinal).Count();
+                if (codes > 0) yield return new(cell, Cells.SettledCodes, codes);
+                if (basis?.Codes is { } found)
+                {
+                    if (found.WithoutDelivery > 0) yield return new(cell, Cells.SettledWithoutDelivery, found.WithoutDelivery);
+                    if (found.Elsewhere > 0) yield return new(cell, Cells.SettledElsewhere, found.Elsewhere);
+                    if (found.Repeated > 0) yield return new(cell, Cells.SettledRepeated, found.Repeated);
+                    foreach (var used in found.Used)
+                        yield return new(Cells.Key(used.Day, used.Product), Cells.UsedPacks, used.Packs);
                 }
                 break;
             }
@@ -373,6 +430,16 @@ public static class Contributions
     /// <summary>R17: the day (China time) by which a delivery's receipt is to be confirmed: the batch's receipt days after it.</summary>
     public static DateOnly ReceiptDue(DateTimeOffset deliveredAt, string product, MasterData master, MonitoringOptions options) =>
         ChinaTime.DateOf(deliveredAt.AddDays(options.For(BatchOf(product, master)).ReceiptDays));
+
+    /// <summary>
+    /// R33: the day (China time) by which a delivery's packs are to be used (settled): the usage days after delivery, or
+    /// the expiry when that comes sooner ("expiry dates where known").
+    /// </summary>
+    public static DateOnly UsageDue(Delivery d, MasterData master, MonitoringOptions options)
+    {
+        var due = ChinaTime.DateOf(d.DeliveredAt).AddDays(options.For(BatchOf(d.Product, master)).UsageDays);
+        return d.Expiry < due ? d.Expiry : due;
+    }
 
     /// <summary>R23: a delivery whose distinct traceability codes cover every pack it delivered.</summary>
     public static bool Traced(Delivery d, MasterData master)

@@ -33,7 +33,8 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 new DeliveryRateRule(scope), new AgreedProgressRule(scope), new GenericShareRule(scope), new SubstitutableGrowthRule(scope),
                 new UnreportedPurchasesRule(scope), new OverAgreedRule(scope), new UnsignedAgreementsRule(scope), new DemandDropRule(scope),
                 new VbpShareRule(scope), new OfflineRule(scope), new AbnormalOrdersRule(scope), new ReceiptsRule(scope), new PaymentsRule(scope),
-                new FalseDataRule(scope), new TraceCodeRule(scope), new PriceRule(scope), .. jurisdiction ? [new LevelGapRule(scope)] : Array.Empty<MonitoringRule>(),
+                new FalseDataRule(scope), new TraceCodeRule(scope), new PriceRule(scope),
+                new DuplicateSettlementsRule(scope), new SettledWithoutDeliveryRule(scope), new UsageRateRule(scope), .. jurisdiction ? [new LevelGapRule(scope)] : Array.Empty<MonitoringRule>(),
             ];
         foreach (var unit in units)
         {

@@ -40,6 +40,9 @@ public static class IndicatorText
         "primaryCareDeliveryGap" => ("基层配送差距", "基层医疗机构配送率与配送率最高的其他等级的差距（R20，允许差距为本平台设定）"),
         "secondaryCareDeliveryGap" => ("二级医疗机构配送差距", "二级医疗机构配送率与配送率最高的其他等级的差距（R20，允许差距为本平台设定）"),
         "tertiaryCareDeliveryGap" => ("三级医疗机构配送差距", "三级医疗机构配送率与配送率最高的其他等级的差距（R20，允许差距为本平台设定）"),
+        "duplicateSettlements" => ("重复结算或异地结算", "已由其他结算单结算、或配送至其他医疗机构的追溯码数 ÷ 结算追溯码数（R31，依码结算、依码支付）"),
+        "settledWithoutDelivery" => ("结算无配送记录", "平台上从未配送至本机构的结算追溯码数 ÷ 结算追溯码数：线下或未记录采购的迹象（R32）"),
+        "usageRate" => ("使用率", "配送后规定天数内（默认180天，或有效期先到时至有效期，天数为本平台设定）结算的包装数 ÷ 到期应使用的包装数，按追溯码计（R33，采而不用）"),
         "timelyResolutionRatio" => ("诉求及时解决率", "按期答复并按承诺解决的诉求 ÷ 诉求数（R7：80%/60%/30%）"),
         _ => (id, ""),
     };
@@ -89,6 +92,9 @@ public static class IndicatorText
         ("primaryCareDeliveryGap", _) => "基层医疗机构配送率明显低于其他等级医疗机构",
         ("secondaryCareDeliveryGap", _) => "二级医疗机构配送率明显低于其他等级医疗机构",
         ("tertiaryCareDeliveryGap", _) => "三级医疗机构配送率明显低于其他等级医疗机构",
+        ("duplicateSettlements", _) => "药品追溯码重复结算或异地结算",
+        ("settledWithoutDelivery", _) => "结算药品无平台配送记录",
+        ("usageRate", _) => "配送药品使用率偏低（采而不用）",
         _ => i.Id,
     };
 
@@ -134,6 +140,9 @@ public static class IndicatorText
             ("udiCoverage", _) => $"UDI覆盖全部包装的耗材配送 {Fmt(i.Numerator)} 笔，共 {Fmt(i.Denominator)} 笔，覆盖率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
             ("primaryCareDeliveryGap" or "secondaryCareDeliveryGap" or "tertiaryCareDeliveryGap", _) =>
                 $"{LevelOf(i.Id)}医疗机构配送 {Fmt(i.Numerator)}，订购 {Fmt(i.Denominator)}，配送率 {Pct(i.Value)}，低于配送率最高的其他等级减去允许差距后的 {Pct(i.Threshold)}",
+            ("duplicateSettlements", _) => $"{Fmt(i.Numerator)} 个追溯码（共结算 {Fmt(i.Denominator)} 个）重复结算或不在配送机构结算",
+            ("settledWithoutDelivery", _) => $"{Fmt(i.Numerator)} 个结算追溯码（共 {Fmt(i.Denominator)} 个）在平台上没有配送至本机构的记录，占 {Pct(i.Value)}，疑似线下或未记录采购",
+            ("usageRate", _) => $"到期应使用 {Fmt(i.Denominator)} 盒，按期结算 {Fmt(i.Numerator)} 盒，使用率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
             _ => $"{i.Id}：{Fmt(i.Numerator)} / {Fmt(i.Denominator)}",
         };
         if (i.ItemNames is { Count: > 0 } names) return $"{text}；{NamesLead(i)}：{string.Join("、", names)}";

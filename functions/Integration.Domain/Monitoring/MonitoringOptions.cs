@@ -68,6 +68,8 @@ public sealed class MonitoringOptions
             ConsumableTraceCoverage = s.ConsumableTraceCoverage,
             PriceTolerance = s.PriceTolerance!.Value,
             OfflineHighShare = s.OfflineHighShare!.Value,
+            UsageDays = s.UsageDays!.Value,
+            UsageRate = s.UsageRate!.Value,
         };
     }
 
@@ -79,11 +81,12 @@ public sealed class MonitoringOptions
             if (s.DeliveryWindowHours is <= 0) yield return $"{name}: DeliveryWindowHours must be positive.";
             if (s.ReceiptDays is < 0) yield return $"{name}: ReceiptDays may not be negative.";
             if (s.PaymentDays is < 0) yield return $"{name}: PaymentDays may not be negative.";
+            if (s.UsageDays is < 1 or > 3650) yield return $"{name}: UsageDays is 1 to 3650.";
             if (s.AbnormalMinHistory is < 2) yield return $"{name}: AbnormalMinHistory is at least 2.";
             if (s.PriceTolerance is < 0 or > 1) yield return $"{name}: PriceTolerance is 0 to 1 yuan a pack.";
             foreach (var (field, v) in new[] { ("DeliveryRate", s.DeliveryRate), ("TimelyDeliveryRate", s.TimelyDeliveryRate), ("SelectedShareMinimum", s.SelectedShareMinimum), ("NonSelectedShareLimit", s.NonSelectedShareLimit),
                          ("DemandDropLimit", s.DemandDropLimit), ("UnreportedShareLimit", s.UnreportedShareLimit), ("OfflineShareLimit", s.OfflineShareLimit),
-                         ("LevelGap", s.LevelGap), ("TraceCoverage", s.TraceCoverage), ("OfflineHighShare", s.OfflineHighShare), ("ConsumableTraceCoverage", s.ConsumableTraceCoverage), ("VbpAmountShareMinimum", s.VbpAmountShareMinimum) })
+                         ("LevelGap", s.LevelGap), ("TraceCoverage", s.TraceCoverage), ("OfflineHighShare", s.OfflineHighShare), ("ConsumableTraceCoverage", s.ConsumableTraceCoverage), ("VbpAmountShareMinimum", s.VbpAmountShareMinimum), ("UsageRate", s.UsageRate) })
                 if (v is < 0 or > 1) yield return $"{name}: {field} is a share between 0 and 1.";
         }
         if (Tiers.Any(t => t is <= 0 or > 1)) yield return "SupplierTiers are shares between 0 and 1.";
@@ -105,7 +108,7 @@ public sealed record RuleSettings
         DeliveryWindowHours = 72, DeliveryRate = 0.8m, ProgressFactor = 1m, DemandDropLimit = 0.2m, SelectedShareMinimum = 0.5m,
         SubstitutableGrowthFactor = 1m, UnreportedShareLimit = 0.1m, OverAgreedFactor = 4m, OfflineShareLimit = 0m, AbnormalZ = 3.5m,
         AbnormalMinHistory = 8, ReceiptDays = 7, LevelGap = 0.1m, TraceCoverage = 1m, PaymentDays = 30, PriceTolerance = 0.005m,
-        OfflineHighShare = 0.05m,
+        OfflineHighShare = 0.05m, UsageDays = 180, UsageRate = 0.8m,
     };
 
     /// <summary>
@@ -190,6 +193,15 @@ public sealed record RuleSettings
     /// </summary>
     public decimal? PriceTolerance { get; init; }
 
+    /// <summary>
+    /// R33: days after delivery within which a delivered pack is to be settled (used, 使用); a pack whose expiry comes
+    /// sooner is due by its expiry. The project's choice: 180 (004 一 names "采而不用" without a number).
+    /// </summary>
+    public int? UsageDays { get; init; }
+
+    /// <summary>R33: the least usage rate, packs settled by their due day ÷ packs delivered that fell due (the project's choice: 80%).</summary>
+    public decimal? UsageRate { get; init; }
+
     /// <summary>These settings with every value <paramref name="other"/> sets taken from it.</summary>
     public RuleSettings With(RuleSettings other) => new()
     {
@@ -214,6 +226,8 @@ public sealed record RuleSettings
         ConsumableTraceCoverage = other.ConsumableTraceCoverage ?? ConsumableTraceCoverage,
         PriceTolerance = other.PriceTolerance ?? PriceTolerance,
         PaymentDays = other.PaymentDays ?? PaymentDays,
+        UsageDays = other.UsageDays ?? UsageDays,
+        UsageRate = other.UsageRate ?? UsageRate,
     };
 }
 
@@ -232,6 +246,12 @@ public sealed record Thresholds(
 
     /// <summary>R15: offline share above which a breach is high.</summary>
     public decimal OfflineHighShare { get; init; }
+
+    /// <summary>R33: days after delivery by which a pack is to be settled (180).</summary>
+    public int UsageDays { get; init; } = 180;
+
+    /// <summary>R33: the least usage rate (0.8).</summary>
+    public decimal UsageRate { get; init; } = 0.8m;
 
     /// <summary>R26: whether <paramref name="unitPrice"/> (a base unit's) is above <paramref name="price"/> by more than the tolerance a pack.</summary>
     public bool Above(decimal unitPrice, decimal price, int packSize) => (unitPrice - price) * Math.Max(1, packSize) > PriceTolerance;

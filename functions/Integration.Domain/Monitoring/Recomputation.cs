@@ -16,7 +16,7 @@ namespace Integration.Domain.Monitoring;
 /// </summary>
 public sealed class Recomputation(MasterData master, MonitoringOptions options, Func<string, bool>? keep = null)
 {
-    private static readonly FeedKind[] FeedOrder = [FeedKind.Orders, FeedKind.Deliveries, FeedKind.Receipts, FeedKind.Payments, FeedKind.DemandReports];
+    private static readonly FeedKind[] FeedOrder = [FeedKind.Orders, FeedKind.Deliveries, FeedKind.Receipts, FeedKind.Payments, FeedKind.DemandReports, FeedKind.Settlements];
 
     public static IReadOnlyList<FeedKind> Order => FeedOrder;
 
@@ -74,6 +74,8 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
         Delivery d => d with { Hospital = Shared(d.Hospital), Product = Shared(d.Product), Lot = "", TraceCodes = Placeholders(d.TraceCodes.Distinct(StringComparer.Ordinal).Count()) },
         Receipt r => r with { Hospital = Shared(r.Hospital) },
         Payment p => p with { Hospital = Shared(p.Hospital), Distributor = Shared(p.Distributor) },
+        // A settlement's codes count only by their number here: what the registry found of them is not rebuilt (Cells.IsCodeCheck).
+        Settlement s => s with { Institution = Shared(s.Institution), Product = Shared(s.Product), Prescriber = null, TraceCodes = Placeholders(s.TraceCodes.Distinct(StringComparer.Ordinal).Count()) },
         _ => item,
     };
 
@@ -136,7 +138,7 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
                 }
                 // An item's contributions mostly share one cell key: its period is checked once.
                 if (!ReferenceEquals(c.Cell, cell)) (cell, kept) = (c.Cell, keep is null || keep(Domain.Monitoring.Cells.Split(c.Cell).Period));
-                if (kept) set.Add(c);
+                if (kept && !Domain.Monitoring.Cells.IsCodeCheck(c.Field)) set.Add(c);
             }
         }
         foreach (var ((hospital, row), fields) in derived)

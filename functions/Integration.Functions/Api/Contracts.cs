@@ -30,6 +30,14 @@ public static class Contracts
     /// <summary>A payment for an order; <c>dueAt</c> is the contract's payment deadline (R18), a date or an instant.</summary>
     public sealed record PaymentItem(string PaymentId, string OrderId, string Distributor, decimal Amount, string DueAt, DateTimeOffset PaidAt, string? Hospital = null);
 
+    /// <summary>
+    /// A settlement line from the province's settlement system (R31–R33): <c>traceCodes</c> of the packs settled (may be
+    /// empty); <c>prescriber</c> a doctor's code, never a name (personal data: never in alerts or webhooks);
+    /// <c>fundPaid</c> at most <c>amount</c>.
+    /// </summary>
+    public sealed record SettlementItem(string SettlementId, int LineNo, string Institution, string Product, decimal Quantity, decimal Amount, decimal FundPaid,
+        DateTimeOffset SettledAt, IReadOnlyList<string>? TraceCodes = null, string? Prescriber = null, string? Unit = null);
+
     /// <summary>A partner; <c>secrets</c> (up to 3) instead of <c>secret</c> while rotating.</summary>
     public sealed record PartnerItem(string PartnerId, string Role, string EntityCode, string Name, string? Secret = null, IReadOnlyList<string>? Secrets = null);
 
@@ -78,6 +86,7 @@ public static class Contracts
         FeedKind.Deliveries => typeof(DeliveryItem),
         FeedKind.Receipts => typeof(ReceiptItem),
         FeedKind.Payments => typeof(PaymentItem),
+        FeedKind.Settlements => typeof(SettlementItem),
         _ => throw new ArgumentOutOfRangeException(nameof(feed)),
     };
 

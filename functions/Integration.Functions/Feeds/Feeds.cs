@@ -6,7 +6,7 @@ using Integration.Functions.Ingestion;
 namespace Integration.Functions;
 
 /// <summary>The partner feeds as signed JSON webhooks: <c>POST /api/v1/{feed}</c> (api.md "Feeds").</summary>
-[HttpTrigger("api/v1/{feed:regex(^(demand-reports|orders|deliveries|receipts|payments)$)}", "post")]
+[HttpTrigger("api/v1/{feed:regex(^(demand-reports|orders|deliveries|receipts|payments|settlements)$)}", "post")]
 public static class Feeds
 {
     public static IEndpointRouteBuilder MapFeeds(this IEndpointRouteBuilder app)

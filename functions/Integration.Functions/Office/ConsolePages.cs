@@ -480,7 +480,7 @@ public static partial class ConsolePages
 
     /// <summary>The roles of partners and console accounts, in Chinese.</summary>
     private static string RoleSelect(string selected) =>
-        Select("role", "角色", MasterItems.RoleNames.Select(r => (r, Zh.Role(MasterItems.ParseRole(r)))), selected);
+        Select("role", "角色", MasterItems.UserRoleNames.Select(r => (r, Zh.Role(MasterItems.ParseRole(r)))), selected);
 
     private static string Select(string name, string label, IEnumerable<(string Value, string Text)> options, string? selected)
     {

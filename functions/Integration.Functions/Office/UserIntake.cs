@@ -55,7 +55,7 @@ public sealed class UserIntake(
             var r = new ItemReader(i, document.Items[i], problems);
             var userId = r.Id("userId");
             var name = r.Text("name", maxLength: 100);
-            var role = r.OneOf("role", [.. MasterItems.RoleNames]);
+            var role = r.OneOf("role", [.. MasterItems.UserRoleNames]);
             var entity = r.Id("entityCode");
             var password = r.Text("password", required: false, maxLength: 128);
             var disabled = r.Boolean("disabled", required: false);

@@ -71,6 +71,7 @@ public static class Zh
         PartnerRole.County => "县级医保部门",
         PartnerRole.Hospital => "医疗机构",
         PartnerRole.Supplier => "中选企业",
+        PartnerRole.Settlement => "医保结算系统",
         _ => "配送企业",
     };
 }

@@ -30,7 +30,9 @@ public sealed class ProcessIngest(
 
         // The monitoring marks go before and after the records: a crash in between loses no re-evaluation.
         await monitoring.MarkAsync(items, cancellationToken);
-        var result = await records.ApplyAsync(feed, items, RecordStore.Version(meta.AcceptedAt, message.RequestId), monitoring.Contribute, cancellationToken);
+        // Settlements: their codes are checked against the registry first (R31–R33); what was found is kept with each line.
+        var found = feed == FeedKind.Settlements ? await monitoring.CheckSettlementsAsync([.. items.OfType<Settlement>()], cancellationToken) : null;
+        var result = await records.ApplyAsync(feed, items, RecordStore.Version(meta.AcceptedAt, message.RequestId), monitoring.Contribute, cancellationToken, found);
         references.Remember(result.Written);
         await monitoring.MarkAsync(result.Touched, cancellationToken);
         // Every delivery of the request, written now or before a crash: registering a code again is a no-op.

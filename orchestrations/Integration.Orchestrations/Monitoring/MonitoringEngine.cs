@@ -89,8 +89,9 @@ public sealed class MonitoringEngine(
     public async Task<int> CheckTraceCodesAsync(IEnumerable<Delivery> deliveries, CancellationToken cancellationToken)
     {
         var byOwner = deliveries.ToDictionary(TraceCodeRegistry.Owner, StringComparer.Ordinal);
-        var duplicates = await traceCodes.RegisterAsync(byOwner.Values, cancellationToken);
         var data = master.Master;
+        var o = options.Value;
+        var duplicates = await traceCodes.RegisterAsync(byOwner.Values, cancellationToken, d => Cells.Day(Contributions.UsageDue(d, data, o)));
         foreach (var d in duplicates)
         {
             var second = byOwner[d.Second];
@@ -107,6 +108,80 @@ public sealed class MonitoringEngine(
             }, cancellationToken);
         }
         return duplicates.Count;
+    }
+
+    /// <summary>
+    /// R31–R33: registers the settlement lines' traceability codes and finds, for each line, what its codes are: settled
+    /// before by another line or delivered to another unit (R31: an alert per code, high, naming the settlements or the
+    /// delivery; "依码结算、依码支付", 001 二(五)), never delivered to its unit (R32), or delivered to it and settled by
+    /// their usage due day (R33). Returns each line's finding (by institution and key), to be kept with the line.
+    /// The prescriber is never in what this raises.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<(string Hospital, string Key), RecordBasis>> CheckSettlementsAsync(IReadOnlyList<Settlement> settlements, CancellationToken cancellationToken)
+    {
+        var data = master.Master;
+        var byOwner = settlements.ToDictionary(TraceCodeRegistry.Owner, StringComparer.Ordinal);
+        var codes = await traceCodes.SettleAsync(byOwner.Values, cancellationToken);
+        var result = new Dictionary<(string, string), RecordBasis>();
+        var now = time.GetUtcNow();
+        foreach (var line in codes.GroupBy(c => c.Line, StringComparer.Ordinal))
+        {
+            var s = byOwner[line.Key];
+            int without = 0, elsewhere = 0, repeated = 0;
+            var used = new Dictionary<(string Day, string Product), int>();
+            var settledOn = Cells.Day(ChinaTime.DateOf(s.SettledAt));
+            foreach (var c in line)
+            {
+                if (c.SettledBefore is { } first)
+                {
+                    repeated++;
+                    await RaiseSettlementAlertAsync(s, c.Code, "duplicateSettlement", $"{data.NameOf(s.Institution)}：追溯码 {c.Code} 重复结算（R31）",
+                        $"追溯码 {c.Code} 已由结算单 {first} 结算，又由结算单 {c.Line} 结算：同一包装只能结算一次（依码结算、依码支付）。",
+                        new Dictionary<string, string> { ["code"] = c.Code, ["first"] = first, ["second"] = c.Line, ["product"] = s.Product }, now, cancellationToken);
+                    continue;
+                }
+                if (c.Delivered is not { } delivered)
+                {
+                    without++;
+                    continue;
+                }
+                if (data.UnitOf(delivered.Hospital) != data.UnitOf(s.Institution))
+                {
+                    elsewhere++;
+                    await RaiseSettlementAlertAsync(s, c.Code, "settledElsewhere", $"{data.NameOf(s.Institution)}：追溯码 {c.Code} 在非配送机构结算（R31）",
+                        $"追溯码 {c.Code} 随配送单 {delivered.Owner} 配送至{data.NameOf(delivered.Hospital)}，却由{data.NameOf(s.Institution)}的结算单 {c.Line} 结算：应在配送机构结算（依码结算、依码支付）。",
+                        new Dictionary<string, string> { ["code"] = c.Code, ["delivery"] = delivered.Owner, ["deliveredTo"] = delivered.Hospital, ["settlement"] = c.Line, ["product"] = s.Product },
+                        now, cancellationToken);
+                    continue;
+                }
+                if (delivered.Due is { } due && string.CompareOrdinal(settledOn, due) <= 0)
+                {
+                    var key = (due, delivered.Product ?? s.Product);
+                    used[key] = used.GetValueOrDefault(key) + 1;
+                }
+            }
+            result[(s.Institution, s.Key)] = new RecordBasis(null, null, null)
+            {
+                Codes = new SettledCodes(without, elsewhere, repeated, [.. used.OrderBy(u => u.Key.Day, StringComparer.Ordinal).ThenBy(u => u.Key.Product, StringComparer.Ordinal)
+                    .Select(u => new UsageMark(u.Key.Day, u.Key.Product, u.Value))]),
+            };
+        }
+        return result;
+    }
+
+    private Task RaiseSettlementAlertAsync(Settlement s, string code, string kind, string title, string detail, Dictionary<string, string> facts, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var data = master.Master;
+        return alerts.RaiseAsync(new Alert($"monitoring:R31:{kind}:{code}", AlertKinds.Monitoring, options.Value.SeverityOf(RuleId.R31, Severity.High), title, detail, now)
+        {
+            Rule = RuleId.R31,
+            Party = s.Institution,
+            Jurisdiction = data.Institutions.GetValueOrDefault(s.Institution)?.Jurisdiction,
+            Period = Quarter.Of(s.SettledAt).ToString(),
+            Status = AlertStatus.Active,
+            Facts = facts,
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -345,6 +420,8 @@ public sealed class MonitoringEngine(
         var o = options.Value;
         foreach (var i in indicators)
         {
+            // R31's breaches are alerts of their own, one per code, naming the settlements (CheckSettlementsAsync).
+            if (i.Rule == RuleId.R31) continue;
             var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group, within);
             var of = quarter;
             if (i.Rule == RuleId.R1)
@@ -501,7 +578,7 @@ public sealed class MonitoringEngine(
             var found = new List<CellDifference>();
             var cells = stored.Keys.Concat(fresh.Keys).Distinct(StringComparer.Ordinal).Where(c => inPeriod(Cells.Split(c).Period)).ToList();
             foreach (var cell in cells)
-                foreach (var field in stored[cell].Keys.Concat(fresh[cell].Keys).Distinct(StringComparer.Ordinal))
+                foreach (var field in stored[cell].Keys.Concat(fresh[cell].Keys).Distinct(StringComparer.Ordinal).Where(f => !Cells.IsCodeCheck(f)))
                     if (stored.Get(cell, field) != fresh.Get(cell, field))
                         found.Add(new CellDifference(hospital, cell, field, stored.Get(cell, field), fresh.Get(cell, field)));
             var n = apply && found.Count > 0 ? await records.ReplaceCellsAsync(hospital, fresh, inPeriod, ct) : 0;

@@ -4,15 +4,17 @@ using Integration.Orchestrations.Cases;
 
 namespace Integration.UnitTests.Domain;
 
-/// <summary>The notices' rules as a type: R1 to R27 and the second reading's built so far (R35) exactly, with the same names on the wire and in stored records.</summary>
+/// <summary>The notices' rules as a type: R1 to R27 and R31 to R35 exactly, with the same names on the wire and in stored records.</summary>
 public sealed class RuleIdTests
 {
     [Fact]
-    public void EveryRule_ReadsBackFromItsName_R1ToR27_AndTheSecondReadingsBuilt()
+    public void EveryRule_ReadsBackFromItsName_R1ToR27_R31ToR35()
     {
-        Assert.Equal(28, RuleIds.All.Count);
+        Assert.Equal(32, RuleIds.All.Count);
         Assert.True(RuleIds.TryParse("R35", out var r35));
         Assert.Equal(RuleId.R35, r35);
+        Assert.True(RuleIds.TryParse("R31", out var r31));
+        Assert.Equal(RuleId.R31, r31);
         foreach (var rule in RuleIds.All)
         {
             Assert.True(RuleIds.TryParse(rule.ToString(), out var read));
@@ -29,6 +31,8 @@ public sealed class RuleIdTests
     [InlineData("R")]
     [InlineData("R0")]
     [InlineData("R28")]
+    [InlineData("R30")]
+    [InlineData("R36")]
     [InlineData("R05")]
     [InlineData("r5")]
     [InlineData("5")]
@@ -39,7 +43,7 @@ public sealed class RuleIdTests
     public void AnythingElse_IsNotARule(string? text)
     {
         Assert.False(RuleIds.TryParse(text, out _));
-        Assert.Equal($"'{text}' is not a rule id (R1 to R35).", RuleIds.NotARule(text));
+        Assert.Equal($"'{text}' is not a rule id (R1 to R27, R31 to R35).", RuleIds.NotARule(text));
     }
 
     [Fact]

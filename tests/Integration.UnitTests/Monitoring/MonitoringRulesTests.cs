@@ -71,7 +71,9 @@ public sealed class MonitoringRulesTests
         var onTime = delivery with { DeliveredAt = July1.AddHours(70), TraceCodes = ["a"] };
         var delta = Contributions.Delta(late, Contributions.Of(onTime, basis, Master, options)).ToList();
         Assert.Equal([new Contribution("2026-07|P1", Cells.TracedDeliveries, -1), new Contribution("2026-07|P1", Cells.OnTimeQty, 400_000)],
-            delta.OrderBy(x => x.Field, StringComparer.Ordinal).ToList());
+            delta.Where(x => x.Field != Cells.UsageDue).OrderBy(x => x.Field, StringComparer.Ordinal).ToList());
+        // R33: three coded packs fewer are due to be used, on the due day of the delivery as it now is.
+        Assert.Equal(-3, delta.Where(x => x.Field == Cells.UsageDue).Sum(x => x.Amount));
     }
 
     [Fact]

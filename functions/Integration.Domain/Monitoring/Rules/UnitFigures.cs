@@ -71,6 +71,9 @@ public sealed class UnitFigures
     /// <summary>R18: each product's quantity ordered through each distributor, ever (whom the hospital owes for it).</summary>
     public Dictionary<string, Dictionary<string, decimal>> OrderedVia { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>R33: per product, packs (by code) whose usage fell due in the quarter before <see cref="RuleScope.DueBefore"/>, and of them those settled by then.</summary>
+    public Dictionary<string, (long Due, long Used)> Usage { get; } = new(StringComparer.Ordinal);
+
     /// <summary>R8, R14: the unit's agreements in force in the quarter, with their progress (<see cref="AgreementProgress.Of"/>).</summary>
     public IReadOnlyList<AgreementProgress> Progress { get; private set; } = [];
 
@@ -85,6 +88,7 @@ public sealed class UnitFigures
         var cells = unit.Cells;
         var lastYearPrefix = $"{scope.Quarter.Year - 1:D4}-";
         var thisYearPrefix = $"{scope.Quarter.Year:D4}-";
+        var firstDay = Cells.Day(scope.Quarter.FirstDay);
         foreach (var key in cells.Keys)
         {
             var (period, code) = Cells.Split(key);
@@ -102,6 +106,12 @@ public sealed class UnitFigures
             if (Cells.IsDay(period))
             {
                 if (string.CompareOrdinal(period, scope.DueBefore) >= 0) continue;
+                // R33: packs whose usage fell due in the quarter, and of them those settled by then.
+                if ((F(Cells.UsageDue) != 0 || F(Cells.UsedPacks) != 0) && string.CompareOrdinal(period, firstDay) >= 0)
+                {
+                    var usage = figures.Usage.GetValueOrDefault(code);
+                    figures.Usage[code] = (usage.Due + F(Cells.UsageDue), usage.Used + F(Cells.UsedPacks));
+                }
                 figures.ConfirmDue += F(Cells.ConfirmDue);
                 figures.Confirmed += F(Cells.Confirmed);
                 if (F(Cells.PayableAmount) != 0) figures.Owed[code] = figures.Owed.GetValueOrDefault(code) + Fixed.Value(F(Cells.PayableAmount));

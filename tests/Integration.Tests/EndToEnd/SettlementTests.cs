@@ -1,0 +1,240 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Integration.Domain.Feeds;
+using Integration.Domain.Master;
+using Integration.Domain.Security;
+using Integration.Load;
+using Integration.Storage;
+
+namespace Integration.Tests.EndToEnd;
+
+/// <summary>
+/// The settlement feed (issue 34) end to end: the province's settlement system sends settlement lines with the packs'
+/// traceability codes; the hub checks them against the codes delivered (R31 settled twice or elsewhere, R32 settled
+/// without a delivery, R33 usage), and keeps the prescriber's code to the province and the offices above.
+/// </summary>
+public sealed class SettlementTests(HubFixture fixture)
+{
+    private World World => fixture.World;
+    private Samples Samples => new(World);
+
+    private const string Prescriber = "D360102123456";
+
+    /// <summary>The settlement system's partner, created by the province (only the province creates partners).</summary>
+    private async Task<PartnerClient> SettlementSystemAsync()
+    {
+        var id = "settlement-" + Guid.NewGuid().ToString("N")[..8];
+        var secret = WebhookSignature.NewSecret();
+        using var response = await World.Admin().PutJsonAsync("/api/v1/admin/partners", Samples.Items(new JsonObject
+        {
+            ["partnerId"] = id, ["role"] = "settlement", ["entityCode"] = World.Province.Jurisdictions.First(j => j.Level == JurisdictionLevel.Province).Code,
+            ["name"] = "省医保结算系统", ["secret"] = secret,
+        }));
+        await Samples.Expect(response, HttpStatusCode.OK);
+        await Task.Delay(1000); // partners reach every instance within the refresh interval
+        return new PartnerClient(World.Hub.Http, id, secret, World.Clock);
+    }
+
+    private JsonObject Line(string settlementId, int lineNo, string institution, string product, params string[] codes) => new()
+    {
+        ["settlementId"] = settlementId, ["lineNo"] = lineNo, ["institution"] = institution, ["product"] = product, ["quantity"] = 10 * Math.Max(1, codes.Length),
+        ["traceCodes"] = new JsonArray([.. codes.Select(c => (JsonNode)c)]), ["prescriber"] = Prescriber, ["amount"] = 8.5m, ["fundPaid"] = 6.8m,
+        ["settledAt"] = Samples.Instant(Samples.Recently.AddMinutes(50)),
+    };
+
+    /// <summary>Orders and delivers one line to the hospital with the given codes; the delivery is processed on return.</summary>
+    private async Task DeliverAsync(Institution hospital, string product, DateTimeOffset deliveredAt, params string[] codes)
+    {
+        var orderId = Samples.Unique("PO");
+        var order = Samples.OrderLine(orderId, product: product, quantity: 10 * codes.Length);
+        order["orderedAt"] = Samples.Instant(deliveredAt.AddHours(-2));
+        order["hospital"] = hospital.Code;
+        var client = World.Client(hospital.Code);
+        using (var response = await client.PostJsonAsync("/api/v1/orders", Samples.Items(order)))
+            await World.WaitProcessedAsync(client, (await Samples.Expect(response, HttpStatusCode.Accepted))["requestId"]!.GetValue<string>());
+        var delivery = Samples.Delivery(Samples.Unique("DN"), orderId, quantity: 10 * codes.Length, hospital: hospital.Code, product: product);
+        delivery["traceCodes"] = new JsonArray([.. codes.Select(c => (JsonNode)c)]);
+        delivery["deliveredAt"] = Samples.Instant(deliveredAt);
+        var distributor = World.Client(Samples.Distributor);
+        using (var response = await distributor.PostJsonAsync("/api/v1/deliveries", Samples.Items(delivery)))
+            await World.WaitProcessedAsync(distributor, (await Samples.Expect(response, HttpStatusCode.Accepted))["requestId"]!.GetValue<string>());
+    }
+
+    private async Task<JsonNode> SettleAsync(PartnerClient system, params JsonObject[] lines)
+    {
+        using var response = await system.PostJsonAsync("/api/v1/settlements", Samples.Items(lines));
+        var body = await Samples.Expect(response, HttpStatusCode.Accepted);
+        return await World.WaitProcessedAsync(system, body["requestId"]!.GetValue<string>());
+    }
+
+    private async Task<JsonNode> IndicatorAsync(string hospital, string id, string? batch = null, string? period = null)
+    {
+        using var response = await World.Admin().GetAsync($"/api/v1/indicators/hospitals/{hospital}{(period is null ? "" : "?period=" + period)}");
+        var report = await Samples.Expect(response, HttpStatusCode.OK);
+        var found = report["indicators"]!.AsArray().FirstOrDefault(i => i!["id"]!.GetValue<string>() == id && i["batch"]?.GetValue<string>() == batch);
+        Assert.True(found is not null, $"No {id} ({batch ?? "overall"}) in {report.ToJsonString()}");
+        return found!;
+    }
+
+    [Fact]
+    public async Task Settlements_Good_AreStoredWithTheirRawBody_AsJsonAndAsACsvFile_AndARetryIsAppliedOnce()
+    {
+        var system = await SettlementSystemAsync();
+        var id = Samples.Unique("ST");
+        var body = Samples.Json(Samples.Items(Line(id, 1, Samples.Hospital.Code, Samples.Product.Code, Samples.TraceCode()), Line(id, 2, Samples.Hospital.Code, Samples.Product.Code)));
+        var webhookId = Guid.NewGuid().ToString("N");
+        using var first = await system.SendAsync(HttpMethod.Post, "/api/v1/settlements", body, "application/json", webhookId);
+        var accepted = await Samples.Expect(first, HttpStatusCode.Accepted);
+        Assert.Equal(2, accepted["accepted"]!.GetValue<int>());
+        var requestId = accepted["requestId"]!.GetValue<string>();
+        await World.WaitProcessedAsync(system, requestId);
+        using var again = await system.SendAsync(HttpMethod.Post, "/api/v1/settlements", body, "application/json", webhookId);
+        Assert.Equal(requestId, (await Samples.Expect(again, HttpStatusCode.Accepted))["requestId"]!.GetValue<string>());
+
+        var stored = await new RecordStore(World.Storage).GetAsync(FeedKind.Settlements, Samples.Hospital.Code, $"settlement|{id}|1", default);
+        Assert.NotNull(stored);
+        Assert.Equal(requestId, stored.RequestId);
+        var (raw, _) = await new RawArchive(World.Storage).ReadAsync(RawArchive.BlobName("settlements", system.PartnerId, requestId), default);
+        Assert.Equal(body, raw.ToArray());
+
+        var fileId = Samples.Unique("ST");
+        var csv = $"settlementId,lineNo,institution,product,quantity,traceCodes,prescriber,amount,fundPaid,settledAt\n" +
+                  $"{fileId},1,{Samples.Hospital.Code},{Samples.Product.Code},10,{Samples.TraceCode()},{Prescriber},8.5,6.8,{Samples.Instant(Samples.Recently)}\n";
+        using var file = await system.SendAsync(HttpMethod.Post, "/api/v1/files/settlements", Encoding.UTF8.GetBytes(csv), "text/csv");
+        await World.WaitProcessedAsync(system, (await Samples.Expect(file, HttpStatusCode.Accepted))["requestId"]!.GetValue<string>());
+        Assert.NotNull(await new RecordStore(World.Storage).GetAsync(FeedKind.Settlements, Samples.Hospital.Code, $"settlement|{fileId}|1", default));
+    }
+
+    [Fact]
+    public async Task Settlements_Bad_400ListsEveryProblem_AndAHospitalMayNotSendThem()
+    {
+        var system = await SettlementSystemAsync();
+        var id = Samples.Unique("ST");
+        var unknownInstitution = Line(id, 1, "NOPE-H", Samples.Product.Code);
+        var fundAbove = Line(id, 2, Samples.Hospital.Code, Samples.Product.Code);
+        fundAbove["fundPaid"] = 9m;
+        var name = Line(id, 3, Samples.Hospital.Code, Samples.Product.Code);
+        name["prescriber"] = "张三";
+        var badCode = Line(id, 4, Samples.Hospital.Code, Samples.Product.Code, "123");
+        var tooManyCodes = Line(id, 5, Samples.Hospital.Code, Samples.Product.Code, Samples.TraceCode(), Samples.TraceCode());
+        tooManyCodes["quantity"] = 1;
+        var missing = Line(id, 6, Samples.Hospital.Code, Samples.Product.Code);
+        missing.Remove("settledAt");
+        using var response = await system.PostJsonAsync("/api/v1/settlements", Samples.Items(unknownInstitution, fundAbove, name, badCode, tooManyCodes, missing));
+        var problem = await Samples.Expect(response, HttpStatusCode.BadRequest);
+        Assert.Equal(
+        [
+            (0, "/items/0/institution", "unknown-institution"),
+            (1, "/items/1/fundPaid", "above-amount"),
+            (2, "/items/2/prescriber", "malformed-prescriber"),
+            (3, "/items/3/traceCodes/0", "malformed-trace-code"),
+            (4, "/items/4/traceCodes", "more-codes-than-packs"),
+            (5, "/items/5/settledAt", "required"),
+        ], Samples.Errors(problem));
+        // The prescriber's code is personal data: a problem never repeats it.
+        Assert.DoesNotContain("张三", problem.ToJsonString(), StringComparison.Ordinal);
+        Assert.Null(await new RecordStore(World.Storage).GetAsync(FeedKind.Settlements, Samples.Hospital.Code, $"settlement|{id}|2", default));
+
+        using var hospital = await World.Client(Samples.Hospital.Code).PostJsonAsync("/api/v1/settlements", Samples.Items(Line(id, 1, Samples.Hospital.Code, Samples.Product.Code)));
+        await Samples.Expect(hospital, HttpStatusCode.Forbidden);
+        using var orders = await system.PostJsonAsync("/api/v1/orders", Samples.Items(Samples.OrderLine(Samples.Unique("PO"))));
+        await Samples.Expect(orders, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task R31_ACodeSettledTwice_OrAwayFromItsDelivery_IsAnAlertNamingTheSettlements_R32_ACodeNeverDelivered_IsCounted()
+    {
+        var system = await SettlementSystemAsync();
+        var hospital = World.Province.Institutions.Where(i => i.Level == InstitutionLevel.Secondary).Skip(2).First();
+        var product = Samples.Product.Code;
+        var (delivered, twice, never, away) = (Samples.TraceCode(), Samples.TraceCode(), Samples.TraceCode(), Samples.TraceCode());
+        await DeliverAsync(hospital, product, Samples.Recently.AddHours(-3), delivered, twice, away);
+        var first = Samples.Unique("ST");
+        var second = Samples.Unique("ST");
+        await SettleAsync(system, Line(first, 1, hospital.Code, product, delivered, twice));
+        await SettleAsync(system, Line(second, 1, hospital.Code, product, twice, never));
+        // The same request again changes nothing (its codes are its own).
+        await SettleAsync(system, Line(second, 1, hospital.Code, product, twice, never));
+        var elsewhere = Samples.Unique("ST");
+        await SettleAsync(system, Line(elsewhere, 1, Samples.OtherHospital.Code, product, away));
+
+        using var twiceAlert = await World.Admin().GetAsync($"/api/v1/alerts/monitoring:R31:duplicateSettlement:{twice}");
+        var alert = (await Samples.Expect(twiceAlert, HttpStatusCode.OK))["alert"]!;
+        var text = alert.ToJsonString();
+        Assert.Equal("R31", alert["rule"]!.GetValue<string>());
+        Assert.Equal("high", alert["severity"]!.GetValue<string>());
+        Assert.Contains($"{hospital.Code}/{first}/1", text, StringComparison.Ordinal);
+        Assert.Contains($"{hospital.Code}/{second}/1", text, StringComparison.Ordinal);
+        Assert.Contains("重复结算", alert["title"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.DoesNotContain(Prescriber, text, StringComparison.Ordinal);
+        using var awayAlert = await World.Admin().GetAsync($"/api/v1/alerts/monitoring:R31:settledElsewhere:{away}");
+        var awayBody = (await Samples.Expect(awayAlert, HttpStatusCode.OK))["alert"]!;
+        Assert.Equal(Samples.OtherHospital.Code, awayBody["party"]!.GetValue<string>());
+        Assert.Contains($"{Samples.OtherHospital.Code}/{elsewhere}/1", awayBody.ToJsonString(), StringComparison.Ordinal);
+
+        var duplicates = await IndicatorAsync(hospital.Code, "duplicateSettlements");
+        Assert.Equal(1m, duplicates["numerator"]!.GetValue<decimal>());
+        Assert.Equal(4m, duplicates["denominator"]!.GetValue<decimal>());
+        Assert.True(duplicates["breached"]!.GetValue<bool>());
+        var without = await IndicatorAsync(hospital.Code, "settledWithoutDelivery");
+        Assert.Equal(1m, without["numerator"]!.GetValue<decimal>());
+        Assert.True(without["breached"]!.GetValue<bool>());
+        Assert.True((await IndicatorAsync(Samples.OtherHospital.Code, "duplicateSettlements"))["numerator"]!.GetValue<decimal>() >= 1);
+    }
+
+    [Fact]
+    public async Task R33_UsageRate_PacksSettledWithin180DaysOfDelivery_OverPacksThatFellDue()
+    {
+        var system = await SettlementSystemAsync();
+        var hospital = World.Province.Institutions.Where(i => i.Level == InstitutionLevel.Secondary).Skip(3).First();
+        var product = World.Province.ProductByCode(Samples.Product.Code);
+        // Delivered 200 days ago: its packs fell due 20 days ago, in the quarter of that day (this one, or the one before).
+        var deliveredAt = DateTimeOffset.UtcNow.AddDays(-200);
+        var period = Integration.Domain.Quarter.Of(Integration.Domain.ChinaTime.DateOf(deliveredAt).AddDays(180)).ToString();
+        var codes = Enumerable.Range(0, 4).Select(_ => Samples.TraceCode()).ToArray();
+        await DeliverAsync(hospital, product.Code, deliveredAt, codes);
+        var used = Line(Samples.Unique("ST"), 1, hospital.Code, product.Code, codes[0]);
+        used["settledAt"] = Samples.Instant(deliveredAt.AddDays(30));
+        var late = Line(Samples.Unique("ST"), 1, hospital.Code, product.Code, codes[1]);
+        late["settledAt"] = Samples.Instant(deliveredAt.AddDays(190));
+        await SettleAsync(system, used, late);
+
+        var rate = await IndicatorAsync(hospital.Code, "usageRate", product.Batch, period);
+        Assert.Equal(1m, rate["numerator"]!.GetValue<decimal>());
+        Assert.Equal(4m, rate["denominator"]!.GetValue<decimal>());
+        Assert.Equal(0.25m, rate["value"]!.GetValue<decimal>());
+        Assert.True(rate["breached"]!.GetValue<bool>());
+        Assert.Contains(product.Code, rate["items"]!.AsArray().Select(i => i!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task PrescriberCodes_OnlyTheProvinceAndTheOfficesAbove_ReadThem()
+    {
+        var system = await SettlementSystemAsync();
+        var id = Samples.Unique("ST");
+        await SettleAsync(system, Line(id, 1, Samples.Hospital.Code, Samples.Product.Code, Samples.TraceCode()));
+        var path = $"/api/v1/settlements/{Samples.Hospital.Code}/{id}";
+
+        async Task<JsonNode?> Read(PartnerClient client, HttpStatusCode status)
+        {
+            using var response = await client.GetAsync(path);
+            var body = await Samples.Expect(response, status);
+            return status == HttpStatusCode.OK ? body["lines"]![0] : null;
+        }
+
+        var county = Samples.Hospital.Jurisdiction;
+        var city = World.Province.Jurisdictions.First(j => j.Code == county).Parent!;
+        Assert.Equal(Prescriber, (await Read(World.Admin(), HttpStatusCode.OK))!["prescriber"]!.GetValue<string>());
+        Assert.Equal(Prescriber, (await Read(World.Client(county), HttpStatusCode.OK))!["prescriber"]!.GetValue<string>());
+        Assert.Equal(Prescriber, (await Read(World.Client(city), HttpStatusCode.OK))!["prescriber"]!.GetValue<string>());
+        // The institution reads its own lines without the prescriber; another county, another hospital and the system itself find nothing.
+        var own = await Read(World.Client(Samples.Hospital.Code), HttpStatusCode.OK);
+        Assert.Null(own!["prescriber"]);
+        Assert.Equal(id, own["settlementId"]!.GetValue<string>());
+        var otherCounty = World.Province.Jurisdictions.First(j => j.Level == JurisdictionLevel.County && j.Code != county).Code;
+        await Read(World.Client(otherCounty), HttpStatusCode.NotFound);
+        await Read(World.Client(Samples.OtherHospital.Code), HttpStatusCode.NotFound);
+        await Read(system, HttpStatusCode.NotFound);
+    }
+}
