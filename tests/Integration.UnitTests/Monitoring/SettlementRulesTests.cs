@@ -142,4 +142,13 @@ public sealed class SettlementRulesTests
         Assert.Equal(["P1"], usage.Items!);
         Assert.Contains("采而不用", IndicatorText.Headline(usage), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void R33_AUnitWhoseSettlementsTheHubDoesNotReceive_HasNoUsageFigure()
+    {
+        // Issue 30's standard (no false alarm): on a hub without a settlement feed every delivery would look "unused".
+        // Nothing settled at all: no usage figure, no breach; one settlement received: the unit is judged.
+        Assert.DoesNotContain(Indicators([(Delivered(MayDelivery, 10), null)]), i => i.Rule == RuleId.R33);
+        Assert.Contains(Indicators([(Delivered(MayDelivery, 10), null), (Settled("S1", 1, MayDelivery.AddDays(60)), Found())]), i => i.Id == "usageRate" && i.Breached);
+    }
 }

@@ -74,6 +74,12 @@ public sealed class UnitFigures
     /// <summary>R33: per product, packs (by code) whose usage fell due in the quarter before <see cref="RuleScope.DueBefore"/>, and of them those settled by then.</summary>
     public Dictionary<string, (long Due, long Used)> Usage { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// R33: whether the settlement system has sent any settlement of the unit, ever. A unit whose settlements the hub does
+    /// not receive has no usage figure: its packs are not "unused", they are not followed (a data gap, not 采而不用).
+    /// </summary>
+    public bool Settles { get; private set; }
+
     /// <summary>R8, R14: the unit's agreements in force in the quarter, with their progress (<see cref="AgreementProgress.Of"/>).</summary>
     public IReadOnlyList<AgreementProgress> Progress { get; private set; } = [];
 
@@ -94,6 +100,7 @@ public sealed class UnitFigures
             var (period, code) = Cells.Split(key);
             if (period == Cells.Cycle && cells.Get(key, Cells.ReportLines) > 0)
                 figures.ReportedGroups.Add(master.Products.TryGetValue(code, out var p) ? p.ReportGroupIn(master) : code);
+            if (cells.Get(key, Cells.SettledLines) > 0) figures.Settles = true;
         }
 
         foreach (var key in cells.Keys.Order(StringComparer.Ordinal))

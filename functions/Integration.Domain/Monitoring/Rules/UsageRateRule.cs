@@ -6,7 +6,9 @@ namespace Integration.Domain.Monitoring.Rules;
 /// project's choice), or by their expiry when sooner. Packs whose usage fell due in the quarter (up to today) and were
 /// settled by then ÷ packs whose usage fell due; per procurement batch (the products below the rate in <c>items</c>)
 /// and overall; below <see cref="Thresholds.UsageRate"/> (80%, the project's choice) is a breach. Packs are counted by
-/// their traceability codes: a delivery without codes cannot be followed to its settlement.
+/// their traceability codes: a delivery without codes cannot be followed to its settlement. Only units whose settlements
+/// the hub receives are judged (<see cref="UnitFigures.Settles"/>): where no settlement came at all, nothing is known of
+/// usage, and a hub without a settlement feed must not call every delivery unused.
 /// </summary>
 public sealed class UsageRateRule(RuleScope scope) : MonitoringRule(scope)
 {
@@ -15,6 +17,7 @@ public sealed class UsageRateRule(RuleScope scope) : MonitoringRule(scope)
 
     public override void Add(UnitFigures unit)
     {
+        if (!unit.Settles) return;
         foreach (var (product, figures) in unit.Usage)
         {
             due += figures.Due;
