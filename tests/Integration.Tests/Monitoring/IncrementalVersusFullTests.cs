@@ -142,7 +142,8 @@ public sealed class IncrementalVersusFullTests(HubFixture fixture)
                             break;
                         }
                         default:
-                            item = new DemandReport(Hospital(), $"DR{random.Next(3)}", Product(), "B1", random.Next(0, 500), random.Next(0, 500), random.Next(3) == 0 ? "说明" : null);
+                            item = new DemandReport(Hospital(), $"DR{random.Next(3)}", Product(), "B1", random.Next(0, 500), random.Next(0, 500), random.Next(3) == 0 ? "说明" : null,
+                                random.Next(2) == 0 ? new DemandCommitment("president", new(2026, 1, 5), "承诺函") : null);
                             break;
                     }
                     // An item once per request (the intake refuses duplicates); the last one drawn wins.
