@@ -34,6 +34,7 @@ public static class RuleNames
         RuleId.R24 => "挂网价高于其他省份最低价",
         RuleId.R25 => "结余留用考核",
         RuleId.R26 => "采购价格高于中选价或参考价",
+        RuleId.R28 => "报量未提交承诺函",
         RuleId.R31 => "追溯码重复结算或异地结算",
         RuleId.R32 => "结算无配送记录",
         RuleId.R33 => "配送后未使用（采而不用）",

@@ -27,7 +27,8 @@ public static class ProvinceFindings
         var reports = province.DemandLines.GroupBy(d => d.Hospital).Select(g => new ProvinceFeeds.Prepared(g.Key, "/api/v1/demand-reports",
             JsonSerializer.SerializeToUtf8Bytes(new
             {
-                items = g.Select(d => new { reportId = d.ReportId, product = d.Product, batch = d.Batch, reportedQuantity = d.ReportedQuantity, lastYearQuantity = d.LastYearQuantity }),
+                items = g.Select(d => new { reportId = d.ReportId, product = d.Product, batch = d.Batch, reportedQuantity = d.ReportedQuantity, lastYearQuantity = d.LastYearQuantity,
+                    commitment = new { signedBy = "president", signedAt = $"{province.Province.Batches.First(b => b.Code == d.Batch).CycleStart.AddDays(-30):yyyy-MM-dd}", document = $"承诺函-{d.Hospital}" } }),
             }, HubJson.Options), "application/json", g.Count())).ToList();
         await feeds.SendAllAsync(reports, parallel, cancellationToken);
         items += reports.Sum(r => r.Items);

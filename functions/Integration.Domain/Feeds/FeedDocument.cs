@@ -11,7 +11,7 @@ public static class FeedDocument
         FeedKind feed, FeedFormat format, ReadOnlyMemory<byte> body, string? charset, FeedContext ctx, ProblemList problems, out bool tooManyItems)
     {
         using var document = format == FeedFormat.Csv
-            ? ItemDocument.FromCsv(body.Span, charset, FeedReader.Fields[feed], ctx.Limits.MaxItems, problems)
+            ? ItemDocument.FromCsv(body.Span, charset, FeedReader.Columns(feed), ctx.Limits.MaxItems, problems)
             : ItemDocument.FromJson(body, ctx.Limits.MaxItems, problems);
         tooManyItems = document?.TooManyItems ?? false;
         var items = new List<(int, int?, IFeedItem)>();

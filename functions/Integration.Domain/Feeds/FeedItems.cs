@@ -13,12 +13,25 @@ public interface IFeedItem
     string Key { get; }
 }
 
-/// <summary>A demand report line (报量, R1): reported quantity against last year's actual purchases.</summary>
+/// <summary>
+/// A demand report line (报量, R1): reported quantity against last year's actual purchases; <see cref="Commitment"/>, the
+/// commitment letter (承诺函, R28) the report is submitted with, absent when there is none.
+/// </summary>
 public sealed record DemandReport(
     string Hospital, string ReportId, string Product, string Batch, decimal ReportedQuantity, decimal LastYearQuantity,
-    string? Explanation) : IFeedItem
+    string? Explanation, DemandCommitment? Commitment = null) : IFeedItem
 {
     public string Key => $"demand|{ReportId}|{Product}";
+}
+
+/// <summary>
+/// R28 (001 二(一)): "医疗机构报量应按要求提交由院长或党委书记签字并加盖院公章的承诺函". Who signed it
+/// (<see cref="Signers"/>: the president, 院长, or the party secretary, 党委书记), on which day, and the document (a
+/// reference to the sealed letter as the hospital filed it; the hub does not see the seal itself).
+/// </summary>
+public sealed record DemandCommitment(string SignedBy, DateOnly SignedAt, string Document)
+{
+    public static readonly string[] Signers = ["president", "party-secretary"];
 }
 
 /// <summary>

@@ -40,7 +40,7 @@ public static class FeedReader
     /// <summary>The field names of each feed, in CSV header order.</summary>
     public static readonly IReadOnlyDictionary<FeedKind, string[]> Fields = new Dictionary<FeedKind, string[]>
     {
-        [FeedKind.DemandReports] = ["reportId", "product", "batch", "reportedQuantity", "lastYearQuantity", "explanation", "unit", "hospital"],
+        [FeedKind.DemandReports] = ["reportId", "product", "batch", "reportedQuantity", "lastYearQuantity", "explanation", "unit", "hospital", "commitment"],
         [FeedKind.Orders] = ["orderId", "lineNo", "product", "quantity", "unitPrice", "channel", "distributor", "orderedAt", "unit", "hospital", "cancelled"],
         [FeedKind.Deliveries] = ["deliveryId", "orderId", "lineNo", "hospital", "product", "quantity", "lot", "expiry", "traceCodes", "deliveredAt", "unit"],
         [FeedKind.Receipts] = ["receiptId", "deliveryId", "quantity", "confirmedAt", "hospital"],
@@ -48,7 +48,18 @@ public static class FeedReader
         [FeedKind.Settlements] = ["settlementId", "lineNo", "institution", "product", "quantity", "traceCodes", "prescriber", "amount", "fundPaid", "settledAt", "unit"],
     };
 
-    private static readonly string[] Channels = ["online", "offline"];
+    /// <summary>The fields that are objects, with their own fields: in CSV, one column each, <c>{field}.{name}</c>.</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> ObjectFields = new Dictionary<string, string[]>
+    {
+        ["commitment"] = ["signedBy", "signedAt", "document"],
+    };
+
+    /// <summary>The CSV columns of each feed: <see cref="Fields"/>, an object field as its own fields' columns (<c>commitment.signedBy</c>, ...).</summary>
+    public static string[] Columns(FeedKind kind) =>
+        [.. Fields[kind].SelectMany(f => ObjectFields.TryGetValue(f, out var inner) ? inner.Select(i => $"{f}.{i}") : [f])];
+
+    /// <summary>Order channels: 网上 online, 线下 offline (R15), and 备案采购 filing (002 四: a product not listed, bought by filing on the platform; not offline).</summary>
+    private static readonly string[] Channels = ["online", "offline", "filing"];
     private static readonly string[] Units = ["base", "pack"];
 
     /// <summary>Reads one item; null when it had problems (they are in the list).</summary>
@@ -72,6 +83,7 @@ public static class FeedReader
         var reported = r.Number("reportedQuantity", 0, ctx.Limits.MaxQuantity);
         var lastYear = r.Number("lastYearQuantity", 0, ctx.Limits.MaxQuantity);
         var explanation = r.Text("explanation", required: false, maxLength: 2000);
+        var commitment = ReadCommitment(r, ctx);
         var factor = PackFactor(r, product);
         if (ctx.Validate && batch is not null)
         {
@@ -80,7 +92,22 @@ public static class FeedReader
             else if (product is not null && product.Batch != batch)
                 r.Problem("batch", "batch-mismatch", product.Batch is null ? $"Product '{product.Code}' is in no batch." : $"Product '{product.Code}' belongs to batch '{product.Batch}'.");
         }
-        return r.Ok ? new DemandReport(hospital!, reportId!, product!.Code, batch!, reported!.Value * factor, lastYear!.Value * factor, explanation) : null;
+        return r.Ok ? new DemandReport(hospital!, reportId!, product!.Code, batch!, reported!.Value * factor, lastYear!.Value * factor, explanation, commitment) : null;
+    }
+
+    /// <summary>
+    /// R28 (001 二(一)): the commitment letter, optional (a report without one is accepted and is R28's breach). Signed by
+    /// the president or the party secretary, on a day not after today; the document a reference of up to 500 characters.
+    /// </summary>
+    private static DemandCommitment? ReadCommitment(ItemReader r, FeedContext ctx)
+    {
+        if (r.Object("commitment") is not { } c) return null;
+        var signedBy = c.OneOf("signedBy", DemandCommitment.Signers);
+        var signedAt = c.Date("signedAt");
+        var document = c.Text("document", maxLength: 500);
+        if (ctx.Validate && signedAt is { } day && day > ChinaTime.DateOf(ctx.Now))
+            c.Problem("signedAt", "in-future", $"'signedAt' {day:yyyy-MM-dd} is after today ({ChinaTime.DateOf(ctx.Now):yyyy-MM-dd}).");
+        return signedBy is not null && signedAt is not null && document is not null ? new DemandCommitment(signedBy, signedAt.Value, document) : null;
     }
 
     private static OrderLine? ReadOrderLine(ItemReader r, FeedContext ctx)

@@ -14,6 +14,9 @@ public abstract class FieldSource
     /// <summary>The raw value, or null when the field is absent (or, in CSV, empty).</summary>
     public abstract FieldValue? Get(string name);
 
+    /// <summary>A nested object's fields given apart (CSV: the columns <c>{name}.{field}</c>); null when there are none.</summary>
+    public virtual FieldSource? Nested(string name) => null;
+
     public static FieldSource FromJson(JsonElement element) => new JsonFieldSource(element);
 }
 
@@ -43,5 +46,20 @@ public sealed class CsvFieldSource(IReadOnlyDictionary<string, int> header, IRea
         if (!header.TryGetValue(name, out var i) || i >= cells.Count) return null;
         var text = cells[i].Trim();
         return text.Length == 0 ? null : new FieldValue(null, text);
+    }
+
+    /// <summary>The columns <c>{name}.{field}</c> of the row, when any of them holds a value.</summary>
+    public override FieldSource? Nested(string name)
+    {
+        var prefix = name + ".";
+        var nested = new PrefixedSource(this, prefix);
+        return header.Keys.Any(k => k.StartsWith(prefix, StringComparison.Ordinal) && Get(k) is not null) ? nested : null;
+    }
+
+    private sealed class PrefixedSource(CsvFieldSource row, string prefix) : FieldSource
+    {
+        public override int? Line => row.Line;
+
+        public override FieldValue? Get(string name) => row.Get(prefix + name);
     }
 }

@@ -22,7 +22,36 @@ public sealed partial class ItemReader(int? index, FieldSource source, ProblemLi
     /// <summary>True when no problem was recorded for this item since it was started.</summary>
     public bool Ok => problems.Count == before;
 
-    public string Pointer(string field) => index is null ? $"/{field}" : $"/items/{index}/{field}";
+    public string Pointer(string field) => index is null ? $"/{prefix}{field}" : $"/items/{index}/{prefix}{field}";
+
+    /// <summary>The pointer of a nested object's reader (<see cref="Object"/>): <c>commitment/</c>.</summary>
+    private string prefix = "";
+
+    /// <summary>
+    /// A field that is an object of fields (<c>commitment</c>): a reader of its fields, whose problems are this item's
+    /// (pointers such as <c>/items/3/commitment/signedAt</c>); in CSV, the columns <c>{name}.{field}</c>. Null when it is
+    /// absent (a problem when <paramref name="required"/>) or not an object.
+    /// </summary>
+    public ItemReader? Object(string name, bool required = false)
+    {
+        FieldSource? inner;
+        if (source.Get(name) is { } value)
+        {
+            if (value.IsText || value.Json!.Value.ValueKind != JsonValueKind.Object)
+            {
+                Problem(name, "type", $"'{name}' must be an object.");
+                return null;
+            }
+            inner = FieldSource.FromJson(value.Json.Value);
+        }
+        else inner = source.Nested(name);
+        if (inner is null)
+        {
+            if (required) Problem(name, "required", $"'{name}' is required.");
+            return null;
+        }
+        return new ItemReader(index, inner, problems, trusted) { prefix = $"{prefix}{name}/" };
+    }
 
     public void Problem(string field, string code, string detail, bool outOfScope = false) =>
         problems.Add(new Problem(index, Pointer(field), code, detail) { Line = source.Line, OutOfScope = outOfScope });

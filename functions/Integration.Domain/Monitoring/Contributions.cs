@@ -125,7 +125,7 @@ public static class Cells
         FeedKind.Receipts => field is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts or Cells.Confirmed or Cells.PayableAmount,
         FeedKind.Payments => field is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
         FeedKind.Settlements => field is Cells.SettledQty or Cells.SettledAmount or Cells.FundPaid or Cells.SettledLines or Cells.SettledCodes || IsCodeCheck(field),
-        _ => field is Cells.ReportedQty or Cells.LastYearQty or Cells.ReportLines or Cells.ExplainedLines,
+        _ => field is Cells.ReportedQty or Cells.LastYearQty or Cells.ReportLines or Cells.ExplainedLines or Cells.CommittedLines,
     };
 
     /// <summary>
@@ -222,6 +222,9 @@ public static class Cells
 
     // Demand reports (per cycle)
     public const string ReportedQty = "RepQty", LastYearQty = "LastQty", ReportLines = "RepLines", ExplainedLines = "ExplLines";
+
+    /// <summary>R28 (001 二(一)): the report lines submitted with a commitment letter (承诺函).</summary>
+    public const string CommittedLines = "CommitLines";
 
     public const int Bins = 100;
 
@@ -373,6 +376,7 @@ public static class Contributions
                 yield return new(cell, Cells.LastYearQty, Fixed.Of(d.LastYearQuantity));
                 yield return new(cell, Cells.ReportLines, 1);
                 if (!string.IsNullOrWhiteSpace(d.Explanation)) yield return new(cell, Cells.ExplainedLines, 1);
+                if (d.Commitment is not null) yield return new(cell, Cells.CommittedLines, 1);
                 break;
             }
         }

@@ -31,7 +31,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
             :
             [
                 new DeliveryRateRule(scope), new AgreedProgressRule(scope), new GenericShareRule(scope), new SubstitutableGrowthRule(scope),
-                new UnreportedPurchasesRule(scope), new OverAgreedRule(scope), new UnsignedAgreementsRule(scope), new DemandDropRule(scope),
+                new UnreportedPurchasesRule(scope), new OverAgreedRule(scope), new UnsignedAgreementsRule(scope), new DemandDropRule(scope), new MissingCommitmentRule(scope),
                 new VbpShareRule(scope), new OfflineRule(scope), new AbnormalOrdersRule(scope), new ReceiptsRule(scope), new PaymentsRule(scope),
                 new FalseDataRule(scope), new TraceCodeRule(scope), new PriceRule(scope),
                 new DuplicateSettlementsRule(scope), new SettledWithoutDeliveryRule(scope), new UsageRateRule(scope), .. jurisdiction ? [new LevelGapRule(scope)] : Array.Empty<MonitoringRule>(),

@@ -26,6 +26,7 @@ public static class IndicatorText
         "overAgreedVolume" => ("超约定采购量", "采购量超过约定采购量规定倍数的协议数（R14，默认4倍）"),
         "unsignedAgreements" => ("未按时签订协议", "已报量的中选产品未在批次规定日期前签订购销协议（或逾期签订）的数量（R2）"),
         "demandReportDrop" => ("报量减少", "报量比上年实际采购量减少超过20%的产品数；已说明理由的同样列入，由医保部门审核（R1）"),
+        "missingCommitment" => ("未提交报量承诺函", "未附院长或党委书记签字并加盖院公章的承诺函的报量明细数 ÷ 报量明细数（R28）"),
         "offlinePurchases" => ("线下采购占比", "线下采购量 ÷ 采购量（R15）"),
         "abnormalOrders" => ("超常规订单", "远超本单位历史订单规模的订单明细数（R16，统计阈值为本平台设定）"),
         "lateReceipts" => ("不及时确认收货", "超过规定天数确认收货的配送笔数（R17，天数为本平台设定）"),
@@ -56,7 +57,7 @@ public static class IndicatorText
     private static readonly string[] InstitutionIndicators =
     [
         "deliveryRate", "agreedVolumeProgress", "selectedQuantityShare", "nonSelectedShare", "vbpAmountShare", "vbpAmountShareDrugs", "vbpAmountShareConsumables",
-        "substitutableGrowth", "unreportedPurchases", "purchasesWithoutAgreement", "overAgreedVolume", "unsignedAgreements", "demandReportDrop", "offlinePurchases",
+        "substitutableGrowth", "unreportedPurchases", "purchasesWithoutAgreement", "overAgreedVolume", "unsignedAgreements", "demandReportDrop", "missingCommitment", "offlinePurchases",
         "abnormalOrders", "unconfirmedDeliveries", "unpaidOverdue", "receiptsAboveDeliveries", "traceCodeCoverage", "udiCoverage", "priceAboveReference", "priceAboveSelected",
     ];
 
@@ -78,6 +79,7 @@ public static class IndicatorText
         ("overAgreedVolume", _) => "实际采购量超过约定采购量的规定倍数",
         ("unsignedAgreements", _) => "未按规定时间签订购销协议",
         ("demandReportDrop", _) => "报量较上年明显减少",
+        ("missingCommitment", _) => "报量未提交院长或党委书记签字的承诺函",
         ("offlinePurchases", _) => "违规线下采购",
         ("abnormalOrders", _) => "超常规订单",
         ("lateReceipts", _) => "不及时确认收货",
@@ -127,6 +129,7 @@ public static class IndicatorText
             ("unsignedAgreements", _) => $"{Fmt(i.Numerator)} 个已报量的中选产品（共 {Fmt(i.Denominator)} 个）未在规定日期前签订购销协议或逾期签订",
             ("demandReportDrop", _) => $"{Fmt(i.Numerator)} 个产品（共报量 {Fmt(i.Denominator)} 个）报量比上年减少超过 {Pct(i.Threshold)}" +
                 (i.Explained is { Count: > 0 } explained ? $"，其中 {explained.Count} 个已说明理由、待医保部门审核" : "，且未说明理由"),
+            ("missingCommitment", _) => $"{Fmt(i.Numerator)} 条报量明细（共 {Fmt(i.Denominator)} 条）未提交由院长或党委书记签字并加盖院公章的承诺函",
             ("offlinePurchases", _) => $"线下采购 {Fmt(i.Numerator)}，占采购量 {Fmt(i.Denominator)} 的 {Pct(i.Value)}",
             ("abnormalOrders", _) => $"{Fmt(i.Numerator)} 条订单明细（共 {Fmt(i.Denominator)} 条）远超本单位该产品的历史订单规模",
             ("lateReceipts", _) => $"超期确认收货 {Fmt(i.Numerator)} 笔，共 {Fmt(i.Denominator)} 笔",

@@ -70,7 +70,7 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
     /// </summary>
     private IFeedItem Slim(IFeedItem item) => item switch
     {
-        OrderLine o => o with { Hospital = Shared(o.Hospital), Product = Shared(o.Product), Distributor = Shared(o.Distributor), Channel = o.Channel == "offline" ? "offline" : "online" },
+        OrderLine o => o with { Hospital = Shared(o.Hospital), Product = Shared(o.Product), Distributor = Shared(o.Distributor), Channel = o.Channel switch { "offline" => "offline", "filing" => "filing", _ => "online" } },
         Delivery d => d with { Hospital = Shared(d.Hospital), Product = Shared(d.Product), Lot = "", TraceCodes = Placeholders(d.TraceCodes.Distinct(StringComparer.Ordinal).Count()) },
         Receipt r => r with { Hospital = Shared(r.Hospital) },
         Payment p => p with { Hospital = Shared(p.Hospital), Distributor = Shared(p.Distributor) },

@@ -15,10 +15,17 @@ public static class Contracts
 
     public sealed record UpsertedResponse(int Upserted);
 
-    /// <summary>A demand report line (R1). <c>hospital</c> is for an alliance reporting for a member; <c>unit</c> "pack" converts by pack size.</summary>
-    public sealed record DemandReportItem(string ReportId, string Product, string Batch, decimal ReportedQuantity, decimal LastYearQuantity, string? Explanation = null, string? Unit = null, string? Hospital = null);
+    /// <summary>
+    /// A demand report line (R1). <c>hospital</c> is for an alliance reporting for a member; <c>unit</c> "pack" converts by pack size;
+    /// <c>commitment</c>: the commitment letter (承诺函, R28; in CSV the columns commitment.signedBy, commitment.signedAt, commitment.document).
+    /// </summary>
+    public sealed record DemandReportItem(string ReportId, string Product, string Batch, decimal ReportedQuantity, decimal LastYearQuantity, string? Explanation = null, string? Unit = null, string? Hospital = null,
+        CommitmentLetter? Commitment = null);
 
-    /// <summary>An order line; <c>channel</c> is online or offline (R15); <c>cancelled</c>: a re-sent line that is cancelled (no purchase: it leaves every indicator, R3 among them).</summary>
+    /// <summary>R28 (001 二(一)): a commitment letter signed by the president or the party secretary (<c>president</c>, <c>party-secretary</c>), with the hospital's seal; <c>document</c> refers to it.</summary>
+    public sealed record CommitmentLetter(string SignedBy, DateOnly SignedAt, string Document);
+
+    /// <summary>An order line; <c>channel</c> is online, offline (R15) or filing (备案采购, 002 四: not offline); <c>cancelled</c>: a re-sent line that is cancelled (no purchase: it leaves every indicator, R3 among them).</summary>
     public sealed record OrderLineItem(string OrderId, int LineNo, string Product, decimal Quantity, decimal UnitPrice, string Channel, string Distributor, DateTimeOffset OrderedAt, string? Unit = null, string? Hospital = null, bool? Cancelled = null);
 
     /// <summary>A delivery of an order line with its traceability codes (R23).</summary>

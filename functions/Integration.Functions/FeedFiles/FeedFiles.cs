@@ -20,7 +20,7 @@ public static class FeedFiles
                 .WithName($"Upload{Contracts.Name(feed)}")
                 .WithTags("Files")
                 .WithSummary($"Upload a file of {route} (CSV or JSON)")
-                .WithDescription($"CSV columns: {string.Join(", ", FeedReader.Fields[feed])}. Lists (traceCodes) are separated by ';'. " +
+                .WithDescription($"CSV columns: {string.Join(", ", FeedReader.Columns(feed))}. Lists (traceCodes) are separated by ';'. " +
                                  "UTF-8 (with or without BOM) or GB18030; a charset parameter in Content-Type decides when present. " +
                                  "Sign the file's raw bytes as they are sent (HMAC-SHA256 over \"{webhook-id}.{webhook-timestamp}.\" followed by those bytes): " +
                                  "a library that takes the body as text re-encodes it as UTF-8 first (the standardwebhooks npm package does so even with a Buffer), " +

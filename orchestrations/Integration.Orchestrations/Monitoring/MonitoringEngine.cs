@@ -424,9 +424,9 @@ public sealed class MonitoringEngine(
             if (i.Rule == RuleId.R31) continue;
             var id = AlertId(i.Rule, i.Id, party, i.Batch, quarter, i.Group, within);
             var of = quarter;
-            if (i.Rule == RuleId.R1)
+            if (i.Rule is RuleId.R1 or RuleId.R28)
             {
-                // R1 (issue 30) is about a demand report, which is for the batch's cycle, not for a quarter: its finding is
+                // R1 (issue 30) and R28 are about a demand report, which is for the batch's cycle, not for a quarter: its finding is
                 // raised once, in the quarter the hub first saw it (the current one), and kept there; it is never raised
                 // for a quarter gone by, nor again in each quarter after. An accepted explanation thus ends it for good,
                 // until its figures change materially (AlertLifecycle).
@@ -454,7 +454,7 @@ public sealed class MonitoringEngine(
                     ["jurisdictionPath"] = path,
                 },
             } : null;
-            // Only this quarter's own alerts are in its active set (an R1 alert carried from an earlier quarter is that one's).
+            // Only this quarter's own alerts are in its active set (an R1 or R28 alert carried from an earlier quarter is that one's).
             if (alert is not null && of == quarter) active.Add(id);
             if (await alerts.SyncAsync(AlertKinds.Monitoring, id, alert, now, cancellationToken, o.MaterialChange) is { } change)
             {
@@ -474,7 +474,7 @@ public sealed class MonitoringEngine(
     }
 
     /// <summary>
-    /// Where a demand report's R1 finding lives: the alert of one of the four quarters before that still stands (active or
+    /// Where a demand report's R1 (or R28) finding lives: the alert of one of the four quarters before that still stands (active or
     /// explained), when evaluating the current quarter; else this quarter's own, for the current quarter, or for a quarter
     /// gone by that has one already (kept in step); null: nothing to raise (a quarter gone by, the report not seen then).
     /// </summary>

@@ -322,9 +322,9 @@ public sealed class CaseTests(HubFixture fixture)
             Assert.Equal("awaiting-explanation", (await Samples.Expect(open, HttpStatusCode.Created))["status"]!.GetValue<string>());
 
         // Another hospital's report is not H1's; H1 sends its report again, now with a reason.
-        await scenario.SendAsync("H2", "demand-reports", new JsonObject { ["reportId"] = "DR9", ["product"] = "P1", ["batch"] = "B1", ["reportedQuantity"] = 100, ["lastYearQuantity"] = 100 });
+        await scenario.SendAsync("H2", "demand-reports", new JsonObject { ["reportId"] = "DR9", ["product"] = "P1", ["batch"] = "B1", ["reportedQuantity"] = 100, ["lastYearQuantity"] = 100, ["commitment"] = MonitoringScenario.Commitment() });
         await scenario.SendAsync("H1", "demand-reports",
-            new JsonObject { ["reportId"] = "DR1", ["product"] = "P3", ["batch"] = "B1", ["reportedQuantity"] = 150, ["lastYearQuantity"] = 160, ["explanation"] = "按临床用量重新测算" });
+            new JsonObject { ["reportId"] = "DR1", ["product"] = "P3", ["batch"] = "B1", ["reportedQuantity"] = 150, ["lastYearQuantity"] = 160, ["explanation"] = "按临床用量重新测算", ["commitment"] = MonitoringScenario.Commitment() });
         var resent = await WaitAsync(county, id, v => v["status"]!.GetValue<string>() == "awaiting-decision", TimeSpan.FromSeconds(60));
         Assert.Equal(["opened", "report-resent"], Steps(resent));
         Assert.Contains("重新填报需求报量：报量单 DR1，共 1 条", resent["history"]![1]!["detail"]!.GetValue<string>());

@@ -148,9 +148,12 @@ public sealed class MonitoringScenario(World world)
             new JsonObject { ["paymentId"] = "PAY1", ["orderId"] = "O1", ["distributor"] = "D1", ["amount"] = 200, ["dueAt"] = "2026-08-31", ["paidAt"] = At("2026-08-20T10:00:00") },
             new JsonObject { ["paymentId"] = "PAY2", ["orderId"] = "O4", ["distributor"] = "D1", ["amount"] = 1500, ["dueAt"] = "2026-09-15", ["paidAt"] = At("2026-09-30T10:00:00") });
         await SendAsync("H1", "demand-reports",
-            new JsonObject { ["reportId"] = "DR1", ["product"] = "P1", ["batch"] = "B1", ["reportedQuantity"] = 900, ["lastYearQuantity"] = 1000 },
-            new JsonObject { ["reportId"] = "DR1", ["product"] = "P3", ["batch"] = "B1", ["reportedQuantity"] = 100, ["lastYearQuantity"] = 160 });
+            new JsonObject { ["reportId"] = "DR1", ["product"] = "P1", ["batch"] = "B1", ["reportedQuantity"] = 900, ["lastYearQuantity"] = 1000, ["commitment"] = Commitment() },
+            new JsonObject { ["reportId"] = "DR1", ["product"] = "P3", ["batch"] = "B1", ["reportedQuantity"] = 100, ["lastYearQuantity"] = 160, ["commitment"] = Commitment() });
     }
+
+    /// <summary>R28: the commitment letter (承诺函) a demand report comes with, signed by the president.</summary>
+    public static JsonObject Commitment(string signedBy = "president") => new() { ["signedBy"] = signedBy, ["signedAt"] = "2026-01-05", ["document"] = "承诺函-2026.pdf" };
 
     public async Task<JsonNode> IndicatorsAsync(string asEntity, string path, HttpStatusCode expected = HttpStatusCode.OK)
     {

@@ -237,4 +237,80 @@ public sealed class FeedReaderTests
         Assert.Empty(items);
         Assert.True(problems.Any);
     }
+
+    // ---- 2026 additions: the demand report's commitment letter (承诺函, R28; 001 二(一)), the filing channel (备案采购, 002 四) ----
+
+    private static object Demand(object? commitment) => new
+    {
+        reportId = "DR-1", product = Product.Code, batch = Product.Batch, reportedQuantity = 100, lastYearQuantity = 100, commitment,
+    };
+
+    [Fact]
+    public void DemandReports_Commitment_SignedByThePresidentOrThePartySecretary_IsKept_AndMayBeAbsent()
+    {
+        var (items, problems) = Read(FeedKind.DemandReports, new
+        {
+            items = new[]
+            {
+                Demand(new { signedBy = "president", signedAt = "2026-11-20", document = "承诺函-2026-017.pdf" }),
+                Demand(new { signedBy = "party-secretary", signedAt = "2026-01-05", document = "doc:88" }),
+                Demand(null),
+            },
+        }, HospitalPartner(Hospital.Code));
+        Assert.False(problems.Any);
+        var reports = items.Select(i => (DemandReport)i.Item).ToList();
+        Assert.Equal(new DemandCommitment("president", new(2026, 11, 20), "承诺函-2026-017.pdf"), reports[0].Commitment);
+        Assert.Equal("party-secretary", reports[1].Commitment!.SignedBy);
+        Assert.Null(reports[2].Commitment);
+    }
+
+    [Fact]
+    public void DemandReports_Commitment_EveryProblemIsListedUnderItsField()
+    {
+        var (items, problems) = Read(FeedKind.DemandReports, new
+        {
+            items = new object[]
+            {
+                Demand(new { signedBy = "vice-president", signedAt = "2026-11-21", document = "" }),
+                Demand(new { signedAt = "20261101" }),
+                Demand("signed"),
+            },
+        }, HospitalPartner(Hospital.Code));
+        Assert.Empty(items);
+        Assert.Equal(
+        [
+            (0, "/items/0/commitment/signedBy", "not-allowed"),
+            (0, "/items/0/commitment/document", "required"),
+            (0, "/items/0/commitment/signedAt", "in-future"),
+            (1, "/items/1/commitment/signedBy", "required"),
+            (1, "/items/1/commitment/signedAt", "format"),
+            (1, "/items/1/commitment/document", "required"),
+            (2, "/items/2/commitment", "type"),
+        ], problems.Items.Select(p => (p.Item, p.Field, p.Code)).ToList());
+    }
+
+    [Fact]
+    public void DemandReports_Csv_TheCommitmentIsThreeColumns()
+    {
+        var csv = "reportId,product,batch,reportedQuantity,lastYearQuantity,commitment.signedBy,commitment.signedAt,commitment.document\n" +
+                  $"DR-1,{Product.Code},{Product.Batch},100,100,president,2026-11-01,承诺函.pdf\n" +
+                  $"DR-2,{Product.Code},{Product.Batch},100,100,,,\n" +
+                  $"DR-3,{Product.Code},{Product.Batch},100,100,dean,,\n";
+        var problems = new ProblemList();
+        var items = FeedDocument.Read(FeedKind.DemandReports, FeedFormat.Csv, Encoding.UTF8.GetBytes(csv), null,
+            new FeedContext(Master, HospitalPartner(Hospital.Code), new FeedLimits(), Now), problems, out _);
+        Assert.Equal(new DemandCommitment("president", new(2026, 11, 1), "承诺函.pdf"), ((DemandReport)items[0].Item).Commitment);
+        Assert.Null(((DemandReport)items[1].Item).Commitment);
+        Assert.Equal(
+            [(2, "/items/2/commitment/signedBy", "not-allowed"), (2, "/items/2/commitment/signedAt", "required"), (2, "/items/2/commitment/document", "required")],
+            problems.Items.Select(p => (p.Item, p.Field, p.Code)).ToList());
+    }
+
+    [Fact]
+    public void Orders_Filing_IsAChannel()
+    {
+        var (items, problems) = ReadRaw(FeedKind.Orders, OrderWith("channel", "\"filing\""), HospitalPartner(Hospital.Code));
+        Assert.False(problems.Any);
+        Assert.Equal("filing", ((OrderLine)Assert.Single(items).Item).Channel);
+    }
 }

@@ -3,8 +3,11 @@ using Integration.Domain.Master;
 
 namespace Integration.Domain.Monitoring.Rules;
 
-/// <summary>R1: a demand report line's product, its reported quantity, last year's as declared, and whether it carries an explanation.</summary>
-public readonly record struct DemandLine(string Product, decimal Reported, decimal Declared, bool Explained);
+/// <summary>
+/// R1: a product's demand report lines (<see cref="Lines"/> of them: reports of the cycle), its reported quantity, last
+/// year's as declared, and whether it carries an explanation; R28: how many of the lines came with a commitment letter.
+/// </summary>
+public readonly record struct DemandLine(string Product, decimal Reported, decimal Declared, bool Explained, long Lines = 1, long Committed = 0);
 
 /// <summary>
 /// What one unit's cells say, read once (<see cref="Of"/>): the quarter's sums per product, last year's purchases, the
@@ -31,7 +34,7 @@ public sealed class UnitFigures
     /// <summary>R13: the generic groups the unit reported demand for (any product of the group; non-selected codes are never in demand reports).</summary>
     public HashSet<string> ReportedGroups { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>R1, R2: the demand report lines of products of a batch, by product code.</summary>
+    /// <summary>R1, R2, R28: the demand report lines of products of a batch, by product code.</summary>
     public List<DemandLine> Demand { get; } = [];
 
     /// <summary>Each product's quantity bought last year as the hub recorded it.</summary>
@@ -133,7 +136,8 @@ public sealed class UnitFigures
             if (period == Cells.Cycle)
             {
                 if (product?.Batch is null || F(Cells.ReportLines) == 0) continue;
-                figures.Demand.Add(new DemandLine(code, Fixed.Value(F(Cells.ReportedQty)), Fixed.Value(F(Cells.LastYearQty)), F(Cells.ExplainedLines) > 0));
+                figures.Demand.Add(new DemandLine(code, Fixed.Value(F(Cells.ReportedQty)), Fixed.Value(F(Cells.LastYearQty)), F(Cells.ExplainedLines) > 0,
+                    F(Cells.ReportLines), F(Cells.CommittedLines)));
                 continue;
             }
             if (product is not null)
