@@ -122,17 +122,25 @@ public sealed class DeliveryRateRule(RuleScope scope) : MonitoringRule(scope)
     /// </summary>
     /// <param name="nameOf">The institutions' names, for <see cref="Indicator.ItemNames"/> (each with its own rate).</param>
     public static Indicator SupplierRate(string? batch, decimal delivered, decimal ordered, IEnumerable<decimal> supplierTiers,
-        IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)>? byUnit = null, Func<string, string>? nameOf = null)
+        IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)>? byUnit = null, Func<string, string>? nameOf = null) =>
+        TieredRate(RuleId.R4, "Quantity of the supplier's products delivered ÷ quantity ordered, at the institutions with an agreed volume of them",
+            batch, delivered, ordered, supplierTiers, byUnit, nameOf);
+
+    /// <summary>
+    /// A company's delivery rate (R4 a supplier's, R35 a distributor's: <paramref name="measured"/> says which figures),
+    /// with its tier as severity, and the institutions where its own rate is below the first tier ("每一家").
+    /// </summary>
+    public static Indicator TieredRate(RuleId rule, string measured, string? batch, decimal delivered, decimal ordered, IEnumerable<decimal> companyTiers,
+        IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)>? byUnit, Func<string, string>? nameOf)
     {
         var rate = Judge.Ratio(delivered, ordered);
-        var tiers = supplierTiers.OrderDescending().ToList();
+        var tiers = companyTiers.OrderDescending().ToList();
         var severity = Tiers.Severity(rate, tiers);
         var below = UnitsBelow(byUnit ?? new Dictionary<string, (decimal, decimal)>(), tiers[0]);
-        return new Indicator("deliveryRate", RuleId.R4, batch, rate, tiers[0], severity is not null || below.Count > 0, delivered, ordered)
+        return new Indicator("deliveryRate", rule, batch, rate, tiers[0], severity is not null || below.Count > 0, delivered, ordered)
         {
             Severity = severity ?? (below.Count > 0 ? Severity.Warning : null),
-            Detail = "Quantity of the supplier's products delivered ÷ quantity ordered, at the institutions with an agreed volume of them; tiers " +
-                string.Join("/", tiers.Select(t => t.ToString("P0", CultureInfo.InvariantCulture))) +
+            Detail = measured + "; tiers " + string.Join("/", tiers.Select(t => t.ToString("P0", CultureInfo.InvariantCulture))) +
                 (below.Count > 0 ? $"; below {tiers[0]:P0} at {below.Count} institution(s): {string.Join(", ", below.Take(20))}." : "."),
             Items = below.Count > 0 ? [.. below.Take(20)] : null,
             ItemNames = below.Count > 0 && nameOf is not null && byUnit is not null

@@ -59,22 +59,8 @@ public sealed class DistributorRateRule(RuleScope scope) : MonitoringRule(scope)
     /// the first tier: the indicators, the alerts and the notice alike.
     /// </summary>
     public static Indicator Rate(string? batch, decimal delivered, decimal ordered, IEnumerable<decimal> distributorTiers,
-        IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)>? byUnit, Func<string, string>? nameOf = null)
-    {
-        var rate = Judge.Ratio(delivered, ordered);
-        var tiers = distributorTiers.OrderDescending().ToList();
-        var severity = Tiers.Severity(rate, tiers);
-        var below = DeliveryRateRule.UnitsBelow(byUnit ?? new Dictionary<string, (decimal, decimal)>(), tiers[0]);
-        return new Indicator("deliveryRate", RuleId.R35, batch, rate, tiers[0], severity is not null || below.Count > 0, delivered, ordered)
-        {
-            Severity = severity ?? (below.Count > 0 ? Severity.Warning : null),
-            Detail = "Quantity delivered ÷ quantity ordered on the order lines assigned to the distributor, of selected products at the institutions with an agreed volume of them; tiers " +
-                string.Join("/", tiers.Select(t => t.ToString("P0", CultureInfo.InvariantCulture))) +
-                (below.Count > 0 ? $"; below {tiers[0]:P0} at {below.Count} institution(s): {string.Join(", ", below.Take(20))}." : "."),
-            Items = below.Count > 0 ? [.. below.Take(20)] : null,
-            ItemNames = below.Count > 0 && nameOf is not null && byUnit is not null
-                ? [.. below.Take(20).Select(u => $"{nameOf(u)}（配送率 {IndicatorText.Pct(Judge.Ratio(byUnit[u].Delivered, byUnit[u].Ordered))}）")]
-                : null,
-        };
-    }
+        IReadOnlyDictionary<string, (decimal Delivered, decimal Ordered)>? byUnit, Func<string, string>? nameOf = null) =>
+        DeliveryRateRule.TieredRate(RuleId.R35,
+            "Quantity delivered ÷ quantity ordered on the order lines assigned to the distributor, of selected products at the institutions with an agreed volume of them",
+            batch, delivered, ordered, distributorTiers, byUnit, nameOf);
 }
