@@ -62,7 +62,6 @@ public static partial class ConsolePages
         pages.MapGet("/admin/users", (HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master) =>
             Me(context).Role == PartnerRole.Province ? UsersPageAsync(context, antiforgery, users, master, null, null, null) : Task.FromResult(NotFound(context)));
         pages.MapPost("/admin/users", SaveUserAsync);
-        pages.MapGet("/indicators", IndicatorsAsync);
         pages.MapGet("/admin/operations", (HttpContext context, IAntiforgery antiforgery, Telemetry.QueueInspector inspector, MasterDataCache master, Telemetry.HubMetrics metrics,
             IOptions<Hosting.ProcessingOptions> processing, MonitoringMarks marks, SubscriptionStore subscriptions, AlertDeliveryStore deliveries) =>
             OperationsAsync(context, antiforgery, inspector, master, metrics, processing, marks, subscriptions, deliveries));
@@ -194,83 +193,9 @@ public static partial class ConsolePages
         return $"{field}：{what}。";
     }
 
-    // ---- indicators of a unit, supplier or jurisdiction in scope ----
-
-    private static async Task<IResult> IndicatorsAsync(HttpContext context, IAntiforgery antiforgery, MonitoringEngine engine, ConsoleSnapshots snapshots,
-        MasterDataCache master, TimeProvider time, string? kind, string? code, string? period)
-    {
-        var me = Me(context);
-        var data = master.Master;
-        // By default, the account's own: its institution, its company, its jurisdiction.
-        kind ??= me.Role switch { PartnerRole.Hospital => "hospitals", PartnerRole.Supplier or PartnerRole.Distributor => "suppliers", _ => "jurisdictions" };
-        code ??= me.EntityCode;
-        var q = QuarterOr(period, Quarter.Of(time.GetUtcNow()), time.GetUtcNow());
-        if (Indicators.Visibility(me, kind, code, data) != Indicators.Visible.Yes) return NotFound(context);
-        // A hospital's indicators read one unit: computed when asked. A jurisdiction's or a supplier's read every unit
-        // below: a snapshot (an office sees a supplier's figures within its jurisdiction only, a snapshot per such cut).
-        var scope = kind == "suppliers" && me.Role is PartnerRole.City or PartnerRole.County ? me.EntityCode : "all";
-        var (report, computing) = kind switch
-        {
-            "hospitals" => new ConsoleSnapshots.Snapshot<IndicatorReport>(await Indicators.ReportAsync(engine, me, kind, code, q, context.RequestAborted), false),
-            // A jurisdiction's are its overview's (one computation for both pages).
-            "jurisdictions" => ReportOf(await OverviewOfAsync(snapshots, engine, code, q, context.RequestAborted)),
-            _ => await snapshots.GetAsync($"indicators/{kind}/{Uri.EscapeDataString(code)}/{q}/{Uri.EscapeDataString(scope)}",
-                ct => Indicators.ReportAsync(engine, me, kind, code, q, ct, snapshots.Parallelism), r => r.AsOf, context.RequestAborted),
-        };
-
-        var body = new StringBuilder($"<h1>{E(data.NameOf(code))} · {E(Zh.Quarter(q))}指标</h1>");
-        if (report is null) return Computing(context, antiforgery, "指标", body);
-        body.Append(QuarterPicker("/console/indicators", "period", Quarter.Of(time.GetUtcNow()), q, ("kind", kind), ("code", code)));
-        if (computing) body.Append(Recomputing(report.AsOf));
-        body.Append($"<p class=\"detail\">截至 {E(Zh.DateTime(report.AsOf))}。阈值为省级配置（按批次）；注明“本平台设定”的为通知未规定、由本平台确定的数值。</p>");
-        body.Append("<table><caption>指标</caption><thead><tr><th scope=\"col\">规则</th><th scope=\"col\">指标</th><th scope=\"col\">批次（通用名）</th><th scope=\"col\">数值</th><th scope=\"col\">阈值</th><th scope=\"col\">分子 / 分母</th><th scope=\"col\">结果</th></tr></thead><tbody>");
-        foreach (var i in report.Indicators.OrderBy(i => i.Rule).ThenBy(i => i.Id, StringComparer.Ordinal).ThenBy(i => i.Batch, StringComparer.Ordinal).ThenBy(i => i.Group, StringComparer.Ordinal))
-        {
-            var (name, definition) = Domain.Monitoring.IndicatorText.Describe(i.Id);
-            body.Append($"<tr{(i.Breached ? " class=\"breached\"" : "")}><td>{E(i.Rule.ToString())}</td><td><strong>{E(name)}</strong><br><span class=\"detail\">{E(definition)}</span></td>")
-                .Append($"<td>{E(i.Batch ?? "—")}{(i.Group is null ? "" : $"（{E(i.Group)}）")}</td><td>{E(i.Value is { } v ? (IsShare(i.Id) ? Zh.Percent(v) : v.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
-                .Append($"<td>{E(i.Threshold is { } t ? (IsShare(i.Id) ? Zh.Percent(t) : t.ToString("0.##", CultureInfo.InvariantCulture)) : "—")}</td>")
-                .Append($"<td>{E(i.Numerator.ToString("0.##", CultureInfo.InvariantCulture))} / {E(i.Denominator.ToString("0.##", CultureInfo.InvariantCulture))}</td>")
-                .Append($"<td>{(i.Breached ? $"<span class=\"sev sev-{(i.Severity ?? Severity.Warning).Name()}\">未达标</span><br><span class=\"detail\">{E(Domain.Monitoring.IndicatorText.Breach(i))}</span>" : "达标")}</td></tr>");
-        }
-        if (report.Indicators.Count == 0) body.Append("<tr><td colspan=\"7\">本季度暂无数据。</td></tr>");
-        body.Append("</tbody></table>");
-        // Offices go down their tree: the jurisdictions and institutions below.
-        if (kind == "jurisdictions")
-        {
-            var below = data.Jurisdictions.Values.Where(j => j.Parent == code).OrderBy(j => j.Code, StringComparer.Ordinal).Select(j => ("jurisdictions", j.Code, j.Name))
-                .Concat(data.Institutions.Values.Where(i => i.Jurisdiction == code).OrderBy(i => i.Code, StringComparer.Ordinal).Select(i => ("hospitals", i.Code, i.Name))).ToList();
-            if (below.Count > 0)
-            {
-                body.Append("<h2>下级</h2><ul class=\"below\">");
-                foreach (var (k, c, n) in below) body.Append($"<li><a href=\"/console/indicators?kind={k}&amp;code={Uri.EscapeDataString(c)}&amp;period={q}\">{E(n)}</a></li>");
-                body.Append("</ul>");
-            }
-        }
-        return Page(context, antiforgery, "指标", body.ToString());
-    }
-
-    /// <summary>A page whose figures are being computed for the first time (<see cref="ConsoleSnapshots"/>): it says so and reloads itself.</summary>
-    private static IResult Computing(HttpContext context, IAntiforgery antiforgery, string title, StringBuilder body)
-    {
-        body.Append("<p class=\"notice\" role=\"status\">正在计算（需要读取辖区内或供货的全部医疗机构的数据，省级范围可能需要几分钟）。</p>");
-        return Page(context, antiforgery, title, body.ToString(), refreshSeconds: 10);
-    }
-
     /// <summary>A jurisdiction's overview snapshot: what its first page and its indicators page show (one computation for both).</summary>
     internal static Task<ConsoleSnapshots.Snapshot<JurisdictionOverview>> OverviewOfAsync(ConsoleSnapshots snapshots, MonitoringEngine engine, string code, Quarter q, CancellationToken ct) =>
         snapshots.GetAsync($"overview/{Uri.EscapeDataString(code)}/{q}", c => engine.OverviewAsync(code, q, c, snapshots.Parallelism), o => o.Report.AsOf, ct);
-
-    /// <summary>A jurisdiction's indicators are those of its overview's snapshot.</summary>
-    private static ConsoleSnapshots.Snapshot<IndicatorReport> ReportOf(ConsoleSnapshots.Snapshot<JurisdictionOverview> overview) =>
-        new(overview.Value?.Report, overview.Computing);
-
-    private static string Recomputing(DateTimeOffset asOf) =>
-        $"<p class=\"notice\" role=\"status\">以下为 {E(Zh.DateTime(asOf))} 的计算结果，正在重新计算，稍后刷新页面可看到更新的数据。</p>";
-
-    /// <summary>Indicators whose value is a share (shown as a percentage); the others are ratios or counts.</summary>
-    private static bool IsShare(string id) => id is not ("substitutableGrowth" or "overAgreedVolume" or "abnormalOrders");
-
 
     // ---- quarterly assessments (R21): the notice in the page, its downloads, a run's progress ----
 
