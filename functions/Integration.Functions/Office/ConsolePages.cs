@@ -59,12 +59,10 @@ public static partial class ConsolePages
         pages.MapGet("/calendar", (HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time) =>
             Me(context).Role == PartnerRole.Province ? CalendarPage(context, antiforgery, book, time, null, null, null) : NotFound(context));
         pages.MapPost("/calendar", CalendarAsync);
-        pages.MapGet("/admin/users", (HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master) =>
-            Me(context).Role == PartnerRole.Province ? UsersPageAsync(context, antiforgery, users, master, null, null, null) : Task.FromResult(NotFound(context)));
+        pages.MapGet("/admin/users", (HttpContext context) =>
+            Me(context).Role == PartnerRole.Province ? UsersPage(null, null, null) : NotFound(context));
         pages.MapPost("/admin/users", SaveUserAsync);
-        pages.MapGet("/admin/operations", (HttpContext context, IAntiforgery antiforgery, Telemetry.QueueInspector inspector, MasterDataCache master, Telemetry.HubMetrics metrics,
-            IOptions<Hosting.ProcessingOptions> processing, MonitoringMarks marks, SubscriptionStore subscriptions, AlertDeliveryStore deliveries) =>
-            OperationsAsync(context, antiforgery, inspector, master, metrics, processing, marks, subscriptions, deliveries));
+        pages.MapGet("/admin/operations", (HttpContext context) => Me(context).Role == PartnerRole.Province ? Operations(null) : NotFound(context));
         pages.MapPost("/admin/operations/poison", ReplayPoisonAsync);
         pages.MapPost("/admin/operations/replay", ReplayDeliveriesAsync);
         pages.MapGet("/city-reports", CityReportsAsync);
@@ -126,35 +124,15 @@ public static partial class ConsolePages
 
     // ---- accounts (province): the same use case as PUT /api/v1/admin/users ----
 
-    private static async Task<IResult> UsersPageAsync(HttpContext context, IAntiforgery antiforgery, UserStore users, MasterDataCache master,
-        IReadOnlyList<Problem>? problems, string? saved, IFormCollection? form)
-    {
-        var body = new StringBuilder("<h1>账号管理</h1><p>各级医保部门、医疗机构和企业的人员使用省级分配的账号登录。密码只保存其散列，任何页面和接口都不显示；重设密码同时解除锁定。重设密码、更改角色或所属、停用账号后，该账号已登录的会话立即结束。</p>");
-        if (saved is not null) body.Append($"<p class=\"notice\" role=\"status\">已保存账号：{E(saved)}</p>");
-        if (problems is { Count: > 0 })
+    private static IResult UsersPage(IReadOnlyList<Problem>? problems, string? saved, IFormCollection? form) =>
+        Component<Pages.UsersPage>(problems is { Count: > 0 } ? 400 : 200, new()
         {
-            body.Append("<div class=\"error\" role=\"alert\"><p>未保存，请修改以下问题：</p><ul>");
-            foreach (var p in problems) body.Append($"<li>{E(UserProblemText(p))}</li>");
-            body.Append("</ul></div>");
-        }
-        body.Append("<table><caption>账号</caption><thead><tr><th scope=\"col\">账号</th><th scope=\"col\">姓名</th><th scope=\"col\">角色</th><th scope=\"col\">所属</th><th scope=\"col\">状态</th></tr></thead><tbody>");
-        foreach (var u in await users.ListAsync(context.RequestAborted))
-            body.Append($"<tr><td>{E(u.UserId)}</td><td>{E(u.Name)}</td><td>{E(Zh.Role(u.Role))}</td><td>{E(master.Master.NameOf(u.EntityCode))}（{E(u.EntityCode)}）</td>" +
-                $"<td>{(u.Disabled ? "已停用" : "正常")}</td></tr>");
-        body.Append("</tbody></table>");
-        string Field(string name) => form?[name].ToString() ?? "";
-        body.Append("<h2>新建账号或重设密码</h2><form method=\"post\" action=\"/console/admin/users\" class=\"calendar\">").Append(Token(context, antiforgery))
-            .Append(Input("newUserId", "userId", "账号", Field("userId")))
-            .Append(Input("newName", "name", "姓名", Field("name")))
-            .Append(RoleSelect(Field("role")))
-            .Append(Input("entityCode", "entityCode", "所属代码（辖区、医疗机构或企业）", Field("entityCode")))
-            .Append("<label for=\"newPassword\">密码（新账号必填；留空则保留原密码）</label><input id=\"newPassword\" name=\"password\" type=\"password\" autocomplete=\"new-password\">")
-            .Append($"<label><input type=\"checkbox\" name=\"disabled\" value=\"true\"{(Field("disabled") == "true" ? " checked" : "")}> 停用账号（停用后无法登录，已登录的会话立即结束）</label>")
-            .Append("<button type=\"submit\">保存</button></form>");
-        return Page(context, antiforgery, "账号管理", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
-    }
+            [nameof(Pages.UsersPage.Problems)] = problems?.Select(UserProblemText).ToList(),
+            [nameof(Pages.UsersPage.Saved)] = saved,
+            [nameof(Pages.UsersPage.Form)] = form,
+        });
 
-    private static async Task<IResult> SaveUserAsync(HttpContext context, IAntiforgery antiforgery, UserIntake intake, UserStore users, MasterDataCache master)
+    private static async Task<IResult> SaveUserAsync(HttpContext context, IAntiforgery antiforgery, UserIntake intake)
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         if (Me(context).Role != PartnerRole.Province) return NotFound(context);
@@ -166,8 +144,8 @@ public static partial class ConsolePages
         var problems = new ProblemList();
         var saved = await intake.ApplyAsync(Encoding.UTF8.GetBytes(new JsonObject { ["items"] = new JsonArray(item) }.ToJsonString()), problems, context.RequestAborted);
         return saved is null
-            ? await UsersPageAsync(context, antiforgery, users, master, problems.Items, null, form)
-            : await UsersPageAsync(context, antiforgery, users, master, null, form["userId"].ToString().Trim(), null);
+            ? UsersPage(problems.Items, null, form)
+            : UsersPage(null, form["userId"].ToString().Trim(), null);
     }
 
     private static string UserProblemText(Problem p)
@@ -361,6 +339,10 @@ public static partial class ConsolePages
             [nameof(Pages.LegacyPage.RefreshSeconds)] = refreshSeconds,
         }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
 
+    /// <summary>A page that is a component, rendered in answer to a form (or with what a form left), in the console's layout.</summary>
+    private static IResult Component<TPage>(int status, Dictionary<string, object?> parameters) where TPage : Microsoft.AspNetCore.Components.IComponent =>
+        new RazorComponentResult<TPage>(parameters) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
+
     /// <summary>What lies outside the account's scope answers as a page that does not exist.</summary>
     private static IResult NotFound(HttpContext context) =>
         Page(context, context.RequestServices.GetRequiredService<IAntiforgery>(), "未找到", "<h1>未找到</h1><p>该页面不存在，或不在您的权限范围内。</p><p><a href=\"/console/\">返回我的待办</a></p>", 404);
@@ -397,22 +379,6 @@ public static partial class ConsolePages
         for (var x = latest; x.Year >= latest.Year - 1; x = x.Previous)
             html.Append($"<option value=\"{x}\"{(x == selected ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
         return html.Append("</select><button type=\"submit\">查看</button></form>").ToString();
-    }
-
-    /// <summary>A required text field with its label.</summary>
-    private static string Input(string id, string name, string label, string value) =>
-        $"<label for=\"{id}\">{E(label)}</label><input id=\"{id}\" name=\"{name}\" required value=\"{E(value)}\">";
-
-    /// <summary>The roles of partners and console accounts, in Chinese.</summary>
-    private static string RoleSelect(string selected) =>
-        Select("role", "角色", MasterItems.UserRoleNames.Select(r => (r, Zh.Role(MasterItems.ParseRole(r)))), selected);
-
-    private static string Select(string name, string label, IEnumerable<(string Value, string Text)> options, string? selected)
-    {
-        var html = new StringBuilder($"<label for=\"{name}\">{E(label)}</label><select id=\"{name}\" name=\"{name}\">");
-        foreach (var (value, text) in options)
-            html.Append($"<option value=\"{E(value)}\"{(value == (selected ?? "") ? " selected" : "")}>{E(text)}</option>");
-        return html.Append("</select>").ToString();
     }
 
     private static readonly Dictionary<string, string> Assets = new(StringComparer.Ordinal)
