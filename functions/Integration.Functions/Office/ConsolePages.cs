@@ -56,8 +56,8 @@ public static partial class ConsolePages
         var pages = console.MapGroup("").RequireAuthorization(ConsoleSignIn.Scheme);
         // The alerts are worked on as findings (issue 31): one per party and quarter, /console/findings (components).
         pages.MapGet("/alerts", () => Results.Redirect("/console/findings"));
-        pages.MapGet("/calendar", (HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time) =>
-            Me(context).Role == PartnerRole.Province ? CalendarPage(context, antiforgery, book, time, null, null, null) : NotFound(context));
+        pages.MapGet("/calendar", (HttpContext context) =>
+            Me(context).Role == PartnerRole.Province ? CalendarPage(null, null, null) : NotFound(context));
         pages.MapPost("/calendar", CalendarAsync);
         pages.MapGet("/admin/users", (HttpContext context) =>
             Me(context).Role == PartnerRole.Province ? UsersPage(null, null, null) : NotFound(context));
@@ -65,10 +65,8 @@ public static partial class ConsolePages
         pages.MapGet("/admin/operations", (HttpContext context) => Me(context).Role == PartnerRole.Province ? Operations(null) : NotFound(context));
         pages.MapPost("/admin/operations/poison", ReplayPoisonAsync);
         pages.MapPost("/admin/operations/replay", ReplayDeliveriesAsync);
-        pages.MapGet("/city-reports", CityReportsAsync);
         pages.MapPost("/city-reports/run", RunCityReportAsync);
         pages.MapGet("/city-reports/{half}/report.{format}", CityReportFileAsync);
-        pages.MapGet("/assessments", AssessmentsAsync);
         pages.MapPost("/assessments/run", RunAssessmentAsync);
         pages.MapGet("/assessments/{quarter}/report.{format}", ReportAsync);
         pages.MapConsoleAdmin();
@@ -177,34 +175,6 @@ public static partial class ConsolePages
 
     // ---- quarterly assessments (R21): the notice in the page, its downloads, a run's progress ----
 
-    private static async Task<IResult> AssessmentsAsync(HttpContext context, IAntiforgery antiforgery, Orchestrations.Assessments.AssessmentDesk desk, TimeProvider time, string? quarter)
-    {
-        var me = Me(context);
-        if (!Assessments.MayRead(me)) return NotFound(context);
-        var last = Quarter.Of(time.GetUtcNow()).Previous;
-        var q = QuarterOr(quarter, last, time.GetUtcNow());
-        var progress = await desk.GetAsync(q, context.RequestAborted);
-        var body = new StringBuilder($"<h1>{E(Zh.Quarter(q))}监测通报</h1>");
-        body.Append(QuarterPicker("/console/assessments", "quarter", last, q));
-        var running = progress is not null && progress.State.Status != "completed";
-        if (progress is null) body.Append("<p>该季度尚未评估。</p>");
-        else if (running)
-            body.Append($"<p role=\"status\">评估进行中（{E(PhaseName(progress.State.Phase))}）：已完成 {progress.Done} / {progress.Expected}。</p>")
-                .Append($"<progress max=\"{Math.Max(progress.Expected, 1)}\" value=\"{progress.Done}\" aria-label=\"评估进度\">{progress.Done}/{progress.Expected}</progress>");
-        else
-        {
-            var cut = Assessments.CutOf(me);
-            body.Append($"<p>第{progress.State.Generation}次评估，完成于 {E(progress.State.CompletedAt is { } done ? Zh.DateTime(done) : "—")}。下载：")
-                .Append(string.Join("、", new[] { ("html", "网页"), ("csv", "CSV"), ("xlsx", "Excel") }.Select(f => $"<a href=\"/console/assessments/{q}/report.{f.Item1}\">{f.Item2}</a>")))
-                .Append(cut is null ? "（全省）" : "（本辖区）").Append("</p>")
-                .Append($"<iframe class=\"report\" title=\"{E(Zh.Quarter(q))}监测通报\" src=\"/console/assessments/{q}/report.html\" sandbox></iframe>");
-        }
-        if (me.Role == PartnerRole.Province && !running && q.LastDay < ChinaTime.DateOf(time.GetUtcNow()))
-            body.Append("<form method=\"post\" action=\"/console/assessments/run\">").Append(Token(context, antiforgery))
-                .Append($"<input type=\"hidden\" name=\"quarter\" value=\"{q}\"><button type=\"submit\">{(progress is null ? "开始评估" : "重新评估")}</button></form>");
-        return Page(context, antiforgery, "监测通报", body.ToString(), refreshSeconds: running ? 5 : null);
-    }
-
     private static async Task<IResult> RunAssessmentAsync(HttpContext context, IAntiforgery antiforgery, Orchestrations.Assessments.AssessmentDesk desk, TimeProvider time)
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
@@ -231,55 +201,17 @@ public static partial class ConsolePages
             format == "html" ? null : $"assessment-{q}{(cut is null ? "" : "-" + cut)}.{format}");
     }
 
-    private static string PhaseName(Integration.Orchestrations.Assessments.AssessmentPhase phase) => phase switch
-    {
-        Integration.Orchestrations.Assessments.AssessmentPhase.Units => "评估医疗机构",
-        Integration.Orchestrations.Assessments.AssessmentPhase.Suppliers => "评估中选企业",
-        Integration.Orchestrations.Assessments.AssessmentPhase.Reporting => "生成通报",
-        _ => "已完成",
-    };
-
     // ---- working-day calendar (province) ----
 
-    private static IResult CalendarPage(HttpContext context, IAntiforgery antiforgery, CalendarBook book, TimeProvider time, IReadOnlyList<Problem>? problems, CalendarLoadResult? loaded, IFormCollection? form)
-    {
-        var body = new StringBuilder("<h1>工作日安排</h1>");
-        body.Append("<p>诉求答复、解决期限按国务院办公厅每年发布的部分节假日安排通知计算。通知发布后，请在此载入（或修正）该年度的放假和调休上班日期；载入后各实例数秒内即按新安排计算，等待该年度安排的诉求立即确定期限。</p>");
-        if (loaded is not null)
+    private static IResult CalendarPage(IReadOnlyList<Problem>? problems, CalendarLoadResult? loaded, IFormCollection? form) =>
+        Component<Pages.CalendarPage>(problems is { Count: > 0 } ? 400 : 200, new()
         {
-            body.Append($"<p class=\"notice\" role=\"status\">已载入{loaded.Year}年工作日安排（第{loaded.Version}版{(loaded.Changed ? "" : "，内容与在用版本相同")}）：放假 {loaded.OffDays} 天，调休上班 {loaded.MakeupWorkdays} 天；" +
-                $"确定期限的诉求 {loaded.ComplaintsSettled} 件，调整期限的诉求 {loaded.ComplaintsMoved} 件。</p>");
-        }
-        if (problems is { Count: > 0 })
-        {
-            body.Append("<div class=\"error\" role=\"alert\"><p>未载入，请修改以下问题：</p><ul>");
-            foreach (var p in problems) body.Append($"<li>{E(CalendarProblemText(p))}</li>");
-            body.Append("</ul></div>");
-        }
-        body.Append("<table><caption>已有年度</caption><thead><tr><th scope=\"col\">年度</th><th scope=\"col\">来源</th><th scope=\"col\">放假天数</th><th scope=\"col\">调休上班</th><th scope=\"col\">载入</th></tr></thead><tbody>");
-        var today = ChinaTime.DateOf(time.GetUtcNow());
-        for (var y = today.Year + 1; y >= today.Year - 2; y--)
-        {
-            if (book.Year(y) is not { } year)
-            {
-                body.Append($"<tr><td>{y}年</td><td colspan=\"4\" class=\"missing\">尚无通知</td></tr>");
-                continue;
-            }
-            body.Append($"<tr><td>{y}年</td><td>{(year.Source == CalendarSource.Loaded ? $"运行时载入（第{year.Version}版）" : "随系统发布")}</td><td>{year.OffDays.Count}</td><td>{year.MakeupWorkdays.Count}</td>" +
-                $"<td>{(year.LoadedAt is { } at ? E($"{Zh.DateTime(at)} {year.LoadedBy}") : "—")}</td></tr>");
-        }
-        body.Append("</tbody></table>");
-        string Field(string name) => form?[name].ToString() ?? "";
-        body.Append("<h2>载入或修正一个年度</h2><form method=\"post\" action=\"/console/calendar\" class=\"calendar\">").Append(Token(context, antiforgery))
-            .Append($"<label for=\"year\">年度</label><input id=\"year\" name=\"year\" inputmode=\"numeric\" required value=\"{E(Field("year"))}\">")
-            .Append($"<label for=\"notice\">通知网址</label><input id=\"notice\" name=\"notice\" type=\"url\" required value=\"{E(Field("notice"))}\">")
-            .Append($"<label for=\"offDays\">放假日期（每行一个，YYYY-MM-DD）</label><textarea id=\"offDays\" name=\"offDays\" rows=\"8\">{E(Field("offDays"))}</textarea>")
-            .Append($"<label for=\"makeupWorkdays\">调休上班日期（每行一个，YYYY-MM-DD）</label><textarea id=\"makeupWorkdays\" name=\"makeupWorkdays\" rows=\"4\">{E(Field("makeupWorkdays"))}</textarea>")
-            .Append("<button type=\"submit\">载入</button></form>");
-        return Page(context, antiforgery, "工作日安排", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
-    }
+            [nameof(Pages.CalendarPage.Problems)] = problems?.Select(CalendarProblemText).ToList(),
+            [nameof(Pages.CalendarPage.Loaded)] = loaded,
+            [nameof(Pages.CalendarPage.Form)] = form,
+        });
 
-    private static async Task<IResult> CalendarAsync(HttpContext context, IAntiforgery antiforgery, CalendarBook book, CalendarLoads loads,
+    private static async Task<IResult> CalendarAsync(HttpContext context, IAntiforgery antiforgery, CalendarLoads loads,
         IOptions<CalendarOptions> options, IHostApplicationLifetime lifetime, TimeProvider time)
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
@@ -293,10 +225,10 @@ public static partial class ConsolePages
         if (year is null) problems.Add(new Problem(null, "/year", "format", "year"));
         using var document = JsonDocument.Parse(body.ToJsonString());
         var arrangement = CalendarYearRules.Read(year ?? 0, document.RootElement, options.Value, problems);
-        if (problems.Any || arrangement is null) return CalendarPage(context, antiforgery, book, time, problems.Items, null, form);
+        if (problems.Any || arrangement is null) return CalendarPage(problems.Items, null, form);
         // The same use case as PUT /api/v1/admin/calendar/{year}: stored, used at once, complaints told.
         var result = await loads.LoadAsync(arrangement with { LoadedAt = time.GetUtcNow(), LoadedBy = me.PartnerId }, lifetime.ApplicationStopping);
-        return CalendarPage(context, antiforgery, book, time, null, result, null);
+        return CalendarPage(null, result, null);
     }
 
     /// <summary>A calendar problem for the person at the screen (the API's details are English, for integrators).</summary>
@@ -314,7 +246,7 @@ public static partial class ConsolePages
         {
             "format" when p.Field == "/year" => $"应为四位数字（{CalendarYearRules.FirstYear}—{CalendarYearRules.LastYear}）",
             "format" when p.Field == "/notice" => "应为通知的 http(s) 网址",
-            "format" => "日期格式应为 YYYY-MM-DD",
+            "format" => "日期应写作 2027-01-01 这样的格式",
             "required" => "必填",
             "outside-year" => "不在该年度的通知范围内（可含上年12月20日以后因元旦调整的日期，不含本年12月20日以后的日期）",
             "duplicate" => "重复",
@@ -366,20 +298,6 @@ public static partial class ConsolePages
     /// </summary>
     internal static Quarter QuarterOr(string? text, Quarter otherwise, DateTimeOffset now) =>
         text is not null && Quarter.TryParse(text, out var asked) && asked.HasBegunAsOf(now) ? asked : otherwise;
-
-    /// <summary>
-    /// A form that picks a quarter (<paramref name="latest"/> and those before it, back to the start of the year before),
-    /// keeping the page's other choices as hidden fields.
-    /// </summary>
-    private static string QuarterPicker(string action, string name, Quarter latest, Quarter selected, params (string Name, string Value)[] hidden)
-    {
-        var html = new StringBuilder($"<form method=\"get\" action=\"{action}\" class=\"filters\">");
-        foreach (var (field, value) in hidden) html.Append($"<input type=\"hidden\" name=\"{field}\" value=\"{E(value)}\">");
-        html.Append($"<label for=\"{name}\">季度</label><select id=\"{name}\" name=\"{name}\">");
-        for (var x = latest; x.Year >= latest.Year - 1; x = x.Previous)
-            html.Append($"<option value=\"{x}\"{(x == selected ? " selected" : "")}>{E(Zh.Quarter(x))}</option>");
-        return html.Append("</select><button type=\"submit\">查看</button></form>").ToString();
-    }
 
     private static readonly Dictionary<string, string> Assets = new(StringComparer.Ordinal)
     {

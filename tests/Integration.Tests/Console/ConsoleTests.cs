@@ -171,15 +171,15 @@ public sealed class ConsoleTests(HubFixture fixture)
 
         await page.GetByLabel("年度").FillAsync("2027");
         await page.GetByLabel("通知网址").FillAsync(TestYear2027.Notice);
-        await page.GetByLabel("放假日期（每行一个，YYYY-MM-DD）").FillAsync(string.Join("\n", TestYear2027.OffDays));
-        await page.GetByLabel("调休上班日期（每行一个，YYYY-MM-DD）").FillAsync("2027-02-22");
+        await page.GetByLabel("放假日期（每行一个，写作 2027-01-01）").FillAsync(string.Join("\n", TestYear2027.OffDays));
+        await page.GetByLabel("调休上班日期（每行一个，写作 2027-01-01）").FillAsync("2027-02-22");
         await page.GetByRole(AriaRole.Button, new() { Name = "载入" }).ClickAsync();
         Assert.Contains("调休上班日期第1项：不是周六或周日（调休上班日应为周末）。", await page.Locator("[role=alert]").InnerTextAsync());
         using (var none = await world.Admin().GetAsync("/api/v1/calendar/2027"))
             Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         await ExpectAccessibleAsync(page, "calendar-problems");
 
-        await page.GetByLabel("调休上班日期（每行一个，YYYY-MM-DD）").FillAsync(string.Join("\n", TestYear2027.MakeupWorkdays));
+        await page.GetByLabel("调休上班日期（每行一个，写作 2027-01-01）").FillAsync(string.Join("\n", TestYear2027.MakeupWorkdays));
         await page.GetByRole(AriaRole.Button, new() { Name = "载入" }).ClickAsync();
         Assert.Contains("已载入2027年工作日安排（第1版）：放假 34 天，调休上班 3 天", await page.Locator("[role=status]").InnerTextAsync());
         await ExpectAccessibleAsync(page, "calendar-loaded");
