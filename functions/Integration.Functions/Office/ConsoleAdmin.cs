@@ -19,6 +19,9 @@ namespace Integration.Functions.Office;
 /// </summary>
 public static partial class ConsolePages
 {
+    [System.Text.RegularExpressions.GeneratedRegex("'([^']{1,80})'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedValue();
+
     internal static readonly MasterKind[] UploadKinds =
         [MasterKind.Jurisdictions, MasterKind.Institutions, MasterKind.Companies, MasterKind.Batches, MasterKind.Products, MasterKind.Agreements];
 
@@ -252,6 +255,8 @@ public static partial class ConsolePages
             _ => "有误",
         };
         var subject = string.Join("，", new[] { where, field }.Where(x => !string.IsNullOrEmpty(x)));
-        return $"{(subject.Length > 0 ? subject : "请求")}：{what}（{p.Detail}）";
+        // The API's detail is English, for integrators: only the value it names is shown (never a field's own name).
+        var value = QuotedValue().Match(p.Detail) is { Success: true } m && m.Groups[1].Value != (segments.Length > 0 ? segments[^1] : "") ? m.Groups[1].Value : null;
+        return $"{(subject.Length > 0 ? subject : "请求")}：{what}{(value is { Length: > 0 } ? $"（填写的是“{value}”）" : "")}";
     }
 }

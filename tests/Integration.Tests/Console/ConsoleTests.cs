@@ -658,6 +658,10 @@ public sealed class ConsoleTests(HubFixture fixture)
         var problems = await page.Locator("[role=alert]").InnerTextAsync();
         Assert.Contains("第 3 行，所属辖区：辖区不存在", problems);
         Assert.Contains("第 4 行，名称：必填", problems);
+        // In Chinese only: the value that is wrong, never the API's English detail.
+        Assert.Contains("第 3 行，所属辖区：辖区不存在（填写的是“NO-SUCH-COUNTY”）", problems);
+        Assert.DoesNotContain("is not", problems);
+        Assert.DoesNotContain("required", problems);
         Assert.True(problems.IndexOf("第 3 行", StringComparison.Ordinal) < problems.IndexOf("第 4 行", StringComparison.Ordinal), problems);
         Assert.Equal(before, await InstitutionsAsync(page));
         await ExpectAccessibleAsync(page, "admin-master-problems");
