@@ -13,14 +13,20 @@ public sealed class AutoCaseOpener(CaseDesk desk, MasterDataCache master, IOptio
 {
     public async Task OpenAsync(IEnumerable<AlertEvent> events, CancellationToken cancellationToken)
     {
-        foreach (var e in events)
+        var asked = events.Select(e => (Event: e, Opened: AutoCases.For(e.Alert, master.Master, options.Value, e.At))).Where(x => x.Opened is not null).ToList();
+        // A party's breaches of a quarter fanned out together open its case together: one opening covering them all,
+        // rather than an opening and additions racing it.
+        foreach (var group in asked.GroupBy(x => (x.Event.Alert.Kind == AlertKinds.Monitoring, x.Opened!.CaseId)))
         {
-            if (AutoCases.For(e.Alert, master.Master, options.Value, e.At) is not { } opened) continue;
-            // A monitoring breach joins its party's case of the quarter; the other cases the hub opens are one per cause.
-            var done = e.Alert.Kind == AlertKinds.Monitoring
-                ? await desk.OpenOrAddAsync(opened, e.Alert, cancellationToken)
-                : await desk.OpenOnceAsync(opened, cancellationToken) ? "opened" : null;
-            if (done is not null) logger.LogInformation("Case {CaseId} {Done} by the hub for alert {AlertId}", opened.CaseId, done, e.Alert.Id);
+            if (!group.Key.Item1)
+            {
+                foreach (var (e, opened) in group)
+                    if (await desk.OpenOnceAsync(opened!, cancellationToken)) logger.LogInformation("Case {CaseId} opened by the hub for alert {AlertId}", opened!.CaseId, e.Alert.Id);
+                continue;
+            }
+            var alerts = group.Select(x => x.Event.Alert).DistinctBy(a => a.Id).ToList();
+            if (await desk.OpenOrAddAsync(group.First().Opened!, alerts, cancellationToken) is { } done)
+                logger.LogInformation("Case {CaseId} {Done} by the hub for alerts {AlertIds}", group.Key.CaseId, done, string.Join(", ", alerts.Select(a => a.Id)));
         }
     }
 }

@@ -121,40 +121,42 @@ public sealed class CaseDesk(
     private const int MaxFollowUps = 10;
 
     /// <summary>
-    /// A monitoring breach's case (<see cref="AutoCases"/>: one per party and quarter): the party's open case of the
-    /// quarter takes the breach in (<see cref="CaseAlertAdded"/>); with none, one is opened; a case that covered it and was
-    /// closed before the breach was raised again (its figures changed materially after an accepted explanation) is
-    /// followed by a new one (<c>{id}:2</c>, ...). Nothing happens twice: each step is keyed by the case and the alert.
-    /// Returns what was done: <c>opened</c>, <c>added</c>, or null.
+    /// A party's monitoring breaches of a quarter and their case (<see cref="AutoCases"/>: one per party and quarter): the
+    /// party's open case of the quarter takes in those it does not cover (<see cref="CaseAlertAdded"/>); with none, one is
+    /// opened covering them all; a case that covered a breach and was closed before the breach was raised again (its
+    /// figures changed materially after an accepted explanation) is followed by a new one (<c>{id}:2</c>, ...). Nothing
+    /// happens twice: each step is keyed by the case and the alert. Returns what was done: <c>opened</c>, <c>added</c>, or null.
     /// </summary>
-    public async Task<string?> OpenOrAddAsync(CaseOpened e, Alert alert, CancellationToken cancellationToken)
+    public async Task<string?> OpenOrAddAsync(CaseOpened e, IReadOnlyList<Alert> alerts, CancellationToken cancellationToken)
     {
-        var added = new CaseAlertAdded(e.At, AutoCases.Actor, alert.Id, alert.Rule ?? e.Rule, $"{alert.Title}：{alert.Detail}");
-        var signal = new CaseSignal($"added|{alert.Id}|{alert.RaisedAt.UtcTicks}", added);
-        for (var n = 1; n <= MaxFollowUps; n++)
+        var pending = alerts.ToList();
+        for (var n = 1; n <= MaxFollowUps && pending.Count > 0; n++)
         {
             var id = n == 1 ? e.CaseId : $"{e.CaseId}:{n}";
             if (await GetAsync(id, cancellationToken) is not { } state)
             {
-                // Not recorded yet: opened now, or a moment ago by another breach of the quarter (the storage's check of an
-                // instance that exists lets a second start through while the first is pending, and drops it). The breach is
-                // raised to the case as well: it waits in the orchestration, applies after the opening, and changes nothing
-                // when the opening covered it.
-                var opened = await OpenOnceAsync(e with { CaseId = id }, cancellationToken);
-                await engine.RaiseAsync(CaseOrchestration.InstanceId(id), CaseOrchestration.EventName, signal);
+                // Not recorded yet: opened now, or a moment ago by another run (the storage's check of an instance that
+                // exists lets a second start through while the first is pending, and drops it). The breaches are raised to
+                // the case as well: they wait in the orchestration, apply after the opening, and change nothing when the
+                // opening covered them.
+                var opened = await OpenOnceAsync(e with { CaseId = id, Alerts = [.. pending.Select(a => a.Id)] }, cancellationToken);
+                foreach (var alert in pending) await RaiseAddedAsync(id, e, alert);
                 return opened ? "opened" : "added";
             }
-            var covers = state.Alerts.Contains(alert.Id, StringComparer.Ordinal);
             if (state.IsOpen)
             {
-                if (covers || machine().Decide(state, added) is not CaseTransition) return null;
-                await engine.RaiseAsync(CaseOrchestration.InstanceId(id), CaseOrchestration.EventName, signal);
-                return "added";
+                var added = pending.Where(a => !state.Alerts.Contains(a.Id, StringComparer.Ordinal)).ToList();
+                foreach (var alert in added) await RaiseAddedAsync(id, e, alert);
+                return added.Count > 0 ? "added" : null;
             }
-            if (covers && alert.RaisedAt <= state.ClosedAt) return null;
+            pending = [.. pending.Where(a => !state.Alerts.Contains(a.Id, StringComparer.Ordinal) || a.RaisedAt > state.ClosedAt)];
         }
         return null;
     }
+
+    private Task RaiseAddedAsync(string caseId, CaseOpened e, Alert alert) =>
+        engine.RaiseAsync(CaseOrchestration.InstanceId(caseId), CaseOrchestration.EventName,
+            new CaseSignal($"added|{alert.Id}|{alert.RaisedAt.UtcTicks}", new CaseAlertAdded(e.At, AutoCases.Actor, alert.Id, alert.Rule ?? e.Rule, $"{alert.Title}：{alert.Detail}")));
 
     /// <summary>
     /// The orchestration's activity: a rectification whose deadline came is checked against the data first; then the

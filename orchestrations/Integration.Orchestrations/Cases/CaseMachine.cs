@@ -61,12 +61,17 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         return index >= 0 ? state.JurisdictionPath[index] : null;
     }
 
+    /// <summary>The rules an opening covers: its own first, then those of the monitoring alerts it names (monitoring:{rule}:...).</summary>
+    private static IReadOnlyList<RuleId> RulesOf(CaseOpened e) =>
+        [.. e.Alerts.Select(a => a.Split(':')).Select(p => p.Length > 1 && p[0] == AlertKinds.Monitoring && RuleIds.TryParse(p[1], out var r) ? r : (RuleId?)null)
+            .OfType<RuleId>().Prepend(e.Rule).Distinct()];
+
     private CaseDecision Open(CaseOpened e)
     {
         var state = new CaseState
         {
             CaseId = e.CaseId, Kind = e.Kind, Party = e.Party, PartyKind = e.PartyKind, PartyName = e.PartyName, JurisdictionPath = e.JurisdictionPath,
-            Level = e.Level, OpenedBy = e.Actor!, OpenedAt = e.At, Reason = e.Reason, Alerts = e.Alerts, Rule = e.Rule, Rules = [e.Rule], Indicators = e.Indicators, Period = e.Period,
+            Level = e.Level, OpenedBy = e.Actor!, OpenedAt = e.At, Reason = e.Reason, Alerts = e.Alerts, Rule = e.Rule, Rules = RulesOf(e), Indicators = e.Indicators, Period = e.Period,
             Status = e.Kind switch
             {
                 CaseKind.Talk => CaseStatus.AwaitingTalk,

@@ -215,11 +215,15 @@ public sealed class CaseTests(HubFixture fixture)
         Assert.Equal(("explanation", "awaiting-explanation", "county", "hub", "H1"), (r14["kind"]!.GetValue<string>(), r14["status"]!.GetValue<string>(),
             r14["level"]!.GetValue<string>(), r14["openedBy"]!.GetValue<string>(), r14["party"]!.GetValue<string>()));
         Assert.Equal(["R13", "R14"], Rules(r14).Order());
-        // Every breach once: R13 of B1 and of B2, R14 of B2; the party told of each one added.
+        // Every breach once: R13 of B1 and of B2, R14 of B2; those fanned out together open the case together, each one
+        // fanned out later joins it (the party told).
         var covered = r14["alerts"]!.AsArray().Select(a => a!["id"]!.GetValue<string>()).ToList();
         Assert.Equal(covered.Distinct().Count(), covered.Count);
         Assert.Contains(r14Alert, covered);
-        Assert.Equal(["opened", .. Enumerable.Repeat("alert-added", covered.Count - 1)], r14["history"]!.AsArray().Select(h => h!["step"]!.GetValue<string>()));
+        var opening = r14["history"]!.AsArray().Select(h => h!["step"]!.GetValue<string>()).ToList();
+        Assert.Equal("opened", opening[0]);
+        Assert.All(opening.Skip(1), step => Assert.Equal("alert-added", step));
+        Assert.True(opening.Count <= covered.Count);
         Assert.NotNull(r14["dueAt"]);
         Assert.Contains("按通知要求须作出说明", r14["reason"]!.GetValue<string>());
         // R1 (a demand report 37.5% below last year without a reason), evaluated for the quarter it came in (demand
@@ -249,7 +253,8 @@ public sealed class CaseTests(HubFixture fixture)
         covered = [.. after["alerts"]!.AsArray().Select(a => a!["id"]!.GetValue<string>())];
         var steps = after["history"]!.AsArray().Select(h => h!["step"]!.GetValue<string>()).ToList();
         Assert.Equal("awaiting-decision", after["status"]!.GetValue<string>());
-        Assert.Equal((1, 1, covered.Count - 1, covered.Count + 1), (steps.Count(x => x == "opened"), steps.Count(x => x == "explained"), steps.Count(x => x == "alert-added"), steps.Count));
+        Assert.Equal((1, 1, steps.Count - 2), (steps.Count(x => x == "opened"), steps.Count(x => x == "explained"), steps.Count(x => x == "alert-added")));
+        Assert.True(steps.Count <= covered.Count + 1);
         using (var list = await county.GetAsync("/api/v1/cases?party=H1&rule=R14"))
         {
             var ids = (await Samples.Expect(list, HttpStatusCode.OK))["items"]!.AsArray().Select(c => c!["caseId"]!.GetValue<string>()).ToList();
@@ -263,7 +268,7 @@ public sealed class CaseTests(HubFixture fixture)
         for (var until = DateTime.UtcNow.AddSeconds(30); !receiver.Requests.Any(Explained); await Task.Delay(250))
             Assert.True(DateTime.UtcNow < until, "the explanation's notice is delivered");
         Assert.Equal("hub.case.opened", Type(receiver.Requests.First(r => r.AlertId == $"case:{id}:1:party")));
-        Assert.Equal("hub.case.updated", Type(receiver.Requests.First(r => r.AlertId == $"case:{id}:2:party")));
+        if (steps[1] == "alert-added") Assert.Equal("hub.case.updated", Type(receiver.Requests.First(r => r.AlertId == $"case:{id}:2:party")));
 
         // Issue 30: the county accepts the explanation: it ends what it explains. The quarter's breaches are explained
         // (told to the subscribers), the finding is no longer open, and evaluating again raises nothing.

@@ -64,6 +64,9 @@ public sealed class CaseMachineTests
         Assert.IsType<CaseUnchanged>(machine.Decide(t.State, added with { At = Monday.AddDays(2) }));
         var closed = Apply(state, new CaseDecided(Monday.AddDays(1), "county", CaseDecisionKind.Close, null, null, []));
         Assert.Equal("case-closed", Assert.IsType<CaseRefused>(machine.Decide(closed, added)).Code);
+        // Breaches fanned out together open the case together: it covers each one's rule.
+        var together = Apply(null, Opened(CaseKind.Explanation) with { Alerts = ["monitoring:R8:agreedVolumeProgress:H1:B1:2026Q4", "monitoring:R13:unreportedPurchases:H1:B1:2026Q4", "monitoring:R8:agreedVolumeProgress:H1:B2:2026Q4"] });
+        Assert.Equal([RuleId.R8, RuleId.R13], together.Rules);
     }
 
     [Fact]
