@@ -135,7 +135,9 @@ public static class RecomputeBench
         foreach (var feed in Recomputation.Order)
         {
             var started = clock.Elapsed;
-            var files = Directory.GetFiles(Path.Combine(dir, FeedReader.Route(feed)), "*.json");
+            // A feed the synthetic province does not write (settlements) has no folder: nothing to read.
+            var folder = Path.Combine(dir, FeedReader.Route(feed));
+            var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.json") : [];
             Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, file =>
             {
                 var problems = new ProblemList();
