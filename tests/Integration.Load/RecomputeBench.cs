@@ -177,12 +177,18 @@ public static class RecomputeBench
             using var w = new StreamWriter(cellsOut);
             foreach (var (hospital, set) in cells.OrderBy(c => c.Key, StringComparer.Ordinal))
                 foreach (var cell in set.Keys.Order(StringComparer.Ordinal))
-                    foreach (var (field, value) in set[cell].OrderBy(f => f.Key, StringComparer.Ordinal))
+                    // R35's fields per distributor (DueVia…, OnTimeVia…, RateVia…, DeliveredVia…) are not in the SQL yet:
+                    // they are left out of the comparison (the hub's own full recomputation checks them, MonitoringTests).
+                    foreach (var (field, value) in set[cell].Where(f => !IsDistributorField(f.Key)).OrderBy(f => f.Key, StringComparer.Ordinal))
                         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{hospital}\t{cell}\t{field}\t{value}"));
         }
     }
 
     /// <summary>DuckDB over the same files: the same cells in SQL, then the delivery-rate and progress indicators per hospital and batch.</summary>
+    private static bool IsDistributorField(string field) =>
+        field.StartsWith(Cells.DueViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.OnTimeViaPrefix, StringComparison.Ordinal)
+        || field.StartsWith(Cells.RateViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DeliveredViaPrefix, StringComparison.Ordinal);
+
     public static void RunDuckDb(SyntheticProvince province, string dir, string? cellsOut, TextWriter log)
     {
         var clock = Stopwatch.StartNew();
