@@ -19,21 +19,23 @@ namespace Integration.Functions.Office;
 /// </summary>
 public static partial class ConsolePages
 {
-    private static readonly MasterKind[] UploadKinds =
+    [System.Text.RegularExpressions.GeneratedRegex("'([^']{1,80})'")]
+    private static partial System.Text.RegularExpressions.Regex QuotedValue();
+
+    internal static readonly MasterKind[] UploadKinds =
         [MasterKind.Jurisdictions, MasterKind.Institutions, MasterKind.Companies, MasterKind.Batches, MasterKind.Products, MasterKind.Agreements];
 
     public static RouteGroupBuilder MapConsoleAdmin(this RouteGroupBuilder pages)
     {
-        pages.MapGet("/admin", (HttpContext context, IAntiforgery antiforgery) => Me(context).Role == PartnerRole.Province ? AdminIndex(context, antiforgery) : NotFound(context));
-        pages.MapGet("/admin/partners", (HttpContext context, IAntiforgery antiforgery, MasterDataCache master, IOptions<AdminOptions> admin) =>
-            Me(context).Role == PartnerRole.Province ? PartnersPage(context, antiforgery, master, admin.Value, null, null, null) : NotFound(context));
+        pages.MapGet("/admin/partners", (HttpContext context) =>
+            Me(context).Role == PartnerRole.Province ? PartnersPage(null, null, null) : NotFound(context));
         pages.MapPost("/admin/partners", CreatePartnerAsync);
         pages.MapPost("/admin/partners/{id}/rotate", (HttpContext context, IAntiforgery antiforgery, string id, MasterIntake intake, MasterDataCache master, IOptions<AdminOptions> admin) =>
             ChangeSecretsAsync(context, antiforgery, id, intake, master, admin.Value, retire: false));
         pages.MapPost("/admin/partners/{id}/retire", (HttpContext context, IAntiforgery antiforgery, string id, MasterIntake intake, MasterDataCache master, IOptions<AdminOptions> admin) =>
             ChangeSecretsAsync(context, antiforgery, id, intake, master, admin.Value, retire: true));
-        pages.MapGet("/admin/master", (HttpContext context, IAntiforgery antiforgery, MasterDataCache master) =>
-            Me(context).Role == PartnerRole.Province ? MasterPage(context, antiforgery, master, null, null, null) : NotFound(context));
+        pages.MapGet("/admin/master", (HttpContext context) =>
+            Me(context).Role == PartnerRole.Province ? MasterPage(null, null, null) : NotFound(context));
         pages.MapPost("/admin/master", UploadMasterAsync);
         pages.MapGet("/admin/master/{kind}.csv", (HttpContext context, string kind) =>
             Me(context).Role == PartnerRole.Province && MasterItems.Routes.TryGetValue(kind, out var k) && UploadKinds.Contains(k)
@@ -43,62 +45,21 @@ public static partial class ConsolePages
         return pages;
     }
 
-    private static IResult AdminIndex(HttpContext context, IAntiforgery antiforgery) => Page(context, antiforgery, "系统管理",
-        "<h1>系统管理</h1><ul class=\"admin\">" +
-        "<li><a href=\"/console/admin/users\">账号管理</a>：各级人员登录控制台的账号、重设密码。</li>" +
-        "<li><a href=\"/console/admin/partners\">接口合作方与密钥</a>：医疗机构、企业和各级部门的系统接入，生成和更换签名密钥。</li>" +
-        "<li><a href=\"/console/admin/master\">基础数据导入</a>：辖区、医疗机构、企业、批次、产品和采购协议（CSV 或 JSON 文件）。</li>" +
-        "<li><a href=\"/console/calendar\">工作日安排</a>：国务院办公厅公布的节假日安排，按年导入。</li>" +
-        "<li><a href=\"/console/admin/operations\">运行状况</a>：队列、异常消息和告警推送的失败记录。</li></ul>");
-
     // ---- partners and their secrets ----
 
-    private static IResult PartnersPage(HttpContext context, IAntiforgery antiforgery, MasterDataCache master, AdminOptions admin,
-        IReadOnlyList<string>? problems, (string Partner, string Secret, bool New)? issued, string? notice, IFormCollection? form = null)
-    {
-        var body = new StringBuilder("<h1>接口合作方与密钥</h1><p>合作方的系统用签名密钥调用平台接口。密钥由平台生成，只在生成时显示一次，平台加密保存；" +
-            "更换时先生成新密钥（新旧密钥同时有效），对方改用新密钥后再停用旧密钥。</p>");
-        if (issued is { } i)
-            body.Append("<div class=\"notice\" role=\"status\"><p>").Append(i.New ? $"已创建合作方 {E(i.Partner)}。" : $"已为 {E(i.Partner)} 生成新密钥，新旧密钥现在同时有效。")
-                .Append("新密钥只显示这一次，请复制后通过安全渠道交给对方：</p>")
-                .Append($"<p><label for=\"issued\">新密钥</label> <input id=\"issued\" class=\"secret\" readonly size=\"60\" value=\"{E(i.Secret)}\"></p></div>");
-        if (notice is not null) body.Append($"<p class=\"notice\" role=\"status\">{E(notice)}</p>");
-        AppendProblems(body, "未保存，请修改以下问题：", problems);
-        body.Append("<table><caption>合作方</caption><thead><tr><th scope=\"col\">编号</th><th scope=\"col\">名称</th><th scope=\"col\">角色</th><th scope=\"col\">所属</th><th scope=\"col\">有效密钥</th><th scope=\"col\">操作</th></tr></thead><tbody>");
-        foreach (var p in master.Partners.OrderBy(p => p.Partner.Role).ThenBy(p => p.Partner.PartnerId, StringComparer.Ordinal))
+    private static IResult PartnersPage(IReadOnlyList<string>? problems, (string Partner, string Secret, bool New)? issued, string? notice, IFormCollection? form = null) =>
+        Component<Pages.PartnersPage>(problems is { Count: > 0 } ? 400 : 200, new()
         {
-            var partner = p.Partner;
-            body.Append($"<tr><td>{E(partner.PartnerId)}</td><td>{E(partner.Name)}</td><td>{E(Zh.Role(partner.Role))}</td><td>{E(master.Master.NameOf(partner.EntityCode))}（{E(partner.EntityCode)}）</td>");
-            if (IsConfigured(partner.PartnerId, admin))
-            {
-                body.Append("<td>1（由部署配置提供）</td><td>在部署配置 Hub__Admin__Secret 中更换</td></tr>");
-                continue;
-            }
-            body.Append($"<td>{(p.Keys.Count > 1 ? $"{p.Keys.Count} 个（更换中）" : "1")}</td><td>");
-            if (p.Keys.Count < MaxSecrets)
-                body.Append(ActionForm(context, antiforgery, $"/console/admin/partners/{Uri.EscapeDataString(partner.PartnerId)}/rotate", "生成新密钥", $"生成新密钥：{partner.PartnerId}"));
-            if (p.Keys.Count > 1)
-                body.Append(ActionForm(context, antiforgery, $"/console/admin/partners/{Uri.EscapeDataString(partner.PartnerId)}/retire", "停用旧密钥", $"停用旧密钥：{partner.PartnerId}（只保留最新的）"));
-            body.Append("</td></tr>");
-        }
-        body.Append("</tbody></table>");
-        string Field(string name) => form?[name].ToString() ?? "";
-        body.Append("<h2>新建合作方</h2><form method=\"post\" action=\"/console/admin/partners\" class=\"calendar\">").Append(Token(context, antiforgery))
-            .Append(Input("partnerId", "partnerId", "编号（字母、数字和 . _ - :）", Field("partnerId")))
-            .Append(Input("partnerName", "name", "名称", Field("name")))
-            .Append(RoleSelect(Field("role")))
-            .Append(Input("partnerEntity", "entityCode", "所属代码（辖区、医疗机构或企业）", Field("entityCode")))
-            .Append("<button type=\"submit\">创建并生成密钥</button></form>");
-        return Page(context, antiforgery, "接口合作方与密钥", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
-    }
+            [nameof(Pages.PartnersPage.Problems)] = problems,
+            [nameof(Pages.PartnersPage.Issued)] = issued,
+            [nameof(Pages.PartnersPage.Notice)] = notice,
+            [nameof(Pages.PartnersPage.Form)] = form,
+        });
 
     /// <summary>Secrets a partner may hold at once (the API's limit for <c>secrets</c>).</summary>
-    private const int MaxSecrets = 3;
+    internal const int MaxSecrets = 3;
 
-    private static bool IsConfigured(string partnerId, AdminOptions admin) => admin.Secret is not null && partnerId == admin.PartnerId;
-
-    private static string ActionForm(HttpContext context, IAntiforgery antiforgery, string action, string label, string description) =>
-        $"<form method=\"post\" action=\"{E(action)}\" class=\"inline\">{Token(context, antiforgery)}<button type=\"submit\" aria-label=\"{E(description)}\">{E(label)}</button></form>";
+    internal static bool IsConfigured(string partnerId, AdminOptions admin) => admin.Secret is not null && partnerId == admin.PartnerId;
 
     private static async Task<IResult> CreatePartnerAsync(HttpContext context, IAntiforgery antiforgery, MasterIntake intake, MasterDataCache master, IOptions<AdminOptions> admin)
     {
@@ -108,15 +69,15 @@ public static partial class ConsolePages
         var id = form["partnerId"].ToString().Trim();
         // Creating never replaces: an existing partner's secrets change only through rotation.
         if (id.Length > 0 && (master.FindPartner(id) is not null || IsConfigured(id, admin.Value)))
-            return PartnersPage(context, antiforgery, master, admin.Value, [$"编号：{id} 已存在；更换其密钥请使用列表中的“生成新密钥”。"], null, null, form);
+            return PartnersPage([$"编号：{id} 已存在；更换其密钥请使用列表中的“生成新密钥”。"], null, null, form);
         var secret = WebhookSignature.NewSecret();
         var item = new JsonObject { ["secret"] = secret };
         foreach (var field in new[] { "partnerId", "name", "role", "entityCode" })
             if (form[field].ToString().Trim() is { Length: > 0 } value) item[field] = value;
         var problems = await ApplyPartnerAsync(context, intake, item);
         return problems is null
-            ? PartnersPage(context, antiforgery, master, admin.Value, null, (id, secret, true), null)
-            : PartnersPage(context, antiforgery, master, admin.Value, problems, null, null, form);
+            ? PartnersPage(null, (id, secret, true), null)
+            : PartnersPage(problems, null, null, form);
     }
 
     private static async Task<IResult> ChangeSecretsAsync(HttpContext context, IAntiforgery antiforgery, string id, MasterIntake intake, MasterDataCache master, AdminOptions admin, bool retire)
@@ -128,13 +89,13 @@ public static partial class ConsolePages
         if (retire)
         {
             // The newest secret is the last one; the older ones stop working now.
-            if (secrets.Count < 2) return PartnersPage(context, antiforgery, master, admin, null, null, $"{id} 只有一个有效密钥，无需停用。");
+            if (secrets.Count < 2) return PartnersPage(null, null, $"{id} 只有一个有效密钥，无需停用。");
             secrets = [secrets[^1]];
         }
         else
         {
             if (secrets.Count >= MaxSecrets)
-                return PartnersPage(context, antiforgery, master, admin, [$"{id} 已有 {MaxSecrets} 个有效密钥，请先停用旧密钥。"], null, null);
+                return PartnersPage([$"{id} 已有 {MaxSecrets} 个有效密钥，请先停用旧密钥。"], null, null);
             issued = WebhookSignature.NewSecret();
             secrets.Add(issued);
         }
@@ -145,10 +106,10 @@ public static partial class ConsolePages
             ["secrets"] = new JsonArray([.. secrets.Select(s => (JsonNode)s)]),
         };
         var problems = await ApplyPartnerAsync(context, intake, item);
-        if (problems is not null) return PartnersPage(context, antiforgery, master, admin, problems, null, null);
+        if (problems is not null) return PartnersPage(problems, null, null);
         return retire
-            ? PartnersPage(context, antiforgery, master, admin, null, null, $"已停用 {id} 的旧密钥，现在只有最新的密钥有效。")
-            : PartnersPage(context, antiforgery, master, admin, null, (id, issued!, false), null);
+            ? PartnersPage(null, null, $"已停用 {id} 的旧密钥，现在只有最新的密钥有效。")
+            : PartnersPage(null, (id, issued!, false), null);
     }
 
     /// <summary>One partner through the API's intake: the problems in Chinese, or null when it was saved.</summary>
@@ -163,29 +124,13 @@ public static partial class ConsolePages
 
     // ---- master-data uploads ----
 
-    private static IResult MasterPage(HttpContext context, IAntiforgery antiforgery, MasterDataCache master, IReadOnlyList<string>? problems, string? saved, string? kind)
-    {
-        var data = master.Master;
-        var body = new StringBuilder("<h1>基础数据导入</h1><p>每次上传一类数据的一个文件：CSV（首行为字段名，UTF-8 或 GB18030 编码，可用各类的模板）或 JSON（<code>{\"items\": [...]}</code>，与接口相同）。" +
-            "同一代码再次上传即覆盖原数据。文件中任何一行有问题，整个文件都不导入，并列出所有问题。</p>");
-        if (saved is not null) body.Append($"<p class=\"notice\" role=\"status\">{E(saved)}</p>");
-        AppendProblems(body, "未导入，请修改以下问题后重新上传：", problems);
-        body.Append("<ul class=\"tiles\">")
-            .Append($"<li><span class=\"tile-n\">{data.Jurisdictions.Count}</span>辖区</li><li><span class=\"tile-n\">{data.Institutions.Count}</span>医疗机构</li>")
-            .Append($"<li><span class=\"tile-n\">{data.Companies.Count}</span>企业</li><li><span class=\"tile-n\">{data.Batches.Count}</span>批次</li>")
-            .Append($"<li><span class=\"tile-n\">{data.Products.Count}</span>产品</li></ul>");
-        body.Append("<form method=\"post\" action=\"/console/admin/master\" enctype=\"multipart/form-data\" class=\"calendar\">").Append(Token(context, antiforgery))
-            .Append(Select("kind", "数据类别", UploadKinds.Select(k => (Route(k), KindName(k))), kind))
-            .Append("<label for=\"file\">文件（CSV 或 JSON）</label><input id=\"file\" name=\"file\" type=\"file\" accept=\".csv,.json,text/csv,application/json\" required>")
-            .Append("<button type=\"submit\">上传并导入</button></form>");
-        body.Append("<table><caption>各类数据的字段（CSV 的列名）</caption><thead><tr><th scope=\"col\">类别</th><th scope=\"col\">字段</th><th scope=\"col\">模板</th></tr></thead><tbody>");
-        foreach (var k in UploadKinds)
-            body.Append($"<tr><td>{E(KindName(k))}</td><td>{E(string.Join("、", MasterItems.Fields(k).Select(f => $"{f}（{FieldName(f)}）")))}</td>")
-                .Append($"<td><a href=\"/console/admin/master/{Route(k)}.csv\">{E(KindName(k))}模板</a></td></tr>");
-        body.Append("</tbody></table><p class=\"detail\">取值：辖区的 level 为 province、city 或 county（省、市、县），parent 为上级辖区的代码；医疗机构的 level 为 tertiary、secondary 或 primary（三级、二级、一级）；" +
-            "企业的 kind 为 manufacturer 或 distributor（生产、配送）；批次和产品的 kind 为 drug 或 consumable（药品、耗材）；是否类的字段填“是”或“否”；日期写作 2026-12-01；可替代程度为 full 或 mostly，可不填。</p>");
-        return Page(context, antiforgery, "基础数据导入", body.ToString(), problems is { Count: > 0 } ? 400 : 200);
-    }
+    private static IResult MasterPage(IReadOnlyList<string>? problems, string? saved, string? kind) =>
+        Component<Pages.MasterPage>(problems is { Count: > 0 } ? 400 : 200, new()
+        {
+            [nameof(Pages.MasterPage.Problems)] = problems,
+            [nameof(Pages.MasterPage.Saved)] = saved,
+            [nameof(Pages.MasterPage.Kind)] = kind,
+        });
 
     private static async Task<IResult> UploadMasterAsync(HttpContext context, IAntiforgery antiforgery, MasterIntake intake, MasterDataCache master)
     {
@@ -194,9 +139,9 @@ public static partial class ConsolePages
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var kindText = form["kind"].ToString();
         if (!MasterItems.Routes.TryGetValue(kindText, out var kind) || !UploadKinds.Contains(kind))
-            return MasterPage(context, antiforgery, master, ["请选择数据类别。"], null, null);
+            return MasterPage(["请选择数据类别。"], null, null);
         if (form.Files.GetFile("file") is not { Length: > 0 } file)
-            return MasterPage(context, antiforgery, master, ["请选择要上传的文件。"], null, kindText);
+            return MasterPage(["请选择要上传的文件。"], null, kindText);
         byte[] bytes;
         using (var buffer = new MemoryStream())
         {
@@ -209,21 +154,21 @@ public static partial class ConsolePages
             ? ItemDocument.FromJson(bytes, MasterIntake.MaxItems, problems)
             : ItemDocument.FromCsv(bytes, null, MasterItems.Fields(kind).ToHashSet(StringComparer.Ordinal), MasterIntake.MaxItems, problems);
         if (document?.TooManyItems == true)
-            return MasterPage(context, antiforgery, master, [$"文件超过 {MasterIntake.MaxItems:N0} 条，请拆分后分别上传。"], null, kindText);
+            return MasterPage([$"文件超过 {Zh.Number(MasterIntake.MaxItems)} 条，请拆分后分别上传。"], null, kindText);
         var upload = MasterIntake.Upload.FromConsole(Me(context), bytes, json ? "application/json" : "text/csv");
         var count = await intake.ApplyAsync(kind, document, problems, upload, context.RequestAborted);
         if (count is null)
         {
             // In the order of the file: the checks of fields come before those of references.
             int Position(Problem p) => p.Line ?? (p.Item is int i && document is not null && i < document.Items.Count ? document.Items[i].Line ?? i : p.Item ?? -1);
-            return MasterPage(context, antiforgery, master, [.. problems.Items.OrderBy(Position).Select(p => MasterProblemText(p, document))], null, kindText);
+            return MasterPage([.. problems.Items.OrderBy(Position).Select(p => MasterProblemText(p, document))], null, kindText);
         }
-        return MasterPage(context, antiforgery, master, null, $"已导入{KindName(kind)} {count:N0} 条（{file.FileName}）。", kindText);
+        return MasterPage(null, $"已导入{KindName(kind)} {Zh.Number(count.Value)} 条（{file.FileName}）。", kindText);
     }
 
-    private static string Route(MasterKind kind) => MasterItems.Routes.First(r => r.Value == kind).Key;
+    internal static string Route(MasterKind kind) => MasterItems.Routes.First(r => r.Value == kind).Key;
 
-    private static string KindName(MasterKind kind) => kind switch
+    internal static string KindName(MasterKind kind) => kind switch
     {
         MasterKind.Partners => "合作方",
         MasterKind.Jurisdictions => "辖区",
@@ -234,7 +179,7 @@ public static partial class ConsolePages
         _ => "采购协议",
     };
 
-    private static string FieldName(string field) => field switch
+    internal static string FieldName(string field) => field switch
     {
         "code" => "代码",
         "name" => "名称",
@@ -310,15 +255,8 @@ public static partial class ConsolePages
             _ => "有误",
         };
         var subject = string.Join("，", new[] { where, field }.Where(x => !string.IsNullOrEmpty(x)));
-        return $"{(subject.Length > 0 ? subject : "请求")}：{what}（{p.Detail}）";
-    }
-
-    private static void AppendProblems(StringBuilder body, string heading, IReadOnlyList<string>? problems)
-    {
-        if (problems is not { Count: > 0 }) return;
-        body.Append($"<div class=\"error\" role=\"alert\"><p>{E(heading)}</p><ul>");
-        foreach (var p in problems.Take(200)) body.Append($"<li>{E(p)}</li>");
-        if (problems.Count > 200) body.Append($"<li>……另有 {(problems.Count - 200).ToString(CultureInfo.InvariantCulture)} 个问题未列出。</li>");
-        body.Append("</ul></div>");
+        // The API's detail is English, for integrators: only the value it names is shown (never a field's own name).
+        var value = QuotedValue().Match(p.Detail) is { Success: true } m && m.Groups[1].Value != (segments.Length > 0 ? segments[^1] : "") ? m.Groups[1].Value : null;
+        return $"{(subject.Length > 0 ? subject : "请求")}：{what}{(value is { Length: > 0 } ? $"（填写的是“{value}”）" : "")}";
     }
 }

@@ -13,33 +13,7 @@ namespace Integration.Functions.Office;
 /// </summary>
 public static partial class ConsolePages
 {
-    private static bool MayReadCityReports(Partner me) => me.Role is PartnerRole.Province or PartnerRole.City;
-
-    private static string HalfName(HalfYear h) => $"{h.Year}年{(h.Half == 1 ? "上" : "下")}半年";
-
-    private static async Task<IResult> CityReportsAsync(HttpContext context, IAntiforgery antiforgery, CityReports reports, TimeProvider time, string? half)
-    {
-        var me = Me(context);
-        if (!MayReadCityReports(me)) return NotFound(context);
-        var last = HalfYear.Of(ChinaTime.DateOf(time.GetUtcNow())).Previous;
-        var h = half is not null && HalfYear.TryParse(half, out var asked) ? asked : last;
-        var body = new StringBuilder($"<h1>{E(HalfName(h))}集采执行问题处置情况报告</h1>");
-        body.Append("<form method=\"get\" action=\"/console/city-reports\" class=\"filters\"><label for=\"half\">半年</label><select id=\"half\" name=\"half\">");
-        for (var x = last; x.Year >= last.Year - 2; x = x.Previous)
-            body.Append($"<option value=\"{x}\"{(x == h ? " selected" : "")}>{E(HalfName(x))}</option>");
-        body.Append("</select><button type=\"submit\">查看</button></form>");
-        body.Append($"<p class=\"detail\">各市应于 {E(Zh.Date(h.DueBefore))} 前书面报送。问题已消除指监测数据不再违规；整改以督导案件到期经监测数据核实为准。</p>");
-        if (!await reports.ExistsAsync(h, context.RequestAborted)) body.Append("<p>该半年报告尚未生成。</p>");
-        else
-            body.Append("<p>下载：")
-                .Append(string.Join("、", new[] { ("html", "网页"), ("csv", "CSV"), ("xlsx", "Excel") }.Select(f => $"<a href=\"/console/city-reports/{h}/report.{f.Item1}\">{f.Item2}</a>")))
-                .Append(me.Role == PartnerRole.Province ? "（全省）" : "（本市）").Append("</p>")
-                .Append($"<iframe class=\"report\" title=\"{E(HalfName(h))}处置情况报告\" src=\"/console/city-reports/{h}/report.html\" sandbox></iframe>");
-        if (me.Role == PartnerRole.Province && h.LastDay < ChinaTime.DateOf(time.GetUtcNow()))
-            body.Append("<form method=\"post\" action=\"/console/city-reports/run\">").Append(Token(context, antiforgery))
-                .Append($"<input type=\"hidden\" name=\"half\" value=\"{h}\"><button type=\"submit\">生成报告</button></form>");
-        return Page(context, antiforgery, "半年报告", body.ToString());
-    }
+    internal static bool MayReadCityReports(Partner me) => me.Role is PartnerRole.Province or PartnerRole.City;
 
     private static async Task<IResult> RunCityReportAsync(HttpContext context, IAntiforgery antiforgery, CityReports reports, TimeProvider time)
     {

@@ -19,61 +19,30 @@ namespace Integration.Functions.Office;
 /// </summary>
 public static partial class ConsolePages
 {
-    private static async Task<IResult> OperationsAsync(HttpContext context, IAntiforgery antiforgery, QueueInspector inspector, MasterDataCache master, HubMetrics metrics,
-        IOptions<ProcessingOptions> processing, MonitoringMarks marks, SubscriptionStore subscriptions, AlertDeliveryStore deliveries, string? done = null)
+    private static IResult Operations(string? done) =>
+        Component<Pages.OperationsPage>(200, new() { [nameof(Pages.OperationsPage.Done)] = done });
+
+    /// <summary>What waits in a queue, for a person: by the function that works it (the queue's name is configuration).</summary>
+    public static (string Name, string Meaning) QueueText(string function) => function switch
     {
-        var me = Me(context);
-        if (me.Role != PartnerRole.Province) return NotFound(context);
-        var body = new StringBuilder("<h1>运行状况</h1>");
-        if (done is not null) body.Append($"<p class=\"notice\" role=\"status\">{E(done)}</p>");
-        var memory = Api.Contracts.MemoryStatus.Now();
-        var (fired, p50, p99, _) = metrics.TimerLateness();
-        body.Append("<dl class=\"facts\">")
-            .Append($"<dt>实例</dt><dd>{E(processing.Value.InstanceId)}</dd><dt>主数据</dt><dd>{(master.IsLoaded ? "已载入" : "未载入")}</dd>")
-            .Append($"<dt>内存</dt><dd>{memory.WorkingSetBytes / 1048576} MB（峰值 {memory.PeakWorkingSetBytes / 1048576} MB）</dd><dt>CPU 时间</dt><dd>{memory.CpuSeconds.ToString("0.0", CultureInfo.InvariantCulture)} 秒</dd>")
-            .Append($"<dt>待评估的监测单位</dt><dd>{await marks.CountAsync(context.RequestAborted)}</dd>")
-            .Append($"<dt>诉求期限触发</dt><dd>{fired} 次，延迟中位数 {p50.ToString("0.0", CultureInfo.InvariantCulture)} 秒，P99 {p99.ToString("0.0", CultureInfo.InvariantCulture)} 秒</dd></dl>");
+        "ProcessIngest" => ("数据提交", "医疗机构、企业和各级部门报送的数据，等待校验和入库"),
+        "DeliverAlert" => ("告警推送", "等待推送给订阅方系统的监测告警"),
+        _ => ("后台任务", "平台内部的后台处理"),
+    };
 
-        body.Append("<table><caption>队列</caption><thead><tr><th scope=\"col\">队列</th><th scope=\"col\">函数</th><th scope=\"col\">待处理</th><th scope=\"col\">失败（poison）</th><th scope=\"col\">操作</th></tr></thead><tbody>");
-        foreach (var q in await inspector.DepthsAsync(context.RequestAborted))
-        {
-            body.Append($"<tr{(q.Poison > 0 ? " class=\"breached\"" : "")}><td>{E(q.Queue)}</td><td>{E(q.Function)}</td><td>{q.Messages}</td><td>{q.Poison}</td><td>");
-            if (q.Poison > 0)
-                body.Append("<form method=\"post\" action=\"/console/admin/operations/poison\">").Append(Token(context, antiforgery))
-                    .Append($"<input type=\"hidden\" name=\"queue\" value=\"{E(q.Queue)}\"><button type=\"submit\">重新处理<span class=\"visually-hidden\">：{E(q.Queue)}</span></button></form>");
-            body.Append("</td></tr>");
-        }
-        body.Append("</tbody></table><p class=\"detail\">失败消息请在排除原因（如主数据缺失）后再重新处理。</p>");
-
-        body.Append("<table><caption>告警订阅投递</caption><thead><tr><th scope=\"col\">订阅</th><th scope=\"col\">所有者</th><th scope=\"col\">地址</th><th scope=\"col\">投递失败</th><th scope=\"col\">操作</th></tr></thead><tbody>");
-        var all = await subscriptions.ListAsync(context.RequestAborted);
-        foreach (var s in all.OrderBy(s => s.Id, StringComparer.Ordinal).ThenBy(s => s.Owner, StringComparer.Ordinal))
-        {
-            var dead = (await deliveries.ListAsync(s.Key, AlertDeliveryStatus.Dead, context.RequestAborted)).Count;
-            body.Append($"<tr{(dead > 0 ? " class=\"breached\"" : "")}><td>{E(s.Id)}</td><td>{E(s.Owner)}</td><td>{E(s.Endpoint.Host)}</td><td>{dead}</td><td>");
-            if (dead > 0)
-                body.Append("<form method=\"post\" action=\"/console/admin/operations/replay\">").Append(Token(context, antiforgery))
-                    .Append($"<input type=\"hidden\" name=\"subscription\" value=\"{E(s.Key)}\"><button type=\"submit\">重新投递<span class=\"visually-hidden\">：{E(s.Id)}（{E(s.Owner)}）</span></button></form>");
-            body.Append("</td></tr>");
-        }
-        if (all.Count == 0) body.Append("<tr><td colspan=\"5\">没有告警订阅。</td></tr>");
-        body.Append("</tbody></table>");
-        return Page(context, antiforgery, "运行状况", body.ToString());
-    }
-
-    private static async Task<IResult> ReplayPoisonAsync(HttpContext context, IAntiforgery antiforgery, QueueInspector inspector, PoisonReplay replay, MasterDataCache master,
-        HubMetrics metrics, IOptions<ProcessingOptions> processing, MonitoringMarks marks, SubscriptionStore subscriptions, AlertDeliveryStore deliveries)
+    private static async Task<IResult> ReplayPoisonAsync(HttpContext context, IAntiforgery antiforgery, QueueInspector inspector, PoisonReplay replay, FunctionCatalog catalog)
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         var queue = (await context.Request.ReadFormAsync(context.RequestAborted))["queue"].ToString();
         if (me.Role != PartnerRole.Province || !inspector.Queues.Contains(queue)) return NotFound(context);
         var moved = await replay.ReplayAsync(queue, context.RequestAborted);
-        return await OperationsAsync(context, antiforgery, inspector, master, metrics, processing, marks, subscriptions, deliveries, $"已将 {moved} 条失败消息移回队列 {queue}。");
+        var (name, _) = QueueText(catalog.Functions.FirstOrDefault(f => f.QueueName == queue)?.Name ?? "");
+        return Operations($"已将 {Zh.Number(moved)} 条处理失败的{name}移回待处理，将重新处理。");
     }
 
-    private static async Task<IResult> ReplayDeliveriesAsync(HttpContext context, IAntiforgery antiforgery, QueueInspector inspector, MasterDataCache master, HubMetrics metrics,
-        IOptions<ProcessingOptions> processing, MonitoringMarks marks, SubscriptionStore subscriptions, AlertDeliveryStore deliveries, DeliveryQueue queue, TimeProvider time)
+    private static async Task<IResult> ReplayDeliveriesAsync(HttpContext context, IAntiforgery antiforgery, SubscriptionStore subscriptions, AlertDeliveryStore deliveries,
+        DeliveryQueue queue, TimeProvider time)
     {
         if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
@@ -81,7 +50,6 @@ public static partial class ConsolePages
         var key = (await context.Request.ReadFormAsync(context.RequestAborted))["subscription"].ToString();
         if (me.Role != PartnerRole.Province || (await subscriptions.ListAsync(context.RequestAborted)).FirstOrDefault(s => s.Key == key) is not { } subscription) return NotFound(context);
         var result = await Subscriptions.ReplayAsync(subscription.Key, deliveries, queue, time, context.RequestAborted);
-        return await OperationsAsync(context, antiforgery, inspector, master, metrics, processing, marks, subscriptions, deliveries,
-            $"订阅 {subscription.Id}（{subscription.Owner}）：{result.Replayed} 条失败投递已重新投递。");
+        return Operations($"订阅 {subscription.Id}（{subscription.Owner}）：{Zh.Number(result.Replayed)} 条失败投递已重新投递。");
     }
 }

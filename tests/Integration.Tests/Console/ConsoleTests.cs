@@ -171,15 +171,15 @@ public sealed class ConsoleTests(HubFixture fixture)
 
         await page.GetByLabel("年度").FillAsync("2027");
         await page.GetByLabel("通知网址").FillAsync(TestYear2027.Notice);
-        await page.GetByLabel("放假日期（每行一个，YYYY-MM-DD）").FillAsync(string.Join("\n", TestYear2027.OffDays));
-        await page.GetByLabel("调休上班日期（每行一个，YYYY-MM-DD）").FillAsync("2027-02-22");
+        await page.GetByLabel("放假日期（每行一个，写作 2027-01-01）").FillAsync(string.Join("\n", TestYear2027.OffDays));
+        await page.GetByLabel("调休上班日期（每行一个，写作 2027-01-01）").FillAsync("2027-02-22");
         await page.GetByRole(AriaRole.Button, new() { Name = "载入" }).ClickAsync();
         Assert.Contains("调休上班日期第1项：不是周六或周日（调休上班日应为周末）。", await page.Locator("[role=alert]").InnerTextAsync());
         using (var none = await world.Admin().GetAsync("/api/v1/calendar/2027"))
             Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
         await ExpectAccessibleAsync(page, "calendar-problems");
 
-        await page.GetByLabel("调休上班日期（每行一个，YYYY-MM-DD）").FillAsync(string.Join("\n", TestYear2027.MakeupWorkdays));
+        await page.GetByLabel("调休上班日期（每行一个，写作 2027-01-01）").FillAsync(string.Join("\n", TestYear2027.MakeupWorkdays));
         await page.GetByRole(AriaRole.Button, new() { Name = "载入" }).ClickAsync();
         Assert.Contains("已载入2027年工作日安排（第1版）：放假 34 天，调休上班 3 天", await page.Locator("[role=status]").InnerTextAsync());
         await ExpectAccessibleAsync(page, "calendar-loaded");
@@ -383,11 +383,15 @@ public sealed class ConsoleTests(HubFixture fixture)
         await ConsoleBrowser.SignInAsync(page, "prov-ops", Password);
         await page.GetByRole(AriaRole.Link, new() { Name = "系统管理" }).ClickAsync();
         await page.GetByRole(AriaRole.Link, new() { Name = "运行状况" }).ClickAsync();
-        var row = page.Locator("tr", new() { HasText = world.Queue });
-        Assert.Contains("ProcessIngest", await row.First.InnerTextAsync());
+        // What waits is said by what it means for a person, never by its queue's or function's name (configuration).
+        var row = page.Locator("tr", new() { HasText = "待处理的数据提交" });
+        Assert.Contains("等待校验和入库", await row.First.InnerTextAsync());
+        var shown = await page.Locator("main").InnerTextAsync();
+        Assert.DoesNotContain(world.Queue, shown);
+        Assert.DoesNotContain("ProcessIngest", shown);
         await ExpectAccessibleAsync(page, "operations");
         await row.GetByRole(AriaRole.Button, new() { Name = "重新处理" }).ClickAsync();
-        Assert.Contains($"已将 1 条失败消息移回队列 {world.Queue}。", await page.Locator("[role=status]").InnerTextAsync());
+        Assert.Contains("已将 1 条处理失败的数据提交移回待处理，将重新处理。", await page.Locator("[role=status]").InnerTextAsync());
 
         // Two offices' subscriptions of the same id, one with a dead delivery: the province replays that one only.
         var (cityOffice, countyOffice) = (world.Client("360100"), world.Client("360101"));
@@ -654,6 +658,10 @@ public sealed class ConsoleTests(HubFixture fixture)
         var problems = await page.Locator("[role=alert]").InnerTextAsync();
         Assert.Contains("第 3 行，所属辖区：辖区不存在", problems);
         Assert.Contains("第 4 行，名称：必填", problems);
+        // In Chinese only: the value that is wrong, never the API's English detail.
+        Assert.Contains("第 3 行，所属辖区：辖区不存在（填写的是“NO-SUCH-COUNTY”）", problems);
+        Assert.DoesNotContain("is not", problems);
+        Assert.DoesNotContain("required", problems);
         Assert.True(problems.IndexOf("第 3 行", StringComparison.Ordinal) < problems.IndexOf("第 4 行", StringComparison.Ordinal), problems);
         Assert.Equal(before, await InstitutionsAsync(page));
         await ExpectAccessibleAsync(page, "admin-master-problems");
@@ -669,7 +677,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         await AddUsersAsync(world, ("up-1-user", "上传一院用户", "hospital", "UP-1"));
 
         static async Task<int> InstitutionsAsync(IPage page) =>
-            int.Parse(await page.Locator(".tiles li", new() { HasText = "医疗机构" }).Locator(".tile-n").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
+            int.Parse(await page.Locator(".tiles li", new() { HasText = "医疗机构" }).Locator(".tile-n").InnerTextAsync(), System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

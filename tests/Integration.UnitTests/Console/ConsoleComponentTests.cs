@@ -108,4 +108,28 @@ public sealed class ConsoleComponentTests : BunitContext
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.All(names, n => Assert.DoesNotMatch("[A-Za-z]", n));
     }
+
+    [Fact]
+    public void FormProblems_ManyProblems_ShowsTheFirst200_AndCountsTheRest()
+    {
+        var cut = Render<FormProblems>(p => p.Add(c => c.Heading, "未导入，请修改以下问题后重新上传：")
+            .Add(c => c.Items, [.. Enumerable.Range(1, 1234).Select(n => $"第 {n} 行：必填")]));
+        Assert.Equal("未导入，请修改以下问题后重新上传：", cut.Find("[role=alert] p").TextContent);
+        var items = cut.FindAll("[role=alert] li");
+        Assert.Equal(201, items.Count);
+        Assert.Equal("第 200 行：必填", items[199].TextContent);
+        Assert.Equal("……另有 1,034 个问题未列出。", items[200].TextContent);
+        Assert.Empty(Render<FormProblems>(p => p.Add(c => c.Heading, "x").Add(c => c.Items, [])).FindAll("[role=alert]"));
+    }
+
+    [Fact]
+    public void QueueText_SaysWhatWaits_InChinese_NeverTheQueueOrFunctionName()
+    {
+        foreach (var function in new[] { "ProcessIngest", "DeliverAlert", "SomethingNew" })
+        {
+            var (name, meaning) = ConsolePages.QueueText(function);
+            Assert.DoesNotMatch("[A-Za-z]", name + meaning);
+        }
+        Assert.Equal("数据提交", ConsolePages.QueueText("ProcessIngest").Name);
+    }
 }
