@@ -148,6 +148,10 @@ public sealed class ConsoleTests(HubFixture fixture)
         await ExpectAccessibleAsync(page, "case-rectifying-county");
         await page.GotoAsync($"/console/findings/{Uri.EscapeDataString(findingId)}");
         Assert.Contains(caseId, await page.Locator("dl.facts").InnerTextAsync());
+        // Its party's other findings, one link away (the link's query read as the browser reads it).
+        await page.GetByRole(AriaRole.Link, new() { Name = $"{c.Hospital.Name} 的全部监测发现" }).ClickAsync();
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(page.Url).Query);
+        Assert.Equal((c.Hospital.Code, "all"), (query["party"], query["status"]));
 
         // The province's pages and other counties' findings answer as if they did not exist; a form without its token changes nothing.
         Assert.Equal(404, (await page.GotoAsync("/console/calendar"))!.Status);
@@ -324,6 +328,7 @@ public sealed class ConsoleTests(HubFixture fixture)
         Assert.Equal(404, (await county.GotoAsync("/console/agreements?unit=H1"))!.Status);
         await county.GotoAsync("/console/agreements?period=2026Q3");
         await county.GetByRole(AriaRole.Link, new() { Name = "乙县医共体" }).ClickAsync();
+        Assert.Equal("2026Q3", System.Web.HttpUtility.ParseQueryString(new Uri(county.Url).Query)["period"]);
         Assert.Contains("40", await county.Locator("tbody tr").First.InnerTextAsync());
     }
 
