@@ -35,6 +35,9 @@ public readonly partial record struct Quarter(int Year, int Number)
         return true;
     }
 
+    /// <summary>The quarter as people write it: 2026年第四季度.</summary>
+    public string ToChinese() => $"{Year}年第{"一二三四"[Number - 1]}季度";
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Year}Q{Number}");
 
     [GeneratedRegex("^(20[0-9]{2})Q([1-4])$")]

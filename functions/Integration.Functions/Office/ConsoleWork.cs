@@ -66,10 +66,10 @@ public sealed class ConsoleWork(FindingDesk findings, CaseDesk cases, ComplaintD
         all.Where(c => c.IsOpen && Scopes.IsParty(me, c, data)).Select(c => c switch
         {
             { Status: CaseStatus.AwaitingExplanation, Kind: CaseKind.DemandReturn } =>
-                new WorkItem($"需求报量被退回，请重新填报（案件 {c.CaseId}）", c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.High, RuleId.R1),
+                new WorkItem($"需求报量被退回，请重新填报：{CaseTitles.Of(c)}", c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.High, RuleId.R1),
             { Status: CaseStatus.AwaitingExplanation } =>
-                new WorkItem($"督导案件待您说明（案件 {c.CaseId}）", c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.High, c.RulesOf()[0]),
-            _ => new WorkItem($"关于您的督导案件（案件 {c.CaseId}）：{CaseForms.Status(c)}", c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.Info, c.RulesOf()[0]),
+                new WorkItem($"督导案件待您说明：{CaseTitles.Of(c)}", c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.High, c.RulesOf()[0]),
+            _ => new WorkItem($"{CaseTitles.Of(c)}：{CaseForms.Status(c)}", c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.Info, c.RulesOf()[0]),
         });
 
     private static IEnumerable<WorkItem> PartyComplaints(Partner me, IEnumerable<ComplaintState> open) => me.Role switch
@@ -93,7 +93,7 @@ public sealed class ConsoleWork(FindingDesk findings, CaseDesk cases, ComplaintD
 
     private static IEnumerable<WorkItem> OfficeCases(Partner me, IEnumerable<CaseState> all) =>
         all.Where(c => c.Level == Scopes.LevelOf(me) && c.Status is CaseStatus.AwaitingDecision or CaseStatus.AwaitingTalk)
-            .Select(c => new WorkItem(c.Status == CaseStatus.AwaitingDecision ? $"审核 {c.PartyName} 的说明（案件 {c.CaseId}）" : $"约谈 {c.PartyName}（案件 {c.CaseId}）",
+            .Select(c => new WorkItem(c.Status == CaseStatus.AwaitingDecision ? $"审核说明：{CaseTitles.Of(c)}" : $"安排约谈：{CaseTitles.Of(c)}",
                 c.Reason, c.DueAt, Link("cases", c.CaseId), Severity.High, c.RulesOf()[0]));
 
     private static IEnumerable<WorkItem> OfficeComplaints(Partner me, IEnumerable<ComplaintState> open)

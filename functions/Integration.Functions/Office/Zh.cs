@@ -21,7 +21,7 @@ public static class Zh
         return $"{Date(at)} {local:HH:mm}";
     }
 
-    public static string Quarter(Quarter q) => $"{q.Year}年第{"一二三四"[q.Number - 1]}季度";
+    public static string Quarter(Quarter q) => q.ToChinese();
 
     /// <summary>A period as stored (2026Q3) in words, or as it is when it is no quarter.</summary>
     public static string Quarter(string period) => Domain.Quarter.TryParse(period, out var q) ? Quarter(q) : period;

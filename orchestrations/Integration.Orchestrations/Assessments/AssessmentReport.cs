@@ -96,7 +96,7 @@ public sealed record AssessmentReport(
         var followed = cases.Where(c => c.Period == quarter).SelectMany(c => c.RulesOf().Select(rule => (Rule: rule, Case: c))).GroupBy(x => (x.Case.Party, x.Rule), x => x.Case)
             .ToDictionary(g => g.Key, g => g.OrderBy(c => c.Outcome switch { CaseOutcome.Explained or CaseOutcome.Rectified => 0, CaseOutcome.Closed => 1, _ => 2 })
                 .ThenBy(c => c.CaseId, StringComparer.Ordinal).First());
-        ListEntry Follow(ListEntry e, RuleId rule) => followed.TryGetValue((e.Unit, rule), out var c) ? e with { FollowUp = $"{FollowUpText(c)}（案件 {c.CaseId}）" } : e;
+        ListEntry Follow(ListEntry e, RuleId rule) => followed.TryGetValue((e.Unit, rule), out var c) ? e with { FollowUp = $"{FollowUpText(c)}（{CaseTitles.Of(c)}）" } : e;
         var lists = ListDefinitions.Select(d => new ProblemList(d.Id, d.Rule, d.Title, [.. units.SelectMany(u => Entries(d.Id, u)).Select(e => Follow(e, d.Rule))])).ToList();
         var lastQuarter = Domain.Quarter.TryParse(quarter, out var q) ? q.Previous.ToString() : null;
         var rectifications = cases.Where(c => c.Kind == CaseKind.Rectification && c.Period is not null && c.Period == lastQuarter).OrderBy(c => c.CaseId, StringComparer.Ordinal)

@@ -89,7 +89,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
             CaseKind.Rectification => ("医保部门要求限期整改", "完成整改（届时按监测数据核实：" + Names(e.Indicators) + "）"),
             _ => ("需求报量被退回，请重新填报", "重新填报需求报量并提交说明"),
         };
-        var detail = $"{LevelName(e.Level)}医保部门：{e.Reason}。请于{due}{ask}（督导案件 {e.CaseId}）。";
+        var detail = $"{LevelName(e.Level)}医保部门：{e.Reason}。请于{due}{ask}（督导案件：{CaseTitles.Of(e)}）。";
         return new CaseTransition(state, [Notice(state, CaseAudience.Party, Severity.Warning, title, detail)], [new CaseStep(e.At, "opened", e.Actor, $"{LevelName(e.Level)}医保部门发起{KindName(e.Kind)}：{e.Reason}。期限：{due}。")]);
     }
 
@@ -103,7 +103,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
                 var next = state with { Status = CaseStatus.AwaitingDecision, Timer = null, Explanations = [.. state.Explanations, explanation], Version = state.Version + 1 };
                 var late = state.DueAt is { } dueAt && e.At > dueAt ? "（逾期提交）" : "";
                 return new CaseTransition(next,
-                    [Notice(next, CaseAudience.Office, Severity.Info, $"{state.PartyName}已提交说明", $"{state.PartyName}就督导案件 {state.CaseId} 提交了说明{late}{documents}，请审核。")],
+                    [Notice(next, CaseAudience.Office, Severity.Info, $"{state.PartyName}已提交说明", $"{state.PartyName}就督导案件“{CaseTitles.Of(state)}”提交了说明{late}{documents}，请审核。")],
                     [new CaseStep(e.At, "explained", e.Actor, $"{state.PartyName}提交说明{late}{documents}：{e.Text}")]);
             case CaseStatus.Rectifying:
                 var noted = state with { Explanations = [.. state.Explanations, explanation], Version = state.Version + 1 };
@@ -126,7 +126,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var late = state.DueAt is { } dueAt && e.At > dueAt ? "（逾期）" : "";
         var what = $"{state.PartyName}重新填报需求报量{late}：报量单 {string.Join("、", e.Reports)}，共 {e.Lines} 条（请求 {e.RequestId}）";
         var next = state with { Status = CaseStatus.AwaitingDecision, Timer = null, Version = state.Version + 1 };
-        return new CaseTransition(next, [Notice(next, CaseAudience.Office, Severity.Info, $"{state.PartyName}已重新填报需求报量", $"督导案件 {state.CaseId}：{what}，请审核。")],
+        return new CaseTransition(next, [Notice(next, CaseAudience.Office, Severity.Info, $"{state.PartyName}已重新填报需求报量", $"督导案件“{CaseTitles.Of(state)}”：{what}，请审核。")],
             [new CaseStep(e.At, "report-resent", e.Actor, what + "。")]);
     }
 
@@ -143,7 +143,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
             Rules = state.Rules.Contains(e.Rule) ? state.Rules : [.. state.Rules, e.Rule],
             Version = state.Version + 1,
         };
-        var detail = $"督导案件 {state.CaseId} 新增须说明事项：{e.Reason}";
+        var detail = $"督导案件“{CaseTitles.Of(state)}”新增须说明事项：{e.Reason}";
         return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Warning, "督导案件新增须说明事项", $"{detail}。请在说明中一并作出说明。")],
             [new CaseStep(e.At, "alert-added", e.Actor, detail + "。")]);
     }
@@ -155,7 +155,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var next = state with { Measures = [.. state.Measures, new CaseMeasure(e.At, e.Actor!, e.Measure, e.Note)], Version = state.Version + 1 };
         var note = string.IsNullOrWhiteSpace(e.Note) ? "" : $"：{e.Note}";
         var detail = $"省级医保部门对{state.PartyName}采取处理措施：{name}{note}";
-        return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Critical, $"省级医保部门处理措施：{name}", $"{detail}（督导案件 {state.CaseId}）。")],
+        return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Critical, $"省级医保部门处理措施：{name}", $"{detail}（督导案件：{CaseTitles.Of(state)}）。")],
             [new CaseStep(e.At, "measure", e.Actor, detail + "。")]);
     }
 
@@ -171,7 +171,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
                 if (state.Status != CaseStatus.AwaitingDecision) return new CaseRefused(409, "nothing-to-reject", "Only an explanation waiting for a decision can be rejected.");
                 {
                     var next = WithDeadline(state with { Status = CaseStatus.AwaitingExplanation, Version = state.Version + 1 }, e.At, e.DueWorkingDays ?? options.DaysFor(CaseKind.Explanation));
-                    var detail = $"{LevelName(state.Level)}医保部门未认可说明，请于{DueText(next)}重新说明（督导案件 {state.CaseId}）。{note}";
+                    var detail = $"{LevelName(state.Level)}医保部门未认可说明，请于{DueText(next)}重新说明（督导案件：{CaseTitles.Of(state)}）。{note}";
                     return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Warning, "说明未被认可，请重新说明", detail)], [new CaseStep(e.At, "rejected", e.Actor, detail)]);
                 }
             case CaseDecisionKind.Rectify:
@@ -201,7 +201,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         var detail = held
             ? $"{when} 约谈已开展（参加：{string.Join("、", e.Participants)}）。纪要：{e.Minutes}{commitments}"
             : $"约谈定于 {when}（参加：{string.Join("、", e.Participants)}）。";
-        return new CaseTransition(next, held ? [] : [Notice(next, CaseAudience.Party, Severity.Warning, "约谈督导安排", $"{detail}（督导案件 {state.CaseId}）")],
+        return new CaseTransition(next, held ? [] : [Notice(next, CaseAudience.Party, Severity.Warning, "约谈督导安排", $"{detail}（督导案件：{CaseTitles.Of(state)}）")],
             [new CaseStep(e.At, held ? "talk-held" : "talk-scheduled", e.Actor, detail)]);
     }
 
@@ -253,7 +253,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         return new CaseTransition(next,
             [
                 Notice(next, CaseAudience.Office, Severity.High, $"督导案件升级至{LevelName(level)}", $"督导案件 {state.CaseId}（{state.PartyName}）：{text}"),
-                Notice(next, CaseAudience.Party, Severity.High, $"督导案件已升级至{LevelName(level)}医保部门", $"{text}（督导案件 {state.CaseId}）"),
+                Notice(next, CaseAudience.Party, Severity.High, $"督导案件已升级至{LevelName(level)}医保部门", $"{text}（督导案件：{CaseTitles.Of(state)}）"),
             ],
             [new CaseStep(at, "escalated", actor, text)]);
     }
@@ -261,7 +261,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
     private static CaseTransition Close(CaseState state, DateTimeOffset at, string? actor, CaseOutcome outcome, string step, string detail, string title)
     {
         var next = state with { Status = CaseStatus.Closed, Outcome = outcome, ClosedAt = at, Timer = null, Version = state.Version + 1 };
-        return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Info, title, $"{detail}（督导案件 {state.CaseId}）")], [new CaseStep(at, step, actor, detail)]);
+        return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Info, title, $"{detail}（督导案件：{CaseTitles.Of(state)}）")], [new CaseStep(at, step, actor, detail)]);
     }
 
     /// <summary>

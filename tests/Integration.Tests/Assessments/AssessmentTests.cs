@@ -589,8 +589,8 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
         await CompletedAsync(later.Admin(), "2026Q3", 1);
         var notice = Json(await ReportAsync(later.Admin(), "assessments/2026Q3", "json"));
         var entry = notice["lists"]!.AsArray().Single(l => l!["id"]!.GetValue<string>() == "overAgreedVolume")!["entries"]!.AsArray().Single(e => e!["unit"]!.GetValue<string>() == "H1")!;
-        Assert.Equal($"说明已认可（案件 {r14}）", entry["followUp"]!.GetValue<string>());
-        Assert.Contains(ReadCsv(await ReportAsync(later.Admin(), "assessments/2026Q3", "csv")), r => r.Contains($"说明已认可（案件 {r14}）"));
+        Assert.Equal("说明已认可（县人民医院2026年第三季度监测说明案）", entry["followUp"]!.GetValue<string>());
+        Assert.Contains(ReadCsv(await ReportAsync(later.Admin(), "assessments/2026Q3", "csv")), r => r.Contains("说明已认可（县人民医院2026年第三季度监测说明案）"));
     }
 
     [Fact]

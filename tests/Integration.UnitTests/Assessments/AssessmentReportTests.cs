@@ -126,13 +126,13 @@ public sealed class AssessmentReportTests
         ];
         var report = AssessmentReport.Build("2026Q3", At, ("PV", "省"), Names, Units, [Supplier("S1", 1)], Previous(), cases);
         string? FollowUp(string list) => report.Lists.Single(l => l.Id == list).Entries.Single(e => e.Unit == "U1").FollowUp;
-        Assert.Equal("说明已认可（案件 A）", FollowUp("progressBelowSchedule"));
-        Assert.Equal("督导中，已升级至市级（案件 C）", FollowUp("offlinePurchases"));
+        Assert.Equal("说明已认可（U12026年10月1日说明案）", FollowUp("progressBelowSchedule"));
+        Assert.Equal("督导中，已升级至市级（U12026年10月1日说明案）", FollowUp("offlinePurchases"));
         Assert.Null(FollowUp("latePayments"));
         Assert.Equal([("R1", "整改经数据核实到位", "2026-09-30"), ("R2", "督导中", "2026-09-30")], report.Rectifications.Select(r => (r.CaseId, r.Outcome, r.DueAt)));
         // In the notice's tables, and a county's cut has its own only.
         var tables = ReportTables.Of(report);
-        Assert.Contains(tables.Single(t => t.Name == "问题清单").Rows, r => r[^1] as string == "说明已认可（案件 A）");
+        Assert.Contains(tables.Single(t => t.Name == "问题清单").Rows, r => r[^1] as string == "说明已认可（U12026年10月1日说明案）");
         Assert.Equal(2, tables.Single(t => t.Name == "上季度限期整改").Rows.Count);
         Assert.Equal(["R2"], report.Cut("X2", "乙县").Rectifications.Select(r => r.CaseId));
     }
