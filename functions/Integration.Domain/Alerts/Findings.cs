@@ -19,10 +19,13 @@ public sealed record FindingRule(RuleId Rule, IReadOnlyList<string> Indicators, 
 /// listing its rules with their figures, what is at stake, the most serious severity of what is open, and the case that
 /// follows it up. <see cref="Status"/>: <c>open</c> while any of its breaches is open, <c>explained</c> once every one
 /// that holds is explained (an office accepted the party's explanation), <c>cleared</c> when none holds any more.
+/// <see cref="AcknowledgedBy"/>: the offices (jurisdiction codes) that have taken (受理) every breach still open, so that
+/// an office's inbox shows what it has not looked at yet.
 /// </summary>
 public sealed record Finding(
     string FindingId, string Party, string PartyKind, string PartyName, string Period, string? Jurisdiction, IReadOnlyList<FindingRule> Rules,
-    AtStake AtStake, Severity Severity, string Status, string? Case, DateTimeOffset RaisedAt, DateTimeOffset UpdatedAt);
+    AtStake AtStake, Severity Severity, string Status, string? Case, DateTimeOffset RaisedAt, DateTimeOffset UpdatedAt,
+    IReadOnlyList<string> AcknowledgedBy);
 
 /// <summary>
 /// The findings of monitoring alerts (issue 30: "one finding per party and quarter"): the per-rule alerts stay what the
@@ -84,8 +87,13 @@ public static class Findings
         return new Finding(id, party, kind, name, first.Period!, within ?? alerts.Select(a => a.Jurisdiction).FirstOrDefault(j => j is not null), rules,
             Sum(counted.Select(f => f.AtStake)), counted.Max(f => f.Severity), status,
             alerts.Select(a => caseOf(a.Id)).FirstOrDefault(c => c is not null),
-            alerts.Min(a => a.RaisedAt), alerts.Max(a => a.UpdatedAt ?? a.RaisedAt));
+            alerts.Min(a => a.RaisedAt), alerts.Max(a => a.UpdatedAt ?? a.RaisedAt), AcknowledgedBy(alerts.Where(a => a.IsOpen()).ToList()));
     }
+
+    /// <summary>The offices that acknowledged each of <paramref name="open"/> (none when nothing is open).</summary>
+    private static IReadOnlyList<string> AcknowledgedBy(IReadOnlyList<Alert> open) => open.Count == 0 ? [] :
+        [.. open.Select(a => (a.Acknowledgements ?? []).Select(k => k.EntityCode).ToHashSet(StringComparer.Ordinal))
+            .Aggregate((x, y) => { x.IntersectWith(y); return x; }).Order(StringComparer.Ordinal)];
 
     private static FindingFigure Figure(Alert a)
     {

@@ -44,6 +44,27 @@ public sealed class FindingDesk(AlertStore alerts, CaseDesk cases, IMasterData m
         return (Findings.Of(mine, data, id => caseOf.GetValueOrDefault(id)).Single(), mine);
     }
 
+    /// <summary>
+    /// An office acknowledges (受理) findings, several at once from the inbox or one from its page: every open alert of
+    /// each that it sees and has not acknowledged yet, once (again changes nothing). Returns how many alerts it took.
+    /// Findings outside its scope or gone are skipped, as if they did not exist.
+    /// </summary>
+    public async Task<int> AcknowledgeAsync(Partner office, IReadOnlyCollection<string> findingIds, string? note, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (office.Role is not (PartnerRole.Province or PartnerRole.City or PartnerRole.County) || findingIds.Count == 0) return 0;
+        var data = master.Master;
+        var wanted = findingIds.ToHashSet(StringComparer.Ordinal);
+        var open = (await alerts.ListAsync(AlertKinds.Monitoring, null, cancellationToken))
+            .Where(a => ToAcknowledge(office, a) && wanted.Contains(Findings.IdOf(a)) && Scopes.Sees(office, a, data)).ToList();
+        foreach (var alert in open)
+            await alerts.AcknowledgeAsync(alert.Id, new Acknowledgement(office.PartnerId, office.EntityCode, at, note), cancellationToken);
+        return open.Count;
+    }
+
+    /// <summary>An alert an office still has to acknowledge: open, and not acknowledged by it.</summary>
+    public static bool ToAcknowledge(Partner office, Alert alert) =>
+        alert.IsOpen() && alert.Acknowledgements?.Any(k => k.PartnerId == office.PartnerId) != true;
+
     /// <summary>The case that covers each alert (the latest, when a follow-up covers it again).</summary>
     private async Task<Dictionary<string, string>> CaseOfAlertAsync(CancellationToken cancellationToken)
     {

@@ -111,7 +111,32 @@ public sealed class ConsoleTests(HubFixture fixture)
             Assert.Equal(("user:county1", c.County, "已约谈医院，督促整改"), (ack["partnerId"]!.GetValue<string>(), ack["entityCode"]!.GetValue<string>(), ack["note"]!.GetValue<string>()));
         }
 
+        // Back in the inbox the finding shows as taken (no box to tick). Two new findings, of two hospitals of the county,
+        // are taken from the inbox in one action: every open alert of both, acknowledged once by this office.
+        var second = world.Province.Institutions.First(i => i.Jurisdiction == c.County && i.Code != c.Hospital.Code);
+        var third = MonitoringAlert(c.County, "本县另一医院配送率低于要求（测试）", second.Code);
+        var fourth = MonitoringAlert(c.County, "本县医院另一批次配送率低于要求（测试）", c.Hospital.Code) with { Period = "2026Q3" };
+        await store.RaiseAsync(third, default);
+        await store.RaiseAsync(fourth, default);
+        await page.GotoAsync("/console/findings");
+        Assert.Contains("已受理", await page.Locator("table.findings tbody tr", new() { HasText = c.Hospital.Name }).Filter(new() { HasNotText = "第三季度" }).InnerTextAsync());
+        Assert.Equal(2, await page.Locator("table.findings tbody input[type=checkbox]").CountAsync());
+        await page.GetByLabel($"选择 {second.Name} ").CheckAsync();
+        await page.GetByLabel($"选择 {c.Hospital.Name} 2026年第三季度").CheckAsync();
+        await page.GetByLabel("受理说明（可选）").FillAsync("已转医院核实");
+        await page.GetByRole(AriaRole.Button, new() { Name = "受理所选监测发现" }).ClickAsync();
+        Assert.Contains("已受理所选监测发现的告警 2 条。", await page.Locator("[role=status]").InnerTextAsync());
+        Assert.Equal(0, await page.Locator("table.findings tbody input[type=checkbox]").CountAsync());
+        await ExpectAccessibleAsync(page, "findings-county-taken");
+        foreach (var taken in new[] { third, fourth })
+        {
+            using var read = await world.Admin().GetAsync($"/api/v1/alerts/{taken.Id}");
+            var ack = Assert.Single((await Samples.Expect(read, HttpStatusCode.OK))["alert"]!["acknowledgements"]!.AsArray())!;
+            Assert.Equal(("user:county1", "已转医院核实"), (ack["partnerId"]!.GetValue<string>(), ack["note"]!.GetValue<string>()));
+        }
+
         // And opens a rectification case from it (R27): the form is prefilled from the alert; the case is the API's.
+        await page.GotoAsync($"/console/findings/{Uri.EscapeDataString(findingId)}");
         await page.Locator("tr", new() { HasText = mine.Title }).GetByRole(AriaRole.Link, new() { Name = "立案督导" }).ClickAsync();
         Assert.Equal("本县医院配送率低于要求（测试）：按时配送 110，应配送 150，配送率 73.3%，低于 80%", await page.GetByLabel("事由").InputValueAsync());
         await ExpectAccessibleAsync(page, "case-new");

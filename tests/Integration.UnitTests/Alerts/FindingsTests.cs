@@ -45,6 +45,22 @@ public sealed class FindingsTests
     }
 
     [Fact]
+    public void AFindingIsTakenByAnOffice_OnlyWhenItAcknowledgedEveryBreachStillOpen()
+    {
+        static Acknowledgement By(string office) => new($"user:{office}", office, T0, null);
+        var findings = Findings.Of([
+            Breach(RuleId.R3, "deliveryRate", "H1") with { Acknowledgements = [By("X1"), By("C1")] },
+            Breach(RuleId.R3, "deliveryRate", "H1", batch: "B2") with { Acknowledgements = [By("X1")] },
+            // An explained breach asks nothing more of the offices: it does not hold the city back.
+            Breach(RuleId.R14, "overAgreedVolume", "H1", status: AlertStatus.Explained),
+            Breach(RuleId.R3, "deliveryRate", "H2", status: AlertStatus.Cleared) with { Acknowledgements = [By("X1")] },
+        ], Master, _ => null);
+        Assert.Equal(["X1"], findings.Single(f => f.Party == "H1").AcknowledgedBy);
+        // Nothing open: nothing to take.
+        Assert.Empty(findings.Single(f => f.Party == "H2").AcknowledgedBy);
+    }
+
+    [Fact]
     public void AnExplainedOrClearedBreach_IsNotOpen_AndTheMostImportantComesFirst()
     {
         var findings = Findings.Of([
