@@ -55,7 +55,7 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     [Fact]
     public async Task ReplyBeforeTheDeadline_TheTimerIsCancelled_AnEventAfterTheDeadlineFindsNoEscalation()
     {
-        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 12);
+        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 25);
         var c = new ComplaintSamples(world);
         var id = Samples.Unique("CMP");
         var due = (await c.RaiseAsync(id))["replyDueAt"]!.GetValue<DateTimeOffset>();
