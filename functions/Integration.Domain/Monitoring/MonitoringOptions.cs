@@ -24,6 +24,11 @@ public sealed class MonitoringOptions
 
     public IReadOnlyList<decimal> DistributorTierLevels => DistributorTiers is { Count: > 0 } t ? t : [0.8m, 0.6m, 0.3m];
 
+    /// <summary>R36: the lower bounds of the performance grades A, B and C (<see cref="Assessments.PerformanceGrades"/>; the project's choice, 95/85/70).</summary>
+    public List<decimal> GradeBounds { get; set; } = [];
+
+    public IReadOnlyList<decimal> GradeBoundLevels => GradeBounds is { Count: > 0 } b ? b : Assessments.PerformanceGrades.DefaultBounds;
+
     /// <summary>R24: days within which a listing above the lowest other province's must come down (002 五: 30).</summary>
     public int ListingAdjustDays { get; set; } = 30;
 
@@ -91,6 +96,7 @@ public sealed class MonitoringOptions
         }
         if (Tiers.Any(t => t is <= 0 or > 1)) yield return "SupplierTiers are shares between 0 and 1.";
         if (DistributorTierLevels.Any(t => t is <= 0 or > 1)) yield return "DistributorTiers are shares between 0 and 1.";
+        foreach (var problem in Assessments.PerformanceGrades.Problems(GradeBoundLevels)) yield return problem;
         if (ListingAdjustDays is < 1 or > 365) yield return "ListingAdjustDays is 1 to 365.";
         if (MaterialChange is < 0 or > 1) yield return "MaterialChange is a share between 0 and 1.";
         foreach (var (rule, severity) in Severities)

@@ -10,7 +10,8 @@ namespace Integration.Functions;
 /// The quarterly assessments (api.md "Reading", R21): <c>GET /api/v1/assessments/{quarter}</c> (status, progress,
 /// summary, links), <c>GET /api/v1/assessments/{quarter}/report.{json|csv|xlsx|html}</c> (the provincial centre the
 /// province's; a city or county office its jurisdiction's cut) and <c>POST /api/v1/assessments/{quarter}/run</c> (the
-/// provincial centre: start, resume, or run again a quarter that is over).
+/// provincial centre: start, resume, or run again a quarter that is over); <c>GET /api/v1/assessments/{year}/grades</c>
+/// (R36, the year's performance grades).
 /// </summary>
 [HttpTrigger("api/v1/assessments/{*path}", "get", "post")]
 public static class Assessments
@@ -48,6 +49,23 @@ public static class Assessments
             })
             .WithName("GetAssessmentReport").WithSummary("The report of a completed assessment as JSON, CSV (UTF-8 with BOM), XLSX or HTML (an office: its jurisdiction's cut)")
             .Produces(StatusCodes.Status200OK).WithProblems().Problem(StatusCodes.Status404NotFound);
+
+        group.MapGet("/{year:int}/grades", async (HttpContext context, int year, AssessmentDesk desk, TimeProvider time) =>
+            {
+                // R36: a hospital reads its own grade (what its budget will be weighed by); the offices their jurisdiction's.
+                var partner = Caller.Of(context).Partner;
+                if (partner.Role != PartnerRole.Hospital && Scope(context) is { } refused) return refused;
+                if (year < 2000 || year > Quarter.Of(time.GetUtcNow()).Year)
+                    return ProblemResponses.Of(400, "The request is invalid", "'year' is a year that has begun, such as 2026.",
+                        [new Problem(null, "/year", "range", $"'year' is from 2000 to {Quarter.Of(time.GetUtcNow()).Year}.")]);
+                var unit = partner.Role == PartnerRole.Hospital ? partner.EntityCode : null;
+                var grades = await desk.YearGradesAsync(year, Jurisdiction(context), unit, context.RequestAborted);
+                return grades is null || (unit is not null && grades.Units.Count == 0)
+                    ? ProblemResponses.Of(404, "Not found", $"No quarter of {year} has been assessed yet.")
+                    : TypedResults.Ok(grades);
+            })
+            .WithName("GetPerformanceGrades").WithSummary("R36: each institution's performance grade (绩效分级) for a year and each of its assessed quarters (an office: its jurisdiction's; a hospital: its own)")
+            .Produces<YearGrades>().WithProblems().Problem(StatusCodes.Status404NotFound);
 
         group.MapPost("/{quarter}/run", async (HttpContext context, string quarter, AssessmentDesk desk, TimeProvider time) =>
             {

@@ -1,5 +1,6 @@
 using Integration.Domain;
 using Integration.Domain.Alerts;
+using Integration.Domain.Assessments;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring;
 using Integration.Domain.Monitoring.Rules;
@@ -19,6 +20,9 @@ public interface IAssessmentSource
 
     /// <summary>R35's tiers (80/60/30 by default).</summary>
     IReadOnlyList<decimal> DistributorTiers => [0.8m, 0.6m, 0.3m];
+
+    /// <summary>R36's grade bounds (the project's 95/85/70 by default).</summary>
+    IReadOnlyList<decimal> GradeBounds => PerformanceGrades.DefaultBounds;
 
     Task<UnitResult> UnitAsync(string code, Quarter quarter, CancellationToken cancellationToken);
 
@@ -265,7 +269,11 @@ public sealed class AssessmentDesk(
         var root = master.Jurisdictions.Values.FirstOrDefault(j => j.Level == JurisdictionLevel.Province);
         return AssessmentReport.Build(state.Quarter, time.GetUtcNow(), (root?.Code ?? "province", root?.Name ?? "全省"),
             master.Jurisdictions.Values.ToDictionary(j => j.Code, j => j.Name, StringComparer.Ordinal), units, suppliers, previous, await source.CasesAsync(cancellationToken))
-            with { Distributors = DistributorResult.Of(units, source.DistributorTiers, code => master.Companies.GetValueOrDefault(code)?.Name ?? code) };
+            with
+            {
+                Distributors = DistributorResult.Of(units, source.DistributorTiers, code => master.Companies.GetValueOrDefault(code)?.Name ?? code),
+                Grades = UnitGrade.Of(units, source.GradeBounds),
+            };
     }
 
     /// <summary>Tells the provincial centre the assessment is done, with the links to its artifacts (once per run).</summary>
@@ -290,6 +298,32 @@ public sealed class AssessmentDesk(
         if (await results.GetArtifactAsync(ArtifactName(quarter.ToString(), "json"), cancellationToken) is not { } json) return null;
         var name = source.Master.Jurisdictions.GetValueOrDefault(jurisdiction)?.Name ?? jurisdiction;
         return ReportWriters.Write(Read(json).Cut(jurisdiction, name), format);
+    }
+
+    /// <summary>
+    /// R36: the year's performance grades (the mean of the quarters' scores, <see cref="PerformanceGrades.OfYear"/>),
+    /// from the reports of the year's quarters assessed so far; the province's, a jurisdiction's cut, or one unit's.
+    /// Null when no quarter of the year was assessed.
+    /// </summary>
+    public async Task<YearGrades?> YearGradesAsync(int year, string? jurisdiction, string? unit, CancellationToken cancellationToken)
+    {
+        var quarters = new List<AssessmentReport>();
+        for (var n = 1; n <= 4; n++)
+            if (await results.GetArtifactAsync(ArtifactName(new Quarter(year, n).ToString(), "json"), cancellationToken) is { } json)
+                quarters.Add(jurisdiction is null ? Read(json) : Read(json).Cut(jurisdiction, jurisdiction));
+        if (quarters.Count == 0) return null;
+        var bounds = source.GradeBounds;
+        var units = quarters.SelectMany(q => q.Grades.Select(g => (q.Quarter, Grade: g)))
+            .Where(x => unit is null || x.Grade.Unit == unit)
+            .GroupBy(x => x.Grade.Unit, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g =>
+            {
+                var last = g.Last().Grade;
+                var year = PerformanceGrades.OfYear(g.Select(x => new PerformanceGrade(x.Grade.Score, x.Grade.Met, x.Grade.Judged, x.Grade.Grade)), bounds);
+                return new YearGrade(last.Unit, last.Name, last.County, last.City, year.Score, year.Grade,
+                    g.ToDictionary(x => x.Quarter, x => x.Grade.Grade, StringComparer.Ordinal));
+            }).ToList();
+        return new YearGrades(year, [.. quarters.Select(q => q.Quarter)], bounds, units);
     }
 
     public static AssessmentReport Read(byte[] json) => HubJson.Deserialize<AssessmentReport>(System.Text.Encoding.UTF8.GetString(json));

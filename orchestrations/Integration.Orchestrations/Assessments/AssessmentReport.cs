@@ -1,5 +1,6 @@
 using System.Globalization;
 using Integration.Domain;
+using Integration.Domain.Assessments;
 using Integration.Domain.Monitoring;
 using Integration.Orchestrations.Cases;
 
@@ -34,6 +35,18 @@ public sealed record RepeatOffender(string Kind, string Code, string Name, strin
 public sealed record BasketRow(string Unit, string Name, string? County, string? City,
     decimal? AgreedCompletion, decimal? PaymentRate, decimal? CostGrowth, decimal? OfflineShare, decimal? NonSelectedShare, decimal? AmountShare);
 
+/// <summary>R36: a unit's performance grade (绩效分级) for the quarter (<see cref="PerformanceGrades"/>).</summary>
+public sealed record UnitGrade(string Unit, string Name, string? County, string? City, decimal? Score, int Met, int Judged, string? Grade)
+{
+    /// <summary>The grades of the units' results, by code.</summary>
+    public static IReadOnlyList<UnitGrade> Of(IEnumerable<UnitResult> units, IReadOnlyList<decimal> bounds) =>
+        [.. units.OrderBy(u => u.Code, StringComparer.Ordinal).Select(u =>
+        {
+            var g = PerformanceGrades.OfQuarter(u.Indicators, bounds);
+            return new UnitGrade(u.Code, u.Name, u.County, u.City, g.Score, g.Met, g.Judged, g.Grade);
+        })];
+}
+
 public sealed record AssessmentSummary(int Units, int Suppliers, IReadOnlyDictionary<string, int> ListCounts,
     IReadOnlyDictionary<string, int> DeliveryTiers, IReadOnlyDictionary<string, int> ResolutionTiers, int RepeatOffenders, string? PreviousQuarter);
 
@@ -48,6 +61,9 @@ public sealed record AssessmentReport(
 {
     /// <summary>R35: the distributors' tiers by delivery rate (003 二(七)), province-wide like the suppliers'.</summary>
     public IReadOnlyList<DistributorResult> Distributors { get; init; } = [];
+
+    /// <summary>R36: each unit's performance grade for the quarter (001 二(七)), feeding its total budget.</summary>
+    public IReadOnlyList<UnitGrade> Grades { get; init; } = [];
 
     /// <summary>The rectification cases about the quarter before's breaches, with their outcome (the notice's follow-up of the last one).</summary>
     public IReadOnlyList<RectificationRow> Rectifications { get; init; } = [];
@@ -179,6 +195,7 @@ public sealed record AssessmentReport(
             Lists = lists,
             RepeatOffenders = repeats,
             Basket = basket,
+            Grades = [.. Grades.Where(g => In(g.County, g.City))],
             Rectifications = [.. Rectifications.Where(r => In(r.County, r.City))],
             Summary = SummaryOf(basket.Count, Suppliers, lists, repeats.Count, Summary.PreviousQuarter),
         };
@@ -242,3 +259,9 @@ public sealed record AssessmentReport(
             u.AmountYearBefore == 0 ? null : Math.Round(u.Amount / u.AmountYearBefore - 1, 4), Ratio(offline, ordered), Ratio(nonSelected, group), Ratio(selectedAmount, amount));
     }
 }
+
+/// <summary>R36: a unit's grade for the year, with each assessed quarter's.</summary>
+public sealed record YearGrade(string Unit, string Name, string? County, string? City, decimal? Score, string? Grade, IReadOnlyDictionary<string, string?> Quarters);
+
+/// <summary>R36: the year's grades (<see cref="AssessmentDesk.YearGradesAsync"/>): the quarters they are from, the bounds they were graded by.</summary>
+public sealed record YearGrades(int Year, IReadOnlyList<string> Quarters, IReadOnlyList<decimal> Bounds, IReadOnlyList<YearGrade> Units);

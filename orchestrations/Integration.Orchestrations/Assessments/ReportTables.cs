@@ -1,4 +1,5 @@
 using System.Globalization;
+using Integration.Domain.Assessments;
 
 namespace Integration.Orchestrations.Assessments;
 
@@ -44,6 +45,8 @@ public static class ReportTables
                     x.ResolvedInTime, x.ResolutionDecided, x.TimelyResolutionRatio, TierName(x.ResolutionTier)))]),
             new("配送企业分档", ["企业编码", "企业名称", "配送量", "订购量", "配送率", "配送率分档（R35）", "配送率低于80%的医疗机构"],
                 [.. r.Distributors.Select(x => Row(x.Code, x.Name, x.Delivered, x.Ordered, x.DeliveryRate, TierName(x.DeliveryTier), string.Join("、", x.UnitsBelow)))]),
+            new("绩效分级", ["单位编码", "单位名称", "县", "市", "得分", "达标指标数", "考核指标数", "等级"],
+                [.. r.Grades.Select(x => Row(x.Unit, x.Name, x.County, x.City, x.Score, x.Met, x.Judged, PerformanceGrades.Name(x.Grade)))]),
             new("约谈候选", ["类型", "编码", "名称", "县", "市", "连续上榜清单"],
                 [.. r.RepeatOffenders.Select(x => Row(x.Kind == "unit" ? "医疗机构" : "企业", x.Code, x.Name, x.County, x.City, string.Join("；", x.Lists.Select(ListTitle))))]),
             new("上季度限期整改", ["案件", "单位编码", "单位名称", "县", "市", "规则", "核实指标", "整改期限", "结果"],

@@ -22,6 +22,8 @@ public sealed class AssessmentSource(
 
     public IReadOnlyList<decimal> DistributorTiers => monitoring.Value.DistributorTierLevels;
 
+    public IReadOnlyList<decimal> GradeBounds => monitoring.Value.GradeBoundLevels;
+
     /// <summary>
     /// A unit's result: the one the monitoring engine kept when it last evaluated the unit for the quarter, if that was
     /// after the quarter was over and the unit's data did not change since; otherwise computed from the aggregates now (and kept).

@@ -324,6 +324,44 @@ public sealed class AssessmentTests(HubFixture fixture, AssessmentTests.Scenario
     }
 
     [Fact]
+    public async Task R36_EachInstitutionIsGradedPerQuarterAndYear_FromItsJudgedIndicators_EachSeesItsOwn()
+    {
+        // The quarter's grade counts the unit's judged indicators as the API shows them (one judgment, the monitoring's).
+        var q3 = Json(await ReportAsync(world.Admin(), "assessments/2026Q3", "json"));
+        var h1 = q3["grades"]!.AsArray().Single(g => g!["unit"]!.GetValue<string>() == "H1")!;
+        using (var api = await world.Admin().GetAsync("/api/v1/indicators/hospitals/H1?period=2026Q3"))
+        {
+            var judged = (await Samples.Expect(api, HttpStatusCode.OK))["indicators"]!.AsArray().Where(i => i!["threshold"] is not null).ToList();
+            Assert.Equal((judged.Count(i => !i!["breached"]!.GetValue<bool>()), judged.Count), (h1["met"]!.GetValue<int>(), h1["judged"]!.GetValue<int>()));
+            Assert.Equal(Math.Round(100m * h1["met"]!.GetValue<int>() / judged.Count, 1, MidpointRounding.AwayFromZero), h1["score"]!.GetValue<decimal>());
+        }
+        Assert.Contains(ReadCsv(await ReportAsync(world.Admin(), "assessments/2026Q3", "csv")), r => r.Length > 7 && r[0] == "H1" && r[7].EndsWith('）') && r[7].Contains('级'));
+
+        // The year: each unit's mean over the quarters assessed (2026Q2 and 2026Q3 here).
+        var q2 = Json(await ReportAsync(world.Admin(), "assessments/2026Q2", "json"))["grades"]!.AsArray().Single(g => g!["unit"]!.GetValue<string>() == "H1")!;
+        using (var year = await world.Admin().GetAsync("/api/v1/assessments/2026/grades"))
+        {
+            var body = await Samples.Expect(year, HttpStatusCode.OK);
+            Assert.Equal(["2026Q2", "2026Q3"], body["quarters"]!.AsArray().Select(q => q!.GetValue<string>()));
+            var unit = body["units"]!.AsArray().Single(u => u!["unit"]!.GetValue<string>() == "H1")!;
+            var scores = new[] { q2["score"]!.GetValue<decimal>(), h1["score"]!.GetValue<decimal>() };
+            Assert.Equal(Math.Round(scores.Average(), 1, MidpointRounding.AwayFromZero), unit["score"]!.GetValue<decimal>());
+            Assert.Equal(h1["grade"]!.GetValue<string>(), unit["quarters"]!["2026Q3"]!.GetValue<string>());
+        }
+        // A county its own units only, a hospital its own grade, a supplier nothing; a year not begun or not assessed is said so.
+        using (var county = await shared.Scenario.Client("X2").GetAsync("/api/v1/assessments/2026/grades"))
+            Assert.DoesNotContain((await Samples.Expect(county, HttpStatusCode.OK))["units"]!.AsArray(), u => u!["unit"]!.GetValue<string>() == "H1");
+        using (var hospital = await shared.Scenario.Client("H1").GetAsync("/api/v1/assessments/2026/grades"))
+            Assert.Equal(["H1"], (await Samples.Expect(hospital, HttpStatusCode.OK))["units"]!.AsArray().Select(u => u!["unit"]!.GetValue<string>()));
+        using (var supplier = await shared.Scenario.Client("M1").GetAsync("/api/v1/assessments/2026/grades"))
+            Assert.Equal(HttpStatusCode.Forbidden, supplier.StatusCode);
+        using (var early = await world.Admin().GetAsync("/api/v1/assessments/2099/grades"))
+            Assert.Equal("/year", (await Samples.Expect(early, HttpStatusCode.BadRequest))["errors"]![0]!["field"]!.GetValue<string>());
+        using (var none = await world.Admin().GetAsync("/api/v1/assessments/2025/grades"))
+            Assert.Equal(HttpStatusCode.NotFound, none.StatusCode);
+    }
+
+    [Fact]
     public async Task AnOfficeGetsItsJurisdictionsCut_OthersAreRefused_AndOnlyAQuarterThatIsOverRuns()
     {
         var x2 = Json(await ReportAsync(shared.Scenario.Client("X2"), "assessments/2026Q3", "json"));
