@@ -138,10 +138,13 @@ public static class HubServices
         services.AddSingleton<ComplaintRatings>();
         services.AddSingleton<AssessmentStore>();
         services.AddSingleton<Integration.Orchestrations.Assessments.CityReports>();
+        // The reports' HTML pages are drawn by the console's components.
+        services.AddSingleton<Integration.Orchestrations.Assessments.IReportPages, Office.ReportPages>();
+        services.AddSingleton<Integration.Orchestrations.Assessments.ReportWriters>();
         services.AddSingleton<Integration.Orchestrations.Assessments.IAssessmentSource, AssessmentSource>();
         services.AddSingleton(sp => new Integration.Orchestrations.Assessments.AssessmentDesk(sp.GetRequiredService<AssessmentStore>(),
             sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<Integration.Orchestrations.Assessments.IAssessmentSource>(),
-            sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Integration.Orchestrations.Assessments.ReportWriters>(), sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Integration.Orchestrations.Assessments.AssessmentDesk>>(),
             config.GetValue("Hub:Assessments:ItemsPerActivity", 20), config.GetValue("Hub:Assessments:Concurrency", Integration.Orchestrations.Assessments.AssessmentDesk.DefaultConcurrency),
             sp.GetRequiredService<FaultInjection>().At));
