@@ -251,8 +251,8 @@ public static class HubServices
         app.UseConsoleSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
-        // The framework's antiforgery for the components' forms (the console's other forms check theirs themselves).
-        app.UseAntiforgery();
+        // The framework's antiforgery for every console form; a refused one is the console's page.
+        app.UseConsoleAntiforgery();
         app.UseRateLimiter();
         // The partner API: every endpoint under /api/v1 is in this group, which requires the partner scheme (a signed
         // request): the endpoint decides, not the spelling of the path that reached it. A path under /api/v1 that is no

@@ -2,7 +2,6 @@ using System.Text;
 using Integration.Domain;
 using Integration.Domain.Master;
 using Integration.Orchestrations.Assessments;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace Integration.Functions.Office;
 
@@ -15,9 +14,8 @@ public static partial class ConsolePages
 {
     internal static bool MayReadCityReports(Partner me) => me.Role is PartnerRole.Province or PartnerRole.City;
 
-    private static async Task<IResult> RunCityReportAsync(HttpContext context, IAntiforgery antiforgery, CityReports reports, TimeProvider time)
+    private static async Task<IResult> RunCityReportAsync(HttpContext context, CityReports reports, TimeProvider time)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         if (me.Role != PartnerRole.Province || !HalfYear.TryParse(form["half"].ToString(), out var h) || h.LastDay >= ChinaTime.DateOf(time.GetUtcNow()))

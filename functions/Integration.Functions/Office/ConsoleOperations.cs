@@ -6,7 +6,6 @@ using Integration.Functions.Ingestion;
 using Integration.Functions.Outbound;
 using Integration.Functions.Telemetry;
 using Integration.Storage;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Office;
@@ -30,9 +29,8 @@ public static partial class ConsolePages
         _ => ("后台任务", "平台内部的后台处理"),
     };
 
-    private static async Task<IResult> ReplayPoisonAsync(HttpContext context, IAntiforgery antiforgery, QueueInspector inspector, PoisonReplay replay, FunctionCatalog catalog)
+    private static async Task<IResult> ReplayPoisonAsync(HttpContext context, QueueInspector inspector, PoisonReplay replay, FunctionCatalog catalog)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         var queue = (await context.Request.ReadFormAsync(context.RequestAborted))["queue"].ToString();
         if (me.Role != PartnerRole.Province || !inspector.Queues.Contains(queue)) return NotFound();
@@ -41,10 +39,9 @@ public static partial class ConsolePages
         return Operations($"已将 {Zh.Number(moved)} 条处理失败的{name}移回待处理，将重新处理。");
     }
 
-    private static async Task<IResult> ReplayDeliveriesAsync(HttpContext context, IAntiforgery antiforgery, SubscriptionStore subscriptions, AlertDeliveryStore deliveries,
+    private static async Task<IResult> ReplayDeliveriesAsync(HttpContext context, SubscriptionStore subscriptions, AlertDeliveryStore deliveries,
         DeliveryQueue queue, TimeProvider time)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         // The form names the subscription by the hub's key (the page is the province's, which sees every subscription).
         var key = (await context.Request.ReadFormAsync(context.RequestAborted))["subscription"].ToString();

@@ -28,7 +28,9 @@ public static partial class ConsolePages
     public static IEndpointRouteBuilder MapConsolePages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Redirect("/console/")).ExcludeFromDescription();
-        var console = app.MapGroup("/console").ExcludeFromDescription();
+        // Every form of the console carries the framework's antiforgery token, checked before its handler runs
+        // (UseConsoleAntiforgery), as the component pages' forms are.
+        var console = app.MapGroup("/console").ExcludeFromDescription().WithMetadata(new RequireAntiforgeryTokenAttribute());
         console.MapGet("/assets/{file}", (string file) => Asset(file));
         console.MapGet("/login", (string? returnUrl, string? error) => Login(ExternalError(error), returnUrl));
         console.MapGet("/login/oidc", (IOptions<ConsoleOptions> options, string? returnUrl) => options.Value.Oidc.Enabled
@@ -38,10 +40,9 @@ public static partial class ConsolePages
         console.MapGet("/signed-in", (string? returnUrl) =>
             Component<Pages.SignedInPage>(200, new() { [nameof(Pages.SignedInPage.Target)] = ReturnUrls.Safe(returnUrl) }));
         console.MapPost("/login", LoginAsync);
-        console.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery, ConsoleSessions sessions) =>
+        console.MapPost("/logout", async (HttpContext context, ConsoleSessions sessions) =>
         {
-            if (await Refused(context, antiforgery) is { } refused) return refused;
-            // Server-side too: a new security stamp ends this session and every other of the account, wherever its cookie is.
+                // Server-side too: a new security stamp ends this session and every other of the account, wherever its cookie is.
             if (ConsoleSignIn.PartnerOf(context.User) is not null && context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } userId)
                 await sessions.EndAllAsync(userId, context.RequestAborted);
             await context.SignOutAsync(ConsoleSignIn.Scheme);
@@ -84,9 +85,8 @@ public static partial class ConsolePages
             [nameof(Pages.LoginPage.UserId)] = userId,
         });
 
-    private static async Task<IResult> LoginAsync(HttpContext context, IAntiforgery antiforgery, ConsoleSignIn signIn)
+    private static async Task<IResult> LoginAsync(HttpContext context, ConsoleSignIn signIn)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var userId = form["userId"].ToString().Trim();
         var returnUrl = form["returnUrl"].ToString();
@@ -117,9 +117,8 @@ public static partial class ConsolePages
             [nameof(Pages.UsersPage.Form)] = form,
         });
 
-    private static async Task<IResult> SaveUserAsync(HttpContext context, IAntiforgery antiforgery, UserIntake intake)
+    private static async Task<IResult> SaveUserAsync(HttpContext context, UserIntake intake)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         if (Me(context).Role != PartnerRole.Province) return NotFound();
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var item = new JsonObject();
@@ -162,9 +161,8 @@ public static partial class ConsolePages
 
     // ---- quarterly assessments (R21): the notice in the page, its downloads, a run's progress ----
 
-    private static async Task<IResult> RunAssessmentAsync(HttpContext context, IAntiforgery antiforgery, Orchestrations.Assessments.AssessmentDesk desk, TimeProvider time)
+    private static async Task<IResult> RunAssessmentAsync(HttpContext context, Orchestrations.Assessments.AssessmentDesk desk, TimeProvider time)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         if (me.Role != PartnerRole.Province || !Quarter.TryParse(form["quarter"].ToString(), out var q) || q.LastDay >= ChinaTime.DateOf(time.GetUtcNow()))
@@ -198,10 +196,9 @@ public static partial class ConsolePages
             [nameof(Pages.CalendarPage.Form)] = form,
         });
 
-    private static async Task<IResult> CalendarAsync(HttpContext context, IAntiforgery antiforgery, CalendarLoads loads,
+    private static async Task<IResult> CalendarAsync(HttpContext context, CalendarLoads loads,
         IOptions<CalendarOptions> options, IHostApplicationLifetime lifetime, TimeProvider time)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         if (me.Role != PartnerRole.Province) return NotFound();
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
@@ -255,10 +252,6 @@ public static partial class ConsolePages
 
     /// <summary>What lies outside the account's scope answers as a page that does not exist.</summary>
     private static IResult NotFound() => Component<Pages.NotFoundPage>(404, []);
-
-    /// <summary>A form without its antiforgery token (or with a stale one) changes nothing.</summary>
-    private static async Task<IResult?> Refused(HttpContext context, IAntiforgery antiforgery) =>
-        await antiforgery.IsRequestValidAsync(context) ? null : Component<Pages.FormExpiredPage>(400, []);
 
     /// <summary>
     /// The quarter a page was asked for, or <paramref name="otherwise"/> when none (or no quarter, or one that has not
