@@ -42,7 +42,7 @@ public static partial class ConsolePages
         console.MapPost("/login", LoginAsync);
         console.MapPost("/logout", async (HttpContext context, ConsoleSessions sessions) =>
         {
-                // Server-side too: a new security stamp ends this session and every other of the account, wherever its cookie is.
+            // Server-side too: a new security stamp ends this session and every other of the account, wherever its cookie is.
             if (ConsoleSignIn.PartnerOf(context.User) is not null && context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } userId)
                 await sessions.EndAllAsync(userId, context.RequestAborted);
             await context.SignOutAsync(ConsoleSignIn.Scheme);

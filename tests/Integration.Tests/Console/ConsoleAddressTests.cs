@@ -18,6 +18,9 @@ public sealed partial class ConsoleAddressTests(HubFixture fixture)
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("<html lang=\"zh-CN\">", html, StringComparison.Ordinal);
         Assert.Contains("该页面不存在", html, StringComparison.Ordinal);
+        // The console's security headers, set in one place for every page.
+        Assert.Equal(Integration.Functions.Office.ConsoleHeaders.ContentSecurityPolicy, response.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
     }
 
     [Fact]
