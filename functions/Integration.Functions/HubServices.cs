@@ -138,10 +138,13 @@ public static class HubServices
         services.AddSingleton<ComplaintRatings>();
         services.AddSingleton<AssessmentStore>();
         services.AddSingleton<Integration.Orchestrations.Assessments.CityReports>();
+        // The reports' HTML pages are drawn by the console's components.
+        services.AddSingleton<Integration.Orchestrations.Assessments.IReportPages, Office.ReportPages>();
+        services.AddSingleton<Integration.Orchestrations.Assessments.ReportWriters>();
         services.AddSingleton<Integration.Orchestrations.Assessments.IAssessmentSource, AssessmentSource>();
         services.AddSingleton(sp => new Integration.Orchestrations.Assessments.AssessmentDesk(sp.GetRequiredService<AssessmentStore>(),
             sp.GetRequiredService<AlertStore>(), sp.GetRequiredService<Integration.Orchestrations.Assessments.IAssessmentSource>(),
-            sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<Integration.Orchestrations.Assessments.ReportWriters>(), sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Integration.Orchestrations.Assessments.AssessmentDesk>>(),
             config.GetValue("Hub:Assessments:ItemsPerActivity", 20), config.GetValue("Hub:Assessments:Concurrency", Integration.Orchestrations.Assessments.AssessmentDesk.DefaultConcurrency),
             sp.GetRequiredService<FaultInjection>().At));
@@ -248,8 +251,8 @@ public static class HubServices
         app.UseConsoleSecurityHeaders();
         app.UseAuthentication();
         app.UseAuthorization();
-        // The framework's antiforgery for the components' forms (the console's other forms check theirs themselves).
-        app.UseAntiforgery();
+        // The framework's antiforgery for every console form; a refused one is the console's page.
+        app.UseConsoleAntiforgery();
         app.UseRateLimiter();
         // The partner API: every endpoint under /api/v1 is in this group, which requires the partner scheme (a signed
         // request): the endpoint decides, not the spelling of the path that reached it. A path under /api/v1 that is no

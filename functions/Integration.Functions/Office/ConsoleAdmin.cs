@@ -7,7 +7,6 @@ using Integration.Domain.Master;
 using Integration.Domain.Security;
 using Integration.Functions.Api;
 using Integration.Functions.Ingestion;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Office;
@@ -28,20 +27,20 @@ public static partial class ConsolePages
     public static RouteGroupBuilder MapConsoleAdmin(this RouteGroupBuilder pages)
     {
         pages.MapGet("/admin/partners", (HttpContext context) =>
-            Me(context).Role == PartnerRole.Province ? PartnersPage(null, null, null) : NotFound(context));
+            Me(context).Role == PartnerRole.Province ? PartnersPage(null, null, null) : NotFound());
         pages.MapPost("/admin/partners", CreatePartnerAsync);
-        pages.MapPost("/admin/partners/{id}/rotate", (HttpContext context, IAntiforgery antiforgery, string id, MasterIntake intake, MasterDataCache master, IOptions<AdminOptions> admin) =>
-            ChangeSecretsAsync(context, antiforgery, id, intake, master, admin.Value, retire: false));
-        pages.MapPost("/admin/partners/{id}/retire", (HttpContext context, IAntiforgery antiforgery, string id, MasterIntake intake, MasterDataCache master, IOptions<AdminOptions> admin) =>
-            ChangeSecretsAsync(context, antiforgery, id, intake, master, admin.Value, retire: true));
+        pages.MapPost("/admin/partners/{id}/rotate", (HttpContext context, string id, MasterIntake intake, MasterDataCache master, IOptions<AdminOptions> admin) =>
+            ChangeSecretsAsync(context, id, intake, master, admin.Value, retire: false));
+        pages.MapPost("/admin/partners/{id}/retire", (HttpContext context, string id, MasterIntake intake, MasterDataCache master, IOptions<AdminOptions> admin) =>
+            ChangeSecretsAsync(context, id, intake, master, admin.Value, retire: true));
         pages.MapGet("/admin/master", (HttpContext context) =>
-            Me(context).Role == PartnerRole.Province ? MasterPage(null, null, null) : NotFound(context));
+            Me(context).Role == PartnerRole.Province ? MasterPage(null, null, null) : NotFound());
         pages.MapPost("/admin/master", UploadMasterAsync);
         pages.MapGet("/admin/master/{kind}.csv", (HttpContext context, string kind) =>
             Me(context).Role == PartnerRole.Province && MasterItems.Routes.TryGetValue(kind, out var k) && UploadKinds.Contains(k)
                 // A template: the header row, with a byte-order mark so that spreadsheet programs read it as UTF-8.
                 ? Results.File(Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(string.Join(",", MasterItems.Fields(k)) + "\r\n")).ToArray(), "text/csv; charset=utf-8", $"{kind}.csv")
-                : NotFound(context));
+                : NotFound());
         return pages;
     }
 
@@ -61,10 +60,9 @@ public static partial class ConsolePages
 
     internal static bool IsConfigured(string partnerId, AdminOptions admin) => admin.Secret is not null && partnerId == admin.PartnerId;
 
-    private static async Task<IResult> CreatePartnerAsync(HttpContext context, IAntiforgery antiforgery, MasterIntake intake, MasterDataCache master, IOptions<AdminOptions> admin)
+    private static async Task<IResult> CreatePartnerAsync(HttpContext context, MasterIntake intake, MasterDataCache master, IOptions<AdminOptions> admin)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
-        if (Me(context).Role != PartnerRole.Province) return NotFound(context);
+        if (Me(context).Role != PartnerRole.Province) return NotFound();
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var id = form["partnerId"].ToString().Trim();
         // Creating never replaces: an existing partner's secrets change only through rotation.
@@ -80,10 +78,9 @@ public static partial class ConsolePages
             : PartnersPage(problems, null, null, form);
     }
 
-    private static async Task<IResult> ChangeSecretsAsync(HttpContext context, IAntiforgery antiforgery, string id, MasterIntake intake, MasterDataCache master, AdminOptions admin, bool retire)
+    private static async Task<IResult> ChangeSecretsAsync(HttpContext context, string id, MasterIntake intake, MasterDataCache master, AdminOptions admin, bool retire)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
-        if (Me(context).Role != PartnerRole.Province || IsConfigured(id, admin) || master.FindPartner(id) is not { } found) return NotFound(context);
+        if (Me(context).Role != PartnerRole.Province || IsConfigured(id, admin) || master.FindPartner(id) is not { } found) return NotFound();
         var secrets = found.Keys.Select(k => WebhookSignature.EncodeSecret(k)).ToList();
         string? issued = null;
         if (retire)
@@ -132,10 +129,9 @@ public static partial class ConsolePages
             [nameof(Pages.MasterPage.Kind)] = kind,
         });
 
-    private static async Task<IResult> UploadMasterAsync(HttpContext context, IAntiforgery antiforgery, MasterIntake intake, MasterDataCache master)
+    private static async Task<IResult> UploadMasterAsync(HttpContext context, MasterIntake intake, MasterDataCache master)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
-        if (Me(context).Role != PartnerRole.Province) return NotFound(context);
+        if (Me(context).Role != PartnerRole.Province) return NotFound();
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var kindText = form["kind"].ToString();
         if (!MasterItems.Routes.TryGetValue(kindText, out var kind) || !UploadKinds.Contains(kind))

@@ -2,7 +2,6 @@ using System.Text;
 using Integration.Domain;
 using Integration.Domain.Master;
 using Integration.Orchestrations.Assessments;
-using Microsoft.AspNetCore.Antiforgery;
 
 namespace Integration.Functions.Office;
 
@@ -15,13 +14,12 @@ public static partial class ConsolePages
 {
     internal static bool MayReadCityReports(Partner me) => me.Role is PartnerRole.Province or PartnerRole.City;
 
-    private static async Task<IResult> RunCityReportAsync(HttpContext context, IAntiforgery antiforgery, CityReports reports, TimeProvider time)
+    private static async Task<IResult> RunCityReportAsync(HttpContext context, CityReports reports, TimeProvider time)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         if (me.Role != PartnerRole.Province || !HalfYear.TryParse(form["half"].ToString(), out var h) || h.LastDay >= ChinaTime.DateOf(time.GetUtcNow()))
-            return NotFound(context);
+            return NotFound();
         // The same generation as POST /api/v1/city-reports/{half}/run.
         await reports.GenerateAsync(h, context.RequestAborted);
         return Results.Redirect($"/console/city-reports?half={h}");
@@ -30,8 +28,8 @@ public static partial class ConsolePages
     private static async Task<IResult> CityReportFileAsync(HttpContext context, CityReports reports, string half, string format)
     {
         var me = Me(context);
-        if (!MayReadCityReports(me) || !HalfYear.TryParse(half, out var h) || !AssessmentDesk.Formats.Contains(format) || format == "json") return NotFound(context);
-        if (await reports.ArtifactAsync(h, format, me.Role == PartnerRole.City ? me.EntityCode : null, context.RequestAborted) is not { } content) return NotFound(context);
+        if (!MayReadCityReports(me) || !HalfYear.TryParse(half, out var h) || !AssessmentDesk.Formats.Contains(format) || format == "json") return NotFound();
+        if (await reports.ArtifactAsync(h, format, me.Role == PartnerRole.City ? me.EntityCode : null, context.RequestAborted) is not { } content) return NotFound();
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
         context.Response.Headers.XFrameOptions = "SAMEORIGIN";
         return Results.File(content, ReportWriters.ContentTypes[format], format == "html" ? null : $"city-report-{h}{(me.Role == PartnerRole.City ? "-" + me.EntityCode : "")}.{format}");

@@ -43,6 +43,22 @@ public static class ConsoleHeaders
         await context.Response.WriteAsync(Starting, Encoding.UTF8, context.RequestAborted);
     });
 
+    /// <summary>
+    /// The framework's antiforgery for every console form, the component pages' and those posted to the console's own
+    /// handlers alike (their endpoints require it); a form without its token, or with a stale one, changes nothing and
+    /// is answered, before any handler runs, with the console's page saying so in Chinese (not the API's problem details).
+    /// </summary>
+    public static IApplicationBuilder UseConsoleAntiforgery(this IApplicationBuilder app) => app.UseAntiforgery().Use(async (context, next) =>
+    {
+        if (IsConsole(context.Request.Path) && context.Features.Get<Microsoft.AspNetCore.Antiforgery.IAntiforgeryValidationFeature>() is { IsValid: false })
+        {
+            await new Microsoft.AspNetCore.Http.HttpResults.RazorComponentResult<Pages.FormExpiredPage>
+                { StatusCode = StatusCodes.Status400BadRequest, ContentType = "text/html; charset=utf-8" }.ExecuteAsync(context);
+            return;
+        }
+        await next(context);
+    });
+
     private static bool IsConsole(PathString path) => path.StartsWithSegments("/console", StringComparison.OrdinalIgnoreCase);
 
     private const string Starting = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>系统正在启动</title></head>" +

@@ -6,7 +6,6 @@ using Integration.Functions.Ingestion;
 using Integration.Functions.Outbound;
 using Integration.Functions.Telemetry;
 using Integration.Storage;
-using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
 namespace Integration.Functions.Office;
@@ -30,25 +29,23 @@ public static partial class ConsolePages
         _ => ("后台任务", "平台内部的后台处理"),
     };
 
-    private static async Task<IResult> ReplayPoisonAsync(HttpContext context, IAntiforgery antiforgery, QueueInspector inspector, PoisonReplay replay, FunctionCatalog catalog)
+    private static async Task<IResult> ReplayPoisonAsync(HttpContext context, QueueInspector inspector, PoisonReplay replay, FunctionCatalog catalog)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         var queue = (await context.Request.ReadFormAsync(context.RequestAborted))["queue"].ToString();
-        if (me.Role != PartnerRole.Province || !inspector.Queues.Contains(queue)) return NotFound(context);
+        if (me.Role != PartnerRole.Province || !inspector.Queues.Contains(queue)) return NotFound();
         var moved = await replay.ReplayAsync(queue, context.RequestAborted);
         var (name, _) = QueueText(catalog.Functions.FirstOrDefault(f => f.QueueName == queue)?.Name ?? "");
         return Operations($"已将 {Zh.Number(moved)} 条处理失败的{name}移回待处理，将重新处理。");
     }
 
-    private static async Task<IResult> ReplayDeliveriesAsync(HttpContext context, IAntiforgery antiforgery, SubscriptionStore subscriptions, AlertDeliveryStore deliveries,
+    private static async Task<IResult> ReplayDeliveriesAsync(HttpContext context, SubscriptionStore subscriptions, AlertDeliveryStore deliveries,
         DeliveryQueue queue, TimeProvider time)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         // The form names the subscription by the hub's key (the page is the province's, which sees every subscription).
         var key = (await context.Request.ReadFormAsync(context.RequestAborted))["subscription"].ToString();
-        if (me.Role != PartnerRole.Province || (await subscriptions.ListAsync(context.RequestAborted)).FirstOrDefault(s => s.Key == key) is not { } subscription) return NotFound(context);
+        if (me.Role != PartnerRole.Province || (await subscriptions.ListAsync(context.RequestAborted)).FirstOrDefault(s => s.Key == key) is not { } subscription) return NotFound();
         var result = await Subscriptions.ReplayAsync(subscription.Key, deliveries, queue, time, context.RequestAborted);
         return Operations($"订阅 {subscription.Id}（{subscription.Owner}）：{Zh.Number(result.Replayed)} 条失败投递已重新投递。");
     }

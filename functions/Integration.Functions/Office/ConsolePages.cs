@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Integration.Domain;
@@ -29,23 +28,20 @@ public static partial class ConsolePages
     public static IEndpointRouteBuilder MapConsolePages(this IEndpointRouteBuilder app)
     {
         app.MapGet("/", () => Results.Redirect("/console/")).ExcludeFromDescription();
-        var console = app.MapGroup("/console").ExcludeFromDescription();
+        // Every form of the console carries the framework's antiforgery token, checked before its handler runs
+        // (UseConsoleAntiforgery), as the component pages' forms are.
+        var console = app.MapGroup("/console").ExcludeFromDescription().WithMetadata(new RequireAntiforgeryTokenAttribute());
         console.MapGet("/assets/{file}", (string file) => Asset(file));
-        console.MapGet("/login", (HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error) => Login(context, antiforgery, ExternalError(error), returnUrl));
-        console.MapGet("/login/oidc", (HttpContext context, IOptions<ConsoleOptions> options, string? returnUrl) => options.Value.Oidc.Enabled
+        console.MapGet("/login", (string? returnUrl, string? error) => Login(ExternalError(error), returnUrl));
+        console.MapGet("/login/oidc", (IOptions<ConsoleOptions> options, string? returnUrl) => options.Value.Oidc.Enabled
             // Back through a page of the hub's own, so that the session cookie (SameSite=Strict) goes with the next request.
             ? Results.Challenge(new AuthenticationProperties { RedirectUri = "/console/signed-in?returnUrl=" + Uri.EscapeDataString(ReturnUrls.Safe(returnUrl)) }, [ConsoleSignIn.OidcScheme])
-            : NotFound(context));
-        console.MapGet("/signed-in", (HttpContext context, string? returnUrl) =>
-        {
-            var target = E(ReturnUrls.Safe(returnUrl));
-            return Results.Content($"<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"0;url={target}\"><title>正在进入</title></head>" +
-                $"<body><main><p>登录成功，正在进入……<a href=\"{target}\">如未自动跳转，请点此进入</a></p></main></body></html>", "text/html; charset=utf-8", Encoding.UTF8);
-        });
+            : NotFound());
+        console.MapGet("/signed-in", (string? returnUrl) =>
+            Component<Pages.SignedInPage>(200, new() { [nameof(Pages.SignedInPage.Target)] = ReturnUrls.Safe(returnUrl) }));
         console.MapPost("/login", LoginAsync);
-        console.MapPost("/logout", async (HttpContext context, IAntiforgery antiforgery, ConsoleSessions sessions) =>
+        console.MapPost("/logout", async (HttpContext context, ConsoleSessions sessions) =>
         {
-            if (await Refused(context, antiforgery) is { } refused) return refused;
             // Server-side too: a new security stamp ends this session and every other of the account, wherever its cookie is.
             if (ConsoleSignIn.PartnerOf(context.User) is not null && context.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value is { } userId)
                 await sessions.EndAllAsync(userId, context.RequestAborted);
@@ -57,12 +53,12 @@ public static partial class ConsolePages
         // The alerts are worked on as findings (issue 31): one per party and quarter, /console/findings (components).
         pages.MapGet("/alerts", () => Results.Redirect("/console/findings"));
         pages.MapGet("/calendar", (HttpContext context) =>
-            Me(context).Role == PartnerRole.Province ? CalendarPage(null, null, null) : NotFound(context));
+            Me(context).Role == PartnerRole.Province ? CalendarPage(null, null, null) : NotFound());
         pages.MapPost("/calendar", CalendarAsync);
         pages.MapGet("/admin/users", (HttpContext context) =>
-            Me(context).Role == PartnerRole.Province ? UsersPage(null, null, null) : NotFound(context));
+            Me(context).Role == PartnerRole.Province ? UsersPage(null, null, null) : NotFound());
         pages.MapPost("/admin/users", SaveUserAsync);
-        pages.MapGet("/admin/operations", (HttpContext context) => Me(context).Role == PartnerRole.Province ? Operations(null) : NotFound(context));
+        pages.MapGet("/admin/operations", (HttpContext context) => Me(context).Role == PartnerRole.Province ? Operations(null) : NotFound());
         pages.MapPost("/admin/operations/poison", ReplayPoisonAsync);
         pages.MapPost("/admin/operations/replay", ReplayDeliveriesAsync);
         pages.MapPost("/city-reports/run", RunCityReportAsync);
@@ -73,7 +69,7 @@ public static partial class ConsolePages
         // The pages that are components (the first page, the findings, the cases, the complaints, the agreements), under the same sign-in.
         app.MapRazorComponents<Pages.ConsoleApp>().RequireAuthorization(ConsoleSignIn.Scheme).ExcludeFromDescription();
         // An address the console does not have is the console's own page, in Chinese, for anyone (never the API's JSON).
-        console.MapFallback("{**path}", (HttpContext context) => NotFound(context));
+        console.MapFallback("{**path}", () => NotFound());
         return app;
     }
 
@@ -81,32 +77,23 @@ public static partial class ConsolePages
 
     // ---- sign-in ----
 
-    private static IResult Login(HttpContext context, IAntiforgery antiforgery, string? error, string? returnUrl, string? userId = null)
-    {
-        var body = new StringBuilder();
-        body.Append("<h1>登录</h1><p>使用省级医保部门分配的账号登录。</p>");
-        if (error is not null) body.Append($"<p class=\"error\" role=\"alert\">{E(error)}</p>");
-        body.Append("<form method=\"post\" action=\"/console/login\" class=\"login\">").Append(Token(context, antiforgery))
-            .Append($"<input type=\"hidden\" name=\"returnUrl\" value=\"{E(returnUrl ?? "/console/")}\">")
-            .Append($"<label for=\"userId\">账号</label><input id=\"userId\" name=\"userId\" autocomplete=\"username\" required value=\"{E(userId ?? "")}\">")
-            .Append("<label for=\"password\">密码</label><input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>")
-            .Append("<button type=\"submit\">登录</button></form>");
-        var oidc = context.RequestServices.GetRequiredService<IOptions<ConsoleOptions>>().Value.Oidc;
-        if (oidc.Enabled)
-            body.Append($"<p class=\"external\">或 <a href=\"/console/login/oidc?returnUrl={E(Uri.EscapeDataString(ReturnUrls.Safe(returnUrl)))}\">{E(oidc.DisplayName)}</a></p>");
-        return Page(context, antiforgery, "登录", body.ToString(), error is null ? 200 : 400);
-    }
+    private static IResult Login(string? error, string? returnUrl, string? userId = null) =>
+        Component<Pages.LoginPage>(error is null ? 200 : 400, new()
+        {
+            [nameof(Pages.LoginPage.Error)] = error,
+            [nameof(Pages.LoginPage.ReturnUrl)] = returnUrl,
+            [nameof(Pages.LoginPage.UserId)] = userId,
+        });
 
-    private static async Task<IResult> LoginAsync(HttpContext context, IAntiforgery antiforgery, ConsoleSignIn signIn)
+    private static async Task<IResult> LoginAsync(HttpContext context, ConsoleSignIn signIn)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var userId = form["userId"].ToString().Trim();
         var returnUrl = form["returnUrl"].ToString();
         if (userId.Length is 0 or > 64 || form["password"].ToString().Length is 0 or > 128)
-            return Login(context, antiforgery, "请输入账号和密码。", returnUrl, userId);
+            return Login("请输入账号和密码。", returnUrl, userId);
         var error = await signIn.SignInAsync(context, userId, form["password"].ToString());
-        if (error is not null) return Login(context, antiforgery, error, returnUrl, userId);
+        if (error is not null) return Login(error, returnUrl, userId);
         return Results.Redirect(ReturnUrls.Safe(returnUrl));
     }
 
@@ -130,10 +117,9 @@ public static partial class ConsolePages
             [nameof(Pages.UsersPage.Form)] = form,
         });
 
-    private static async Task<IResult> SaveUserAsync(HttpContext context, IAntiforgery antiforgery, UserIntake intake)
+    private static async Task<IResult> SaveUserAsync(HttpContext context, UserIntake intake)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
-        if (Me(context).Role != PartnerRole.Province) return NotFound(context);
+        if (Me(context).Role != PartnerRole.Province) return NotFound();
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         var item = new JsonObject();
         foreach (var field in new[] { "userId", "name", "role", "entityCode", "password" })
@@ -175,13 +161,12 @@ public static partial class ConsolePages
 
     // ---- quarterly assessments (R21): the notice in the page, its downloads, a run's progress ----
 
-    private static async Task<IResult> RunAssessmentAsync(HttpContext context, IAntiforgery antiforgery, Orchestrations.Assessments.AssessmentDesk desk, TimeProvider time)
+    private static async Task<IResult> RunAssessmentAsync(HttpContext context, Orchestrations.Assessments.AssessmentDesk desk, TimeProvider time)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         if (me.Role != PartnerRole.Province || !Quarter.TryParse(form["quarter"].ToString(), out var q) || q.LastDay >= ChinaTime.DateOf(time.GetUtcNow()))
-            return NotFound(context);
+            return NotFound();
         // The same start as POST /api/v1/assessments/{quarter}/run.
         await desk.StartAsync(q, me.PartnerId, context.RequestAborted);
         return Results.Redirect($"/console/assessments?quarter={q}");
@@ -191,9 +176,9 @@ public static partial class ConsolePages
     {
         var me = Me(context);
         if (!Assessments.MayRead(me) || !Quarter.TryParse(quarter, out var q) || !Orchestrations.Assessments.AssessmentDesk.Formats.Contains(format) || format == "json")
-            return NotFound(context);
+            return NotFound();
         var cut = Assessments.CutOf(me);
-        if (await desk.ArtifactAsync(q, format, cut, context.RequestAborted) is not { } content) return NotFound(context);
+        if (await desk.ArtifactAsync(q, format, cut, context.RequestAborted) is not { } content) return NotFound();
         // The notice is shown inside the console's page (same origin only); it runs no script.
         context.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'";
         context.Response.Headers.XFrameOptions = "SAMEORIGIN";
@@ -211,12 +196,11 @@ public static partial class ConsolePages
             [nameof(Pages.CalendarPage.Form)] = form,
         });
 
-    private static async Task<IResult> CalendarAsync(HttpContext context, IAntiforgery antiforgery, CalendarLoads loads,
+    private static async Task<IResult> CalendarAsync(HttpContext context, CalendarLoads loads,
         IOptions<CalendarOptions> options, IHostApplicationLifetime lifetime, TimeProvider time)
     {
-        if (await Refused(context, antiforgery) is { } refused) return refused;
         var me = Me(context);
-        if (me.Role != PartnerRole.Province) return NotFound(context);
+        if (me.Role != PartnerRole.Province) return NotFound();
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         static JsonArray Dates(string text) => new([.. text.Split(['\n', '\r', ',', '，', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries).Select(d => (JsonNode)d.Trim())]);
         var body = new JsonObject { ["notice"] = form["notice"].ToString().Trim(), ["offDays"] = Dates(form["offDays"].ToString()), ["makeupWorkdays"] = Dates(form["makeupWorkdays"].ToString()) };
@@ -262,35 +246,12 @@ public static partial class ConsolePages
 
     // ---- the frame of every page ----
 
-    /// <summary>A page written as HTML text, in the console's layout (the components' <see cref="Pages.ConsoleLayout"/>).</summary>
-    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string title, string body, int status = 200, int? refreshSeconds = null) =>
-        new RazorComponentResult<Pages.LegacyPage>(new Dictionary<string, object?>
-        {
-            [nameof(Pages.LegacyPage.Title)] = title,
-            [nameof(Pages.LegacyPage.Body)] = body,
-            [nameof(Pages.LegacyPage.RefreshSeconds)] = refreshSeconds,
-        }) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
-
     /// <summary>A page that is a component, rendered in answer to a form (or with what a form left), in the console's layout.</summary>
     private static IResult Component<TPage>(int status, Dictionary<string, object?> parameters) where TPage : Microsoft.AspNetCore.Components.IComponent =>
         new RazorComponentResult<TPage>(parameters) { StatusCode = status, ContentType = "text/html; charset=utf-8" };
 
     /// <summary>What lies outside the account's scope answers as a page that does not exist.</summary>
-    private static IResult NotFound(HttpContext context) =>
-        Page(context, context.RequestServices.GetRequiredService<IAntiforgery>(), "未找到", "<h1>未找到</h1><p>该页面不存在，或不在您的权限范围内。</p><p><a href=\"/console/\">返回我的待办</a></p>", 404);
-
-    /// <summary>A form without its antiforgery token (or with a stale one) changes nothing.</summary>
-    private static async Task<IResult?> Refused(HttpContext context, IAntiforgery antiforgery)
-    {
-        if (await antiforgery.IsRequestValidAsync(context)) return null;
-        return Page(context, antiforgery, "表单已失效", "<h1>表单已失效</h1><p>页面已过期或来源不明，未作任何更改。请返回上一页刷新后重试。</p>", 400);
-    }
-
-    private static string Token(HttpContext context, IAntiforgery antiforgery)
-    {
-        var tokens = antiforgery.GetAndStoreTokens(context);
-        return $"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken!)}\">";
-    }
+    private static IResult NotFound() => Component<Pages.NotFoundPage>(404, []);
 
     /// <summary>
     /// The quarter a page was asked for, or <paramref name="otherwise"/> when none (or no quarter, or one that has not
@@ -313,6 +274,4 @@ public static partial class ConsolePages
         var path = Path.Combine(AppContext.BaseDirectory, "console-assets", file);
         return File.Exists(path) ? Results.File(path, type) : Results.NotFound();
     }
-
-    private static string E(string text) => HtmlEncoder.Default.Encode(text);
 }

@@ -50,7 +50,7 @@ public sealed record AssessmentProgress(AssessmentState State, int Done, int Exp
 /// assessment leaves the storage connections to the rest of the hub.</param>
 /// <param name="fault">Called at named points (<c>assessment.unit</c>, <c>assessment.results</c>, <c>assessment.report</c>) so that tests can make the process die or wait there.</param>
 public sealed class AssessmentDesk(
-    AssessmentStore results, AlertStore alerts, IAssessmentSource source, DurableEngine engine, TimeProvider time, ILogger<AssessmentDesk> logger,
+    AssessmentStore results, AlertStore alerts, IAssessmentSource source, ReportWriters writers, DurableEngine engine, TimeProvider time, ILogger<AssessmentDesk> logger,
     int itemsPerActivity = 20, int concurrency = AssessmentDesk.DefaultConcurrency, Action<string>? fault = null) : IDisposable
 {
     public const int DefaultConcurrency = 8;
@@ -207,7 +207,7 @@ public sealed class AssessmentDesk(
         fault?.Invoke("assessment.report");
         var report = await BuildAsync(state, cancellationToken);
         foreach (var format in Formats)
-            await results.PutArtifactAsync(ArtifactName(state.Quarter, format), ReportWriters.Write(report, format), ReportWriters.ContentTypes[format], cancellationToken);
+            await results.PutArtifactAsync(ArtifactName(state.Quarter, format), await writers.WriteAsync(report, format, cancellationToken), ReportWriters.ContentTypes[format], cancellationToken);
         var completed = state with { Phase = AssessmentPhase.Completed, CompletedAt = time.GetUtcNow() };
         await RecordAsync(completed, cancellationToken);
         await AlertAsync(completed, cancellationToken);
@@ -297,7 +297,7 @@ public sealed class AssessmentDesk(
         if (jurisdiction is null) return await results.GetArtifactAsync(ArtifactName(quarter.ToString(), format), cancellationToken);
         if (await results.GetArtifactAsync(ArtifactName(quarter.ToString(), "json"), cancellationToken) is not { } json) return null;
         var name = source.Master.Jurisdictions.GetValueOrDefault(jurisdiction)?.Name ?? jurisdiction;
-        return ReportWriters.Write(Read(json).Cut(jurisdiction, name), format);
+        return await writers.WriteAsync(Read(json).Cut(jurisdiction, name), format, cancellationToken);
     }
 
     /// <summary>

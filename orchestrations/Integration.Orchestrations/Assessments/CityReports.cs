@@ -9,7 +9,7 @@ namespace Integration.Orchestrations.Assessments;
 /// CSV, XLSX, HTML; a new generation replaces the one before), and the provincial centre told once per half. Generated
 /// by the schedule after the half ends (due before the 10th) and on demand.
 /// </summary>
-public sealed class CityReports(AssessmentStore artifacts, AlertStore alerts, ComplaintFactStore complaints, IAssessmentSource source, TimeProvider time)
+public sealed class CityReports(AssessmentStore artifacts, AlertStore alerts, ComplaintFactStore complaints, IAssessmentSource source, ReportWriters writers, TimeProvider time)
 {
     public static string ArtifactName(HalfYear half, string format) => $"city-reports/{half}/report.{format}";
 
@@ -23,7 +23,7 @@ public sealed class CityReports(AssessmentStore artifacts, AlertStore alerts, Co
                 facts.AddRange(await complaints.ListAsync(company, quarter.ToString(), cancellationToken));
         var report = CityReport.Build(half, time.GetUtcNow(), master, raised, facts, await source.CasesAsync(cancellationToken));
         foreach (var format in AssessmentDesk.Formats)
-            await artifacts.PutArtifactAsync(ArtifactName(half, format), ReportWriters.Write(report, format), ReportWriters.ContentTypes[format], cancellationToken);
+            await artifacts.PutArtifactAsync(ArtifactName(half, format), await writers.WriteAsync(report, format, cancellationToken), ReportWriters.ContentTypes[format], cancellationToken);
         await alerts.RaiseAsync(new Alert($"cityreport:{half}", AlertKinds.Assessment, Severity.Info, report.Title,
             $"{report.Cities.Count} 个市的半年报告已生成（应于 {half.DueBefore:yyyy-MM-dd} 前报送）。", time.GetUtcNow())
         {
@@ -44,6 +44,6 @@ public sealed class CityReports(AssessmentStore artifacts, AlertStore alerts, Co
         if (city is null) return await artifacts.GetArtifactAsync(ArtifactName(half, format), cancellationToken);
         if (await artifacts.GetArtifactAsync(ArtifactName(half, "json"), cancellationToken) is not { } json) return null;
         var report = HubJson.Deserialize<CityReport>(System.Text.Encoding.UTF8.GetString(json));
-        return ReportWriters.Write(report.Cut(city, source.Master.Jurisdictions.GetValueOrDefault(city)?.Name ?? city), format);
+        return await writers.WriteAsync(report.Cut(city, source.Master.Jurisdictions.GetValueOrDefault(city)?.Name ?? city), format, cancellationToken);
     }
 }

@@ -63,6 +63,9 @@ public static class ReportTables
 
     private static IReadOnlyList<object?> Row(params object?[] cells) => cells;
 
+    /// <summary>Columns of shares and rates (率, 进度, 占比), which a page for people shows as percentages.</summary>
+    public static bool IsShare(string header) => header.Contains('率', StringComparison.Ordinal) || header.Contains("进度", StringComparison.Ordinal) || header.Contains("占比", StringComparison.Ordinal);
+
     /// <summary>A cell as text (numbers invariant, blanks empty).</summary>
     public static string Text(object? cell) => cell switch
     {

@@ -100,7 +100,7 @@ public sealed partial class ConsoleHttp : IDisposable
         return request;
     }
 
-    // Written by the pages themselves or by the framework's <AntiforgeryToken /> (which closes it with " />").
+    // Written by the framework's <AntiforgeryToken /> (which closes it with " />").
     [GeneratedRegex("<input type=\"hidden\" name=\"(__RequestVerificationToken)\" value=\"([^\"]+)\"\\s*/?>")]
     private static partial Regex AntiforgeryField();
 
