@@ -5,8 +5,8 @@ using Integration.Domain;
 
 namespace Integration.Storage;
 
-/// <summary>How an event sent to an orchestration was answered: 200/201, or the refusal's status, code and detail.</summary>
-public sealed record EventOutcome(int Status, string? Code = null, string? Detail = null);
+/// <summary>How an event sent to an orchestration was answered: applied or created, or the refusal's kind, code and detail.</summary>
+public sealed record EventOutcome(OutcomeKind Kind, string? Code = null, string? Detail = null);
 
 /// <summary>An instance (a complaint, a case) as its orchestration last recorded it (state JSON and version), with the answers to its recent events.</summary>
 public sealed record InstanceRecord(string Json, int Version, IReadOnlyDictionary<string, EventOutcome> Outcomes);
@@ -60,7 +60,7 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
             var outcomes = current?.Outcomes.Where(o => o.Key != eventId).TakeLast(OutcomesKept - 1).ToList() ?? [];
             outcomes.Add(new(eventId, outcome));
             var kept = outcomes.ToDictionary(o => o.Key, o => o.Value);
-            var row = new TableEntity(id, StateRow(id)) { ["Outcomes"] = HubJson.Serialize(kept) };
+            var row = new TableEntity(id, StateRow(id)) { ["Outcomes"] = HubJson.Serialize(kept.ToDictionary(o => o.Key, o => StoredOutcome.Of(o.Value))) };
             var newer = stateJson is not null && (current is null || version >= current.Version);
             if (!newer && current is null) return; // a refusal of an event to a complaint that was never created: nothing to keep
             saved = new InstanceRecord(newer ? stateJson! : current!.Json, newer ? version : current!.Version, kept);
@@ -201,5 +201,30 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
     private static InstanceRecord Read(TableEntity row) => new(
         TableText.Read(row, "Data"),
         row.GetInt32("Version") ?? 0,
-        row.GetString("Outcomes") is { Length: > 0 } json ? HubJson.Deserialize<Dictionary<string, EventOutcome>>(json) : new Dictionary<string, EventOutcome>());
+        row.GetString("Outcomes") is { Length: > 0 } json
+            ? HubJson.Deserialize<Dictionary<string, StoredOutcome>>(json).ToDictionary(o => o.Key, o => o.Value.ToOutcome())
+            : new Dictionary<string, EventOutcome>());
+
+    /// <summary>
+    /// An outcome as the <c>Outcomes</c> column holds it: <c>{"status": n, "code", "detail"}</c>, the number being the
+    /// one the API first answered with. The rows kept that shape from before outcomes carried a kind, so this table is
+    /// the stored format's, read both ways; it is not how the API answers (the HTTP layer maps kinds itself).
+    /// </summary>
+    private sealed record StoredOutcome(int Status, string? Code, string? Detail)
+    {
+        private static readonly Dictionary<OutcomeKind, int> Codes = new()
+        {
+            [OutcomeKind.Applied] = 200,
+            [OutcomeKind.Created] = 201,
+            [OutcomeKind.Invalid] = 400,
+            [OutcomeKind.Forbidden] = 403,
+            [OutcomeKind.NotFound] = 404,
+            [OutcomeKind.Conflict] = 409,
+        };
+
+        public static StoredOutcome Of(EventOutcome outcome) => new(Codes[outcome.Kind], outcome.Code, outcome.Detail);
+
+        public EventOutcome ToOutcome() =>
+            new(Codes.Single(c => c.Value == Status).Key, Code, Detail);
+    }
 }

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Integration.Orchestrations.Complaints;
 
 /// <summary>What the desk answers: the complaint as it now is, or why the event was refused.</summary>
-public sealed record DeskOutcome(int Status, ComplaintState? State, string? Code = null, string? Detail = null)
+public sealed record DeskOutcome(OutcomeKind Kind, ComplaintState? State, string? Code = null, string? Detail = null)
 {
-    public bool Succeeded => Status is 200 or 201;
+    public bool Succeeded => Kind.Succeeded();
 }
 
 /// <summary>
@@ -62,15 +62,15 @@ public sealed class ComplaintDesk(
         switch (machine().Decide(state, e))
         {
             case ComplaintRefused refused:
-                return new DeskOutcome(refused.Status, state, refused.Code, refused.Detail);
+                return new DeskOutcome(refused.Kind, state, refused.Code, refused.Detail);
             case ComplaintUnchanged:
-                return new DeskOutcome(200, state);
+                return new DeskOutcome(OutcomeKind.Applied, state);
             case ComplaintTransition t:
                 var signal = new ComplaintSignal(eventId, e);
                 var instance = ComplaintOrchestration.InstanceId(complaintId);
                 if (state is not null || !await engine.StartInstanceAsync(nameof(ComplaintOrchestration), instance, new ComplaintRun(null, signal, clockOffset, [])))
                     await engine.RaiseAsync(instance, ComplaintOrchestration.EventName, signal);
-                var predicted = new DeskOutcome(state is null ? 201 : 200, ComplaintMachine.After(state, t));
+                var predicted = new DeskOutcome(state is null ? OutcomeKind.Created : OutcomeKind.Applied, ComplaintMachine.After(state, t));
                 return await AnswerAsync(complaintId, eventId, cancellationToken) ?? predicted;
             default:
                 throw new InvalidOperationException("Unknown decision.");
@@ -86,7 +86,7 @@ public sealed class ComplaintDesk(
         return null;
     }
 
-    private static DeskOutcome Outcome(EventOutcome outcome, ComplaintState? state) => new(outcome.Status, state, outcome.Code, outcome.Detail);
+    private static DeskOutcome Outcome(EventOutcome outcome, ComplaintState? state) => new(outcome.Kind, state, outcome.Code, outcome.Detail);
 
     /// <summary>
     /// A year's working-day arrangement was loaded or amended (<paramref name="version"/> of it): every open complaint's
@@ -125,10 +125,10 @@ public sealed class ComplaintDesk(
         switch (machine().Decide(state, signal.Event))
         {
             case ComplaintRefused refused:
-                if (id is not null) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(refused.Status, refused.Code, refused.Detail), cancellationToken);
+                if (id is not null) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(refused.Kind, refused.Code, refused.Detail), cancellationToken);
                 return state;
             case ComplaintUnchanged:
-                if (id is not null && signal.Event is not ComplaintTimerFired) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(200), cancellationToken);
+                if (id is not null && signal.Event is not ComplaintTimerFired) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(OutcomeKind.Applied), cancellationToken);
                 return state;
             case ComplaintTransition t:
                 var next = ComplaintMachine.After(state, t);
@@ -137,7 +137,7 @@ public sealed class ComplaintDesk(
                     await facts.UpsertAsync(new ComplaintFact(next.Supplier, Quarter.Of(next.RaisedAt).ToString(), next.ComplaintId, next.Hospital, next.Version,
                         next.RepliedInTime, next.ResolvedInTime, next.IsOpen), cancellationToken);
                 await records.SaveAsync(next.ComplaintId, HubJson.Serialize(next), next.Version, Listed(state), Listed(next), signal.EventId,
-                    new EventOutcome(state is null ? 201 : 200), cancellationToken);
+                    new EventOutcome(state is null ? OutcomeKind.Created : OutcomeKind.Applied), cancellationToken);
                 fault?.Invoke("desk.recorded");
                 // How late the deadline's consequences are in place (from its due time to now), for the metrics.
                 if (signal.Event is ComplaintTimerFired && state?.Timer is { } timer) timerFired?.Invoke(time.GetUtcNow() - timer.DueAt);
