@@ -22,21 +22,16 @@ public sealed class AssessmentStore(HubStorage storage)
         return row.HasValue ? (TableText.Read(row.Value!, "Data"), row.Value!.ETag) : null;
     }
 
-    /// <summary>Writes the quarter's state: created when <paramref name="expected"/> is null, else only over that ETag; false when another writer got there first.</summary>
-    public async Task<bool> PutStateAsync(string quarter, string json, ETag? expected, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the quarter's state: created when <paramref name="expected"/> is null, else only over that ETag; a conflict
+    /// when another writer got there first (run it in <see cref="Conflicts.RetryAsync{T}"/> with the read).
+    /// </summary>
+    public async Task PutStateAsync(string quarter, string json, ETag? expected, CancellationToken cancellationToken)
     {
         var row = new TableEntity(quarter, StateRow(quarter));
         TableText.Write(row, "Data", json);
-        try
-        {
-            if (expected is { } etag) await storage.Assessments.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken);
-            else await storage.Assessments.AddEntityAsync(row, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            return false;
-        }
+        if (expected is { } etag) await storage.Assessments.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken);
+        else await storage.Assessments.AddEntityAsync(row, cancellationToken);
     }
 
     private static string KeptPartition(string quarter) => $"evaluated|{quarter}";

@@ -52,8 +52,7 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
     /// </summary>
     public async Task SaveAsync(string id, string? stateJson, int version, bool wasOpen, bool open, string eventId, EventOutcome outcome, CancellationToken cancellationToken)
     {
-        InstanceRecord saved;
-        for (var attempt = 1; ; attempt++)
+        var saved = await Conflicts.RetryAsync<InstanceRecord?>($"{Index} record {id}", async _ =>
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), cancellationToken: cancellationToken);
             var current = existing.HasValue ? Read(existing.Value!) : null;
@@ -62,20 +61,15 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
             var kept = outcomes.ToDictionary(o => o.Key, o => o.Value);
             var row = new TableEntity(id, StateRow(id)) { ["Outcomes"] = HubJson.Serialize(kept.ToDictionary(o => o.Key, o => StoredOutcome.Of(o.Value))) };
             var newer = stateJson is not null && (current is null || version >= current.Version);
-            if (!newer && current is null) return; // a refusal of an event to a complaint that was never created: nothing to keep
-            saved = new InstanceRecord(newer ? stateJson! : current!.Json, newer ? version : current!.Version, kept);
-            TableText.Write(row, "Data", saved.Json);
-            row["Version"] = saved.Version;
-            try
-            {
-                if (existing.HasValue) await table.UpdateEntityAsync(row, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
-                else await table.AddEntityAsync(row, cancellationToken);
-                break;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 10)
-            {
-            }
-        }
+            if (!newer && current is null) return null; // a refusal of an event to a complaint that was never created: nothing to keep
+            var record = new InstanceRecord(newer ? stateJson! : current!.Json, newer ? version : current!.Version, kept);
+            TableText.Write(row, "Data", record.Json);
+            row["Version"] = record.Version;
+            if (existing.HasValue) await table.UpdateEntityAsync(row, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+            else await table.AddEntityAsync(row, cancellationToken);
+            return record;
+        }, cancellationToken);
+        if (saved is null) return;
         if (stateJson is not null && open != wasOpen)
         {
             if (open) await MarkOpenAsync(id, cancellationToken);

@@ -189,7 +189,7 @@ public sealed class RecordStore(HubStorage storage)
         var headers = chunk.Select(x => Companion(x.Item)).OfType<TableEntity>().DistinctBy(h => h.RowKey).ToList();
         var partition = chunk[0].Item.Hospital;
         var fast = true;
-        for (var attempt = 1; ; attempt++)
+        return await Storage.Conflicts.RetryAsync<ChunkResult>($"{feed} records of {partition}", async _ =>
         {
             var existing = fast
                 ? new Response<TableEntity>?[chunk.Count]
@@ -233,18 +233,21 @@ public sealed class RecordStore(HubStorage storage)
             {
                 var answers = await TableBatch.SubmitAsync(table, [.. actions, .. HeaderActions(headers), .. aggregates], ct);
                 Remember(table, aggregates, after, answers.Skip(actions.Count + headers.Count).ToList());
-                return new(written, chunk.Count - written.Count, cellsChanged, found);
+                return new ChunkResult(written, chunk.Count - written.Count, cellsChanged, found);
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
+            catch (TableTransactionFailedException e) when (Storage.Conflicts.IsConflict(e))
             {
                 // 409 on the fast path: some items (or aggregate rows) exist, read them. Otherwise another writer changed a row in between.
                 Interlocked.Increment(ref conflicts);
                 Forget(table, aggregates);
                 fast = false;
-                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);
+                throw;
             }
-        }
+        }, ct, BackOffAsync);
     }
+
+    /// <summary>A short random pause before a write that lost a race is tried again, longer as the attempts go on, so that writers of the same rows spread out.</summary>
+    private static Task BackOffAsync(int attempt, CancellationToken ct) => Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);
 
     /// <summary>
     /// Brings the records that depend on <paramref name="item"/> (the deliveries of an order line, the receipts of a
@@ -274,7 +277,7 @@ public sealed class RecordStore(HubStorage storage)
 
     private async Task<List<string>> RebaseAsync(TableClient table, FeedKind feed, string hospital, string key, Contribute contribute, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        return await Storage.Conflicts.RetryAsync<List<string>>($"{feed} record {key} of {hospital}", async _ =>
         {
             var row = await table.GetEntityIfExistsAsync<TableEntity>(hospital, key, cancellationToken: ct);
             if (!row.HasValue) return [];
@@ -288,17 +291,10 @@ public sealed class RecordStore(HubStorage storage)
                 ["BasisAt"] = after?.At, ["BasisProduct"] = after?.Product, ["BasisQty"] = after?.Quantity?.ToString(CultureInfo.InvariantCulture), ["BasisDistributor"] = after?.Distributor,
             };
             var (aggregates, _, cellsChanged) = await AggregateActionsAsync(table, hospital, delta, cached: false, ct);
-            try
-            {
-                await TableBatch.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, row.Value!.ETag), .. aggregates], ct);
-                Forget(table, aggregates);
-                return cellsChanged;
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
-            {
-                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);
-            }
-        }
+            await TableBatch.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, row.Value!.ETag), .. aggregates], ct);
+            Forget(table, aggregates);
+            return cellsChanged;
+        }, ct, BackOffAsync);
     }
 
     /// <summary>An aggregate row as this instance last wrote or read it: its ETag and every field.</summary>

@@ -84,7 +84,7 @@ public sealed class AssessmentDesk(
         var master = source.Master;
         var units = master.Institutions.Keys.Select(master.UnitOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var suppliers = master.Companies.Values.Where(c => c.Kind == CompanyKind.Manufacturer).Select(c => c.Code).Order(StringComparer.Ordinal).ToList();
-        for (var attempt = 1; ; attempt++)
+        return await Conflicts.RetryAsync($"assessment {quarter}'s start", async _ =>
         {
             var stored = await results.GetStateAsync(quarter.ToString(), cancellationToken);
             var state = stored is null ? null : HubJson.Deserialize<AssessmentState>(stored.Value.Json);
@@ -97,15 +97,11 @@ public sealed class AssessmentDesk(
             }
             var phase = units.Count > 0 ? AssessmentPhase.Units : suppliers.Count > 0 ? AssessmentPhase.Suppliers : AssessmentPhase.Reporting;
             var next = new AssessmentState(quarter.ToString(), (state?.Generation ?? 0) + 1, phase, units, suppliers, time.GetUtcNow(), by);
-            if (!await results.PutStateAsync(next.Quarter, HubJson.Serialize(next), stored?.ETag, cancellationToken))
-            {
-                if (attempt >= 10) throw new InvalidOperationException($"Assessment {quarter}: too many concurrent starts.");
-                continue;
-            }
+            await results.PutStateAsync(next.Quarter, HubJson.Serialize(next), stored?.ETag, cancellationToken);
             await engine.StartInstanceAsync(nameof(AssessmentOrchestration), AssessmentOrchestration.InstanceId(next.Quarter, next.Generation), new AssessmentRun(next, itemsPerActivity));
             logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", next.Quarter, next.Generation, next.Phase.Name());
             return next;
-        }
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -128,12 +124,14 @@ public sealed class AssessmentDesk(
     /// <summary>Activity: records the phase the run has reached (unless a newer generation has started meanwhile).</summary>
     public async Task RecordAsync(AssessmentState state, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; attempt <= 10; attempt++)
+        var newer = await Conflicts.RetryAsync($"assessment {state.Quarter}'s phase", async _ =>
         {
             var stored = await results.GetStateAsync(state.Quarter, cancellationToken);
-            if (stored is { } s && HubJson.Deserialize<AssessmentState>(s.Json).Generation > state.Generation) return;
-            if (await results.PutStateAsync(state.Quarter, HubJson.Serialize(state), stored?.ETag, cancellationToken)) break;
-        }
+            if (stored is { } s && HubJson.Deserialize<AssessmentState>(s.Json).Generation > state.Generation) return true;
+            await results.PutStateAsync(state.Quarter, HubJson.Serialize(state), stored?.ETag, cancellationToken);
+            return false;
+        }, cancellationToken);
+        if (newer) return;
         logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", state.Quarter, state.Generation, state.Phase.Name());
     }
 
