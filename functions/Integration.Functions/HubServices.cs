@@ -42,6 +42,10 @@ public static class HubServices
         }
         var services = builder.Services;
         var config = builder.Configuration;
+        // The hub's one Azure credential (the managed identity in Azure, the developer's sign-in locally), made once: storage,
+        // the Durable Task engine, Event Grid and Azure Monitor use it. It signs in only when a client asks for a token.
+        var credential = new Azure.Identity.DefaultAzureCredential();
+        services.AddSingleton<Azure.Core.TokenCredential>(credential);
         services.AddOptions<StorageOptions>().BindConfiguration("Hub:Storage");
         services.AddOptions<QueueOptions>().BindConfiguration("Hub:Queues");
         services.AddOptions<FeedLimits>().BindConfiguration("Hub:Feeds");
@@ -147,7 +151,7 @@ public static class HubServices
             sp.GetRequiredService<FaultInjection>().At));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ProcessingOptions>>().Value);
 
-        services.AddSingleton(sp => new HubStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton(sp => new HubStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<Azure.Core.TokenCredential>()));
         services.AddSingleton(sp => new SecretProtector(SecretKey(config, builder.Environment)));
         services.AddSingleton<MasterStore>();
         services.AddSingleton<RequestLog>();
@@ -169,7 +173,7 @@ public static class HubServices
             .ValidateOnStart();
         services.AddSingleton<Outbound.AlertSender>();
         services.AddSingleton<Outbound.DeliveryQueue>();
-        services.AddSingleton(sp => new Outbound.AlertTopic(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => new Outbound.AlertTopic(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<Azure.Core.TokenCredential>()));
         services.AddSingleton<Idempotency>();
         services.AddSingleton<FeedReferences>();
         services.AddSingleton<FeedIntake>();
@@ -189,7 +193,7 @@ public static class HubServices
 
         services.AddSingleton<HubMetrics>();
         services.AddHostedService<QueueDepthSampler>();
-        services.AddHubTelemetry(config);
+        services.AddHubTelemetry(config, credential);
 
         services.ConfigureHttpJsonOptions(o => HubJson.Configure(o.SerializerOptions));
         services.AddPartnerApiDescription();
@@ -398,7 +402,7 @@ public static class HubServices
     }
 
     /// <summary>Logs, metrics and traces through OpenTelemetry: to the console when asked, to Azure Monitor when configured.</summary>
-    private static void AddHubTelemetry(this IServiceCollection services, IConfiguration config)
+    private static void AddHubTelemetry(this IServiceCollection services, IConfiguration config, Azure.Core.TokenCredential credential)
     {
         // Hub:Telemetry:Console (default false) exports to the console every Hub:Telemetry:ExportInterval (default 60 s).
         var console = config.GetValue("Hub:Telemetry:Console", false);
@@ -407,7 +411,7 @@ public static class HubServices
         // In Azure, Application Insights takes no keys (infra: DisableLocalAuth): the exporters sign in with the app's
         // managed identity when APPLICATIONINSIGHTS_AUTHENTICATION_STRING says Authorization=AAD.
         var entraId = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true
-            ? new Azure.Identity.DefaultAzureCredential() : null;
+            ? credential : null;
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("integration-hub"))
             .WithMetrics(m =>
