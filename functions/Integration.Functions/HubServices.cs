@@ -109,7 +109,6 @@ public static class HubServices
             ],
             sp, sp.GetRequiredService<ILoggerFactory>(), runWorker: config.GetValue("Hub:Processing:RunTriggers", true) || UnderFunctionsHost));
         services.AddHostedService(sp => sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>());
-        services.AddHostedService<DurableMigration>();
         services.AddSingleton(sp => new ComplaintDesk(OrchestrationRecords.Complaints(sp.GetRequiredService<HubStorage>()), sp.GetRequiredService<AlertStore>(),
             sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(),
             () => sp.GetRequiredService<Calendar.CalendarBook>().Machine, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintDesk>>(),

@@ -51,27 +51,6 @@ public sealed class AssessmentStore(HubStorage storage)
         return row.HasValue && row.Value!.GetDateTimeOffset("EvaluatedAt") is { } at ? (TableText.Read(row.Value, "Data"), at) : null;
     }
 
-    /// <summary>Quarters the engine before the Durable Task one listed as not completed (its sweep index): the migration's work.</summary>
-    public async Task<IReadOnlyList<string>> NotMigratedAsync(CancellationToken cancellationToken)
-    {
-        var list = new List<string>();
-        await foreach (var row in storage.Orchestrations.QueryAsync<TableEntity>(e => e.PartitionKey == "assessments", select: ["RowKey"], cancellationToken: cancellationToken))
-            list.Add(row.RowKey);
-        return list;
-    }
-
-    /// <summary>The quarter is moved onto the Durable Task engine: out of the old index.</summary>
-    public async Task MigratedAsync(string quarter, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await storage.Orchestrations.DeleteEntityAsync("assessments", quarter, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-        }
-    }
-
     /// <summary>Adds the rows that are not there yet (transactions of up to 100); returns how many were new.</summary>
     public async Task<int> AddResultsAsync(string quarter, IReadOnlyList<(string Key, string Json)> rows, CancellationToken cancellationToken)
     {

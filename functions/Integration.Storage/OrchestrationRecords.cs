@@ -30,7 +30,11 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
 
     private string Index => index;
 
-    /// <summary>The index column that says the complaint runs on the Durable Task engine (set by the migration).</summary>
+    /// <summary>
+    /// The index column that says the instance runs on the Durable Task engine. Nothing reads it any more (it told the
+    /// move from the engine before this one which instances were moved); it is still written so that the rows stay as
+    /// they were and a hub of an earlier version started on them does not take every open instance for an old one.
+    /// </summary>
     public const string EngineColumn = "Engine";
 
     public const string DurableEngine = "durable";
@@ -172,25 +176,6 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
         await foreach (var row in storage.Orchestrations.QueryAsync<TableEntity>(e => e.PartitionKey == Index, select: ["RowKey"], cancellationToken: cancellationToken))
             yield return row.RowKey;
     }
-
-    /// <summary>Open instances still run by the engine before the Durable Task one (no <see cref="EngineColumn"/>): the migration's work.</summary>
-    public async Task<IReadOnlyList<string>> NotMigratedAsync(CancellationToken cancellationToken)
-    {
-        var list = new List<string>();
-        await foreach (var row in storage.Orchestrations.QueryAsync<TableEntity>(e => e.PartitionKey == Index, select: ["RowKey", EngineColumn], cancellationToken: cancellationToken))
-            if (row.GetString(EngineColumn) != DurableEngine) list.Add(row.RowKey);
-        return list;
-    }
-
-    /// <summary>The effects (kind, payload) the engine before this one noted on an instance's row with its last transition.</summary>
-    public async Task<IReadOnlyList<(string Kind, string Payload)>> LegacyEffectsAsync(string id, CancellationToken cancellationToken)
-    {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), ["Effects"], cancellationToken);
-        if (!row.HasValue || row.Value!.GetString("Effects") is not { Length: > 0 } json) return [];
-        return [.. HubJson.Deserialize<List<LegacyEffect>>(json).Select(e => (e.Kind, e.Payload))];
-    }
-
-    private sealed record LegacyEffect(string Id, string Kind, string Payload);
 
     private static InstanceRecord Read(TableEntity row) => new(
         TableText.Read(row, "Data"),

@@ -104,23 +104,6 @@ public sealed class AssessmentDesk(
         }, cancellationToken);
     }
 
-    /// <summary>
-    /// The one-off move from the engine before this one: a quarter it listed as running gets the orchestration of its
-    /// generation (its items with results are not done again); then it leaves the old index. Run at every start-up.
-    /// </summary>
-    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
-    {
-        var quarters = await results.NotMigratedAsync(cancellationToken);
-        foreach (var quarter in quarters)
-        {
-            if (await results.GetStateAsync(quarter, cancellationToken) is { } stored && HubJson.Deserialize<AssessmentState>(stored.Json) is { Phase: not AssessmentPhase.Completed } state)
-                await engine.StartInstanceAsync(nameof(AssessmentOrchestration), AssessmentOrchestration.InstanceId(quarter, state.Generation), new AssessmentRun(state, itemsPerActivity), restartFailed: true);
-            await results.MigratedAsync(quarter, cancellationToken);
-        }
-        if (quarters.Count > 0) logger.LogInformation("Moved {Count} assessment(s) onto the Durable Task engine", quarters.Count);
-        return quarters.Count;
-    }
-
     /// <summary>Activity: records the phase the run has reached (unless a newer generation has started meanwhile).</summary>
     public async Task RecordAsync(AssessmentState state, CancellationToken cancellationToken)
     {

@@ -150,33 +150,6 @@ public sealed class ComplaintDesk(
     /// <summary>Whether the complaint is among the open ones (a closed complaint still waiting on a timer is).</summary>
     private static bool Listed(ComplaintState? state) => state is not null && (state.IsOpen || state.Timer is not null);
 
-    /// <summary>
-    /// The one-off move from the engine before this one (state rows with an outbox, a sweep): each open complaint it ran
-    /// gets an orchestration started from its recorded state (an instance that exists already is left alone), the
-    /// alerts and R7 fact its last transition owed are done again (idempotent), and it is marked as moved. Run at every
-    /// start-up; it finds nothing to do once done.
-    /// </summary>
-    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
-    {
-        var ids = await records.NotMigratedAsync(cancellationToken);
-        foreach (var id in ids)
-        {
-            if (await GetAsync(id, cancellationToken) is { } state && Listed(state))
-            {
-                foreach (var (kind, payload) in await records.LegacyEffectsAsync(id, cancellationToken))
-                {
-                    if (kind == "alert") await alerts.RaiseAsync(HubJson.Deserialize<Alert>(payload), cancellationToken);
-                    else if (kind == "fact") await facts.UpsertAsync(HubJson.Deserialize<ComplaintFact>(payload), cancellationToken);
-                }
-                await engine.StartInstanceAsync(nameof(ComplaintOrchestration), ComplaintOrchestration.InstanceId(id), new ComplaintRun(state, null, clockOffset, []));
-                await records.MarkOpenAsync(id, cancellationToken);
-            }
-            else await records.ForgetAsync(id, cancellationToken);
-        }
-        if (ids.Count > 0) logger.LogInformation("Moved {Count} open complaint(s) onto the Durable Task engine", ids.Count);
-        return ids.Count;
-    }
-
     private static Alert ToAlert(ComplaintState state, Notice notice, DateTimeOffset at)
     {
         var path = state.JurisdictionPath;
