@@ -71,6 +71,9 @@ public static class HubServices
             foreach (var network in proxies.Value.Networks()) o.KnownIPNetworks.Add(network);
         });
         services.AddSingleton<TimeProvider>(sp => HubClock.Create(config, builder.Environment));
+        // The hub's one source of randomness (the jitter of retries and back-offs), injected like the clock. Random.Shared
+        // is safe to share between threads.
+        services.AddSingleton(Random.Shared);
         services.AddOptions<ComplaintOptions>().BindConfiguration("Hub:Complaints")
             .Validate(o => o.ReplyWorkingDays >= 0 && o.ResolveWorkingDays >= 0 && o.EscalationWorkingDays >= 1 && o.ConfirmWorkingDays >= 1, "Complaint limits are working-day counts (escalation and confirmation at least 1).")
             .ValidateOnStart();
@@ -120,7 +123,7 @@ public static class HubServices
                 await book.ReloadAsync(ct);
                 return (book.Year(year)?.Version ?? 0) >= version;
             },
-            sp.GetRequiredService<FaultInjection>().At, lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
+            sp.GetRequiredService<FaultInjection>().AtAsync, lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
         services.AddSingleton<JsonCommands>();
         services.AddOptions<Integration.Orchestrations.Cases.CaseOptions>().BindConfiguration("Hub:Cases")
             .Validate(o => new[] { o.ExplanationWorkingDays, o.TalkWorkingDays, o.RectificationWorkingDays, o.DemandReturnWorkingDays, o.EscalationWorkingDays }.All(d => d is >= 1 and <= 120),
@@ -147,7 +150,7 @@ public static class HubServices
             sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Integration.Orchestrations.Assessments.AssessmentDesk>>(),
             config.GetValue("Hub:Assessments:ItemsPerActivity", 20), config.GetValue("Hub:Assessments:Concurrency", Integration.Orchestrations.Assessments.AssessmentDesk.DefaultConcurrency),
-            sp.GetRequiredService<FaultInjection>().At));
+            sp.GetRequiredService<FaultInjection>().AtAsync));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ProcessingOptions>>().Value);
 
         services.AddSingleton(sp => new HubStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<Azure.Core.TokenCredential>()));

@@ -25,7 +25,9 @@ public delegate IEnumerable<Contribution> Contribute(IFeedItem item, RecordBasis
 /// is retried or crashes, without a ledger of its own.
 /// </para>
 /// </summary>
-public sealed class RecordStore(HubStorage storage)
+/// <param name="time">The clock the back-off after a lost race waits on (the hub's; the system's when not given).</param>
+/// <param name="random">The back-off's jitter (the hub's; <see cref="Random.Shared"/> when not given).</param>
+public sealed class RecordStore(HubStorage storage, TimeProvider? time = null, Random? random = null)
 {
     /// <summary>String properties hold at most 32K characters; longer JSON is split over Data, Data1, Data2...</summary>
     private const int PropertyChars = 30_000;
@@ -247,7 +249,8 @@ public sealed class RecordStore(HubStorage storage)
     }
 
     /// <summary>A short random pause before a write that lost a race is tried again, longer as the attempts go on, so that writers of the same rows spread out.</summary>
-    private static Task BackOffAsync(int attempt, CancellationToken ct) => Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);
+    private Task BackOffAsync(int attempt, CancellationToken ct) =>
+        Task.Delay(TimeSpan.FromMilliseconds((random ?? Random.Shared).Next(5, 20 * Math.Min(attempt, 10))), time ?? TimeProvider.System, ct);
 
     /// <summary>
     /// Brings the records that depend on <paramref name="item"/> (the deliveries of an order line, the receipts of a

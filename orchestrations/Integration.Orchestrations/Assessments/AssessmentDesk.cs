@@ -47,7 +47,7 @@ public sealed record AssessmentProgress(AssessmentState State, int Done, int Exp
 /// <param name="fault">Called at named points (<c>assessment.unit</c>, <c>assessment.results</c>, <c>assessment.report</c>) so that tests can make the process die or wait there.</param>
 public sealed class AssessmentDesk(
     AssessmentStore results, AlertStore alerts, IAssessmentSource source, DurableEngine engine, TimeProvider time, ILogger<AssessmentDesk> logger,
-    int itemsPerActivity = 20, int concurrency = AssessmentDesk.DefaultConcurrency, Action<string>? fault = null) : IDisposable
+    int itemsPerActivity = 20, int concurrency = AssessmentDesk.DefaultConcurrency, Func<string, CancellationToken, Task>? fault = null) : IDisposable
 {
     public const int DefaultConcurrency = 8;
 
@@ -139,7 +139,7 @@ public sealed class AssessmentDesk(
                 await results.AddResultsAsync(chunk.Quarter, [(Key(chunk.Generation, chunk.Phase, u), HubJson.Serialize(await UnitAsync(u, quarter, cancellationToken)))], cancellationToken))));
         else
             added = await results.AddResultsAsync(chunk.Quarter, await SuppliersAsync(chunk, quarter, todo, cancellationToken), cancellationToken);
-        fault?.Invoke("assessment.results");
+        if (fault is not null) await fault("assessment.results", cancellationToken);
         return added;
     }
 
@@ -148,7 +148,7 @@ public sealed class AssessmentDesk(
         await unitSlots.WaitAsync(cancellationToken);
         try
         {
-            fault?.Invoke("assessment.unit");
+            if (fault is not null) await fault("assessment.unit", cancellationToken);
             return await source.UnitAsync(unit, quarter, cancellationToken);
         }
         finally
@@ -181,7 +181,7 @@ public sealed class AssessmentDesk(
     /// </summary>
     public async Task<AssessmentState> ReportAsync(AssessmentState state, CancellationToken cancellationToken)
     {
-        fault?.Invoke("assessment.report");
+        if (fault is not null) await fault("assessment.report", cancellationToken);
         var report = await BuildAsync(state, cancellationToken);
         foreach (var format in Formats)
             await results.PutArtifactAsync(ArtifactName(state.Quarter, format), ReportWriters.Write(report, format), ReportWriters.ContentTypes[format], cancellationToken);

@@ -31,7 +31,7 @@ public sealed record DeskOutcome(OutcomeKind Kind, ComplaintState? State, string
 public sealed class ComplaintDesk(
     OrchestrationRecords records, AlertStore alerts, ComplaintFactStore facts, DurableEngine engine, Func<ComplaintMachine> machine, TimeProvider time,
     ILogger<ComplaintDesk> logger, TimeSpan answerWait, TimeSpan clockOffset, Func<int, int, CancellationToken, Task<bool>> calendarHas,
-    Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
+    Func<string, CancellationToken, Task>? fault = null, Action<TimeSpan>? timerFired = null)
 {
     public const string Orchestration = "complaints";
 
@@ -138,7 +138,7 @@ public sealed class ComplaintDesk(
                         next.RepliedInTime, next.ResolvedInTime, next.IsOpen), cancellationToken);
                 await records.SaveAsync(next.ComplaintId, HubJson.Serialize(next), next.Version, Listed(state), Listed(next), signal.EventId,
                     new EventOutcome(state is null ? OutcomeKind.Created : OutcomeKind.Applied), cancellationToken);
-                fault?.Invoke("desk.recorded");
+                if (fault is not null) await fault("desk.recorded", cancellationToken);
                 // How late the deadline's consequences are in place (from its due time to now), for the metrics.
                 if (signal.Event is ComplaintTimerFired && state?.Timer is { } timer) timerFired?.Invoke(time.GetUtcNow() - timer.DueAt);
                 return next;
