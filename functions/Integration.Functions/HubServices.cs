@@ -42,6 +42,10 @@ public static class HubServices
         }
         var services = builder.Services;
         var config = builder.Configuration;
+        // The hub's one Azure credential (the managed identity in Azure, the developer's sign-in locally), made once: storage,
+        // the Durable Task engine, Event Grid and Azure Monitor use it. It signs in only when a client asks for a token.
+        var credential = new Azure.Identity.DefaultAzureCredential();
+        services.AddSingleton<Azure.Core.TokenCredential>(credential);
         services.AddOptions<StorageOptions>().BindConfiguration("Hub:Storage");
         services.AddOptions<QueueOptions>().BindConfiguration("Hub:Queues");
         services.AddOptions<FeedLimits>().BindConfiguration("Hub:Feeds");
@@ -67,6 +71,9 @@ public static class HubServices
             foreach (var network in proxies.Value.Networks()) o.KnownIPNetworks.Add(network);
         });
         services.AddSingleton<TimeProvider>(sp => HubClock.Create(config, builder.Environment));
+        // The hub's one source of randomness (the jitter of retries and back-offs), injected like the clock. Random.Shared
+        // is safe to share between threads.
+        services.AddSingleton(Random.Shared);
         services.AddOptions<ComplaintOptions>().BindConfiguration("Hub:Complaints")
             .Validate(o => o.ReplyWorkingDays >= 0 && o.ResolveWorkingDays >= 0 && o.EscalationWorkingDays >= 1 && o.ConfirmWorkingDays >= 1, "Complaint limits are working-day counts (escalation and confirmation at least 1).")
             .ValidateOnStart();
@@ -105,7 +112,6 @@ public static class HubServices
             ],
             sp, sp.GetRequiredService<ILoggerFactory>(), runWorker: config.GetValue("Hub:Processing:RunTriggers", true) || UnderFunctionsHost));
         services.AddHostedService(sp => sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>());
-        services.AddHostedService<DurableMigration>();
         services.AddSingleton(sp => new ComplaintDesk(OrchestrationRecords.Complaints(sp.GetRequiredService<HubStorage>()), sp.GetRequiredService<AlertStore>(),
             sp.GetRequiredService<ComplaintFactStore>(), sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(),
             () => sp.GetRequiredService<Calendar.CalendarBook>().Machine, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<ComplaintDesk>>(),
@@ -117,7 +123,7 @@ public static class HubServices
                 await book.ReloadAsync(ct);
                 return (book.Year(year)?.Version ?? 0) >= version;
             },
-            sp.GetRequiredService<FaultInjection>().At, lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
+            sp.GetRequiredService<FaultInjection>().AtAsync, lateness => sp.GetRequiredService<HubMetrics>().TimerFired(ComplaintDesk.Orchestration, lateness)));
         services.AddSingleton<JsonCommands>();
         services.AddOptions<Integration.Orchestrations.Cases.CaseOptions>().BindConfiguration("Hub:Cases")
             .Validate(o => new[] { o.ExplanationWorkingDays, o.TalkWorkingDays, o.RectificationWorkingDays, o.DemandReturnWorkingDays, o.EscalationWorkingDays }.All(d => d is >= 1 and <= 120),
@@ -147,10 +153,10 @@ public static class HubServices
             sp.GetRequiredService<Integration.Orchestrations.Assessments.ReportWriters>(), sp.GetRequiredService<Integration.Orchestrations.Durable.DurableEngine>(), sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<Integration.Orchestrations.Assessments.AssessmentDesk>>(),
             config.GetValue("Hub:Assessments:ItemsPerActivity", 20), config.GetValue("Hub:Assessments:Concurrency", Integration.Orchestrations.Assessments.AssessmentDesk.DefaultConcurrency),
-            sp.GetRequiredService<FaultInjection>().At));
+            sp.GetRequiredService<FaultInjection>().AtAsync));
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ProcessingOptions>>().Value);
 
-        services.AddSingleton(sp => new HubStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
+        services.AddSingleton(sp => new HubStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<Azure.Core.TokenCredential>()));
         services.AddSingleton(sp => new SecretProtector(SecretKey(config, builder.Environment)));
         services.AddSingleton<MasterStore>();
         services.AddSingleton<RequestLog>();
@@ -172,7 +178,7 @@ public static class HubServices
             .ValidateOnStart();
         services.AddSingleton<Outbound.AlertSender>();
         services.AddSingleton<Outbound.DeliveryQueue>();
-        services.AddSingleton(sp => new Outbound.AlertTopic(sp.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(sp => new Outbound.AlertTopic(sp.GetRequiredService<IConfiguration>(), sp.GetRequiredService<Azure.Core.TokenCredential>()));
         services.AddSingleton<Idempotency>();
         services.AddSingleton<FeedReferences>();
         services.AddSingleton<FeedIntake>();
@@ -192,7 +198,7 @@ public static class HubServices
 
         services.AddSingleton<HubMetrics>();
         services.AddHostedService<QueueDepthSampler>();
-        services.AddHubTelemetry(config);
+        services.AddHubTelemetry(config, credential);
 
         services.ConfigureHttpJsonOptions(o => HubJson.Configure(o.SerializerOptions));
         services.AddPartnerApiDescription();
@@ -401,7 +407,7 @@ public static class HubServices
     }
 
     /// <summary>Logs, metrics and traces through OpenTelemetry: to the console when asked, to Azure Monitor when configured.</summary>
-    private static void AddHubTelemetry(this IServiceCollection services, IConfiguration config)
+    private static void AddHubTelemetry(this IServiceCollection services, IConfiguration config, Azure.Core.TokenCredential credential)
     {
         // Hub:Telemetry:Console (default false) exports to the console every Hub:Telemetry:ExportInterval (default 60 s).
         var console = config.GetValue("Hub:Telemetry:Console", false);
@@ -410,7 +416,7 @@ public static class HubServices
         // In Azure, Application Insights takes no keys (infra: DisableLocalAuth): the exporters sign in with the app's
         // managed identity when APPLICATIONINSIGHTS_AUTHENTICATION_STRING says Authorization=AAD.
         var entraId = config["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"]?.Contains("Authorization=AAD", StringComparison.OrdinalIgnoreCase) == true
-            ? new Azure.Identity.DefaultAzureCredential() : null;
+            ? credential : null;
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("integration-hub"))
             .WithMetrics(m =>

@@ -101,10 +101,9 @@ public sealed class AlertDeliveryStore(HubStorage storage)
     public async Task<IReadOnlyList<AlertDelivery>> ChangeAsync(string subscription, string batch, IReadOnlyList<DeliveryChange> changes, CancellationToken cancellationToken, DeliveryBatch? read = null)
     {
         var byEvent = changes.GroupBy(c => c.After.EventId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-        for (var attempt = 1; ; attempt++)
+        return await Conflicts.RetryAsync<IReadOnlyList<AlertDelivery>>($"delivery batch {subscription}/{batch}", async attempt =>
         {
-            var current = read ?? await GetAsync(subscription, batch, cancellationToken);
-            read = null;
+            var current = attempt == 1 && read is not null ? read : await GetAsync(subscription, batch, cancellationToken);
             if (current is null) return [];
             var made = new List<AlertDelivery>();
             var next = current.Deliveries.Select(d =>
@@ -114,15 +113,9 @@ public sealed class AlertDeliveryStore(HubStorage storage)
                 return change.After;
             }).ToList();
             if (made.Count == 0) return [];
-            try
-            {
-                await storage.AlertDeliveries.UpdateEntityAsync(Entity(current with { Subscription = subscription, Deliveries = next }), current.Version, TableUpdateMode.Replace, cancellationToken);
-                return made;
-            }
-            catch (RequestFailedException e) when (e.Status == 412 && attempt < 50)
-            {
-            }
-        }
+            await storage.AlertDeliveries.UpdateEntityAsync(Entity(current with { Subscription = subscription, Deliveries = next }), current.Version, TableUpdateMode.Replace, cancellationToken);
+            return made;
+        }, cancellationToken);
     }
 
     /// <summary>A subscription's batches: all, or those with a delivery in the status asked for (open: pending or retrying).</summary>

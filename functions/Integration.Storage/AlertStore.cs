@@ -105,26 +105,20 @@ public sealed class AlertStore(HubStorage storage)
     public async Task<AlertChange?> SyncAsync(string kind, string id, Alert? alert, DateTimeOffset now, CancellationToken cancellationToken,
         decimal materialChange = AlertLifecycle.DefaultMaterialChange)
     {
-        for (var attempt = 1; ; attempt++)
+        return await Conflicts.RetryAsync<AlertChange?>($"alert {id}", async _ =>
         {
             var row = await storage.Alerts.GetEntityIfExistsAsync<TableEntity>(kind, RowKey(id), cancellationToken: cancellationToken);
             var current = row.HasValue ? HubJson.Deserialize<Alert>(row.Value!.GetString("Data")) : null;
             if (AlertLifecycle.Sync(current, alert, now, materialChange) is not { } decided) return null;
             var (next, change) = decided;
-            try
-            {
-                await TableBatch.SubmitAsync(storage.Alerts, [
-                    row.HasValue
-                        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.Value!.ETag)
-                        : new TableTransactionAction(TableTransactionActionType.Add, Row(next)),
-                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(change, next, now)),
-                ], cancellationToken);
-                return change;
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
-            {
-            }
-        }
+            await TableBatch.SubmitAsync(storage.Alerts, [
+                row.HasValue
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.Value!.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, Row(next)),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(change, next, now)),
+            ], cancellationToken);
+            return change;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -133,23 +127,17 @@ public sealed class AlertStore(HubStorage storage)
     /// </summary>
     public async Task<Alert?> AcknowledgeAsync(string id, Acknowledgement acknowledgement, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        return await Conflicts.RetryAsync<Alert?>($"alert {id}", async _ =>
         {
             if (await FindRowAsync(id, cancellationToken) is not { } row) return null;
             var current = HubJson.Deserialize<Alert>(row.GetString("Data"));
             if (AlertLifecycle.Acknowledge(current, acknowledgement) is not { } next) return current;
-            try
-            {
-                await TableBatch.SubmitAsync(storage.Alerts, [
-                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.ETag),
-                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(AlertChange.Acknowledged, next, acknowledgement.At)),
-                ], cancellationToken);
-                return next;
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
-            {
-            }
-        }
+            await TableBatch.SubmitAsync(storage.Alerts, [
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.ETag),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(AlertChange.Acknowledged, next, acknowledgement.At)),
+            ], cancellationToken);
+            return next;
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -158,23 +146,17 @@ public sealed class AlertStore(HubStorage storage)
     /// </summary>
     public async Task<Alert?> ExplainAsync(string id, string caseId, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        return await Conflicts.RetryAsync<Alert?>($"alert {id}", async _ =>
         {
             if (await FindRowAsync(id, cancellationToken) is not { } row) return null;
             var current = HubJson.Deserialize<Alert>(row.GetString("Data"));
             if (AlertLifecycle.Explain(current, caseId, at) is not { } next) return current;
-            try
-            {
-                await TableBatch.SubmitAsync(storage.Alerts, [
-                    new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.ETag),
-                    new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(AlertChange.Updated, next, at)),
-                ], cancellationToken);
-                return next;
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 5)
-            {
-            }
-        }
+            await TableBatch.SubmitAsync(storage.Alerts, [
+                new TableTransactionAction(TableTransactionActionType.UpdateReplace, Row(next), row.ETag),
+                new TableTransactionAction(TableTransactionActionType.UpsertReplace, Outbox(AlertChange.Updated, next, at)),
+            ], cancellationToken);
+            return next;
+        }, cancellationToken);
     }
 
     private const string SetPrefix = "~set|";
@@ -192,21 +174,16 @@ public sealed class AlertStore(HubStorage storage)
             : (new HashSet<string>(StringComparer.Ordinal), null);
     }
 
-    /// <summary>Replaces the set (guarded by the ETag read with it: false when another evaluation wrote it meanwhile).</summary>
-    public async Task<bool> PutActiveSetAsync(string kind, string key, IEnumerable<string> ids, ETag? etag, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces the set, guarded by the ETag read with it: a conflict when another evaluation wrote it meanwhile (run it
+    /// in <see cref="Conflicts.RetryAsync{T}"/> with the read).
+    /// </summary>
+    public async Task PutActiveSetAsync(string kind, string key, IEnumerable<string> ids, ETag? etag, CancellationToken cancellationToken)
     {
         var row = new TableEntity(kind, SetPrefix + RowKey(key));
         TableText.Write(row, "Ids", HubJson.Serialize(ids.Order(StringComparer.Ordinal).ToArray()));
-        try
-        {
-            if (etag is { } e) await storage.Alerts.UpdateEntityAsync(row, e, TableUpdateMode.Replace, cancellationToken);
-            else await storage.Alerts.AddEntityAsync(row, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException x) when (x.Status is 409 or 412)
-        {
-            return false;
-        }
+        if (etag is { } e) await storage.Alerts.UpdateEntityAsync(row, e, TableUpdateMode.Replace, cancellationToken);
+        else await storage.Alerts.AddEntityAsync(row, cancellationToken);
     }
 
     /// <summary>One alert by id, whatever its kind; null when there is none.</summary>

@@ -22,21 +22,16 @@ public sealed class AssessmentStore(HubStorage storage)
         return row.HasValue ? (TableText.Read(row.Value!, "Data"), row.Value!.ETag) : null;
     }
 
-    /// <summary>Writes the quarter's state: created when <paramref name="expected"/> is null, else only over that ETag; false when another writer got there first.</summary>
-    public async Task<bool> PutStateAsync(string quarter, string json, ETag? expected, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the quarter's state: created when <paramref name="expected"/> is null, else only over that ETag; a conflict
+    /// when another writer got there first (run it in <see cref="Conflicts.RetryAsync{T}"/> with the read).
+    /// </summary>
+    public async Task PutStateAsync(string quarter, string json, ETag? expected, CancellationToken cancellationToken)
     {
         var row = new TableEntity(quarter, StateRow(quarter));
         TableText.Write(row, "Data", json);
-        try
-        {
-            if (expected is { } etag) await storage.Assessments.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken);
-            else await storage.Assessments.AddEntityAsync(row, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            return false;
-        }
+        if (expected is { } etag) await storage.Assessments.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, cancellationToken);
+        else await storage.Assessments.AddEntityAsync(row, cancellationToken);
     }
 
     private static string KeptPartition(string quarter) => $"evaluated|{quarter}";
@@ -54,27 +49,6 @@ public sealed class AssessmentStore(HubStorage storage)
     {
         var row = await storage.Assessments.GetEntityIfExistsAsync<TableEntity>(KeptPartition(quarter), TableKeys.Of(unit), cancellationToken: cancellationToken);
         return row.HasValue && row.Value!.GetDateTimeOffset("EvaluatedAt") is { } at ? (TableText.Read(row.Value, "Data"), at) : null;
-    }
-
-    /// <summary>Quarters the engine before the Durable Task one listed as not completed (its sweep index): the migration's work.</summary>
-    public async Task<IReadOnlyList<string>> NotMigratedAsync(CancellationToken cancellationToken)
-    {
-        var list = new List<string>();
-        await foreach (var row in storage.Orchestrations.QueryAsync<TableEntity>(e => e.PartitionKey == "assessments", select: ["RowKey"], cancellationToken: cancellationToken))
-            list.Add(row.RowKey);
-        return list;
-    }
-
-    /// <summary>The quarter is moved onto the Durable Task engine: out of the old index.</summary>
-    public async Task MigratedAsync(string quarter, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await storage.Orchestrations.DeleteEntityAsync("assessments", quarter, ETag.All, cancellationToken);
-        }
-        catch (RequestFailedException e) when (e.Status == 404)
-        {
-        }
     }
 
     /// <summary>Adds the rows that are not there yet (transactions of up to 100); returns how many were new.</summary>

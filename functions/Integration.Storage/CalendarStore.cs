@@ -35,7 +35,7 @@ public sealed class CalendarStore(HubStorage storage)
     /// </summary>
     public async Task<(StoredCalendarYear Stored, bool Changed)> SaveAsync(CalendarYear year, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        return await Conflicts.RetryAsync($"calendar year {year.Year}", async _ =>
         {
             var row = await Table.GetEntityIfExistsAsync<TableEntity>(Key(year.Year), Current, cancellationToken: cancellationToken);
             var current = row.HasValue ? Read(row.Value!) : null;
@@ -44,40 +44,27 @@ public sealed class CalendarStore(HubStorage storage)
             var settled = current?.SettledVersion ?? 0;
             var currentRow = Row(next, Current);
             currentRow["SettledVersion"] = settled;
-            try
-            {
-                await TableBatch.SubmitAsync(Table,
-                [
-                    row.HasValue
-                        ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, currentRow, row.Value!.ETag)
-                        : new TableTransactionAction(TableTransactionActionType.Add, currentRow),
-                    new TableTransactionAction(TableTransactionActionType.Add, Row(next, VersionKey(next.Version))),
-                ], cancellationToken);
-                return (new StoredCalendarYear(next, settled), true);
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 10)
-            {
-            }
-        }
+            await TableBatch.SubmitAsync(Table,
+            [
+                row.HasValue
+                    ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, currentRow, row.Value!.ETag)
+                    : new TableTransactionAction(TableTransactionActionType.Add, currentRow),
+                new TableTransactionAction(TableTransactionActionType.Add, Row(next, VersionKey(next.Version))),
+            ], cancellationToken);
+            return (new StoredCalendarYear(next, settled), true);
+        }, cancellationToken);
     }
 
     /// <summary>Notes that the complaints were settled for a version (never lowers the mark).</summary>
     public async Task MarkSettledAsync(int year, int version, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; attempt <= 10; attempt++)
+        await Conflicts.RetryAsync($"calendar year {year}'s settled mark", async _ =>
         {
             var row = await Table.GetEntityIfExistsAsync<TableEntity>(Key(year), Current, cancellationToken: cancellationToken);
             if (!row.HasValue || (row.Value!.GetInt32("SettledVersion") ?? 0) >= version) return;
             var entity = new TableEntity(Key(year), Current) { ["SettledVersion"] = version };
-            try
-            {
-                await Table.UpdateEntityAsync(entity, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
-                return;
-            }
-            catch (RequestFailedException e) when (e.Status == 412)
-            {
-            }
-        }
+            await Table.UpdateEntityAsync(entity, row.Value.ETag, TableUpdateMode.Merge, cancellationToken);
+        }, cancellationToken);
     }
 
     /// <summary>Every version of a year ever loaded, oldest first.</summary>

@@ -23,21 +23,14 @@ public sealed class ComplaintFactStore(HubStorage storage)
             ["ResolvedInTime"] = fact.ResolvedInTime,
             ["Open"] = fact.Open,
         };
-        for (var attempt = 0; attempt < 5; attempt++)
+        await Conflicts.RetryAsync($"complaint fact {fact.ComplaintId}", async _ =>
         {
             var current = await storage.ComplaintFacts.GetEntityIfExistsAsync<TableEntity>(partition, fact.ComplaintId, ["Version"], cancellationToken);
-            try
-            {
-                if (!current.HasValue)
-                    await storage.ComplaintFacts.AddEntityAsync(entity, cancellationToken);
-                else if ((current.Value!.GetInt32("Version") ?? 0) < fact.Version)
-                    await storage.ComplaintFacts.UpdateEntityAsync(entity, current.Value.ETag, TableUpdateMode.Replace, cancellationToken);
-                return;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412)
-            {
-            }
-        }
+            if (!current.HasValue)
+                await storage.ComplaintFacts.AddEntityAsync(entity, cancellationToken);
+            else if ((current.Value!.GetInt32("Version") ?? 0) < fact.Version)
+                await storage.ComplaintFacts.UpdateEntityAsync(entity, current.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+        }, cancellationToken);
     }
 
     public async Task<IReadOnlyList<ComplaintFact>> ListAsync(string supplier, string quarter, CancellationToken cancellationToken)

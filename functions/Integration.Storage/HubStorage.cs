@@ -1,7 +1,6 @@
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using Integration.Domain.Feeds;
@@ -14,6 +13,10 @@ namespace Integration.Storage;
 /// </summary>
 public sealed class HubStorage
 {
+    /// <param name="credential">
+    /// The hub's one Azure credential (registered once in the host), for an account reached by its name; not needed with
+    /// a connection string.
+    /// </param>
     public HubStorage(StorageOptions options, TokenCredential? credential = null)
     {
         Options = options;
@@ -30,7 +33,7 @@ public sealed class HubStorage
         }
         else if (!string.IsNullOrWhiteSpace(options.AccountName))
         {
-            credential ??= new DefaultAzureCredential();
+            Credential = credential ?? throw new InvalidOperationException("Hub:Storage:AccountName needs the hub's Azure credential.");
             Tables = new TableServiceClient(new Uri($"https://{options.AccountName}.table.{options.EndpointSuffix}"), credential, tableOptions);
             Queues = new QueueServiceClient(new Uri($"https://{options.AccountName}.queue.{options.EndpointSuffix}"), credential, queueOptions);
             Blobs = new BlobServiceClient(new Uri($"https://{options.AccountName}.blob.{options.EndpointSuffix}"), credential, blobOptions);
@@ -76,6 +79,9 @@ public sealed class HubStorage
     }
 
     public StorageOptions Options { get; }
+
+    /// <summary>The credential the account is reached with by its name (null with a connection string): the Durable Task engine's clients use it too.</summary>
+    public TokenCredential? Credential { get; }
 
     private readonly RequestCounter tableRequests, queueRequests, blobRequests;
     private readonly Azure.Core.Pipeline.HttpPipelineTransport transport;

@@ -5,8 +5,8 @@ using Integration.Domain;
 
 namespace Integration.Storage;
 
-/// <summary>How an event sent to an orchestration was answered: 200/201, or the refusal's status, code and detail.</summary>
-public sealed record EventOutcome(int Status, string? Code = null, string? Detail = null);
+/// <summary>How an event sent to an orchestration was answered: applied or created, or the refusal's kind, code and detail.</summary>
+public sealed record EventOutcome(OutcomeKind Kind, string? Code = null, string? Detail = null);
 
 /// <summary>An instance (a complaint, a case) as its orchestration last recorded it (state JSON and version), with the answers to its recent events.</summary>
 public sealed record InstanceRecord(string Json, int Version, IReadOnlyDictionary<string, EventOutcome> Outcomes);
@@ -30,7 +30,11 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
 
     private string Index => index;
 
-    /// <summary>The index column that says the complaint runs on the Durable Task engine (set by the migration).</summary>
+    /// <summary>
+    /// The index column that says the instance runs on the Durable Task engine. Nothing reads it any more (it told the
+    /// move from the engine before this one which instances were moved); it is still written so that the rows stay as
+    /// they were and a hub of an earlier version started on them does not take every open instance for an old one.
+    /// </summary>
     public const string EngineColumn = "Engine";
 
     public const string DurableEngine = "durable";
@@ -52,30 +56,24 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
     /// </summary>
     public async Task SaveAsync(string id, string? stateJson, int version, bool wasOpen, bool open, string eventId, EventOutcome outcome, CancellationToken cancellationToken)
     {
-        InstanceRecord saved;
-        for (var attempt = 1; ; attempt++)
+        var saved = await Conflicts.RetryAsync<InstanceRecord?>($"{Index} record {id}", async _ =>
         {
             var existing = await table.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), cancellationToken: cancellationToken);
             var current = existing.HasValue ? Read(existing.Value!) : null;
             var outcomes = current?.Outcomes.Where(o => o.Key != eventId).TakeLast(OutcomesKept - 1).ToList() ?? [];
             outcomes.Add(new(eventId, outcome));
             var kept = outcomes.ToDictionary(o => o.Key, o => o.Value);
-            var row = new TableEntity(id, StateRow(id)) { ["Outcomes"] = HubJson.Serialize(kept) };
+            var row = new TableEntity(id, StateRow(id)) { ["Outcomes"] = HubJson.Serialize(kept.ToDictionary(o => o.Key, o => StoredOutcome.Of(o.Value))) };
             var newer = stateJson is not null && (current is null || version >= current.Version);
-            if (!newer && current is null) return; // a refusal of an event to a complaint that was never created: nothing to keep
-            saved = new InstanceRecord(newer ? stateJson! : current!.Json, newer ? version : current!.Version, kept);
-            TableText.Write(row, "Data", saved.Json);
-            row["Version"] = saved.Version;
-            try
-            {
-                if (existing.HasValue) await table.UpdateEntityAsync(row, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
-                else await table.AddEntityAsync(row, cancellationToken);
-                break;
-            }
-            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 10)
-            {
-            }
-        }
+            if (!newer && current is null) return null; // a refusal of an event to a complaint that was never created: nothing to keep
+            var record = new InstanceRecord(newer ? stateJson! : current!.Json, newer ? version : current!.Version, kept);
+            TableText.Write(row, "Data", record.Json);
+            row["Version"] = record.Version;
+            if (existing.HasValue) await table.UpdateEntityAsync(row, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+            else await table.AddEntityAsync(row, cancellationToken);
+            return record;
+        }, cancellationToken);
+        if (saved is null) return;
         if (stateJson is not null && open != wasOpen)
         {
             if (open) await MarkOpenAsync(id, cancellationToken);
@@ -179,27 +177,33 @@ public sealed class OrchestrationRecords(HubStorage storage, TableClient table, 
             yield return row.RowKey;
     }
 
-    /// <summary>Open instances still run by the engine before the Durable Task one (no <see cref="EngineColumn"/>): the migration's work.</summary>
-    public async Task<IReadOnlyList<string>> NotMigratedAsync(CancellationToken cancellationToken)
-    {
-        var list = new List<string>();
-        await foreach (var row in storage.Orchestrations.QueryAsync<TableEntity>(e => e.PartitionKey == Index, select: ["RowKey", EngineColumn], cancellationToken: cancellationToken))
-            if (row.GetString(EngineColumn) != DurableEngine) list.Add(row.RowKey);
-        return list;
-    }
-
-    /// <summary>The effects (kind, payload) the engine before this one noted on an instance's row with its last transition.</summary>
-    public async Task<IReadOnlyList<(string Kind, string Payload)>> LegacyEffectsAsync(string id, CancellationToken cancellationToken)
-    {
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(id, StateRow(id), ["Effects"], cancellationToken);
-        if (!row.HasValue || row.Value!.GetString("Effects") is not { Length: > 0 } json) return [];
-        return [.. HubJson.Deserialize<List<LegacyEffect>>(json).Select(e => (e.Kind, e.Payload))];
-    }
-
-    private sealed record LegacyEffect(string Id, string Kind, string Payload);
-
     private static InstanceRecord Read(TableEntity row) => new(
         TableText.Read(row, "Data"),
         row.GetInt32("Version") ?? 0,
-        row.GetString("Outcomes") is { Length: > 0 } json ? HubJson.Deserialize<Dictionary<string, EventOutcome>>(json) : new Dictionary<string, EventOutcome>());
+        row.GetString("Outcomes") is { Length: > 0 } json
+            ? HubJson.Deserialize<Dictionary<string, StoredOutcome>>(json).ToDictionary(o => o.Key, o => o.Value.ToOutcome())
+            : new Dictionary<string, EventOutcome>());
+
+    /// <summary>
+    /// An outcome as the <c>Outcomes</c> column holds it: <c>{"status": n, "code", "detail"}</c>, the number being the
+    /// one the API first answered with. The rows kept that shape from before outcomes carried a kind, so this table is
+    /// the stored format's, read both ways; it is not how the API answers (the HTTP layer maps kinds itself).
+    /// </summary>
+    private sealed record StoredOutcome(int Status, string? Code, string? Detail)
+    {
+        private static readonly Dictionary<OutcomeKind, int> Codes = new()
+        {
+            [OutcomeKind.Applied] = 200,
+            [OutcomeKind.Created] = 201,
+            [OutcomeKind.Invalid] = 400,
+            [OutcomeKind.Forbidden] = 403,
+            [OutcomeKind.NotFound] = 404,
+            [OutcomeKind.Conflict] = 409,
+        };
+
+        public static StoredOutcome Of(EventOutcome outcome) => new(Codes[outcome.Kind], outcome.Code, outcome.Detail);
+
+        public EventOutcome ToOutcome() =>
+            new(Codes.Single(c => c.Value == Status).Key, Code, Detail);
+    }
 }

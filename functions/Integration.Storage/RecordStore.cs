@@ -25,7 +25,9 @@ public delegate IEnumerable<Contribution> Contribute(IFeedItem item, RecordBasis
 /// is retried or crashes, without a ledger of its own.
 /// </para>
 /// </summary>
-public sealed class RecordStore(HubStorage storage)
+/// <param name="time">The clock the back-off after a lost race waits on (the hub's; the system's when not given).</param>
+/// <param name="random">The back-off's jitter (the hub's; <see cref="Random.Shared"/> when not given).</param>
+public sealed class RecordStore(HubStorage storage, TimeProvider? time = null, Random? random = null)
 {
     /// <summary>String properties hold at most 32K characters; longer JSON is split over Data, Data1, Data2...</summary>
     private const int PropertyChars = 30_000;
@@ -189,7 +191,7 @@ public sealed class RecordStore(HubStorage storage)
         var headers = chunk.Select(x => Companion(x.Item)).OfType<TableEntity>().DistinctBy(h => h.RowKey).ToList();
         var partition = chunk[0].Item.Hospital;
         var fast = true;
-        for (var attempt = 1; ; attempt++)
+        return await Storage.Conflicts.RetryAsync<ChunkResult>($"{feed} records of {partition}", async _ =>
         {
             var existing = fast
                 ? new Response<TableEntity>?[chunk.Count]
@@ -233,18 +235,22 @@ public sealed class RecordStore(HubStorage storage)
             {
                 var answers = await TableBatch.SubmitAsync(table, [.. actions, .. HeaderActions(headers), .. aggregates], ct);
                 Remember(table, aggregates, after, answers.Skip(actions.Count + headers.Count).ToList());
-                return new(written, chunk.Count - written.Count, cellsChanged, found);
+                return new ChunkResult(written, chunk.Count - written.Count, cellsChanged, found);
             }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
+            catch (TableTransactionFailedException e) when (Storage.Conflicts.IsConflict(e))
             {
                 // 409 on the fast path: some items (or aggregate rows) exist, read them. Otherwise another writer changed a row in between.
                 Interlocked.Increment(ref conflicts);
                 Forget(table, aggregates);
                 fast = false;
-                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);
+                throw;
             }
-        }
+        }, ct, BackOffAsync);
     }
+
+    /// <summary>A short random pause before a write that lost a race is tried again, longer as the attempts go on, so that writers of the same rows spread out.</summary>
+    private Task BackOffAsync(int attempt, CancellationToken ct) =>
+        Task.Delay(TimeSpan.FromMilliseconds((random ?? Random.Shared).Next(5, 20 * Math.Min(attempt, 10))), time ?? TimeProvider.System, ct);
 
     /// <summary>
     /// Brings the records that depend on <paramref name="item"/> (the deliveries of an order line, the receipts of a
@@ -274,7 +280,7 @@ public sealed class RecordStore(HubStorage storage)
 
     private async Task<List<string>> RebaseAsync(TableClient table, FeedKind feed, string hospital, string key, Contribute contribute, CancellationToken ct)
     {
-        for (var attempt = 1; ; attempt++)
+        return await Storage.Conflicts.RetryAsync<List<string>>($"{feed} record {key} of {hospital}", async _ =>
         {
             var row = await table.GetEntityIfExistsAsync<TableEntity>(hospital, key, cancellationToken: ct);
             if (!row.HasValue) return [];
@@ -288,17 +294,10 @@ public sealed class RecordStore(HubStorage storage)
                 ["BasisAt"] = after?.At, ["BasisProduct"] = after?.Product, ["BasisQty"] = after?.Quantity?.ToString(CultureInfo.InvariantCulture), ["BasisDistributor"] = after?.Distributor,
             };
             var (aggregates, _, cellsChanged) = await AggregateActionsAsync(table, hospital, delta, cached: false, ct);
-            try
-            {
-                await TableBatch.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, row.Value!.ETag), .. aggregates], ct);
-                Forget(table, aggregates);
-                return cellsChanged;
-            }
-            catch (TableTransactionFailedException e) when (e.Status is 409 or 412 && attempt < 30)
-            {
-                await Task.Delay(Random.Shared.Next(5, 20 * Math.Min(attempt, 10)), ct);
-            }
-        }
+            await TableBatch.SubmitAsync(table, [new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, row.Value!.ETag), .. aggregates], ct);
+            Forget(table, aggregates);
+            return cellsChanged;
+        }, ct, BackOffAsync);
     }
 
     /// <summary>An aggregate row as this instance last wrote or read it: its ETag and every field.</summary>

@@ -32,20 +32,15 @@ public sealed class SignInThrottleStore(HubStorage storage)
         return row.HasValue ? (HubJson.Deserialize<SignInFailures>(row.Value!.GetString("Data")), row.Value.ETag) : (null, default);
     }
 
-    /// <summary>Writes over the version read (or adds when none was); false when another write came first.</summary>
-    public async Task<bool> WriteAsync(string key, SignInFailures failures, ETag etag, CancellationToken ct)
+    /// <summary>
+    /// Writes over the version read (or adds when none was); a conflict when another write came first (run it in
+    /// <see cref="Conflicts.RetryAsync{T}"/> with the read).
+    /// </summary>
+    public async Task WriteAsync(string key, SignInFailures failures, ETag etag, CancellationToken ct)
     {
         var row = new TableEntity(Partition, key) { ["Data"] = HubJson.Serialize(failures) };
-        try
-        {
-            if (etag == default) await storage.Users.AddEntityAsync(row, ct);
-            else await storage.Users.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, ct);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
-        {
-            return false;
-        }
+        if (etag == default) await storage.Users.AddEntityAsync(row, ct);
+        else await storage.Users.UpdateEntityAsync(row, etag, TableUpdateMode.Replace, ct);
     }
 
     public async Task DeleteAsync(string key, CancellationToken ct)

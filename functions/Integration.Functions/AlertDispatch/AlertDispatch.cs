@@ -37,7 +37,7 @@ public sealed class AlertDispatch(
             while (await alerts.NextRunAsync(kind, MaxPerRun, time.GetUtcNow(), cancellationToken) is { } run)
             {
                 sent += await FanOutAsync(run, subscribers, cancellationToken);
-                faults.At("alerts.fannedout");
+                await faults.AtAsync("alerts.fannedout", cancellationToken);
                 // The topic too, before the run ends (if it fails, the run is done again, and the webhook deliveries
                 // already recorded are not recorded twice).
                 await topic.PublishAsync(run.Events, cancellationToken);

@@ -6,10 +6,10 @@ using Integration.Storage;
 
 namespace Integration.Functions.Api;
 
-/// <summary>What a command did: its status and the body to answer with, or the refusal's status, code and detail.</summary>
-public sealed record CommandResult(int Status, object? Body, string? Code = null, string? Detail = null, string? Location = null)
+/// <summary>What a command did: its kind and the body to answer with, or the refusal's kind, code and detail.</summary>
+public sealed record CommandResult(OutcomeKind Kind, object? Body, string? Code = null, string? Detail = null, string? Location = null)
 {
-    public bool Succeeded => Status is 200 or 201;
+    public bool Succeeded => Kind.Succeeded();
 }
 
 /// <summary>
@@ -52,17 +52,16 @@ public sealed class JsonCommands(Idempotency idempotency, RequestLog requests, R
             await raw.StoreOnceAsync(RawArchive.BlobName(route, partner.PartnerId, requestId), new BinaryData(caller.Body),
                 new RawMetadata(partner.PartnerId, partner.Role, partner.EntityCode, route, requestId, caller.WebhookId, bodyHash, time.GetUtcNow(), context.Request.ContentType ?? "application/json"), ct);
             var result = await run();
-            if (!result.Succeeded)
-                return ProblemResponses.Of(result.Status, result.Status == 404 ? "Not found" : result.Status == 400 ? "The request is invalid" : "Not possible now", result.Detail ?? "",
-                    [new Problem(null, "", result.Code ?? "refused", result.Detail ?? "")]);
+            if (!result.Succeeded) return ProblemResponses.Refused(result.Kind, result.Code, result.Detail);
             var body = JsonSerializer.Serialize(result.Body, HubJson.Options);
-            await requests.TryAddAsync(new RequestRecord(partner.PartnerId, requestId, caller.WebhookId, bodyHash, route, result.Status, body, time.GetUtcNow())
+            var status = ProblemResponses.StatusOf(result.Kind);
+            await requests.TryAddAsync(new RequestRecord(partner.PartnerId, requestId, caller.WebhookId, bodyHash, route, status, body, time.GetUtcNow())
             {
                 Status = RequestStatus.Applied,
                 Items = 1,
             }, ct);
             if (result.Location is { } location) context.Response.Headers.Location = location;
-            return Results.Text(body, "application/json", System.Text.Encoding.UTF8, result.Status);
+            return Results.Text(body, "application/json", System.Text.Encoding.UTF8, status);
         }
     }
 }

@@ -108,7 +108,7 @@ public sealed class PartnerAuthentication(IOptionsMonitor<AuthenticationSchemeOp
             return ProblemResponses.Unauthorized($"'webhook-id' {webhookId} signed another request (method and path); sign each request with an id of its own.");
         }
         context.Features.Set(new Caller(partner!.Partner, webhookId, body));
-        fault.At("request.authenticated");
+        await fault.AtAsync("request.authenticated", context.RequestAborted);
         return null;
     }
 

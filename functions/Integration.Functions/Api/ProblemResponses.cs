@@ -87,6 +87,30 @@ public static class ProblemResponses
         return quarter.HasBegunAsOf(now) ? null : PeriodNotBegun(quarter);
     }
 
+    /// <summary>
+    /// The one mapping of a command's outcome kind to its HTTP status: the domain and the desks say what happened, only
+    /// the HTTP layer says it as a number.
+    /// </summary>
+    public static int StatusOf(OutcomeKind kind) => kind switch
+    {
+        OutcomeKind.Applied => StatusCodes.Status200OK,
+        OutcomeKind.Created => StatusCodes.Status201Created,
+        OutcomeKind.Invalid => StatusCodes.Status400BadRequest,
+        OutcomeKind.Forbidden => StatusCodes.Status403Forbidden,
+        OutcomeKind.NotFound => StatusCodes.Status404NotFound,
+        OutcomeKind.Conflict => StatusCodes.Status409Conflict,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown outcome kind."),
+    };
+
+    /// <summary>A command's refusal (its kind, code and detail) as problem details, the refusal listed as the one problem.</summary>
+    public static IResult Refused(OutcomeKind kind, string? code, string? detail) =>
+        Of(StatusOf(kind), kind switch
+        {
+            OutcomeKind.NotFound => "Not found",
+            OutcomeKind.Invalid => "The request is invalid",
+            _ => "Not possible now",
+        }, detail ?? "", [new Problem(null, "", code ?? "refused", detail ?? "")]);
+
     public static IResult Forbidden(string detail) => Of(StatusCodes.Status403Forbidden, "Outside the caller's scope", detail);
 
     private static string Slug(int status) => status switch

@@ -24,7 +24,7 @@ public sealed class CalendarLoads(
     public async Task<CalendarLoadResult> LoadAsync(CalendarYear year, CancellationToken cancellationToken)
     {
         var (stored, changed) = await store.SaveAsync(year, cancellationToken);
-        fault.At("calendar.saved");
+        await fault.AtAsync("calendar.saved", cancellationToken);
         await book.ReloadAsync(cancellationToken);
         logger.LogInformation("Calendar {Year} {Change} as version {Version} by {PartnerId}", year.Year, changed ? "loaded" : "unchanged", stored.Year.Version, year.LoadedBy);
         var settlement = await SettleAsync(stored.Year, cancellationToken);

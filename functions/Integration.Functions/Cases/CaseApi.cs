@@ -42,7 +42,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
     {
         var partner = caller.Partner;
         if (Scopes.LevelOf(partner) is not { } level)
-            return () => Task.FromResult(new CommandResult(403, null, "forbidden", "Only the provincial centre and the city and county offices open supervision cases."));
+            return () => Task.FromResult(new CommandResult(OutcomeKind.Forbidden, null, "forbidden", "Only the provincial centre and the city and county offices open supervision cases."));
         var caseId = r.Id("caseId");
         if (caseId?.StartsWith(AutoCases.Prefix, StringComparison.OrdinalIgnoreCase) == true)
             r.Problem("caseId", "reserved", $"Case ids beginning with '{AutoCases.Prefix}' are the hub's own (the cases it opens itself).");
@@ -65,7 +65,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
             foreach (var alertId in alertIds)
             {
                 if (await alerts.GetAsync(alertId, context.RequestAborted) is { } alert && Scopes.Sees(partner, alert, data)) found.Add(alert);
-                else return new CommandResult(400, null, "unknown-alert", $"No alert '{alertId}' in your scope.");
+                else return new CommandResult(OutcomeKind.Invalid, null, "unknown-alert", $"No alert '{alertId}' in your scope.");
             }
             var kind = Enum.Parse<CaseKind>(kindName!.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
             var e = Opening(partner, level, data, caseId!, kind, party!, reason!, found, indicators, days ?? options.Value.DaysFor(kind), time.GetUtcNow());
@@ -102,7 +102,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
         return async () =>
         {
             if (await VisibleAsync(caller.Partner, id, context.RequestAborted) is not { } state) return NotFound(id);
-            if (!IsParty(caller.Partner, state)) return new CommandResult(403, null, "not-the-party", "Only the party the case is about explains.");
+            if (!IsParty(caller.Partner, state)) return new CommandResult(OutcomeKind.Forbidden, null, "not-the-party", "Only the party the case is about explains.");
             var names = new List<string>();
             foreach (var (name, contentType, bytes) in documents)
             {
@@ -150,7 +150,7 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
         {
             if (await VisibleAsync(caller.Partner, id, context.RequestAborted) is null) return NotFound(id);
             if (caller.Partner.Role != PartnerRole.Province)
-                return new CommandResult(403, null, "province-only", "Only the provincial centre takes measures against a party.");
+                return new CommandResult(OutcomeKind.Forbidden, null, "province-only", "Only the provincial centre takes measures against a party.");
             return await ApplyAsync(id, new CaseMeasureRecorded(time.GetUtcNow(), caller.Partner.PartnerId, measure!, note), requestId, context.RequestAborted);
         };
     });
@@ -208,17 +208,17 @@ public sealed class CaseApi(CaseDesk desk, MasterDataCache master, JsonCommands 
     {
         if (await VisibleAsync(partner, id, cancellationToken) is not { } state) return NotFound(id);
         if (!Scopes.MayDecide(partner, state))
-            return new CommandResult(403, null, "not-your-level", $"The case is with the {state.Level.ToString().ToLowerInvariant()} office; an office at that level or above acts on it.");
+            return new CommandResult(OutcomeKind.Forbidden, null, "not-your-level", $"The case is with the {state.Level.ToString().ToLowerInvariant()} office; an office at that level or above acts on it.");
         return await ApplyAsync(id, e, requestId, cancellationToken);
     }
 
     private async Task<CommandResult> ApplyAsync(string id, CaseEvent e, string requestId, CancellationToken cancellationToken) =>
         Result(await desk.ApplyAsync(id, e, requestId, cancellationToken), []);
 
-    private static CommandResult Result(CaseAnswer answer, IReadOnlyList<Alert> alerts) => new(answer.Status, answer.State is null ? null : CaseView.Of(answer.State, alerts),
-        answer.Code, answer.Detail, answer.Status == 201 ? $"/api/v1/cases/{answer.State!.CaseId}" : null);
+    private static CommandResult Result(CaseAnswer answer, IReadOnlyList<Alert> alerts) => new(answer.Kind, answer.State is null ? null : CaseView.Of(answer.State, alerts),
+        answer.Code, answer.Detail, answer.Kind == OutcomeKind.Created ? $"/api/v1/cases/{answer.State!.CaseId}" : null);
 
-    private static CommandResult NotFound(string id) => new(404, null, "unknown-case", $"No case '{id}'.");
+    private static CommandResult NotFound(string id) => new(OutcomeKind.NotFound, null, "unknown-case", $"No case '{id}'.");
 
     /// <summary>The alerts behind the case that the caller sees, as they stand now.</summary>
     private async Task<IReadOnlyList<Alert>> AlertsOfAsync(CaseState state, Partner partner, CancellationToken cancellationToken)

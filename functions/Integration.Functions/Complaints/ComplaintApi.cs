@@ -46,7 +46,7 @@ public sealed class ComplaintApi(
     public Task<IResult> RaiseAsync(HttpContext context) => WriteAsync(context, "complaints", requireBody: true, (caller, r, requestId) =>
     {
         if (caller.Partner.Role != PartnerRole.Hospital)
-            return () => Task.FromResult(new DeskOutcome(403, null, "forbidden", "Only a hospital raises complaints."));
+            return () => Task.FromResult(new DeskOutcome(OutcomeKind.Forbidden, null, "forbidden", "Only a hospital raises complaints."));
         var complaintId = r.Id("complaintId");
         var productCode = r.Id("product");
         var supplier = r.Id("supplier");
@@ -120,13 +120,13 @@ public sealed class ComplaintApi(
             // A complaint outside the caller's scope answers as one that does not exist; one it sees but may not act on
             // is refused without naming anyone.
             var state = await desk.GetAsync(id, context.RequestAborted);
-            if (state is null || !MaySee(caller.Partner, state)) return new DeskOutcome(404, null, "unknown-complaint", $"No complaint '{id}'.");
+            if (state is null || !MaySee(caller.Partner, state)) return new DeskOutcome(OutcomeKind.NotFound, null, "unknown-complaint", $"No complaint '{id}'.");
             var party = role == PartnerRole.Supplier ? state.Supplier : state.Hospital;
             var allowed = caller.Partner.Role == role && (role == PartnerRole.Supplier
                 ? caller.Partner.EntityCode == party
                 : master.Master.MaySubmitFor(caller.Partner.EntityCode, party));
             if (!allowed)
-                return new DeskOutcome(403, null, "not-your-complaint", role == PartnerRole.Supplier
+                return new DeskOutcome(OutcomeKind.Forbidden, null, "not-your-complaint", role == PartnerRole.Supplier
                     ? $"Only the supplier named in the complaint may {action} it."
                     : $"Only the hospital that raised the complaint may {action} it.");
             return await desk.ApplyAsync(id, e, requestId, context.RequestAborted);
@@ -139,8 +139,8 @@ public sealed class ComplaintApi(
             ? async () =>
             {
                 var o = await apply();
-                return new CommandResult(o.Status, o.State is null ? null : ComplaintView.Of(o.State), o.Code, o.Detail,
-                    o.Status == 201 ? $"/api/v1/complaints/{o.State!.ComplaintId}" : null);
+                return new CommandResult(o.Kind, o.State is null ? null : ComplaintView.Of(o.State), o.Code, o.Detail,
+                    o.Kind == OutcomeKind.Created ? $"/api/v1/complaints/{o.State!.ComplaintId}" : null);
             }
             : null);
 

@@ -21,7 +21,7 @@ namespace Integration.Functions;
 [QueueTrigger("%Hub:Queues:AlertDeliveries%")]
 public sealed class DeliverAlert(
     SubscriptionStore subscriptions, AlertDeliveryStore deliveries, AlertEventStore events, AlertSender sender, DeliveryQueue queue, AlertStore alerts, HubMetrics metrics,
-    IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliverAlert> logger) : IQueueFunction
+    IOptions<DeliveryOptions> options, TimeProvider time, Random random, ILogger<DeliverAlert> logger) : IQueueFunction
 {
     public async Task RunAsync(QueueInvocation invocation, CancellationToken cancellationToken)
     {
@@ -58,7 +58,7 @@ public sealed class DeliverAlert(
             AlertDelivery after;
             if (error is null)
                 after = delivery with { Status = AlertDeliveryStatus.Delivered, Attempts = attempts, FirstAttemptAt = first, DeliveredAt = time.GetUtcNow(), NextAttemptAt = null, LastError = null };
-            else if (options.Value.NextRetry(attempts, time.GetUtcNow() - first, Random.Shared) is { } wait)
+            else if (options.Value.NextRetry(attempts, time.GetUtcNow() - first, random) is { } wait)
             {
                 after = delivery with { Status = AlertDeliveryStatus.Retrying, Attempts = attempts, FirstAttemptAt = first, LastError = error, NextAttemptAt = time.GetUtcNow() + wait };
                 retries.Add((after, wait));

@@ -14,8 +14,11 @@ public sealed class FaultInjection
     private readonly HashSet<string> throws = [];
     private readonly Dictionary<string, TimeSpan> delays = [];
 
-    public FaultInjection(IConfiguration configuration, IHostEnvironment environment)
+    private readonly TimeProvider time;
+
+    public FaultInjection(IConfiguration configuration, IHostEnvironment environment, TimeProvider time)
     {
+        this.time = time;
         if (!environment.IsDevelopment()) return;
         foreach (var point in Split(configuration["Hub:Faults:CrashAt"])) crashes.Add(point);
         foreach (var point in Split(configuration["Hub:Faults:ThrowAt"])) throws.Add(point);
@@ -26,9 +29,10 @@ public sealed class FaultInjection
                 throw new InvalidOperationException($"Hub:Faults:DelayAt: '{entry}' is not point=milliseconds.");
     }
 
-    public void At(string point)
+    /// <summary>The named point: waits there (on the hub's clock, without holding a thread), then dies or throws when asked to.</summary>
+    public async Task AtAsync(string point, CancellationToken cancellationToken)
     {
-        if (delays.TryGetValue(point, out var delay)) Thread.Sleep(delay);
+        if (delays.TryGetValue(point, out var delay)) await Task.Delay(delay, time, cancellationToken);
         if (crashes.Contains(point)) Environment.FailFast($"Fault injected at {point}.");
         if (throws.Contains(point)) throw new InvalidOperationException($"Fault injected at {point}.");
     }

@@ -13,11 +13,11 @@ namespace Integration.Functions.Hosting;
 /// </summary>
 public sealed class QueueListener(
     FunctionDefinition function, QueueClient queue, QueueClient poison, QueueHostSettings settings,
-    ProcessingOptions processing, FunctionInvoker invoker, TimeProvider time, ILogger logger)
+    ProcessingOptions processing, FunctionInvoker invoker, TimeProvider time, Random random, ILogger logger)
 {
     public async Task RunAsync(CancellationToken stoppingToken)
     {
-        var backoff = new RandomizedExponentialBackoff(TimeSpan.FromMilliseconds(100), settings.MaxPollingInterval, Random.Shared);
+        var backoff = new RandomizedExponentialBackoff(TimeSpan.FromMilliseconds(100), settings.MaxPollingInterval, random);
         var inFlight = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -9,7 +9,7 @@ namespace Integration.Functions.Hosting;
 /// </summary>
 public sealed class StandaloneHost(
     FunctionCatalog catalog, HubStorage storage, FunctionInvoker invoker, ProcessingOptions processing,
-    TimeProvider time, ILoggerFactory loggers) : BackgroundService
+    TimeProvider time, Random random, ILoggerFactory loggers) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -21,7 +21,7 @@ public sealed class StandaloneHost(
             {
                 case "queueTrigger":
                     var listener = new QueueListener(function, storage.Queue(function.QueueName!), storage.Queue(HubStorage.PoisonQueueName(function.QueueName!)),
-                        catalog.Queues, processing, invoker, time, loggers.CreateLogger<QueueListener>());
+                        catalog.Queues, processing, invoker, time, random, loggers.CreateLogger<QueueListener>());
                     runs.Add(Task.Run(() => listener.RunAsync(stoppingToken), CancellationToken.None));
                     break;
                 case "timerTrigger":

@@ -70,14 +70,14 @@ public sealed class FeedIntake(
             new RawMetadata(partner.PartnerId, partner.Role, partner.EntityCode, route, requestId, caller.WebhookId, bodyHash, time.GetUtcNow(), context.Request.ContentType!), ct);
         if (stored.BodyHash != bodyHash)
             return Idempotency.Conflict(caller.WebhookId);
-        faults.At("intake.stored");
+        await faults.AtAsync("intake.stored", ct);
 
         await Queue.SendMessageAsync(HubJson.Serialize(new IngestMessage(partner.PartnerId, requestId, blob)), timeToLive: TimeSpan.FromSeconds(-1), cancellationToken: ct);
-        faults.At("intake.queued");
+        await faults.AtAsync("intake.queued", ct);
 
         var record = RequestRecord.Accepted(stored, blob, items.Count);
         var added = await requests.TryAddAsync(record, ct);
-        faults.At("intake.recorded");
+        await faults.AtAsync("intake.recorded", ct);
         if (!added)
         {
             // Another attempt with this id (or the processor, quicker than this intake) recorded it: give that answer.

@@ -81,14 +81,12 @@ public sealed class ConsoleSignIn(UserStore users, SignInThrottleStore throttle,
     }
 
     /// <summary>Counts a failure under a key over the version read, and over a newer one when another instance wrote first.</summary>
-    private async Task CountAsync(string key, SignInFailures? read, Azure.ETag etag, Func<SignInFailures?, SignInFailures> next, CancellationToken ct)
-    {
-        for (var attempt = 0; attempt < 5; attempt++)
+    private Task CountAsync(string key, SignInFailures? read, Azure.ETag etag, Func<SignInFailures?, SignInFailures> next, CancellationToken ct) =>
+        Conflicts.RetryAsync("a sign-in failure count", async attempt =>
         {
-            if (await throttle.WriteAsync(key, next(read), etag, ct)) return;
-            (read, etag) = await throttle.GetAsync(key, ct);
-        }
-    }
+            if (attempt > 1) (read, etag) = await throttle.GetAsync(key, ct);
+            await throttle.WriteAsync(key, next(read), etag, ct);
+        }, ct);
 
     /// <summary>
     /// A client's failures with one more: counted in a window of <see cref="ConsoleOptions.LockoutDuration"/> from the

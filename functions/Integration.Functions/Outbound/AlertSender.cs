@@ -27,9 +27,12 @@ public sealed class AlertSender : IDisposable
     private readonly DeliveryOptions options;
     private readonly ConcurrentDictionary<string, DateTimeOffset> resting = new(StringComparer.Ordinal);
 
-    public AlertSender(IOptions<DeliveryOptions> options)
+    private readonly Random random;
+
+    public AlertSender(IOptions<DeliveryOptions> options, Random random)
     {
         this.options = options.Value;
+        this.random = random;
         var allowLoopback = this.options.AllowLoopback;
         http = new HttpClient(new SocketsHttpHandler
         {
@@ -112,7 +115,7 @@ public sealed class AlertSender : IDisposable
     {
         if (resting.TryGetValue(subscription, out var until) && until > now) return until;
         if (await Slots(subscription).WaitAsync(TimeSpan.FromMilliseconds(250), cancellationToken)) return null;
-        return now + TimeSpan.FromSeconds(1 + Random.Shared.NextDouble());
+        return now + TimeSpan.FromSeconds(1 + random.NextDouble());
     }
 
     /// <summary>One attempt (after <see cref="WaitTurnAsync"/> said go): null when the endpoint answered 2xx, else what went wrong (no secrets in it).</summary>

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Core;
-using Azure.Identity;
 using Azure.Messaging;
 using Azure.Messaging.EventGrid;
 using Integration.Domain;
@@ -19,13 +18,13 @@ public sealed class AlertTopic
 {
     private readonly EventGridPublisherClient? client;
 
-    public AlertTopic(IConfiguration configuration, TokenCredential? credential = null)
+    public AlertTopic(IConfiguration configuration, TokenCredential credential)
     {
         if (configuration["Hub:Alerts:EventGridEndpoint"] is not { Length: > 0 } endpoint) return;
         var uri = new Uri(endpoint);
         client = configuration["Hub:Alerts:EventGridKey"] is { Length: > 0 } key
             ? new EventGridPublisherClient(uri, new AzureKeyCredential(key))
-            : new EventGridPublisherClient(uri, credential ?? new DefaultAzureCredential());
+            : new EventGridPublisherClient(uri, credential);
     }
 
     public bool Enabled => client is not null;

@@ -25,7 +25,7 @@ public sealed class ProcessIngest(
     {
         var message = HubJson.Deserialize<IngestMessage>(invocation.Message);
         var (body, meta) = await raw.ReadAsync(message.Blob, cancellationToken);
-        faults.At("process.read");
+        await faults.AtAsync("process.read", cancellationToken);
         var (feed, items) = StoredRequest.Parse(message.Blob, body, meta, master.Master, limits.Value);
 
         // The monitoring marks go before and after the records: a crash in between loses no re-evaluation.
@@ -42,7 +42,7 @@ public sealed class ProcessIngest(
             foreach (var party in items.OfType<DemandReport>().GroupBy(d => d.Hospital, StringComparer.Ordinal))
                 await cases.FollowDemandReportsAsync(party.Key, new Orchestrations.Cases.CaseReportResent(meta.AcceptedAt, meta.PartnerId, message.RequestId,
                     [.. party.Select(d => d.ReportId).Distinct(StringComparer.Ordinal)], party.Count()), cancellationToken);
-        faults.At("process.applied");
+        await faults.AtAsync("process.applied", cancellationToken);
         await requests.MarkProcessedAsync(RequestRecord.Accepted(meta, message.Blob, items.Count), time.GetUtcNow(), processing.Value.InstanceId, cancellationToken);
         metrics.Processed(meta.Route, result.Written.Count, result.Skipped, time.GetUtcNow() - meta.AcceptedAt);
         logger.LogInformation("Processed {RequestId}: {Written} {Feed} written, {Skipped} already there ({Conflicts} transactions retried by this instance so far)",

@@ -51,7 +51,7 @@ public sealed record AssessmentProgress(AssessmentState State, int Done, int Exp
 /// <param name="fault">Called at named points (<c>assessment.unit</c>, <c>assessment.results</c>, <c>assessment.report</c>) so that tests can make the process die or wait there.</param>
 public sealed class AssessmentDesk(
     AssessmentStore results, AlertStore alerts, IAssessmentSource source, ReportWriters writers, DurableEngine engine, TimeProvider time, ILogger<AssessmentDesk> logger,
-    int itemsPerActivity = 20, int concurrency = AssessmentDesk.DefaultConcurrency, Action<string>? fault = null) : IDisposable
+    int itemsPerActivity = 20, int concurrency = AssessmentDesk.DefaultConcurrency, Func<string, CancellationToken, Task>? fault = null) : IDisposable
 {
     public const int DefaultConcurrency = 8;
 
@@ -88,7 +88,7 @@ public sealed class AssessmentDesk(
         var master = source.Master;
         var units = master.Institutions.Keys.Select(master.UnitOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var suppliers = master.Companies.Values.Where(c => c.Kind == CompanyKind.Manufacturer).Select(c => c.Code).Order(StringComparer.Ordinal).ToList();
-        for (var attempt = 1; ; attempt++)
+        return await Conflicts.RetryAsync($"assessment {quarter}'s start", async _ =>
         {
             var stored = await results.GetStateAsync(quarter.ToString(), cancellationToken);
             var state = stored is null ? null : HubJson.Deserialize<AssessmentState>(stored.Value.Json);
@@ -101,43 +101,24 @@ public sealed class AssessmentDesk(
             }
             var phase = units.Count > 0 ? AssessmentPhase.Units : suppliers.Count > 0 ? AssessmentPhase.Suppliers : AssessmentPhase.Reporting;
             var next = new AssessmentState(quarter.ToString(), (state?.Generation ?? 0) + 1, phase, units, suppliers, time.GetUtcNow(), by);
-            if (!await results.PutStateAsync(next.Quarter, HubJson.Serialize(next), stored?.ETag, cancellationToken))
-            {
-                if (attempt >= 10) throw new InvalidOperationException($"Assessment {quarter}: too many concurrent starts.");
-                continue;
-            }
+            await results.PutStateAsync(next.Quarter, HubJson.Serialize(next), stored?.ETag, cancellationToken);
             await engine.StartInstanceAsync(nameof(AssessmentOrchestration), AssessmentOrchestration.InstanceId(next.Quarter, next.Generation), new AssessmentRun(next, itemsPerActivity));
             logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", next.Quarter, next.Generation, next.Phase.Name());
             return next;
-        }
-    }
-
-    /// <summary>
-    /// The one-off move from the engine before this one: a quarter it listed as running gets the orchestration of its
-    /// generation (its items with results are not done again); then it leaves the old index. Run at every start-up.
-    /// </summary>
-    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
-    {
-        var quarters = await results.NotMigratedAsync(cancellationToken);
-        foreach (var quarter in quarters)
-        {
-            if (await results.GetStateAsync(quarter, cancellationToken) is { } stored && HubJson.Deserialize<AssessmentState>(stored.Json) is { Phase: not AssessmentPhase.Completed } state)
-                await engine.StartInstanceAsync(nameof(AssessmentOrchestration), AssessmentOrchestration.InstanceId(quarter, state.Generation), new AssessmentRun(state, itemsPerActivity), restartFailed: true);
-            await results.MigratedAsync(quarter, cancellationToken);
-        }
-        if (quarters.Count > 0) logger.LogInformation("Moved {Count} assessment(s) onto the Durable Task engine", quarters.Count);
-        return quarters.Count;
+        }, cancellationToken);
     }
 
     /// <summary>Activity: records the phase the run has reached (unless a newer generation has started meanwhile).</summary>
     public async Task RecordAsync(AssessmentState state, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; attempt <= 10; attempt++)
+        var newer = await Conflicts.RetryAsync($"assessment {state.Quarter}'s phase", async _ =>
         {
             var stored = await results.GetStateAsync(state.Quarter, cancellationToken);
-            if (stored is { } s && HubJson.Deserialize<AssessmentState>(s.Json).Generation > state.Generation) return;
-            if (await results.PutStateAsync(state.Quarter, HubJson.Serialize(state), stored?.ETag, cancellationToken)) break;
-        }
+            if (stored is { } s && HubJson.Deserialize<AssessmentState>(s.Json).Generation > state.Generation) return true;
+            await results.PutStateAsync(state.Quarter, HubJson.Serialize(state), stored?.ETag, cancellationToken);
+            return false;
+        }, cancellationToken);
+        if (newer) return;
         logger.LogInformation("Assessment {Quarter} generation {Generation}: {Phase}", state.Quarter, state.Generation, state.Phase.Name());
     }
 
@@ -162,7 +143,7 @@ public sealed class AssessmentDesk(
                 await results.AddResultsAsync(chunk.Quarter, [(Key(chunk.Generation, chunk.Phase, u), HubJson.Serialize(await UnitAsync(u, quarter, cancellationToken)))], cancellationToken))));
         else
             added = await results.AddResultsAsync(chunk.Quarter, await SuppliersAsync(chunk, quarter, todo, cancellationToken), cancellationToken);
-        fault?.Invoke("assessment.results");
+        if (fault is not null) await fault("assessment.results", cancellationToken);
         return added;
     }
 
@@ -171,7 +152,7 @@ public sealed class AssessmentDesk(
         await unitSlots.WaitAsync(cancellationToken);
         try
         {
-            fault?.Invoke("assessment.unit");
+            if (fault is not null) await fault("assessment.unit", cancellationToken);
             return await source.UnitAsync(unit, quarter, cancellationToken);
         }
         finally
@@ -204,7 +185,7 @@ public sealed class AssessmentDesk(
     /// </summary>
     public async Task<AssessmentState> ReportAsync(AssessmentState state, CancellationToken cancellationToken)
     {
-        fault?.Invoke("assessment.report");
+        if (fault is not null) await fault("assessment.report", cancellationToken);
         var report = await BuildAsync(state, cancellationToken);
         foreach (var format in Formats)
             await results.PutArtifactAsync(ArtifactName(state.Quarter, format), await writers.WriteAsync(report, format, cancellationToken), ReportWriters.ContentTypes[format], cancellationToken);

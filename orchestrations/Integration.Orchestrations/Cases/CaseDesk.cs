@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Integration.Orchestrations.Cases;
 
 /// <summary>What the case desk answers: the case as it now is, or why the event was refused.</summary>
-public sealed record CaseAnswer(int Status, CaseState? State, string? Code = null, string? Detail = null)
+public sealed record CaseAnswer(OutcomeKind Kind, CaseState? State, string? Code = null, string? Detail = null)
 {
-    public bool Succeeded => Status is 200 or 201;
+    public bool Succeeded => Kind.Succeeded();
 }
 
 /// <summary>What a case's step is, as the CloudEvents its notices go out as say it (<c>hub.case.{event}</c>).</summary>
@@ -57,7 +57,7 @@ public sealed class CaseDesk(
     /// <summary>The answer the case gave an event id already (a form sent again), or null when the case has not had that event.</summary>
     public async Task<CaseAnswer?> EarlierAsync(string caseId, string eventId, CancellationToken cancellationToken) =>
         await records.GetAsync(caseId, cancellationToken) is { } record && record.Outcomes.TryGetValue(eventId, out var earlier)
-            ? new CaseAnswer(earlier.Status, HubJson.Deserialize<CaseState>(record.Json), earlier.Code, earlier.Detail)
+            ? new CaseAnswer(earlier.Kind, HubJson.Deserialize<CaseState>(record.Json), earlier.Code, earlier.Detail)
             : null;
 
     /// <summary>An office's or the party's event with a stable id (its request id): decided, raised once, answered with the orchestration's outcome.</summary>
@@ -65,22 +65,22 @@ public sealed class CaseDesk(
     {
         var record = await records.GetAsync(caseId, cancellationToken);
         var state = record is null ? null : HubJson.Deserialize<CaseState>(record.Json);
-        if (record?.Outcomes.TryGetValue(eventId, out var earlier) == true) return new CaseAnswer(earlier.Status, state, earlier.Code, earlier.Detail);
+        if (record?.Outcomes.TryGetValue(eventId, out var earlier) == true) return new CaseAnswer(earlier.Kind, state, earlier.Code, earlier.Detail);
         switch (machine().Decide(state, e))
         {
             case CaseRefused refused:
-                return new CaseAnswer(refused.Status, state, refused.Code, refused.Detail);
+                return new CaseAnswer(refused.Kind, state, refused.Code, refused.Detail);
             case CaseUnchanged:
-                return new CaseAnswer(200, state);
+                return new CaseAnswer(OutcomeKind.Applied, state);
             case CaseTransition t:
                 var signal = new CaseSignal(eventId, e);
                 var instance = CaseOrchestration.InstanceId(caseId);
                 if (state is not null || !await engine.StartInstanceAsync(nameof(CaseOrchestration), instance, new CaseRun(null, signal, clockOffset, [])))
                     await engine.RaiseAsync(instance, CaseOrchestration.EventName, signal);
                 if (await records.WaitForOutcomeAsync(caseId, eventId, answerWait, time, cancellationToken) is { } answered)
-                    return new CaseAnswer(answered.Outcome.Status, HubJson.Deserialize<CaseState>(answered.Record.Json), answered.Outcome.Code, answered.Outcome.Detail);
+                    return new CaseAnswer(answered.Outcome.Kind, HubJson.Deserialize<CaseState>(answered.Record.Json), answered.Outcome.Code, answered.Outcome.Detail);
                 logger.LogWarning("Case {CaseId}: the orchestration had not applied event {EventId} within {Wait}", caseId, eventId, answerWait);
-                return new CaseAnswer(state is null ? 201 : 200, t.State with { History = [.. state?.History ?? [], .. t.Steps] });
+                return new CaseAnswer(state is null ? OutcomeKind.Created : OutcomeKind.Applied, t.State with { History = [.. state?.History ?? [], .. t.Steps] });
             default:
                 throw new InvalidOperationException("Unknown decision.");
         }
@@ -171,10 +171,10 @@ public sealed class CaseDesk(
         switch (machine().Decide(state, e))
         {
             case CaseRefused refused:
-                if (id is not null) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(refused.Status, refused.Code, refused.Detail), cancellationToken);
+                if (id is not null) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(refused.Kind, refused.Code, refused.Detail), cancellationToken);
                 return state;
             case CaseUnchanged:
-                if (id is not null && e is not (CaseDeadlineFired or CaseVerified)) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(200), cancellationToken);
+                if (id is not null && e is not (CaseDeadlineFired or CaseVerified)) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(OutcomeKind.Applied), cancellationToken);
                 return state;
             case CaseTransition t:
                 var next = t.State with { History = [.. state?.History ?? [], .. t.Steps] };
@@ -186,7 +186,7 @@ public sealed class CaseDesk(
                         await alerts.ExplainAsync(alert, next.CaseId, e.At, cancellationToken);
                 // The hint that the case waits for its party's demand report: before the state that waits, gone after the one that does not.
                 if (WaitsForReport(next)) await records.MarkWaitingAsync(ReportOf(next.Party), next.CaseId, cancellationToken);
-                await records.SaveAsync(next.CaseId, HubJson.Serialize(next), next.Version, Listed(state), next.IsOpen, signal.EventId, new EventOutcome(state is null ? 201 : 200), cancellationToken);
+                await records.SaveAsync(next.CaseId, HubJson.Serialize(next), next.Version, Listed(state), next.IsOpen, signal.EventId, new EventOutcome(state is null ? OutcomeKind.Created : OutcomeKind.Applied), cancellationToken);
                 if (!WaitsForReport(next) && state is not null && WaitsForReport(state)) await records.UnmarkWaitingAsync(ReportOf(next.Party), next.CaseId, cancellationToken);
                 logger.LogInformation("Case {CaseId}: {Step}", next.CaseId, t.Steps.Count > 0 ? t.Steps[^1].Step : null);
                 return next;

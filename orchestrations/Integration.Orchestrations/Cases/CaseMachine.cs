@@ -10,8 +10,8 @@ public abstract record CaseDecision;
 
 public sealed record CaseTransition(CaseState State, IReadOnlyList<CaseNotice> Notices, IReadOnlyList<CaseStep> Steps) : CaseDecision;
 
-/// <summary>Not allowed now (answered with this status); nothing changes.</summary>
-public sealed record CaseRefused(int Status, string Code, string Detail) : CaseDecision;
+/// <summary>Not allowed now (answered as this kind of refusal); nothing changes.</summary>
+public sealed record CaseRefused(OutcomeKind Kind, string Code, string Detail) : CaseDecision;
 
 public sealed record CaseUnchanged(string Why) : CaseDecision;
 
@@ -26,13 +26,13 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
     public CaseDecision Decide(CaseState? state, CaseEvent e) => (state, e) switch
     {
         (null, CaseOpened opened) => Open(opened),
-        (null, _) => new CaseRefused(404, "unknown-case", "No such case."),
-        (_, CaseOpened) => new CaseRefused(409, "case-exists", $"Case '{state.CaseId}' exists already; choose another caseId."),
+        (null, _) => new CaseRefused(OutcomeKind.NotFound, "unknown-case", "No such case."),
+        (_, CaseOpened) => new CaseRefused(OutcomeKind.Conflict, "case-exists", $"Case '{state.CaseId}' exists already; choose another caseId."),
         (_, CaseDeadlineFired or CaseVerified) when state.Timer?.Id != TimerOf(e) => new CaseUnchanged("The timer is no longer active."),
         (_, CaseDeadlineFired fired) when fired.At < state.Timer!.DueAt => new CaseUnchanged("The deadline has not come yet."),
         (_, CaseDeadlineFired fired) => Missed(state, fired),
         (_, CaseVerified verified) => Verify(state, verified),
-        ({ IsOpen: false }, _) => new CaseRefused(409, "case-closed", $"Case '{state.CaseId}' is closed."),
+        ({ IsOpen: false }, _) => new CaseRefused(OutcomeKind.Conflict, "case-closed", $"Case '{state.CaseId}' is closed."),
         (_, CaseMeasureRecorded measure) => Measure(state, measure),
         (_, CaseExplained explained) => Explain(state, explained),
         (_, CaseDecided decided) => Decide(state, decided),
@@ -109,7 +109,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
                 var noted = state with { Explanations = [.. state.Explanations, explanation], Version = state.Version + 1 };
                 return new CaseTransition(noted, [], [new CaseStep(e.At, "rectification-reported", e.Actor, $"{state.PartyName}报告整改情况{documents}：{e.Text}（到期按监测数据核实）")]);
             default:
-                return new CaseRefused(409, "no-explanation-due", state.Status == CaseStatus.AwaitingDecision
+                return new CaseRefused(OutcomeKind.Conflict, "no-explanation-due", state.Status == CaseStatus.AwaitingDecision
                     ? "The explanation was given; the office is deciding on it."
                     : "This case waits for a supervision talk, not an explanation.");
         }
@@ -151,7 +151,7 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
     /// <summary>The province's measure against the party: recorded on the case, the party told; the case's course unchanged.</summary>
     private static CaseDecision Measure(CaseState state, CaseMeasureRecorded e)
     {
-        if (!CaseMeasures.Names.TryGetValue(e.Measure, out var name)) return new CaseRefused(400, "unknown-measure", $"'{e.Measure}' is not a measure.");
+        if (!CaseMeasures.Names.TryGetValue(e.Measure, out var name)) return new CaseRefused(OutcomeKind.Invalid, "unknown-measure", $"'{e.Measure}' is not a measure.");
         var next = state with { Measures = [.. state.Measures, new CaseMeasure(e.At, e.Actor!, e.Measure, e.Note)], Version = state.Version + 1 };
         var note = string.IsNullOrWhiteSpace(e.Note) ? "" : $"：{e.Note}";
         var detail = $"省级医保部门对{state.PartyName}采取处理措施：{name}{note}";
@@ -165,10 +165,10 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
         switch (e.Decision)
         {
             case CaseDecisionKind.Accept:
-                if (state.Status != CaseStatus.AwaitingDecision) return new CaseRefused(409, "nothing-to-accept", "Only an explanation (or a talk's record) waiting for a decision can be accepted.");
+                if (state.Status != CaseStatus.AwaitingDecision) return new CaseRefused(OutcomeKind.Conflict, "nothing-to-accept", "Only an explanation (or a talk's record) waiting for a decision can be accepted.");
                 return Close(state, e.At, e.Actor!, CaseOutcome.Explained, "accepted", $"{LevelName(state.Level)}医保部门认可说明，案件办结。{note}", "说明已被认可，督导案件办结");
             case CaseDecisionKind.Reject:
-                if (state.Status != CaseStatus.AwaitingDecision) return new CaseRefused(409, "nothing-to-reject", "Only an explanation waiting for a decision can be rejected.");
+                if (state.Status != CaseStatus.AwaitingDecision) return new CaseRefused(OutcomeKind.Conflict, "nothing-to-reject", "Only an explanation waiting for a decision can be rejected.");
                 {
                     var next = WithDeadline(state with { Status = CaseStatus.AwaitingExplanation, Version = state.Version + 1 }, e.At, e.DueWorkingDays ?? options.DaysFor(CaseKind.Explanation));
                     var detail = $"{LevelName(state.Level)}医保部门未认可说明，请于{DueText(next)}重新说明（督导案件：{CaseTitles.Of(state)}）。{note}";
@@ -177,13 +177,13 @@ public sealed class CaseMachine(WorkingDayCalendar calendar, CaseOptions options
             case CaseDecisionKind.Rectify:
                 {
                     var indicators = e.Indicators.Count > 0 ? e.Indicators : state.Indicators;
-                    if (indicators.Count == 0) return new CaseRefused(400, "indicators-required", "A rectification names the indicators it is checked against ('indicators').");
+                    if (indicators.Count == 0) return new CaseRefused(OutcomeKind.Invalid, "indicators-required", "A rectification names the indicators it is checked against ('indicators').");
                     var next = WithDeadline(state with { Status = CaseStatus.Rectifying, Indicators = indicators, Version = state.Version + 1 }, e.At, e.DueWorkingDays ?? options.RectificationWorkingDays);
                     var detail = $"{LevelName(state.Level)}医保部门要求限期整改，请于{DueText(next)}完成（届时按监测数据核实：{Names(indicators)}；督导案件 {state.CaseId}）。{note}";
                     return new CaseTransition(next, [Notice(next, CaseAudience.Party, Severity.Warning, "医保部门要求限期整改", detail)], [new CaseStep(e.At, "rectify", e.Actor, detail)]);
                 }
             case CaseDecisionKind.Escalate:
-                if (state.Level == CaseLevel.Province) return new CaseRefused(409, "at-province", "The case is at the province already.");
+                if (state.Level == CaseLevel.Province) return new CaseRefused(OutcomeKind.Conflict, "at-province", "The case is at the province already.");
                 return Escalate(state, e.At, e.Actor, $"{LevelName(state.Level)}医保部门提请上级处理。{note}");
             default:
                 return Close(state, e.At, e.Actor!, CaseOutcome.Closed, "closed", $"{LevelName(state.Level)}医保部门办结案件。{note}", "督导案件已办结");

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Integration.Orchestrations.Complaints;
 
 /// <summary>What the desk answers: the complaint as it now is, or why the event was refused.</summary>
-public sealed record DeskOutcome(int Status, ComplaintState? State, string? Code = null, string? Detail = null)
+public sealed record DeskOutcome(OutcomeKind Kind, ComplaintState? State, string? Code = null, string? Detail = null)
 {
-    public bool Succeeded => Status is 200 or 201;
+    public bool Succeeded => Kind.Succeeded();
 }
 
 /// <summary>
@@ -31,7 +31,7 @@ public sealed record DeskOutcome(int Status, ComplaintState? State, string? Code
 public sealed class ComplaintDesk(
     OrchestrationRecords records, AlertStore alerts, ComplaintFactStore facts, DurableEngine engine, Func<ComplaintMachine> machine, TimeProvider time,
     ILogger<ComplaintDesk> logger, TimeSpan answerWait, TimeSpan clockOffset, Func<int, int, CancellationToken, Task<bool>> calendarHas,
-    Action<string>? fault = null, Action<TimeSpan>? timerFired = null)
+    Func<string, CancellationToken, Task>? fault = null, Action<TimeSpan>? timerFired = null)
 {
     public const string Orchestration = "complaints";
 
@@ -62,15 +62,15 @@ public sealed class ComplaintDesk(
         switch (machine().Decide(state, e))
         {
             case ComplaintRefused refused:
-                return new DeskOutcome(refused.Status, state, refused.Code, refused.Detail);
+                return new DeskOutcome(refused.Kind, state, refused.Code, refused.Detail);
             case ComplaintUnchanged:
-                return new DeskOutcome(200, state);
+                return new DeskOutcome(OutcomeKind.Applied, state);
             case ComplaintTransition t:
                 var signal = new ComplaintSignal(eventId, e);
                 var instance = ComplaintOrchestration.InstanceId(complaintId);
                 if (state is not null || !await engine.StartInstanceAsync(nameof(ComplaintOrchestration), instance, new ComplaintRun(null, signal, clockOffset, [])))
                     await engine.RaiseAsync(instance, ComplaintOrchestration.EventName, signal);
-                var predicted = new DeskOutcome(state is null ? 201 : 200, ComplaintMachine.After(state, t));
+                var predicted = new DeskOutcome(state is null ? OutcomeKind.Created : OutcomeKind.Applied, ComplaintMachine.After(state, t));
                 return await AnswerAsync(complaintId, eventId, cancellationToken) ?? predicted;
             default:
                 throw new InvalidOperationException("Unknown decision.");
@@ -86,7 +86,7 @@ public sealed class ComplaintDesk(
         return null;
     }
 
-    private static DeskOutcome Outcome(EventOutcome outcome, ComplaintState? state) => new(outcome.Status, state, outcome.Code, outcome.Detail);
+    private static DeskOutcome Outcome(EventOutcome outcome, ComplaintState? state) => new(outcome.Kind, state, outcome.Code, outcome.Detail);
 
     /// <summary>
     /// A year's working-day arrangement was loaded or amended (<paramref name="version"/> of it): every open complaint's
@@ -125,10 +125,10 @@ public sealed class ComplaintDesk(
         switch (machine().Decide(state, signal.Event))
         {
             case ComplaintRefused refused:
-                if (id is not null) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(refused.Status, refused.Code, refused.Detail), cancellationToken);
+                if (id is not null) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(refused.Kind, refused.Code, refused.Detail), cancellationToken);
                 return state;
             case ComplaintUnchanged:
-                if (id is not null && signal.Event is not ComplaintTimerFired) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(200), cancellationToken);
+                if (id is not null && signal.Event is not ComplaintTimerFired) await records.SaveAsync(id, null, 0, Listed(state), Listed(state), signal.EventId, new EventOutcome(OutcomeKind.Applied), cancellationToken);
                 return state;
             case ComplaintTransition t:
                 var next = ComplaintMachine.After(state, t);
@@ -137,8 +137,8 @@ public sealed class ComplaintDesk(
                     await facts.UpsertAsync(new ComplaintFact(next.Supplier, Quarter.Of(next.RaisedAt).ToString(), next.ComplaintId, next.Hospital, next.Version,
                         next.RepliedInTime, next.ResolvedInTime, next.IsOpen), cancellationToken);
                 await records.SaveAsync(next.ComplaintId, HubJson.Serialize(next), next.Version, Listed(state), Listed(next), signal.EventId,
-                    new EventOutcome(state is null ? 201 : 200), cancellationToken);
-                fault?.Invoke("desk.recorded");
+                    new EventOutcome(state is null ? OutcomeKind.Created : OutcomeKind.Applied), cancellationToken);
+                if (fault is not null) await fault("desk.recorded", cancellationToken);
                 // How late the deadline's consequences are in place (from its due time to now), for the metrics.
                 if (signal.Event is ComplaintTimerFired && state?.Timer is { } timer) timerFired?.Invoke(time.GetUtcNow() - timer.DueAt);
                 return next;
@@ -149,33 +149,6 @@ public sealed class ComplaintDesk(
 
     /// <summary>Whether the complaint is among the open ones (a closed complaint still waiting on a timer is).</summary>
     private static bool Listed(ComplaintState? state) => state is not null && (state.IsOpen || state.Timer is not null);
-
-    /// <summary>
-    /// The one-off move from the engine before this one (state rows with an outbox, a sweep): each open complaint it ran
-    /// gets an orchestration started from its recorded state (an instance that exists already is left alone), the
-    /// alerts and R7 fact its last transition owed are done again (idempotent), and it is marked as moved. Run at every
-    /// start-up; it finds nothing to do once done.
-    /// </summary>
-    public async Task<int> MigrateAsync(CancellationToken cancellationToken)
-    {
-        var ids = await records.NotMigratedAsync(cancellationToken);
-        foreach (var id in ids)
-        {
-            if (await GetAsync(id, cancellationToken) is { } state && Listed(state))
-            {
-                foreach (var (kind, payload) in await records.LegacyEffectsAsync(id, cancellationToken))
-                {
-                    if (kind == "alert") await alerts.RaiseAsync(HubJson.Deserialize<Alert>(payload), cancellationToken);
-                    else if (kind == "fact") await facts.UpsertAsync(HubJson.Deserialize<ComplaintFact>(payload), cancellationToken);
-                }
-                await engine.StartInstanceAsync(nameof(ComplaintOrchestration), ComplaintOrchestration.InstanceId(id), new ComplaintRun(state, null, clockOffset, []));
-                await records.MarkOpenAsync(id, cancellationToken);
-            }
-            else await records.ForgetAsync(id, cancellationToken);
-        }
-        if (ids.Count > 0) logger.LogInformation("Moved {Count} open complaint(s) onto the Durable Task engine", ids.Count);
-        return ids.Count;
-    }
 
     private static Alert ToAlert(ComplaintState state, Notice notice, DateTimeOffset at)
     {

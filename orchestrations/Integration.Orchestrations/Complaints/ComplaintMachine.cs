@@ -10,8 +10,8 @@ public abstract record ComplaintDecision;
 /// <summary>The event applies: the new state (with the timer it now waits on), what to tell whom, and the history steps.</summary>
 public sealed record ComplaintTransition(ComplaintState State, IReadOnlyList<Notice> Notices, IReadOnlyList<ComplaintStep> Steps) : ComplaintDecision;
 
-/// <summary>The event is not allowed now (answered to the caller with this status); nothing changes.</summary>
-public sealed record ComplaintRefused(int Status, string Code, string Detail) : ComplaintDecision;
+/// <summary>The event is not allowed now (answered to the caller as this kind of refusal); nothing changes.</summary>
+public sealed record ComplaintRefused(OutcomeKind Kind, string Code, string Detail) : ComplaintDecision;
 
 /// <summary>The event changes nothing (a timer that is no longer the complaint's active one).</summary>
 public sealed record ComplaintUnchanged(string Why) : ComplaintDecision;
@@ -31,8 +31,8 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
     public ComplaintDecision Decide(ComplaintState? state, ComplaintEvent e) => (state, e) switch
     {
         (null, ComplaintRaised raised) => Raise(raised),
-        (null, _) => new ComplaintRefused(404, "unknown-complaint", "No such complaint."),
-        (_, ComplaintRaised) => new ComplaintRefused(409, "complaint-exists", $"Complaint '{state.ComplaintId}' exists already; choose another complaintId."),
+        (null, _) => new ComplaintRefused(OutcomeKind.NotFound, "unknown-complaint", "No such complaint."),
+        (_, ComplaintRaised) => new ComplaintRefused(OutcomeKind.Conflict, "complaint-exists", $"Complaint '{state.ComplaintId}' exists already; choose another complaintId."),
         (_, ComplaintTimerFired fired) when state.Timer?.Id != fired.TimerId => new ComplaintUnchanged("The timer is no longer active."),
         (_, ComplaintTimerFired fired) when fired.At < state.Timer!.DueAt => new ComplaintUnchanged("The timer is not due yet."),
         (_, ComplaintTimerFired fired) => Fire(state, state.Timer!, fired.At),
@@ -61,17 +61,17 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
     private ComplaintDecision Reply(ComplaintState state, ComplaintReplied e)
     {
         if (state.Status != ComplaintStatus.AwaitingReply)
-            return new ComplaintRefused(409, "not-awaiting-reply", $"The complaint is {Name(state.Status)}, not awaiting a reply.");
+            return new ComplaintRefused(OutcomeKind.Conflict, "not-awaiting-reply", $"The complaint is {Name(state.Status)}, not awaiting a reply.");
         var today = ChinaTime.DateOf(e.At);
         // Where the limit reaches into a year without an arrangement, the reply is taken and its date checked when the
         // year is loaded (CalendarChanged); only a date no arrangement could make lawful is refused now.
         var (limit, missingYear) = TryAddWorkingDays(today, options.ResolveWorkingDays);
         if (e.CommitResolveBy < today)
-            return new ComplaintRefused(400, "commit-in-past", "'commitResolveBy' is before today.");
+            return new ComplaintRefused(OutcomeKind.Invalid, "commit-in-past", "'commitResolveBy' is before today.");
         if (limit is { } l && e.CommitResolveBy > l)
-            return new ComplaintRefused(400, "commit-too-late", $"'commitResolveBy' may be at most {options.ResolveWorkingDays} working days after the reply: {l:yyyy-MM-dd} (R5).");
+            return new ComplaintRefused(OutcomeKind.Invalid, "commit-too-late", $"'commitResolveBy' may be at most {options.ResolveWorkingDays} working days after the reply: {l:yyyy-MM-dd} (R5).");
         if (limit is null && e.CommitResolveBy > OuterLimit(today))
-            return new ComplaintRefused(400, "commit-too-late",
+            return new ComplaintRefused(OutcomeKind.Invalid, "commit-too-late",
                 $"'commitResolveBy' may be at most {options.ResolveWorkingDays} working days after the reply (R5); {e.CommitResolveBy:yyyy-MM-dd} is beyond that under any arrangement of {missingYear}.");
 
         var notices = new List<Notice>();
@@ -96,7 +96,7 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
     private ComplaintDecision Resolve(ComplaintState state, ComplaintResolved e)
     {
         if (state.Status != ComplaintStatus.AwaitingResolution)
-            return new ComplaintRefused(409, "not-awaiting-resolution", $"The complaint is {Name(state.Status)}, not awaiting resolution.");
+            return new ComplaintRefused(OutcomeKind.Conflict, "not-awaiting-resolution", $"The complaint is {Name(state.Status)}, not awaiting resolution.");
         var notices = new List<Notice>();
         var next = state with
         {
@@ -113,14 +113,14 @@ public sealed class ComplaintMachine(WorkingDayCalendar calendar, ComplaintOptio
     private ComplaintDecision Confirm(ComplaintState state, ComplaintConfirmed e)
     {
         if (state.Status != ComplaintStatus.Resolved)
-            return new ComplaintRefused(409, "not-resolved", $"The complaint is {Name(state.Status)}; only a resolved complaint can be confirmed.");
+            return new ComplaintRefused(OutcomeKind.Conflict, "not-resolved", $"The complaint is {Name(state.Status)}; only a resolved complaint can be confirmed.");
         return Close(state, e.At, e.Actor, "confirmed", "医疗机构已确认问题解决。");
     }
 
     private ComplaintDecision Reopen(ComplaintState state, ComplaintReopened e)
     {
         if (state.Status != ComplaintStatus.Resolved)
-            return new ComplaintRefused(409, "not-resolved", $"The complaint is {Name(state.Status)}; only a resolved complaint can be sent back.");
+            return new ComplaintRefused(OutcomeKind.Conflict, "not-resolved", $"The complaint is {Name(state.Status)}; only a resolved complaint can be sent back.");
         var notices = new List<Notice>();
         var next = state with
         {

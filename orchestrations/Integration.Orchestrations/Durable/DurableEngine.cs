@@ -1,4 +1,3 @@
-using Azure.Identity;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using DurableTask.Core.Exceptions;
@@ -50,9 +49,9 @@ public sealed class DurableEngine : IHostedService, IDisposable
                     StorageServiceClientProvider.ForQueue(storage.ConnectionString, hubStorage.Counted(new Azure.Storage.Queues.QueueClientOptions())),
                     StorageServiceClientProvider.ForTable(storage.ConnectionString, hubStorage.Counted(new Azure.Data.Tables.TableClientOptions())))
                 : new StorageAccountClientProvider(
-                    StorageServiceClientProvider.ForBlob(new Uri($"https://{storage.AccountName}.blob.{storage.EndpointSuffix}"), new DefaultAzureCredential(), hubStorage.Counted(new Azure.Storage.Blobs.BlobClientOptions())),
-                    StorageServiceClientProvider.ForQueue(new Uri($"https://{storage.AccountName}.queue.{storage.EndpointSuffix}"), new DefaultAzureCredential(), hubStorage.Counted(new Azure.Storage.Queues.QueueClientOptions())),
-                    StorageServiceClientProvider.ForTable(new Uri($"https://{storage.AccountName}.table.{storage.EndpointSuffix}"), new DefaultAzureCredential(), hubStorage.Counted(new Azure.Data.Tables.TableClientOptions()))),
+                    StorageServiceClientProvider.ForBlob(new Uri($"https://{storage.AccountName}.blob.{storage.EndpointSuffix}"), hubStorage.Credential!, hubStorage.Counted(new Azure.Storage.Blobs.BlobClientOptions())),
+                    StorageServiceClientProvider.ForQueue(new Uri($"https://{storage.AccountName}.queue.{storage.EndpointSuffix}"), hubStorage.Credential!, hubStorage.Counted(new Azure.Storage.Queues.QueueClientOptions())),
+                    StorageServiceClientProvider.ForTable(new Uri($"https://{storage.AccountName}.table.{storage.EndpointSuffix}"), hubStorage.Credential!, hubStorage.Counted(new Azure.Data.Tables.TableClientOptions()))),
             PartitionCount = options.PartitionCount,
             MaxConcurrentTaskOrchestrationWorkItems = options.MaxConcurrentOrchestrations,
             MaxConcurrentTaskActivityWorkItems = options.MaxConcurrentActivities,

@@ -463,13 +463,13 @@ public sealed class MonitoringEngine(
             }
         }
         var key = within is null ? $"{scope}|{party}|{quarter}" : $"{scope}@{within}|{party}|{quarter}";
-        for (var attempt = 1; attempt <= 5; attempt++)
+        await Conflicts.RetryAsync($"monitoring alert set {key}", async _ =>
         {
             var (before, etag) = await alerts.ActiveSetAsync(AlertKinds.Monitoring, key, cancellationToken);
             foreach (var id in before.Where(id => !seen.Contains(id)))
                 if (await alerts.SyncAsync(AlertKinds.Monitoring, id, null, now, cancellationToken) is not null) changed++;
-            if (before.SetEquals(active) || await alerts.PutActiveSetAsync(AlertKinds.Monitoring, key, active, etag, cancellationToken)) break;
-        }
+            if (!before.SetEquals(active)) await alerts.PutActiveSetAsync(AlertKinds.Monitoring, key, active, etag, cancellationToken);
+        }, cancellationToken);
         return changed;
     }
 

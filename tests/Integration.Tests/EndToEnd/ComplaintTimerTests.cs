@@ -151,33 +151,6 @@ public sealed class ComplaintTimerTests(HubFixture fixture)
     }
 
     [Fact]
-    public async Task OpenComplaintOfTheEngineBefore_MovedAtStartUp_ItsOwedAlertSent_ItsDeadlineFiresOnTheNewEngine()
-    {
-        await using var world = await ComplaintSamples.DeadlineSoonWorldAsync(fixture, 25);
-        var c = new ComplaintSamples(world);
-        var id = Samples.Unique("CMP");
-        // What the engine before this one left: the state row (decided by the same machine) with an effect still owed,
-        // and the complaint in its sweep index, not marked as moved.
-        var province = world.Province.Jurisdictions.First(j => j.Code == c.City).Parent!;
-        var machine = new ComplaintMachine(WorkingDayCalendar.China, new ComplaintOptions { ReplyWorkingDays = 0 });
-        var raised = new ComplaintRaised(world.Clock.GetUtcNow(), c.Hospital.Code, id, c.Hospital.Code, c.Supplier, c.Product.Code, "late-delivery", "旧引擎的诉求。", [province, c.City, c.County]);
-        var t = (ComplaintTransition)machine.Decide(null, raised);
-        var state = t.State with { History = t.Steps };
-        var owed = new Alert($"legacy:{id}", AlertKinds.Complaint, Severity.Info, "旧引擎未发出的通知", "迁移时补发。", raised.At) { Party = c.Supplier, Jurisdiction = c.County, Facts = new Dictionary<string, string> { ["complaintId"] = id } };
-        var row = new TableEntity(id, $"state|{id}") { ["Effects"] = HubJson.Serialize(new[] { new { id = owed.Id, kind = "alert", payload = HubJson.Serialize(owed) } }) };
-        TableText.Write(row, "Data", HubJson.Serialize(state));
-        await world.Storage.Complaints.AddEntityAsync(row);
-        await world.Storage.Orchestrations.AddEntityAsync(new TableEntity("complaints", id) { ["NextCheckAt"] = state.Timer!.DueAt });
-
-        var second = await world.StartHubAsync();
-        var view = await c.WaitAsync(id, Escalated, TimeSpan.FromSeconds(90), second);
-        Assert.Equal(["raised", "escalated"], ComplaintSamples.Steps(view));
-        Assert.Equal(OrchestrationRecords.DurableEngine, (await world.Storage.Orchestrations.GetEntityAsync<TableEntity>("complaints", id)).Value.GetString(OrchestrationRecords.EngineColumn));
-        using var alerts = await c.SupplierClient(second).GetAsync("/api/v1/alerts");
-        Assert.Contains((await Samples.Expect(alerts, HttpStatusCode.OK))["items"]!.AsArray(), a => a!["id"]!.GetValue<string>() == owed.Id);
-    }
-
-    [Fact]
     public async Task DeadlineInAYearWithoutCalendar_ComplaintKept_OperatorsAlerted()
     {
         // Raised on 30 December: two working days reach into 2027, whose calendar the hub does not have (a deadline

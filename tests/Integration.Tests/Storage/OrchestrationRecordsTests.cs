@@ -1,3 +1,4 @@
+using Integration.Domain;
 using Integration.Storage;
 using Microsoft.Extensions.Time.Testing;
 
@@ -41,15 +42,15 @@ public sealed class OrchestrationRecordsTests(HubFixture fixture) : IAsyncLifeti
     public async Task AnswerRecordedInThisProcess_WakesTheWaiter_WithOneRead()
     {
         var records = OrchestrationRecords.Complaints(storage);
-        await records.SaveAsync("C1", """{"v":1}""", 1, false, true, "raise", new EventOutcome(201), default);
+        await records.SaveAsync("C1", """{"v":1}""", 1, false, true, "raise", new EventOutcome(OutcomeKind.Created), default);
         var wait = await WaitingAsync(records, "C1", "reply");
         Assert.False(wait.IsCompleted);
 
         var before = TableRequests;
-        await records.SaveAsync("C1", """{"v":2}""", 2, true, true, "reply", new EventOutcome(200), default);
+        await records.SaveAsync("C1", """{"v":2}""", 2, true, true, "reply", new EventOutcome(OutcomeKind.Applied), default);
         var answered = await wait.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
-        Assert.Equal(200, answered!.Value.Outcome.Status);
+        Assert.Equal(OutcomeKind.Applied, answered!.Value.Outcome.Kind);
         Assert.Equal(2, answered.Value.Record.Version);
         Assert.Equal("""{"v":2}""", answered.Value.Record.Json);
         // The save's read and write; the index already lists the open complaint; the waiter read nothing more.
@@ -61,15 +62,15 @@ public sealed class OrchestrationRecordsTests(HubFixture fixture) : IAsyncLifeti
     {
         var here = OrchestrationRecords.Complaints(storage);
         var there = OrchestrationRecords.Complaints(storage);
-        await there.SaveAsync("C2", """{"v":1}""", 1, false, true, "raise", new EventOutcome(201), default);
+        await there.SaveAsync("C2", """{"v":1}""", 1, false, true, "raise", new EventOutcome(OutcomeKind.Created), default);
         var wait = await WaitingAsync(here, "C2", "resolve");
 
-        await there.SaveAsync("C2", """{"v":2}""", 2, true, true, "resolve", new EventOutcome(409, "conflict", "no"), default);
+        await there.SaveAsync("C2", """{"v":2}""", 2, true, true, "resolve", new EventOutcome(OutcomeKind.Conflict, "conflict", "no"), default);
         await Task.Delay(200);
         Assert.False(wait.IsCompleted);
         time.Advance(OrchestrationRecords.AnswerPoll);
         var answered = await wait.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-        Assert.Equal((409, "conflict"), (answered!.Value.Outcome.Status, answered.Value.Outcome.Code));
+        Assert.Equal((OutcomeKind.Conflict, "conflict"), (answered!.Value.Outcome.Kind, answered.Value.Outcome.Code));
     }
 
     [Fact]
@@ -96,11 +97,31 @@ public sealed class OrchestrationRecordsTests(HubFixture fixture) : IAsyncLifeti
             return false;
         }
 
-        await records.SaveAsync("C4", """{"v":1}""", 1, false, true, "raise", new EventOutcome(201), default);
+        await records.SaveAsync("C4", """{"v":1}""", 1, false, true, "raise", new EventOutcome(OutcomeKind.Created), default);
         Assert.True(await ListedAsync());
-        await records.SaveAsync("C4", """{"v":2}""", 2, true, false, "confirm", new EventOutcome(200), default);
+        await records.SaveAsync("C4", """{"v":2}""", 2, true, false, "confirm", new EventOutcome(OutcomeKind.Applied), default);
         Assert.False(await ListedAsync());
-        await records.SaveAsync("C4", """{"v":3}""", 3, false, true, "reopen", new EventOutcome(200), default);
+        await records.SaveAsync("C4", """{"v":3}""", 3, false, true, "reopen", new EventOutcome(OutcomeKind.Applied), default);
         Assert.True(await ListedAsync());
+    }
+
+    [Fact]
+    public async Task Outcomes_KeepTheirStoredShape_ReadAsKinds()
+    {
+        // Rows written before outcomes carried a kind hold the answer's number; they read as the same kinds, and new rows are written the same way.
+        await storage.Complaints.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("C5", "state|C5")
+        {
+            ["Data"] = """{"v":1}""",
+            ["Version"] = 1,
+            ["Outcomes"] = """{"raise":{"status":201},"reply":{"status":409,"code":"not-awaiting-reply","detail":"no"}}""",
+        }, Azure.Data.Tables.TableUpdateMode.Replace, TestContext.Current.CancellationToken);
+        var records = OrchestrationRecords.Complaints(storage);
+        var read = await records.GetAsync("C5", default);
+        Assert.Equal(new EventOutcome(OutcomeKind.Created), read!.Outcomes["raise"]);
+        Assert.Equal(new EventOutcome(OutcomeKind.Conflict, "not-awaiting-reply", "no"), read.Outcomes["reply"]);
+
+        await records.SaveAsync("C5", """{"v":2}""", 2, true, true, "resolve", new EventOutcome(OutcomeKind.Applied), default);
+        var row = await storage.Complaints.GetEntityAsync<Azure.Data.Tables.TableEntity>("C5", "state|C5", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal("""{"raise":{"status":201},"reply":{"status":409,"code":"not-awaiting-reply","detail":"no"},"resolve":{"status":200}}""", row.Value.GetString("Outcomes"));
     }
 }

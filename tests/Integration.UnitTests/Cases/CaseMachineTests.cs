@@ -78,7 +78,7 @@ public sealed class CaseMachineTests
         Assert.Equal(("省级医保部门处理措施：减少约定采购量", CaseAudience.Party), (Assert.Single(t.Notices).Title, t.Notices[0].Audience));
         var closed = Apply(state, new CaseDecided(Monday.AddDays(1), "county", CaseDecisionKind.Close, null, null, []));
         Assert.Equal("case-closed", Assert.IsType<CaseRefused>(machine.Decide(closed, new CaseMeasureRecorded(Monday.AddDays(2), "province", "referral", null))).Code);
-        Assert.Equal(400, Assert.IsType<CaseRefused>(machine.Decide(state, new CaseMeasureRecorded(Monday, "province", "fine", null))).Status);
+        Assert.Equal(OutcomeKind.Invalid, Assert.IsType<CaseRefused>(machine.Decide(state, new CaseMeasureRecorded(Monday, "province", "fine", null))).Kind);
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class CaseMachineTests
         Assert.Equal((CaseStatus.AwaitingDecision, null), (explained.Status, explained.Timer));
         var rejected = Apply(explained, new CaseDecided(Monday.AddHours(2), "o", CaseDecisionKind.Reject, "不充分", 2, []));
         Assert.Equal((CaseStatus.AwaitingExplanation, new DateTimeOffset(2026, 12, 2, 23, 59, 59, Cst)), (rejected.Status, rejected.DueAt));
-        Assert.Equal(400, Assert.IsType<CaseRefused>(machine.Decide(rejected, new CaseDecided(Monday, "o", CaseDecisionKind.Rectify, null, null, []))).Status);
+        Assert.Equal(OutcomeKind.Invalid, Assert.IsType<CaseRefused>(machine.Decide(rejected, new CaseDecided(Monday, "o", CaseDecisionKind.Rectify, null, null, []))).Kind);
         var rectifying = Apply(rejected, new CaseDecided(Monday, "o", CaseDecisionKind.Rectify, null, null, ["deliveryRate"]));
         Assert.Equal((CaseStatus.Rectifying, "deliveryRate"), (rectifying.Status, rectifying.Indicators.Single()));
         var closed = Apply(rectifying, new CaseDecided(Monday, "o", CaseDecisionKind.Close, "移交", null, []));

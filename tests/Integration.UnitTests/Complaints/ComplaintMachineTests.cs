@@ -96,7 +96,7 @@ public sealed class ComplaintMachineTests
     {
         var s = Raise("2026-11-24 10:00").State;
         var tooLate = Assert.IsType<ComplaintRefused>(Machine.Decide(s, new ComplaintReplied(At("2026-11-25 10:00"), "supplier-M0001", "补货中", new DateOnly(2026, 12, 3))));
-        Assert.Equal((400, "commit-too-late"), (tooLate.Status, tooLate.Code));
+        Assert.Equal((OutcomeKind.Invalid, "commit-too-late"), (tooLate.Kind, tooLate.Code));
         var t = Apply(s, new ComplaintReplied(At("2026-11-25 10:00"), "supplier-M0001", "补货中", new DateOnly(2026, 12, 2)));
         Assert.True(t.State.RepliedInTime);
         Assert.Equal(ComplaintStatus.AwaitingResolution, t.State.Status);
@@ -122,7 +122,7 @@ public sealed class ComplaintMachineTests
         var replied = Apply(s, new ComplaintReplied(At("2026-11-25 08:59"), "supplier-M0001", "已发货", new DateOnly(2026, 11, 27))).State;
         Assert.IsType<ComplaintUnchanged>(Machine.Decide(replied, new ComplaintTimerFired(staleTimer.DueAt, staleTimer.Id)));
         var duplicate = Assert.IsType<ComplaintRefused>(Machine.Decide(replied, new ComplaintReplied(At("2026-11-25 09:00"), "supplier-M0001", "已发货", new DateOnly(2026, 11, 27))));
-        Assert.Equal(409, duplicate.Status);
+        Assert.Equal(OutcomeKind.Conflict, duplicate.Kind);
     }
 
     [Fact]
@@ -208,8 +208,8 @@ public sealed class ComplaintMachineTests
 
     [Fact]
     public void RaiseTwice_IsAConflict() =>
-        Assert.Equal(409, Assert.IsType<ComplaintRefused>(Machine.Decide(Raise("2026-11-24 10:00").State,
-            new ComplaintRaised(At("2026-11-24 11:00"), "hospital-H1", "C-1", "H1", "M0001", "YB010001", "quality", "x", ["360000"]))).Status);
+        Assert.Equal(OutcomeKind.Conflict, Assert.IsType<ComplaintRefused>(Machine.Decide(Raise("2026-11-24 10:00").State,
+            new ComplaintRaised(At("2026-11-24 11:00"), "hospital-H1", "C-1", "H1", "M0001", "YB010001", "quality", "x", ["360000"]))).Kind);
 
     [Fact]
     public void ReplyWorkingDaysConfigured_SevenAsOnTheNationalPlatform()
@@ -335,7 +335,7 @@ public sealed class ComplaintMachineTests
     public void ReplyBeyondAnyPossibleLimit_IsRefusedEvenWithoutTheYear()
     {
         var decision = Machine.Decide(Raise("2026-12-15 10:00").State, new ComplaintReplied(At("2026-12-15 15:00"), "supplier-M0001", "补货", new DateOnly(2027, 2, 1)));
-        Assert.Equal((400, "commit-too-late"), (Assert.IsType<ComplaintRefused>(decision).Status, ((ComplaintRefused)decision).Code));
+        Assert.Equal((OutcomeKind.Invalid, "commit-too-late"), (Assert.IsType<ComplaintRefused>(decision).Kind, ((ComplaintRefused)decision).Code));
     }
 
     [Fact]
