@@ -87,6 +87,11 @@ public sealed class PrescriberOutlierRuleTests
         Assert.False(Cells.IsDerived(rx.Cell));
         Assert.DoesNotContain(Contributions.Of(Line("X1", "D0001"), null, Master, options), c => Cells.IsAside(c.Cell));
         Assert.DoesNotContain(Contributions.Of(Line("P2", null), null, Master, options), c => Cells.IsAside(c.Cell));
+        // A line re-sent with another prescriber moves its quantity from one row to the other (nothing counted twice).
+        var moved = Contributions.Delta(Contributions.Of(Line("P2", "D0001"), null, Master, options), Contributions.Of(Line("P2", "D0002"), null, Master, options)).ToList();
+        Assert.Equal(
+            [new Contribution(Cells.PrescriberKey("2026-11", "D0001"), Cells.Prescribed("P2"), -Fixed.Of(12)), new Contribution(Cells.PrescriberKey("2026-11", "D0002"), Cells.Prescribed("P2"), Fixed.Of(12))],
+            moved.OrderBy(c => c.Cell, StringComparer.Ordinal));
     }
 
     [Fact]
