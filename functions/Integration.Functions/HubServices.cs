@@ -93,6 +93,7 @@ public static class HubServices
         services.AddSingleton<MonitoringMarks>();
         services.AddSingleton<TraceCodeRegistry>();
         services.AddSingleton<MonitoringEngine>();
+        services.AddSingleton<PrescriberReview>();
         services.AddSingleton<ListingStore>();
         services.AddSingleton<ListingMonitor>();
         services.AddSingleton<ListingIntake>();
@@ -269,6 +270,7 @@ public static class HubServices
         partnerApi.MapAdmin();
         partnerApi.MapRequests();
         partnerApi.MapSettlementRecords();
+        partnerApi.MapPrescriberOutliers();
         partnerApi.MapAlerts();
         partnerApi.MapFindings();
         partnerApi.MapSubscriptions();

@@ -45,11 +45,12 @@ public sealed class RecordStore(HubStorage storage, TimeProvider? time = null, R
     /// each point read a scan of 1,650 candidates.
     /// </summary>
     private static string AggregateKey(string partition, string cell) =>
-        Cells.IsDerived(cell) ? $"{DerivedRowPrefix}{cell}|{partition}" : $"{AggregatePrefix}{cell}|{partition}";
+        Cells.IsAside(cell) ? $"{DerivedRowPrefix}{cell}|{partition}" : $"{AggregatePrefix}{cell}|{partition}";
 
     /// <summary>
-    /// Derived rows (R3's line rows, <see cref="Cells.LineKey"/>; R17's delivery rows, <see cref="Cells.ConfirmKey"/>):
-    /// beside the aggregates, outside the range <see cref="ReadCellsAsync"/> reads.
+    /// Derived rows (R3's line rows, <see cref="Cells.LineKey"/>; R17's delivery rows, <see cref="Cells.ConfirmKey"/>) and
+    /// R34's prescriber rows (<see cref="Cells.PrescriberKey"/>): beside the aggregates, outside the range
+    /// <see cref="ReadCellsAsync"/> reads.
     /// </summary>
     private const string DerivedRowPrefix = "agl|";
 
@@ -373,7 +374,7 @@ public sealed class RecordStore(HubStorage storage, TimeProvider? time = null, R
             actions.Add(rows[i] is null
                 ? new TableTransactionAction(TableTransactionActionType.Add, entity)
                 : new TableTransactionAction(TableTransactionActionType.UpdateMerge, entity, rows[i]!.ETag));
-            if (!Cells.IsDerived(names[i])) cells.Add(names[i]);
+            if (!Cells.IsAside(names[i])) cells.Add(names[i]);
         }
         return (actions, after, cells);
     }
@@ -452,6 +453,31 @@ public sealed class RecordStore(HubStorage storage, TimeProvider? time = null, R
             if (lines.Count >= max) break;
         }
         return [.. lines.OrderBy(l => l.LineNo)];
+    }
+
+    /// <summary>
+    /// R34: an institution's prescriber rows of the months given (<see cref="Cells.PrescriberKey"/>), a range read of its
+    /// partition of the settlements per month: per prescriber, the quantity of each product settled on their lines.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, Dictionary<string, decimal>>> PrescribedAsync(string institution, IEnumerable<string> months, CancellationToken cancellationToken)
+    {
+        var prescribed = new Dictionary<string, Dictionary<string, decimal>>(StringComparer.Ordinal);
+        var suffix = "|" + institution;
+        foreach (var month in months)
+        {
+            var prefix = $"{DerivedRowPrefix}{Cells.PrescriberKey(month, "")}";
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {institution} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}");
+            await foreach (var row in storage.Feeds[FeedKind.Settlements].QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+            {
+                if (!row.RowKey.EndsWith(suffix, StringComparison.Ordinal)) continue;
+                var prescriber = row.RowKey[prefix.Length..^suffix.Length];
+                var products = prescribed.TryGetValue(prescriber, out var p) ? p : prescribed[prescriber] = new(StringComparer.Ordinal);
+                foreach (var (field, value) in row)
+                    if (value is long amount && Cells.CarrierOf(Cells.PrescribedPrefix, field) is { } product)
+                        products[product] = products.GetValueOrDefault(product) + Fixed.Value(amount);
+            }
+        }
+        return prescribed;
     }
 
     /// <summary>An institution's aggregate cells, from every feed table (a range read of its partition in each).</summary>

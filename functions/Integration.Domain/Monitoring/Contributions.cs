@@ -124,7 +124,8 @@ public static class Cells
             || field.StartsWith(Cells.OnTimeViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.RateViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DeliveredViaPrefix, StringComparison.Ordinal),
         FeedKind.Receipts => field is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts or Cells.Confirmed or Cells.PayableAmount,
         FeedKind.Payments => field is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
-        FeedKind.Settlements => field is Cells.SettledQty or Cells.SettledAmount or Cells.FundPaid or Cells.SettledLines or Cells.SettledCodes || IsCodeCheck(field),
+        FeedKind.Settlements => field is Cells.SettledQty or Cells.SettledAmount or Cells.FundPaid or Cells.SettledLines or Cells.SettledCodes || IsCodeCheck(field)
+            || field.StartsWith(Cells.PrescribedPrefix, StringComparison.Ordinal),
         _ => field is Cells.ReportedQty or Cells.LastYearQty or Cells.ReportLines or Cells.ExplainedLines or Cells.CommittedLines,
     };
 
@@ -182,6 +183,24 @@ public static class Cells
     /// <summary>A row that feeds a cell rather than being one (R3's line rows, R17's delivery rows): kept beside the aggregates.</summary>
     public static bool IsDerived(string cell) =>
         cell.StartsWith(LinePrefix, StringComparison.Ordinal) || cell.StartsWith(ConfirmPrefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// R34: a prescriber's row among the aggregates of the settlements, <c>rx~{month}|{prescriber}</c>, summing the
+    /// quantity settled of each product of a batch on the prescriber's lines (<see cref="Prescribed"/>). Kept beside the
+    /// aggregates like the derived rows, outside what the indicators read, and feeding no cell: the prescriber's code is
+    /// personal data, read only by the prescriber review (<see cref="Rules.PrescriberOutlierRule"/>).
+    /// </summary>
+    public static string PrescriberKey(string month, string prescriber) => $"{PrescriberPrefix}{month}|{prescriber}";
+
+    public const string PrescriberPrefix = "rx~";
+
+    /// <summary>A row kept beside the aggregates rather than among them: a derived row or a prescriber's (<see cref="PrescriberKey"/>).</summary>
+    public static bool IsAside(string cell) => IsDerived(cell) || cell.StartsWith(PrescriberPrefix, StringComparison.Ordinal);
+
+    /// <summary>R34: the field of a prescriber's row counting a product's quantity, <c>Rx{hex}</c> (the code in hexadecimal UTF-8, like <see cref="Via"/>).</summary>
+    public static string Prescribed(string product) => Carrier(PrescribedPrefix, product);
+
+    public const string PrescribedPrefix = "Rx";
 
     /// <summary>The period key of a day, <c>yyyy-MM-dd</c> (China time): R17's and R18's cells, by the day something falls due.</summary>
     public static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -367,6 +386,9 @@ public static class Contributions
                     foreach (var used in found.Used)
                         yield return new(Cells.Key(used.Day, used.Product), Cells.UsedPacks, used.Packs);
                 }
+                // R34: what the prescriber prescribed of the products of a batch (selected, non-selected, substitutable).
+                if (s.Prescriber is { } prescriber && master.Products.TryGetValue(s.Product, out var product) && product.Batch is not null)
+                    yield return new(Cells.PrescriberKey(Cells.Month(s.SettledAt), prescriber), Cells.Prescribed(s.Product), Fixed.Of(s.Quantity));
                 break;
             }
             case DemandReport d:

@@ -32,6 +32,9 @@ public sealed class MonitoringOptions
     /// <summary>R24: days within which a listing above the lowest other province's must come down (002 五: 30).</summary>
     public int ListingAdjustDays { get; set; } = 30;
 
+    /// <summary>R34's prescriber review: who is listed (本平台设定: the notices leave the outliers to the project).</summary>
+    public Rules.PrescriberReviewOptions PrescriberReview { get; set; } = new();
+
     /// <summary>
     /// How much a breach's figures must move (relative to what they were) for an explained alert to be raised again
     /// (<see cref="Alerts.AlertLifecycle.Materially"/>): the project's choice, 10%.
@@ -99,6 +102,9 @@ public sealed class MonitoringOptions
         foreach (var problem in Assessments.PerformanceGrades.Problems(GradeBoundLevels)) yield return problem;
         if (ListingAdjustDays is < 1 or > 365) yield return "ListingAdjustDays is 1 to 365.";
         if (MaterialChange is < 0 or > 1) yield return "MaterialChange is a share between 0 and 1.";
+        if (PrescriberReview.MinimumQuantity < 0) yield return "PrescriberReview: MinimumQuantity may not be negative.";
+        if (PrescriberReview.ShareMargin is < 0 or >= 1) yield return "PrescriberReview: ShareMargin is a share from 0 to below 1.";
+        if (PrescriberReview.Top is < 1 or > 1000) yield return "PrescriberReview: Top is 1 to 1000.";
         foreach (var (rule, severity) in Severities)
             if (!RuleIds.TryParse(rule, out _) || !Alerts.Severities.TryParse(severity, out _))
                 yield return $"Severities: '{rule}': '{severity}' is not a rule id (R1...) with info, warning, high or critical.";

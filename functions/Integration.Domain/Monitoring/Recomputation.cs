@@ -130,6 +130,8 @@ public sealed class Recomputation(MasterData master, MonitoringOptions options, 
             var kept = true;
             foreach (var c in Contributions.Of(item, basis, master, options))
             {
+                // R34's prescriber rows are not rebuilt (the raw items are kept without their prescriber): kept as stored.
+                if (Domain.Monitoring.Cells.IsAside(c.Cell) && !Domain.Monitoring.Cells.IsDerived(c.Cell)) continue;
                 if (Domain.Monitoring.Cells.IsDerived(c.Cell))
                 {
                     var fields = derived.TryGetValue((item.Hospital, c.Cell), out var f) ? f : derived[(item.Hospital, c.Cell)] = new(StringComparer.Ordinal);

@@ -62,7 +62,8 @@ public sealed class MonitoringEngine(
     {
         var data = master.Master;
         var now = time.GetUtcNow();
-        return marks.MarkAsync(cells.SelectMany(c => QuartersOf(Cells.Split(c.Cell).Period, now).Select(q => (data.UnitOf(c.Hospital), q))), now, cancellationToken);
+        // Rows beside the aggregates (derived, R34's prescribers') are no cell of their own: what they feed is marked.
+        return marks.MarkAsync(cells.Where(c => !Cells.IsAside(c.Cell)).SelectMany(c => QuartersOf(Cells.Split(c.Cell).Period, now).Select(q => (data.UnitOf(c.Hospital), q))), now, cancellationToken);
     }
 
     public Task MarkAsync(IEnumerable<IFeedItem> items, CancellationToken cancellationToken) =>

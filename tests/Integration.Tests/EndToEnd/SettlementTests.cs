@@ -237,4 +237,93 @@ public sealed class SettlementTests(HubFixture fixture)
         await Read(World.Client(Samples.OtherHospital.Code), HttpStatusCode.NotFound);
         await Read(system, HttpStatusCode.NotFound);
     }
+    [Fact]
+    public async Task R34_PrescriberOutliers_ListedForTheProvinceAndTheOffice_WithoutCodesForTheHospital_NotFoundElsewhere()
+    {
+        var system = await SettlementSystemAsync();
+        var hospital = World.Province.Institutions.Where(i => i.Level == InstitutionLevel.Tertiary).Skip(2).First();
+        var county = hospital.Jurisdiction;
+        var city = World.Province.Jurisdictions.First(j => j.Code == county).Parent!;
+        // A substitutable product and the selected product it substitutes: one generic group (R13's reading).
+        var off = World.Province.Products.First(p => !p.Selected && p.Substitutes is not null && p.Kind is null or ProductKind.Drug
+                                                      && World.Province.Batches.Any(b => b.Code == p.Batch && b.Kind == ProductKind.Drug));
+        var selected = World.Province.ProductByCode(off.Substitutes!);
+        string Code() => "D" + Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (heavy, usual, none) = (Code(), Code(), Code());
+        JsonObject Settled(string product, decimal quantity, string? prescriber)
+        {
+            var line = Line(Samples.Unique("ST"), 1, hospital.Code, product);
+            line["quantity"] = quantity;
+            line["prescriber"] = prescriber;
+            return line;
+        }
+
+        // The institution: 250 selected and 50 substitutable without the duplicate below; the heavy prescriber 10 and 40.
+        await SettleAsync(system, Settled(selected.Code, 10, heavy), Settled(off.Code, 40, heavy), Settled(selected.Code, 90, usual), Settled(off.Code, 10, usual),
+            Settled(selected.Code, 100, none), Settled(selected.Code, 50, null));
+        // A code settled twice by the heavy prescriber: an R31 alert, told to a subscriber of the county, without the prescriber.
+        await using var receiver = new WebhookReceiver();
+        var subscription = "r34-" + Guid.NewGuid().ToString("N")[..8];
+        using (var put = await World.Admin().PutJsonAsync($"/api/v1/subscriptions/{subscription}", new
+        {
+            url = receiver.Url("r31"), secret = WebhookSignature.NewSecret(), filter = new { jurisdiction = county, rules = new[] { "R31" } },
+        }))
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var twice = Samples.TraceCode();
+        var first = Line(Samples.Unique("ST"), 1, hospital.Code, selected.Code, twice);
+        var second = Line(Samples.Unique("ST"), 1, hospital.Code, selected.Code, twice);
+        first["prescriber"] = heavy;
+        second["prescriber"] = heavy;
+        await SettleAsync(system, first);
+        await SettleAsync(system, second);
+        var alertId = $"monitoring:R31:duplicateSettlement:{twice}";
+        for (var until = DateTime.UtcNow.AddSeconds(60); !receiver.Requests.Any(r => r.AlertId == alertId); await Task.Delay(250))
+            Assert.True(DateTime.UtcNow < until, "the R31 alert reaches the county's subscriber");
+        using (var delete = await World.Admin().SendAsync(HttpMethod.Delete, $"/api/v1/subscriptions/{subscription}", [], null))
+            Assert.True(delete.IsSuccessStatusCode);
+
+        var period = Integration.Domain.Quarter.Of(Samples.Recently).ToString();
+        var path = $"/api/v1/prescriber-outliers/{hospital.Code}?period={period}";
+        async Task<JsonNode> Read(PartnerClient client, HttpStatusCode status, string? at = null)
+        {
+            using var response = await client.GetAsync(at ?? path);
+            return await Samples.Expect(response, status);
+        }
+
+        // heavy: 40 substitutable of 70 (57.14%) against the institution's 50 of 320 (15.62%, rounded half to even): listed. usual: 10% is below the institution's.
+        foreach (var reader in new[] { World.Admin(), World.Client(county), World.Client(city) })
+        {
+            var list = await Read(reader, HttpStatusCode.OK);
+            Assert.True(list["prescribers"]!.GetValue<bool>());
+            Assert.Equal(period, list["period"]!.GetValue<string>());
+            var entry = Assert.Single(list["outliers"]!.AsArray());
+            Assert.Equal((1, heavy, selected.GenericGroup, 70m, 40m, 0.5714m, 0.1562m, 0.4152m),
+                (entry!["rank"]!.GetValue<int>(), entry["prescriber"]!.GetValue<string>(), entry["group"]!.GetValue<string>(), entry["quantity"]!.GetValue<decimal>(),
+                 entry["offQuantity"]!.GetValue<decimal>(), entry["share"]!.GetValue<decimal>(), entry["institutionShare"]!.GetValue<decimal>(), entry["excess"]!.GetValue<decimal>()));
+        }
+        // The hospital reads its own list for review without the codes (only the province and the offices above read them).
+        var own = await Read(World.Client(hospital.Code), HttpStatusCode.OK);
+        Assert.False(own["prescribers"]!.GetValue<bool>());
+        var ownEntry = Assert.Single(own["outliers"]!.AsArray());
+        Assert.Null(ownEntry!["prescriber"]);
+        Assert.Equal(0.4152m, ownEntry["excess"]!.GetValue<decimal>());
+        Assert.DoesNotContain(heavy, own.ToJsonString(), StringComparison.Ordinal);
+        // Anyone else finds nothing, as for an institution that does not exist; a quarter not begun is refused.
+        var otherCounty = World.Province.Jurisdictions.First(j => j.Level == JurisdictionLevel.County && j.Code != county && j.Parent != county).Code;
+        await Read(World.Client(otherCounty), HttpStatusCode.NotFound);
+        await Read(World.Client(Samples.OtherHospital.Code), HttpStatusCode.NotFound);
+        await Read(World.Client(Samples.Distributor), HttpStatusCode.NotFound);
+        await Read(system, HttpStatusCode.NotFound);
+        await Read(World.Admin(), HttpStatusCode.NotFound, "/api/v1/prescriber-outliers/NOPE-H");
+        await Read(World.Admin(), HttpStatusCode.BadRequest, $"/api/v1/prescriber-outliers/{hospital.Code}?period={Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow.AddMonths(4))}");
+
+        // The codes never leave the hub: not in the alert told, nor in the alerts and findings of the institution.
+        var told = string.Join("\n", receiver.Requests.Select(r => r.Body));
+        using var alerts = await World.Admin().GetAsync($"/api/v1/alerts?jurisdiction={county}");
+        using var findings = await World.Admin().GetAsync($"/api/v1/findings?party={hospital.Code}");
+        var read = await alerts.Content.ReadAsStringAsync() + await findings.Content.ReadAsStringAsync();
+        Assert.Contains(alertId, told + read, StringComparison.Ordinal);
+        foreach (var code in new[] { heavy, usual, none })
+            Assert.DoesNotContain(code, told + read, StringComparison.Ordinal);
+    }
 }
