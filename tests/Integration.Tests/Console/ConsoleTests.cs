@@ -475,7 +475,10 @@ public sealed class ConsoleTests(HubFixture fixture)
         await hospital.GetByRole(AriaRole.Link, new() { Name = "督导", Exact = true }).ClickAsync();
         Assert.Contains("待说明", await hospital.Locator("tr", new() { HasText = id }).InnerTextAsync());
         await ExpectAccessibleAsync(hospital, "cases-hospital");
-        await hospital.GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync();
+        // The case is named as a person says it (the party, the day, what is asked); its id in small print beside.
+        var named = hospital.Locator("tr", new() { HasText = id }).GetByRole(AriaRole.Link);
+        Assert.Matches($"^{c.Hospital.Name}\\d{{4}}年\\d{{1,2}}月\\d{{1,2}}日说明案$", await named.InnerTextAsync());
+        await named.ClickAsync();
         await hospital.GetByLabel("说明").FillAsync("院内采购流程调整导致滞后，已于本月补足。");
         await hospital.GetByRole(AriaRole.Button, new() { Name = "提交" }).ClickAsync();
         Assert.Contains("已提交。", await hospital.Locator("[role=status]").InnerTextAsync());
