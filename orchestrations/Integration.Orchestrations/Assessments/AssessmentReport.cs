@@ -92,6 +92,10 @@ public sealed record AssessmentReport(
         ("traceCodeCoverage", RuleId.R23, "药品追溯码覆盖率低于要求"),
         ("priceAboveSelected", RuleId.R26, "中选产品采购价格高于中选价格"),
         ("priceAboveReference", RuleId.R26, "非集采挂网产品采购价格高于参考价"),
+        // The settlements' reconciliation (issue 34: "the quarterly notice and the console show them").
+        ("duplicateSettlements", RuleId.R31, "药品追溯码重复结算或异地结算"),
+        ("settledWithoutDelivery", RuleId.R32, "结算药品无平台配送记录（疑似线下采购）"),
+        ("usageRate", RuleId.R33, "配送药品使用率偏低（采而不用）"),
     ];
 
     public const string DeliveryTierList = "supplierDeliveryTier", ResolutionTierList = "supplierResolutionTier";

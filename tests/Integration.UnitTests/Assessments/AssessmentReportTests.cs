@@ -45,6 +45,25 @@ public sealed class AssessmentReportTests
     private static AssessmentReport Report() => AssessmentReport.Build("2026Q3", At, ("PV", "省"), Names, Units, [Supplier("S1", 1), Supplier("S2", 0)], Previous());
 
     [Fact]
+    public void TheSettlementsFindings_AreListsOfTheNotice_EachUnitWithItsFiguresInChinese()
+    {
+        // Issue 34: R31 to R33 on the quarterly notice, as the unit's indicators judged them (a unit within its limit is not listed).
+        var report = AssessmentReport.Build("2026Q3", At, ("PV", "省"), Names,
+        [
+            Unit("U1", "X1", I("duplicateSettlements", RuleId.R31, 3, 1000, 0m, true, null), I("usageRate", RuleId.R33, 50, 100, 0.7m, true)),
+            Unit("U2", "X1", I("settledWithoutDelivery", RuleId.R32, 40, 1000, 0.02m, true, null), I("usageRate", RuleId.R33, 80, 100, 0.7m)),
+        ], [], null);
+        IEnumerable<string> Listed(string list) => report.Lists.Single(l => l.Id == list).Entries.Select(e => e.Unit);
+        Assert.Equal(["U1"], Listed("duplicateSettlements"));
+        Assert.Equal(["U2"], Listed("settledWithoutDelivery"));
+        Assert.Equal(["U1"], Listed("usageRate"));
+        var entry = report.Lists.Single(l => l.Id == "usageRate").Entries.Single();
+        Assert.Contains("到期应使用 100 盒，按期结算 50 盒，使用率 50%，低于 70%", entry.Detail);
+        Assert.Equal((RuleId.R33, "配送药品使用率偏低（采而不用）"), report.Lists.Single(l => l.Id == "usageRate") is var l ? (l.Rule, l.Title) : default);
+        Assert.Contains(ReportTables.Of(report).Single(t => t.Name == "问题清单").Rows, r => r[0] as string == "药品追溯码重复结算或异地结算" && r[2] as string == "U1");
+    }
+
+    [Fact]
     public void Rankings_PerCountyAndCity_ByProgressAgainstSchedule_ThenDeliveryRate_UnitsWithoutAgreementsLastUnranked()
     {
         var report = Report();
