@@ -317,6 +317,40 @@ public sealed class SettlementTests(HubFixture fixture)
         await Read(World.Admin(), HttpStatusCode.NotFound, "/api/v1/prescriber-outliers/NOPE-H");
         await Read(World.Admin(), HttpStatusCode.BadRequest, $"/api/v1/prescriber-outliers/{hospital.Code}?period={Integration.Domain.Quarter.Of(DateTimeOffset.UtcNow.AddMonths(4))}");
 
+        // The console shows the same list: the county office with the codes, the hospital without, another county nothing.
+        const string password = "处方点评测试密码-2026";
+        using (var users = await World.Admin().PutJsonAsync("/api/v1/admin/users", new JsonObject
+        {
+            ["items"] = new JsonArray(
+                new JsonObject { ["userId"] = "r34-county", ["name"] = "县局", ["role"] = "county", ["entityCode"] = county, ["password"] = password },
+                new JsonObject { ["userId"] = "r34-hospital", ["name"] = "医务科", ["role"] = "hospital", ["entityCode"] = hospital.Code, ["password"] = password },
+                new JsonObject { ["userId"] = "r34-other", ["name"] = "邻县局", ["role"] = "county", ["entityCode"] = otherCounty, ["password"] = password }),
+        }))
+            await Samples.Expect(users, HttpStatusCode.OK);
+        await using (var browser = await ConsoleBrowser.StartAsync())
+        {
+            var office = await browser.NewPageAsync(World.Hub);
+            await ConsoleBrowser.SignInAsync(office, "r34-county", password);
+            await office.GotoAsync($"/console/indicators?kind=hospitals&code={hospital.Code}&period={period}");
+            await office.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "处方点评参考名单" }).ClickAsync();
+            var row = await office.Locator("table.prescribers tbody tr").InnerTextAsync();
+            Assert.Contains(heavy, row);
+            Assert.Contains("57.1% / 15.6%", row);
+            Assert.Contains("非违规认定", await office.Locator("main").InnerTextAsync());
+            await ConsoleBrowser.ShotAsync(office, "prescribers-county");
+            var problems = await ConsoleBrowser.AccessibilityProblemsAsync(office);
+            Assert.True(problems.Count == 0, string.Join("; ", problems));
+            var ownPage = await browser.NewPageAsync(World.Hub);
+            await ConsoleBrowser.SignInAsync(ownPage, "r34-hospital", password);
+            await ownPage.GotoAsync($"/console/prescribers?period={period}");
+            var mine = await ownPage.Locator("main").InnerTextAsync();
+            Assert.Contains("仅上级医保部门可见", mine);
+            Assert.DoesNotContain(heavy, mine, StringComparison.Ordinal);
+            var other = await browser.NewPageAsync(World.Hub);
+            await ConsoleBrowser.SignInAsync(other, "r34-other", password);
+            Assert.Equal(404, (await other.GotoAsync($"/console/prescribers?unit={hospital.Code}&period={period}"))!.Status);
+        }
+
         // The codes never leave the hub: not in the alert told, nor in the alerts and findings of the institution.
         var told = string.Join("\n", receiver.Requests.Select(r => r.Body));
         using var alerts = await World.Admin().GetAsync($"/api/v1/alerts?jurisdiction={county}");
