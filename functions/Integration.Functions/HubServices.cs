@@ -160,6 +160,7 @@ public static class HubServices
         services.AddSingleton(sp => new HubStorage(sp.GetRequiredService<IOptions<StorageOptions>>().Value, sp.GetRequiredService<Azure.Core.TokenCredential>()));
         services.AddSingleton(sp => new SecretProtector(SecretKey(config, builder.Environment)));
         services.AddSingleton<MasterStore>();
+        services.AddSingleton<ContactStore>();
         services.AddSingleton<RequestLog>();
         services.AddSingleton<RequestBindings>();
         services.AddSingleton<RawArchive>();
@@ -271,6 +272,7 @@ public static class HubServices
         partnerApi.MapRequests();
         partnerApi.MapSettlementRecords();
         partnerApi.MapPrescriberOutliers();
+        partnerApi.MapContacts();
         partnerApi.MapAlerts();
         partnerApi.MapFindings();
         partnerApi.MapSubscriptions();

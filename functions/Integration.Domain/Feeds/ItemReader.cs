@@ -53,6 +53,17 @@ public sealed partial class ItemReader(int? index, FieldSource source, ProblemLi
         return new ItemReader(index, inner, problems, trusted) { prefix = $"{prefix}{name}/" };
     }
 
+    /// <summary>
+    /// A reader of the <paramref name="i"/>th element of this body's <c>items</c> array (pointers <c>/items/{i}/name</c>),
+    /// for commands that take a list; null, with a problem, when the element is not an object.
+    /// </summary>
+    public ItemReader? Item(int i, JsonElement element)
+    {
+        if (element.ValueKind == JsonValueKind.Object) return new ItemReader(i, FieldSource.FromJson(element), problems, trusted);
+        problems.Add(new Problem(i, $"/items/{i}", "type", "Each item must be an object."));
+        return null;
+    }
+
     public void Problem(string field, string code, string detail, bool outOfScope = false) =>
         problems.Add(new Problem(index, Pointer(field), code, detail) { Line = source.Line, OutOfScope = outOfScope });
 

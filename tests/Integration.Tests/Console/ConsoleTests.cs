@@ -288,6 +288,30 @@ public sealed class ConsoleTests(HubFixture fixture)
         var id = Samples.Unique("CMP");
         await c.RaiseAsync(id);
         await AddUsersAsync(world, ("county-c", "孙科长", "county", c.County), ("county-o", "周科长", "county", c.OtherCounty));
+        // Each party names its contacts (001 二(四)): bad ones are refused with every problem and change nothing; good ones
+        // replace the party's own, sent twice with one webhook-id they are applied once.
+        using (var bad = await c.HospitalClient().PutJsonAsync("/api/v1/contacts", new JsonObject
+        {
+            ["items"] = new JsonArray(new JsonObject { ["name"] = "张三", ["role"] = "采购科长", ["phone"] = "call me" }, new JsonObject { ["role"] = "药剂科" }, "x"),
+        }))
+        {
+            var problems = (await Samples.Expect(bad, HttpStatusCode.BadRequest))["errors"]!.AsArray().Select(e => e!["field"]!.GetValue<string>()).ToList();
+            Assert.Equal(["/items/0/phone", "/items/1/name", "/items/1/phone", "/items/2"], problems);
+        }
+        using (var empty = await c.HospitalClient().GetAsync("/api/v1/contacts"))
+            Assert.Empty((await Samples.Expect(empty, HttpStatusCode.OK))["items"]!.AsArray());
+        using (var put = await c.HospitalClient().PutJsonAsync("/api/v1/contacts", new JsonObject
+        {
+            ["items"] = new JsonArray(new JsonObject { ["name"] = "张三", ["role"] = "采购科长", ["phone"] = "0791-8888 1234" }),
+        }))
+            await Samples.Expect(put, HttpStatusCode.OK);
+        using (var put = await c.SupplierClient().PutJsonAsync("/api/v1/contacts", new JsonObject
+        {
+            ["items"] = new JsonArray(new JsonObject { ["name"] = "李四", ["role"] = "区域经理", ["email"] = "lisi@example.cn" }),
+        }))
+            await Samples.Expect(put, HttpStatusCode.OK);
+        using (var own = await c.SupplierClient().GetAsync("/api/v1/contacts"))
+            Assert.Equal("李四", (await Samples.Expect(own, HttpStatusCode.OK))["items"]![0]!["name"]!.GetValue<string>());
         await c.WaitAsync(id, v => v["escalationLevel"]!.GetValue<string>() == "county", TimeSpan.FromSeconds(60));
 
         await using var browser = await ConsoleBrowser.StartAsync();
@@ -305,6 +329,9 @@ public sealed class ConsoleTests(HubFixture fixture)
         Assert.Contains("提出诉求", timeline);
         Assert.Contains("升级", timeline);
         Assert.Contains("答复超期，升级至县级医保部门", timeline);
+        var contacts = await page.Locator("table.contacts").InnerTextAsync();
+        Assert.Contains("张三\t采购科长\t0791-8888 1234", contacts);
+        Assert.Contains("李四\t区域经理\t—\tlisi@example.cn", contacts);
         await ExpectAccessibleAsync(page, "complaint-timeline");
 
         var sibling = await browser.NewPageAsync(world.Hub);
