@@ -44,7 +44,7 @@ public sealed record MonthFigures(string Month, decimal Ordered, decimal Selecte
 /// </summary>
 public sealed class MonitoringEngine(
     RecordStore records, RawArchive raw, RequestLog requests, IOptions<FeedLimits> limits, MasterStore masterStore, IMasterData master, AlertStore alerts, ComplaintRatings ratings, AssessmentStore unitResults,
-    MonitoringMarks marks, TraceCodeRegistry traceCodes, ListingMonitor listings, IOptions<MonitoringOptions> options, TimeProvider time,
+    MonitoringMarks marks, IntakeRefusals refusals, TraceCodeRegistry traceCodes, ListingMonitor listings, IOptions<MonitoringOptions> options, IWorkingDays workingDays, TimeProvider time,
     ILogger<MonitoringEngine> logger)
 {
     public Contribute Contribute
@@ -212,7 +212,7 @@ public sealed class MonitoringEngine(
         return units;
     }
 
-    private IndicatorCalculator Calculator => new(master.Master, options.Value);
+    private IndicatorCalculator Calculator => new(master.Master, options.Value, workingDays.WorkingDays);
 
     /// <summary>Units read at once when many are read (the project's choice); the console's background computations read fewer.</summary>
     public const int ReadParallelism = 16;
@@ -259,7 +259,7 @@ public sealed class MonitoringEngine(
         var data = master.Master;
         var members = data.UnitMembers(code).Skip(1).ToList();
         return new IndicatorReport(new IndicatorScope("hospital", code, data.Institutions.GetValueOrDefault(code)?.Name, members.Count > 0 ? members : null),
-            quarter.ToString(), time.GetUtcNow(), Calculator.ForUnits([unit], quarter, time.GetUtcNow()));
+            quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForUnits([unit], quarter, time.GetUtcNow()), .. await RefusalsAsync(code, quarter, cancellationToken)]);
     }
 
     public async Task<IndicatorReport> ForJurisdictionAsync(string code, Quarter quarter, CancellationToken cancellationToken)
@@ -278,7 +278,8 @@ public sealed class MonitoringEngine(
     {
         var units = await UnitsWithinAsync(within, cancellationToken, parallelism);
         return new IndicatorReport(new IndicatorScope("supplier", code, master.Master.Companies.GetValueOrDefault(code)?.Name),
-            quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForSupplier(code, units, quarter, time.GetUtcNow()), await ComplaintRatioAsync(code, quarter, cancellationToken)]);
+            quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForSupplier(code, units, quarter, time.GetUtcNow()), await ComplaintRatioAsync(code, quarter, cancellationToken),
+                .. await RefusalsAsync(code, quarter, cancellationToken)]);
     }
 
     /// <summary>R35: a distributor's figures over its order lines at every unit (or those within <paramref name="within"/>).</summary>
@@ -286,11 +287,26 @@ public sealed class MonitoringEngine(
     {
         var units = await UnitsWithinAsync(within, cancellationToken, parallelism);
         return new IndicatorReport(new IndicatorScope("distributor", code, master.Master.Companies.GetValueOrDefault(code)?.Name),
-            quarter.ToString(), time.GetUtcNow(), Calculator.ForDistributor(code, units, quarter, time.GetUtcNow()));
+            quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForDistributor(code, units, quarter, time.GetUtcNow()), .. await RefusalsAsync(code, quarter, cancellationToken)]);
     }
 
-    /// <summary>R35's alerts: the distributor's overall rate (not per batch, nor per hospital).</summary>
-    private static bool IsDistributorTier(Indicator i) => i is { Rule: RuleId.R35, Id: "deliveryRate", Batch: null, Hospital: null };
+    /// <summary>
+    /// R30 (003 三(三)): what intake refused of the party's own sending in the quarter (<see cref="IntakeRefusals"/>), on
+    /// its indicators for the offices: the items refused over the requests refused, monitored (a refusal is answered to
+    /// the sender at once; it is shown, not alerted). None when nothing was refused.
+    /// </summary>
+    private async Task<IReadOnlyList<Indicator>> RefusalsAsync(string party, Quarter quarter, CancellationToken cancellationToken)
+    {
+        var count = await refusals.CountAsync(quarter.ToString(), party, cancellationToken);
+        if (count.Requests == 0) return [];
+        return [new Indicator("intakeRefusals", RuleId.R30, null, count.Items, null, false, count.Items, count.Requests)
+        {
+            Detail = "Items refused at intake in the quarter (problems with the data, such as a delivery of no known order) over the requests refused; monitored.",
+        }];
+    }
+
+    /// <summary>A distributor's alerts: R35, its overall rate (not per batch, nor per hospital); R30, its deliveries stopped while its lines wait.</summary>
+    private static bool IsDistributorFinding(Indicator i) => i is { Rule: RuleId.R35, Id: "deliveryRate", Batch: null, Hospital: null } or { Rule: RuleId.R30 };
 
     /// <summary>R7: the supplier's timely-resolution ratio of complaints raised in the quarter, with its tier as severity.</summary>
     private async Task<Indicator> ComplaintRatioAsync(string supplier, Quarter quarter, CancellationToken cancellationToken)
@@ -341,7 +357,7 @@ public sealed class MonitoringEngine(
     /// </summary>
     private async Task<UnitResult> KeepUnitResultAsync(AssessedUnit unit, DateTimeOffset readAt, Quarter quarter, CancellationToken cancellationToken)
     {
-        var result = UnitResults.Of(master.Master, options.Value, unit, quarter, readAt);
+        var result = UnitResults.Of(master.Master, options.Value, unit, quarter, readAt, workingDays.WorkingDays);
         if (readAt >= UnitResults.EndOf(quarter)) await unitResults.KeepUnitResultAsync(quarter.ToString(), unit.Code, HubJson.Serialize(result), readAt, cancellationToken);
         return result;
     }
@@ -375,17 +391,18 @@ public sealed class MonitoringEngine(
                 changed += await SyncAsync(r4, "supplier", supplier.Code, city.Code, quarter, cancellationToken, within: city.Code);
             }
         }
-        // R35 (003 二(七)): each distributor tiered like a manufacturer, for the province and per city, over the units
+        // R35 (003 二(七)): each distributor tiered like a manufacturer, and R30 (003 三(三)) its deliveries stopped while
+        // its lines wait, for the province and per city, over the units
         // where it has order lines (a city where it has none computes nothing, and clears what it raised).
         var unitsByCity = units.GroupBy(u => SupplierScopes.CityOf(data, u.Code) ?? "").Where(g => g.Key != "").ToDictionary(g => g.Key, g => (IReadOnlyList<AssessedUnit>)[.. g], StringComparer.Ordinal);
         foreach (var distributor in data.Companies.Values.Where(c => c.Kind == CompanyKind.Distributor))
         {
-            var r35 = begun ? Calculator.ForDistributor(distributor.Code, units, quarter, time.GetUtcNow()).Where(IsDistributorTier).ToList() : [];
+            var r35 = begun ? Calculator.ForDistributor(distributor.Code, units, quarter, time.GetUtcNow()).Where(IsDistributorFinding).ToList() : [];
             changed += await SyncAsync(r35, "distributor", distributor.Code, null, quarter, cancellationToken);
             foreach (var city in data.Jurisdictions.Values.Where(j => j.Level == JurisdictionLevel.City).OrderBy(j => j.Code, StringComparer.Ordinal))
             {
                 var within = unitsByCity.GetValueOrDefault(city.Code);
-                var own = begun && within is { Count: > 0 } ? Calculator.ForDistributor(distributor.Code, within, quarter, time.GetUtcNow()).Where(IsDistributorTier).ToList() : [];
+                var own = begun && within is { Count: > 0 } ? Calculator.ForDistributor(distributor.Code, within, quarter, time.GetUtcNow()).Where(IsDistributorFinding).ToList() : [];
                 changed += await SyncAsync(own, "distributor", distributor.Code, city.Code, quarter, cancellationToken, within: city.Code);
             }
         }
