@@ -12,17 +12,18 @@ namespace Integration.Domain.Monitoring;
 /// sums, not averages of rates). Per batch first (in batch order, each batch's indicators in the order of the rules
 /// below), then the scope's own.
 /// </summary>
-public sealed class IndicatorCalculator(MasterData master, MonitoringOptions options, WorkingDayCalendar? calendar = null)
+/// <param name="dataUntil">R29, R30: the latest day the hub holds orders or deliveries of, from anyone (null: the day judged).</param>
+public sealed class IndicatorCalculator(MasterData master, MonitoringOptions options, WorkingDayCalendar? calendar = null, DateOnly? dataUntil = null)
 {
     public IReadOnlyList<Indicator> ForUnits(IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf, bool jurisdiction = false) =>
-        Compute(units, new RuleScope(master, options, quarter, asOf, supplier: null, severalUnits: units.Count > 1, calendar: calendar), jurisdiction);
+        Compute(units, new RuleScope(master, options, quarter, asOf, supplier: null, severalUnits: units.Count > 1, calendar: calendar, dataUntil: dataUntil), jurisdiction);
 
     public IReadOnlyList<Indicator> ForSupplier(string supplier, IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf) =>
-        Compute(units, new RuleScope(master, options, quarter, asOf, supplier, severalUnits: units.Count > 1, calendar: calendar), jurisdiction: false);
+        Compute(units, new RuleScope(master, options, quarter, asOf, supplier, severalUnits: units.Count > 1, calendar: calendar, dataUntil: dataUntil), jurisdiction: false);
 
     /// <summary>R35: a distributor's figures over its order lines at the units (its rate overall, per hospital, and its timely share).</summary>
     public IReadOnlyList<Indicator> ForDistributor(string distributor, IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf) =>
-        Compute(units, new RuleScope(master, options, quarter, asOf, supplier: null, severalUnits: units.Count > 1, distributor, calendar), jurisdiction: false);
+        Compute(units, new RuleScope(master, options, quarter, asOf, supplier: null, severalUnits: units.Count > 1, distributor, calendar, dataUntil), jurisdiction: false);
 
     private static IReadOnlyList<Indicator> Compute(IReadOnlyList<AssessedUnit> units, RuleScope scope, bool jurisdiction)
     {

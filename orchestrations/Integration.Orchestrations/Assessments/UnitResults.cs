@@ -21,9 +21,9 @@ public static class UnitResults
     /// </summary>
     public const int Definitions = 11;
 
-    public static UnitResult Of(MasterData data, MonitoringOptions options, AssessedUnit unit, Quarter quarter, DateTimeOffset asOf, Domain.Calendar.WorkingDayCalendar? calendar = null)
+    public static UnitResult Of(MasterData data, MonitoringOptions options, AssessedUnit unit, Quarter quarter, DateTimeOffset asOf, Domain.Calendar.WorkingDayCalendar? calendar = null, DateOnly? dataUntil = null)
     {
-        var calculator = new IndicatorCalculator(data, options, calendar);
+        var calculator = new IndicatorCalculator(data, options, calendar, dataUntil);
         var indicators = calculator.ForUnits([unit], quarter, asOf);
         var months = Cells.Months(quarter).ToHashSet(StringComparer.Ordinal);
         var yearBefore = Cells.Months(new Quarter(quarter.Year - 1, quarter.Number)).ToHashSet(StringComparer.Ordinal);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Feeds;
@@ -65,8 +66,29 @@ public sealed class MonitoringEngine(
         return marks.MarkAsync(cells.SelectMany(c => QuartersOf(Cells.Split(c.Cell).Period, now).Select(q => (data.UnitOf(c.Hospital), q))), now, cancellationToken);
     }
 
-    public Task MarkAsync(IEnumerable<IFeedItem> items, CancellationToken cancellationToken) =>
-        MarkAsync(items.SelectMany(i => Contribute(i, null).Select(c => (i.Hospital, c.Cell))), cancellationToken);
+    public async Task MarkAsync(IEnumerable<IFeedItem> items, CancellationToken cancellationToken)
+    {
+        var list = items as IReadOnlyCollection<IFeedItem> ?? [.. items];
+        // R29, R30: the days the hub has orders or deliveries of, whoever sent them (silence is measured against them).
+        var days = list.Select(i => i switch { OrderLine o => o.OrderedAt, Delivery d => d.DeliveredAt, _ => (DateTimeOffset?)null })
+            .OfType<DateTimeOffset>().Where(at => at <= time.GetUtcNow()).Select(at => Cells.Day(ChinaTime.DateOf(at))).ToList();
+        if (days.Count > 0) await marks.RecordDataDaysAsync(days, cancellationToken);
+        await MarkAsync(list.SelectMany(i => Contribute(i, null).Select(c => (i.Hospital, c.Cell))), cancellationToken);
+    }
+
+    private volatile StrongBox<DateOnly>? dataUntil;
+
+    /// <summary>
+    /// R29, R30: the latest day the hub has orders or deliveries of, from any partner, read (one row) before each
+    /// evaluation: a partner is silent against the data the hub holds, not against the calendar alone, so a hub that has
+    /// nothing new from anyone (its first days, a quarter just begun with nothing sent yet, data loaded for a past
+    /// quarter) finds no one silent.
+    /// </summary>
+    private async Task RefreshDataUntilAsync(CancellationToken cancellationToken)
+    {
+        var latest = await marks.LatestDataDayAsync(cancellationToken);
+        dataUntil = new StrongBox<DateOnly>(latest is null ? DateOnly.MinValue : DateOnly.ParseExact(latest, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
 
     /// <summary>
     /// The quarters a cell's change may change: a month's, its quarter; the cycle's (demand reports), the current one; a
@@ -212,7 +234,7 @@ public sealed class MonitoringEngine(
         return units;
     }
 
-    private IndicatorCalculator Calculator => new(master.Master, options.Value, workingDays.WorkingDays);
+    private IndicatorCalculator Calculator => new(master.Master, options.Value, workingDays.WorkingDays, dataUntil?.Value ?? DateOnly.MinValue);
 
     /// <summary>Units read at once when many are read (the project's choice); the console's background computations read fewer.</summary>
     public const int ReadParallelism = 16;
@@ -224,6 +246,7 @@ public sealed class MonitoringEngine(
     /// </summary>
     public async Task<JurisdictionOverview> OverviewAsync(string code, Quarter quarter, CancellationToken cancellationToken, int parallelism = ReadParallelism)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var data = master.Master;
         var units = await UnitsWithinAsync(code, cancellationToken, parallelism);
         var now = time.GetUtcNow();
@@ -255,6 +278,7 @@ public sealed class MonitoringEngine(
 
     public async Task<IndicatorReport> ForHospitalAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var unit = await UnitAsync(code, cancellationToken);
         var data = master.Master;
         var members = data.UnitMembers(code).Skip(1).ToList();
@@ -264,6 +288,7 @@ public sealed class MonitoringEngine(
 
     public async Task<IndicatorReport> ForJurisdictionAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var units = await UnitsWithinAsync(code, cancellationToken);
         return JurisdictionReport(code, units, quarter, time.GetUtcNow());
     }
@@ -276,6 +301,7 @@ public sealed class MonitoringEngine(
     /// <summary>A supplier's figures at every unit (or those within <paramref name="within"/>), with R7 from the complaint desk.</summary>
     public async Task<IndicatorReport> ForSupplierAsync(string code, Quarter quarter, string? within, CancellationToken cancellationToken, int parallelism = ReadParallelism)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var units = await UnitsWithinAsync(within, cancellationToken, parallelism);
         return new IndicatorReport(new IndicatorScope("supplier", code, master.Master.Companies.GetValueOrDefault(code)?.Name),
             quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForSupplier(code, units, quarter, time.GetUtcNow()), await ComplaintRatioAsync(code, quarter, cancellationToken),
@@ -285,6 +311,7 @@ public sealed class MonitoringEngine(
     /// <summary>R35: a distributor's figures over its order lines at every unit (or those within <paramref name="within"/>).</summary>
     public async Task<IndicatorReport> ForDistributorAsync(string code, Quarter quarter, string? within, CancellationToken cancellationToken, int parallelism = ReadParallelism)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var units = await UnitsWithinAsync(within, cancellationToken, parallelism);
         return new IndicatorReport(new IndicatorScope("distributor", code, master.Master.Companies.GetValueOrDefault(code)?.Name),
             quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForDistributor(code, units, quarter, time.GetUtcNow()), .. await RefusalsAsync(code, quarter, cancellationToken)]);
@@ -327,6 +354,7 @@ public sealed class MonitoringEngine(
     /// </summary>
     public async Task<int> EvaluateUnitAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var data = master.Master;
         var readAt = time.GetUtcNow();
         // A quarter that has not begun has no figures (issue 30): its evaluation only clears what an earlier one raised.
@@ -347,6 +375,7 @@ public sealed class MonitoringEngine(
     /// <summary>The unit's result for the quarter (<see cref="UnitResults"/>) from its aggregates now, kept when the quarter is over.</summary>
     public async Task<UnitResult> UnitResultAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var readAt = time.GetUtcNow();
         return await KeepUnitResultAsync(await UnitAsync(code, cancellationToken), readAt, quarter, cancellationToken);
     }
@@ -357,7 +386,7 @@ public sealed class MonitoringEngine(
     /// </summary>
     private async Task<UnitResult> KeepUnitResultAsync(AssessedUnit unit, DateTimeOffset readAt, Quarter quarter, CancellationToken cancellationToken)
     {
-        var result = UnitResults.Of(master.Master, options.Value, unit, quarter, readAt, workingDays.WorkingDays);
+        var result = UnitResults.Of(master.Master, options.Value, unit, quarter, readAt, workingDays.WorkingDays, dataUntil?.Value ?? DateOnly.MinValue);
         if (readAt >= UnitResults.EndOf(quarter)) await unitResults.KeepUnitResultAsync(quarter.ToString(), unit.Code, HubJson.Serialize(result), readAt, cancellationToken);
         return result;
     }
@@ -369,6 +398,7 @@ public sealed class MonitoringEngine(
     /// </summary>
     public async Task<int> EvaluateProvinceAsync(Quarter quarter, CancellationToken cancellationToken)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var data = master.Master;
         // A quarter that has not begun has no figures (issue 30): its evaluation only clears what an earlier one raised.
         var begun = quarter.HasBegunAsOf(time.GetUtcNow());

@@ -52,6 +52,8 @@ public sealed class ShortageAndSilenceTests(HubFixture fixture)
             new JsonObject { ["code"] = "L1", ["name"] = "挂网片", ["genericGroup"] = "GL", ["selected"] = false, ["manufacturer"] = "M2", ["unit"] = "片", ["packSize"] = 1, ["price"] = 3, ["kind"] = "drug", ["referencePrice"] = 3 });
         await Task.Delay(1000); // master data reaches every instance within its refresh interval
         var quarter = Quarter.Of(world.Clock.GetUtcNow());
+        // The hub has today's data (H2 orders): a shortage drug's deliveries are judged against it.
+        await scenario.SendAsync("H2", "orders", MonitoringScenario.Order("H2-0", "P1", 10, 2, DaysAgo(world, 0)));
         // H1 orders S1 at a negotiated 3.5 (above the reference, 16.7%: within the project's 30%) a month ago; nothing comes.
         await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("S-O1", "S1", 100, 3.5m, DaysAgo(world, 30)));
         var id = $"monitoring:R29:shortageDeliveryStopped:H1:all:{quarter}";
@@ -100,7 +102,13 @@ public sealed class ShortageAndSilenceTests(HubFixture fixture)
         await Task.Delay(1000);
         var quarter = Quarter.Of(world.Clock.GetUtcNow());
 
-        // H1 last sent an order 40 days ago, through D1, which has delivered nothing of it; H2 has never sent one.
+        // A hub whose data stops for everyone finds no one silent: H1's order of 40 days ago is the only data yet.
+        await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O-40", "P9", 100, 2, DaysAgo(world, 40)));
+        var alone = MonitoringScenario.Find(await scenario.IndicatorsAsync("H1", $"hospitals/H1?period={quarter}"), "orderSilence");
+        Assert.Equal((false, 0m), (alone["breached"]!.GetValue<bool>(), alone["value"]!.GetValue<decimal>()));
+        // The alliance A1 orders today: the hub's data runs to today, and H1, silent for 40 days, has stopped sending;
+        // D1 has delivered nothing of H1's line. H2 has never sent an order.
+        await scenario.SendAsync("A1", "orders", MonitoringScenario.Order("A1-0", "P1", 10, 2, DaysAgo(world, 0), hospital: "A1M"));
         await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O-40", "P9", 100, 2, DaysAgo(world, 40)));
         var silence = await WaitAlertAsync(world, $"monitoring:R30:orderSilence:H1:all:{quarter}", "active");
         Assert.NotNull(silence);
@@ -136,7 +144,8 @@ public sealed class ShortageAndSilenceTests(HubFixture fixture)
         var refusals = MonitoringScenario.Find(d1, "intakeRefusals");
         Assert.Equal(("R30", false, 1m, 1m), (refusals["rule"]!.GetValue<string>(), refusals["breached"]!.GetValue<bool>(), refusals["numerator"]!.GetValue<decimal>(), refusals["denominator"]!.GetValue<decimal>()));
         var waiting = MonitoringScenario.Find(d1, "deliverySilence");
-        Assert.Equal(["H1"], waiting["items"]!.AsArray().Select(i => i!.GetValue<string>()));
+        // Its lines wait at H1 (40 days) and at the alliance (today's): both named.
+        Assert.Equal(["A1", "H1"], waiting["items"]!.AsArray().Select(i => i!.GetValue<string>()));
         // The office sees it too; H1 refused nothing.
         Assert.Equal(1m, MonitoringScenario.Find(await scenario.IndicatorsAsync("C1", $"distributors/D1?period={quarter}"), "intakeRefusals")["numerator"]!.GetValue<decimal>());
         Assert.DoesNotContain(MonitoringScenario.Indicators(await scenario.IndicatorsAsync("H1", $"hospitals/H1?period={quarter}")), i => i["id"]!.GetValue<string>() == "intakeRefusals");

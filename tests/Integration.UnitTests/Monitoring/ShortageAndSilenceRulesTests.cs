@@ -155,6 +155,21 @@ public sealed class ShortageAndSilenceRulesTests
     }
 
     [Fact]
+    public void R29_R30_AHubWithNothingNewFromAnyone_FindsNoOneSilent()
+    {
+        // The hub's latest data (anyone's order or delivery) is of 3 August: on 31 August nobody is silent against it,
+        // and a shortage drug's wait is not counted past it either (data loaded for a past quarter, a quarter just begun).
+        var units = Units([Line("O1", "P1", 100, 2m, At(8, 3)), Line("O2", "S1", 100, 3m, At(8, 3))]);
+        var calculator = new IndicatorCalculator(Master, new MonitoringOptions(), dataUntil: new DateOnly(2026, 8, 3));
+        var indicators = calculator.ForUnits(units, Quarter.Of(At(8, 31)), At(8, 31));
+        Assert.Equal((false, 0m), (Find(indicators, "orderSilence")!.Breached, Find(indicators, "orderSilence")!.Value!.Value));
+        Assert.False(Find(indicators, "shortageDeliveryStopped")!.Breached);
+        // Data of 18 August from anyone else: H1 is silent against it (11 working days).
+        var later = new IndicatorCalculator(Master, new MonitoringOptions(), dataUntil: new DateOnly(2026, 8, 18)).ForUnits(units, Quarter.Of(At(8, 31)), At(8, 31));
+        Assert.Equal((true, 11m), (Find(later, "orderSilence")!.Breached, Find(later, "orderSilence")!.Value!.Value));
+    }
+
+    [Fact]
     public void R30_Orders_AHospitalThatNeverSent_OrWithoutAgreements_IsNotJudged()
     {
         // A freshly connected hospital (agreements, no order yet) is no silence; one without agreements in force is not watched.
