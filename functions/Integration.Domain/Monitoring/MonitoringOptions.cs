@@ -42,10 +42,11 @@ public sealed class MonitoringOptions
 
     /// <summary>
     /// R30 (003 三(三) 数据数量、质量监控预警): working days a hospital with agreements in force sends no order, or a
-    /// distributor with order lines waiting for it sends no delivery, before it is flagged. 本平台设定: 10 (two working
-    /// weeks; the notice gives no number).
+    /// distributor with order lines waiting for it sends no delivery, before it is flagged. 本平台设定: 30 (six working
+    /// weeks: a hospital that orders once a month, as many do, is not silent; one that skips a month is). The notice
+    /// gives no number.
     /// </summary>
-    public int SilentWorkingDays { get; set; } = 10;
+    public int SilentWorkingDays { get; set; } = 30;
 
     /// <summary>
     /// How much a breach's figures must move (relative to what they were) for an explained alert to be raised again

@@ -102,21 +102,21 @@ public sealed class ShortageAndSilenceTests(HubFixture fixture)
         await Task.Delay(1000);
         var quarter = Quarter.Of(world.Clock.GetUtcNow());
 
-        // A hub whose data stops for everyone finds no one silent: H1's order of 40 days ago is the only data yet.
-        await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O-40", "P9", 100, 2, DaysAgo(world, 40)));
+        // A hub whose data stops for everyone finds no one silent: H1's order of 60 days ago is the only data yet.
+        await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O-60", "P9", 100, 2, DaysAgo(world, 60)));
         var alone = MonitoringScenario.Find(await scenario.IndicatorsAsync("H1", $"hospitals/H1?period={quarter}"), "orderSilence");
         Assert.Equal((false, 0m), (alone["breached"]!.GetValue<bool>(), alone["value"]!.GetValue<decimal>()));
-        // The alliance A1 orders today: the hub's data runs to today, and H1, silent for 40 days, has stopped sending;
+        // The alliance A1 orders today: the hub's data runs to today, and H1, silent for 60 days, has stopped sending;
         // D1 has delivered nothing of H1's line. H2 has never sent an order.
         await scenario.SendAsync("A1", "orders", MonitoringScenario.Order("A1-0", "P1", 10, 2, DaysAgo(world, 0), hospital: "A1M"));
-        await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O-40", "P9", 100, 2, DaysAgo(world, 40)));
+        await scenario.SendAsync("H1", "orders", MonitoringScenario.Order("O-60", "P9", 100, 2, DaysAgo(world, 60)));
         var silence = await WaitAlertAsync(world, $"monitoring:R30:orderSilence:H1:all:{quarter}", "active");
         Assert.NotNull(silence);
         Assert.StartsWith("已连续 ", silence["detail"]!.GetValue<string>());
-        Assert.Contains("个工作日未报送订单，超过本平台设定的 10 个工作日", silence["detail"]!.GetValue<string>());
+        Assert.Contains("个工作日未报送订单，超过本平台设定的 30 个工作日", silence["detail"]!.GetValue<string>());
         var h1 = MonitoringScenario.Find(await scenario.IndicatorsAsync("H1", $"hospitals/H1?period={quarter}"), "orderSilence");
-        Assert.Equal(("R30", true, 10m), (h1["rule"]!.GetValue<string>(), h1["breached"]!.GetValue<bool>(), h1["threshold"]!.GetValue<decimal>()));
-        Assert.True(h1["value"]!.GetValue<decimal>() > 10m);
+        Assert.Equal(("R30", true, 30m), (h1["rule"]!.GetValue<string>(), h1["breached"]!.GetValue<bool>(), h1["threshold"]!.GetValue<decimal>()));
+        Assert.True(h1["value"]!.GetValue<decimal>() > 30m);
         // A hospital never connected has not stopped sending: no figure, no finding.
         Assert.DoesNotContain(MonitoringScenario.Indicators(await scenario.IndicatorsAsync("H2", $"hospitals/H2?period={quarter}")), i => i["id"]!.GetValue<string>() == "orderSilence");
 
@@ -134,7 +134,7 @@ public sealed class ShortageAndSilenceTests(HubFixture fixture)
             Assert.Equal([(0, "/items/0/orderId", "unknown-order")], Samples.Errors(problem));
         }
 
-        // The province evaluation: D1's lines at H1 wait 40 days with nothing delivered.
+        // The province evaluation: D1's lines at H1 wait 60 days with nothing delivered.
         using (var evaluate = await world.Admin().PostJsonAsync($"/api/v1/admin/monitoring/evaluate?period={quarter}", new { }))
             Assert.Equal(HttpStatusCode.Accepted, evaluate.StatusCode);
         var carrier = await WaitAlertAsync(world, $"monitoring:R30:deliverySilence:D1:all:{quarter}", "active");
@@ -144,7 +144,7 @@ public sealed class ShortageAndSilenceTests(HubFixture fixture)
         var refusals = MonitoringScenario.Find(d1, "intakeRefusals");
         Assert.Equal(("R30", false, 1m, 1m), (refusals["rule"]!.GetValue<string>(), refusals["breached"]!.GetValue<bool>(), refusals["numerator"]!.GetValue<decimal>(), refusals["denominator"]!.GetValue<decimal>()));
         var waiting = MonitoringScenario.Find(d1, "deliverySilence");
-        // Its lines wait at H1 (40 days) and at the alliance (today's): both named.
+        // Its lines wait at H1 (60 days) and at the alliance (today's): both named.
         Assert.Equal(["A1", "H1"], waiting["items"]!.AsArray().Select(i => i!.GetValue<string>()));
         // The office sees it too; H1 refused nothing.
         Assert.Equal(1m, MonitoringScenario.Find(await scenario.IndicatorsAsync("C1", $"distributors/D1?period={quarter}"), "intakeRefusals")["numerator"]!.GetValue<decimal>());

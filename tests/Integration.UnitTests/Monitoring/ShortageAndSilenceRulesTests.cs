@@ -128,18 +128,19 @@ public sealed class ShortageAndSilenceRulesTests
         Assert.False(Find(Of(holiday, At(10, 12)), "shortageDeliveryStopped")!.Breached);
     }
 
-    // ---- R30: a hospital with agreements sends no orders for more than 10 working days (本平台设定) ----
+    // ---- R30: a hospital with agreements sends no orders for more than 30 working days (本平台设定: a monthly order is no silence) ----
 
     [Fact]
-    public void R30_Orders_Compliant_AndBorderline_TenWorkingDaysIsNotSilence_ElevenIs()
+    public void R30_Orders_Compliant_AndBorderline_ThirtyWorkingDaysIsNotSilence_ThirtyOneIs()
     {
+        // Last order Monday 3 August: a month later (1 September, 21 working days) a monthly orderer is not silent.
         var units = Units([Line("O1", "P1", 100, 2m, At(8, 3))]);
-        var compliant = Find(Of(units, At(8, 14)), "orderSilence")!;
-        Assert.Equal((RuleId.R30, false, 9m, 10m), (compliant.Rule, compliant.Breached, compliant.Value, compliant.Threshold));
-        Assert.False(Find(Of(units, At(8, 17)), "orderSilence")!.Breached);
-        var silent = Find(Of(units, At(8, 18)), "orderSilence")!;
-        Assert.Equal((true, 11m, 1m, 1m), (silent.Breached, silent.Value, silent.Numerator, silent.Denominator));
-        Assert.Equal("已连续 11 个工作日未报送订单，超过本平台设定的 10 个工作日", IndicatorText.Breach(silent).Split('；')[0]);
+        var compliant = Find(Of(units, At(9, 1)), "orderSilence")!;
+        Assert.Equal((RuleId.R30, false, 21m, 30m), (compliant.Rule, compliant.Breached, compliant.Value, compliant.Threshold));
+        Assert.False(Find(Of(units, At(9, 14)), "orderSilence")!.Breached);
+        var silent = Find(Of(units, At(9, 15)), "orderSilence")!;
+        Assert.Equal((true, 31m, 1m, 1m), (silent.Breached, silent.Value, silent.Numerator, silent.Denominator));
+        Assert.Equal("已连续 31 个工作日未报送订单，超过本平台设定的 30 个工作日", IndicatorText.Breach(silent).Split('；')[0]);
     }
 
     [Fact]
@@ -150,8 +151,8 @@ public sealed class ShortageAndSilenceRulesTests
         var units = Units([Line("O1", "P1", 100, 2m, At(9, 24))]);
         var q4 = Find(Of(units, At(10, 12)), "orderSilence")!;
         Assert.Equal((false, 7m), (q4.Breached, q4.Value));
-        // It counts across the quarter's start all the same: silent on 20 October (12 working days).
-        Assert.True(Find(Of(units, At(10, 20)), "orderSilence")!.Breached);
+        // It counts across the quarter's start all the same: silent on 13 November (31 working days).
+        Assert.True(Find(Of(units, At(11, 13)), "orderSilence")!.Breached);
     }
 
     [Fact]
@@ -164,9 +165,9 @@ public sealed class ShortageAndSilenceRulesTests
         var indicators = calculator.ForUnits(units, Quarter.Of(At(8, 31)), At(8, 31));
         Assert.Equal((false, 0m), (Find(indicators, "orderSilence")!.Breached, Find(indicators, "orderSilence")!.Value!.Value));
         Assert.False(Find(indicators, "shortageDeliveryStopped")!.Breached);
-        // Data of 18 August from anyone else: H1 is silent against it (11 working days).
-        var later = new IndicatorCalculator(Master, new MonitoringOptions(), dataUntil: new DateOnly(2026, 8, 18)).ForUnits(units, Quarter.Of(At(8, 31)), At(8, 31));
-        Assert.Equal((true, 11m), (Find(later, "orderSilence")!.Breached, Find(later, "orderSilence")!.Value!.Value));
+        // Data of 15 September from anyone else: H1 is silent against it (31 working days), judged on the 30th.
+        var later = new IndicatorCalculator(Master, new MonitoringOptions(), dataUntil: new DateOnly(2026, 9, 15)).ForUnits(units, Quarter.Of(At(9, 30)), At(9, 30));
+        Assert.Equal((true, 31m), (Find(later, "orderSilence")!.Breached, Find(later, "orderSilence")!.Value!.Value));
     }
 
     [Fact]
@@ -181,24 +182,24 @@ public sealed class ShortageAndSilenceRulesTests
     public void R30_Orders_AJurisdiction_NamesItsSilentHospitals()
     {
         var units = Units([Line("O1", "P1", 100, 2m, At(8, 3)), Line("O2", "P1", 100, 2m, At(8, 17), hospital: "H2")], hospitals: ["H1", "H2"]);
-        var i = Find(Of(units, At(8, 18), jurisdiction: true), "orderSilence")!;
-        Assert.Equal((true, 1m, 2m, 11m), (i.Breached, i.Numerator, i.Denominator, i.Value));
+        var i = Find(Of(units, At(9, 15), jurisdiction: true), "orderSilence")!;
+        Assert.Equal((true, 1m, 2m, 31m), (i.Breached, i.Numerator, i.Denominator, i.Value));
         Assert.Equal(["H1"], i.Items!);
     }
 
-    // ---- R30: a distributor with lines waiting sends no deliveries for more than 10 working days ----
+    // ---- R30: a distributor with lines waiting sends no deliveries for more than 30 working days ----
 
     private static IReadOnlyList<Indicator> OfDistributor(string distributor, IReadOnlyList<AssessedUnit> units, DateTimeOffset asOf) =>
         new IndicatorCalculator(Master, new MonitoringOptions()).ForDistributor(distributor, units, Quarter.Of(asOf), asOf);
 
     [Fact]
-    public void R30_Distributor_Compliant_NothingWaits_AndBorderline_TenWorkingDays()
+    public void R30_Distributor_Compliant_NothingWaits_AndBorderline_ThirtyWorkingDays()
     {
         var delivered = Units([Line("O1", "P1", 100, 2m, At(8, 3))], [Delivered("V1", "O1", "P1", 100, At(8, 4))]);
         Assert.Null(Find(OfDistributor("D1", delivered, At(8, 31)), "deliverySilence"));
         var waiting = Units([Line("O1", "P1", 100, 2m, At(8, 3))]);
-        var ten = Find(OfDistributor("D1", waiting, At(8, 17)), "deliverySilence")!;
-        Assert.Equal((RuleId.R30, false, 10m), (ten.Rule, ten.Breached, ten.Value));
+        var thirty = Find(OfDistributor("D1", waiting, At(9, 14)), "deliverySilence")!;
+        Assert.Equal((RuleId.R30, false, 30m), (thirty.Rule, thirty.Breached, thirty.Value));
         // Another distributor's lines are not D1's.
         Assert.Null(Find(OfDistributor("D2", waiting, At(8, 31)), "deliverySilence"));
     }
@@ -207,14 +208,14 @@ public sealed class ShortageAndSilenceRulesTests
     public void R30_Distributor_Breach_LinesWaitAndItDeliversNothing_ADeliveryElsewhereRestartsTheCount()
     {
         var silent = Units([Line("O1", "P1", 100, 2m, At(8, 3))], hospitals: ["H1", "H2"]);
-        var i = Find(OfDistributor("D1", silent, At(8, 18)), "deliverySilence")!;
-        Assert.Equal((true, 11m, 1m, 1m, Severity.Warning), (i.Breached, i.Value, i.Numerator, i.Denominator, i.Severity));
+        var i = Find(OfDistributor("D1", silent, At(9, 15)), "deliverySilence")!;
+        Assert.Equal((true, 31m, 1m, 1m, Severity.Warning), (i.Breached, i.Value, i.Numerator, i.Denominator, i.Severity));
         Assert.Equal(["H1"], i.Items!);
-        Assert.StartsWith("有待配送订单，但已连续 11 个工作日未报送配送记录", IndicatorText.Breach(i));
-        // It delivered at H2 on 12 August: it is sending, four working days ago.
+        Assert.StartsWith("有待配送订单，但已连续 31 个工作日未报送配送记录", IndicatorText.Breach(i));
+        // It delivered at H2 on 12 August: it is sending, 24 working days ago.
         var sending = Units([Line("O1", "P1", 100, 2m, At(8, 3)), Line("O2", "P1", 10, 2m, At(8, 10), hospital: "H2")],
             [Delivered("V1", "O2", "P1", 10, At(8, 12), hospital: "H2")], hospitals: ["H1", "H2"]);
-        Assert.False(Find(OfDistributor("D1", sending, At(8, 18)), "deliverySilence")!.Breached);
+        Assert.False(Find(OfDistributor("D1", sending, At(9, 15)), "deliverySilence")!.Breached);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace Integration.Domain.Monitoring.Rules;
 /// <summary>
 /// R30, <c>orderSilence</c> (003 三(三)): "常态化开展数据质量自查，加强对招采数据的数量、质量监控预警". A hospital with
 /// agreements in force on the day judged that has sent no order line for more than
-/// <see cref="MonitoringOptions.SilentWorkingDays"/> working days (本平台设定, 10) has stopped sending: its silence counts
+/// <see cref="MonitoringOptions.SilentWorkingDays"/> working days (本平台设定, 30: a monthly order is no silence) has stopped sending: its silence counts
 /// from the last order it sent, whatever the quarter, so the first days of a quarter raise nothing by themselves. A
 /// hospital that has never sent an order is not judged (a partner still being connected is not one that stopped: the
 /// offices see it has no figures). The value is the longest silence in working days, the threshold the configured
