@@ -215,19 +215,19 @@ public sealed class UnitFigures
     private void AddDay(string period, string code, IReadOnlyDictionary<string, long> f, Product? product, RuleScope scope)
     {
         long F(string field) => f.GetValueOrDefault(field);
+        var shortage = product is { Shortage: true } && (F(Cells.ShortageOrderedQty) != 0 || F(Cells.ShortageDeliveredQty) != 0);
+        var (ordered, delivered) = scope.Distributor is { } carrier
+            ? (F(Cells.Carrier(Cells.DayOrderedViaPrefix, carrier)), F(Cells.Carrier(Cells.DayDeliveredViaPrefix, carrier))) : (0, 0);
+        // Most day cells are R17's, R18's or R33's: read the day only where it says something here.
+        if (F(Cells.DayOrders) == 0 && !shortage && ordered == 0 && delivered == 0) return;
         var day = DateOnly.ParseExact(period, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         if (F(Cells.DayOrders) > 0 && (LastOrderDay is null || day > LastOrderDay)) LastOrderDay = day;
-        if (scope.Distributor is { } carrier)
+        if (ordered != 0 || delivered != 0)
         {
-            var ordered = F(Cells.Carrier(Cells.DayOrderedViaPrefix, carrier));
-            var delivered = F(Cells.Carrier(Cells.DayDeliveredViaPrefix, carrier));
-            if (ordered != 0 || delivered != 0)
-            {
-                var sums = CarrierDays.GetValueOrDefault(day);
-                CarrierDays[day] = (sums.Ordered + Fixed.Value(ordered), sums.Delivered + Fixed.Value(delivered));
-            }
+            var sums = CarrierDays.GetValueOrDefault(day);
+            CarrierDays[day] = (sums.Ordered + Fixed.Value(ordered), sums.Delivered + Fixed.Value(delivered));
         }
-        if (product is { Shortage: true } && (F(Cells.ShortageOrderedQty) != 0 || F(Cells.ShortageDeliveredQty) != 0))
+        if (shortage)
         {
             var days = ShortageDays.TryGetValue(code, out var d) ? d : ShortageDays[code] = [];
             var sums = days.GetValueOrDefault(day);
