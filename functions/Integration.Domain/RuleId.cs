@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Integration.Domain;
 
 /// <summary>
-/// The notices' rules (R1 to R27, as numbered in the project's reading of the notices, and those of its second reading built so far: R28, R31 to R35): what an indicator, an alert, a
+/// The notices' rules (R1 to R27, as numbered in the project's reading of the notices, and those of its second reading built so far: R28 to R35): what an indicator, an alert, a
 /// complaint's notice, a list of the assessment or a supervision case is about. On the wire, in stored records and in
 /// alert ids as <c>R1</c> … <c>R35</c> (the member names, whatever the JSON naming policy).
 /// </summary>
@@ -38,6 +38,8 @@ public enum RuleId
     [JsonStringEnumMemberName("R26")] R26 = 26,
     [JsonStringEnumMemberName("R27")] R27 = 27,
     [JsonStringEnumMemberName("R28")] R28 = 28,
+    [JsonStringEnumMemberName("R29")] R29 = 29,
+    [JsonStringEnumMemberName("R30")] R30 = 30,
     [JsonStringEnumMemberName("R31")] R31 = 31,
     [JsonStringEnumMemberName("R32")] R32 = 32,
     [JsonStringEnumMemberName("R33")] R33 = 33,
@@ -49,7 +51,7 @@ public static class RuleIds
 {
     public static IReadOnlyList<RuleId> All { get; } = Enum.GetValues<RuleId>();
 
-    /// <summary>Exactly the defined ids, <c>R1</c> to <c>R28</c> and <c>R31</c> to <c>R35</c> (no leading zero, no other case).</summary>
+    /// <summary>Exactly the defined ids, <c>R1</c> to <c>R35</c> (no leading zero, no other case).</summary>
     public static bool TryParse(string? text, out RuleId rule)
     {
         rule = default;
@@ -71,7 +73,7 @@ public static class RuleIds
     /// <summary>The problem's text for a value that is not a rule id.</summary>
     public static string NotARule(string? text) => $"'{text}' is not a rule id ({Ranges}).";
 
-    /// <summary>The defined ids as runs: <c>R1 to R28, R31 to R35</c> (R29, R30 and R36 are read, not built yet).</summary>
+    /// <summary>The defined ids as runs: <c>R1 to R35</c> (R36 is read, not built yet).</summary>
     private static readonly string Ranges = string.Join(", ", All.Select((r, i) => (Rule: r, Run: (int)r - i)).GroupBy(x => x.Run)
         .Select(g => g.Count() == 1 ? g.First().Rule.ToString() : $"{g.First().Rule} to {g.Last().Rule}"));
 }

@@ -35,6 +35,8 @@ public static class RuleNames
         RuleId.R25 => "结余留用考核",
         RuleId.R26 => "采购价格高于中选价或参考价",
         RuleId.R28 => "报量未提交承诺函",
+        RuleId.R29 => "短缺易短缺药品异常高价或异常配送",
+        RuleId.R30 => "数据报送中断或被拒收",
         RuleId.R31 => "追溯码重复结算或异地结算",
         RuleId.R32 => "结算无配送记录",
         RuleId.R33 => "配送后未使用（采而不用）",

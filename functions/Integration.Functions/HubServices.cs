@@ -83,6 +83,7 @@ public static class HubServices
         services.AddSingleton<CalendarStore>();
         services.AddSingleton<Calendar.CalendarBook>();
         services.AddHostedService(sp => sp.GetRequiredService<Calendar.CalendarBook>());
+        services.AddSingleton<IWorkingDays>(sp => sp.GetRequiredService<Calendar.CalendarBook>());
         services.AddSingleton<Calendar.CalendarLoads>();
         services.AddSingleton<CalendarIntake>();
         services.AddConsole(builder.Environment, builder.Configuration);
@@ -91,6 +92,7 @@ public static class HubServices
             .Validate(o => !o.Problems().Any(), "Hub:Monitoring has invalid thresholds (see MonitoringOptions.Problems).")
             .ValidateOnStart();
         services.AddSingleton<MonitoringMarks>();
+        services.AddSingleton<IntakeRefusals>();
         services.AddSingleton<TraceCodeRegistry>();
         services.AddSingleton<MonitoringEngine>();
         services.AddSingleton<PrescriberReview>();

@@ -16,6 +16,38 @@ public sealed class MonitoringMarks(HubStorage storage)
     private const string MetaPartition = "meta";
     private const string ChangedPartition = "changed";
 
+    /// <summary>
+    /// R29, R30: keeps the latest day (China time, <c>yyyy-MM-dd</c>) the hub has orders or deliveries of, from any
+    /// partner: one row, only ever moved forward (a conditional update, tried again when another writer came first).
+    /// </summary>
+    public async Task RecordDataDaysAsync(IEnumerable<string> days, CancellationToken cancellationToken)
+    {
+        var latest = days.Max(StringComparer.Ordinal);
+        if (latest is null) return;
+        for (var attempt = 0; ; attempt++)
+        {
+            var row = await storage.Monitoring.GetEntityIfExistsAsync<TableEntity>(MetaPartition, "dataDay", cancellationToken: cancellationToken);
+            if (row.HasValue && string.CompareOrdinal(row.Value!.GetString("Day"), latest) >= 0) return;
+            try
+            {
+                var entity = new TableEntity(MetaPartition, "dataDay") { ["Day"] = latest };
+                if (row.HasValue) await storage.Monitoring.UpdateEntityAsync(entity, row.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                else await storage.Monitoring.AddEntityAsync(entity, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412 && attempt < 10)
+            {
+            }
+        }
+    }
+
+    /// <summary>The latest day the hub has orders or deliveries of (<see cref="RecordDataDaysAsync"/>), or null.</summary>
+    public async Task<string?> LatestDataDayAsync(CancellationToken cancellationToken)
+    {
+        var row = await storage.Monitoring.GetEntityIfExistsAsync<TableEntity>(MetaPartition, "dataDay", cancellationToken: cancellationToken);
+        return row.HasValue ? row.Value!.GetString("Day") : null;
+    }
+
     /// <summary>When the unit's data last changed (any quarter), or null when never since the hub kept track.</summary>
     public async Task<DateTimeOffset?> ChangedAtAsync(string unit, CancellationToken cancellationToken)
     {

@@ -177,17 +177,22 @@ public static class RecomputeBench
             using var w = new StreamWriter(cellsOut);
             foreach (var (hospital, set) in cells.OrderBy(c => c.Key, StringComparer.Ordinal))
                 foreach (var cell in set.Keys.Order(StringComparer.Ordinal))
-                    // R35's fields per distributor (DueVia…, OnTimeVia…, RateVia…, DeliveredVia…) are not in the SQL yet:
-                    // they are left out of the comparison (the hub's own full recomputation checks them, MonitoringTests).
-                    foreach (var (field, value) in set[cell].Where(f => !IsDistributorField(f.Key)).OrderBy(f => f.Key, StringComparer.Ordinal))
+                    // R35's fields per distributor (DueVia…, OnTimeVia…, RateVia…, DeliveredVia…) and R29's and R30's day
+                    // fields (DayOrd, DayOrdVia…, DayDlvVia…, ShortOrdQty, ShortDlvQty) are not in the SQL yet: they are left
+                    // out of the comparison (the hub's own full recomputation checks them, MonitoringTests).
+                    foreach (var (field, value) in set[cell].Where(f => !NotInSql(f.Key)).OrderBy(f => f.Key, StringComparer.Ordinal))
                         w.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{hospital}\t{cell}\t{field}\t{value}"));
         }
     }
 
-    /// <summary>DuckDB over the same files: the same cells in SQL, then the delivery-rate and progress indicators per hospital and batch.</summary>
-    private static bool IsDistributorField(string field) =>
+    /// <summary>The hub's fields the SQL does not compute yet (R35's per distributor, R29's and R30's by day).</summary>
+    private static bool NotInSql(string field) =>
         field.StartsWith(Cells.DueViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.OnTimeViaPrefix, StringComparison.Ordinal)
-        || field.StartsWith(Cells.RateViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DeliveredViaPrefix, StringComparison.Ordinal);
+        || field.StartsWith(Cells.RateViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DeliveredViaPrefix, StringComparison.Ordinal)
+        || field.StartsWith(Cells.DayOrderedViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DayDeliveredViaPrefix, StringComparison.Ordinal)
+        || field is Cells.DayOrders or Cells.ShortageOrderedQty or Cells.ShortageDeliveredQty;
+
+    /// <summary>DuckDB over the same files: the same cells in SQL, then the delivery-rate and progress indicators per hospital and batch.</summary>
 
     public static void RunDuckDb(SyntheticProvince province, string dir, string? cellsOut, TextWriter log)
     {

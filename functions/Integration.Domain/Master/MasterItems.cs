@@ -34,7 +34,7 @@ public static class MasterItems
         MasterKind.Institutions => ["code", "name", "level", "jurisdiction", "alliance"],
         MasterKind.Companies => ["code", "name", "kind"],
         MasterKind.Batches => ["code", "name", "kind", "cycleStart", "cycleEnd", "nonSelectedShareLimit", "signBy"],
-        MasterKind.Products => ["code", "name", "genericGroup", "batch", "selected", "manufacturer", "unit", "packSize", "price", "substitutable", "kind", "nationalNegotiation", "referencePrice", "substitutes"],
+        MasterKind.Products => ["code", "name", "genericGroup", "batch", "selected", "manufacturer", "unit", "packSize", "price", "substitutable", "kind", "nationalNegotiation", "referencePrice", "substitutes", "shortage"],
         MasterKind.Agreements => ["hospital", "product", "batch", "agreedQuantity", "signedAt", "periodStart", "periodEnd"],
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
@@ -233,7 +233,8 @@ public static class MasterItems
             r.Integer("packSize", 1, 1_000_000) ?? 0, r.Number("price", 0, MaxPrice) ?? 0,
             substitutable is null ? null : Parse<Substitutability>(substitutable),
             kind is null ? null : Parse<ProductKind>(kind), r.Boolean("nationalNegotiation", required: false) ?? false,
-            r.Number("referencePrice", 0, MaxPrice, required: false), r.Id("substitutes", required: false));
+            r.Number("referencePrice", 0, MaxPrice, required: false), r.Id("substitutes", required: false),
+            r.Boolean("shortage", required: false) ?? false);
         // 可替代药品 name the selected product they substitute; nothing else does.
         if (r.Ok && product.Substitutes is not null && product.Substitutable is null)
             r.Problem("substitutes", "not-allowed", "Only a substitutable drug ('substitutable': full or mostly) names the selected product it substitutes.");

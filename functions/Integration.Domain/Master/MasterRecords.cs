@@ -35,12 +35,14 @@ public sealed record Batch(string Code, string Name, ProductKind Kind, DateOnly 
 /// A product by its national healthcare-security code (医保编码): selected (中选) or not, in a batch; or a listed product
 /// outside any batch (<see cref="Batch"/> null: the platform's other purchases, R11's denominator), with its own
 /// <see cref="Kind"/>, whether it is a national-negotiation drug (left out of R11) and its reference price (R26). A
-/// substitutable drug (可替代药品) names the selected product it substitutes (<see cref="Substitutes"/>).
+/// substitutable drug (可替代药品) names the selected product it substitutes (<see cref="Substitutes"/>). A drug on a
+/// shortage or easily-short list (短缺易短缺药品, <see cref="Shortage"/>) is bought at a negotiated price (002 三: no R26
+/// breach above its reference price) and its price and deliveries are watched instead (R29, 001 二(六)).
 /// </summary>
 public sealed record Product(
     string Code, string Name, string GenericGroup, string? Batch, bool Selected, string Manufacturer,
     string Unit, int PackSize, decimal Price, Substitutability? Substitutable,
-    ProductKind? Kind = null, bool NationalNegotiation = false, decimal? ReferencePrice = null, string? Substitutes = null)
+    ProductKind? Kind = null, bool NationalNegotiation = false, decimal? ReferencePrice = null, string? Substitutes = null, bool Shortage = false)
 {
     /// <summary>
     /// R13's generic group (同通用名): a substitutable drug's is the group of the selected product it substitutes (a

@@ -119,9 +119,9 @@ public static class Cells
     /// <summary>Whether a feed's records add to an aggregate field (the feed's table holds it: each field is one feed's).</summary>
     public static bool IsOf(FeedKind feed, string field) => feed switch
     {
-        FeedKind.Orders => field is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess || field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.ViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DueViaPrefix, StringComparison.Ordinal),
-        FeedKind.Deliveries => field is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty or Cells.ConfirmDue or Cells.UsageDue
-            || field.StartsWith(Cells.OnTimeViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.RateViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DeliveredViaPrefix, StringComparison.Ordinal),
+        FeedKind.Orders => field is Cells.OrderedQty or Cells.OrderedAmount or Cells.OrderLines or Cells.OfflineQty or Cells.OfflineAmount or Cells.OfflineLines or Cells.DueQty or Cells.RateOrderedQty or Cells.AbovePriceLines or Cells.AbovePriceExcess or Cells.AboveReferenceLines or Cells.AboveReferenceExcess or Cells.DayOrders or Cells.ShortageOrderedQty || field.StartsWith(Cells.HistogramPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DayOrderedViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.ViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DueViaPrefix, StringComparison.Ordinal),
+        FeedKind.Deliveries => field is Cells.DeliveredQty or Cells.OnTimeQty or Cells.Deliveries or Cells.TracedDeliveries or Cells.RateDeliveredQty or Cells.ConfirmDue or Cells.UsageDue or Cells.ShortageDeliveredQty
+            || field.StartsWith(Cells.DayDeliveredViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.OnTimeViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.RateViaPrefix, StringComparison.Ordinal) || field.StartsWith(Cells.DeliveredViaPrefix, StringComparison.Ordinal),
         FeedKind.Receipts => field is Cells.ReceivedQty or Cells.Receipts or Cells.LateReceipts or Cells.OverReceipts or Cells.Confirmed or Cells.PayableAmount,
         FeedKind.Payments => field is Cells.PaidAmount or Cells.LateAmount or Cells.Payments or Cells.LatePayments,
         FeedKind.Settlements => field is Cells.SettledQty or Cells.SettledAmount or Cells.FundPaid or Cells.SettledLines or Cells.SettledCodes || IsCodeCheck(field)
@@ -245,6 +245,26 @@ public static class Cells
     /// <summary>R28 (001 二(一)): the report lines submitted with a commitment letter (承诺函).</summary>
     public const string CommittedLines = "CommitLines";
 
+    /// <summary>
+    /// R30 (003 三(三)), by the day (China time) on the unit's <see cref="AnyProduct"/> cell: the order lines sent that
+    /// day (orders' table), when the hospital last sent any.
+    /// </summary>
+    public const string DayOrders = "DayOrd";
+
+    /// <summary>
+    /// R30, by the day on the <see cref="AnyProduct"/> cell, fields named like <see cref="Via"/>: the quantity ordered
+    /// through a distributor that day (by the day of ordering) and the quantity it delivered on such lines that day (by
+    /// the day of delivery): whether its assigned lines wait while it sends nothing.
+    /// </summary>
+    public const string DayOrderedViaPrefix = "DayOrdVia", DayDeliveredViaPrefix = "DayDlvVia";
+
+    /// <summary>
+    /// R29 (001 二(六) 异常配送), by the day on the product's cell, for a product on a shortage list when the record was
+    /// written (<see cref="Master.Product.Shortage"/>): the quantity ordered (by the day of ordering) and delivered (by
+    /// the day of delivery). A product listed later has its earlier records counted once the aggregates are recomputed.
+    /// </summary>
+    public const string ShortageOrderedQty = "ShortOrdQty", ShortageDeliveredQty = "ShortDlvQty";
+
     public const int Bins = 100;
 
     /// <summary>R16: the size bin of an order line, <c>floor(4·log2(quantity))</c> in 0..99: bins a quarter octave (×1.19) wide.</summary>
@@ -297,6 +317,11 @@ public static class Contributions
                     yield return new(cell, Cells.AboveReferenceLines, 1);
                     yield return new(cell, Cells.AboveReferenceExcess, Fixed.Of((o.UnitPrice - reference) * o.Quantity));
                 }
+                // R30: the hospital sent an order that day, through that distributor; R29: a shortage drug's orders by day.
+                var day = Cells.Day(ChinaTime.DateOf(o.OrderedAt));
+                yield return new(Cells.Key(day, Cells.AnyProduct), Cells.DayOrders, 1);
+                yield return new(Cells.Key(day, Cells.AnyProduct), Cells.Carrier(Cells.DayOrderedViaPrefix, o.Distributor), qty);
+                if (priced is { Shortage: true }) yield return new(Cells.Key(day, o.Product), Cells.ShortageOrderedQty, qty);
                 var dueCell = Cells.Key(Cells.Month(Deadline(o.OrderedAt, o.Product, master, options)), o.Product);
                 yield return new(dueCell, Cells.DueQty, qty);
                 yield return new(dueCell, Cells.Carrier(Cells.DueViaPrefix, o.Distributor), qty);
@@ -313,6 +338,12 @@ public static class Contributions
                 // R33: each pack with a code is to be settled by its usage due day.
                 var coded = d.TraceCodes.Distinct(StringComparer.Ordinal).Count();
                 if (coded > 0) yield return new(Cells.Key(Cells.Day(UsageDue(d, master, options)), d.Product), Cells.UsageDue, coded);
+                // R29: a shortage drug's deliveries by day; R30: the line's distributor delivered that day (not on a cancelled line).
+                var deliveredOn = Cells.Day(ChinaTime.DateOf(d.DeliveredAt));
+                if (master.Products.TryGetValue(d.Product, out var delivered) && delivered.Shortage)
+                    yield return new(Cells.Key(deliveredOn, d.Product), Cells.ShortageDeliveredQty, Fixed.Of(d.Quantity));
+                if (basis is { Distributor: { } assigned, Quantity: not 0 })
+                    yield return new(Cells.Key(deliveredOn, Cells.AnyProduct), Cells.Carrier(Cells.DayDeliveredViaPrefix, assigned), Fixed.Of(d.Quantity));
                 // A delivery of a cancelled line (ordered quantity 0 in the basis) counts for neither R3 figure.
                 if (basis?.At is { } orderedAt && basis.Quantity is not 0)
                 {

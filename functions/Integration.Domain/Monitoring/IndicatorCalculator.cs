@@ -1,3 +1,4 @@
+using Integration.Domain.Calendar;
 using Integration.Domain.Master;
 using Integration.Domain.Monitoring.Rules;
 
@@ -11,21 +12,22 @@ namespace Integration.Domain.Monitoring;
 /// sums, not averages of rates). Per batch first (in batch order, each batch's indicators in the order of the rules
 /// below), then the scope's own.
 /// </summary>
-public sealed class IndicatorCalculator(MasterData master, MonitoringOptions options)
+/// <param name="dataUntil">R29, R30: the latest day the hub holds orders or deliveries of, from anyone (null: the day judged).</param>
+public sealed class IndicatorCalculator(MasterData master, MonitoringOptions options, WorkingDayCalendar? calendar = null, DateOnly? dataUntil = null)
 {
     public IReadOnlyList<Indicator> ForUnits(IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf, bool jurisdiction = false) =>
-        Compute(units, new RuleScope(master, options, quarter, asOf, supplier: null, severalUnits: units.Count > 1), jurisdiction);
+        Compute(units, new RuleScope(master, options, quarter, asOf, supplier: null, severalUnits: units.Count > 1, calendar: calendar, dataUntil: dataUntil), jurisdiction);
 
     public IReadOnlyList<Indicator> ForSupplier(string supplier, IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf) =>
-        Compute(units, new RuleScope(master, options, quarter, asOf, supplier, severalUnits: units.Count > 1), jurisdiction: false);
+        Compute(units, new RuleScope(master, options, quarter, asOf, supplier, severalUnits: units.Count > 1, calendar: calendar, dataUntil: dataUntil), jurisdiction: false);
 
     /// <summary>R35: a distributor's figures over its order lines at the units (its rate overall, per hospital, and its timely share).</summary>
     public IReadOnlyList<Indicator> ForDistributor(string distributor, IReadOnlyList<AssessedUnit> units, Quarter quarter, DateTimeOffset asOf) =>
-        Compute(units, new RuleScope(master, options, quarter, asOf, supplier: null, severalUnits: units.Count > 1, distributor), jurisdiction: false);
+        Compute(units, new RuleScope(master, options, quarter, asOf, supplier: null, severalUnits: units.Count > 1, distributor, calendar, dataUntil), jurisdiction: false);
 
     private static IReadOnlyList<Indicator> Compute(IReadOnlyList<AssessedUnit> units, RuleScope scope, bool jurisdiction)
     {
-        IReadOnlyList<MonitoringRule> rules = scope.Distributor is not null ? [new DistributorRateRule(scope)]
+        IReadOnlyList<MonitoringRule> rules = scope.Distributor is not null ? [new DistributorRateRule(scope), new DistributorSilenceRule(scope)]
             : scope.Supplier is not null
             ? [new DeliveryRateRule(scope), new TraceCodeRule(scope)]
             :
@@ -33,7 +35,7 @@ public sealed class IndicatorCalculator(MasterData master, MonitoringOptions opt
                 new DeliveryRateRule(scope), new AgreedProgressRule(scope), new GenericShareRule(scope), new SubstitutableGrowthRule(scope),
                 new UnreportedPurchasesRule(scope), new OverAgreedRule(scope), new UnsignedAgreementsRule(scope), new DemandDropRule(scope), new MissingCommitmentRule(scope),
                 new VbpShareRule(scope), new OfflineRule(scope), new AbnormalOrdersRule(scope), new ReceiptsRule(scope), new PaymentsRule(scope),
-                new FalseDataRule(scope), new TraceCodeRule(scope), new PriceRule(scope),
+                new FalseDataRule(scope), new TraceCodeRule(scope), new PriceRule(scope), new ShortageRule(scope), new OrderSilenceRule(scope),
                 new DuplicateSettlementsRule(scope), new SettledWithoutDeliveryRule(scope), new UsageRateRule(scope), .. jurisdiction ? [new LevelGapRule(scope)] : Array.Empty<MonitoringRule>(),
             ];
         foreach (var unit in units)

@@ -44,6 +44,11 @@ public static class IndicatorText
         "duplicateSettlements" => ("重复结算或异地结算", "已由其他结算单结算、或配送至其他医疗机构的追溯码数 ÷ 结算追溯码数（R31，依码结算、依码支付）"),
         "settledWithoutDelivery" => ("结算无配送记录", "平台上从未配送至本机构的结算追溯码数 ÷ 结算追溯码数：线下或未记录采购的迹象（R32）"),
         "usageRate" => ("使用率", "配送后规定天数内（默认180天，或有效期先到时至有效期，天数为本平台设定）结算的包装数 ÷ 到期应使用的包装数，按追溯码计（R33，采而不用）"),
+        "shortagePriceJump" => ("短缺药品异常高价", "本季度采购均价高于本单位此前采购均价或挂网价格超过规定幅度的短缺易短缺药品数 ÷ 本季度采购的短缺易短缺药品数（R29，幅度默认30%，为本平台设定）"),
+        "shortageDeliveryStopped" => ("短缺药品异常配送", "订单待配送、但超过规定工作日未配送的短缺易短缺药品数 ÷ 有待配送订单的短缺易短缺药品数（R29，默认5个工作日，为本平台设定）"),
+        "orderSilence" => ("订单数据中断", "有在执行购销协议的医疗机构自最近一次报送订单起的工作日数，超过规定工作日即提示；从未报送订单的不判定（R30，默认30个工作日，为本平台设定）"),
+        "deliverySilence" => ("配送数据中断", "配送企业有待配送订单时，自最近一次报送配送记录起的工作日数，超过规定工作日即提示（R30，默认30个工作日，为本平台设定）"),
+        "intakeRefusals" => ("被拒收数据", "本季度该单位报送、因数据问题（如无对应订单）被平台拒收的数据条数；分母为被拒收的请求数，仅监测（R30）"),
         "timelyResolutionRatio" => ("诉求及时解决率", "按期答复并按承诺解决的诉求 ÷ 诉求数（R7：80%/60%/30%）"),
         _ => (id, ""),
     };
@@ -59,6 +64,7 @@ public static class IndicatorText
         "deliveryRate", "agreedVolumeProgress", "selectedQuantityShare", "nonSelectedShare", "vbpAmountShare", "vbpAmountShareDrugs", "vbpAmountShareConsumables",
         "substitutableGrowth", "unreportedPurchases", "purchasesWithoutAgreement", "overAgreedVolume", "unsignedAgreements", "demandReportDrop", "missingCommitment", "offlinePurchases",
         "abnormalOrders", "unconfirmedDeliveries", "unpaidOverdue", "receiptsAboveDeliveries", "traceCodeCoverage", "udiCoverage", "priceAboveReference", "priceAboveSelected",
+        "shortagePriceJump", "shortageDeliveryStopped", "orderSilence",
     ];
 
     private static readonly string[] SupplierIndicators = ["deliveryRate", "timelyDeliveryRate", "traceCodeCoverage", "udiCoverage"];
@@ -97,6 +103,11 @@ public static class IndicatorText
         ("duplicateSettlements", _) => "药品追溯码重复结算或异地结算",
         ("settledWithoutDelivery", _) => "结算药品无平台配送记录",
         ("usageRate", _) => "配送药品使用率偏低（采而不用）",
+        ("shortagePriceJump", _) => "短缺易短缺药品采购价格异常偏高",
+        ("shortageDeliveryStopped", _) => "短缺易短缺药品订单待配送但配送中断",
+        ("orderSilence", _) => "医疗机构长期未报送订单数据",
+        ("deliverySilence", _) => "配送企业有待配送订单但长期未报送配送数据",
+        ("intakeRefusals", _) => "报送数据被平台拒收",
         _ => i.Id,
     };
 
@@ -146,6 +157,13 @@ public static class IndicatorText
             ("duplicateSettlements", _) => $"{Fmt(i.Numerator)} 个追溯码（共结算 {Fmt(i.Denominator)} 个）重复结算或不在配送机构结算",
             ("settledWithoutDelivery", _) => $"{Fmt(i.Numerator)} 个结算追溯码（共 {Fmt(i.Denominator)} 个）在平台上没有配送至本机构的记录，占 {Pct(i.Value)}，疑似线下或未记录采购",
             ("usageRate", _) => $"到期应使用 {Fmt(i.Denominator)} 盒，按期结算 {Fmt(i.Numerator)} 盒，使用率 {Pct(i.Value)}，低于 {Pct(i.Threshold)}",
+            ("shortagePriceJump", _) => $"{Fmt(i.Numerator)} 个短缺易短缺药品（本季度共采购 {Fmt(i.Denominator)} 个）采购均价高于此前采购均价或挂网价格的幅度超过本平台设定的幅度",
+            ("shortageDeliveryStopped", _) => $"{Fmt(i.Numerator)} 个短缺易短缺药品（有待配送订单的共 {Fmt(i.Denominator)} 个）订单待配送，但超过本平台设定的工作日数仍无配送",
+            ("orderSilence", _) => i.Denominator > 1
+                ? $"{Fmt(i.Numerator)} 家有在执行购销协议的医疗机构（共 {Fmt(i.Denominator)} 家）超过本平台设定的 {Fmt(i.Threshold ?? 0)} 个工作日未报送订单，最长 {Fmt(i.Value ?? 0)} 个工作日"
+                : $"已连续 {Fmt(i.Value ?? 0)} 个工作日未报送订单，超过本平台设定的 {Fmt(i.Threshold ?? 0)} 个工作日",
+            ("deliverySilence", _) => $"有待配送订单，但已连续 {Fmt(i.Value ?? 0)} 个工作日未报送配送记录，超过本平台设定的 {Fmt(i.Threshold ?? 0)} 个工作日；待配送的医疗机构 {Fmt(i.Numerator)} 家",
+            ("intakeRefusals", _) => $"本季度 {Fmt(i.Denominator)} 次报送被拒收，涉及 {Fmt(i.Numerator)} 条数据",
             _ => $"{i.Id}：{Fmt(i.Numerator)} / {Fmt(i.Denominator)}",
         };
         if (i.ItemNames is { Count: > 0 } names) return $"{text}；{NamesLead(i)}：{string.Join("、", names)}";

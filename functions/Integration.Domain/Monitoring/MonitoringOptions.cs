@@ -36,6 +36,27 @@ public sealed class MonitoringOptions
     public Rules.PrescriberReviewOptions PrescriberReview { get; set; } = new();
 
     /// <summary>
+    /// R29 (001 二(六) 短缺易短缺药品异常高价): a shortage-listed drug's average price in the quarter above its own earlier
+    /// average at the unit, or above its listing price, by more than this share is abnormally high. 本平台设定: 30% (the
+    /// notice names abnormal prices without a number).
+    /// </summary>
+    public decimal ShortagePriceJump { get; set; } = 0.3m;
+
+    /// <summary>
+    /// R29 (001 二(六) 异常配送): working days without any delivery of a shortage-listed drug to a unit while its orders
+    /// of it wait. 本平台设定: 5 (a working week; the notice gives no number).
+    /// </summary>
+    public int ShortageStoppedWorkingDays { get; set; } = 5;
+
+    /// <summary>
+    /// R30 (003 三(三) 数据数量、质量监控预警): working days a hospital with agreements in force sends no order, or a
+    /// distributor with order lines waiting for it sends no delivery, before it is flagged. 本平台设定: 30 (six working
+    /// weeks: a hospital that orders once a month, as many do, is not silent; one that skips a month is). The notice
+    /// gives no number.
+    /// </summary>
+    public int SilentWorkingDays { get; set; } = 30;
+
+    /// <summary>
     /// How much a breach's figures must move (relative to what they were) for an explained alert to be raised again
     /// (<see cref="Alerts.AlertLifecycle.Materially"/>): the project's choice, 10%.
     /// </summary>
@@ -101,6 +122,9 @@ public sealed class MonitoringOptions
         if (DistributorTierLevels.Any(t => t is <= 0 or > 1)) yield return "DistributorTiers are shares between 0 and 1.";
         foreach (var problem in Assessments.PerformanceGrades.Problems(GradeBoundLevels)) yield return problem;
         if (ListingAdjustDays is < 1 or > 365) yield return "ListingAdjustDays is 1 to 365.";
+        if (ShortagePriceJump is < 0 or > 10) yield return "ShortagePriceJump is a share between 0 and 10.";
+        if (ShortageStoppedWorkingDays is < 1 or > 250) yield return "ShortageStoppedWorkingDays is 1 to 250.";
+        if (SilentWorkingDays is < 1 or > 250) yield return "SilentWorkingDays is 1 to 250.";
         if (MaterialChange is < 0 or > 1) yield return "MaterialChange is a share between 0 and 1.";
         if (PrescriberReview.MinimumQuantity < 0) yield return "PrescriberReview: MinimumQuantity may not be negative.";
         if (PrescriberReview.ShareMargin is < 0 or >= 1) yield return "PrescriberReview: ShareMargin is a share from 0 to below 1.";

@@ -12,7 +12,7 @@ namespace Integration.Functions.Calendar;
 /// within <see cref="CalendarOptions.RefreshInterval"/> of a load on any other, so that no restart is needed.
 /// </summary>
 public sealed class CalendarBook(CalendarStore store, IOptions<CalendarOptions> options, IOptions<ComplaintOptions> complaints, TimeProvider time, ILogger<CalendarBook> logger)
-    : BackgroundService
+    : BackgroundService, Integration.Orchestrations.IWorkingDays
 {
     private volatile Snapshot? current;
     private readonly SemaphoreSlim reloading = new(1, 1);
@@ -25,6 +25,9 @@ public sealed class CalendarBook(CalendarStore store, IOptions<CalendarOptions> 
     private Snapshot Now => current ?? throw new InvalidOperationException("The working-day calendar is not loaded yet.");
 
     public WorkingDayCalendar Calendar => Now.Calendar;
+
+    /// <summary>The calendar in force, or the packaged years until the loaded ones are read (monitoring does not wait for them).</summary>
+    public WorkingDayCalendar WorkingDays => current?.Calendar ?? WorkingDayCalendar.China;
 
     /// <summary>The complaint desk's rules on the calendar in force.</summary>
     public ComplaintMachine Machine => Now.Machine;

@@ -18,7 +18,7 @@ namespace Integration.Functions.Ingestion;
 /// </summary>
 public sealed class FeedIntake(
     MasterDataCache master, FeedReferences references, Idempotency idempotency, RequestLog requests, RawArchive raw,
-    HubStorage storage, IOptions<QueueOptions> queues, IOptions<FeedLimits> limits, HubMetrics metrics,
+    HubStorage storage, IntakeRefusals refusals, IOptions<QueueOptions> queues, IOptions<FeedLimits> limits, HubMetrics metrics,
     FaultInjection faults, TimeProvider time, ILogger<FeedIntake> logger)
 {
     private QueueClient Queue => storage.Queue(queues.Value.Ingest);
@@ -62,6 +62,7 @@ public sealed class FeedIntake(
         if (problems.Any)
         {
             metrics.Request(partner.PartnerId, route, problems.AnyOutOfScope ? "forbidden" : "rejected", items.Count);
+            await CountRefusalAsync(partner, requestId, problems, ct);
             return ProblemResponses.Rejected(problems);
         }
 
@@ -86,5 +87,24 @@ public sealed class FeedIntake(
         metrics.Request(partner.PartnerId, route, "accepted", items.Count);
         logger.LogInformation("Accepted {Count} {Feed} from {PartnerId} as {RequestId}", items.Count, route, partner.PartnerId, requestId);
         return Results.Text(record.Response, "application/json", System.Text.Encoding.UTF8, StatusCodes.Status202Accepted);
+    }
+
+    /// <summary>
+    /// R30 (003 三(三)): a refused request counted for the party that sent it, for the offices to see on its indicators;
+    /// the items with a problem (the request itself, when its problem is not of one item). Counting never changes the
+    /// answer: a failure to count is logged and the refusal goes out as it is.
+    /// </summary>
+    private async Task CountRefusalAsync(Domain.Master.Partner partner, string requestId, ProblemList problems, CancellationToken ct)
+    {
+        var items = problems.Items.Where(p => p.Item is not null).Select(p => p.Item).Distinct().Count();
+        var now = time.GetUtcNow();
+        try
+        {
+            await refusals.RecordAsync(Quarter.Of(now).ToString(), partner.EntityCode, requestId, Math.Max(items, 1), now, ct);
+        }
+        catch (Azure.RequestFailedException e)
+        {
+            logger.LogWarning(e, "Refused request {RequestId} of {PartnerId} not counted", requestId, partner.PartnerId);
+        }
     }
 }

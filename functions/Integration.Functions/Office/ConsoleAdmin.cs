@@ -199,6 +199,7 @@ public static partial class ConsolePages
         "nationalNegotiation" => "是否国谈药品",
         "referencePrice" => "参考价格",
         "substitutes" => "可替代的中选产品",
+        "shortage" => "是否短缺易短缺药品",
         "hospital" => "医疗机构",
         "product" => "产品",
         "agreedQuantity" => "协议采购量",

@@ -16,14 +16,14 @@ public static class UnitResults
     /// The version of the indicators' definitions a result is computed by; raised when a definition changes (2: R3 as
     /// delivered ÷ ordered at institutions with an agreed volume, R4 over them; 3: R9, R10 per generic group, R13's
     /// demand reports per group; 4: R12 against last year's purchases as recorded; 5: R2; 6: R26's prices; 7: R11 over every platform purchase;
-    /// 8: R17's unconfirmed deliveries and R18's unpaid amounts; 9: R3's and R4's names, issue 30 item 9; 10: R35's distributors' shares), so that results kept
+    /// 8: R17's unconfirmed deliveries and R18's unpaid amounts; 9: R3's and R4's names, issue 30 item 9; 10: R35's distributors' shares; 11: R29, R30, R26 without shortage drugs' reference), so that results kept
     /// before are not read.
     /// </summary>
-    public const int Definitions = 10;
+    public const int Definitions = 11;
 
-    public static UnitResult Of(MasterData data, MonitoringOptions options, AssessedUnit unit, Quarter quarter, DateTimeOffset asOf)
+    public static UnitResult Of(MasterData data, MonitoringOptions options, AssessedUnit unit, Quarter quarter, DateTimeOffset asOf, Domain.Calendar.WorkingDayCalendar? calendar = null, DateOnly? dataUntil = null)
     {
-        var calculator = new IndicatorCalculator(data, options);
+        var calculator = new IndicatorCalculator(data, options, calendar, dataUntil);
         var indicators = calculator.ForUnits([unit], quarter, asOf);
         var months = Cells.Months(quarter).ToHashSet(StringComparer.Ordinal);
         var yearBefore = Cells.Months(new Quarter(quarter.Year - 1, quarter.Number)).ToHashSet(StringComparer.Ordinal);

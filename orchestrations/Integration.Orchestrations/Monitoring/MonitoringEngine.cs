@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Integration.Domain;
 using Integration.Domain.Alerts;
 using Integration.Domain.Feeds;
@@ -44,7 +45,7 @@ public sealed record MonthFigures(string Month, decimal Ordered, decimal Selecte
 /// </summary>
 public sealed class MonitoringEngine(
     RecordStore records, RawArchive raw, RequestLog requests, IOptions<FeedLimits> limits, MasterStore masterStore, IMasterData master, AlertStore alerts, ComplaintRatings ratings, AssessmentStore unitResults,
-    MonitoringMarks marks, TraceCodeRegistry traceCodes, ListingMonitor listings, IOptions<MonitoringOptions> options, TimeProvider time,
+    MonitoringMarks marks, IntakeRefusals refusals, TraceCodeRegistry traceCodes, ListingMonitor listings, IOptions<MonitoringOptions> options, IWorkingDays workingDays, TimeProvider time,
     ILogger<MonitoringEngine> logger)
 {
     public Contribute Contribute
@@ -66,8 +67,29 @@ public sealed class MonitoringEngine(
         return marks.MarkAsync(cells.Where(c => !Cells.IsAside(c.Cell)).SelectMany(c => QuartersOf(Cells.Split(c.Cell).Period, now).Select(q => (data.UnitOf(c.Hospital), q))), now, cancellationToken);
     }
 
-    public Task MarkAsync(IEnumerable<IFeedItem> items, CancellationToken cancellationToken) =>
-        MarkAsync(items.SelectMany(i => Contribute(i, null).Select(c => (i.Hospital, c.Cell))), cancellationToken);
+    public async Task MarkAsync(IEnumerable<IFeedItem> items, CancellationToken cancellationToken)
+    {
+        var list = items as IReadOnlyCollection<IFeedItem> ?? [.. items];
+        // R29, R30: the days the hub has orders or deliveries of, whoever sent them (silence is measured against them).
+        var days = list.Select(i => i switch { OrderLine o => o.OrderedAt, Delivery d => d.DeliveredAt, _ => (DateTimeOffset?)null })
+            .OfType<DateTimeOffset>().Where(at => at <= time.GetUtcNow()).Select(at => Cells.Day(ChinaTime.DateOf(at))).ToList();
+        if (days.Count > 0) await marks.RecordDataDaysAsync(days, cancellationToken);
+        await MarkAsync(list.SelectMany(i => Contribute(i, null).Select(c => (i.Hospital, c.Cell))), cancellationToken);
+    }
+
+    private volatile StrongBox<DateOnly>? dataUntil;
+
+    /// <summary>
+    /// R29, R30: the latest day the hub has orders or deliveries of, from any partner, read (one row) before each
+    /// evaluation: a partner is silent against the data the hub holds, not against the calendar alone, so a hub that has
+    /// nothing new from anyone (its first days, a quarter just begun with nothing sent yet, data loaded for a past
+    /// quarter) finds no one silent.
+    /// </summary>
+    private async Task RefreshDataUntilAsync(CancellationToken cancellationToken)
+    {
+        var latest = await marks.LatestDataDayAsync(cancellationToken);
+        dataUntil = new StrongBox<DateOnly>(latest is null ? DateOnly.MinValue : DateOnly.ParseExact(latest, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+    }
 
     /// <summary>
     /// The quarters a cell's change may change: a month's, its quarter; the cycle's (demand reports), the current one; a
@@ -213,7 +235,7 @@ public sealed class MonitoringEngine(
         return units;
     }
 
-    private IndicatorCalculator Calculator => new(master.Master, options.Value);
+    private IndicatorCalculator Calculator => new(master.Master, options.Value, workingDays.WorkingDays, dataUntil?.Value ?? DateOnly.MinValue);
 
     /// <summary>Units read at once when many are read (the project's choice); the console's background computations read fewer.</summary>
     public const int ReadParallelism = 16;
@@ -225,6 +247,7 @@ public sealed class MonitoringEngine(
     /// </summary>
     public async Task<JurisdictionOverview> OverviewAsync(string code, Quarter quarter, CancellationToken cancellationToken, int parallelism = ReadParallelism)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var data = master.Master;
         var units = await UnitsWithinAsync(code, cancellationToken, parallelism);
         var now = time.GetUtcNow();
@@ -256,15 +279,17 @@ public sealed class MonitoringEngine(
 
     public async Task<IndicatorReport> ForHospitalAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var unit = await UnitAsync(code, cancellationToken);
         var data = master.Master;
         var members = data.UnitMembers(code).Skip(1).ToList();
         return new IndicatorReport(new IndicatorScope("hospital", code, data.Institutions.GetValueOrDefault(code)?.Name, members.Count > 0 ? members : null),
-            quarter.ToString(), time.GetUtcNow(), Calculator.ForUnits([unit], quarter, time.GetUtcNow()));
+            quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForUnits([unit], quarter, time.GetUtcNow()), .. await RefusalsAsync(code, quarter, cancellationToken)]);
     }
 
     public async Task<IndicatorReport> ForJurisdictionAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var units = await UnitsWithinAsync(code, cancellationToken);
         return JurisdictionReport(code, units, quarter, time.GetUtcNow());
     }
@@ -277,21 +302,39 @@ public sealed class MonitoringEngine(
     /// <summary>A supplier's figures at every unit (or those within <paramref name="within"/>), with R7 from the complaint desk.</summary>
     public async Task<IndicatorReport> ForSupplierAsync(string code, Quarter quarter, string? within, CancellationToken cancellationToken, int parallelism = ReadParallelism)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var units = await UnitsWithinAsync(within, cancellationToken, parallelism);
         return new IndicatorReport(new IndicatorScope("supplier", code, master.Master.Companies.GetValueOrDefault(code)?.Name),
-            quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForSupplier(code, units, quarter, time.GetUtcNow()), await ComplaintRatioAsync(code, quarter, cancellationToken)]);
+            quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForSupplier(code, units, quarter, time.GetUtcNow()), await ComplaintRatioAsync(code, quarter, cancellationToken),
+                .. await RefusalsAsync(code, quarter, cancellationToken)]);
     }
 
     /// <summary>R35: a distributor's figures over its order lines at every unit (or those within <paramref name="within"/>).</summary>
     public async Task<IndicatorReport> ForDistributorAsync(string code, Quarter quarter, string? within, CancellationToken cancellationToken, int parallelism = ReadParallelism)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var units = await UnitsWithinAsync(within, cancellationToken, parallelism);
         return new IndicatorReport(new IndicatorScope("distributor", code, master.Master.Companies.GetValueOrDefault(code)?.Name),
-            quarter.ToString(), time.GetUtcNow(), Calculator.ForDistributor(code, units, quarter, time.GetUtcNow()));
+            quarter.ToString(), time.GetUtcNow(), [.. Calculator.ForDistributor(code, units, quarter, time.GetUtcNow()), .. await RefusalsAsync(code, quarter, cancellationToken)]);
     }
 
-    /// <summary>R35's alerts: the distributor's overall rate (not per batch, nor per hospital).</summary>
-    private static bool IsDistributorTier(Indicator i) => i is { Rule: RuleId.R35, Id: "deliveryRate", Batch: null, Hospital: null };
+    /// <summary>
+    /// R30 (003 三(三)): what intake refused of the party's own sending in the quarter (<see cref="IntakeRefusals"/>), on
+    /// its indicators for the offices: the items refused over the requests refused, monitored (a refusal is answered to
+    /// the sender at once; it is shown, not alerted). None when nothing was refused.
+    /// </summary>
+    private async Task<IReadOnlyList<Indicator>> RefusalsAsync(string party, Quarter quarter, CancellationToken cancellationToken)
+    {
+        var count = await refusals.CountAsync(quarter.ToString(), party, cancellationToken);
+        if (count.Requests == 0) return [];
+        return [new Indicator("intakeRefusals", RuleId.R30, null, count.Items, null, false, count.Items, count.Requests)
+        {
+            Detail = "Items refused at intake in the quarter (problems with the data, such as a delivery of no known order) over the requests refused; monitored.",
+        }];
+    }
+
+    /// <summary>A distributor's alerts: R35, its overall rate (not per batch, nor per hospital); R30, its deliveries stopped while its lines wait.</summary>
+    private static bool IsDistributorFinding(Indicator i) => i is { Rule: RuleId.R35, Id: "deliveryRate", Batch: null, Hospital: null } or { Rule: RuleId.R30 };
 
     /// <summary>R7: the supplier's timely-resolution ratio of complaints raised in the quarter, with its tier as severity.</summary>
     private async Task<Indicator> ComplaintRatioAsync(string supplier, Quarter quarter, CancellationToken cancellationToken)
@@ -312,6 +355,7 @@ public sealed class MonitoringEngine(
     /// </summary>
     public async Task<int> EvaluateUnitAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var data = master.Master;
         var readAt = time.GetUtcNow();
         // A quarter that has not begun has no figures (issue 30): its evaluation only clears what an earlier one raised.
@@ -332,6 +376,7 @@ public sealed class MonitoringEngine(
     /// <summary>The unit's result for the quarter (<see cref="UnitResults"/>) from its aggregates now, kept when the quarter is over.</summary>
     public async Task<UnitResult> UnitResultAsync(string code, Quarter quarter, CancellationToken cancellationToken)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var readAt = time.GetUtcNow();
         return await KeepUnitResultAsync(await UnitAsync(code, cancellationToken), readAt, quarter, cancellationToken);
     }
@@ -342,7 +387,7 @@ public sealed class MonitoringEngine(
     /// </summary>
     private async Task<UnitResult> KeepUnitResultAsync(AssessedUnit unit, DateTimeOffset readAt, Quarter quarter, CancellationToken cancellationToken)
     {
-        var result = UnitResults.Of(master.Master, options.Value, unit, quarter, readAt);
+        var result = UnitResults.Of(master.Master, options.Value, unit, quarter, readAt, workingDays.WorkingDays, dataUntil?.Value ?? DateOnly.MinValue);
         if (readAt >= UnitResults.EndOf(quarter)) await unitResults.KeepUnitResultAsync(quarter.ToString(), unit.Code, HubJson.Serialize(result), readAt, cancellationToken);
         return result;
     }
@@ -354,6 +399,7 @@ public sealed class MonitoringEngine(
     /// </summary>
     public async Task<int> EvaluateProvinceAsync(Quarter quarter, CancellationToken cancellationToken)
     {
+        await RefreshDataUntilAsync(cancellationToken);
         var data = master.Master;
         // A quarter that has not begun has no figures (issue 30): its evaluation only clears what an earlier one raised.
         var begun = quarter.HasBegunAsOf(time.GetUtcNow());
@@ -376,17 +422,18 @@ public sealed class MonitoringEngine(
                 changed += await SyncAsync(r4, "supplier", supplier.Code, city.Code, quarter, cancellationToken, within: city.Code);
             }
         }
-        // R35 (003 二(七)): each distributor tiered like a manufacturer, for the province and per city, over the units
+        // R35 (003 二(七)): each distributor tiered like a manufacturer, and R30 (003 三(三)) its deliveries stopped while
+        // its lines wait, for the province and per city, over the units
         // where it has order lines (a city where it has none computes nothing, and clears what it raised).
         var unitsByCity = units.GroupBy(u => SupplierScopes.CityOf(data, u.Code) ?? "").Where(g => g.Key != "").ToDictionary(g => g.Key, g => (IReadOnlyList<AssessedUnit>)[.. g], StringComparer.Ordinal);
         foreach (var distributor in data.Companies.Values.Where(c => c.Kind == CompanyKind.Distributor))
         {
-            var r35 = begun ? Calculator.ForDistributor(distributor.Code, units, quarter, time.GetUtcNow()).Where(IsDistributorTier).ToList() : [];
+            var r35 = begun ? Calculator.ForDistributor(distributor.Code, units, quarter, time.GetUtcNow()).Where(IsDistributorFinding).ToList() : [];
             changed += await SyncAsync(r35, "distributor", distributor.Code, null, quarter, cancellationToken);
             foreach (var city in data.Jurisdictions.Values.Where(j => j.Level == JurisdictionLevel.City).OrderBy(j => j.Code, StringComparer.Ordinal))
             {
                 var within = unitsByCity.GetValueOrDefault(city.Code);
-                var own = begun && within is { Count: > 0 } ? Calculator.ForDistributor(distributor.Code, within, quarter, time.GetUtcNow()).Where(IsDistributorTier).ToList() : [];
+                var own = begun && within is { Count: > 0 } ? Calculator.ForDistributor(distributor.Code, within, quarter, time.GetUtcNow()).Where(IsDistributorFinding).ToList() : [];
                 changed += await SyncAsync(own, "distributor", distributor.Code, city.Code, quarter, cancellationToken, within: city.Code);
             }
         }

@@ -4,15 +4,19 @@ using Integration.Orchestrations.Cases;
 
 namespace Integration.UnitTests.Domain;
 
-/// <summary>The notices' rules as a type: R1 to R28 and R31 to R35 exactly, with the same names on the wire and in stored records.</summary>
+/// <summary>The notices' rules as a type: R1 to R35 exactly, with the same names on the wire and in stored records.</summary>
 public sealed class RuleIdTests
 {
     [Fact]
-    public void EveryRule_ReadsBackFromItsName_R1ToR28_R31ToR35()
+    public void EveryRule_ReadsBackFromItsName_R1ToR35()
     {
-        Assert.Equal(33, RuleIds.All.Count);
+        Assert.Equal(35, RuleIds.All.Count);
         Assert.True(RuleIds.TryParse("R28", out var r28));
         Assert.Equal(RuleId.R28, r28);
+        Assert.True(RuleIds.TryParse("R29", out var r29));
+        Assert.Equal(RuleId.R29, r29);
+        Assert.True(RuleIds.TryParse("R30", out var r30));
+        Assert.Equal(RuleId.R30, r30);
         Assert.True(RuleIds.TryParse("R35", out var r35));
         Assert.Equal(RuleId.R35, r35);
         Assert.True(RuleIds.TryParse("R31", out var r31));
@@ -32,9 +36,8 @@ public sealed class RuleIdTests
     [InlineData("")]
     [InlineData("R")]
     [InlineData("R0")]
-    [InlineData("R29")]
-    [InlineData("R30")]
     [InlineData("R36")]
+    [InlineData("R37")]
     [InlineData("R05")]
     [InlineData("r5")]
     [InlineData("5")]
@@ -45,7 +48,7 @@ public sealed class RuleIdTests
     public void AnythingElse_IsNotARule(string? text)
     {
         Assert.False(RuleIds.TryParse(text, out _));
-        Assert.Equal($"'{text}' is not a rule id (R1 to R28, R31 to R35).", RuleIds.NotARule(text));
+        Assert.Equal($"'{text}' is not a rule id (R1 to R35).", RuleIds.NotARule(text));
     }
 
     [Fact]
@@ -65,7 +68,7 @@ public sealed class RuleIdTests
     {
         Assert.Equal(new HashSet<RuleId> { RuleId.R1, RuleId.R13, RuleId.R14 }, new CaseOptions().AutoOpenRuleSet);
         Assert.True(new CaseOptions { AutoOpenRules = " R3 , R27" }.AutoOpenRulesValid);
-        Assert.False(new CaseOptions { AutoOpenRules = "R3,R30" }.AutoOpenRulesValid);
+        Assert.False(new CaseOptions { AutoOpenRules = "R3,R36" }.AutoOpenRulesValid);
         Assert.False(new CaseOptions { AutoOpenRules = "R3,monitoring" }.AutoOpenRulesValid);
     }
 }

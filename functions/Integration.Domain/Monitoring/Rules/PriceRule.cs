@@ -7,7 +7,10 @@ namespace Integration.Domain.Monitoring.Rules;
 /// R26 (002 一, 二): selected products are bought at the selected price (<c>priceAboveSelected</c>, high), other listed
 /// products at or below the platform's reference price (<c>priceAboveReference</c>, a warning): order lines priced above
 /// the price they are held to (by more than <see cref="Thresholds.PriceTolerance"/> a pack, half a fen: the project's
-/// allowance for a pack price divided into base units) ÷ such lines, with the amount above it.
+/// allowance for a pack price divided into base units) ÷ such lines, with the amount above it. A listed drug on a
+/// shortage list (<see cref="Integration.Domain.Master.Product.Shortage"/>) is left out of the reference test: 002 三
+/// "列入国家及我省《短缺药品清单》中的药品……医疗机构根据市场供需情况自主议价采购" (a negotiated price is its price; R29 watches
+/// its jumps instead). A selected product stays at its selected price (002 一 "按中选价格进行采购", whatever list it is on).
 /// </summary>
 public sealed class PriceRule(RuleScope scope) : MonitoringRule(scope)
 {
@@ -34,7 +37,7 @@ public sealed class PriceRule(RuleScope scope) : MonitoringRule(scope)
         foreach (var code in unit.Quarter.Keys)
         {
             if (Scope.ProductOf(code) is not { } product) continue;
-            if (product.Batch is null && product.ReferencePrice is not null) listed.Add(unit, code, Cells.AboveReferenceLines, Cells.AboveReferenceExcess);
+            if (product.Batch is null && product.ReferencePrice is not null && !product.Shortage) listed.Add(unit, code, Cells.AboveReferenceLines, Cells.AboveReferenceExcess);
             if (product.Batch is not null && product.Selected) selected.Add(unit, code, Cells.AbovePriceLines, Cells.AbovePriceExcess);
         }
     }

@@ -1,3 +1,4 @@
+using Integration.Domain.Calendar;
 using Integration.Domain.Master;
 
 namespace Integration.Domain.Monitoring.Rules;
@@ -8,8 +9,9 @@ namespace Integration.Domain.Monitoring.Rules;
 /// </summary>
 public sealed class RuleScope
 {
-    public RuleScope(MasterData master, MonitoringOptions options, Quarter quarter, DateTimeOffset asOf, string? supplier, bool severalUnits, string? distributor = null)
+    public RuleScope(MasterData master, MonitoringOptions options, Quarter quarter, DateTimeOffset asOf, string? supplier, bool severalUnits, string? distributor = null, WorkingDayCalendar? calendar = null, DateOnly? dataUntil = null)
     {
+        Calendar = calendar ?? WorkingDayCalendar.China;
         Distributor = distributor;
         Master = master;
         Options = options;
@@ -24,6 +26,7 @@ public sealed class RuleScope
         EvaluatedOn = today < quarter.LastDay ? today : quarter.LastDay;
         DueBefore = Cells.Day(today <= quarter.LastDay ? today : quarter.LastDay.AddDays(1));
         Province = options.For(null);
+        SilenceUntil = dataUntil is { } until && until < EvaluatedOn ? until : EvaluatedOn;
     }
 
     public MasterData Master { get; }
@@ -56,6 +59,33 @@ public sealed class RuleScope
 
     /// <summary>R17, R18: what fell due before this day (the day after the quarter's end, or today), still outstanding now.</summary>
     public string DueBefore { get; }
+
+    /// <summary>R29, R30: the working days (工作日) the hub knows, the State Council's arrangements.</summary>
+    public WorkingDayCalendar Calendar { get; }
+
+    /// <summary>
+    /// R29, R30: the day silence is counted up to, <see cref="EvaluatedOn"/> or, when sooner, the latest day the hub
+    /// holds orders or deliveries of from anyone: a partner is silent against what the others sent, so a hub with nothing
+    /// new from anyone (its first days, a quarter just begun with nothing sent yet, a past quarter loaded) finds no one
+    /// silent.
+    /// </summary>
+    public DateOnly SilenceUntil { get; }
+
+    /// <summary>
+    /// R29, R30: working days after <paramref name="day"/> up to <see cref="SilenceUntil"/>; null when the calendar does
+    /// not know a day between (a year without its notice): no such count is guessed, and nothing is judged on it.
+    /// </summary>
+    public int? WorkingDaysSince(DateOnly day)
+    {
+        try
+        {
+            return day >= SilenceUntil ? 0 : Calendar.Provisional.WorkingDaysBetween(day, SilenceUntil);
+        }
+        catch (CalendarYearUnknownException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>The province's thresholds (rules not per batch).</summary>
     public Thresholds Province { get; }

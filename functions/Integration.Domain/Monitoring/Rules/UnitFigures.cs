@@ -86,6 +86,21 @@ public sealed class UnitFigures
     /// <summary>R8, R14: the unit's agreements in force in the quarter, with their progress (<see cref="AgreementProgress.Of"/>).</summary>
     public IReadOnlyList<AgreementProgress> Progress { get; private set; } = [];
 
+    /// <summary>R30: the last day (up to <see cref="RuleScope.EvaluatedOn"/>) the unit sent an order line; null: never.</summary>
+    public DateOnly? LastOrderDay { get; private set; }
+
+    /// <summary>
+    /// R29: each shortage-listed product's quantities ordered and delivered by day, up to <see cref="RuleScope.EvaluatedOn"/>
+    /// (<see cref="Cells.ShortageOrderedQty"/>, <see cref="Cells.ShortageDeliveredQty"/>).
+    /// </summary>
+    public Dictionary<string, SortedDictionary<DateOnly, (decimal Ordered, decimal Delivered)>> ShortageDays { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>R30: with a distributor in the scope, the quantities ordered through it and delivered by it on such lines, by day.</summary>
+    public SortedDictionary<DateOnly, (decimal Ordered, decimal Delivered)> CarrierDays { get; } = [];
+
+    /// <summary>R29: each shortage-listed product's amount and quantity ordered before the quarter (its own price history at the unit).</summary>
+    public Dictionary<string, (decimal Amount, decimal Quantity)> EarlierPurchases { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The products the unit has an agreement of (R3 is owed where it has; R13 asks about buying without).</summary>
     public HashSet<string> Agreed { get; } = new(StringComparer.Ordinal);
 
@@ -98,6 +113,8 @@ public sealed class UnitFigures
         var lastYearPrefix = $"{scope.Quarter.Year - 1:D4}-";
         var thisYearPrefix = $"{scope.Quarter.Year:D4}-";
         var firstDay = Cells.Day(scope.Quarter.FirstDay);
+        var evaluatedOn = Cells.Day(scope.EvaluatedOn);
+        var firstMonth = Cells.Months(scope.Quarter).First();
         foreach (var key in cells.Keys)
         {
             var (period, code) = Cells.Split(key);
@@ -115,6 +132,7 @@ public sealed class UnitFigures
             if (scope.Supplier is not null && product?.Manufacturer != scope.Supplier) continue;
             if (Cells.IsDay(period))
             {
+                if (string.CompareOrdinal(period, evaluatedOn) <= 0) figures.AddDay(period, code, f, product, scope);
                 if (string.CompareOrdinal(period, scope.DueBefore) >= 0) continue;
                 // R33: packs whose usage fell due in the quarter, and of them those settled by then.
                 if ((F(Cells.UsageDue) != 0 || F(Cells.UsedPacks) != 0) && string.CompareOrdinal(period, firstDay) >= 0)
@@ -157,6 +175,11 @@ public sealed class UnitFigures
                 figures.Carried.Add(code, Cells.OnTimeQty, F(Cells.Carrier(Cells.OnTimeViaPrefix, carrier)));
             }
             var qty = Fixed.Value(F(Cells.OrderedQty));
+            if (product is { Shortage: true } && string.CompareOrdinal(period, firstMonth) < 0 && F(Cells.OrderedQty) > 0)
+            {
+                var earlier = figures.EarlierPurchases.GetValueOrDefault(code);
+                figures.EarlierPurchases[code] = (earlier.Amount + Fixed.Value(F(Cells.OrderedAmount)), earlier.Quantity + qty);
+            }
             if (period.StartsWith(lastYearPrefix, StringComparison.Ordinal) && F(Cells.OrderLines) != 0)
             {
                 figures.LastYear[code] = figures.LastYear.GetValueOrDefault(code) + qty;
@@ -186,6 +209,30 @@ public sealed class UnitFigures
         figures.Progress = AgreementProgress.Of(unit, master, scope.Options, scope.Quarter, scope.AsOf, scope.Supplier);
         figures.Agreed.UnionWith(unit.Agreements.Select(a => a.Product));
         return figures;
+    }
+
+    /// <summary>R29, R30: what a day's cell says of orders sent and deliveries made (the day is on or before the evaluation's).</summary>
+    private void AddDay(string period, string code, IReadOnlyDictionary<string, long> f, Product? product, RuleScope scope)
+    {
+        long F(string field) => f.GetValueOrDefault(field);
+        var shortage = product is { Shortage: true } && (F(Cells.ShortageOrderedQty) != 0 || F(Cells.ShortageDeliveredQty) != 0);
+        var (ordered, delivered) = scope.Distributor is { } carrier
+            ? (F(Cells.Carrier(Cells.DayOrderedViaPrefix, carrier)), F(Cells.Carrier(Cells.DayDeliveredViaPrefix, carrier))) : (0, 0);
+        // Most day cells are R17's, R18's or R33's: read the day only where it says something here.
+        if (F(Cells.DayOrders) == 0 && !shortage && ordered == 0 && delivered == 0) return;
+        var day = DateOnly.ParseExact(period, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+        if (F(Cells.DayOrders) > 0 && (LastOrderDay is null || day > LastOrderDay)) LastOrderDay = day;
+        if (ordered != 0 || delivered != 0)
+        {
+            var sums = CarrierDays.GetValueOrDefault(day);
+            CarrierDays[day] = (sums.Ordered + Fixed.Value(ordered), sums.Delivered + Fixed.Value(delivered));
+        }
+        if (shortage)
+        {
+            var days = ShortageDays.TryGetValue(code, out var d) ? d : ShortageDays[code] = [];
+            var sums = days.GetValueOrDefault(day);
+            days[day] = (sums.Ordered + Fixed.Value(F(Cells.ShortageOrderedQty)), sums.Delivered + Fixed.Value(F(Cells.ShortageDeliveredQty)));
+        }
     }
 
     /// <summary>The quarter's sum of a field of a code, as a number.</summary>
