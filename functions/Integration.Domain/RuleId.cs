@@ -73,7 +73,7 @@ public static class RuleIds
     /// <summary>The problem's text for a value that is not a rule id.</summary>
     public static string NotARule(string? text) => $"'{text}' is not a rule id ({Ranges}).";
 
-    /// <summary>The defined ids as runs: <c>R1 to R35</c> (R36 is read, not built yet).</summary>
+    /// <summary>The defined ids as runs: <c>R1 to R35</c> (R36, performance grading, is a grade of the quarterly assessment, not a rule of alerts).</summary>
     private static readonly string Ranges = string.Join(", ", All.Select((r, i) => (Rule: r, Run: (int)r - i)).GroupBy(x => x.Run)
         .Select(g => g.Count() == 1 ? g.First().Rule.ToString() : $"{g.First().Rule} to {g.Last().Rule}"));
 }
