@@ -192,7 +192,7 @@ public sealed class AlertDeliveryTests(HubFixture fixture)
         static bool Own(string? id) => id?.StartsWith("test:", StringComparison.Ordinal) == true;
         IReadOnlyList<string> Digested() => [.. receiver.Requests.Where(r => Type(r) == "hub.alert.digest")
             .SelectMany(r => JsonNode.Parse(r.Body)!["data"]!["events"]!.AsArray().Select(e => e!["alert"]!["id"]!.GetValue<string>())).Where(Own)];
-        await EventuallyAsync(Digested, d => d.Contains(a.Id) && d.Contains(c.Id), TimeSpan.FromSeconds(30), "the warnings arrive in a digest");
+        await EventuallyAsync(Digested, d => d.Contains(a.Id) && d.Contains(c.Id), TimeSpan.FromSeconds(90), "the warnings arrive in a digest");
         // The critical one came at once, on its own, and is in no digest; the warnings came in no other way.
         Assert.Equal([b.Id], receiver.To("daily").Select(r => r.AlertId).Where(Own).ToList());
         Assert.DoesNotContain(b.Id, Digested());
