@@ -185,7 +185,8 @@ public static partial class ConsolePageBench
         return client;
     }
 
-    [GeneratedRegex("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]+)\">")]
+    /// <summary>The framework's antiforgery field (<c>&lt;AntiforgeryToken /&gt;</c>), self-closed or not.</summary>
+    [GeneratedRegex("<input type=\"hidden\" name=\"(__RequestVerificationToken)\" value=\"([^\"]+)\"\\s*/?>")]
     private static partial Regex TokenField();
 
     private static bool IsComputing(byte[] page) => System.Text.Encoding.UTF8.GetString(page) is var text && (text.Contains("正在计算（", StringComparison.Ordinal) || text.Contains("辖区指标正在计算", StringComparison.Ordinal));
