@@ -6,7 +6,11 @@ using Integration.Domain.Feeds;
 namespace Integration.Storage;
 
 /// <summary>An order line assigned to a distributor, as it stands now, with what was accepted when and delivered so far.</summary>
-public sealed record AssignedLine(OrderLine Line, DateTimeOffset AcceptedAt, string Position, decimal Delivered);
+public sealed record AssignedLine(OrderLine Line, DateTimeOffset AcceptedAt, string Position, decimal Delivered)
+{
+    /// <summary>What is still to deliver on the line: none on a cancelled line, nothing below zero when more was delivered.</summary>
+    public decimal Outstanding => Line.Cancelled ? 0 : Math.Max(0, Line.Quantity - Delivered);
+}
 
 /// <summary>
 /// The order lines by the distributor assigned to deliver them (<c>GET /api/v1/orders/assigned</c>): records live in
