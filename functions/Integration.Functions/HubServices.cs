@@ -167,6 +167,7 @@ public static class HubServices
         services.AddSingleton<RequestBindings>();
         services.AddSingleton<RawArchive>();
         services.AddSingleton<RecordStore>();
+        services.AddSingleton<AssignedLineStore>();
         services.AddSingleton<AlertStore>();
         services.AddSingleton<SubscriptionStore>();
         services.AddSingleton<AlertDeliveryStore>();
@@ -275,6 +276,7 @@ public static class HubServices
         partnerApi.MapSettlementRecords();
         partnerApi.MapPrescriberOutliers();
         partnerApi.MapContacts();
+        partnerApi.MapAssignedOrders();
         partnerApi.MapAlerts();
         partnerApi.MapFindings();
         partnerApi.MapSubscriptions();

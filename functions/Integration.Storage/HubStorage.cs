@@ -73,6 +73,7 @@ public sealed class HubStorage
         Calendar = Table("calendar");
         Users = Table("users");
         RequestBindings = Table("requestbindings");
+        AssignedLines = Table("assignedlines");
         Raw = Blobs.GetBlobContainerClient(options.Prefix + "raw");
         State = Blobs.GetBlobContainerClient(options.Prefix + "state");
         Reports = Blobs.GetBlobContainerClient(options.Prefix + "reports");
@@ -162,6 +163,9 @@ public sealed class HubStorage
     /// <summary>Which request each signed webhook-id was used for, while its timestamp is current.</summary>
     public TableClient RequestBindings { get; }
 
+    /// <summary>An index of the order lines by the distributor assigned to deliver them (see <see cref="AssignedLineStore"/>).</summary>
+    public TableClient AssignedLines { get; }
+
     /// <summary>Every inbound payload as received.</summary>
     public BlobContainerClient Raw { get; }
 
@@ -172,7 +176,7 @@ public sealed class HubStorage
     public BlobContainerClient Reports { get; }
 
     /// <summary>Every table the hub keeps (infra/hub-layout.json provisions the same list in Azure).</summary>
-    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Cases, Monitoring, TraceCodes, Assessments, Calendar, Users, RequestBindings }.Concat(Feeds.Values);
+    public IEnumerable<TableClient> AllTables => new[] { Partners, Master, Agreements, Requests, Alerts, Subscriptions, AlertDeliveries, AlertEvents, AlertDigests, Complaints, ComplaintFacts, Orchestrations, Cases, Monitoring, TraceCodes, Assessments, Calendar, Users, RequestBindings, AssignedLines }.Concat(Feeds.Values);
 
     /// <summary>Every blob container the hub keeps.</summary>
     public IEnumerable<BlobContainerClient> AllContainers => [Raw, State, Reports];

@@ -441,6 +441,18 @@ public sealed class RecordStore(HubStorage storage, TimeProvider? time = null, R
         return row.HasValue ? new StoredRecord(row.Value!.GetString("Ver"), JoinData(row.Value)) : null;
     }
 
+    /// <summary>
+    /// The quantity delivered so far on an order line, as R3's line row sums it (<see cref="Cells.LineKey"/>, in the
+    /// deliveries' table): one point read. 0 for a line with no delivery, or cancelled (its deliveries count nowhere).
+    /// </summary>
+    public async Task<decimal> DeliveredOnAsync(OrderLine line, CancellationToken cancellationToken)
+    {
+        if (line.Cancelled) return 0;
+        var cell = Cells.LineKey(Cells.Month(line.OrderedAt), line.Product, Fixed.Of(line.Quantity), line.OrderId, line.LineNo);
+        var row = await storage.Feeds[FeedKind.Deliveries].GetEntityIfExistsAsync<TableEntity>(line.Hospital, AggregateKey(line.Hospital, cell), [Cells.DeliveredQty], cancellationToken);
+        return row.HasValue && row.Value!.GetInt64(Cells.DeliveredQty) is { } delivered ? Fixed.Value(delivered) : 0;
+    }
+
     /// <summary>The lines of one settlement (a range of the institution's partition), at most <paramref name="max"/>, by line number.</summary>
     public async Task<IReadOnlyList<Settlement>> SettlementAsync(string institution, string settlementId, int max, CancellationToken cancellationToken)
     {

@@ -17,7 +17,7 @@ namespace Integration.Functions;
 /// </summary>
 [QueueTrigger("%Hub:Queues:Ingest%")]
 public sealed class ProcessIngest(
-    RawArchive raw, MasterDataCache master, RecordStore records, RequestLog requests, FeedReferences references, HubMetrics metrics,
+    RawArchive raw, MasterDataCache master, RecordStore records, AssignedLineStore assigned, RequestLog requests, FeedReferences references, HubMetrics metrics,
     IOptions<FeedLimits> limits, IOptions<ProcessingOptions> processing, MonitoringEngine monitoring, Orchestrations.Cases.CaseDesk cases, FaultInjection faults, TimeProvider time,
     ILogger<ProcessIngest> logger) : IQueueFunction
 {
@@ -32,7 +32,11 @@ public sealed class ProcessIngest(
         await monitoring.MarkAsync(items, cancellationToken);
         // Settlements: their codes are checked against the registry first (R31–R33); what was found is kept with each line.
         var found = feed == FeedKind.Settlements ? await monitoring.CheckSettlementsAsync([.. items.OfType<Settlement>()], cancellationToken) : null;
-        var result = await records.ApplyAsync(feed, items, RecordStore.Version(meta.AcceptedAt, message.RequestId), monitoring.Contribute, cancellationToken, found);
+        var version = RecordStore.Version(meta.AcceptedAt, message.RequestId);
+        var result = await records.ApplyAsync(feed, items, version, monitoring.Contribute, cancellationToken, found);
+        await faults.AtAsync("process.recorded", cancellationToken);
+        // Every order line of the request, written now or before a crash, into its distributor's list (an idempotent upsert).
+        if (feed == FeedKind.Orders) await assigned.IndexAsync(items.OfType<OrderLine>(), version, cancellationToken);
         references.Remember(result.Written);
         await monitoring.MarkAsync(result.Touched, cancellationToken);
         // Every delivery of the request, written now or before a crash: registering a code again is a no-op.

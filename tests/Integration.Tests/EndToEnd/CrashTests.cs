@@ -46,7 +46,7 @@ public sealed class CrashTests(HubFixture fixture)
         Assert.Equal(answer.ToJsonString(), (await Samples.Expect(again, HttpStatusCode.Accepted)).ToJsonString());
     }
 
-    public static TheoryData<string> ProcessingPoints => ["process.read", "process.applied"];
+    public static TheoryData<string> ProcessingPoints => ["process.read", "process.recorded", "process.applied"];
 
     [Theory]
     [MemberData(nameof(ProcessingPoints))]
@@ -68,6 +68,10 @@ public sealed class CrashTests(HubFixture fixture)
         Assert.Equal("processed", status["status"]!.GetValue<string>());
         var line = await new RecordStore(world.Storage).GetAsync(FeedKind.Orders, samples.Hospital.Code, $"order|{orderId}|1", default);
         Assert.Equal(requestId, line!.RequestId);
+        // In its distributor's list once, whether the crash came before its index row was written or after.
+        var records = new RecordStore(world.Storage);
+        var assigned = await new AssignedLineStore(world.Storage, records).ListAsync(samples.Distributor, null, null, 1000, default);
+        Assert.Single(assigned, a => a.Line.OrderId == orderId);
     }
 
     [Fact]

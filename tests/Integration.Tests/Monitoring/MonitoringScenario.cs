@@ -91,6 +91,15 @@ public sealed class MonitoringScenario(World world)
         await SendAsync("D1", "deliveries", Delivery("D-H3", "O-H3", "H3", 100, "2026-08-04T10:00:00", codes: 10));
     }
 
+    /// <summary>Another distributor, with a partner of its own.</summary>
+    public async Task AddDistributorAsync(string code)
+    {
+        await Put("companies", new JsonObject { ["code"] = code, ["name"] = "配送企业" + code, ["kind"] = "distributor" });
+        secrets[code] = WebhookSignature.NewSecret();
+        await Put("partners", new JsonObject { ["partnerId"] = "p-" + code, ["role"] = "distributor", ["entityCode"] = code, ["name"] = code, ["secret"] = secrets[code] });
+        await Task.Delay(1000); // master data reaches every instance within its refresh interval (0.3 s in tests)
+    }
+
     public async Task SendAsync(string entity, string route, params JsonObject[] items)
     {
         var client = Client(entity);
