@@ -14,7 +14,7 @@ public sealed class LoadToolTests(HubFixture fixture)
     private static async Task<(int ExitCode, string Output)> RunToolAsync(string[] arguments)
     {
         await using var process = new ChildProcess("dotnet", [Repo.LoadToolDll, .. arguments], new Dictionary<string, string?>());
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(4)).Token);
+        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(8)).Token);
         return (process.ExitCode, process.Output);
     }
 
