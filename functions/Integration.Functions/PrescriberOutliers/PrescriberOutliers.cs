@@ -23,7 +23,7 @@ public static class PrescriberOutliers
                 var partner = Caller.Of(context).Partner;
                 var data = master.Master;
                 var seesPrescriber = SettlementRecords.MaySeePrescriber(partner, institution, data);
-                if (!seesPrescriber && !(partner.Role == PartnerRole.Hospital && data.MaySubmitFor(partner.EntityCode, institution)))
+                if (!SettlementRecords.MayRead(partner, institution, data))
                     return ProblemResponses.Of(StatusCodes.Status404NotFound, "Not found", $"No institution '{institution}'.");
                 if (ProblemResponses.PeriodProblem(period, time.GetUtcNow(), out var quarter) is { } problem) return problem;
                 return TypedResults.Ok(await review.ForInstitutionAsync(institution, quarter, seesPrescriber, context.RequestAborted));

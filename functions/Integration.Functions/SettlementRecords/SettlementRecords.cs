@@ -28,7 +28,7 @@ public static class SettlementRecords
                 var partner = Caller.Of(context).Partner;
                 var data = master.Master;
                 var seesPrescriber = MaySeePrescriber(partner, institution, data);
-                var sees = seesPrescriber || (partner.Role == PartnerRole.Hospital && data.MaySubmitFor(partner.EntityCode, institution));
+                var sees = MayRead(partner, institution, data);
                 var lines = sees ? await records.SettlementAsync(institution, settlementId, MaxLines, context.RequestAborted) : [];
                 if (lines.Count == 0)
                     return ProblemResponses.Of(StatusCodes.Status404NotFound, "Not found", $"No settlement '{settlementId}' of institution '{institution}'.");
@@ -42,6 +42,10 @@ public static class SettlementRecords
             .WithProblems();
         return app;
     }
+
+    /// <summary>Who reads an institution's settlements and its prescribers' figures (R34): the institution itself (or its alliance) without the codes, and those who read the codes.</summary>
+    public static bool MayRead(Partner partner, string institution, MasterData data) =>
+        MaySeePrescriber(partner, institution, data) || (partner.Role == PartnerRole.Hospital && data.MaySubmitFor(partner.EntityCode, institution));
 
     /// <summary>Who reads a settlement's prescriber codes: the province, and the city or county office above the institution.</summary>
     public static bool MaySeePrescriber(Partner partner, string institution, MasterData data) => partner.Role switch
